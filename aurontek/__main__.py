@@ -1,0 +1,5 @@
+"""Allow `python -m aurontek`."""
+
+from aurontek.cli import main
+
+raise SystemExit(main())

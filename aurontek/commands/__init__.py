@@ -1,0 +1,1 @@
+"""Sub-commands of `aurontek`; each module exposes `configure(parser)` and `run(args)`."""

@@ -1,0 +1,31 @@
+"""`aurontek serve <service>`: run one subgraph or the gateway in its own process."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+SUBGRAPHS = ("users", "tickets", "chat", "notifications", "ia")
+SERVICES = (*SUBGRAPHS, "gateway")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("service", choices=SERVICES, help="which service to run")
+    parser.add_argument("--host", default=None, help="interface to bind (default: HOST or 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="port (default: the service's own)")
+    parser.add_argument(
+        "--supergraph",
+        default=None,
+        help="gateway only: serve this supergraph SDL file instead of composing the subgraphs",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.service == "gateway":
+        server = importlib.import_module("supergraph.server")
+        return int(server.serve(host=args.host, port=args.port, supergraph=args.supergraph) or 0)
+    if args.supergraph:
+        raise SystemExit("--supergraph applies to the gateway only")
+    from subgraphs.kernel.runner import serve_subgraph
+
+    return serve_subgraph(args.service, host=args.host, port=args.port)
