@@ -1,0 +1,1 @@
+"""The federation gateway: supergraph model, query planning, execution and HTTP server."""

@@ -1,0 +1,40 @@
+"""Fetch a running subgraph's SDL through the federation `_service { sdl }` query."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+SERVICE_QUERY = "{ _service { sdl } }"
+
+
+class SubgraphFetchError(RuntimeError):
+    """The subgraph did not answer with its SDL."""
+
+
+async def fetch_subgraph_sdl(
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = 10.0,  # noqa: ASYNC109 - handed to httpx, which times each phase
+) -> str:
+    import httpx  # only callers that fetch pay for importing the HTTP client
+
+    request_headers = {"content-type": "application/json", "accept": "application/json"}
+    request_headers.update(headers or {})
+    try:
+        async with httpx.AsyncClient(timeout=timeout) as client:
+            response = await client.post(
+                url, json={"query": SERVICE_QUERY}, headers=request_headers
+            )
+    except httpx.HTTPError as error:
+        raise SubgraphFetchError(f"{url}: {error.__class__.__name__}: {error}") from error
+    if response.status_code != 200:
+        raise SubgraphFetchError(f"{url}: HTTP {response.status_code}")
+    try:
+        body = response.json()
+        sdl = body["data"]["_service"]["sdl"]
+    except (ValueError, KeyError, TypeError) as error:
+        raise SubgraphFetchError(f"{url}: the answer has no data._service.sdl") from error
+    if not isinstance(sdl, str):
+        raise SubgraphFetchError(f"{url}: data._service.sdl is not a string")
+    return sdl
