@@ -1,0 +1,152 @@
+"""Shared set-up for composition tests: fixture SDL sets, SDL normalising, reference composers."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from graphql import parse, print_ast
+from graphql.language import (
+    DirectiveNode,
+    EnumTypeDefinitionNode,
+    FieldDefinitionNode,
+    InputValueDefinitionNode,
+    SchemaDefinitionNode,
+    UnionTypeDefinitionNode,
+)
+
+from supergraph.composition import SubgraphSource
+
+HERE = Path(__file__).parent
+FIXTURES = HERE / "fixtures"
+REPO = HERE.parents[2]
+NPM_CACHE = REPO / ".aurontek" / "npm"  # gitignored; reused across runs
+REFERENCE_PACKAGES = {
+    "@apollo/composition": "2.14.4",  # Elastic License 2.0: run here, never committed
+    "@theguild/federation-composition": "0.27.0",
+    "graphql": "16.15.0",
+}
+
+
+def load_set(name: str) -> list[SubgraphSource]:
+    """A fixture set: one SDL file per subgraph, named after it, routed at http://<name>/graphql."""
+    files = sorted((FIXTURES / name).glob("*.graphql"))
+    return [SubgraphSource(f.stem, f"http://{f.stem}/graphql", f.read_text()) for f in files]
+
+
+def normalise_sdl(sdl: str, *, drop: tuple[str, ...] = ()) -> str:
+    """Print SDL with definitions, fields, arguments, values and directives sorted.
+
+    `drop` names definitions to leave out (spec machinery one composer prints and another not).
+    """
+    blocks = []
+    for node in parse(sdl, no_location=True).definitions:
+        name = getattr(node, "name", None)
+        if name is None or name.value not in drop:
+            blocks.append(_definition(node))
+    return "\n".join(sorted(blocks))
+
+
+def _directives(nodes) -> str:
+    return " ".join(sorted(_directive(d) for d in nodes or ()))
+
+
+def _directive(node: DirectiveNode) -> str:
+    args = sorted(f"{a.name.value}: {print_ast(a.value)}" for a in node.arguments or ())
+    return f"@{node.name.value}" + (f"({', '.join(args)})" if args else "")
+
+
+def _input_value(node: InputValueDefinitionNode) -> str:
+    default = f" = {print_ast(node.default_value)}" if node.default_value else ""
+    return f"{_described(node)}{node.name.value}: {print_ast(node.type)}{default} {_directives(node.directives)}"
+
+
+def _described(node) -> str:
+    description = getattr(node, "description", None)
+    return f"{json.dumps(description.value.strip())} " if description else ""
+
+
+def _member(node) -> str:
+    if isinstance(node, FieldDefinitionNode):
+        args = ", ".join(sorted(_input_value(a) for a in node.arguments or ()))
+        return (f"{_described(node)}{node.name.value}({args}): {print_ast(node.type)} "
+                f"{_directives(node.directives)}")
+    if isinstance(node, InputValueDefinitionNode):
+        return _input_value(node)
+    return f"{_described(node)}{node.name.value} {_directives(node.directives)}"
+
+
+def _definition(node) -> str:
+    if isinstance(node, SchemaDefinitionNode):
+        roots = sorted(f"{o.operation.value}: {o.type.name.value}" for o in node.operation_types)
+        return f"schema {_directives(node.directives)} {{ {', '.join(roots)} }}"
+    head = f"{node.kind} {getattr(node, 'name', None) and node.name.value}"
+    if hasattr(node, "locations"):
+        args = ", ".join(sorted(_input_value(a) for a in node.arguments or ()))
+        locations = " | ".join(sorted(loc.value for loc in node.locations))
+        return f"{head}({args}) repeatable={node.repeatable} on {locations}"
+    parts = [_described(node) + head]
+    parts += sorted(i.name.value for i in getattr(node, "interfaces", None) or ())
+    parts.append(_directives(node.directives))
+    if isinstance(node, UnionTypeDefinitionNode):
+        parts.append(" | ".join(sorted(t.name.value for t in node.types or ())))
+    members = node.values if isinstance(node, EnumTypeDefinitionNode) else getattr(node, "fields", None)
+    parts += [f"\n  {m}" for m in sorted(_member(m) for m in members or ())]
+    return " ".join(parts)
+
+
+ReferenceComposer = Callable[[str, list[SubgraphSource]], dict]
+
+
+@pytest.fixture(scope="session")
+def reference_composer() -> ReferenceComposer:
+    """Install the reference composers from npm once (cached) and return a function to run them.
+
+    Under CI a failing install fails the test; elsewhere (no npm, offline) the test skips.
+    """
+    modules = _install_reference_packages()
+
+    def run(composer: str, subgraphs: list[SubgraphSource]) -> dict:
+        payload = {"composer": composer, "subgraphs": [s.__dict__ for s in subgraphs]}
+        done = subprocess.run(
+            ["node", str(HERE / "reference" / "compose.cjs")],
+            input=json.dumps(payload), capture_output=True, text=True, timeout=120,
+            env={**os.environ, "COMPOSER_MODULES": str(modules)}, check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    return run
+
+
+def _install_reference_packages() -> Path:
+    modules = NPM_CACHE / "node_modules"
+    marker = NPM_CACHE / "installed.json"
+    wanted = json.dumps(REFERENCE_PACKAGES, sort_keys=True)
+    if marker.exists() and marker.read_text() == wanted and modules.is_dir():
+        return modules
+    npm = shutil.which("npm")
+    if npm is None or shutil.which("node") is None:
+        _unavailable("node and npm are not installed")
+    NPM_CACHE.mkdir(parents=True, exist_ok=True)
+    (NPM_CACHE / "package.json").write_text('{"private": true}\n')
+    specs = [f"{name}@{version}" for name, version in REFERENCE_PACKAGES.items()]
+    done = subprocess.run(
+        [npm, "install", "--no-audit", "--no-fund", "--no-save", "--silent", *specs],
+        cwd=NPM_CACHE, capture_output=True, text=True, timeout=600, check=False,
+    )
+    if done.returncode != 0:
+        _unavailable(f"npm install failed: {done.stderr.strip()[-500:]}")
+    marker.write_text(wanted)
+    return modules
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"reference composer unavailable: {reason}")
+    pytest.skip(f"reference composer unavailable: {reason}")
