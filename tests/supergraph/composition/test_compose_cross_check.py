@@ -10,7 +10,7 @@ from conftest import load_set, normalise_sdl
 from supergraph.composition import compose
 
 # The Guild's composer leaves out join v0.5's `@join__directive` machinery (unused by these
-# sets), and differs from Apollo's on the `kitchen` set, so it is compared on the others only.
+# sets), and differs from Apollo's on the `kitchen` and `shapes` sets (there Apollo's is taken).
 GUILD_OMITS = ("join__directive", "join__DirectiveArguments")
 CASES = [
     ("demo", "apollo"),
@@ -21,6 +21,11 @@ CASES = [
     ("helpdesk", "apollo"),
     ("helpdesk", "guild"),
     ("strawberry", "apollo"),
+    ("shapes", "apollo"),
+    ("fed1_mixed", "apollo"),
+    ("fed1_mixed", "guild"),
+    ("entities", "apollo"),
+    ("entities", "guild"),
 ]
 
 
