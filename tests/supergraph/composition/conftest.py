@@ -150,3 +150,34 @@ def _unavailable(reason: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"reference composer unavailable: {reason}")
     pytest.skip(f"reference composer unavailable: {reason}")
+
+
+ALL_IMPORTS = (
+    '"@key", "@shareable", "@external", "@requires", "@provides", "@override", '
+    '"@inaccessible", "@tag", "@interfaceObject", "@extends"'
+)
+
+
+def fed2(body: str, version: str = "2.9") -> str:
+    """A Federation 2 subgraph SDL: `body` under a federation `@link` importing every directive."""
+    link = f"https://specs.apollo.dev/federation/v{version}"
+    return f'extend schema @link(url: "{link}", import: [{ALL_IMPORTS}])\n{body}'
+
+
+def sources(**sdls: str) -> list[SubgraphSource]:
+    return [SubgraphSource(name, f"http://{name}/graphql", sdl) for name, sdl in sdls.items()]
+
+
+def block(sdl: str, header: str) -> str:
+    """The printed definition starting with `header` (e.g. "type User"), up to its blank line."""
+    start = sdl.index(header + "\n") if header + "\n" in sdl else sdl.index(header + " ")
+    end = sdl.find("\n\n", start)
+    return sdl[start : end if end >= 0 else None].rstrip()
+
+
+def line(sdl: str, header: str, field: str) -> str:
+    """The printed line of `field` inside the definition starting with `header`."""
+    for text in block(sdl, header).splitlines():
+        if text.strip().startswith((f"{field}:", f"{field}(", f"{field} ")) or text.strip() == field:
+            return text.strip()
+    raise AssertionError(f"{field} not in {header}")
