@@ -63,7 +63,8 @@ def _directive(node: DirectiveNode) -> str:
 
 def _input_value(node: InputValueDefinitionNode) -> str:
     default = f" = {print_ast(node.default_value)}" if node.default_value else ""
-    return f"{_described(node)}{node.name.value}: {print_ast(node.type)}{default} {_directives(node.directives)}"
+    directives = _directives(node.directives)
+    return f"{_described(node)}{node.name.value}: {print_ast(node.type)}{default} {directives}"
 
 
 def _described(node) -> str:
@@ -74,8 +75,10 @@ def _described(node) -> str:
 def _member(node) -> str:
     if isinstance(node, FieldDefinitionNode):
         args = ", ".join(sorted(_input_value(a) for a in node.arguments or ()))
-        return (f"{_described(node)}{node.name.value}({args}): {print_ast(node.type)} "
-                f"{_directives(node.directives)}")
+        return (
+            f"{_described(node)}{node.name.value}({args}): {print_ast(node.type)} "
+            f"{_directives(node.directives)}"
+        )
     if isinstance(node, InputValueDefinitionNode):
         return _input_value(node)
     return f"{_described(node)}{node.name.value} {_directives(node.directives)}"
@@ -95,7 +98,9 @@ def _definition(node) -> str:
     parts.append(_directives(node.directives))
     if isinstance(node, UnionTypeDefinitionNode):
         parts.append(" | ".join(sorted(t.name.value for t in node.types or ())))
-    members = node.values if isinstance(node, EnumTypeDefinitionNode) else getattr(node, "fields", None)
+    members = (
+        node.values if isinstance(node, EnumTypeDefinitionNode) else getattr(node, "fields", None)
+    )
     parts += [f"\n  {m}" for m in sorted(_member(m) for m in members or ())]
     return " ".join(parts)
 
@@ -115,8 +120,12 @@ def reference_composer() -> ReferenceComposer:
         payload = {"composer": composer, "subgraphs": [s.__dict__ for s in subgraphs]}
         done = subprocess.run(
             ["node", str(HERE / "reference" / "compose.cjs")],
-            input=json.dumps(payload), capture_output=True, text=True, timeout=120,
-            env={**os.environ, "COMPOSER_MODULES": str(modules)}, check=False,
+            input=json.dumps(payload),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "COMPOSER_MODULES": str(modules)},
+            check=False,
         )
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
@@ -138,7 +147,11 @@ def _install_reference_packages() -> Path:
     specs = [f"{name}@{version}" for name, version in REFERENCE_PACKAGES.items()]
     done = subprocess.run(
         [npm, "install", "--no-audit", "--no-fund", "--no-save", "--silent", *specs],
-        cwd=NPM_CACHE, capture_output=True, text=True, timeout=600, check=False,
+        cwd=NPM_CACHE,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     if done.returncode != 0:
         _unavailable(f"npm install failed: {done.stderr.strip()[-500:]}")
@@ -178,6 +191,9 @@ def block(sdl: str, header: str) -> str:
 def line(sdl: str, header: str, field: str) -> str:
     """The printed line of `field` inside the definition starting with `header`."""
     for text in block(sdl, header).splitlines():
-        if text.strip().startswith((f"{field}:", f"{field}(", f"{field} ")) or text.strip() == field:
+        if (
+            text.strip().startswith((f"{field}:", f"{field}(", f"{field} "))
+            or text.strip() == field
+        ):
             return text.strip()
     raise AssertionError(f"{field} not in {header}")

@@ -41,8 +41,11 @@ def test_supergraph_matches_reference(reference_composer, fixture_set: str, comp
     drop = GUILD_OMITS if composer == "guild" else ()
     expected = normalise_sdl(reference["supergraphSdl"], drop=drop)
     actual = normalise_sdl(ours.supergraph_sdl or "", drop=drop)
-    diff = "\n".join(difflib.unified_diff(expected.splitlines(), actual.splitlines(),
-                                          composer, "ours", lineterm="", n=1))
+    diff = "\n".join(
+        difflib.unified_diff(
+            expected.splitlines(), actual.splitlines(), composer, "ours", lineterm="", n=1
+        )
+    )
     assert actual == expected, diff
 
 

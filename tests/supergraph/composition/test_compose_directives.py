@@ -18,11 +18,14 @@ def compose_ok(**sdls: str) -> str:
 
 def test_key_compound_and_multiple_keys_and_resolvable_false() -> None:
     sdl = compose_ok(
-        users=fed2('type User @key(fields: "id") @key(fields: "org { id } email") '
-                   "{ id: ID! email: String! org: Org! } type Org @shareable { id: ID! } "
-                   "type Query { me: User }"),
-        tickets=fed2('type User @key(fields: "id", resolvable: false) { id: ID! } '
-                     "type Query { owner: User }"),
+        users=fed2(
+            'type User @key(fields: "id") @key(fields: "org { id } email") '
+            "{ id: ID! email: String! org: Org! } type Org @shareable { id: ID! } "
+            "type Query { me: User }"
+        ),
+        tickets=fed2(
+            'type User @key(fields: "id", resolvable: false) { id: ID! } type Query { owner: User }'
+        ),
     )
 
     user = block(sdl, "type User")
@@ -39,19 +42,25 @@ def test_shareable_value_type_needs_no_join_field() -> None:
         b=fed2("type Money @shareable { amount: Int currency: String } type Query { b: Money }"),
     )
 
-    assert '@join__type(graph: A)\n  @join__type(graph: B)' in block(sdl, "type Money")
+    assert "@join__type(graph: A)\n  @join__type(graph: B)" in block(sdl, "type Money")
     assert line(sdl, "type Money", "amount") == "amount: Int"
 
 
 def test_external_requires_and_provides() -> None:
     sdl = compose_ok(
-        products=fed2('type Product @key(fields: "upc") { upc: String! weight: Int price: Int @shareable } '
-                      "type Query { top: [Product] }"),
-        inventory=fed2('type Product @key(fields: "upc") { upc: String! weight: Int @external '
-                       'price: Int @external estimate: Int @requires(fields: "price weight") }'),
-        reviews=fed2('type Review { body: String product: Product @provides(fields: "price") } '
-                     'type Product @key(fields: "upc") { upc: String! price: Int @external } '
-                     "type Query { reviews: [Review] }"),
+        products=fed2(
+            'type Product @key(fields: "upc") { upc: String! weight: Int price: Int @shareable } '
+            "type Query { top: [Product] }"
+        ),
+        inventory=fed2(
+            'type Product @key(fields: "upc") { upc: String! weight: Int @external '
+            'price: Int @external estimate: Int @requires(fields: "price weight") }'
+        ),
+        reviews=fed2(
+            'type Review { body: String product: Product @provides(fields: "price") } '
+            'type Product @key(fields: "upc") { upc: String! price: Int @external } '
+            "type Query { reviews: [Review] }"
+        ),
     )
 
     assert line(sdl, "type Product", "estimate") == (
@@ -77,22 +86,28 @@ def test_override_moves_the_field_and_drops_the_old_source() -> None:
 
 def test_override_of_a_used_field_keeps_it_as_used_overridden() -> None:
     sdl = compose_ok(
-        old=fed2('type User @key(fields: "id email") { id: ID! email: String } '
-                 "type Query { u: User }"),
+        old=fed2(
+            'type User @key(fields: "id email") { id: ID! email: String } type Query { u: User }'
+        ),
         new=fed2('type User @key(fields: "id") { id: ID! email: String @override(from: "old") }'),
     )
 
     assert line(sdl, "type User", "email") == (
-        "email: String @join__field(graph: NEW, override: \"old\") "
+        'email: String @join__field(graph: NEW, override: "old") '
         "@join__field(graph: OLD, usedOverridden: true)"
     )
 
 
 def test_progressive_override_label_uses_join_v0_4() -> None:
     sdl = compose_ok(
-        old=fed2('type User @key(fields: "id") { id: ID! score: Int } type Query { u: User }', "2.7"),
-        new=fed2('type User @key(fields: "id") { id: ID! score: Int '
-                 '@override(from: "old", label: "percent(5)") }', "2.7"),
+        old=fed2(
+            'type User @key(fields: "id") { id: ID! score: Int } type Query { u: User }', "2.7"
+        ),
+        new=fed2(
+            'type User @key(fields: "id") { id: ID! score: Int '
+            '@override(from: "old", label: "percent(5)") }',
+            "2.7",
+        ),
     )
 
     assert '@link(url: "https://specs.apollo.dev/join/v0.4", for: EXECUTION)' in sdl
@@ -104,8 +119,10 @@ def test_progressive_override_label_uses_join_v0_4() -> None:
 
 def test_inaccessible_and_tag_are_kept_with_their_spec_links() -> None:
     sdl = compose_ok(
-        a=fed2('type Query { a(x: Int @tag(name: "arg")): Secret @tag(name: "public") } '
-               "type Secret @inaccessible { v: Int } enum Level { LOW HIGH @inaccessible }"),
+        a=fed2(
+            'type Query { a(x: Int @tag(name: "arg")): Secret @tag(name: "public") } '
+            "type Secret @inaccessible { v: Int } enum Level { LOW HIGH @inaccessible }"
+        ),
     )
 
     assert '@link(url: "https://specs.apollo.dev/inaccessible/v0.2", for: SECURITY)' in sdl
@@ -120,9 +137,11 @@ def test_inaccessible_and_tag_are_kept_with_their_spec_links() -> None:
 
 def test_interface_object_fields_reach_every_implementation() -> None:
     sdl = compose_ok(
-        assets=fed2('interface Asset @key(fields: "id") { id: ID! } '
-                    'type Laptop implements Asset @key(fields: "id") { id: ID! cpu: String } '
-                    "type Query { asset: Asset }"),
+        assets=fed2(
+            'interface Asset @key(fields: "id") { id: ID! } '
+            'type Laptop implements Asset @key(fields: "id") { id: ID! cpu: String } '
+            "type Query { asset: Asset }"
+        ),
         warranty=fed2('type Asset @key(fields: "id") @interfaceObject { id: ID! ends: String }'),
     )
 
@@ -136,11 +155,15 @@ def test_interface_object_fields_reach_every_implementation() -> None:
 
 def test_unions_and_output_enums_merge_every_member_and_value() -> None:
     sdl = compose_ok(
-        a=fed2("type T @shareable { x: Int } type U @shareable { y: Int } union R = T "
-               "enum Color { RED } type Query { r: R c: Color }"),
-        b=fed2("type U @shareable { y: Int } type T @shareable { x: Int } union R = U "
-               "enum Color { BLUE } "
-               "type Query { r2: R c2: Color }"),
+        a=fed2(
+            "type T @shareable { x: Int } type U @shareable { y: Int } union R = T "
+            "enum Color { RED } type Query { r: R c: Color }"
+        ),
+        b=fed2(
+            "type U @shareable { y: Int } type T @shareable { x: Int } union R = U "
+            "enum Color { BLUE } "
+            "type Query { r2: R c2: Color }"
+        ),
     )
 
     union = block(sdl, "union R")
@@ -152,9 +175,13 @@ def test_unions_and_output_enums_merge_every_member_and_value() -> None:
 
 def test_input_types_and_input_enums_keep_what_all_subgraphs_accept() -> None:
     sdl = compose_ok(
-        a=fed2("input F { a: Int b: String } enum Mode { FAST SLOW } "
-               "type Query { q(f: F, m: Mode): Int }"),
-        b=fed2("input F { a: Int! c: Int } enum Mode { FAST } type Query { q2(f: F, m: Mode): Int }"),
+        a=fed2(
+            "input F { a: Int b: String } enum Mode { FAST SLOW } "
+            "type Query { q(f: F, m: Mode): Int }"
+        ),
+        b=fed2(
+            "input F { a: Int! c: Int } enum Mode { FAST } type Query { q2(f: F, m: Mode): Int }"
+        ),
     )
 
     assert line(sdl, "input F", "a") == (
@@ -177,8 +204,10 @@ def test_output_types_merge_to_the_common_supertype() -> None:
 
 def test_descriptions_defaults_and_deprecations_are_kept() -> None:
     sdl = compose_ok(
-        a=fed2('"""Where work is tracked."""\ntype Query { list("how many" first: Int = 10): '
-               '[Int] old: Int @deprecated(reason: "gone") }'),
+        a=fed2(
+            '"""Where work is tracked."""\ntype Query { list("how many" first: Int = 10): '
+            '[Int] old: Int @deprecated(reason: "gone") }'
+        ),
     )
 
     assert '"""Where work is tracked."""\ntype Query' in sdl
@@ -188,8 +217,10 @@ def test_descriptions_defaults_and_deprecations_are_kept() -> None:
 
 def test_renamed_roots_and_subscriptions() -> None:
     sdl = compose_ok(
-        a=fed2("schema { query: RootQuery mutation: RootMutation } "
-               "type RootQuery { a: Int } type RootMutation { setA(v: Int): Int }"),
+        a=fed2(
+            "schema { query: RootQuery mutation: RootMutation } "
+            "type RootQuery { a: Int } type RootMutation { setA(v: Int): Int }"
+        ),
         b=fed2("type Query { b: Int } type Subscription { changed: Int }"),
     )
 
@@ -202,13 +233,22 @@ def test_federation_machinery_is_removed() -> None:
     subgraph = fed2(
         "scalar _Any union _Entity = User type _Service { sdl: String! } "
         'type User @key(fields: "id") { id: ID! } '
-        "type Query { _entities(representations: [_Any!]!): [_Entity]! _service: _Service! me: User }",
+        "type Query { _entities(representations: [_Any!]!): [_Entity]! _service: _Service! "
+        "me: User }",
         "2.11",
     )
 
     sdl = compose_ok(users=subgraph)
 
-    for name in ("_Any", "_Entity", "_Service", "_entities", "_service", "federation__", "FieldSet!"):
+    for name in (
+        "_Any",
+        "_Entity",
+        "_Service",
+        "_entities",
+        "_service",
+        "federation__",
+        "FieldSet!",
+    ):
         assert name not in sdl
 
 
@@ -231,9 +271,9 @@ def test_type_extension_in_federation_2_is_marked() -> None:
 def test_renamed_and_namespaced_federation_directives() -> None:
     sdl = compose_ok(
         a='extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", as: "fed", '
-          'import: [{name: "@key", as: "@entity"}])\n'
-          'type User @entity(fields: "id") { id: ID! name: String @fed__shareable } '
-          "type Query { u: User }",
+        'import: [{name: "@key", as: "@entity"}])\n'
+        'type User @entity(fields: "id") { id: ID! name: String @fed__shareable } '
+        "type Query { u: User }",
         b=fed2('type User @key(fields: "id") { id: ID! name: String @shareable }'),
     )
 
@@ -245,9 +285,11 @@ def test_composing_ten_subgraphs_is_fast() -> None:
     import time
 
     subgraphs = {
-        f"s{i}": fed2(f'type User @key(fields: "id") {{ id: ID! f{i}: String }} '
-                      f"type Query {{ q{i}: User }} " + " ".join(
-                          f"type T{i}_{j} {{ a: Int b(x: Int): String }}" for j in range(40)))
+        f"s{i}": fed2(
+            f'type User @key(fields: "id") {{ id: ID! f{i}: String }} '
+            f"type Query {{ q{i}: User }} "
+            + " ".join(f"type T{i}_{j} {{ a: Int b(x: Int): String }}" for j in range(40))
+        )
         for i in range(10)
     }
     started = time.perf_counter()
