@@ -1,0 +1,1 @@
+"""The five AURONTEK subgraphs and the small kernel they share."""

@@ -1,0 +1,109 @@
+"""Starts SecantusDB, a MongoDB-wire server, as a child process on a local data directory.
+
+SecantusDB is GPL-2.0-only, so it is never imported into our process: we run its launcher
+(`python -m secantus`) and speak to it over the wire like any MongoDB. A running server on the
+same data directory (started by another service) is reused instead of started twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from subgraphs.kernel.logging import get_logger
+
+log = get_logger(__name__)
+
+_PORT_FILE = "aurontek-server.port"
+_PID_FILE = "aurontek-server.pid"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _answers(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+        return True
+    return False
+
+
+class EmbeddedMongo:
+    """One SecantusDB server on `data_dir`; `url` is set once `start()` returns."""
+
+    def __init__(self, data_dir: Path, *, port: int | None = None) -> None:
+        self.data_dir = data_dir.resolve()
+        self.port = port
+        self.process: subprocess.Popen[bytes] | None = None
+        self.url = ""
+
+    @property
+    def owned(self) -> bool:
+        return self.process is not None
+
+    async def start(self, timeout: float = 30.0) -> str:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        existing = self._running_port()
+        if existing is not None:
+            self.port, self.url = existing, self._url(existing)
+            log.info("using the embedded MongoDB-wire server already running", extra={"dataDir": str(self.data_dir), "url": self.url})
+            return self.url
+        self.port = self.port or free_port()
+        log_file = open(self.data_dir / "server.log", "ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "secantus", "--host", "127.0.0.1", "--port", str(self.port),
+             "--storage-path", str(self.data_dir / "db"), "--log-level", "WARNING"],
+            stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C in a terminal goes to us; we stop it in order
+        )
+        log_file.close()
+        deadline = time.monotonic() + timeout
+        while not _answers(self.port):
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the embedded database exited at start; see {self.data_dir / 'server.log'}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the embedded database did not answer within {timeout:.0f}s")
+            await asyncio.sleep(0.05)
+        (self.data_dir / _PORT_FILE).write_text(str(self.port))
+        (self.data_dir / _PID_FILE).write_text(str(self.process.pid))
+        self.url = self._url(self.port)
+        log.info("embedded MongoDB-wire server started", extra={"dataDir": str(self.data_dir), "url": self.url})
+        return self.url
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self.process is None:
+            return
+        process, self.process = self.process, None
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for name in (_PORT_FILE, _PID_FILE):
+            with contextlib.suppress(FileNotFoundError):
+                (self.data_dir / name).unlink()
+
+    def _running_port(self) -> int | None:
+        try:
+            port = int((self.data_dir / _PORT_FILE).read_text())
+            pid = int((self.data_dir / _PID_FILE).read_text())
+            os.kill(pid, 0)
+        except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+            return None
+        return port if _answers(port) else None
+
+    @staticmethod
+    def _url(port: int) -> str:
+        return f"mongodb://127.0.0.1:{port}/?directConnection=true"

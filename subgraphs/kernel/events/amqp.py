@@ -1,0 +1,158 @@
+"""The RabbitMQ bus over aio-pika: one durable topic exchange, confirmed publishes, durable
+consumer queues with delayed retries and a dead-letter queue, and per-instance live queues.
+
+Topology per consumer queue Q:  exchange --(patterns)--> Q;  a failed delivery is re-published
+to `Q.retry` with a per-message expiry whose dead-letter route leads back to Q; after the last
+attempt it goes to `Q.dead`. Re-publishing happens (confirmed) before the original is acked,
+so a crash in between duplicates at worst, and consumers drop duplicates by event id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import aio_pika
+from aio_pika.abc import AbstractIncomingMessage, AbstractRobustChannel, AbstractRobustConnection
+
+from subgraphs.kernel.events.bus import ConsumerSpec, retry_delay
+from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.logging import get_logger
+
+log = get_logger(__name__)
+
+ATTEMPT_HEADER = "x-aurontek-attempt"
+
+
+class AmqpBus:
+    def __init__(self, url: str, *, exchange: str = "aurontek.events", prefetch: int = 32) -> None:
+        self.url = url
+        self.exchange_name = exchange
+        self.prefetch = prefetch
+        self._connection: AbstractRobustConnection | None = None
+        self._channel: AbstractRobustChannel | None = None
+        self._exchange: aio_pika.abc.AbstractExchange | None = None
+        self._specs: list[ConsumerSpec] = []
+        self._publish_lock = asyncio.Lock()
+
+    @property
+    def connected(self) -> bool:
+        return self._connection is not None and not self._connection.is_closed and self._connection.connected.is_set()
+
+    async def start(self) -> None:
+        self._connection = await aio_pika.connect_robust(self.url, client_properties={"connection_name": "aurontek"})
+        self._channel = await self._connection.channel(publisher_confirms=True)
+        self._exchange = await self._channel.declare_exchange(
+            self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True
+        )
+        for spec in self._specs:
+            await self._start_consumer(spec)
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            await self._connection.close()
+        self._connection = self._channel = self._exchange = None
+
+    async def publish(self, event: Event) -> None:
+        if self._exchange is None:
+            raise ConnectionError("the event bus is not started")
+        message = aio_pika.Message(
+            event.to_json(),
+            message_id=event.id,
+            type=event.type,
+            content_type="application/json",
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+        )
+        # With publisher confirms, publish() returns once the broker has taken responsibility.
+        await self._exchange.publish(message, routing_key=event.type, timeout=10)
+
+    def add_consumer(self, spec: ConsumerSpec) -> None:
+        self._specs.append(spec)
+        if self._connection is not None:
+            asyncio.get_running_loop().create_task(self._start_consumer(spec))
+
+    async def _start_consumer(self, spec: ConsumerSpec) -> None:
+        assert self._connection is not None
+        channel = await self._connection.channel(publisher_confirms=True)
+        await channel.set_qos(prefetch_count=self.prefetch)
+        exchange = await channel.declare_exchange(self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True)
+        queue = await channel.declare_queue(spec.queue, durable=True)
+        for pattern in spec.patterns:
+            await queue.bind(exchange, routing_key=pattern)
+        await channel.declare_queue(
+            f"{spec.queue}.retry",
+            durable=True,
+            arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": spec.queue},
+        )
+        await channel.declare_queue(f"{spec.queue}.dead", durable=True)
+        lock = asyncio.Lock()  # one delivery at a time keeps a queue's events in order
+
+        async def on_message(message: AbstractIncomingMessage) -> None:
+            async with lock:
+                await self._deliver(channel, spec, message)
+
+        await queue.consume(on_message)
+
+    async def _deliver(self, channel: AbstractRobustChannel, spec: ConsumerSpec, message: AbstractIncomingMessage) -> None:
+        attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 1))
+        try:
+            event = Event.from_json(message.body)
+        except Exception as exc:  # unreadable: no retry can fix it
+            await self._forward(channel, message, f"{spec.queue}.dead", attempt, error=f"malformed event: {exc!r}")
+            await message.ack()
+            return
+        try:
+            await spec.handler(event)
+        except Exception as exc:  # the handler's failure must never stop the consumer
+            if attempt >= spec.max_attempts:
+                log.error("event dead-lettered", extra={"queue": spec.queue, "eventId": event.id, "eventType": event.type, "error": repr(exc)})
+                await self._forward(channel, message, f"{spec.queue}.dead", attempt, error=repr(exc))
+            else:
+                log.warning("event handler failed; will retry", extra={"queue": spec.queue, "eventId": event.id, "attempt": attempt, "error": repr(exc)})
+                delay = retry_delay(spec.retry_delay_ms, attempt)
+                await self._forward(channel, message, f"{spec.queue}.retry", attempt + 1, expiration=delay)
+        await message.ack()
+
+    @staticmethod
+    async def _forward(
+        channel: AbstractRobustChannel,
+        message: AbstractIncomingMessage,
+        queue: str,
+        attempt: int,
+        *,
+        error: str | None = None,
+        expiration: float | None = None,
+    ) -> None:
+        headers = dict(message.headers or {})
+        headers[ATTEMPT_HEADER] = attempt
+        if error:
+            headers["x-aurontek-error"] = error[:1000]
+        copy = aio_pika.Message(
+            message.body,
+            headers=headers,
+            message_id=message.message_id,
+            type=message.type,
+            content_type=message.content_type,
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            expiration=expiration,
+        )
+        await channel.default_exchange.publish(copy, routing_key=queue, timeout=10)
+
+    async def live(self, patterns: tuple[str, ...]) -> AsyncIterator[Event]:
+        """An exclusive, auto-deleted queue of this instance's own, bound to `patterns`."""
+        if self._connection is None:
+            raise ConnectionError("the event bus is not started")
+        channel = await self._connection.channel()
+        try:
+            exchange = await channel.declare_exchange(self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True)
+            queue = await channel.declare_queue(exclusive=True, auto_delete=True)
+            for pattern in patterns:
+                await queue.bind(exchange, routing_key=pattern)
+            async with queue.iterator(no_ack=True) as messages:
+                async for message in messages:
+                    try:
+                        yield Event.from_json(message.body)
+                    except Exception:
+                        log.warning("dropping malformed live event", extra={"messageId": message.message_id})
+        finally:
+            await channel.close()

@@ -1,0 +1,45 @@
+"""The event bus interface shared by the RabbitMQ and in-process implementations."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from subgraphs.kernel.events.envelope import Event
+
+Handler = Callable[[Event], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """A durable consumer: a named queue bound to routing-key patterns, with retry policy."""
+
+    queue: str
+    patterns: tuple[str, ...]
+    handler: Handler
+    max_attempts: int = 5
+    retry_delay_ms: int = 2000
+
+
+class EventBus(Protocol):
+    @property
+    def connected(self) -> bool: ...
+
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def publish(self, event: Event) -> None:
+        """Return once the event is safely with the bus (broker confirm, or queued in process)."""
+
+    def add_consumer(self, spec: ConsumerSpec) -> None:
+        """Register a durable consumer; it starts with `start()` (or at once if already started)."""
+
+    def live(self, patterns: tuple[str, ...]) -> AsyncIterator[Event]:
+        """This instance's own view of every matching event, for live subscriptions."""
+
+
+def retry_delay(base_ms: int, attempt: int) -> float:
+    """Seconds to wait before attempt `attempt + 1`: exponential, capped at five minutes."""
+    return min(base_ms * 2 ** max(0, attempt - 1), 300_000) / 1000

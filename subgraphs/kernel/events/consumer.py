@@ -1,0 +1,38 @@
+"""Idempotent consumption: each event id is handled once per queue, in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from pymongo.errors import DuplicateKeyError
+
+from subgraphs.kernel import clock
+from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.outbox import Outbox, UnitOfWork
+
+IdempotentHandler = Callable[[Event, UnitOfWork], Awaitable[None]]
+
+
+def idempotent(outbox: Outbox, queue: str, handler: IdempotentHandler) -> Callable[[Event], Awaitable[None]]:
+    """Wrap `handler` so a redelivered event is acknowledged without running it again.
+
+    The processed-marker is written in the handler's own transaction: either the handler's
+    writes and the marker both land, or neither does and the event is retried.
+    """
+    processed = outbox.db["processed_events"]
+
+    async def handle(event: Event) -> None:
+        key = f"{queue}:{event.id}"
+        if await processed.find_one({"_id": key}, projection={"_id": 1}) is not None:
+            return
+
+        async def work(uow: UnitOfWork) -> None:
+            await processed.insert_one({"_id": key, "type": event.type, "at": clock.now()}, session=uow.session)
+            await handler(event, uow)
+
+        try:
+            await outbox.transaction(work)
+        except DuplicateKeyError:
+            return  # a concurrent delivery of the same event won the race
+
+    return handle

@@ -1,0 +1,120 @@
+"""The in-process bus for embedded mode: same contract as RabbitMQ, inside one process.
+
+Each consumer has its own queue and worker, so a slow consumer delays only itself; failed
+handlers are retried with backoff and, after `max_attempts`, kept in `dead_letters`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from subgraphs.kernel.events.bus import ConsumerSpec, retry_delay
+from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.topics import matches_any
+from subgraphs.kernel.logging import get_logger
+
+log = get_logger(__name__)
+
+
+@dataclass
+class DeadLetter:
+    queue: str
+    event: Event
+    error: str
+    attempts: int
+
+
+class InProcessBus:
+    def __init__(self) -> None:
+        self._consumers: list[tuple[ConsumerSpec, asyncio.Queue[tuple[Event, int]]]] = []
+        self._workers: list[asyncio.Task[None]] = []
+        self._live: list[tuple[tuple[str, ...], asyncio.Queue[Event]]] = []
+        self.dead_letters: list[DeadLetter] = []
+        self._retries: set[asyncio.Task[None]] = set()
+        self._started = False
+
+    @property
+    def connected(self) -> bool:
+        return self._started
+
+    async def start(self) -> None:
+        self._started = True
+        for spec, queue in self._consumers:
+            self._spawn(spec, queue)
+
+    async def close(self) -> None:
+        self._started = False
+        for task in [*self._workers, *self._retries]:
+            task.cancel()
+        for task in self._workers:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._workers.clear()
+
+    async def publish(self, event: Event) -> None:
+        for spec, queue in self._consumers:
+            if matches_any(spec.patterns, event.type):
+                queue.put_nowait((event, 1))
+        for patterns, live_queue in self._live:
+            if matches_any(patterns, event.type):
+                live_queue.put_nowait(event)
+
+    def add_consumer(self, spec: ConsumerSpec) -> None:
+        queue: asyncio.Queue[tuple[Event, int]] = asyncio.Queue()
+        self._consumers.append((spec, queue))
+        if self._started:
+            self._spawn(spec, queue)
+
+    async def live(self, patterns: tuple[str, ...]) -> AsyncIterator[Event]:
+        entry: tuple[tuple[str, ...], asyncio.Queue[Event]] = (patterns, asyncio.Queue())
+        self._live.append(entry)
+        try:
+            while True:
+                yield await entry[1].get()
+        finally:
+            self._live.remove(entry)
+
+    async def drain(self) -> None:
+        """Wait until every consumer queue is empty and idle (tests and orderly shutdown)."""
+        while True:
+            for _spec, queue in self._consumers:
+                await queue.join()
+            if not self._retries:
+                return
+            await asyncio.gather(*self._retries, return_exceptions=True)
+
+    def _spawn(self, spec: ConsumerSpec, queue: asyncio.Queue[tuple[Event, int]]) -> None:
+        self._workers.append(asyncio.create_task(self._work(spec, queue), name=f"consumer:{spec.queue}"))
+
+    async def _work(self, spec: ConsumerSpec, queue: asyncio.Queue[tuple[Event, int]]) -> None:
+        while True:
+            event, attempt = await queue.get()
+            try:
+                await spec.handler(event)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # a handler's failure must never stop the consumer
+                self._retry_or_bury(spec, queue, event, attempt, exc)
+            finally:
+                queue.task_done()
+
+    def _retry_or_bury(
+        self, spec: ConsumerSpec, queue: asyncio.Queue[tuple[Event, int]], event: Event, attempt: int, exc: Exception
+    ) -> None:
+        if attempt >= spec.max_attempts:
+            log.error("event dead-lettered", extra={"queue": spec.queue, "eventId": event.id, "eventType": event.type, "error": repr(exc)})
+            self.dead_letters.append(DeadLetter(spec.queue, event, repr(exc), attempt))
+            return
+        log.warning("event handler failed; will retry", extra={"queue": spec.queue, "eventId": event.id, "attempt": attempt, "error": repr(exc)})
+        delay = retry_delay(spec.retry_delay_ms, attempt)
+
+        async def requeue() -> None:
+            await asyncio.sleep(delay)
+            queue.put_nowait((event, attempt + 1))
+
+        task = asyncio.get_running_loop().create_task(requeue())
+        self._retries.add(task)
+        task.add_done_callback(self._retries.discard)

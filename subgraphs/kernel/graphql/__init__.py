@@ -1,0 +1,1 @@
+"""The GraphQL layer every subgraph shares: schema class, error codes, context, pagination."""

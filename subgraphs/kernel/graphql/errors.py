@@ -1,0 +1,51 @@
+"""Gives every GraphQL error a stable `extensions.code`, and masks unexpected ones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from subgraphs.kernel.errors import AppError, ErrorCode
+from subgraphs.kernel.logging import get_logger
+
+log = get_logger("subgraphs.errors")
+
+INTERNAL_MESSAGE = "Internal server error"
+
+
+def classify(error: GraphQLError) -> None:
+    """Set `extensions.code` on `error` in place; hide the details of errors nobody meant to show."""
+    original = error.original_error
+    if isinstance(original, AppError):
+        error.extensions = {**(error.extensions or {}), **original.as_extensions()}
+        return
+    if error.extensions and "code" in error.extensions:
+        return
+    if original is None:
+        error.extensions = {**(error.extensions or {}), "code": _request_error_code(error)}
+        return
+    log.error("unexpected error in a resolver", exc_info=(type(original), original, original.__traceback__),
+              extra={"path": error.path})
+    error.message = INTERNAL_MESSAGE
+    error.extensions = {"code": str(ErrorCode.INTERNAL_SERVER_ERROR)}
+
+
+def _request_error_code(error: GraphQLError) -> str:
+    """Errors raised before execution: syntax, validation, or variable values."""
+    message = error.message
+    if message.startswith("Syntax Error"):
+        return str(ErrorCode.GRAPHQL_PARSE_FAILED)
+    if message.startswith("Variable '$") or "got invalid value" in message:
+        return str(ErrorCode.BAD_USER_INPUT)
+    return str(ErrorCode.GRAPHQL_VALIDATION_FAILED)
+
+
+class ErrorCodes(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            for error in result.errors:
+                classify(error)

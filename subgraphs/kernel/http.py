@@ -1,0 +1,148 @@
+"""The HTTP shell of a subgraph: /graphql, /health, /ready, local files, and a body-size limit."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from subgraphs.kernel.graphql.context import RequestContext
+from subgraphs.kernel.ids import new_event_id
+from subgraphs.kernel.logging import request_id_var
+from subgraphs.kernel.runtime import Runtime
+from subgraphs.kernel.storage import LocalStorage
+
+
+def client_ip(peer: str | None, forwarded_for: str | None, trusted: list[str]) -> str:
+    """The caller's address: the peer, unless the peer is a trusted proxy that says otherwise."""
+    peer = peer or "unknown"
+    if not forwarded_for or not _is_trusted(peer, trusted):
+        return peer
+    # Walk X-Forwarded-For from the right: the first hop we do not trust is the client.
+    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted(hop, trusted):
+            return hop
+    return hops[0] if hops else peer
+
+
+def _is_trusted(address: str, trusted: list[str]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(net, strict=False) for net in trusted)
+
+
+class SubgraphGraphQL(GraphQL[RequestContext, None]):
+    def __init__(self, runtime: Runtime, schema: Any) -> None:
+        super().__init__(schema, graphql_ide=None, allow_queries_via_get=True)
+        self.runtime = runtime
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> RequestContext:
+        request_id = request.headers.get("x-request-id") or new_event_id()
+        request_id_var.set(request_id)
+        principal, auth_error = await self.runtime.authenticate(request.headers.get("authorization"))
+        peer = request.client.host if request.client else None
+        return RequestContext(
+            runtime=self.runtime,
+            request_id=request_id,
+            client_ip=client_ip(peer, request.headers.get("x-forwarded-for"), self.runtime.settings.trusted_proxies),
+            principal=principal,
+            auth_error=auth_error,
+            headers=dict(request.headers),
+        )
+
+
+class BodyLimit:
+    """Refuse request bodies over `limit` bytes with 413, whether announced or streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = {"errors": [{"message": f"request body over {self.limit} bytes", "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]}
+        await JSONResponse(body, status_code=413)(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(runtime: Runtime) -> Starlette:
+    schema = runtime.definition.build_schema()
+
+    async def health(_: Request) -> Response:
+        return JSONResponse({"status": "ok", "service": runtime.name})
+
+    async def ready(_: Request) -> Response:
+        checks = await runtime.ready()
+        ok = all(checks.values())
+        return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503)
+
+    routes: list[Any] = [
+        Route("/health", health),
+        Route("/ready", ready),
+        Route("/graphql", SubgraphGraphQL(runtime, schema), methods=["GET", "POST"]),
+    ]
+    if isinstance(runtime.storage, LocalStorage):
+        storage = runtime.storage
+
+        async def files(request: Request) -> Response:
+            path = storage.path_of(request.path_params["key"])
+            if path is None:
+                return JSONResponse({"error": "not found"}, status_code=404)
+            return FileResponse(path, headers={"Cache-Control": "public, max-age=31536000, immutable",
+                                               "X-Content-Type-Options": "nosniff"})
+
+        routes.append(Route("/files/{key:path}", files))
+    if runtime.definition.routes is not None:
+        routes.extend(runtime.definition.routes(runtime))
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.runtime = runtime
+    return BodyLimit(app, runtime.settings.max_body_bytes)  # type: ignore[return-value]
+
+
+__all__ = ["Mount", "create_app"]

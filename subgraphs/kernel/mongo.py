@@ -1,0 +1,63 @@
+"""MongoDB access through pymongo's async API, with transactions that retry transient conflicts."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
+
+T = TypeVar("T")
+
+Document = dict[str, Any]
+
+
+def connect(url: str, *, app_name: str) -> AsyncMongoClient[Document]:
+    # tz_aware: datetimes come back as aware UTC, matching kernel.clock.now().
+    return AsyncMongoClient(url, tz_aware=True, appname=app_name, serverSelectionTimeoutMS=5000)
+
+
+class Database:
+    """A service's own database: collections, transactions and a readiness probe."""
+
+    def __init__(self, client: AsyncMongoClient[Document], name: str) -> None:
+        self.client = client
+        self.db: AsyncDatabase[Document] = client[name]
+        self.name = name
+
+    def __getitem__(self, collection: str) -> AsyncCollection[Document]:
+        return self.db[collection]
+
+    async def ping(self) -> bool:
+        try:
+            await self.db.command("ping")
+        except PyMongoError:
+            return False
+        return True
+
+    async def run_transaction(
+        self, work: Callable[[AsyncClientSession], Awaitable[T]], *, attempts: int = 5
+    ) -> T:
+        """Run `work(session)` in a transaction, retrying it whole on transient write conflicts."""
+        for attempt in range(attempts):
+            async with self.client.start_session() as session:
+                try:
+                    async with await session.start_transaction():
+                        return await work(session)
+                except (OperationFailure, ConnectionFailure) as exc:
+                    transient = exc.has_error_label("TransientTransactionError")
+                    if not transient or attempt == attempts - 1:
+                        raise
+            await asyncio.sleep(0.01 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncClientSession]:
+        async with self.client.start_session() as session:
+            yield session

@@ -1,0 +1,122 @@
+"""A running service's resources: settings, database, bus, outbox, token verifier, storage."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+
+from subgraphs.kernel.auth.keys import KeySource, RemoteKeySource
+from subgraphs.kernel.auth.principal import Principal
+from subgraphs.kernel.auth.tokens import TokenVerifier
+from subgraphs.kernel.definition import SubgraphDefinition
+from subgraphs.kernel.embedded_mongo import EmbeddedMongo
+from subgraphs.kernel.errors import AppError, Unauthenticated
+from subgraphs.kernel.events.amqp import AmqpBus
+from subgraphs.kernel.events.bus import ConsumerSpec, EventBus
+from subgraphs.kernel.events.consumer import IdempotentHandler, idempotent
+from subgraphs.kernel.events.memory import InProcessBus
+from subgraphs.kernel.events.outbox import Outbox
+from subgraphs.kernel.mongo import Database, connect
+from subgraphs.kernel.settings import ServiceSettings
+from subgraphs.kernel.storage import CloudinaryStorage, LocalStorage, Storage
+
+log = logging.getLogger(__name__)
+
+
+class Runtime:
+    """Built before the server starts; `start()` connects everything, `stop()` lets go in reverse."""
+
+    def __init__(
+        self,
+        definition: SubgraphDefinition,
+        settings: ServiceSettings,
+        *,
+        port: int,
+        host: str | None = None,
+        bus: EventBus | None = None,
+    ) -> None:
+        self.definition = definition
+        self.name = definition.name
+        self.settings = settings
+        self.host = host or settings.host
+        self.port = port
+        self.public_url = settings.public_url or f"http://{self.host}:{port}"
+        self._shared_bus = bus
+        self.bus: EventBus = bus or (
+            AmqpBus(settings.amqp_url, exchange=settings.events_exchange) if settings.amqp_url else InProcessBus()
+        )
+        self.embedded: EmbeddedMongo | None = None
+        self.state: dict[str, Any] = {}  # service-specific resources, set by its setup hook
+        self.http = httpx.AsyncClient(timeout=10.0)
+        self.storage: Storage = (
+            CloudinaryStorage(settings.cloudinary_url)
+            if settings.cloudinary_url
+            else LocalStorage(settings.data_dir / "files" / self.name, self.public_url)
+        )
+        self.started = False
+
+    async def start(self) -> None:
+        url = self.settings.mongodb_url
+        if url is None:
+            self.embedded = EmbeddedMongo(self.settings.data_dir / "mongodb")
+            url = await self.embedded.start()
+        self.client = connect(url, app_name=f"aurontek-{self.name}")
+        self.db = Database(self.client, self.settings.database_name(self.name))
+        self.outbox = Outbox(self.db, self.bus)
+        await self.outbox.ensure_indexes()
+        if self.definition.setup is not None:
+            await self.definition.setup(self)
+        keys: KeySource = (
+            self.definition.key_source(self)
+            if self.definition.key_source
+            else RemoteKeySource(self.settings.auth_jwks_url, self.http)
+        )
+        self.verifier = TokenVerifier(keys, issuer=self.settings.auth_issuer, audience=self.settings.auth_audience)
+        if self._shared_bus is None:
+            await self.bus.start()
+        self.outbox.start()
+        self.started = True
+        log.info("service started", extra={"port": self.port, "database": self.db.name})
+
+    async def stop(self) -> None:
+        self.started = False
+        await self.outbox.stop()
+        if self._shared_bus is None:
+            await self.bus.close()
+        await self.http.aclose()
+        await self.client.close()
+        if self.embedded is not None:
+            self.embedded.stop()
+
+    def consume(self, queue: str, patterns: tuple[str, ...], handler: IdempotentHandler) -> None:
+        """A durable, idempotent consumer `aurontek.<service>.<queue>` of events matching `patterns`."""
+        name = f"aurontek.{self.name}.{queue}"
+        self.bus.add_consumer(
+            ConsumerSpec(
+                queue=name,
+                patterns=patterns,
+                handler=idempotent(self.outbox, name, handler),
+                max_attempts=self.settings.event_max_attempts,
+                retry_delay_ms=self.settings.event_retry_delay_ms,
+            )
+        )
+
+    async def authenticate(self, authorization: str | None) -> tuple[Principal | None, AppError | None]:
+        """The principal behind an `Authorization` header, or the reason there is none."""
+        if not authorization:
+            return None, None
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None, Unauthenticated("send the access token as 'Authorization: Bearer <token>'")
+        try:
+            claims = await self.verifier.verify(token.strip())
+            loader = self.definition.principal_loader
+            principal = await loader(self, claims) if loader else Principal.from_claims(claims)
+        except AppError as exc:
+            return None, exc
+        return principal, None
+
+    async def ready(self) -> dict[str, bool]:
+        return {"database": self.started and await self.db.ping(), "events": self.bus.connected}

@@ -1,0 +1,112 @@
+"""Tenant scoping: the one mechanism through which resolvers reach tenant-owned collections.
+
+A `Tenancy` is built per request from the verified principal. `collection(name)` is bound to
+the caller's company: every filter gets the company condition, every insert gets the company
+field. Reaching another company is explicit (`of(...)`, `everywhere(...)`) and requires the
+global form of a permission, which only platform roles hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.cursor import AsyncCursor
+from pymongo.results import DeleteResult, InsertManyResult, InsertOneResult, UpdateResult
+
+from subgraphs.kernel.auth.principal import GLOBAL_SUFFIX, Principal
+from subgraphs.kernel.errors import Forbidden, Unauthenticated
+from subgraphs.kernel.mongo import Database, Document
+
+ALL_TENANTS = object()
+
+
+class TenantCollection:
+    """A collection seen through one company (or, explicitly, through all of them)."""
+
+    def __init__(self, collection: AsyncCollection[Document], company_id: str | object, field: str = "companyId") -> None:
+        self.raw_name = collection.name
+        self._collection = collection
+        self.company_id = company_id
+        self.field = field
+
+    def scope(self, filter: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        scoped = dict(filter or {})
+        if self.company_id is not ALL_TENANTS:
+            scoped[self.field] = self.company_id  # ours wins over anything the caller passed
+        return scoped
+
+    def _stamp(self, document: dict[str, Any]) -> dict[str, Any]:
+        if self.company_id is ALL_TENANTS:
+            if self.field not in document:
+                raise ValueError(f"an insert across tenants must name its {self.field}")
+            return document
+        return {**document, self.field: self.company_id}
+
+    def find(self, filter: Mapping[str, Any] | None = None, *args: Any, **kwargs: Any) -> AsyncCursor[Document]:
+        return self._collection.find(self.scope(filter), *args, **kwargs)
+
+    async def find_one(self, filter: Mapping[str, Any] | None = None, *args: Any, **kwargs: Any) -> Document | None:
+        return await self._collection.find_one(self.scope(filter), *args, **kwargs)
+
+    async def count_documents(self, filter: Mapping[str, Any] | None = None, **kwargs: Any) -> int:
+        return await self._collection.count_documents(self.scope(filter), **kwargs)
+
+    async def aggregate(self, pipeline: Sequence[Mapping[str, Any]], **kwargs: Any) -> list[Document]:
+        cursor = await self._collection.aggregate([{"$match": self.scope()}, *pipeline], **kwargs)
+        return await cursor.to_list(None)
+
+    async def insert_one(self, document: dict[str, Any], **kwargs: Any) -> InsertOneResult:
+        return await self._collection.insert_one(self._stamp(document), **kwargs)
+
+    async def insert_many(self, documents: Sequence[dict[str, Any]], **kwargs: Any) -> InsertManyResult:
+        return await self._collection.insert_many([self._stamp(d) for d in documents], **kwargs)
+
+    async def update_one(self, filter: Mapping[str, Any], update: Any, **kwargs: Any) -> UpdateResult:
+        return await self._collection.update_one(self.scope(filter), update, **kwargs)
+
+    async def update_many(self, filter: Mapping[str, Any], update: Any, **kwargs: Any) -> UpdateResult:
+        return await self._collection.update_many(self.scope(filter), update, **kwargs)
+
+    async def find_one_and_update(self, filter: Mapping[str, Any], update: Any, **kwargs: Any) -> Document | None:
+        return await self._collection.find_one_and_update(self.scope(filter), update, **kwargs)
+
+    async def delete_one(self, filter: Mapping[str, Any], **kwargs: Any) -> DeleteResult:
+        return await self._collection.delete_one(self.scope(filter), **kwargs)
+
+    async def delete_many(self, filter: Mapping[str, Any], **kwargs: Any) -> DeleteResult:
+        return await self._collection.delete_many(self.scope(filter), **kwargs)
+
+
+class Tenancy:
+    """Per-request gate to tenant-owned data, bound to the caller's company."""
+
+    def __init__(self, db: Database, principal: Principal | None) -> None:
+        self.db = db
+        self.principal = principal
+
+    def _caller(self) -> Principal:
+        if self.principal is None:
+            raise Unauthenticated("authentication required")
+        return self.principal
+
+    def collection(self, name: str, *, field: str = "companyId") -> TenantCollection:
+        """`name` as seen from the caller's own company."""
+        return TenantCollection(self.db[name], self._caller().company_id, field)
+
+    def of(self, name: str, company_id: str, *, permission: str, field: str = "companyId") -> TenantCollection:
+        """`name` as seen from `company_id`: the caller's own, or another one with the global permission."""
+        caller = self._caller()
+        if not caller.can(permission, company_id):
+            if company_id == caller.company_id:
+                raise Forbidden(f"you lack the permission {permission}", permission=permission)
+            raise Forbidden(f"you may not use {permission} in another company", permission=permission)
+        return TenantCollection(self.db[name], company_id, field)
+
+    def everywhere(self, name: str, *, permission: str, field: str = "companyId") -> TenantCollection:
+        """`name` across every company; only for holders of the global form of `permission`."""
+        caller = self._caller()
+        if not caller.holds(permission + GLOBAL_SUFFIX):
+            raise Forbidden(f"{permission} across companies is reserved to platform staff", permission=permission)
+        return TenantCollection(self.db[name], ALL_TENANTS, field)

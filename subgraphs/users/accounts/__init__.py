@@ -1,0 +1,1 @@
+"""User accounts: profiles, status, roles and own permissions, photos and CSV import."""

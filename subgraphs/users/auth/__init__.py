@@ -1,0 +1,1 @@
+"""Sign-in: login, sessions with rotating refresh tokens, logout, password reset and lockout."""

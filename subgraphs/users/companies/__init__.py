@@ -1,0 +1,1 @@
+"""Companies: the tenants, their licence, access code, contacts and life cycle."""

@@ -1,0 +1,329 @@
+"""GraphQL types of the users subgraph: the User, Company and Role entities and their parts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from subgraphs.kernel import clock
+from subgraphs.kernel.errors import NotFound
+from subgraphs.kernel.graphql.context import RequestContext
+from subgraphs.kernel.graphql.pagination import Connection, Sort, paginate
+from subgraphs.users import store
+from subgraphs.users.deps import deps_of
+from subgraphs.users.permissions import describe, is_global
+from subgraphs.users.roles.rules import effective_permissions
+from subgraphs.users.roles.service import roles_by_ids
+
+Ctx = Info[RequestContext, None]
+
+
+@strawberry.enum
+class ActivityStatus(Enum):
+    AVAILABLE = "available"
+    BUSY = "busy"
+    OFFLINE = "offline"
+
+
+@strawberry.enum
+class AccountStatus(Enum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+
+
+@strawberry.enum
+class CompanyStatus(Enum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+@strawberry.enum
+class LicencePlan(Enum):
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    YEARLY = "yearly"
+
+
+@strawberry.enum
+class PermissionScope(Enum):
+    LOCAL = "local"
+    GLOBAL = "global"
+
+
+@strawberry.enum
+class RoleScope(Enum):
+    GLOBAL = "global"
+    COMPANY = "company"
+
+
+@strawberry.type(description="A permission a role or a user may hold.")
+class Permission:
+    key: str
+    group: str
+    description: str
+    scope: PermissionScope
+
+    @classmethod
+    def of(cls, key: str) -> Permission:
+        spec = describe(key)
+        return cls(
+            key=key,
+            group=spec.group if spec else "root",
+            description=spec.description if spec else "Every permission in every company",
+            scope=PermissionScope.GLOBAL if is_global(key) else PermissionScope.LOCAL,
+        )
+
+
+# --- entity loaders: one query per request per entity type, tenant-scoped ------------------
+
+def _loader(ctx: RequestContext, collection: str, permission: str, *, field: str = "companyId"):
+    async def load(ids: Sequence[str]) -> list[dict[str, Any] | None]:
+        principal = ctx.require()
+        if principal.holds(permission + ".global"):
+            scoped = ctx.tenancy.everywhere(collection, permission=permission, field=field)
+        else:
+            scoped = ctx.tenancy.collection(collection, field=field)
+        rows = await scoped.find({"_id": {"$in": list(ids)}, "deleted": False}).to_list(None)
+        by_id = {row["_id"]: row for row in rows}
+        return [by_id.get(i) for i in ids]
+
+    return ctx.loader(f"{collection}:{permission}", load)
+
+
+async def load_user(ctx: RequestContext, user_id: str) -> dict[str, Any] | None:
+    return await _loader(ctx, store.USERS, "users.read").load(user_id)
+
+
+async def load_company(ctx: RequestContext, company_id: str) -> dict[str, Any] | None:
+    return await _loader(ctx, store.COMPANIES, "companies.read", field="_id").load(company_id)
+
+
+async def load_role(ctx: RequestContext, role_id: str) -> dict[str, Any] | None:
+    async def load(ids: Sequence[str]) -> list[dict[str, Any] | None]:
+        principal = ctx.require()
+        found = await roles_by_ids(deps_of(ctx).db, list(ids))
+        visible = {
+            k: v for k, v in found.items()
+            if v["companyId"] in (None, principal.company_id) or principal.holds("roles.read.global")
+        }
+        return [visible.get(i) for i in ids]
+
+    return await ctx.loader("roles", load).load(role_id)
+
+
+@strawberry.federation.type(keys=["id"], description="A person who signs in: customer, agent or administrator.")
+class User:
+    id: strawberry.ID
+    email: str
+    first_name: str
+    last_name: str
+    phone: str | None
+    job_title: str | None
+    language: str
+    activity_status: ActivityStatus
+    status: AccountStatus
+    skills: list[str]
+    care_groups: list[str]
+    photo_url: str | None
+    last_login_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    doc: strawberry.Private[dict[str, Any]]
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> User:
+        return cls(
+            id=strawberry.ID(doc["_id"]), email=doc["email"], first_name=doc["firstName"],
+            last_name=doc["lastName"], phone=doc.get("phone"), job_title=doc.get("jobTitle"),
+            language=doc["language"], activity_status=ActivityStatus(doc["activityStatus"]),
+            status=AccountStatus(doc["status"]), skills=doc["skills"], care_groups=doc["careGroups"],
+            photo_url=doc.get("photoUrl"), last_login_at=doc.get("lastLoginAt"), created_at=doc["createdAt"],
+            updated_at=doc["updatedAt"], doc=doc,
+        )
+
+    @classmethod
+    async def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> User | None:
+        doc = await load_user(info.context, str(id))
+        return cls.from_doc(doc) if doc else None
+
+    @strawberry.field(description="First and last name.")
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @strawberry.field
+    async def company(self, info: Ctx) -> Company | None:
+        doc = await load_company(info.context, self.doc["companyId"])
+        return Company.from_doc(doc) if doc else None
+
+    @strawberry.field
+    async def role(self, info: Ctx) -> Role | None:
+        doc = await load_role(info.context, self.doc["roleId"])
+        return Role.from_doc(doc) if doc else None
+
+    @strawberry.field(description="Permissions granted to this user directly, beyond their role.")
+    def permissions(self) -> list[str]:
+        return list(self.doc.get("permissions") or [])
+
+    @strawberry.field(description="Everything this user may do: their role's permissions and their own.")
+    async def effective_permissions(self, info: Ctx) -> list[str]:
+        role = await load_role(info.context, self.doc["roleId"])
+        return sorted(effective_permissions(self.doc, role))
+
+
+@strawberry.type
+class CompanyContact:
+    name: str
+    email: str | None
+    phone: str | None
+    title: str | None
+
+
+@strawberry.type(description="The plan a company pays for and when it ends.")
+class Licence:
+    plan: LicencePlan
+    starts_at: datetime
+    ends_at: datetime
+
+    @strawberry.field
+    def active(self) -> bool:
+        return self.ends_at > clock.now()
+
+    @strawberry.field
+    def days_left(self) -> int:
+        return max(0, (self.ends_at - clock.now()).days)
+
+
+@strawberry.federation.type(keys=["id"], description="A customer company (a tenant), or the platform itself.")
+class Company:
+    id: strawberry.ID
+    name: str
+    tax_id: str
+    email: str
+    phone: str | None
+    address: str | None
+    status: CompanyStatus
+    is_platform: bool
+    suspended_reason: str | None
+    created_at: datetime
+    contacts: list[CompanyContact]
+    licence: Licence | None
+    doc: strawberry.Private[dict[str, Any]]
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Company:
+        licence = doc.get("licence")
+        return cls(
+            id=strawberry.ID(doc["_id"]), name=doc["name"], tax_id=doc["taxId"], email=doc["email"],
+            phone=doc.get("phone"), address=doc.get("address"), status=CompanyStatus(doc["status"]),
+            is_platform=bool(doc.get("isPlatform")), suspended_reason=doc.get("suspendedReason"),
+            created_at=doc["createdAt"],
+            contacts=[CompanyContact(**c) for c in doc.get("contacts") or []],
+            licence=Licence(plan=LicencePlan(licence["plan"]), starts_at=licence["startsAt"],
+                            ends_at=licence["endsAt"]) if licence else None,
+            doc=doc,
+        )
+
+    @classmethod
+    async def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Company | None:
+        doc = await load_company(info.context, str(id))
+        return cls.from_doc(doc) if doc else None
+
+    @strawberry.field(description="The code users type at sign-in; visible to those who manage it.")
+    def access_code(self, info: Ctx) -> str | None:
+        principal = info.context.require()
+        return self.doc.get("accessCode") if principal.can("companies.access_code", self.doc["_id"]) else None
+
+    @strawberry.field
+    async def users(self, info: Ctx, first: int | None = None, after: str | None = None) -> Connection[User]:
+        info.context.require("users.read", company_id=self.doc["_id"])
+        users = info.context.tenancy.of(store.USERS, self.doc["_id"], permission="users.read")
+        return await paginate(users, {"deleted": False}, first=first, after=after, to_node=User.from_doc,
+                              sort=Sort("_id", descending=True))
+
+
+@strawberry.federation.type(keys=["id"], description="A named set of permissions with a rank (level).")
+class Role:
+    id: strawberry.ID
+    name: str
+    description: str | None
+    level: int
+    is_system: bool
+    platform_only: bool
+    permissions: list[str]
+    doc: strawberry.Private[dict[str, Any]]
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Role:
+        return cls(
+            id=strawberry.ID(doc["_id"]), name=doc["name"], description=doc.get("description"), level=doc["level"],
+            is_system=bool(doc.get("system")), platform_only=bool(doc.get("platformOnly")),
+            permissions=list(doc["permissions"]), doc=doc,
+        )
+
+    @classmethod
+    async def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Role | None:
+        doc = await load_role(info.context, str(id))
+        return cls.from_doc(doc) if doc else None
+
+    @strawberry.field(description="The system key of a system role (e.g. agent, company_admin).")
+    def key(self) -> str | None:
+        return self.doc.get("key")
+
+    @strawberry.field
+    def scope(self) -> RoleScope:
+        return RoleScope.GLOBAL if self.doc["companyId"] is None else RoleScope.COMPANY
+
+    @strawberry.field
+    async def company(self, info: Ctx) -> Company | None:
+        if self.doc["companyId"] is None:
+            return None
+        doc = await load_company(info.context, self.doc["companyId"])
+        return Company.from_doc(doc) if doc else None
+
+    @strawberry.field(description="How many users of your company hold this role.")
+    async def holder_count(self, info: Ctx) -> int:
+        principal = info.context.require("users.read")
+        users = info.context.tenancy.collection(store.USERS)
+        return await users.count_documents({"roleId": self.doc["_id"], "deleted": False,
+                                            "companyId": principal.company_id})
+
+
+@strawberry.type
+class AuthPayload:
+    access_token: str
+    access_token_expires_at: datetime
+    refresh_token: str
+    refresh_token_expires_at: datetime
+    token_type: str
+    user: User
+
+
+@strawberry.type
+class CreateCompanyPayload:
+    company: Company
+    admin: User
+
+
+@strawberry.type
+class UserImportRowError:
+    row: int
+    email: str | None
+    reasons: list[str]
+
+
+@strawberry.type
+class UserImportReport:
+    created_count: int
+    created: list[User]
+    errors: list[UserImportRowError]
+
+
+def require_found(doc: dict[str, Any] | None, what: str, ident: str) -> dict[str, Any]:
+    if doc is None:
+        raise NotFound(f"no such {what}", id=ident)
+    return doc

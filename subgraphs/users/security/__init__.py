@@ -1,0 +1,1 @@
+"""Secrets of the users service: password hashing and policy, signing keys, opaque tokens."""

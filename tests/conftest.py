@@ -1,0 +1,45 @@
+"""Fixtures shared by every test: the database server, the broker, an HTTP client."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from subgraphs.kernel.embedded_mongo import EmbeddedMongo
+from tests.harness import AMQP_URL, reachable
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="session")
+async def mongo_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    """MONGODB_URL when set, else a SecantusDB server the fixture starts on a temporary directory."""
+    if os.environ.get("MONGODB_URL"):
+        yield os.environ["MONGODB_URL"]
+        return
+    server = EmbeddedMongo(Path(tmp_path_factory.mktemp("mongodb")))
+    url = await server.start()
+    yield url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def amqp_url() -> str:
+    """RabbitMQ at AMQP_URL; a missing broker fails under CI=true and skips elsewhere."""
+    parsed = httpx.URL(AMQP_URL.replace("amqp://", "http://", 1))
+    if not reachable(parsed.host, parsed.port or 5672):
+        message = f"RabbitMQ is not reachable at {parsed.host}:{parsed.port or 5672}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return AMQP_URL
+
+
+@pytest.fixture(scope="session")
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(timeout=30.0) as client:
+        yield client

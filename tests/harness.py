@@ -1,0 +1,114 @@
+"""Shared test harness: real servers on real sockets, started and stopped by fixtures."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import uvicorn
+
+from subgraphs.kernel.definition import SubgraphDefinition
+from subgraphs.kernel.events.bus import EventBus
+from subgraphs.kernel.http import create_app
+from subgraphs.kernel.ids import new_id
+from subgraphs.kernel.runtime import Runtime
+from subgraphs.kernel.settings import load_settings
+
+AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def reachable(host: str, port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=1):
+        return True
+    return False
+
+
+class GraphQLError(AssertionError):
+    pass
+
+
+@dataclass
+class Result:
+    data: dict[str, Any] | None
+    errors: list[dict[str, Any]]
+    status: int
+
+    def ok(self) -> dict[str, Any]:
+        if self.errors:
+            raise GraphQLError(f"unexpected errors: {self.errors}")
+        assert self.data is not None
+        return self.data
+
+    @property
+    def codes(self) -> list[str]:
+        return [e.get("extensions", {}).get("code") for e in self.errors]
+
+    def code(self) -> str:
+        assert self.errors, f"expected an error, got data {self.data}"
+        return self.codes[0]
+
+
+class Client:
+    """A GraphQL-over-HTTP client bound to one service URL and, optionally, one token."""
+
+    def __init__(self, http: httpx.AsyncClient, url: str, token: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        self.http = http
+        self.url = url
+        self.token = token
+        self.headers = headers or {}
+
+    def as_(self, token: str | None, **headers: str) -> Client:
+        return Client(self.http, self.url, token, {**self.headers, **headers})
+
+    async def __call__(self, query: str, variables: dict[str, Any] | None = None, **headers: str) -> Result:
+        sent = {**self.headers, **headers}
+        if self.token:
+            sent["authorization"] = f"Bearer {self.token}"
+        response = await self.http.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}},
+                                        headers=sent)
+        body = response.json()
+        return Result(body.get("data"), body.get("errors") or [], response.status_code)
+
+
+@dataclass
+class RunningService:
+    runtime: Runtime
+    url: str
+    server: uvicorn.Server
+    task: asyncio.Task[None]
+    client: Client
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        await self.task
+
+
+async def start_service(definition: SubgraphDefinition, *, mongo_url: str, http: httpx.AsyncClient,
+                        bus: EventBus | None = None, port: int | None = None, **overrides: Any) -> RunningService:
+    """Run `definition` on a free port in this event loop, against `mongo_url`."""
+    overrides.setdefault("mongodb_database_prefix", f"t{new_id()[-8:]}_")
+    overrides.setdefault("environment", "test")
+    settings = load_settings(definition.settings_class, mongodb_url=mongo_url, **overrides)
+    port = port or free_port()
+    runtime = Runtime(definition, settings, host="127.0.0.1", port=port, bus=bus)
+    config = uvicorn.Config(create_app(runtime), host="127.0.0.1", port=port, log_config=None, lifespan="on")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            raise RuntimeError("the service failed to start; see the log above")
+        await asyncio.sleep(0.02)
+    url = f"http://127.0.0.1:{port}"
+    return RunningService(runtime, url, server, task, Client(http, url))
