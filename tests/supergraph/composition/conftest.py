@@ -75,10 +75,7 @@ def _described(node) -> str:
 def _member(node) -> str:
     if isinstance(node, FieldDefinitionNode):
         args = ", ".join(sorted(_input_value(a) for a in node.arguments or ()))
-        return (
-            f"{_described(node)}{node.name.value}({args}): {print_ast(node.type)} "
-            f"{_directives(node.directives)}"
-        )
+        return f"{_described(node)}{node.name.value}({args}): {print_ast(node.type)} {_directives(node.directives)}"
     if isinstance(node, InputValueDefinitionNode):
         return _input_value(node)
     return f"{_described(node)}{node.name.value} {_directives(node.directives)}"
@@ -98,9 +95,7 @@ def _definition(node) -> str:
     parts.append(_directives(node.directives))
     if isinstance(node, UnionTypeDefinitionNode):
         parts.append(" | ".join(sorted(t.name.value for t in node.types or ())))
-    members = (
-        node.values if isinstance(node, EnumTypeDefinitionNode) else getattr(node, "fields", None)
-    )
+    members = node.values if isinstance(node, EnumTypeDefinitionNode) else getattr(node, "fields", None)
     parts += [f"\n  {m}" for m in sorted(_member(m) for m in members or ())]
     return " ".join(parts)
 
@@ -191,9 +186,6 @@ def block(sdl: str, header: str) -> str:
 def line(sdl: str, header: str, field: str) -> str:
     """The printed line of `field` inside the definition starting with `header`."""
     for text in block(sdl, header).splitlines():
-        if (
-            text.strip().startswith((f"{field}:", f"{field}(", f"{field} "))
-            or text.strip() == field
-        ):
+        if text.strip().startswith((f"{field}:", f"{field}(", f"{field} ")) or text.strip() == field:
             return text.strip()
     raise AssertionError(f"{field} not in {header}")

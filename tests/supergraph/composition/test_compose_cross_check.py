@@ -42,9 +42,7 @@ def test_supergraph_matches_reference(reference_composer, fixture_set: str, comp
     expected = normalise_sdl(reference["supergraphSdl"], drop=drop)
     actual = normalise_sdl(ours.supergraph_sdl or "", drop=drop)
     diff = "\n".join(
-        difflib.unified_diff(
-            expected.splitlines(), actual.splitlines(), composer, "ours", lineterm="", n=1
-        )
+        difflib.unified_diff(expected.splitlines(), actual.splitlines(), composer, "ours", lineterm="", n=1)
     )
     assert actual == expected, diff
 

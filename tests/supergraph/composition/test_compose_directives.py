@@ -23,9 +23,7 @@ def test_key_compound_and_multiple_keys_and_resolvable_false() -> None:
             "{ id: ID! email: String! org: Org! } type Org @shareable { id: ID! } "
             "type Query { me: User }"
         ),
-        tickets=fed2(
-            'type User @key(fields: "id", resolvable: false) { id: ID! } type Query { owner: User }'
-        ),
+        tickets=fed2('type User @key(fields: "id", resolvable: false) { id: ID! } type Query { owner: User }'),
     )
 
     user = block(sdl, "type User")
@@ -70,9 +68,7 @@ def test_external_requires_and_provides() -> None:
         "price: Int @join__field(graph: INVENTORY, external: true) @join__field(graph: PRODUCTS) "
         "@join__field(graph: REVIEWS, external: true)"
     )
-    assert line(sdl, "type Review", "product") == (
-        'product: Product @join__field(graph: REVIEWS, provides: "price")'
-    )
+    assert line(sdl, "type Review", "product") == ('product: Product @join__field(graph: REVIEWS, provides: "price")')
 
 
 def test_override_moves_the_field_and_drops_the_old_source() -> None:
@@ -86,26 +82,20 @@ def test_override_moves_the_field_and_drops_the_old_source() -> None:
 
 def test_override_of_a_used_field_keeps_it_as_used_overridden() -> None:
     sdl = compose_ok(
-        old=fed2(
-            'type User @key(fields: "id email") { id: ID! email: String } type Query { u: User }'
-        ),
+        old=fed2('type User @key(fields: "id email") { id: ID! email: String } type Query { u: User }'),
         new=fed2('type User @key(fields: "id") { id: ID! email: String @override(from: "old") }'),
     )
 
     assert line(sdl, "type User", "email") == (
-        'email: String @join__field(graph: NEW, override: "old") '
-        "@join__field(graph: OLD, usedOverridden: true)"
+        'email: String @join__field(graph: NEW, override: "old") @join__field(graph: OLD, usedOverridden: true)'
     )
 
 
 def test_progressive_override_label_uses_join_v0_4() -> None:
     sdl = compose_ok(
-        old=fed2(
-            'type User @key(fields: "id") { id: ID! score: Int } type Query { u: User }', "2.7"
-        ),
+        old=fed2('type User @key(fields: "id") { id: ID! score: Int } type Query { u: User }', "2.7"),
         new=fed2(
-            'type User @key(fields: "id") { id: ID! score: Int '
-            '@override(from: "old", label: "percent(5)") }',
+            'type User @key(fields: "id") { id: ID! score: Int @override(from: "old", label: "percent(5)") }',
             "2.7",
         ),
     )
@@ -129,9 +119,7 @@ def test_inaccessible_and_tag_are_kept_with_their_spec_links() -> None:
     assert '@link(url: "https://specs.apollo.dev/tag/v0.3")' in sdl
     assert "directive @inaccessible on FIELD_DEFINITION" in sdl
     assert block(sdl, "type Secret").endswith("@inaccessible\n{\n  v: Int\n}")
-    assert line(sdl, "type Query", "a") == (
-        'a(x: Int @tag(name: "arg")): Secret @tag(name: "public")'
-    )
+    assert line(sdl, "type Query", "a") == ('a(x: Int @tag(name: "arg")): Secret @tag(name: "public")')
     assert line(sdl, "enum Level", "HIGH") == "HIGH @join__enumValue(graph: A) @inaccessible"
 
 
@@ -175,13 +163,8 @@ def test_unions_and_output_enums_merge_every_member_and_value() -> None:
 
 def test_input_types_and_input_enums_keep_what_all_subgraphs_accept() -> None:
     sdl = compose_ok(
-        a=fed2(
-            "input F { a: Int b: String } enum Mode { FAST SLOW } "
-            "type Query { q(f: F, m: Mode): Int }"
-        ),
-        b=fed2(
-            "input F { a: Int! c: Int } enum Mode { FAST } type Query { q2(f: F, m: Mode): Int }"
-        ),
+        a=fed2("input F { a: Int b: String } enum Mode { FAST SLOW } type Query { q(f: F, m: Mode): Int }"),
+        b=fed2("input F { a: Int! c: Int } enum Mode { FAST } type Query { q2(f: F, m: Mode): Int }"),
     )
 
     assert line(sdl, "input F", "a") == (

@@ -54,10 +54,7 @@ def test_key_selecting_a_list() -> None:
 
 
 def test_requires_naming_a_missing_field() -> None:
-    sdl = fed2(
-        'type User @key(fields: "id") { id: ID! greeting: String @requires(fields: "nick") } '
-        + QUERY
-    )
+    sdl = fed2('type User @key(fields: "id") { id: ID! greeting: String @requires(fields: "nick") } ' + QUERY)
 
     error = only(errors_of(users=sdl), "REQUIRES_INVALID_FIELDS")
 
@@ -67,8 +64,7 @@ def test_requires_naming_a_missing_field() -> None:
 
 def test_requires_on_a_field_that_is_not_external() -> None:
     sdl = fed2(
-        'type User @key(fields: "id") { id: ID! name: String '
-        'greeting: String @requires(fields: "name") } ' + QUERY
+        'type User @key(fields: "id") { id: ID! name: String greeting: String @requires(fields: "name") } ' + QUERY
     )
 
     error = only(errors_of(users=sdl), "REQUIRES_FIELDS_MISSING_EXTERNAL")
@@ -98,9 +94,7 @@ def test_unused_external() -> None:
 
 
 def test_override_from_an_unknown_subgraph() -> None:
-    sdl = fed2(
-        'type User @key(fields: "id") { id: ID! name: String @override(from: "acounts") } ' + QUERY
-    )
+    sdl = fed2('type User @key(fields: "id") { id: ID! name: String @override(from: "acounts") } ' + QUERY)
 
     error = only(errors_of(users=sdl), "FROM_SUBGRAPH_DOES_NOT_EXIST")
 
@@ -109,9 +103,7 @@ def test_override_from_an_unknown_subgraph() -> None:
 
 
 def test_override_from_itself() -> None:
-    sdl = fed2(
-        'type User @key(fields: "id") { id: ID! name: String @override(from: "users") } ' + QUERY
-    )
+    sdl = fed2('type User @key(fields: "id") { id: ID! name: String @override(from: "users") } ' + QUERY)
 
     assert only(errors_of(users=sdl), "OVERRIDE_FROM_SELF_ERROR").coordinates == ("User.name",)
 
@@ -183,10 +175,7 @@ def test_interface_field_not_implemented() -> None:
     error = only(
         errors_of(
             a=fed2("interface I { x: Int } type T implements I { x: Int } type Query { i: I }"),
-            b=fed2(
-                "interface I { x: Int y: Int } type U implements I { x: Int y: Int }"
-                " type Query { u: U }"
-            ),
+            b=fed2("interface I { x: Int y: Int } type U implements I { x: Int y: Int } type Query { u: U }"),
         ),
         "INTERFACE_FIELD_NO_IMPLEM",
     )

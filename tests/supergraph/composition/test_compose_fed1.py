@@ -47,17 +47,12 @@ def test_fed1_and_fed2_subgraphs_compose_together() -> None:
     result = compose(sources(accounts=ACCOUNTS, karma=fed2))
 
     assert result.errors == ()
-    assert line(result.supergraph_sdl or "", "type User", "karma") == (
-        "karma: Int @join__field(graph: KARMA)"
-    )
+    assert line(result.supergraph_sdl or "", "type User", "karma") == ("karma: Int @join__field(graph: KARMA)")
 
 
 def test_extension_without_a_base_type() -> None:
     result = compose(
-        sources(
-            reviews='extend type Review @key(fields: "id") { id: ID! @external }'
-            " type Query { a: Int }"
-        )
+        sources(reviews='extend type Review @key(fields: "id") { id: ID! @external } type Query { a: Int }')
     )
 
     error = next(e for e in result.errors if e.code == "EXTENSION_WITH_NO_BASE")
