@@ -31,8 +31,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME=URL",
-        help="the URL the gateway calls for NAME (default: the SOURCE URL, or the service's "
-        "default port for a file)",
+        help="the URL the gateway calls for NAME (default: the SOURCE URL, or the service's default port for a file)",
     )
     parser.add_argument("--output", "-o", default=DEFAULT_OUTPUT, help="where to write the SDL")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per SDL fetch")
@@ -51,8 +50,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         sdls = _load_all(sources, args.timeout)
         subgraphs = [
-            SubgraphSource(name, _routing_url(name, source, routing), sdls[name])
-            for name, source in sources.items()
+            SubgraphSource(name, _routing_url(name, source, routing), sdls[name]) for name, source in sources.items()
         ]
     except (OSError, RuntimeError, ValueError) as error:
         print(f"aurontek compose: {error}", file=sys.stderr)
@@ -105,7 +103,7 @@ def _load_all(sources: dict[str, str], timeout: float) -> dict[str, str]:
     return sdls
 
 
-async def _fetch_all(remote: dict[str, str], timeout: float) -> dict[str, str]:  # noqa: ASYNC109
+async def _fetch_all(remote: dict[str, str], timeout: float) -> dict[str, str]:
     import asyncio
 
     from supergraph.composition import fetch_subgraph_sdl
@@ -114,11 +112,7 @@ async def _fetch_all(remote: dict[str, str], timeout: float) -> dict[str, str]: 
         *(fetch_subgraph_sdl(url, timeout=timeout) for url in remote.values()),
         return_exceptions=True,
     )
-    failures = [
-        f"{name}: {r}"
-        for name, r in zip(remote, fetched, strict=True)
-        if isinstance(r, BaseException)
-    ]
+    failures = [f"{name}: {r}" for name, r in zip(remote, fetched, strict=True) if isinstance(r, BaseException)]
     if failures:
         raise RuntimeError("could not fetch subgraph SDL:\n  " + "\n  ".join(failures))
     return dict(zip(remote, fetched, strict=True))  # type: ignore[arg-type]

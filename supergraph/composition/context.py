@@ -19,9 +19,7 @@ class MergeContext:
     supergraph: Supergraph
     errors: list[CompositionError] = field(default_factory=list)
     hints: list[str] = field(default_factory=list)
-    enum_usages: dict[str, tuple[Position, str]] = field(
-        default_factory=dict
-    )  # name -> (pos, example)
+    enum_usages: dict[str, tuple[Position, str]] = field(default_factory=dict)  # name -> (pos, example)
 
     def graph(self, index: int) -> str:
         return self.supergraph.graphs[index].enum_name
@@ -29,9 +27,7 @@ class MergeContext:
     def name(self, index: int) -> str:
         return self.subgraphs[index].name
 
-    def error(
-        self, code: str, message: str, subgraphs: Sequence[str] = (), *coordinates: str
-    ) -> None:
+    def error(self, code: str, message: str, subgraphs: Sequence[str] = (), *coordinates: str) -> None:
         self.errors.append(CompositionError(code, message, tuple(subgraphs), coordinates))
 
     def types_named(self, name: str, kind: str) -> list[TypeDef | None]:
@@ -39,9 +35,7 @@ class MergeContext:
         found: list[TypeDef | None] = []
         for subgraph in self.subgraphs:
             type_def = subgraph.types.get(name)
-            found.append(
-                type_def if type_def is not None and merge_kind(type_def) == kind else None
-            )
+            found.append(type_def if type_def is not None and merge_kind(type_def) == kind else None)
         return found
 
     def record_enum_usage(self, type_ref_base: str, position: Position, coordinate: str) -> None:

@@ -31,16 +31,10 @@ def upgrade_fed1(subgraph: Subgraph, others: Sequence[Subgraph]) -> list[Composi
 
 
 def _is_extension_only(type_def: TypeDef) -> bool:
-    return (
-        type_def.kind in ("object", "interface")
-        and type_def.has_extension
-        and not type_def.has_definition
-    )
+    return type_def.kind in ("object", "interface") and type_def.has_extension and not type_def.has_definition
 
 
-def _extensions_without_base(
-    subgraph: Subgraph, others: Sequence[Subgraph]
-) -> list[CompositionError]:
+def _extensions_without_base(subgraph: Subgraph, others: Sequence[Subgraph]) -> list[CompositionError]:
     errors = []
     for type_def in subgraph.types.values():
         if not _is_extension_only(type_def) or type_def.name in subgraph.roots.values():
@@ -55,18 +49,13 @@ def _extensions_without_base(
             f'[{subgraph.name}] Type "{type_def.name}" is an extension type, but there is no type '
             f'definition for "{type_def.name}" in any subgraph.'
         )
-        errors.append(
-            CompositionError("EXTENSION_WITH_NO_BASE", message, (subgraph.name,), (type_def.name,))
-        )
+        errors.append(CompositionError("EXTENSION_WITH_NO_BASE", message, (subgraph.name,), (type_def.name,)))
     return errors
 
 
 def _remove_external_on_extension_keys(subgraph: Subgraph, others: Sequence[Subgraph]) -> None:
     for type_def in subgraph.types.values():
-        if not (
-            _is_extension_only(type_def)
-            or (type_def.has_extension and type_def.name in subgraph.roots.values())
-        ):
+        if not (_is_extension_only(type_def) or (type_def.has_extension and type_def.name in subgraph.roots.values())):
             continue
         if type_def.keys:
             for key in type_def.keys:
@@ -93,9 +82,7 @@ def _remove_interface_federation_directives(subgraph: Subgraph) -> None:
                 field.requires = field.provides = None
         for field in type_def.fields.values():
             target = subgraph.types.get(base_name(field.type))
-            if field.provides is not None and (
-                target is None or target.kind not in COMPOSITE_KINDS
-            ):
+            if field.provides is not None and (target is None or target.kind not in COMPOSITE_KINDS):
                 field.provides = None
 
 
@@ -149,9 +136,7 @@ def _is_referenced(subgraph: Subgraph, name: str) -> bool:
         if name in type_def.members or name in type_def.interfaces:
             return True
         for field in type_def.fields.values():
-            if base_name(field.type) == name or any(
-                base_name(a.type) == name for a in field.arguments.values()
-            ):
+            if base_name(field.type) == name or any(base_name(a.type) == name for a in field.arguments.values()):
                 return True
     return False
 

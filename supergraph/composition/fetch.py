@@ -15,7 +15,7 @@ async def fetch_subgraph_sdl(
     url: str,
     *,
     headers: Mapping[str, str] | None = None,
-    timeout: float = 10.0,  # noqa: ASYNC109 - handed to httpx, which times each phase
+    timeout: float = 10.0,
 ) -> str:
     import httpx  # only callers that fetch pay for importing the HTTP client
 
@@ -23,9 +23,7 @@ async def fetch_subgraph_sdl(
     request_headers.update(headers or {})
     try:
         async with httpx.AsyncClient(timeout=timeout) as client:
-            response = await client.post(
-                url, json={"query": SERVICE_QUERY}, headers=request_headers
-            )
+            response = await client.post(url, json={"query": SERVICE_QUERY}, headers=request_headers)
     except httpx.HTTPError as error:
         raise SubgraphFetchError(f"{url}: {error.__class__.__name__}: {error}") from error
     if response.status_code != 200:

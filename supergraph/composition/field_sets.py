@@ -75,21 +75,14 @@ def _walk(
         if node.name.value == "__typename":
             continue
         field = _field(subgraph, parent, node.name.value)
-        found.append(
-            Selected(
-                field, node.selection_set is not None, bool(node.arguments), under_external, depth
-            )
-        )
+        found.append(Selected(field, node.selection_set is not None, bool(node.arguments), under_external, depth))
         target = subgraph.types.get(base_name(field.type))
         is_composite = target is not None and target.kind in COMPOSITE_KINDS
         if is_composite and node.selection_set is None:
-            raise FieldSetError(
-                f'Field "{field.name}" of type "{field.type}" must have a selection of subfields'
-            )
+            raise FieldSetError(f'Field "{field.name}" of type "{field.type}" must have a selection of subfields')
         if not is_composite and node.selection_set is not None:
             raise FieldSetError(
-                f'Field "{field.name}" must not have a selection since type "{field.type}" '
-                "has no subfields"
+                f'Field "{field.name}" must not have a selection since type "{field.type}" has no subfields'
             )
         if node.selection_set is not None:
             _walk(

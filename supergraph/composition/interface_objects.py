@@ -19,9 +19,7 @@ def add_interface_object_fields(ctx: MergeContext) -> None:
         for interface_name in merged.interfaces:
             interface = ctx.supergraph.types.get(interface_name)
             for field in interface.fields.values() if interface is not None else ():
-                if field.name in merged.fields or not _provided_by_interface_object(
-                    ctx, interface_name, field.name
-                ):
+                if field.name in merged.fields or not _provided_by_interface_object(ctx, interface_name, field.name):
                     continue
                 added = MergedField(
                     field.name,

@@ -50,9 +50,7 @@ FEDERATION1_DIRECTIVES = (
     "inaccessible",
 )
 LATEST_FEDERATION = (2, 12)
-_URL = re.compile(
-    r"^https?://[^/]+/(?:.*/)?(?P<name>[A-Za-z_][\w-]*)/v(?P<major>\d+)\.(?P<minor>\d+)$"
-)
+_URL = re.compile(r"^https?://[^/]+/(?:.*/)?(?P<name>[A-Za-z_][\w-]*)/v(?P<major>\d+)\.(?P<minor>\d+)$")
 
 
 @dataclass
@@ -90,9 +88,7 @@ def read_links(directives: Iterable[DirectiveNode]) -> LinkedNames:
             federation_linked = True
             names.version = version
             if not (2, 0) <= version <= LATEST_FEDERATION:
-                names.errors.append(
-                    f"Invalid version v{version[0]}.{version[1]} for the federation feature"
-                )
+                names.errors.append(f"Invalid version v{version[0]}.{version[1]} for the federation feature")
             _add_spec(names, prefix, FEDERATION_DIRECTIVES, args.get("import"))
         elif spec in ("tag", "inaccessible"):
             _add_spec(names, prefix, (spec,), args.get("import"), bare=spec)

@@ -96,10 +96,7 @@ def merge_default(
             coordinate,
         )
         return next(d for _i, d in defaults if d is not None)
-    ctx.hints.append(
-        f'{kind} "{coordinate}" has a default value in only some subgraphs: '
-        "the supergraph uses none."
-    )
+    ctx.hints.append(f'{kind} "{coordinate}" has a default value in only some subgraphs: the supergraph uses none.')
     return None
 
 
@@ -119,9 +116,7 @@ def merge_arguments(
     return merged
 
 
-def _merge_argument(
-    ctx: MergeContext, coordinate: str, name: str, found: list[tuple[int, Argument]]
-) -> MergedArgument:
+def _merge_argument(ctx: MergeContext, coordinate: str, name: str, found: list[tuple[int, Argument]]) -> MergedArgument:
     type_ref, _ = merge_type_reference(
         ctx, coordinate, [(i, a.type) for i, a in found], input_position=True, kind="argument"
     )

@@ -53,20 +53,13 @@ def merge_output_field(
     return merged
 
 
-def _check_merged_directives_on_external(
-    ctx: MergeContext, defined: list[tuple[int, Field]]
-) -> None:
+def _check_merged_directives_on_external(ctx: MergeContext, defined: list[tuple[int, Field]]) -> None:
     for index, field in defined:
-        if (
-            field.external
-            and ctx.subgraphs[index].is_fed2
-            and (field.marks.inaccessible or field.marks.tags)
-        ):
+        if field.external and ctx.subgraphs[index].is_fed2 and (field.marks.inaccessible or field.marks.tags):
             directive = "@inaccessible" if field.marks.inaccessible else "@tag"
             ctx.error(
                 "MERGED_DIRECTIVE_APPLICATION_ON_EXTERNAL",
-                f"[{ctx.name(index)}] Cannot apply merged directive {directive} to external "
-                f'field "{field.coordinate}"',
+                f'[{ctx.name(index)}] Cannot apply merged directive {directive} to external field "{field.coordinate}"',
                 [ctx.name(index)],
                 field.coordinate,
             )

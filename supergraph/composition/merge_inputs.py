@@ -36,19 +36,13 @@ def merge_input(ctx: MergeContext, merged: MergedType, sources: list[TypeDef | N
         )
 
 
-def _merge_input_field(
-    ctx: MergeContext, coordinate: str, found: list[tuple[int, Field]]
-) -> MergedField:
+def _merge_input_field(ctx: MergeContext, coordinate: str, found: list[tuple[int, Field]]) -> MergedField:
     field = MergedField(found[0][1].name)
     field.description = merge_description([f.description for _i, f in found])
-    field.type, all_equal = merge_type_reference(
-        ctx, coordinate, [(i, f.type) for i, f in found], input_position=True
-    )
+    field.type, all_equal = merge_type_reference(ctx, coordinate, [(i, f.type) for i, f in found], input_position=True)
     if not all_equal:
         field.joins = [JoinField(ctx.graph(i), type=f.type) for i, f in found]
-    field.default = merge_default(
-        ctx, coordinate, [(i, f.default) for i, f in found], "Input field"
-    )
+    field.default = merge_default(ctx, coordinate, [(i, f.default) for i, f in found], "Input field")
     return field
 
 

@@ -92,9 +92,7 @@ def _merge_common(ctx: MergeContext, merged: MergedType, sources: list[TypeDef |
             merged.joins.append(JoinType(graph, interface_object=type_def.interface_object))
         for key in type_def.keys:
             merged.joins.append(
-                JoinType(
-                    graph, key.fields, key.of_extension, key.resolvable, type_def.interface_object
-                )
+                JoinType(graph, key.fields, key.of_extension, key.resolvable, type_def.interface_object)
             )
 
 
@@ -125,11 +123,7 @@ def _merge_fields(ctx: MergeContext, merged: MergedType, sources: list[TypeDef |
     present = [s.types.get(merged.name) is not None for s in ctx.subgraphs]
     names = list(dict.fromkeys(f for t in sources if t is not None for f in t.fields))
     for name in names:
-        fields: list[Field | None] = [
-            t.fields.get(name) if t is not None else None for t in sources
-        ]
-        merged.fields[name] = merge_output_field(
-            ctx, merged.name, merged.kind == "interface", fields, present
-        )
+        fields: list[Field | None] = [t.fields.get(name) if t is not None else None for t in sources]
+        merged.fields[name] = merge_output_field(ctx, merged.name, merged.kind == "interface", fields, present)
     if not merged.fields and merged.name not in ("Query",):
         del ctx.supergraph.types[merged.name]

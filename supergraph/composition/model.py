@@ -111,6 +111,7 @@ class Subgraph:
     roots: dict[str, str] = field(default_factory=dict)  # operation -> type name (normalised)
     uses_tag: bool = False
     uses_inaccessible: bool = False
+    unsupported: set[str] = field(default_factory=set)  # federation directives not composed
 
     @property
     def is_fed2(self) -> bool:

@@ -44,11 +44,7 @@ def resolve_override(
             continue
         if is_interface:
             interface_object = ctx.subgraphs[index].types[field_def.parent].interface_object
-            code = (
-                "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE"
-                if interface_object
-                else "OVERRIDE_ON_INTERFACE"
-            )
+            code = "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE" if interface_object else "OVERRIDE_ON_INTERFACE"
             ctx.error(
                 code,
                 f'@override cannot be used on field "{coordinate}" on subgraph "{here}": '
@@ -67,8 +63,7 @@ def resolve_override(
         elif origin == here:
             ctx.error(
                 "OVERRIDE_FROM_SELF_ERROR",
-                f'Source and destination subgraphs "{here}" are '
-                f'the same for overridden field "{coordinate}"',
+                f'Source and destination subgraphs "{here}" are the same for overridden field "{coordinate}"',
                 [here],
                 coordinate,
             )

@@ -32,6 +32,7 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> CompositionResult:
             parsed.append(subgraph)
     if errors:
         return CompositionResult(None, tuple(errors))
+    errors += _unsupported(parsed)
     errors += _prepare(parsed)
     if errors:
         return CompositionResult(None, tuple(errors))
@@ -69,6 +70,21 @@ def _check_names(subgraphs: Sequence[SubgraphSource]) -> list[CompositionError]:
         seen.add(source.name)
     if not subgraphs:
         errors.append(CompositionError("NO_SUBGRAPHS", "No subgraphs to compose"))
+    return errors
+
+
+def _unsupported(parsed: list[Subgraph]) -> list[CompositionError]:
+    """Fail rather than print a supergraph that silently lacks what a subgraph asked for."""
+    errors = []
+    for subgraph in parsed:
+        for name in sorted(subgraph.unsupported):
+            errors.append(
+                CompositionError(
+                    "UNSUPPORTED_FEATURE",
+                    f"[{subgraph.name}] @{name} is not supported by this composer yet",
+                    (subgraph.name,),
+                )
+            )
     return errors
 
 

@@ -34,9 +34,7 @@ def print_supergraph(supergraph: Supergraph) -> str:
         directives.append(specs.TAG_DIRECTIVE)
     if supergraph.uses_inaccessible:
         directives.append(specs.INACCESSIBLE_DIRECTIVE)
-    named = [
-        (_spec_name(b), b) for b in [*specs.join_types(supergraph.join_version), *specs.LINK_TYPES]
-    ]
+    named = [(_spec_name(b), b) for b in [*specs.join_types(supergraph.join_version), *specs.LINK_TYPES]]
     named.append(("join__Graph", _graph_enum(supergraph)))
     named += [(t.name, _type(t)) for t in supergraph.types.values()]
     ordered = sorted([(_spec_name(d), d) for d in directives], key=_sort_key)
@@ -68,8 +66,7 @@ def _schema(supergraph: Supergraph) -> str:
 
 def _graph_enum(supergraph: Supergraph) -> str:
     values = [
-        f"  {g.enum_name} @join__graph(name: {_string(g.name)}, url: {_string(g.url)})"
-        for g in supergraph.graphs
+        f"  {g.enum_name} @join__graph(name: {_string(g.name)}, url: {_string(g.url)})" for g in supergraph.graphs
     ]
     return "enum join__Graph {\n" + "\n".join(values) + "\n}"
 
@@ -89,9 +86,7 @@ def _type(merged: MergedType) -> str:
     header = f"{_KEYWORDS[merged.kind]} {merged.name}"
     if merged.interfaces:
         header += " implements " + " & ".join(merged.interfaces)
-    applied = [
-        f"@join__implements(graph: {g}, interface: {_string(i)})" for g, i in merged.implements
-    ]
+    applied = [f"@join__implements(graph: {g}, interface: {_string(i)})" for g, i in merged.implements]
     applied += [_join_type(j) for j in merged.joins]
     applied += [f"@join__unionMember(graph: {g}, member: {_string(m)})" for g, m in merged.members]
     applied += _marks(merged.marks)
@@ -164,17 +159,10 @@ def _arguments(arguments: list[MergedArgument]) -> str:
         printed.append(text + "".join(f" {a}" for a in _marks(arg.marks)))
     if all(arg.description is None for arg in arguments):
         return "(" + ", ".join(printed) + ")"
-    lines = [
-        _description(a.description, "    ") + f"    {p}"
-        for a, p in zip(arguments, printed, strict=True)
-    ]
+    lines = [_description(a.description, "    ") + f"    {p}" for a, p in zip(arguments, printed, strict=True)]
     return "(\n" + "\n".join(lines) + "\n  )"
 
 
 def _value(value: MergedValue) -> str:
     applied = [f"@join__enumValue(graph: {g})" for g in value.graphs] + _marks(value.marks)
-    return (
-        _description(value.description, "  ")
-        + f"  {value.name}"
-        + "".join(f" {a}" for a in applied)
-    )
+    return _description(value.description, "  ") + f"  {value.name}" + "".join(f" {a}" for a in applied)

@@ -63,6 +63,17 @@ _KINDS: dict[type, Kind] = {
 _MACHINERY_TYPES = {"_Any", "_Entity", "_Service", "_FieldSet"}
 _MACHINERY_FIELDS = {"_service", "_entities"}
 _KEPT_DIRECTIVES = {"deprecated", "specifiedBy"}
+# Federation directives this composer does not carry into the supergraph yet.
+UNSUPPORTED_DIRECTIVES = {
+    "authenticated",
+    "requiresScopes",
+    "policy",
+    "context",
+    "fromContext",
+    "cost",
+    "listSize",
+    "composeDirective",
+}
 _DEFAULT_ROOTS = {"query": "Query", "mutation": "Mutation", "subscription": "Subscription"}
 _BUILTIN_SCALARS = {"String", "Int", "Float", "Boolean", "ID"}
 
@@ -73,15 +84,11 @@ def read_subgraph(source: SubgraphSource) -> tuple[Subgraph | None, list[Composi
         document = parse(source.sdl)
     except GraphQLError as error:
         return None, [_invalid(source.name, f"[{source.name}] {error.message}")]
-    schema_nodes = [
-        d for d in document.definitions if isinstance(d, SchemaDefinitionNode | SchemaExtensionNode)
-    ]
+    schema_nodes = [d for d in document.definitions if isinstance(d, SchemaDefinitionNode | SchemaExtensionNode)]
     names = read_links(d for node in schema_nodes for d in node.directives or ())
     if names.errors:
         return None, [
-            CompositionError(
-                "UNKNOWN_FEDERATION_LINK_VERSION", f"[{source.name}] {e}", (source.name,)
-            )
+            CompositionError("UNKNOWN_FEDERATION_LINK_VERSION", f"[{source.name}] {e}", (source.name,))
             for e in names.errors
         ]
     reader = _Reader(Subgraph(source.name, source.url, names.version), names)
@@ -169,9 +176,7 @@ class _Reader:
                     'invalid value for argument "fields": must be a string.'
                 )
                 self.errors.append(
-                    CompositionError(
-                        "KEY_INVALID_FIELDS_TYPE", message, (self.subgraph.name,), (type_def.name,)
-                    )
+                    CompositionError("KEY_INVALID_FIELDS_TYPE", message, (self.subgraph.name,), (type_def.name,))
                 )
                 continue
             resolvable = args.get("resolvable")
@@ -228,6 +233,8 @@ class _Reader:
                 name = node.name.value
             if name is not None:
                 found.setdefault(name, []).append(node)
+                if name in UNSUPPORTED_DIRECTIVES:
+                    self.subgraph.unsupported.add(name)
         return found
 
     def _marks(self, block: dict[str, list[DirectiveNode]]) -> Marks:
@@ -249,7 +256,7 @@ class _Reader:
     def _rename_roots(self, roots: dict[str, str]) -> None:
         types = self.subgraph.types
         for operation, default in _DEFAULT_ROOTS.items():
-            actual = roots.get(operation, default if not roots else None)
+            actual = roots.get(operation, default if not roots or operation == "query" else None)
             if actual is None or (actual not in types and operation != "query"):
                 continue
             if actual != default and actual in types:
@@ -305,9 +312,7 @@ def _field_set(value: object) -> str | None:
     """A FieldSet is a string; Federation 1 schemas sometimes passed a list of strings."""
     if isinstance(value, StringValueNode):
         return value.value
-    if isinstance(value, ListValueNode) and all(
-        isinstance(v, StringValueNode) for v in value.values
-    ):
+    if isinstance(value, ListValueNode) and all(isinstance(v, StringValueNode) for v in value.values):
         return " ".join(v.value for v in value.values)  # type: ignore[union-attr]
     return None
 

@@ -18,8 +18,7 @@ _LOCATIONS = (
 INACCESSIBLE_DIRECTIVE = f"directive @inaccessible on {_LOCATIONS}"
 TAG_DIRECTIVE = f"directive @tag(name: String!) repeatable on {_LOCATIONS} | SCHEMA"
 LINK_DIRECTIVE = (
-    "directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) "
-    "repeatable on SCHEMA"
+    "directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA"
 )
 LINK_TYPES = (
     "scalar link__Import",
@@ -49,11 +48,9 @@ def join_directives(version: str) -> list[str]:
         field_args += ", contextArguments: [join__ContextArgument!]"
     directives = [
         "directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE",
-        f"directive @join__field({field_args}) repeatable on FIELD_DEFINITION | "
-        "INPUT_FIELD_DEFINITION",
+        f"directive @join__field({field_args}) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION",
         "directive @join__graph(name: String!, url: String!) on ENUM_VALUE",
-        "directive @join__implements(graph: join__Graph!, interface: String!) repeatable on "
-        "OBJECT | INTERFACE",
+        "directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE",
         "directive @join__type(graph: join__Graph!, key: join__FieldSet, "
         "extension: Boolean! = false, resolvable: Boolean! = true, "
         "isInterfaceObject: Boolean! = false) repeatable on OBJECT | "

@@ -52,20 +52,12 @@ def _check_key_field(subgraph: Subgraph, where: str, hit: Selected) -> Iterator[
         yield _error("KEY_FIELDS_HAS_ARGS", subgraph, message, field.coordinate)
     target = subgraph.types.get(base_name(field.type))
     if is_list(field.type) or (target is not None and target.kind in ("interface", "union")):
-        what = (
-            "a List"
-            if is_list(field.type)
-            else f"an {target.kind}"
-            if target.kind == "interface"
-            else "a union"
-        )  # type: ignore[union-attr]
+        what = "a List" if is_list(field.type) else f"an {target.kind}" if target.kind == "interface" else "a union"  # type: ignore[union-attr]
         message = f'{where}: field "{field.coordinate}" is {what} type which is not allowed in @key'
         yield _error("KEY_FIELDS_SELECT_INVALID_TYPE", subgraph, message, field.coordinate)
 
 
-def _check_requires(
-    subgraph: Subgraph, type_def: TypeDef, field: Field
-) -> Iterator[CompositionError]:
+def _check_requires(subgraph: Subgraph, type_def: TypeDef, field: Field) -> Iterator[CompositionError]:
     if field.requires is None:
         return
     where = f'On field "{field.coordinate}", for @requires(fields: "{field.requires}")'
@@ -123,9 +115,7 @@ def _missing_external(
         )
 
 
-def _check_external(
-    subgraph: Subgraph, type_def: TypeDef, field: Field
-) -> Iterator[CompositionError]:
+def _check_external(subgraph: Subgraph, type_def: TypeDef, field: Field) -> Iterator[CompositionError]:
     if not field.external:
         return
     if type_def.kind == "interface":

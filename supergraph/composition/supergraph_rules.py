@@ -18,11 +18,7 @@ def validate_supergraph(ctx: MergeContext) -> None:
 
 
 def _implementations(ctx: MergeContext, interface: str) -> list[str]:
-    return [
-        t.name
-        for t in ctx.supergraph.types.values()
-        if t.kind == "object" and interface in t.interfaces
-    ]
+    return [t.name for t in ctx.supergraph.types.values() if t.kind == "object" and interface in t.interfaces]
 
 
 def _check_interface_fields(ctx: MergeContext) -> None:
@@ -33,9 +29,7 @@ def _check_interface_fields(ctx: MergeContext) -> None:
                 if field.name in merged.fields:
                     continue
                 declaring = [
-                    s.name
-                    for s in ctx.subgraphs
-                    if field.name in getattr(s.types.get(interface_name), "fields", {})
+                    s.name for s in ctx.subgraphs if field.name in getattr(s.types.get(interface_name), "fields", {})
                 ]
                 implementing = [
                     s.name

@@ -24,9 +24,7 @@ def rename_base(type_ref: str, old: str, new: str) -> str:
     return type_ref[:start] + new + type_ref[start + len(old) :]
 
 
-def is_strict_subtype(
-    super_ref: str, sub_ref: str, is_possible_type: Callable[[str, str], bool]
-) -> bool:
+def is_strict_subtype(super_ref: str, sub_ref: str, is_possible_type: Callable[[str, str], bool]) -> bool:
     """Whether `sub_ref` may stand where `super_ref` is expected, per Federation's merge rules.
 
     Allowed: a non-null version of the type, an implementation of an interface or a member of

@@ -204,3 +204,11 @@ def test_all_errors_are_collected() -> None:
     )
 
     assert [e.subgraphs for e in errors] == [("tickets",), ("users",)]
+
+
+def test_directives_not_composed_yet_fail_loudly() -> None:
+    sdl = fed2("type Query { a: Int @authenticated }", "2.5").replace('"@key"', '"@authenticated", "@key"')
+
+    error = only(errors_of(a=sdl), "UNSUPPORTED_FEATURE")
+
+    assert error.subgraphs == ("a",) and "@authenticated" in error.message
