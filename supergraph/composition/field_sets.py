@@ -84,12 +84,12 @@ def _walk(
             raise FieldSetError(
                 f'Field "{field.name}" must not have a selection since type "{field.type}" has no subfields'
             )
-        if node.selection_set is not None:
+        if node.selection_set is not None and target is not None:
             _walk(
                 subgraph,
                 target.name,
                 node.selection_set,
-                found,  # type: ignore[union-attr]
+                found,
                 under_external=under_external or field.external,
                 depth=depth + 1,
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from supergraph.composition.context import (
     MergeContext,
@@ -66,7 +66,12 @@ def merge_type_reference(
     return merged, equal
 
 
-def _mismatch(ctx: MergeContext, prefix: str, items: Sequence[tuple[int, str]], show) -> str:
+def _mismatch(
+    ctx: MergeContext,
+    prefix: str,
+    items: Sequence[tuple[int, str | None]],
+    show: Callable[[str | None], str],
+) -> str:
     groups: dict[str, list[str]] = {}
     for index, value in items:
         groups.setdefault(show(value), []).append(ctx.name(index))

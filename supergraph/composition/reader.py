@@ -141,8 +141,9 @@ class _Reader:
         is_extension = isinstance(node, TypeExtensionNode)
         type_def.has_extension |= is_extension
         type_def.has_definition |= not is_extension
-        if getattr(node, "description", None) is not None:
-            type_def.description = node.description.value
+        description = _description(node)
+        if description is not None:
+            type_def.description = description
         block = self._directives(node.directives)
         self._read_type_directives(type_def, block, is_extension)
         shareable_block = "shareable" in block and self.subgraph.is_fed2
@@ -188,8 +189,8 @@ class _Reader:
                 )
             )
         if extends:
-            for key in type_def.keys:
-                key.of_extension = True
+            for known in type_def.keys:
+                known.of_extension = True
             type_def.has_extension = True
         type_def.interface_object |= "interfaceObject" in block
         _merge_marks(type_def.marks, self._marks(block))
@@ -313,7 +314,7 @@ def _field_set(value: object) -> str | None:
     if isinstance(value, StringValueNode):
         return value.value
     if isinstance(value, ListValueNode) and all(isinstance(v, StringValueNode) for v in value.values):
-        return " ".join(v.value for v in value.values)  # type: ignore[union-attr]
+        return " ".join(v.value for v in value.values if isinstance(v, StringValueNode))
     return None
 
 
