@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, fed2
+from composition_support import FIXTURES, fed2
 
 from aurontek.cli import main
 from supergraph.composition import fetch_subgraph_sdl

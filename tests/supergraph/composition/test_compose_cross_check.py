@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 
 import pytest
-from conftest import load_set, normalise_sdl
+from composition_support import load_set, normalise_sdl
 
 from supergraph.composition import compose
 

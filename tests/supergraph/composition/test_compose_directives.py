@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import block, fed2, line, sources
+from composition_support import block, fed2, line, sources
 from graphql import build_schema
 
 from supergraph.composition import compose

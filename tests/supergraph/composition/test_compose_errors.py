@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import fed2, sources
+from composition_support import fed2, sources
 
 from supergraph.composition import CompositionError, SubgraphSource, compose
 

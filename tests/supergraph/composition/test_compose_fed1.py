@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import block, line, sources
+from composition_support import block, line, sources
 
 from supergraph.composition import compose
 
