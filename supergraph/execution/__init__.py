@@ -1,0 +1,1 @@
+"""Runs query plans against subgraphs and assembles the client's response."""

@@ -1,0 +1,148 @@
+"""Executes a query plan: fetches in the plan's order and concurrency, results merged in place."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from supergraph.execution.entities import merge, objects_at, representation
+from supergraph.planning.nodes import (
+    Condition,
+    Fetch,
+    Flatten,
+    Parallel,
+    PlanNode,
+    Sequence,
+)
+from supergraph.transport.base import SubgraphClient, SubgraphError, SubgraphRequest
+
+
+@dataclass(slots=True)
+class ExecutionContext:
+    """One request's state while its plan runs."""
+
+    clients: Mapping[str, SubgraphClient]
+    variables: dict[str, Any]
+    headers: dict[str, str]
+    possible: dict[str, frozenset[str]]
+    abstract: frozenset[str]
+    data: dict[str, Any] = field(default_factory=dict)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+async def execute_plan(node: PlanNode | None, context: ExecutionContext) -> None:
+    """Run every fetch of the plan; failures become errors, never exceptions."""
+    if node is not None:
+        await _run(node, context)
+
+
+async def _run(node: PlanNode, context: ExecutionContext) -> None:
+    if isinstance(node, Fetch):
+        await _fetch_root(node, context)
+    elif isinstance(node, Flatten):
+        await _fetch_entities(node.node, node.path, context)
+    elif isinstance(node, Sequence):
+        for child in node.nodes:
+            await _run(child, context)
+    elif isinstance(node, Parallel):
+        await asyncio.gather(*(_run(child, context) for child in node.nodes))
+    elif isinstance(node, Condition):
+        branch = node.if_true if context.variables.get(node.variable) else node.if_false
+        if branch is not None:
+            await _run(branch, context)
+    else:
+        raise TypeError(f"cannot execute {type(node).__name__} here")
+
+
+def _variables(fetch: Fetch, context: ExecutionContext) -> dict[str, Any]:
+    return {name: context.variables[name] for name in fetch.variable_usages if name in context.variables}
+
+
+async def _send(fetch: Fetch, variables: dict[str, Any], context: ExecutionContext) -> dict | None:
+    client = context.clients.get(fetch.service)
+    if client is None:
+        context.errors.append(_failure(fetch.service, f"no client for subgraph '{fetch.service}'"))
+        return None
+    request = SubgraphRequest(fetch.operation, variables, fetch.operation_name, context.headers)
+    try:
+        return await client.execute(request)
+    except SubgraphError as error:
+        context.errors.append(_failure(fetch.service, str(error), error.code))
+        return None
+
+
+async def _fetch_root(fetch: Fetch, context: ExecutionContext) -> None:
+    body = await _send(fetch, _variables(fetch, context), context)
+    if body is None:
+        return
+    for error in body.get("errors") or ():
+        context.errors.append(_with_service(error, fetch.service))
+    data = body.get("data")
+    if isinstance(data, dict):
+        merge(context.data, data, context.abstract)
+
+
+async def _fetch_entities(fetch: Fetch, path: tuple[str, ...], context: ExecutionContext) -> None:
+    assert fetch.requires is not None
+    representations: list[dict[str, Any]] = []
+    targets: list[list[tuple[dict, tuple]]] = []
+    seen: dict[bytes, int] = {}
+    for obj, where in objects_at(context.data, path):
+        rep = representation(obj, fetch.requires, context.possible)
+        if rep is None:
+            continue
+        key = orjson.dumps(rep)
+        index = seen.get(key)
+        if index is None:
+            seen[key] = index = len(representations)
+            representations.append(rep)
+            targets.append([])
+        targets[index].append((obj, where))
+    if not representations:
+        return
+    variables = _variables(fetch, context)
+    variables["representations"] = representations
+    body = await _send(fetch, variables, context)
+    if body is None:
+        return
+    entities = (body.get("data") or {}).get("_entities")
+    for error in body.get("errors") or ():
+        context.errors.append(_repath(error, fetch.service, targets))
+    if not isinstance(entities, list):
+        return
+    for index, entity in enumerate(entities[: len(targets)]):
+        if isinstance(entity, dict):
+            for obj, _ in targets[index]:
+                merge(obj, entity, context.abstract)
+
+
+def _repath(error: dict[str, Any], service: str, targets) -> dict[str, Any]:
+    """An `_entities` error path (`_entities.3.price`) becomes the client path of entity 3."""
+    path = error.get("path")
+    error = _with_service(error, service)
+    if isinstance(path, list) and len(path) >= 2 and path[0] == "_entities":
+        index = path[1]
+        if isinstance(index, int) and 0 <= index < len(targets) and targets[index]:
+            error["path"] = [*targets[index][0][1], *path[2:]]
+    elif path is not None:
+        error.pop("path", None)
+    return error
+
+
+def _with_service(error: Any, service: str) -> dict[str, Any]:
+    if not isinstance(error, dict):
+        return _failure(service, str(error))
+    error = dict(error)
+    extensions = dict(error.get("extensions") or {})
+    extensions.setdefault("service", service)
+    error["extensions"] = extensions
+    error.pop("locations", None)
+    return error
+
+
+def _failure(service: str, message: str, code: str = "SUBGRAPH_EXECUTION_FAILURE") -> dict[str, Any]:
+    return {"message": message, "extensions": {"code": code, "service": service}}

@@ -1,0 +1,119 @@
+"""The gateway core: one supergraph, its subgraph clients and plan cache, and the pipeline
+that turns a `GraphQLRequest` into a `GraphQLResponse`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from graphql import GraphQLSchema
+
+from supergraph.api_schema import api_document
+from supergraph.execution.executor import ExecutionContext
+from supergraph.limits import Limits
+from supergraph.model import SupergraphModel, build_model
+from supergraph.pipeline import execute as execute_stage
+from supergraph.pipeline.normalize import normalize_operation
+from supergraph.pipeline.parse import parse_operation
+from supergraph.pipeline.plan import PlanCache, plan
+from supergraph.pipeline.types import (
+    GraphQLRequest,
+    GraphQLResponse,
+    PreparedOperation,
+    RequestError,
+)
+from supergraph.pipeline.validate import enforce_limits, validate_operation
+from supergraph.pipeline.variables import coerce_variables
+from supergraph.transport.base import SubgraphClient
+
+log = logging.getLogger("supergraph")
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayOptions:
+    """What a gateway enforces per operation."""
+
+    limits: Limits = field(default_factory=Limits)
+    introspection: bool = True
+    max_tokens: int = 15_000
+    plan_cache_size: int = 1024
+
+
+class Supergraph:
+    """A parsed supergraph: the planner's model and the client-facing API schema."""
+
+    def __init__(self, sdl: str) -> None:
+        from graphql import build_ast_schema, parse
+
+        document = parse(sdl, no_location=True)
+        self.sdl = sdl
+        self.model: SupergraphModel = build_model(document)
+        self.api_schema: GraphQLSchema = build_ast_schema(api_document(document), assume_valid_sdl=True)
+        self.possible = {name: info.possible for name, info in self.model.types.items() if info.is_abstract}
+        self.abstract = frozenset(self.possible)
+
+    def subgraph_urls(self) -> dict[str, str]:
+        return dict(self.model.urls)
+
+
+class Gateway:
+    """Serves one supergraph; replaced whole when the supergraph changes."""
+
+    def __init__(
+        self,
+        supergraph: Supergraph,
+        clients: Mapping[str, SubgraphClient],
+        options: GatewayOptions = GatewayOptions(),
+    ) -> None:
+        self.supergraph = supergraph
+        self.clients = clients
+        self.options = options
+        self.cache = PlanCache(options.plan_cache_size)
+
+    def prepare(self, query: str | None, operation_name: str | None) -> PreparedOperation:
+        """Stages 1-3 and 5: parse, validate, normalize, plan; cached per text and name."""
+        cached = self.cache.get(query or "", operation_name)
+        if cached is not None:
+            return cached
+        schema = self.supergraph.api_schema
+        document = parse_operation(query, self.options.max_tokens)
+        validate_operation(schema, document)
+        operation = normalize_operation(document, operation_name)
+        enforce_limits(schema, operation, self.options.limits)
+        from supergraph.planning.operation import select_operation
+
+        definition = select_operation(document, operation_name)
+        introspection = execute_stage.introspection_document(document, definition)
+        if introspection is not None and not self.options.introspection:
+            raise RequestError("Introspection is disabled on this gateway.", "INTROSPECTION_DISABLED")
+        prepared = PreparedOperation(
+            document=document,
+            definition=definition,
+            operation=operation,
+            plan=plan(self.supergraph.model, operation),
+            introspection=introspection,
+        )
+        self.cache.put(query or "", operation_name, prepared)
+        return prepared
+
+    async def handle(self, request: GraphQLRequest) -> GraphQLResponse:
+        """Run one request through the pipeline; request errors become GraphQL errors."""
+        try:
+            prepared = self.prepare(request.query, request.operation_name)
+            if request.method == "GET" and prepared.operation.kind != "query":
+                raise RequestError("Only queries may be sent with GET; use POST.", "METHOD_NOT_ALLOWED", 405)
+            if prepared.operation.kind == "subscription":
+                raise RequestError("Subscriptions are served over WebSocket.", "BAD_REQUEST")
+            variables = coerce_variables(self.supergraph.api_schema, prepared.definition, request.variables)
+        except RequestError as error:
+            return GraphQLResponse({"errors": [error.as_error()]}, error.status)
+        context = ExecutionContext(
+            clients=self.clients,
+            variables=variables,
+            headers=request.headers,
+            possible=self.supergraph.possible,
+            abstract=self.supergraph.abstract,
+        )
+        body = await execute_stage.run(self.supergraph.api_schema, prepared, context)
+        return GraphQLResponse(body)

@@ -1,0 +1,66 @@
+"""Stage 6: run the plan, answer introspection, and shape the response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    execute,
+)
+
+from supergraph.execution.executor import ExecutionContext, execute_plan
+from supergraph.execution.projection import Projector
+from supergraph.pipeline.types import PreparedOperation
+
+_INTROSPECTION = ("__schema", "__type")
+
+
+def introspection_document(document: DocumentNode, definition: OperationDefinitionNode):
+    """The operation reduced to its root introspection fields, or None when it has none."""
+    fields = [
+        s for s in definition.selection_set.selections if isinstance(s, FieldNode) and s.name.value in _INTROSPECTION
+    ]
+    if not fields:
+        return None
+    selection_set = definition.selection_set.__class__(selections=tuple(fields))
+    reduced = definition.__class__(
+        operation=definition.operation,
+        name=definition.name,
+        variable_definitions=definition.variable_definitions,
+        directives=definition.directives,
+        selection_set=selection_set,
+    )
+    others = [d for d in document.definitions if not isinstance(d, OperationDefinitionNode)]
+    return DocumentNode(definitions=(reduced, *others))
+
+
+def uses_introspection(prepared: PreparedOperation) -> bool:
+    return prepared.introspection is not None
+
+
+async def run(
+    schema: GraphQLSchema,
+    prepared: PreparedOperation,
+    context: ExecutionContext,
+) -> dict[str, Any]:
+    """Execute a prepared operation; the response body (`data`, `errors`)."""
+    await execute_plan(prepared.plan.node, context)
+    if prepared.introspection is not None:
+        result = execute(schema, prepared.introspection, variable_values=context.variables)
+        context.data.update(result.data or {})
+        context.errors.extend(e.formatted for e in result.errors or ())
+    root = {
+        "query": schema.query_type,
+        "mutation": schema.mutation_type,
+        "subscription": schema.subscription_type,
+    }[prepared.operation.kind]
+    projector = Projector(schema, context.variables, context.errors, prepared.projection_cache)
+    data = projector.root(context.data, root, prepared.operation.selections)
+    body: dict[str, Any] = {"data": data}
+    if context.errors:
+        body = {"errors": context.errors, "data": data}
+    return body

@@ -1,0 +1,57 @@
+"""Typed requests, responses and errors passed between the pipeline's stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import DocumentNode, OperationDefinitionNode
+
+from supergraph.planning.nodes import QueryPlan
+from supergraph.planning.operation import Operation
+
+
+@dataclass(slots=True)
+class GraphQLRequest:
+    """A client's GraphQL request as the server decoded it."""
+
+    query: str | None
+    operation_name: str | None = None
+    variables: dict[str, Any] | None = None
+    extensions: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)  # forwarded to subgraphs
+    method: str = "POST"
+
+
+@dataclass(slots=True)
+class GraphQLResponse:
+    """The body to send and the HTTP status to send it with."""
+
+    body: dict[str, Any]
+    status: int = 200
+
+
+@dataclass(slots=True)
+class PreparedOperation:
+    """Everything about an operation that does not depend on variables; cached."""
+
+    document: DocumentNode
+    definition: OperationDefinitionNode
+    operation: Operation
+    plan: QueryPlan
+    introspection: DocumentNode | None  # the root introspection fields alone, if any
+    projection_cache: dict = field(default_factory=dict)
+
+
+class RequestError(Exception):
+    """A request the gateway refuses before executing it, with a stable code."""
+
+    def __init__(self, message: str, code: str, status: int = 400, **extensions: Any):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+        self.extensions = extensions
+
+    def as_error(self) -> dict[str, Any]:
+        return {"message": self.message, "extensions": {"code": self.code, **self.extensions}}

@@ -1,0 +1,28 @@
+"""Stage 4: coerce the request's variables against the operation's definitions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import GraphQLSchema, OperationDefinitionNode
+from graphql.execution.values import get_variable_values
+
+from supergraph.pipeline.types import RequestError
+
+
+def coerce_variables(
+    schema: GraphQLSchema, definition: OperationDefinitionNode, raw: dict[str, Any] | None
+) -> dict[str, Any]:
+    if not definition.variable_definitions:
+        return {}
+    if raw is not None and not isinstance(raw, dict):
+        raise RequestError("`variables` must be an object.", "BAD_REQUEST")
+    coerced = get_variable_values(schema, definition.variable_definitions, raw or {})
+    if isinstance(coerced, list):
+        raise RequestError(coerced[0].message, "BAD_USER_INPUT")
+    # subgraphs receive the client's JSON values for the variables they use
+    values = dict(raw or {})
+    for name in coerced:
+        if name not in values:
+            values[name] = coerced[name]
+    return values

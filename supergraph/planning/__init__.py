@@ -1,0 +1,1 @@
+"""Query planning: from a client operation to a plan of subgraph fetches."""

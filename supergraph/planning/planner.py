@@ -1,0 +1,91 @@
+"""The query planner: a chain of named phases from a normalized operation to a `QueryPlan`."""
+
+from __future__ import annotations
+
+from supergraph.model import SupergraphModel
+from supergraph.planning.collect import collect_fields
+from supergraph.planning.groups import Group
+from supergraph.planning.nodes import QueryPlan
+from supergraph.planning.operation import Field, Operation
+from supergraph.planning.schedule import schedule
+from supergraph.planning.walk import INF, PlanningError, Walker
+
+__all__ = ["PlanningError", "plan_operation"]
+
+
+def plan_operation(model: SupergraphModel, operation: Operation) -> QueryPlan:
+    """Plan an operation: walk it into fetch groups, then schedule them."""
+    walker = Walker(model)
+    if operation.kind == "mutation":
+        steps = build_mutation_steps(walker, operation)
+    else:
+        steps = [build_query_groups(walker, operation)]
+    return QueryPlan(operation.kind, schedule(steps, operation))
+
+
+def _root_type(model: SupergraphModel, operation: Operation) -> str:
+    if operation.kind == "mutation" and model.mutation_type:
+        return model.mutation_type
+    if operation.kind == "subscription" and model.subscription_type:
+        return model.subscription_type
+    return model.query_type
+
+
+def _root_fields(walker: Walker, operation: Operation) -> tuple[str, list[Field]]:
+    root = _root_type(walker.model, operation)
+    fields = collect_fields(walker.model, operation.selections, root)
+    return root, [f for f in fields.values() if not f.name.startswith("__")]
+
+
+def build_query_groups(walker: Walker, operation: Operation) -> list[Group]:
+    """Root fields grouped by the subgraph chosen for each; one fetch per subgraph."""
+    root, fields = _root_fields(walker, operation)
+    info = walker.types[root]
+    roots: dict[tuple, Group] = {}
+    for field in fields:
+        finfo = info.fields[field.name]
+        graph = choose_root_subgraph(walker, root, field, [g.subgraph for g in roots.values()])
+        key = (graph, field.conditions)
+        group = roots.get(key)
+        if group is None:
+            group = roots[key] = walker.new_group(graph, (), False, field.conditions)
+        walker.plan_local(group, group.selection, info, finfo, field, (), (), (), 0)
+    return list(walker.groups)
+
+
+def build_mutation_steps(walker: Walker, operation: Operation) -> list[list[Group]]:
+    """Mutation fields run in order; neighbours on the same subgraph share one fetch."""
+    root, fields = _root_fields(walker, operation)
+    info = walker.types[root]
+    steps: list[list[Group]] = []
+    current: Group | None = None
+    for field in fields:
+        finfo = info.fields[field.name]
+        graph = choose_root_subgraph(walker, root, field, [current.subgraph] if current else [])
+        if current is None or (current.subgraph, current.conditions) != (graph, field.conditions):
+            start = len(walker.groups)
+            current = walker.new_group(graph, (), False, field.conditions)
+            steps.append([])
+        else:
+            start = len(walker.groups)
+        walker.plan_local(current, current.selection, info, finfo, field, (), (), (), 0)
+        if current not in steps[-1]:
+            steps[-1].append(current)
+        steps[-1].extend(walker.groups[max(start, current.id + 1) :])
+    return steps
+
+
+def choose_root_subgraph(walker: Walker, root: str, field: Field, preferred: list[str]) -> str:
+    """The subgraph that resolves the root field with the fewest entity jumps below it."""
+    finfo = walker.types[root].fields[field.name]
+    candidates = sorted(finfo.resolvable_in, key=walker._order.get)
+    if not candidates:
+        raise PlanningError(f"no subgraph resolves {root}.{field.name}")
+    scored = []
+    for graph in candidates:
+        cost = 0 if field.selections is None else walker.child_cost(graph, root, finfo, field, (), 0)
+        scored.append((cost, graph not in preferred, walker._order[graph], graph))
+    best = min(scored)
+    if best[0] >= INF:
+        raise PlanningError(f"cannot plan {root}.{field.name} from any subgraph")
+    return best[3]

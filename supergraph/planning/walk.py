@@ -1,0 +1,346 @@
+"""The planner's walk: assigns each client field to a subgraph fetch, adding entity jumps."""
+
+from __future__ import annotations
+
+from supergraph.model import FieldInfo, SupergraphModel, TypeInfo
+from supergraph.model.fieldset import parse_field_set
+from supergraph.planning.collect import collect_fields
+from supergraph.planning.groups import Group, RepDraft, RepFragmentDraft
+from supergraph.planning.operation import Condition, Field, Fragment, Selection, field_selections
+from supergraph.planning.provides import Provided, provided_field
+from supergraph.planning.subselection import SubSelection
+
+INF = 10**9
+Drafts = list[RepDraft | RepFragmentDraft]
+Planned = tuple[set[Group], Drafts]
+_MAX_DEPTH = 24
+
+
+class PlanningError(Exception):
+    """The operation cannot be planned against this supergraph."""
+
+
+def list_depth(type_ref: str) -> int:
+    return type_ref.count("[")
+
+
+class Walker:
+    """Walks the operation once, filling fetch groups."""
+
+    def __init__(self, model: SupergraphModel) -> None:
+        self.model = model
+        self.types = model.types
+        self.groups: list[Group] = []
+        self._entity_groups: dict[tuple, Group] = {}
+        self._order = {name: i for i, name in enumerate(sorted(model.urls))}
+
+    # groups ------------------------------------------------------------------------------
+
+    def new_group(self, subgraph: str, path: tuple[str, ...], entity: bool, conditions=()) -> Group:
+        group = Group(len(self.groups), subgraph, path, entity, tuple(conditions))
+        self.groups.append(group)
+        return group
+
+    def entity_group(self, subgraph, path, deps: set[Group], conditions) -> Group:
+        key = (subgraph, path, frozenset(deps), tuple(conditions))
+        group = self._entity_groups.get(key)
+        if group is None:
+            group = self._entity_groups[key] = self.new_group(subgraph, path, True, conditions)
+            group.deps = set(deps)
+        return group
+
+    # fields of one object type -----------------------------------------------------------
+
+    def plan_object(
+        self,
+        group: Group,
+        target: SubSelection,
+        type_name: str,
+        fields: dict[str, Field],
+        path: tuple[str, ...],
+        provided: Provided,
+        conditions: tuple[Condition, ...],
+        depth: int = 0,
+    ) -> Planned:
+        if depth > _MAX_DEPTH:
+            raise PlanningError(f"cannot plan fields of {type_name}: entity jumps do not end")
+        info = self.types[type_name]
+        producers: set[Group] = set()
+        drafts: Drafts = []
+        remote: list[Field] = []
+        for field in fields.values():
+            if field.name == "__typename":
+                sub = target.add_field(field.key, "__typename", "", field.conditions)
+                producers.add(group)
+                drafts.append(RepDraft("__typename", sub))
+                continue
+            finfo = info.fields.get(field.name)
+            if finfo is None:
+                continue
+            if self.is_local(group.subgraph, info, finfo, field, provided):
+                p, d = self.plan_local(group, target, info, finfo, field, path, provided, conditions, depth)
+                producers |= p
+                drafts.append(d)
+            else:
+                remote.append(field)
+        if remote:
+            p, d = self.plan_remote(group, target, type_name, remote, path, provided, conditions, depth)
+            producers |= p
+            drafts.extend(d)
+        return producers, drafts
+
+    def is_local(self, subgraph, info: TypeInfo, finfo: FieldInfo, field: Field, provided) -> bool:
+        if subgraph in finfo.resolvable_in:
+            local = True
+        else:
+            local = provided_field(self.model, provided, info.name, field.name)[0]
+        if not local or field.selections is None:
+            return local
+        if self.child_cost(subgraph, info.name, finfo, field, provided, 0) < INF:
+            return True
+        # the sub-selection cannot be completed from here: resolve the field elsewhere if we can
+        return not any(
+            self.child_cost(other, info.name, finfo, field, (), 0) < INF
+            for other, _ in self.destinations(subgraph, info, field)
+        )
+
+    def plan_local(self, group, target, info, finfo, field, path, provided, conditions, depth) -> Planned:
+        composite = field.selections is not None
+        sub = target.add_field(field.key, field.name, field.args_text, field.conditions, composite)
+        if not composite:
+            return {group}, RepDraft(field.name, sub)
+        below = provided_field(self.model, provided, info.name, field.name)[1]
+        source = finfo.sources.get(group.subgraph)
+        if source is not None and source.provides is not None:
+            below = (*below, source.provides)
+        child_path = path + (sub.key,) + ("@",) * list_depth(finfo.type_ref)
+        child_conditions = conditions + field.conditions
+        assert sub.selection is not None
+        producers, drafts = self.plan_selection(
+            group,
+            sub.selection,
+            finfo.named_type,
+            field.selections or [],
+            child_path,
+            below,
+            child_conditions,
+            depth,
+        )
+        return {group} | producers, RepDraft(field.name, sub, drafts)
+
+    def plan_selection(self, group, target, type_name, selections, path, provided, conditions, depth) -> Planned:
+        """Plans a client selection set on any composite type."""
+        info = self.types[type_name]
+        if info.is_abstract:
+            return self.plan_abstract(group, target, info, selections, path, provided, conditions, depth)
+        fields = collect_fields(self.model, selections, type_name)
+        return self.plan_object(group, target, type_name, fields, path, provided, conditions, depth)
+
+    # abstract types ----------------------------------------------------------------------
+
+    def plan_abstract(self, group, target, info: TypeInfo, selections, path, provided, conditions, depth) -> Planned:
+        if group.subgraph in info.interface_object_in:
+            return self.plan_interface_object(group, target, info, selections, path, provided, conditions, depth)
+        target.add_typename()
+        producers: set[Group] = {group}
+        drafts: Drafts = [RepDraft("__typename", target.fields["__typename"])]
+        for runtime in sorted(info.possible_in.get(group.subgraph, ())):
+            fields = collect_fields(self.model, selections, runtime)
+            if not fields:
+                continue
+            fragment = target.fragment(runtime)
+            p, d = self.plan_object(group, fragment, runtime, fields, path, provided, conditions, depth)
+            producers |= p
+            drafts.append(RepFragmentDraft(runtime, d))
+        return producers, drafts
+
+    def plan_interface_object(self, group, target, info, selections, path, provided, conditions, depth) -> Planned:
+        """Here the interface is an object type (`@interfaceObject`): the concrete type and
+        the implementations' own fields come from a subgraph that knows them."""
+        direct = collect_fields(self.model, _exact(selections, info.name), info.name)
+        concrete = _concrete(selections, info.name)
+        wants_typename = any(f.name == "__typename" for f in direct.values())
+        fields = {k: f for k, f in direct.items() if f.name != "__typename"}
+        producers, drafts = self.plan_object(group, target, info.name, fields, path, provided, conditions, depth)
+        if not concrete and not wants_typename:
+            return producers, drafts
+        owner = self.interface_owner(info)
+        if owner is None:
+            raise PlanningError(f"no subgraph resolves the concrete types of {info.name}")
+        typename = [f for f in direct.values() if f.name == "__typename"]
+        wanted: list[Selection] = [*typename, *concrete]
+        p, _ = self.jump(
+            group,
+            target,
+            info.name,
+            info.name,
+            owner,
+            [],
+            path,
+            provided,
+            conditions,
+            depth,
+            then=lambda g, frag: self.plan_abstract(g, frag, info, wanted, path, (), conditions, depth + 1),
+        )
+        return producers | p, drafts
+
+    def interface_owner(self, info: TypeInfo) -> str | None:
+        for graph in sorted(info.keys, key=self._order.get):
+            if graph not in info.interface_object_in and info.resolvable_keys(graph):
+                return graph
+        return None
+
+    # entity jumps ------------------------------------------------------------------------
+
+    def destinations(self, subgraph: str, info: TypeInfo, field: Field):
+        """(subgraph, entity type) pairs that can resolve `field` on objects of `info`."""
+        finfo = info.fields.get(field.name)
+        if finfo is None:
+            return
+        for graph in sorted(finfo.resolvable_in, key=self._order.get):
+            if graph != subgraph and info.resolvable_keys(graph):
+                yield graph, info.name
+        if finfo.resolvable_in or info.kind != "object":
+            return
+        # a field an `@interfaceObject` adds to every implementation of its interface
+        for interface in self.model.schema.type_map[info.name].interfaces:  # type: ignore[attr-defined]
+            iinfo = self.types[interface.name]
+            ifield = iinfo.fields.get(field.name)
+            if ifield is None:
+                continue
+            for graph in sorted(ifield.resolvable_in, key=self._order.get):
+                if graph != subgraph and iinfo.resolvable_keys(graph):
+                    yield graph, interface.name
+
+    def plan_remote(self, group, target, type_name, remote, path, provided, conditions, depth) -> Planned:
+        info = self.types[type_name]
+        producers: set[Group] = set()
+        drafts: Drafts = []
+        pending = list(remote)
+        while pending:
+            options: dict[tuple[str, str], list[Field]] = {}
+            for field in pending:
+                for destination in self.destinations(group.subgraph, info, field):
+                    if (
+                        field.selections is None
+                        or self.child_cost(
+                            destination[0],
+                            destination[1],
+                            self._field_info(destination[1], field),
+                            field,
+                            (),
+                            0,
+                        )
+                        < INF
+                    ):
+                        options.setdefault(destination, []).append(field)
+            if not options:
+                names = ", ".join(f.name for f in pending)
+                raise PlanningError(f"cannot resolve {type_name}.{{{names}}} from {group.subgraph}")
+            best = max(options, key=lambda d: (len(options[d]), self._key_local(group, info, d), -self._order[d[0]]))
+            chosen = options[best]
+            pending = [f for f in pending if f not in chosen]
+            p, d = self.jump(group, target, type_name, best[1], best[0], chosen, path, provided, conditions, depth)
+            producers |= p
+            drafts.extend(d)
+        return producers, drafts
+
+    def _field_info(self, type_name: str, field: Field) -> FieldInfo:
+        return self.types[type_name].fields[field.name]
+
+    def _key_local(self, group: Group, info: TypeInfo, destination) -> int:
+        keys = self.types[destination[1]].resolvable_keys(destination[0])
+        return int(any(self.key_cost(group.subgraph, info.name, k) == 0 for k in keys))
+
+    def key_cost(self, subgraph: str, type_name: str, key) -> int:
+        fields = collect_fields(self.model, field_selections(key.selection), type_name)
+        return self.cost(subgraph, type_name, fields, (), 0)
+
+    def jump(
+        self, group, target, type_name, entity_type, subgraph, fields, path, provided, conditions, depth, then=None
+    ) -> Planned:
+        """Fetch `fields` of the objects at `path` from `subgraph` through `_entities`."""
+        keys = self.types[entity_type].resolvable_keys(subgraph)
+        key = min(keys, key=lambda k: self.key_cost(group.subgraph, type_name, k))
+        target.add_typename()
+        deps: set[Group] = {group}
+        requires: Drafts = [RepDraft("__typename", target.fields["__typename"])]
+        key_fields = collect_fields(self.model, field_selections(key.selection), type_name)
+        p, d = self.plan_object(group, target, type_name, key_fields, path, provided, conditions, depth + 1)
+        deps |= p
+        requires.extend(d)
+        einfo = self.types[entity_type]
+        for field in fields:
+            source = einfo.fields[field.name].sources.get(subgraph)
+            if source is None or source.requires is None:
+                continue
+            needed = collect_fields(self.model, field_selections(source.requires), type_name)
+            p, d = self.plan_object(group, target, type_name, needed, path, provided, conditions, depth + 1)
+            deps |= p
+            requires.extend(d)
+        child = self.entity_group(subgraph, path, deps, conditions)
+        child.add_requires(type_name, entity_type if entity_type != type_name else None, requires)
+        fragment = child.selection.fragment(entity_type)
+        if then is not None:
+            producers, drafts = then(child, fragment)
+        else:
+            wanted = {f.key: f for f in fields}
+            producers, drafts = self.plan_object(child, fragment, entity_type, wanted, path, (), conditions, depth + 1)
+        return {child} | producers, drafts
+
+    # cost estimates ----------------------------------------------------------------------
+
+    def cost(self, subgraph, type_name, fields: dict[str, Field], provided, depth) -> int:
+        """Entity jumps needed to resolve `fields` from `subgraph` (INF: impossible)."""
+        if depth > 3:
+            return 0
+        info = self.types[type_name]
+        total = 0
+        for field in fields.values():
+            finfo = info.fields.get(field.name)
+            if finfo is None:
+                continue
+            local = subgraph in finfo.resolvable_in or provided_field(self.model, provided, type_name, field.name)[0]
+            if local:
+                if field.selections is not None:
+                    total += self.child_cost(subgraph, type_name, finfo, field, provided, depth + 1)
+            elif next(iter(self.destinations(subgraph, info, field)), None) is not None:
+                total += 1
+            else:
+                return INF
+            if total >= INF:
+                return INF
+        return total
+
+    def child_cost(self, subgraph, parent: str, finfo: FieldInfo, field: Field, provided, depth) -> int:
+        below = provided_field(self.model, provided, parent, field.name)[1] if provided else ()
+        source = finfo.sources.get(subgraph)
+        if source is not None and source.provides is not None:
+            below = (*below, source.provides)
+        info = self.types[finfo.named_type]
+        selections = field.selections or []
+        if not info.is_abstract:
+            fields = collect_fields(self.model, selections, info.name)
+            return self.cost(subgraph, info.name, fields, below, depth)
+        if subgraph in info.interface_object_in:
+            return self.cost(
+                subgraph, info.name, collect_fields(self.model, _exact(selections, info.name), info.name), below, depth
+            )
+        total = 0
+        for runtime in info.possible_in.get(subgraph, ()):
+            total += self.cost(subgraph, runtime, collect_fields(self.model, selections, runtime), below, depth)
+            if total >= INF:
+                return INF
+        return total
+
+
+def _exact(selections: list[Selection], type_name: str) -> list[Selection]:
+    """The selections that apply to the interface itself (no fragment on another type)."""
+    return [s for s in selections if not isinstance(s, Fragment) or s.type_condition in (None, type_name)]
+
+
+def _concrete(selections: list[Selection], type_name: str) -> list[Selection]:
+    return [s for s in selections if isinstance(s, Fragment) and s.type_condition not in (None, type_name)]
+
+
+__all__ = ["INF", "PlanningError", "Walker", "list_depth", "parse_field_set"]

@@ -1,0 +1,47 @@
+"""The gateway's HTTP server: `serve()` runs it under uvicorn, `create_app()` builds the app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def create_app(settings: Any = None, **overrides: Any):
+    """The ASGI app for the given settings (default: from the environment)."""
+    from supergraph.server.app import GatewayApp
+    from supergraph.server.runtime import GatewayRuntime
+    from supergraph.server.settings import GatewaySettings
+
+    if settings is None:
+        settings = GatewaySettings(**overrides)
+    return GatewayApp(GatewayRuntime(settings))
+
+
+def serve(host: str | None = None, port: int | None = None, supergraph: str | None = None) -> int:
+    """Run the gateway until interrupted (`aurontek serve gateway`)."""
+    import logging
+
+    import uvicorn
+
+    from supergraph.server.settings import GatewaySettings
+
+    overrides: dict[str, Any] = {}
+    if host:
+        overrides["host"] = host
+    if port:
+        overrides["port"] = port
+    if supergraph:
+        overrides["supergraph"] = supergraph
+    settings = GatewaySettings(**overrides)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(settings)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        loop="uvloop",
+        http="httptools",
+        lifespan="on",
+        log_level="warning",
+        access_log=False,
+    )
+    return 0

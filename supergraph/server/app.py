@@ -1,0 +1,151 @@
+"""The gateway's ASGI application: `/graphql` (POST, GET; WebSocket reserved for
+`graphql-transport-ws`) and `/health`."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+import orjson
+
+from supergraph.pipeline.types import GraphQLRequest, GraphQLResponse, RequestError
+from supergraph.server.http import (
+    check_csrf,
+    forwarded_headers,
+    from_json_body,
+    from_query_string,
+    headers_of,
+)
+from supergraph.server.runtime import GatewayRuntime
+
+log = logging.getLogger("supergraph.server")
+
+Scope = dict[str, Any]
+
+
+class GatewayApp:
+    """Raw ASGI: fewer layers per request than a framework, and the same path can later
+    upgrade to WebSocket for subscriptions."""
+
+    def __init__(self, runtime: GatewayRuntime) -> None:
+        self.runtime = runtime
+
+    async def __call__(self, scope: Scope, receive, send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            await self.http(scope, receive, send)
+        elif kind == "websocket":
+            await self.websocket(scope, receive, send)
+        elif kind == "lifespan":
+            await self.lifespan(receive, send)
+
+    async def lifespan(self, receive, send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    await self.runtime.start()
+                except Exception as error:  # report, so the server exits instead of hanging
+                    log.exception("gateway failed to start")
+                    await send({"type": "lifespan.startup.failed", "message": str(error)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.runtime.stop()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def websocket(self, scope: Scope, receive, send) -> None:
+        """Subscriptions (graphql-transport-ws) will be served here; refused until then."""
+        await receive()  # websocket.connect
+        await send({"type": "websocket.close", "code": 4406, "reason": "subscriptions not served yet"})
+
+    async def http(self, scope: Scope, receive, send) -> None:
+        path = scope["path"]
+        if path == "/health":
+            await self._health(send)
+        elif path == "/graphql":
+            await self._graphql(scope, receive, send)
+        else:
+            await _send_json(send, 404, {"errors": [{"message": "Not found"}]})
+
+    async def _health(self, send) -> None:
+        ready = self.runtime.gateway is not None
+        body = {"status": "ok" if ready else "starting", "supergraph": ready}
+        await _send_json(send, 200, body)
+
+    async def _graphql(self, scope: Scope, receive, send) -> None:
+        headers = headers_of(scope)
+        request_id = headers.get("x-request-id") or uuid.uuid4().hex
+        extra = [(b"x-request-id", request_id.encode("latin-1"))]
+        try:
+            request = await self._decode(scope, receive, headers)
+        except RequestError as error:
+            await _send_json(send, error.status, {"errors": [error.as_error()]}, extra)
+            return
+        request.headers = forwarded_headers(headers, request_id)
+        response = await self._execute(request)
+        await _send_json(send, response.status, response.body, extra)
+
+    async def _decode(self, scope: Scope, receive, headers: dict[str, str]) -> GraphQLRequest:
+        method = scope["method"]
+        if method not in ("GET", "POST"):
+            raise RequestError("Use GET or POST for /graphql.", "METHOD_NOT_ALLOWED", 405)
+        if self.runtime.settings.csrf_prevention:
+            check_csrf(method, headers)
+        if method == "GET":
+            return from_query_string(scope.get("query_string", b""))
+        body = await _read_body(receive, headers, self.runtime.settings.max_body_bytes)
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type not in ("application/json", "application/graphql-response+json", ""):
+            if content_type != "application/graphql":
+                raise RequestError("POST bodies must be application/json.", "UNSUPPORTED_MEDIA_TYPE", 415)
+            return GraphQLRequest(query=body.decode("utf-8", "replace"))
+        return from_json_body(body)
+
+    async def _execute(self, request: GraphQLRequest) -> GraphQLResponse:
+        gateway = self.runtime.gateway
+        if gateway is None:
+            error = {"message": "The gateway has no supergraph yet.", "extensions": {"code": "SUPERGRAPH_UNAVAILABLE"}}
+            return GraphQLResponse({"errors": [error]}, 503)
+        try:
+            return await gateway.handle(request)
+        except Exception:  # never a bare 500: the client gets a GraphQL error
+            log.exception("unexpected failure executing an operation")
+            error = {"message": "Internal gateway error.", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}
+            return GraphQLResponse({"data": None, "errors": [error]}, 200)
+
+
+async def _read_body(receive, headers: dict[str, str], limit: int) -> bytes:
+    declared = headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise RequestError(f"The request body exceeds {limit} bytes.", "PAYLOAD_TOO_LARGE", 413)
+    chunks: list[bytes] = []
+    size = 0
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise RequestError("The client went away.", "BAD_REQUEST")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise RequestError(f"The request body exceeds {limit} bytes.", "PAYLOAD_TOO_LARGE", 413)
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+async def _send_json(send, status: int, body: dict, extra: list | None = None) -> None:
+    payload = orjson.dumps(body)
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(payload)).encode()),
+        *(extra or ()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+__all__ = ["GatewayApp"]

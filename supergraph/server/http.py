@@ -1,0 +1,87 @@
+"""Decoding GraphQL-over-HTTP requests: body limit, CSRF check, GET parameters, JSON bodies."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs
+
+import orjson
+
+from supergraph.pipeline.types import GraphQLRequest, RequestError
+
+# a browser cannot send these cross-site without a CORS preflight, which we never grant
+PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-apollo-operation-name", "graphql-require-preflight")
+_FORWARDED = ("authorization",)
+
+
+def headers_of(scope: dict[str, Any]) -> dict[str, str]:
+    return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+
+
+def check_csrf(method: str, headers: dict[str, str]) -> None:
+    """A GET or a POST that is not JSON must carry a custom header (no CORS-simple request)."""
+    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+    if method == "POST" and content_type in ("application/json", "application/graphql-response+json"):
+        return
+    if any(headers.get(name) for name in PREFLIGHT_HEADERS):
+        return
+    raise RequestError(
+        "This request has been blocked as a potential Cross-Site Request Forgery (CSRF). "
+        "Send it as POST with Content-Type: application/json, or add a non-empty "
+        "`apollo-require-preflight` (or `x-apollo-operation-name`, `graphql-require-preflight`) header.",
+        "CSRF_BLOCKED",
+        status=400,
+    )
+
+
+def from_query_string(query_string: bytes) -> GraphQLRequest:
+    params = {k: v[0] for k, v in parse_qs(query_string.decode("latin-1")).items()}
+    return GraphQLRequest(
+        query=params.get("query"),
+        operation_name=params.get("operationName") or None,
+        variables=_json_param(params.get("variables"), "variables"),
+        extensions=_json_param(params.get("extensions"), "extensions"),
+        method="GET",
+    )
+
+
+def from_json_body(body: bytes) -> GraphQLRequest:
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        raise RequestError(f"The request body is not valid JSON: {error}", "BAD_REQUEST") from error
+    if not isinstance(payload, dict):
+        raise RequestError("The request body must be a JSON object.", "BAD_REQUEST")
+    query = payload.get("query")
+    if query is not None and not isinstance(query, str):
+        raise RequestError("`query` must be a string.", "BAD_REQUEST")
+    variables = payload.get("variables")
+    if variables is not None and not isinstance(variables, dict):
+        raise RequestError("`variables` must be an object.", "BAD_REQUEST")
+    name = payload.get("operationName")
+    return GraphQLRequest(
+        query=query,
+        operation_name=name if isinstance(name, str) and name else None,
+        variables=variables,
+        extensions=payload.get("extensions") if isinstance(payload.get("extensions"), dict) else None,
+        method="POST",
+    )
+
+
+def _json_param(value: str | None, name: str) -> dict[str, Any] | None:
+    if not value:
+        return None
+    try:
+        decoded = orjson.loads(value)
+    except orjson.JSONDecodeError as error:
+        raise RequestError(f"`{name}` is not valid JSON.", "BAD_REQUEST") from error
+    if decoded is not None and not isinstance(decoded, dict):
+        raise RequestError(f"`{name}` must be a JSON object.", "BAD_REQUEST")
+    return decoded
+
+
+def forwarded_headers(headers: dict[str, str], request_id: str) -> dict[str, str]:
+    """The client headers subgraphs receive: `Authorization` and the request id."""
+    forwarded = {name: headers[name] for name in _FORWARDED if name in headers}
+    forwarded["x-request-id"] = request_id
+    return forwarded

@@ -1,0 +1,44 @@
+"""The one interface every subgraph transport implements: `execute` and `subscribe`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class SubgraphRequest:
+    """A GraphQL request to one subgraph, with the headers forwarded from the client."""
+
+    query: str
+    variables: Mapping[str, Any] | None = None
+    operation_name: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class SubgraphError(Exception):
+    """A subgraph could not be reached or did not answer with GraphQL."""
+
+    def __init__(self, subgraph: str, message: str, code: str = "SUBGRAPH_EXECUTION_FAILURE"):
+        super().__init__(message)
+        self.subgraph = subgraph
+        self.code = code
+
+
+class SubgraphClient(Protocol):
+    """Sends operations to one subgraph."""
+
+    name: str
+
+    async def execute(self, request: SubgraphRequest) -> dict[str, Any]:
+        """Run a query or mutation; the GraphQL response body as a dict."""
+        ...
+
+    def subscribe(self, request: SubgraphRequest) -> AsyncIterator[dict[str, Any]]:
+        """Open a subscription; each event's GraphQL response body."""
+        ...
+
+    async def close(self) -> None:
+        """Release pooled connections."""
+        ...

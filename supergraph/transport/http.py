@@ -1,0 +1,66 @@
+"""GraphQL over HTTP to subgraphs, on pooled keep-alive connections (aiohttp)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import orjson
+
+from supergraph.transport.base import SubgraphError, SubgraphRequest
+
+_JSON_HEADERS = {"content-type": "application/json", "accept": "application/json"}
+
+
+def new_session(pool_size: int = 256) -> aiohttp.ClientSession:
+    """One session per gateway: its connector keeps connections alive across requests."""
+    connector = aiohttp.TCPConnector(limit=pool_size, limit_per_host=0, keepalive_timeout=60, ttl_dns_cache=300)
+    return aiohttp.ClientSession(
+        connector=connector, json_serialize=lambda v: orjson.dumps(v).decode(), auto_decompress=True
+    )
+
+
+class HttpSubgraphClient:
+    """Posts JSON to one subgraph URL with a per-request timeout."""
+
+    def __init__(self, name: str, url: str, session: aiohttp.ClientSession, timeout: float) -> None:
+        self.name = name
+        self.url = url
+        self.session = session
+        self.timeout = aiohttp.ClientTimeout(total=timeout)
+
+    async def execute(self, request: SubgraphRequest) -> dict[str, Any]:
+        body: dict[str, Any] = {"query": request.query}
+        if request.variables:
+            body["variables"] = request.variables
+        if request.operation_name:
+            body["operationName"] = request.operation_name
+        headers = {**_JSON_HEADERS, **request.headers}
+        try:
+            async with self.session.post(
+                self.url, data=orjson.dumps(body), headers=headers, timeout=self.timeout
+            ) as response:
+                raw = await response.read()
+                status = response.status
+        except TimeoutError as error:
+            raise SubgraphError(self.name, f"subgraph '{self.name}' timed out", "SUBGRAPH_TIMEOUT") from error
+        except aiohttp.ClientError as error:
+            raise SubgraphError(self.name, f"subgraph '{self.name}' is unreachable: {error}") from error
+        return _decode(self.name, status, raw)
+
+    def subscribe(self, request: SubgraphRequest) -> AsyncIterator[dict[str, Any]]:
+        raise NotImplementedError("subscriptions to subgraphs use the graphql-transport-ws client")
+
+    async def close(self) -> None:
+        """The session is shared and closed by its owner."""
+
+
+def _decode(name: str, status: int, raw: bytes) -> dict[str, Any]:
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise SubgraphError(name, f"subgraph '{name}' answered HTTP {status} without JSON") from error
+    if not isinstance(body, dict) or ("data" not in body and "errors" not in body):
+        raise SubgraphError(name, f"subgraph '{name}' answered HTTP {status} without a GraphQL result")
+    return body
