@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import os
 import socket
 from dataclasses import dataclass
@@ -59,15 +60,28 @@ class Result:
         return self.codes[0]
 
 
+_sources = itertools.count(1)
+
+
+def new_source_ip() -> str:
+    """A distinct client address, sent as X-Forwarded-For (the services trust loopback as a proxy),
+    so per-source limits such as the login lockout see each test client as its own machine."""
+    n = next(_sources)
+    return f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+
+
 class Client:
-    """A GraphQL-over-HTTP client bound to one service URL and, optionally, one token."""
+    """A GraphQL-over-HTTP client bound to one service URL and, optionally, one token.
+
+    Each new client (not its `as_` copies) comes from its own source address.
+    """
 
     def __init__(self, http: httpx.AsyncClient, url: str, token: str | None = None,
                  headers: dict[str, str] | None = None) -> None:
         self.http = http
         self.url = url
         self.token = token
-        self.headers = headers or {}
+        self.headers = headers if headers is not None else {"x-forwarded-for": new_source_ip()}
 
     def as_(self, token: str | None, **headers: str) -> Client:
         return Client(self.http, self.url, token, {**self.headers, **headers})

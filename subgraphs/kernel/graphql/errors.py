@@ -23,7 +23,7 @@ def classify(error: GraphQLError) -> None:
         return
     if error.extensions and "code" in error.extensions:
         return
-    if original is None:
+    if original is None or isinstance(original, GraphQLError):
         error.extensions = {**(error.extensions or {}), "code": _request_error_code(error)}
         return
     log.error("unexpected error in a resolver", exc_info=(type(original), original, original.__traceback__),
@@ -32,12 +32,15 @@ def classify(error: GraphQLError) -> None:
     error.extensions = {"code": str(ErrorCode.INTERNAL_SERVER_ERROR)}
 
 
+_INPUT_MESSAGES = ("got invalid value", "Expected a value of", "Expected value of type", "cannot represent")
+
+
 def _request_error_code(error: GraphQLError) -> str:
     """Errors raised before execution: syntax, validation, or variable values."""
     message = error.message
     if message.startswith("Syntax Error"):
         return str(ErrorCode.GRAPHQL_PARSE_FAILED)
-    if message.startswith("Variable '$") or "got invalid value" in message:
+    if message.startswith("Variable '$") or any(part in message for part in _INPUT_MESSAGES):
         return str(ErrorCode.BAD_USER_INPUT)
     return str(ErrorCode.GRAPHQL_VALIDATION_FAILED)
 
