@@ -55,7 +55,7 @@ class EmbeddedMongo:
         existing = self._running_port()
         if existing is not None:
             self.port, self.url = existing, self._url(existing)
-            log.info("using the embedded MongoDB-wire server already running", extra={"dataDir": str(self.data_dir), "url": self.url})
+            log.info("using the embedded MongoDB-wire server already running at %s (data in %s)", self.url, self.data_dir)
             return self.url
         self.port = self.port or free_port()
         log_file = open(self.data_dir / "server.log", "ab")
@@ -77,7 +77,7 @@ class EmbeddedMongo:
         (self.data_dir / _PORT_FILE).write_text(str(self.port))
         (self.data_dir / _PID_FILE).write_text(str(self.process.pid))
         self.url = self._url(self.port)
-        log.info("embedded MongoDB-wire server started", extra={"dataDir": str(self.data_dir), "url": self.url})
+        log.info("embedded MongoDB-wire server started at %s (data in %s)", self.url, self.data_dir)
         return self.url
 
     def stop(self, timeout: float = 10.0) -> None:
