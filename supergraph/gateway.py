@@ -107,7 +107,10 @@ class Gateway:
                 raise RequestError("Subscriptions are served over WebSocket.", "BAD_REQUEST")
             variables = coerce_variables(self.supergraph.api_schema, prepared.definition, request.variables)
         except RequestError as error:
-            return GraphQLResponse({"errors": [error.as_error()]}, error.status)
+            body = {"errors": [error.as_error()]}
+            if error.during_execution:
+                body["data"] = None
+            return GraphQLResponse(body, error.status)
         context = ExecutionContext(
             clients=self.clients,
             variables=variables,

@@ -15,7 +15,7 @@ def plan(model: SupergraphModel, operation: Operation) -> QueryPlan:
     try:
         return plan_operation(model, operation)
     except PlanningError as error:
-        raise RequestError(str(error), "QUERY_PLANNING_FAILED", status=500) from error
+        raise RequestError(str(error), "QUERY_PLANNING_FAILED", status=200) from error
 
 
 class PlanCache:

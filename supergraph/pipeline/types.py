@@ -53,5 +53,10 @@ class RequestError(Exception):
         self.status = status
         self.extensions = extensions
 
+    @property
+    def during_execution(self) -> bool:
+        """Planning failures answer like execution failures: `data: null` and a 200."""
+        return self.code == "QUERY_PLANNING_FAILED"
+
     def as_error(self) -> dict[str, Any]:
         return {"message": self.message, "extensions": {"code": self.code, **self.extensions}}

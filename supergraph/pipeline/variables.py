@@ -17,9 +17,11 @@ def coerce_variables(
         return {}
     if raw is not None and not isinstance(raw, dict):
         raise RequestError("`variables` must be an object.", "BAD_REQUEST")
-    coerced = get_variable_values(schema, definition.variable_definitions, raw or {})
-    if isinstance(coerced, list):
-        raise RequestError(coerced[0].message, "BAD_USER_INPUT")
+    result = get_variable_values(schema, definition.variable_definitions, raw or {})
+    if isinstance(result, list):
+        raise RequestError(result[0].message, "BAD_USER_INPUT")
+    # graphql-core 3.3 wraps the values with their sources; 3.2 returns the dict itself
+    coerced = getattr(result, "coerced", result)
     # subgraphs receive the client's JSON values for the variables they use
     values = dict(raw or {})
     for name in coerced:

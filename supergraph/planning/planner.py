@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from supergraph.model import SupergraphModel
 from supergraph.planning.collect import collect_fields
 from supergraph.planning.groups import Group
@@ -42,15 +44,35 @@ def build_query_groups(walker: Walker, operation: Operation) -> list[Group]:
     root, fields = _root_fields(walker, operation)
     info = walker.types[root]
     roots: dict[tuple, Group] = {}
-    for field in fields:
-        finfo = info.fields[field.name]
-        graph = choose_root_subgraph(walker, root, field, [g.subgraph for g in roots.values()])
-        key = (graph, field.conditions)
-        group = roots.get(key)
-        if group is None:
-            group = roots[key] = walker.new_group(graph, (), False, field.conditions)
-        walker.plan_local(group, group.selection, info, finfo, field, (), (), (), 0)
+    for whole in fields:
+        finfo = info.fields[whole.name]
+        used = [g.subgraph for g in roots.values()]
+        for graph, field in split_root_field(walker, root, whole, used):
+            key = (graph, field.conditions)
+            group = roots.get(key)
+            if group is None:
+                group = roots[key] = walker.new_group(graph, (), False, field.conditions)
+            walker.plan_local(group, group.selection, info, finfo, field, (), (), (), 0)
     return list(walker.groups)
+
+
+def split_root_field(walker: Walker, root: str, field: Field, used: list[str]) -> list[tuple[str, Field]]:
+    """The root field with its subgraph; when no one subgraph can complete it (a shareable
+    value type spread over subgraphs), its sub-fields shared out among subgraphs."""
+    try:
+        return [(choose_root_subgraph(walker, root, field, used), field)]
+    except PlanningError:
+        if field.selections is None:
+            raise
+    finfo = walker.types[root].fields[field.name]
+    if walker.types[finfo.named_type].is_abstract:
+        raise PlanningError(f"cannot plan {root}.{field.name} from any subgraph")
+    parts: dict[str, list] = {}
+    for sub in collect_fields(walker.model, field.selections or [], finfo.named_type).values():
+        part = replace(field, selections=[sub])
+        graph = choose_root_subgraph(walker, root, part, [*used, *parts])
+        parts.setdefault(graph, []).append(sub)
+    return [(graph, replace(field, selections=subs)) for graph, subs in parts.items()]
 
 
 def build_mutation_steps(walker: Walker, operation: Operation) -> list[list[Group]]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from graphql import SelectionSetNode
+
 from supergraph.model import FieldInfo, SupergraphModel, TypeInfo
 from supergraph.model.fieldset import parse_field_set
 from supergraph.planning.collect import collect_fields
@@ -33,6 +37,8 @@ class Walker:
         self.groups: list[Group] = []
         self._entity_groups: dict[tuple, Group] = {}
         self._order = {name: i for i, name in enumerate(sorted(model.urls))}
+        self._enter_memo: dict[tuple, bool] = {}
+        self._peers: dict[int, frozenset[str]] = {}  # selection id -> subgraphs sharing it
 
     # groups ------------------------------------------------------------------------------
 
@@ -61,6 +67,7 @@ class Walker:
         provided: Provided,
         conditions: tuple[Condition, ...],
         depth: int = 0,
+        requires_met: bool = False,
     ) -> Planned:
         if depth > _MAX_DEPTH:
             raise PlanningError(f"cannot plan fields of {type_name}: entity jumps do not end")
@@ -77,7 +84,11 @@ class Walker:
             finfo = info.fields.get(field.name)
             if finfo is None:
                 continue
-            if self.is_local(group.subgraph, info, finfo, field, provided):
+            split = self.split(group.subgraph, info, finfo, field, provided)
+            if split is not None:
+                field, elsewhere = split
+                remote.append(elsewhere)
+            if self.is_local(group.subgraph, info, finfo, field, provided, requires_met):
                 p, d = self.plan_local(group, target, info, finfo, field, path, provided, conditions, depth)
                 producers |= p
                 drafts.append(d)
@@ -89,7 +100,9 @@ class Walker:
             drafts.extend(d)
         return producers, drafts
 
-    def is_local(self, subgraph, info: TypeInfo, finfo: FieldInfo, field: Field, provided) -> bool:
+    def is_local(self, subgraph, info, finfo, field, provided, requires_met=False) -> bool:
+        if not requires_met and _requires(finfo, subgraph):
+            return False  # its required fields must be fetched first, then passed back
         if subgraph in finfo.resolvable_in:
             local = True
         else:
@@ -104,6 +117,28 @@ class Walker:
             for other, _ in self.destinations(subgraph, info, field)
         )
 
+    def split(self, subgraph, info, finfo, field, provided) -> tuple[Field, Field] | None:
+        """A field resolvable here whose sub-selection is only partly reachable from here is
+        cut in two: what this subgraph can complete, and the rest fetched through the
+        parent entity from another subgraph (e.g. a value type spread over subgraphs)."""
+        if field.selections is None or subgraph not in finfo.resolvable_in:
+            return None
+        child = self.types[finfo.named_type]
+        if child.is_abstract or _requires(finfo, subgraph):
+            return None
+        if self.child_cost(subgraph, info.name, finfo, field, provided, 0) < INF:
+            return None
+        below = provided_field(self.model, provided, info.name, field.name)[1]
+        fields = collect_fields(self.model, field.selections, child.name)
+        here: list[Selection] = []
+        there: list[Selection] = []
+        for key, sub in fields.items():
+            cost = self.cost(subgraph, child.name, {key: sub}, below, 1)
+            (here if cost < INF else there).append(sub)
+        if not here or not there:
+            return None
+        return replace(field, selections=here), replace(field, selections=there)
+
     def plan_local(self, group, target, info, finfo, field, path, provided, conditions, depth) -> Planned:
         composite = field.selections is not None
         sub = target.add_field(field.key, field.name, field.args_text, field.conditions, composite)
@@ -116,10 +151,15 @@ class Walker:
         child_path = path + (sub.key,) + ("@",) * list_depth(finfo.type_ref)
         child_conditions = conditions + field.conditions
         assert sub.selection is not None
+        self._peers[id(sub.selection)] = self.peers(group.subgraph, info, finfo, target)
+        # the subgraph may declare a narrower type (`@join__field(type:)`), e.g. a member
+        child_type = finfo.named_type
+        if source is not None and source.type_name:
+            child_type = source.type_name.strip("[]!")
         producers, drafts = self.plan_selection(
             group,
             sub.selection,
-            finfo.named_type,
+            child_type,
             field.selections or [],
             child_path,
             below,
@@ -127,6 +167,33 @@ class Walker:
             depth,
         )
         return {group} | producers, RepDraft(field.name, sub, drafts)
+
+    def peers(self, subgraph: str, info: TypeInfo, finfo: FieldInfo, target) -> frozenset[str]:
+        """The subgraphs that could equally have served this field here: any that resolves
+        it on an entity (or root) type, else those that also served its parent."""
+        if info.keys or info.name == self.model.query_type:
+            return frozenset(
+                g for g in finfo.resolvable_in
+                if g == subgraph or info.resolvable_keys(g) or not info.keys
+            )
+        parent = self._peers.get(id(target))
+        return finfo.resolvable_in if parent is None else parent & finfo.resolvable_in
+
+    def allowed_runtimes(self, info: TypeInfo, target) -> frozenset[str] | None:
+        """At a field shareable among subgraphs whose abstract types differ, only the types
+        every one of them can return are planned (a shareable field resolves alike anywhere)."""
+        peers = self._peers.get(id(target))
+        if not peers or len(peers) < 2:
+            return None
+        allowed = info.possible
+        for graph in peers:
+            allowed = allowed & self._runtimes_in(info, graph)
+        return allowed
+
+    def _runtimes_in(self, info: TypeInfo, graph: str) -> frozenset[str]:
+        if graph in info.possible_in:
+            return info.possible_in[graph]
+        return info.possible if graph in info.graphs else frozenset()
 
     def plan_selection(self, group, target, type_name, selections, path, provided, conditions, depth) -> Planned:
         """Plans a client selection set on any composite type."""
@@ -144,11 +211,21 @@ class Walker:
         target.add_typename()
         producers: set[Group] = {group}
         drafts: Drafts = [RepDraft("__typename", target.fields["__typename"])]
-        for runtime in sorted(info.possible_in.get(group.subgraph, ())):
+        runtimes = sorted(info.possible_in.get(group.subgraph, ()))
+        allowed = self.allowed_runtimes(info, target)
+        if allowed is not None:
+            runtimes = [r for r in runtimes if r in allowed]
+        if not runtimes and info.kind == "interface":
+            # no implementation here: the interface's own fields must still be reachable
+            fields = collect_fields(self.model, _exact(selections, info.name), info.name)
+            self.plan_object(group, SubSelection(), info.name, fields, path, provided, conditions, depth)
+        for runtime in runtimes:
             fields = collect_fields(self.model, selections, runtime)
             if not fields:
                 continue
             fragment = target.fragment(runtime)
+            if id(target) in self._peers:
+                self._peers[id(fragment)] = self._peers[id(target)]
             p, d = self.plan_object(group, fragment, runtime, fields, path, provided, conditions, depth)
             producers |= p
             drafts.append(RepFragmentDraft(runtime, d))
@@ -193,12 +270,87 @@ class Walker:
     # entity jumps ------------------------------------------------------------------------
 
     def destinations(self, subgraph: str, info: TypeInfo, field: Field):
-        """(subgraph, entity type) pairs that can resolve `field` on objects of `info`."""
+        """(subgraph, entity type) pairs that can resolve `field` on objects of `info` and
+        whose key this subgraph can supply (directly or through one other subgraph)."""
+        for graph, entity_type in self._destinations(subgraph, info, field):
+            if self.can_enter(subgraph, info.name, graph, entity_type):
+                yield graph, entity_type
+
+    def can_enter(self, subgraph: str, type_name: str, graph: str, entity_type: str) -> bool:
+        memo_key = (subgraph, type_name, graph, entity_type)
+        known = self._enter_memo.get(memo_key)
+        if known is None:
+            keys = self.types[entity_type].resolvable_keys(graph)
+            self._enter_memo[memo_key] = False  # guards the recursion below
+            known = any(self._obtainable(subgraph, type_name, k.selection) for k in keys)
+            self._enter_memo[memo_key] = known
+        return known
+
+    def _obtainable(self, subgraph: str, type_name: str, selection) -> bool:
+        """Whether a field set can be gathered from `subgraph`, each field either there or
+        one entity jump away."""
+        info = self.types.get(type_name)
+        if info is None:
+            return False
+        for node in selection.selections:
+            if node.kind == "inline_fragment" or node.name.value == "__typename":
+                continue
+            single = _single(node)
+            finfo = info.fields.get(node.name.value)
+            if finfo is not None and node.selection_set is not None and subgraph in finfo.resolvable_in:
+                if self._obtainable(subgraph, finfo.named_type, node.selection_set):
+                    continue
+            if self._has_locally(subgraph, type_name, single):
+                continue
+            if not any(
+                self._has_locally(subgraph, type_name, via_key.selection)
+                and self._has_locally(via, type_name, single)
+                for via in info.keys
+                if via != subgraph
+                for via_key in info.resolvable_keys(via)
+            ):
+                return False
+        return True
+
+    def _has_locally(self, subgraph: str, type_name: str, selection) -> bool:
+        """Whether every field of a field set resolves in `subgraph` without a jump."""
+        info = self.types.get(type_name)
+        if info is None:
+            return False
+        for node in selection.selections:
+            if node.kind == "inline_fragment":
+                condition = node.type_condition.name.value if node.type_condition else type_name
+                if not self._has_locally(subgraph, condition, node.selection_set):
+                    return False
+                continue
+            name = node.name.value
+            if name == "__typename":
+                continue
+            finfo = info.fields.get(name)
+            if finfo is None or subgraph not in finfo.resolvable_in or _requires(finfo, subgraph):
+                if not self._key_field_of(info, subgraph, name):
+                    return False
+            if node.selection_set is not None and finfo is not None:
+                if not self._has_locally(subgraph, finfo.named_type, node.selection_set):
+                    return False
+        return True
+
+    def _key_field_of(self, info: TypeInfo, subgraph: str, name: str) -> bool:
+        # an entity's own key fields come back from the subgraph even when marked external
+        finfo = info.fields.get(name)
+        if finfo is None or subgraph not in finfo.sources:
+            return False
+        return any(
+            any(n.kind == "field" and n.name.value == name for n in k.selection.selections)
+            for k in info.keys.get(subgraph, ())
+        )
+
+    def _destinations(self, subgraph: str, info: TypeInfo, field: Field):
         finfo = info.fields.get(field.name)
         if finfo is None:
             return
         for graph in sorted(finfo.resolvable_in, key=self._order.get):
-            if graph != subgraph and info.resolvable_keys(graph):
+            if (graph != subgraph or _requires(finfo, graph)) and info.resolvable_keys(graph):
                 yield graph, info.name
         if finfo.resolvable_in or info.kind != "object":
             return
@@ -209,41 +361,59 @@ class Walker:
             if ifield is None:
                 continue
             for graph in sorted(ifield.resolvable_in, key=self._order.get):
-                if graph != subgraph and iinfo.resolvable_keys(graph):
+                if (graph != subgraph or _requires(ifield, graph)) and iinfo.resolvable_keys(graph):
                     yield graph, interface.name
 
     def plan_remote(self, group, target, type_name, remote, path, provided, conditions, depth) -> Planned:
         info = self.types[type_name]
         producers: set[Group] = set()
         drafts: Drafts = []
-        pending = list(remote)
+        pending = self.split_remote(group.subgraph, info, remote)
         while pending:
             options: dict[tuple[str, str], list[Field]] = {}
-            for field in pending:
+            for field, only in pending:
                 for destination in self.destinations(group.subgraph, info, field):
-                    if (
-                        field.selections is None
-                        or self.child_cost(
-                            destination[0],
-                            destination[1],
-                            self._field_info(destination[1], field),
-                            field,
-                            (),
-                            0,
-                        )
-                        < INF
-                    ):
+                    if only is not None and destination != only:
+                        continue
+                    if only is not None or self.reachable(destination, field):
                         options.setdefault(destination, []).append(field)
             if not options:
-                names = ", ".join(f.name for f in pending)
+                names = ", ".join(f.name for f, _ in pending)
                 raise PlanningError(f"cannot resolve {type_name}.{{{names}}} from {group.subgraph}")
             best = max(options, key=lambda d: (len(options[d]), self._key_local(group, info, d), -self._order[d[0]]))
             chosen = options[best]
-            pending = [f for f in pending if f not in chosen]
+            pending = [(f, only) for f, only in pending if f not in chosen]
             p, d = self.jump(group, target, type_name, best[1], best[0], chosen, path, provided, conditions, depth)
             producers |= p
             drafts.extend(d)
         return producers, drafts
+
+    def reachable(self, destination: tuple[str, str], field: Field) -> bool:
+        if field.selections is None:
+            return True
+        finfo = self._field_info(destination[1], field)
+        return self.child_cost(destination[0], destination[1], finfo, field, (), 0) < INF
+
+    def split_remote(self, subgraph, info, remote: list[Field]) -> list[tuple[Field, tuple | None]]:
+        """Remote fields paired with a forced destination when no single subgraph can complete
+        a field's sub-selection: its sub-fields are then shared out among subgraphs."""
+        pending: list[tuple[Field, tuple | None]] = []
+        for field in remote:
+            destinations = list(self.destinations(subgraph, info, field))
+            if field.selections is None or any(self.reachable(d, field) for d in destinations):
+                pending.append((field, None))
+                continue
+            child = self._field_info(destinations[0][1], field).named_type if destinations else None
+            if child is None or self.types[child].is_abstract:
+                pending.append((field, None))
+                continue
+            parts: dict[tuple, list[Selection]] = {}
+            for sub in collect_fields(self.model, field.selections, child).values():
+                part = replace(field, selections=[sub])
+                home = next((d for d in destinations if self.reachable(d, part)), destinations[0])
+                parts.setdefault(home, []).append(sub)
+            pending.extend((replace(field, selections=subs), home) for home, subs in parts.items())
+        return pending
 
     def _field_info(self, type_name: str, field: Field) -> FieldInfo:
         return self.types[type_name].fields[field.name]
@@ -285,7 +455,9 @@ class Walker:
             producers, drafts = then(child, fragment)
         else:
             wanted = {f.key: f for f in fields}
-            producers, drafts = self.plan_object(child, fragment, entity_type, wanted, path, (), conditions, depth + 1)
+            producers, drafts = self.plan_object(
+                child, fragment, entity_type, wanted, path, (), conditions, depth + 1, True
+            )
         return {child} | producers, drafts
 
     # cost estimates ----------------------------------------------------------------------
@@ -298,16 +470,46 @@ class Walker:
         total = 0
         for field in fields.values():
             finfo = info.fields.get(field.name)
-            if finfo is None:
-                continue
-            local = subgraph in finfo.resolvable_in or provided_field(self.model, provided, type_name, field.name)[0]
-            if local:
-                if field.selections is not None:
-                    total += self.child_cost(subgraph, type_name, finfo, field, provided, depth + 1)
-            elif next(iter(self.destinations(subgraph, info, field)), None) is not None:
-                total += 1
-            else:
+            if finfo is not None:
+                total += self.field_cost(subgraph, info, finfo, field, provided, depth)
+            if total >= INF:
                 return INF
+        return total
+
+    def field_cost(self, subgraph, info: TypeInfo, finfo: FieldInfo, field: Field, provided, depth) -> int:
+        """The cheaper of resolving the field here and jumping to a subgraph that has it."""
+        best = INF
+        local = (
+            subgraph in finfo.resolvable_in and not _requires(finfo, subgraph)
+        ) or provided_field(self.model, provided, info.name, field.name)[0]
+        if local:
+            if field.selections is None:
+                return 0
+            best = self.child_cost(subgraph, info.name, finfo, field, provided, depth + 1)
+            if best == 0:
+                return 0
+        destinations = list(self.destinations(subgraph, info, field))
+        for graph, entity_type in destinations:
+            if field.selections is None:
+                return min(best, 1)
+            below = self.child_cost(graph, entity_type, self._field_info(entity_type, field), field, (), depth + 1)
+            best = min(best, 1 + below)
+        if best >= INF and field.selections is not None and not self.types[finfo.named_type].is_abstract:
+            best = self.split_cost(subgraph, local, info, finfo, field, provided, destinations, depth)
+        return best
+
+    def split_cost(self, subgraph, local, info, finfo, field, provided, destinations, depth) -> int:
+        """The cost when the field's sub-fields are shared out among subgraphs (see `split`)."""
+        total = 0
+        for sub in collect_fields(self.model, field.selections or [], finfo.named_type).values():
+            part = replace(field, selections=[sub])
+            best = INF
+            if local:
+                best = self.child_cost(subgraph, info.name, finfo, part, provided, depth + 1)
+            for graph, entity_type in destinations:
+                below = self.child_cost(graph, entity_type, self._field_info(entity_type, part), part, (), depth + 1)
+                best = min(best, 1 + below)
+            total += best
             if total >= INF:
                 return INF
         return total
@@ -332,6 +534,15 @@ class Walker:
             if total >= INF:
                 return INF
         return total
+
+
+def _single(node) -> SelectionSetNode:
+    return SelectionSetNode(selections=(node,))
+
+
+def _requires(finfo: FieldInfo, graph: str) -> bool:
+    source = finfo.sources.get(graph)
+    return source is not None and source.requires is not None
 
 
 def _exact(selections: list[Selection], type_name: str) -> list[Selection]:
