@@ -106,8 +106,11 @@ def choose_root_subgraph(walker: Walker, root: str, field: Field, preferred: lis
     scored = []
     for graph in candidates:
         cost = 0 if field.selections is None else walker.child_cost(graph, root, finfo, field, (), 0)
-        scored.append((cost, graph not in preferred, walker._order[graph], graph))
+        source = finfo.sources.get(graph)
+        provides = source is not None and source.provides is not None
+        # on a tie, a subgraph that @provides the sub-selection was meant to serve it
+        scored.append((cost, not provides, graph not in preferred, walker._order[graph], graph))
     best = min(scored)
     if best[0] >= INF:
         raise PlanningError(f"cannot plan {root}.{field.name} from any subgraph")
-    return best[3]
+    return best[-1]

@@ -114,7 +114,7 @@ class Walker:
         # the sub-selection cannot be completed from here: resolve the field elsewhere if we can
         return not any(
             self.child_cost(other, info.name, finfo, field, (), 0) < INF
-            for other, _ in self.destinations(subgraph, info, field)
+            for other, _ in self.destinations(subgraph, info, field, provided)
         )
 
     def split(self, subgraph, info, finfo, field, provided) -> tuple[Field, Field] | None:
@@ -269,18 +269,20 @@ class Walker:
 
     # entity jumps ------------------------------------------------------------------------
 
-    def destinations(self, subgraph: str, info: TypeInfo, field: Field):
+    def destinations(self, subgraph: str, info: TypeInfo, field: Field, provided: Provided = ()):
         """(subgraph, entity type) pairs that can resolve `field` on objects of `info` and
         whose key this subgraph can supply (directly or through one other subgraph)."""
         for graph, entity_type in self._destinations(subgraph, info, field):
-            if self.can_enter(subgraph, info.name, graph, entity_type):
+            if self.can_enter(subgraph, info.name, graph, entity_type, provided):
                 yield graph, entity_type
 
-    def can_enter(self, subgraph: str, type_name: str, graph: str, entity_type: str) -> bool:
+    def can_enter(self, subgraph: str, type_name: str, graph: str, entity_type: str, provided: Provided = ()) -> bool:
+        keys = self.types[entity_type].resolvable_keys(graph)
+        if provided and any(self._has_locally(subgraph, type_name, k.selection, provided) for k in keys):
+            return True
         memo_key = (subgraph, type_name, graph, entity_type)
         known = self._enter_memo.get(memo_key)
         if known is None:
-            keys = self.types[entity_type].resolvable_keys(graph)
             self._enter_memo[memo_key] = False  # guards the recursion below
             known = any(self._obtainable(subgraph, type_name, k.selection) for k in keys)
             self._enter_memo[memo_key] = known
@@ -312,7 +314,7 @@ class Walker:
                 return False
         return True
 
-    def _has_locally(self, subgraph: str, type_name: str, selection) -> bool:
+    def _has_locally(self, subgraph: str, type_name: str, selection, provided: Provided = ()) -> bool:
         """Whether every field of a field set resolves in `subgraph` without a jump."""
         info = self.types.get(type_name)
         if info is None:
@@ -320,7 +322,7 @@ class Walker:
         for node in selection.selections:
             if node.kind == "inline_fragment":
                 condition = node.type_condition.name.value if node.type_condition else type_name
-                if not self._has_locally(subgraph, condition, node.selection_set):
+                if not self._has_locally(subgraph, condition, node.selection_set, provided):
                     return False
                 continue
             name = node.name.value
@@ -328,22 +330,13 @@ class Walker:
                 continue
             finfo = info.fields.get(name)
             if finfo is None or subgraph not in finfo.resolvable_in or _requires(finfo, subgraph):
-                if not self._key_field_of(info, subgraph, name):
+                if not (provided and provided_field(self.model, provided, type_name, name)[0]):
                     return False
             if node.selection_set is not None and finfo is not None:
-                if not self._has_locally(subgraph, finfo.named_type, node.selection_set):
+                below = provided_field(self.model, provided, type_name, name)[1] if provided else ()
+                if not self._has_locally(subgraph, finfo.named_type, node.selection_set, below):
                     return False
         return True
-
-    def _key_field_of(self, info: TypeInfo, subgraph: str, name: str) -> bool:
-        # an entity's own key fields come back from the subgraph even when marked external
-        finfo = info.fields.get(name)
-        if finfo is None or subgraph not in finfo.sources:
-            return False
-        return any(
-            any(n.kind == "field" and n.name.value == name for n in k.selection.selections)
-            for k in info.keys.get(subgraph, ())
-        )
 
     def _destinations(self, subgraph: str, info: TypeInfo, field: Field):
         finfo = info.fields.get(field.name)
@@ -368,11 +361,11 @@ class Walker:
         info = self.types[type_name]
         producers: set[Group] = set()
         drafts: Drafts = []
-        pending = self.split_remote(group.subgraph, info, remote)
+        pending = self.split_remote(group.subgraph, info, remote, provided)
         while pending:
             options: dict[tuple[str, str], list[Field]] = {}
             for field, only in pending:
-                for destination in self.destinations(group.subgraph, info, field):
+                for destination in self.destinations(group.subgraph, info, field, provided):
                     if only is not None and destination != only:
                         continue
                     if only is not None or self.reachable(destination, field):
@@ -394,12 +387,12 @@ class Walker:
         finfo = self._field_info(destination[1], field)
         return self.child_cost(destination[0], destination[1], finfo, field, (), 0) < INF
 
-    def split_remote(self, subgraph, info, remote: list[Field]) -> list[tuple[Field, tuple | None]]:
+    def split_remote(self, subgraph, info, remote: list[Field], provided) -> list[tuple[Field, tuple | None]]:
         """Remote fields paired with a forced destination when no single subgraph can complete
         a field's sub-selection: its sub-fields are then shared out among subgraphs."""
         pending: list[tuple[Field, tuple | None]] = []
         for field in remote:
-            destinations = list(self.destinations(subgraph, info, field))
+            destinations = list(self.destinations(subgraph, info, field, provided))
             if field.selections is None or any(self.reachable(d, field) for d in destinations):
                 pending.append((field, None))
                 continue
@@ -488,7 +481,7 @@ class Walker:
             best = self.child_cost(subgraph, info.name, finfo, field, provided, depth + 1)
             if best == 0:
                 return 0
-        destinations = list(self.destinations(subgraph, info, field))
+        destinations = list(self.destinations(subgraph, info, field, provided))
         for graph, entity_type in destinations:
             if field.selections is None:
                 return min(best, 1)
