@@ -86,7 +86,15 @@ class Projector:
             return None
         runtime = type_
         if is_abstract_type(type_):
-            runtime = self.schema.type_map.get(value.get("__typename") or "")
+            typename = value.get("__typename")
+            runtime = self.schema.type_map.get(typename) if typename else type_
+            if runtime is None:
+                # an @inaccessible type must never reach the client
+                self.errors.append({
+                    "message": f"Abstract type \"{type_.name}\" resolved to a type the API does not expose.",
+                    "path": [*path, key],
+                })
+                return None
             if not isinstance(runtime, GraphQLObjectType):
                 runtime = type_
         result = self.object(value, runtime, field.selections, [*path, key])
