@@ -10,7 +10,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -64,7 +64,10 @@ class SubgraphGraphQL(GraphQL[RequestContext, None]):
 
 
 class BodyLimit:
-    """Refuse request bodies over `limit` bytes with 413, whether announced or streamed."""
+    """Refuse request bodies over `limit` bytes with 413, whether announced or streamed.
+
+    The body is read (up to the limit) before the app runs, so the app never sees a partial one.
+    """
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
@@ -78,28 +81,27 @@ class BodyLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
             await self._refuse(scope, receive, send)
             return
-        seen = 0
-
-        async def limited() -> Message:
-            nonlocal seen
+        messages: list[Message] = []
+        size = 0
+        while True:
             message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.limit:
-                raise _TooLarge
-            return message
+            messages.append(message)
+            size += len(message.get("body", b""))
+            if size > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
 
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await self._refuse(scope, receive, send)
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = {"errors": [{"message": f"request body over {self.limit} bytes", "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]}
+        body = {"errors": [{"message": f"request body over {self.limit} bytes",
+                            "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]}
         await JSONResponse(body, status_code=413)(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass
 
 
 def create_app(runtime: Runtime) -> Starlette:
@@ -144,5 +146,3 @@ def create_app(runtime: Runtime) -> Starlette:
     app.state.runtime = runtime
     return BodyLimit(app, runtime.settings.max_body_bytes)  # type: ignore[return-value]
 
-
-__all__ = ["Mount", "create_app"]

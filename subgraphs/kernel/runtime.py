@@ -71,7 +71,8 @@ class Runtime:
         keys: KeySource = (
             self.definition.key_source(self)
             if self.definition.key_source
-            else RemoteKeySource(self.settings.auth_jwks_url, self.http)
+            else RemoteKeySource(self.settings.auth_jwks_url, self.http,
+                                 min_refresh=self.settings.auth_jwks_min_refresh)
         )
         self.verifier = TokenVerifier(keys, issuer=self.settings.auth_issuer, audience=self.settings.auth_audience)
         if self._shared_bus is None:

@@ -43,6 +43,7 @@ class ServiceSettings(BaseSettings):
     auth_jwks_url: str = Field(
         "http://127.0.0.1:3001/.well-known/jwks.json", validation_alias=_env("AUTH_JWKS_URL")
     )
+    auth_jwks_min_refresh: float = Field(10.0, ge=0, validation_alias=_env("AUTH_JWKS_MIN_REFRESH_SECONDS"))
     auth_issuer: str = Field("aurontek-users", validation_alias=_env("AUTH_ISSUER"))
     auth_audience: str = Field("aurontek", validation_alias=_env("AUTH_AUDIENCE"))
     trusted_proxies: Annotated[list[str], NoDecode] = Field(

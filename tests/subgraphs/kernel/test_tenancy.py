@@ -1,0 +1,59 @@
+"""Tenant scoping: every read and write through Tenancy stays inside the caller's company."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from subgraphs.kernel.auth.principal import Principal
+from subgraphs.kernel.errors import Forbidden, Unauthenticated
+from subgraphs.kernel.ids import new_id
+from subgraphs.kernel.mongo import Database, connect
+from subgraphs.kernel.tenancy import Tenancy
+
+ACME = Principal(user_id="u1", company_id="acme", permissions=frozenset({"things.read", "things.write"}))
+GLOBEX = Principal(user_id="u2", company_id="globex", permissions=frozenset({"things.read"}))
+OPERATOR = Principal(user_id="op", company_id="hq", permissions=frozenset({"things.read.global"}), is_platform=True)
+
+
+@pytest.fixture
+async def db(mongo_url: str) -> AsyncIterator[Database]:
+    client = connect(mongo_url, app_name="tenancy-test")
+    database = Database(client, f"tenancy_{new_id()}")
+    await database["things"].insert_many([
+        {"_id": "a1", "companyId": "acme", "n": 1}, {"_id": "a2", "companyId": "acme", "n": 2},
+        {"_id": "g1", "companyId": "globex", "n": 3},
+    ])
+    yield database
+    await client.drop_database(database.name)
+    await client.close()
+
+
+async def test_reads_see_only_the_callers_company(db: Database) -> None:
+    things = Tenancy(db, ACME).collection("things")
+    assert {d["_id"] for d in await things.find({}).to_list(None)} == {"a1", "a2"}
+    assert await things.find_one({"_id": "g1"}) is None
+    # A filter naming another company cannot widen the scope.
+    assert await things.count_documents({"companyId": "globex"}) == 2
+    assert [r["total"] for r in await things.aggregate([{"$group": {"_id": None, "total": {"$sum": "$n"}}}])] == [3]
+
+
+async def test_writes_stay_in_the_callers_company(db: Database) -> None:
+    things = Tenancy(db, ACME).collection("things")
+    assert (await things.update_many({}, {"$set": {"touched": True}})).modified_count == 2
+    assert (await things.delete_one({"_id": "g1"})).deleted_count == 0
+    await things.insert_one({"_id": "a3", "companyId": "globex"})  # the company field is ours to set
+    assert (await db["things"].find_one({"_id": "a3"}))["companyId"] == "acme"
+    assert (await db["things"].find_one({"_id": "g1"})).get("touched") is None
+
+
+async def test_crossing_tenants_needs_the_global_permission(db: Database) -> None:
+    with pytest.raises(Forbidden):
+        Tenancy(db, GLOBEX).of("things", "acme", permission="things.read")
+    with pytest.raises(Forbidden):
+        Tenancy(db, ACME).everywhere("things", permission="things.read")
+    assert await Tenancy(db, OPERATOR).of("things", "acme", permission="things.read").count_documents({}) == 2
+    assert await Tenancy(db, OPERATOR).everywhere("things", permission="things.read").count_documents({}) == 3
+    with pytest.raises(Unauthenticated):
+        Tenancy(db, None).collection("things")
