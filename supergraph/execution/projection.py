@@ -16,6 +16,7 @@ from graphql import (
 
 from supergraph.planning.operation import Field, Fragment, Selection
 
+_MISSING = object()
 _BUBBLE = object()  # a non-null position resolved to null: the parent must become null
 
 
@@ -48,7 +49,11 @@ class Projector:
             definition = fields.get(field.name)
             if definition is None:
                 continue
-            value = self.value(obj.get(key), definition.type, field, path, key, type_)
+            value = obj.get(key, _MISSING)
+            if value is _MISSING:
+                # the planner's alias for a field whose type differs per fragment
+                value = obj.get(f"{key}__{type_.name}")
+            value = self.value(value, definition.type, field, path, key, type_)
             if value is _BUBBLE:
                 return _BUBBLE
             out[key] = value
@@ -90,10 +95,12 @@ class Projector:
             runtime = self.schema.type_map.get(typename) if typename else type_
             if runtime is None:
                 # an @inaccessible type must never reach the client
-                self.errors.append({
-                    "message": f"Abstract type \"{type_.name}\" resolved to a type the API does not expose.",
-                    "path": [*path, key],
-                })
+                self.errors.append(
+                    {
+                        "message": f'Abstract type "{type_.name}" resolved to a type the API does not expose.',
+                        "path": [*path, key],
+                    }
+                )
                 return None
             if not isinstance(runtime, GraphQLObjectType):
                 runtime = type_

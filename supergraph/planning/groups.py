@@ -81,6 +81,7 @@ class Group:
     selection: SubSelection = field(default_factory=SubSelection)
     requires: dict[tuple[str, str | None], RepFragmentDraft] = field(default_factory=dict)
     deps: set[Group] = field(default_factory=set)
+    rep_names: dict[str, str] = field(default_factory=dict)  # representation field -> source
 
     def add_requires(self, type_name: str, typename_as: str | None, drafts: list[RepDraft | RepFragmentDraft]) -> None:
         key = (type_name, typename_as)

@@ -47,13 +47,20 @@ class Walker:
         self.groups.append(group)
         return group
 
-    def entity_group(self, subgraph, path, deps: set[Group], conditions) -> Group:
-        key = (subgraph, path, frozenset(deps), tuple(conditions))
-        group = self._entity_groups.get(key)
-        if group is None:
-            group = self._entity_groups[key] = self.new_group(subgraph, path, True, conditions)
-            group.deps = set(deps)
-        return group
+    def entity_group(self, subgraph, path, deps: set[Group], conditions, names: dict[str, str]) -> Group:
+        """The entity fetch for these dependencies, shared unless two `@requires` need the
+        same field with different arguments (one representation cannot carry both)."""
+        base = (subgraph, path, frozenset(deps), tuple(conditions))
+        index = 0
+        while True:
+            group = self._entity_groups.get((*base, index))
+            if group is None:
+                group = self._entity_groups[(*base, index)] = self.new_group(subgraph, path, True, conditions)
+                group.deps = set(deps)
+            if _compatible(group.rep_names, names):
+                group.rep_names.update(names)
+                return group
+            index += 1
 
     # fields of one object type -----------------------------------------------------------
 
@@ -173,8 +180,7 @@ class Walker:
         it on an entity (or root) type, else those that also served its parent."""
         if info.keys or info.name == self.model.query_type:
             return frozenset(
-                g for g in finfo.resolvable_in
-                if g == subgraph or info.resolvable_keys(g) or not info.keys
+                g for g in finfo.resolvable_in if g == subgraph or info.resolvable_keys(g) or not info.keys
             )
         parent = self._peers.get(id(target))
         return finfo.resolvable_in if parent is None else parent & finfo.resolvable_in
@@ -229,7 +235,27 @@ class Walker:
             p, d = self.plan_object(group, fragment, runtime, fields, path, provided, conditions, depth)
             producers |= p
             drafts.append(RepFragmentDraft(runtime, d))
+        self.alias_clashes(group.subgraph, target)
         return producers, drafts
+
+    def alias_clashes(self, subgraph: str, target: SubSelection) -> None:
+        """Same response key, different types across fragments is invalid GraphQL in the
+        subgraph: later ones get the alias `key__Type`, which the projection reads back."""
+        seen: dict[str, str] = {}
+        for type_name, fragment in target.fragments.items():
+            info = self.types[type_name]
+            for key, sub in list(fragment.selection.fields.items()):
+                finfo = info.fields.get(sub.name)
+                if finfo is None:
+                    continue
+                source = finfo.sources.get(subgraph)
+                type_ref = source.type_name if source is not None and source.type_name else finfo.type_ref
+                first = seen.setdefault(key, type_ref)
+                if first != type_ref:
+                    alias = f"{key}__{type_name}"
+                    del fragment.selection.fields[key]
+                    sub.key = alias
+                    fragment.selection.fields[alias] = sub
 
     def plan_interface_object(self, group, target, info, selections, path, provided, conditions, depth) -> Planned:
         """Here the interface is an object type (`@interfaceObject`): the concrete type and
@@ -305,8 +331,7 @@ class Walker:
             if self._has_locally(subgraph, type_name, single):
                 continue
             if not any(
-                self._has_locally(subgraph, type_name, via_key.selection)
-                and self._has_locally(via, type_name, single)
+                self._has_locally(subgraph, type_name, via_key.selection) and self._has_locally(via, type_name, single)
                 for via in info.keys
                 if via != subgraph
                 for via_key in info.resolvable_keys(via)
@@ -427,31 +452,41 @@ class Walker:
         key = min(keys, key=lambda k: self.key_cost(group.subgraph, type_name, k))
         target.add_typename()
         deps: set[Group] = {group}
-        requires: Drafts = [RepDraft("__typename", target.fields["__typename"])]
+        base: Drafts = [RepDraft("__typename", target.fields["__typename"])]
         key_fields = collect_fields(self.model, field_selections(key.selection), type_name)
         p, d = self.plan_object(group, target, type_name, key_fields, path, provided, conditions, depth + 1)
         deps |= p
-        requires.extend(d)
+        base.extend(d)
+        batches: list[tuple[list[Field], set[Group], Drafts]] = []
         einfo = self.types[entity_type]
         for field in fields:
-            source = einfo.fields[field.name].sources.get(subgraph)
-            if source is None or source.requires is None:
-                continue
-            needed = collect_fields(self.model, field_selections(source.requires), type_name)
-            p, d = self.plan_object(group, target, type_name, needed, path, provided, conditions, depth + 1)
-            deps |= p
-            requires.extend(d)
-        child = self.entity_group(subgraph, path, deps, conditions)
-        child.add_requires(type_name, entity_type if entity_type != type_name else None, requires)
-        fragment = child.selection.fragment(entity_type)
-        if then is not None:
-            producers, drafts = then(child, fragment)
-        else:
-            wanted = {f.key: f for f in fields}
-            producers, drafts = self.plan_object(
-                child, fragment, entity_type, wanted, path, (), conditions, depth + 1, True
-            )
-        return {child} | producers, drafts
+            source = einfo.fields[field.name].sources.get(subgraph) if field.name in einfo.fields else None
+            field_deps: set[Group] = set()
+            drafts: Drafts = []
+            if source is not None and source.requires is not None:
+                needed = collect_fields(self.model, field_selections(source.requires), type_name)
+                field_deps, drafts = self.plan_object(
+                    group, target, type_name, needed, path, provided, conditions, depth + 1
+                )
+            _place(batches, field, field_deps, drafts)
+        if not batches:
+            batches.append(([], set(), []))
+        producers: set[Group] = set()
+        out: Drafts = []
+        typename_as = entity_type if entity_type != type_name else None
+        for batch_fields, batch_deps, batch_drafts in batches:
+            requires = base + batch_drafts
+            child = self.entity_group(subgraph, path, deps | batch_deps, conditions, _names(requires))
+            child.add_requires(type_name, typename_as, requires)
+            fragment = child.selection.fragment(entity_type)
+            if then is not None:
+                p, d = then(child, fragment)
+            else:
+                wanted = {f.key: f for f in batch_fields}
+                p, d = self.plan_object(child, fragment, entity_type, wanted, path, (), conditions, depth + 1, True)
+            producers |= p | {child}
+            out.extend(d)
+        return producers, out
 
     # cost estimates ----------------------------------------------------------------------
 
@@ -472,9 +507,9 @@ class Walker:
     def field_cost(self, subgraph, info: TypeInfo, finfo: FieldInfo, field: Field, provided, depth) -> int:
         """The cheaper of resolving the field here and jumping to a subgraph that has it."""
         best = INF
-        local = (
-            subgraph in finfo.resolvable_in and not _requires(finfo, subgraph)
-        ) or provided_field(self.model, provided, info.name, field.name)[0]
+        local = (subgraph in finfo.resolvable_in and not _requires(finfo, subgraph)) or provided_field(
+            self.model, provided, info.name, field.name
+        )[0]
         if local:
             if field.selections is None:
                 return 0
@@ -527,6 +562,26 @@ class Walker:
             if total >= INF:
                 return INF
         return total
+
+
+def _names(drafts: Drafts) -> dict[str, str]:
+    return {d.name: d.sub.key for d in drafts if isinstance(d, RepDraft) and d.sub is not None}
+
+
+def _compatible(first: dict[str, str], second: dict[str, str]) -> bool:
+    return all(first.get(name, source) == source for name, source in second.items())
+
+
+def _place(batches, field: Field, deps: set[Group], drafts: Drafts) -> None:
+    """Adds a field to the first batch whose representation it does not contradict."""
+    names = _names(drafts)
+    for batch_fields, batch_deps, batch_drafts in batches:
+        if _compatible(_names(batch_drafts), names):
+            batch_fields.append(field)
+            batch_deps |= deps
+            batch_drafts.extend(drafts)
+            return
+    batches.append(([field], set(deps), list(drafts)))
 
 
 def _single(node) -> SelectionSetNode:
