@@ -17,7 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("serve", "run one service (a subgraph or the gateway)"),
     "compose": ("compose", "compose subgraph SDLs into schema/supergraph.graphql"),
     "plan": ("plan", "print the query plan of an operation"),
-    "schema": ("schema", "write (or --check) each subgraph's SDL in schema/"),
+    "schema": ("schema", "regenerate (or --check) the SDL files in schema/"),
 }
 
 

@@ -1,4 +1,9 @@
-"""`aurontek schema`: write each built subgraph's SDL to schema/<name>.graphql, or check it is current."""
+"""`aurontek schema`: regenerate the schema registry in schema/, or `--check` that it is current.
+
+Writes each built subgraph's SDL (`schema/<name>.graphql`), their composition
+(`schema/supergraph.graphql`, routing to the local default ports) and the client-facing API
+schema (`schema/api.graphql`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ import sys
 from pathlib import Path
 
 from aurontek.commands.serve import SUBGRAPHS
+
+DEFAULT_PORTS = {"users": 3001, "tickets": 3002, "chat": 3003, "notifications": 3004, "ia": 3005}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -29,21 +36,38 @@ def built_subgraphs() -> dict[str, str]:
     return sdls
 
 
+def registry() -> dict[str, str]:
+    """file name -> content of every file the schema registry holds."""
+    from supergraph.api_schema import api_schema_sdl
+    from supergraph.composition import SubgraphSource, compose
+
+    subgraphs = built_subgraphs()
+    files = {f"{name}.graphql": sdl for name, sdl in subgraphs.items()}
+    result = compose([
+        SubgraphSource(name, f"http://127.0.0.1:{DEFAULT_PORTS[name]}/graphql", sdl) for name, sdl in subgraphs.items()
+    ])
+    if result.supergraph_sdl is None:
+        problems = "\n".join(f"  {e.code}: {e.message}" for e in result.errors)
+        raise SystemExit(f"the subgraphs do not compose:\n{problems}")
+    files["supergraph.graphql"] = result.supergraph_sdl.rstrip("\n") + "\n"
+    files["api.graphql"] = api_schema_sdl(result.supergraph_sdl).rstrip("\n") + "\n"
+    return files
+
+
 def run(args: argparse.Namespace) -> int:
     directory = Path(args.dir)
     stale = []
-    for name, sdl in built_subgraphs().items():
-        path = directory / f"{name}.graphql"
-        current = path.read_text() if path.exists() else None
-        if current == sdl:
+    for name, content in registry().items():
+        path = directory / name
+        if path.exists() and path.read_text() == content:
             continue
         if args.check:
             stale.append(str(path))
         else:
             directory.mkdir(parents=True, exist_ok=True)
-            path.write_text(sdl)
+            path.write_text(content)
             print(f"wrote {path}")
     if stale:
-        print("out of date (run `aurontek schema`): " + ", ".join(stale), file=sys.stderr)
+        print("out of date (run `aurontek schema` and commit): " + ", ".join(stale), file=sys.stderr)
         return 1
     return 0

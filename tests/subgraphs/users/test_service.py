@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from aurontek.commands.schema import built_subgraphs
+from aurontek.commands.schema import registry
 from tests.harness import Client, free_port
 from tests.subgraphs.users.conftest import CREATE_COMPANY, LOGIN, PASSWORD
 
@@ -88,6 +88,7 @@ def test_a_bad_setting_stops_the_start_naming_the_variable(tmp_path: Path, varia
     assert variable in output.decode()
 
 
-def test_committed_sdl_matches_the_code() -> None:
-    committed = (ROOT / "schema" / "users.graphql").read_text()
-    assert committed == built_subgraphs()["users"], "run `aurontek schema` and commit schema/users.graphql"
+def test_committed_schema_registry_matches_the_code() -> None:
+    for name, content in registry().items():
+        committed = (ROOT / "schema" / name).read_text()
+        assert committed == content, f"run `aurontek schema` and commit schema/{name}"
