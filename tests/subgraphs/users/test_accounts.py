@@ -130,3 +130,31 @@ async def test_photo_upload_checks_content_and_size(users_service: RunningServic
     assert (await person.client(upload, {"id": person.id, "c": huge})).codes == ["BAD_USER_INPUT"]
     escape = await http.get(f"{users_service.url}/files/..%2F..%2Fsecrets")
     assert escape.status_code == 404
+
+
+async def test_users_listing_filters_and_pages(factory: Factory, tenant: Tenant) -> None:
+    agents = [await factory.person(tenant, "agent", skills=["Printers"], careGroups=["Desk"]) for _ in range(3)]
+    await factory.person(tenant, "customer")
+    listing = """query($f: UserFilter, $after: String) { users(filter: $f, first: 2, after: $after) {
+      totalCount edges { node { id email } } pageInfo { hasNextPage endCursor } } }"""
+    by_skill = (await tenant.admin.client(listing, {"f": {"skill": "Printers"}})).ok()["users"]
+    assert by_skill["totalCount"] == 3 and by_skill["pageInfo"]["hasNextPage"]
+    rest = (await tenant.admin.client(listing, {"f": {"skill": "Printers"}, "after": by_skill["pageInfo"]["endCursor"]})
+            ).ok()["users"]
+    seen = {e["node"]["id"] for e in by_skill["edges"] + rest["edges"]}
+    assert seen == {a.id for a in agents} and not rest["pageInfo"]["hasNextPage"]
+    search = (await tenant.admin.client(listing, {"f": {"search": agents[0].email.split("@")[0].upper()}})).ok()
+    assert [e["node"]["id"] for e in search["users"]["edges"]] == [agents[0].id]
+    injection = (await tenant.admin.client(listing, {"f": {"search": ".*"}})).ok()["users"]["totalCount"]
+    assert injection == 0  # the search text is literal, not a pattern
+    role_id = (await tenant.admin.client("{ roles { id key } }")).ok()["roles"]
+    agent_role = next(r["id"] for r in role_id if r["key"] == "agent")
+    by_role = (await tenant.admin.client(listing, {"f": {"roleId": agent_role}})).ok()["users"]["totalCount"]
+    assert by_role == 3
+    role = (await tenant.admin.client("query($id: ID!) { role(id: $id) { name holderCount } }", {"id": agent_role}))
+    assert role.ok()["role"] == {"name": "Agent", "holderCount": 3}
+    company_users = await tenant.admin.client("query($id: ID!) { company(id: $id) { users(first: 50) { totalCount } } }",
+                                              {"id": tenant.id})
+    assert company_users.ok()["company"]["users"]["totalCount"] == 5
+    too_many = await tenant.admin.client(listing.replace("first: 2", "first: 1000"), {})
+    assert too_many.codes == ["BAD_USER_INPUT"]
