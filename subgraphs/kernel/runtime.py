@@ -9,6 +9,8 @@ import httpx
 
 from subgraphs.kernel.auth.keys import KeySource, RemoteKeySource
 from subgraphs.kernel.auth.principal import Principal
+from subgraphs.kernel.auth.revocations import PATTERNS as revocation_events
+from subgraphs.kernel.auth.revocations import Revocations
 from subgraphs.kernel.auth.tokens import TokenVerifier
 from subgraphs.kernel.definition import SubgraphDefinition
 from subgraphs.kernel.embedded_mongo import EmbeddedMongo
@@ -66,6 +68,11 @@ class Runtime:
         self.db = Database(self.client, self.settings.database_name(self.name))
         self.outbox = Outbox(self.db, self.bus)
         await self.outbox.ensure_indexes()
+        self.revocations: Revocations | None = None
+        if self.definition.principal_loader is None:
+            # Claims are trusted as signed, so learn which ones a security change made stale.
+            self.revocations = Revocations(self.db)
+            self.consume("revocations", revocation_events, self.revocations.record)
         if self.definition.setup is not None:
             await self.definition.setup(self)
         keys: KeySource = (
@@ -113,6 +120,9 @@ class Runtime:
             return None, Unauthenticated("send the access token as 'Authorization: Bearer <token>'")
         try:
             claims = await self.verifier.verify(token.strip())
+            if self.revocations is not None and await self.revocations.is_stale(claims):
+                raise Unauthenticated("your access changed since this token was issued; refresh it",
+                                      reason="TOKEN_STALE")
             loader = self.definition.principal_loader
             principal = await loader(self, claims) if loader else Principal.from_claims(claims)
         except AppError as exc:

@@ -97,7 +97,13 @@ async def _tokens(deps: UsersDeps, *, user: dict[str, Any], company: dict[str, A
 
 
 async def refresh(deps: UsersDeps, *, refresh_token: str) -> Tokens:
-    row = await sessions.consume_refresh(deps.db, refresh_token)
+    try:
+        row = await sessions.consume_refresh(deps.db, refresh_token)
+    except sessions.RefreshReused as reused:
+        await _revoke_stolen_family(deps, reused.row)
+        raise Unauthenticated(
+            "this refresh token was already used; the session has been closed for safety", reason="REFRESH_REUSED"
+        ) from None
     session = await sessions.active_session(deps.db, row["familyId"])
     if session is None:
         raise Unauthenticated("this session has ended; sign in again", reason="SESSION_REVOKED")
@@ -113,9 +119,28 @@ async def refresh(deps: UsersDeps, *, refresh_token: str) -> Tokens:
     return await _tokens(deps, user=user, company=company, session_id=session["_id"])
 
 
+async def _revoke_stolen_family(deps: UsersDeps, row: dict[str, Any]) -> None:
+    async def work(uow: UnitOfWork) -> None:
+        await sessions.revoke_sessions(deps.db, {"_id": row["familyId"]}, reason="refresh token reused",
+                                       session=uow.session)
+        uow.emit("user.session_revoked", {"userId": row["userId"], "sessionId": row["familyId"],
+                                          "reason": "refresh token reused"},
+                 company_id=row["companyId"], actor_id=None)
+
+    await deps.outbox.transaction(work)
+
+
 async def logout(deps: UsersDeps, actor: Principal, *, everywhere: bool) -> int:
     target = {"userId": actor.user_id} if everywhere else {"_id": actor.session_id}
-    return await sessions.revoke_sessions(deps.db, target, reason="signed out")
+
+    async def work(uow: UnitOfWork) -> int:
+        revoked = await sessions.revoke_sessions(deps.db, target, reason="signed out", session=uow.session)
+        uow.emit("user.signed_out", {"userId": actor.user_id, "sessionId": actor.session_id,
+                                     "everywhere": everywhere},
+                 company_id=actor.company_id, actor_id=actor.user_id)
+        return revoked
+
+    return await deps.outbox.transaction(work)
 
 
 async def change_password(deps: UsersDeps, actor: Principal, *, current: str, new: str) -> bool:

@@ -68,8 +68,16 @@ async def issue_refresh(
     return IssuedRefresh(_compose(token_id, secret), expires)
 
 
+class RefreshReused(Exception):
+    """A used refresh token came back: `row` is its record, whose family must be revoked."""
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        super().__init__("refresh token reused")
+        self.row = row
+
+
 async def consume_refresh(db: Database, token: str) -> dict[str, Any]:
-    """Mark the refresh token used and return its row; reuse revokes the family."""
+    """Mark the refresh token used and return its row; a reused one raises RefreshReused."""
     token_id, secret = _split(token)
     row = await db[store.REFRESH_TOKENS].find_one({"_id": token_id})
     if row is None or not same_digest(secret, row["tokenHash"]):
@@ -79,10 +87,7 @@ async def consume_refresh(db: Database, token: str) -> dict[str, Any]:
         {"_id": token_id, "usedAt": None}, {"$set": {"usedAt": now}}
     )
     if claimed is None:
-        await revoke_sessions(db, {"_id": row["familyId"]}, reason="refresh token reused")
-        raise Unauthenticated(
-            "this refresh token was already used; the session has been closed for safety", reason="REFRESH_REUSED"
-        )
+        raise RefreshReused(row)
     if row["expiresAt"] <= now:
         raise Unauthenticated("the refresh token has expired", reason="REFRESH_EXPIRED")
     return row

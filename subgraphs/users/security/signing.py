@@ -83,13 +83,15 @@ class Signer:
     def issue_access_token(self, claims: dict[str, Any]) -> tuple[str, int]:
         """Sign an access token; returns it and its expiry (epoch seconds)."""
         assert self.current is not None, "load() first"
-        issued = int(clock.now().timestamp())
+        now = clock.now()
+        issued = int(now.timestamp())
         expires = issued + self.token_ttl
         payload = {
             **claims,
             "iss": self.issuer,
             "aud": self.audience,
             "iat": issued,
+            "iat_ms": int(now.timestamp() * 1000),
             "nbf": issued,
             "exp": expires,
             "jti": new_event_id(),

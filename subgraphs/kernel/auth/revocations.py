@@ -1,0 +1,88 @@
+"""Tokens issued before a security change stop working at once in every service.
+
+Services other than users trust the claims of a signed access token, which could outlive a
+role change, a deactivation or a logout by up to its lifetime. Each service therefore keeps
+a small read model, fed by the users service's events: for a user, role, company or session,
+the instant before which tokens no longer count. A refused token says TOKEN_STALE, so the
+client refreshes it (and gets the current permissions) or signs in again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.outbox import UnitOfWork
+from subgraphs.kernel.mongo import Database
+
+COLLECTION = "auth_revocations"
+PATTERNS = ("user.*", "role.*", "company.*")
+# user.updated revokes only when one of these changed; a new phone number changes no power.
+SECURITY_FIELDS = frozenset({"roleId", "permissions", "status", "email", "companyId"})
+_WHOLE_USER = {"user.deactivated", "user.deleted", "user.password_changed"}
+_WHOLE_COMPANY = {"company.suspended", "company.deleted"}
+_ROLE = {"role.updated", "role.deleted"}
+
+
+def revoked_keys(event: Event) -> list[str]:
+    """The keys an event revokes; none for events that change no one's powers."""
+    data = event.data
+    if event.type in _WHOLE_USER:
+        return [f"user:{data['userId']}"]
+    if event.type == "user.updated" and SECURITY_FIELDS & set(data.get("changed") or ()):
+        return [f"user:{data['userId']}"]
+    if event.type == "user.signed_out":
+        return [f"user:{data['userId']}"] if data.get("everywhere") else [f"session:{data['sessionId']}"]
+    if event.type == "user.session_revoked":
+        return [f"session:{data['sessionId']}"]
+    if event.type in _ROLE:
+        return [f"role:{data['roleId']}"]
+    if event.type in _WHOLE_COMPANY:
+        return [f"company:{data['companyId']}"]
+    return []
+
+
+def keys_of(claims: dict[str, Any]) -> list[str]:
+    keys = [f"user:{claims.get('sub')}", f"company:{claims.get('cid')}"]
+    if claims.get("rid"):
+        keys.append(f"role:{claims['rid']}")
+    if claims.get("sid"):
+        keys.append(f"session:{claims['sid']}")
+    return keys
+
+
+class Revocations:
+    def __init__(self, db: Database, *, cache_seconds: float = 1.0) -> None:
+        self.rows = db[COLLECTION]
+        self.cache_seconds = cache_seconds
+        self._cache: dict[str, tuple[float, float]] = {}  # key -> (not-before epoch s, cached at)
+
+    async def record(self, event: Event, uow: UnitOfWork) -> None:
+        """Consumer handler: remember when each revoked key's tokens stop counting."""
+        at = _epoch(event.occurred_at)
+        for key in revoked_keys(event):
+            await self.rows.update_one({"_id": key}, {"$max": {"notBefore": at}}, upsert=True, session=uow.session)
+            self._cache.pop(key, None)
+
+    async def is_stale(self, claims: dict[str, Any]) -> bool:
+        # `iat` has whole seconds; the users service adds `iat_ms`, since a change often
+        # follows a sign-in within the same second.
+        issued = claims.get("iat_ms")
+        issued_s = issued / 1000 if isinstance(issued, int) else float(claims.get("iat") or 0)
+        return any(issued_s < bound for bound in await self._bounds(keys_of(claims)))
+
+    async def _bounds(self, keys: Iterable[str]) -> list[float]:
+        now = time.monotonic()
+        missing = [k for k in keys if k not in self._cache or now - self._cache[k][1] > self.cache_seconds]
+        if missing:
+            found = {row["_id"]: row["notBefore"] for row in await self.rows.find({"_id": {"$in": missing}}).to_list(None)}
+            for key in missing:
+                self._cache[key] = (found.get(key, 0.0), now)
+        return [self._cache[k][0] for k in keys if k in self._cache]
+
+
+def _epoch(at: datetime) -> float:
+    return at.timestamp()
