@@ -476,7 +476,10 @@ class Walker:
         typename_as = entity_type if entity_type != type_name else None
         for batch_fields, batch_deps, batch_drafts in batches:
             requires = base + batch_drafts
-            child = self.entity_group(subgraph, path, deps | batch_deps, conditions, _names(requires))
+            # a fetch only for conditional fields runs under their shared condition
+            shared = _shared_conditions(batch_fields)
+            when = conditions + tuple(c for c in shared if c not in conditions)
+            child = self.entity_group(subgraph, path, deps | batch_deps, when, _names(requires))
             child.add_requires(type_name, typename_as, requires)
             fragment = child.selection.fragment(entity_type)
             if then is not None:
@@ -562,6 +565,12 @@ class Walker:
             if total >= INF:
                 return INF
         return total
+
+
+def _shared_conditions(fields: list[Field]) -> tuple[Condition, ...]:
+    if not fields:
+        return ()
+    return tuple(c for c in fields[0].conditions if all(c in f.conditions for f in fields[1:]))
 
 
 def _names(drafts: Drafts) -> dict[str, str]:

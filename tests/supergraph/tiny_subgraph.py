@@ -25,10 +25,12 @@ directive @external on FIELD_DEFINITION | OBJECT
 directive @requires(fields: String!) on FIELD_DEFINITION
 directive @provides(fields: String!) on FIELD_DEFINITION
 directive @shareable repeatable on OBJECT | FIELD_DEFINITION
-directive @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ENUM | ENUM_VALUE | SCALAR | INPUT_OBJECT | INPUT_FIELD_DEFINITION | ARGUMENT_DEFINITION
+directive @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ENUM
+  | ENUM_VALUE | SCALAR | INPUT_OBJECT | INPUT_FIELD_DEFINITION | ARGUMENT_DEFINITION
 directive @override(from: String!, label: String) on FIELD_DEFINITION
 directive @interfaceObject on OBJECT
-directive @tag(name: String!) repeatable on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION
+directive @tag(name: String!) repeatable on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
+  | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION
 directive @extends on OBJECT | INTERFACE
 directive @link(url: String!, import: [link__Import]) repeatable on SCHEMA
 scalar link__Import
@@ -69,8 +71,7 @@ class TinySubgraph:
         document = parse(self.sdl)
         objects = [d for d in document.definitions if isinstance(d, ObjectTypeDefinitionNode)]
         entities = [
-            d.name.value for d in objects
-            if any(x.name.value in ("key", "interfaceObject") for x in d.directives or ())
+            d.name.value for d in objects if any(x.name.value in ("key", "interfaceObject") for x in d.directives or ())
         ]
         has_query = any(d.name.value == "Query" for d in objects)
         extra = _FEDERATION

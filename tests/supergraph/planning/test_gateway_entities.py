@@ -10,7 +10,7 @@ DEEP = "{ products { name reviews { body author { name } } } me { name } }"
 
 async def test_plan_fetches_products_then_reviews_then_authors() -> None:
     async with federation(entities.subgraphs()) as graph:
-        assert graph.plan(DEEP) == dedent('''
+        assert graph.plan(DEEP) == dedent("""
             QueryPlan {
               Sequence {
                 Parallel {
@@ -73,7 +73,7 @@ async def test_plan_fetches_products_then_reviews_then_authors() -> None:
                 }
               }
             }
-        ''')
+        """)
 
 
 async def test_result_joins_three_subgraphs() -> None:
@@ -131,6 +131,4 @@ async def test_typename_everywhere() -> None:
 
 async def test_null_entity_leaves_nullable_field_null() -> None:
     async with federation(entities.subgraphs()) as graph:
-        assert await graph.execute('{ product(upc: "nope") { name reviews { body } } }') == {
-            "data": {"product": None}
-        }
+        assert await graph.execute('{ product(upc: "nope") { name reviews { body } } }') == {"data": {"product": None}}
