@@ -128,6 +128,8 @@ def _repath(error: dict[str, Any], service: str, targets) -> dict[str, Any]:
         index = path[1]
         if isinstance(index, int) and 0 <= index < len(targets) and targets[index]:
             error["path"] = [*targets[index][0][1], *path[2:]]
+    elif isinstance(path, list) and path[:1] == ["_entities"] and targets:
+        error["path"] = list(targets[0][0][1])  # the whole fetch failed: where it began
     elif path is not None:
         error.pop("path", None)
     return error

@@ -102,7 +102,10 @@ def _field_resolver(subgraph: TinySubgraph):
 
 def _entity(subgraph: TinySubgraph, representation: dict[str, Any]) -> Any:
     lookup = subgraph.references.get(representation["__typename"])
-    found = lookup(representation) if lookup else dict(representation)
+    try:
+        found = lookup(representation) if lookup else dict(representation)
+    except Exception as error:  # graphql-core reports a returned error at that list index
+        return error
     if isinstance(found, dict) and "__typename" not in found:
         found = {"__typename": representation["__typename"], **found}
     return found
