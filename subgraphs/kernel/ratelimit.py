@@ -58,6 +58,7 @@ class FixedWindowLimiter:
             upsert=True,
             return_document=True,
         )
+        assert row is not None  # upsert with return_document always yields the row
         if row["n"] <= self.limit:
             return None
         return (bucket + 1) * seconds - int(now.timestamp())

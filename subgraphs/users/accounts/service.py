@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -146,7 +147,7 @@ PROFILE_FIELDS = ("firstName", "lastName", "phone", "jobTitle", "language")
 
 def profile_changes(values: dict[str, Any]) -> dict[str, Any]:
     """Validate the profile fields present in `values` (None means: leave unchanged)."""
-    validators = {
+    validators: dict[str, Callable[[Any], Any]] = {
         "firstName": lambda v: validation.text(v, field="firstName", max_length=60),
         "lastName": lambda v: validation.text(v, field="lastName", max_length=60),
         "phone": validation.phone,

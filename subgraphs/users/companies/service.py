@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,7 +69,7 @@ async def create_company(deps: UsersDeps, tenancy: Tenancy, actor: Principal, *,
     if not actor.holds("companies.create.global"):
         raise Forbidden("only platform staff create companies", permission="companies.create.global")
     now = clock.now()
-    company = {
+    company: dict[str, Any] = {
         "_id": new_id(),
         "name": validation.text(draft.name, field="name", max_length=120),
         "taxId": validation.tax_id(draft.tax_id),
@@ -125,6 +126,8 @@ async def _change(deps: UsersDeps, tenancy: Tenancy, actor: Principal, company_i
                                                           return_document=True)
         except DuplicateKeyError as exc:
             raise _duplicate(exc) from None
+        if updated is None:
+            raise NotFound("no such company", companyId=company_id)
         if revoke_reason:
             await revoke_sessions(deps.db, {"companyId": company_id}, reason=revoke_reason, session=uow.session)
         if event:
@@ -139,7 +142,7 @@ async def _change(deps: UsersDeps, tenancy: Tenancy, actor: Principal, company_i
 
 async def update_company(deps: UsersDeps, tenancy: Tenancy, actor: Principal, company_id: str, *,
                          values: dict[str, Any]) -> dict[str, Any]:
-    validators = {
+    validators: dict[str, Callable[[Any], Any]] = {
         "name": lambda v: validation.text(v, field="name", max_length=120),
         "email": validation.email,
         "phone": validation.phone,

@@ -15,7 +15,7 @@ from subgraphs.kernel.mongo import Database
 from subgraphs.kernel.tenancy import Tenancy
 from subgraphs.users import store, validation
 from subgraphs.users.deps import UsersDeps
-from subgraphs.users.permissions import SYSTEM_ROLES, system_role_id
+from subgraphs.users.permissions import SYSTEM_ROLES, is_global, system_role_id
 from subgraphs.users.roles.rules import ensure_can_grant, outranks, validate_permissions
 
 MAX_CUSTOM_LEVEL = 99
@@ -78,11 +78,12 @@ async def create_role(
 ) -> dict[str, Any]:
     """A company role (company_id given) or, for platform staff, a global one (company_id None)."""
     platform = company_id is None
-    if platform and not actor.holds("roles.manage.global"):
-        raise Forbidden("only platform staff create global roles")
-    roles = tenancy.everywhere(store.ROLES, permission="roles.manage") if platform else tenancy.of(
-        store.ROLES, company_id, permission="roles.manage"
-    )
+    if company_id is None:
+        if not actor.holds("roles.manage.global"):
+            raise Forbidden("only platform staff create global roles")
+        roles = tenancy.everywhere(store.ROLES, permission="roles.manage")
+    else:
+        roles = tenancy.of(store.ROLES, company_id, permission="roles.manage")
     clean = validate_permissions(permissions, platform=platform)
     _check_level(actor, level)
     ensure_can_grant(actor, clean)
@@ -95,7 +96,7 @@ async def create_role(
         "level": level,
         "permissions": clean,
         "system": False,
-        "platformOnly": any(p.endswith(".global") or p == "*" for p in clean),
+        "platformOnly": _platform_only(clean),
         "createdAt": now,
         "updatedAt": now,
     }
@@ -136,6 +137,9 @@ async def update_role(
         # Granting anything new needs holding it; removing needs only the right to manage the role.
         ensure_can_grant(actor, set(clean) - set(role["permissions"]))
         changes["permissions"] = clean
+        changes["platformOnly"] = _platform_only(clean)
+        if changes["platformOnly"] and not role.get("platformOnly"):
+            await _ensure_held_by_platform_staff_only(tenancy, role)
     if not changes:
         return role
     changes["updatedAt"] = clock.now()
@@ -181,6 +185,23 @@ async def _editable(deps: UsersDeps, tenancy: Tenancy, actor: Principal, role_id
     if not outranks(actor, role["level"]):
         raise Forbidden(f"you cannot change the role {role['name']}: it ranks at or above yours")
     return role, roles
+
+
+def _platform_only(permissions: list[str]) -> bool:
+    return any(is_global(p) for p in permissions)
+
+
+async def _ensure_held_by_platform_staff_only(tenancy: Tenancy, role: dict[str, Any]) -> None:
+    """A global role about to gain cross-company reach must not be held in a customer company."""
+    holders = await tenancy.everywhere(store.USERS, permission="roles.manage").find(
+        {"roleId": role["_id"], "deleted": False}, projection={"companyId": 1}
+    ).to_list(None)
+    companies = tenancy.everywhere(store.COMPANIES, permission="roles.manage", field="_id")
+    if holders and await companies.count_documents(
+        {"_id": {"$in": sorted({h["companyId"] for h in holders})}, "isPlatform": {"$ne": True}}
+    ):
+        raise Conflict(f"users of customer companies hold {role['name']}; global permissions are for platform "
+                       "staff only", field="permissions")
 
 
 def _check_level(actor: Principal, level: int) -> None:
