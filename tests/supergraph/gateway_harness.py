@@ -78,3 +78,40 @@ async def federation(
             yield Federation({s.name: s for s in subgraphs}, sdl, gateway)
         finally:
             await session.close()
+
+
+@contextlib.asynccontextmanager
+async def gateway_server(supergraph_path: str, **settings: Any) -> AsyncIterator[str]:
+    """The real gateway server (uvicorn, ASGI app, lifespan) on an ephemeral port; its base URL."""
+    import asyncio
+    import socket
+
+    import uvicorn
+
+    from supergraph.server import create_app
+    from supergraph.server.settings import GatewaySettings
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app = create_app(GatewaySettings(supergraph=supergraph_path, port=port, **settings))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_level="warning")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

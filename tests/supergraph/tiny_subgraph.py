@@ -121,7 +121,8 @@ def make_app(subgraph: TinySubgraph) -> web.Application:
 
     async def handle(request: web.Request) -> web.Response:
         body = orjson.loads(await request.read())
-        subgraph.requests.append({"headers": dict(request.headers), "body": body})
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        subgraph.requests.append({"headers": headers, "body": body})
         if subgraph.delay:
             await asyncio.sleep(subgraph.delay)
         if subgraph.status != 200:
