@@ -56,21 +56,21 @@ class Reasons:
     """Collects every problem with one input instead of stopping at the first."""
 
     messages: list[str] = field(default_factory=list)
-    forbidden: bool = False
+    refusals: int = 0  # how many of the messages say the actor may not, rather than the input is wrong
 
     def check(self, step: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return step(*args, **kwargs)
         except AppError as exc:
             self.messages.append(exc.message)
-            self.forbidden = self.forbidden or isinstance(exc, Forbidden)
+            self.refusals += isinstance(exc, Forbidden)
             return None
 
     def raise_if_any(self) -> None:
         if not self.messages:
             return
-        if self.forbidden and len(self.messages) == 1:
-            raise Forbidden(self.messages[0])
+        if self.refusals == len(self.messages):
+            raise Forbidden("; ".join(self.messages), reasons=self.messages)
         raise BadUserInput("; ".join(self.messages), reasons=self.messages)
 
 
