@@ -144,8 +144,14 @@ async def logout(deps: UsersDeps, actor: Principal, *, everywhere: bool) -> int:
 
 
 async def change_password(deps: UsersDeps, actor: Principal, *, current: str, new: str) -> bool:
+    # A stolen access token must not become a way to guess the password: same lockout as login.
+    key = f"change-password:{actor.user_id}"
+    wait = await deps.login_failures.retry_after(key)
+    if wait:
+        raise RateLimited(f"too many wrong passwords; try again in {wait} seconds", retry_after=wait)
     user = await deps.db[store.USERS].find_one({"_id": actor.user_id, "deleted": False})
     if user is None or not await deps.passwords.verify(user.get("passwordHash"), current):
+        await deps.login_failures.record(key)
         raise BadUserInput("the current password is not right", field="currentPassword")
     check_policy(new, email=user["email"], field="newPassword")
     if current == new:

@@ -165,12 +165,19 @@ class User:
         doc = await load_role(info.context, self.doc["roleId"])
         return Role.from_doc(doc) if doc else None
 
-    @strawberry.field(description="Permissions granted to this user directly, beyond their role.")
-    def permissions(self) -> list[str]:
-        return list(self.doc.get("permissions") or [])
+    def _powers_visible(self, info: Ctx) -> bool:
+        """A person's powers are theirs and their managers' business, not every colleague's."""
+        principal = info.context.require()
+        return principal.user_id == self.id or principal.can("users.read", self.doc["companyId"])
 
-    @strawberry.field(description="Everything this user may do: their role's permissions and their own.")
+    @strawberry.field(description="Permissions granted to this user directly (yourself, or with users.read).")
+    def permissions(self, info: Ctx) -> list[str]:
+        return list(self.doc.get("permissions") or []) if self._powers_visible(info) else []
+
+    @strawberry.field(description="Everything this user may do (yourself, or with users.read).")
     async def effective_permissions(self, info: Ctx) -> list[str]:
+        if not self._powers_visible(info):
+            return []
         role = await load_role(info.context, self.doc["roleId"])
         return sorted(effective_permissions(self.doc, role))
 

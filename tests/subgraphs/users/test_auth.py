@@ -195,3 +195,12 @@ async def test_welcome_link_lets_a_new_user_choose_a_password(users_service: Run
 async def test_platform_staff_sign_in_without_a_code(anonymous: Client, root: Person) -> None:
     me = (await root.client("{ me { company { isPlatform } role { key } } }")).ok()["me"]
     assert me == {"company": {"isPlatform": True}, "role": {"key": "platform_root"}}
+
+
+async def test_guessing_the_current_password_is_locked_out(factory: Factory, tenant: Tenant) -> None:
+    person = await factory.person(tenant, "customer")
+    change = "mutation($c: String!) { changePassword(input: {currentPassword: $c, newPassword: \"Another-Passw0rd!\"}) }"
+    for n in range(5):
+        assert (await person.client(change, {"c": f"Guess-{n}-Passw0rd"})).codes == ["BAD_USER_INPUT"]
+    locked = await person.client(change, {"c": PASSWORD})
+    assert locked.codes == ["RATE_LIMITED"] and locked.errors[0]["extensions"]["retryAfter"] > 0

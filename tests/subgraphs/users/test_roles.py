@@ -108,3 +108,14 @@ async def test_platform_staff_create_global_roles(root: Person, tenant: Tenant) 
     assert role["id"] in {r["id"] for r in visible}  # every company can use it
     assert (await tenant.admin.client(CREATE, {"i": {"isGlobal": True, "name": "Mine", "level": 5,
                                                      "permissions": []}})).codes == ["FORBIDDEN"]
+
+
+async def test_a_colleagues_powers_are_not_everyones_business(factory: Factory, tenant: Tenant) -> None:
+    customer = await factory.person(tenant, "customer")
+    query = """query($r: [_Any!]!) { _entities(representations: $r) { ... on User { name effectivePermissions } } }"""
+    seen = (await customer.client(query, {"r": [{"__typename": "User", "id": tenant.admin.id}]})).ok()["_entities"]
+    assert seen[0]["name"] and seen[0]["effectivePermissions"] == []
+    own = (await customer.client("{ me { effectivePermissions } }")).ok()["me"]["effectivePermissions"]
+    assert "tickets.create" in own
+    by_admin = (await tenant.admin.client(query, {"r": [{"__typename": "User", "id": customer.id}]})).ok()
+    assert by_admin["_entities"][0]["effectivePermissions"] == own
