@@ -10,23 +10,37 @@ Path = tuple[str | int, ...]
 _MISSING = object()
 
 
-def objects_at(data: dict[str, Any], path: tuple[str, ...]) -> list[tuple[dict, Path]]:
-    """The objects at a flatten path (`@` walks every list item), with their response paths."""
-    current: list[tuple[Any, Path]] = [(data, ())]
+def objects_at(data: dict[str, Any], path: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The objects at a flatten path (`@` stands for every list item)."""
+    current: list[Any] = [data]
     for segment in path:
-        found: list[tuple[Any, Path]] = []
+        found: list[Any] = []
         if segment == "@":
-            for value, where in current:
+            for value in current:
                 if isinstance(value, list):
-                    found.extend((item, (*where, i)) for i, item in enumerate(value))
+                    found.extend(value)
         else:
-            for value, where in current:
+            for value in current:
                 if isinstance(value, dict):
                     child = value.get(segment)
                     if child is not None:
-                        found.append((child, (*where, segment)))
+                        found.append(child)
         current = found
-    return [(value, where) for value, where in current if isinstance(value, dict)]
+    return [value for value in current if isinstance(value, dict)]
+
+
+def path_to(data: dict[str, Any], path: tuple[str, ...], target: dict[str, Any]) -> Path | None:
+    """The response path of one object found at a flatten path (only needed for errors)."""
+    current: list[tuple[Any, Path]] = [(data, ())]
+    for segment in path:
+        found: list[tuple[Any, Path]] = []
+        for value, where in current:
+            if segment == "@" and isinstance(value, list):
+                found.extend((item, (*where, i)) for i, item in enumerate(value))
+            elif segment != "@" and isinstance(value, dict) and value.get(segment) is not None:
+                found.append((value[segment], (*where, segment)))
+        current = found
+    return next((where for value, where in current if value is target), None)
 
 
 def representation(

@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from supergraph.execution.entities import merge, objects_at, representation
+from supergraph.execution.entities import merge, objects_at, path_to, representation
 from supergraph.planning.nodes import (
     Condition,
     Fetch,
@@ -44,7 +44,7 @@ async def _run(node: PlanNode, context: ExecutionContext) -> None:
     if isinstance(node, Fetch):
         await _fetch_root(node, context)
     elif isinstance(node, Flatten):
-        await _fetch_entities(node.node, node.path, context)
+        await _fetch_entities(node.node, node.paths, context)
     elif isinstance(node, Sequence):
         for child in node.nodes:
             await _run(child, context)
@@ -86,12 +86,15 @@ async def _fetch_root(fetch: Fetch, context: ExecutionContext) -> None:
         merge(context.data, data, context.abstract)
 
 
-async def _fetch_entities(fetch: Fetch, path: tuple[str, ...], context: ExecutionContext) -> None:
+async def _fetch_entities(fetch: Fetch, paths: tuple[tuple[str, ...], ...], context: ExecutionContext) -> None:
     assert fetch.requires is not None
     representations: list[dict[str, Any]] = []
-    targets: list[list[tuple[dict, tuple]]] = []
+    targets: list[list[dict]] = []
     seen: dict[bytes, int] = {}
-    for obj, where in objects_at(context.data, path):
+    objects = objects_at(context.data, paths[0])
+    for more in paths[1:]:
+        objects.extend(objects_at(context.data, more))
+    for obj in objects:
         rep = representation(obj, fetch.requires, context.possible)
         if rep is None:
             continue
@@ -101,7 +104,7 @@ async def _fetch_entities(fetch: Fetch, path: tuple[str, ...], context: Executio
             seen[key] = index = len(representations)
             representations.append(rep)
             targets.append([])
-        targets[index].append((obj, where))
+        targets[index].append(obj)
     if not representations:
         return
     variables = _variables(fetch, context)
@@ -111,26 +114,33 @@ async def _fetch_entities(fetch: Fetch, path: tuple[str, ...], context: Executio
         return
     entities = (body.get("data") or {}).get("_entities")
     for error in body.get("errors") or ():
-        context.errors.append(_repath(error, fetch.service, targets))
+        context.errors.append(_repath(error, fetch.service, targets, context.data, paths))
     if not isinstance(entities, list):
         return
     for index, entity in enumerate(entities[: len(targets)]):
         if isinstance(entity, dict):
-            for obj, _ in targets[index]:
+            for obj in targets[index]:
                 merge(obj, entity, context.abstract)
 
 
-def _repath(error: dict[str, Any], service: str, targets) -> dict[str, Any]:
+def _repath(error: dict[str, Any], service: str, targets, data, paths) -> dict[str, Any]:
     """An `_entities` error path (`_entities.3.price`) becomes the client path of entity 3."""
     path = error.get("path")
     error = _with_service(error, service)
-    if isinstance(path, list) and len(path) >= 2 and path[0] == "_entities":
-        index = path[1]
-        if isinstance(index, int) and 0 <= index < len(targets) and targets[index]:
-            error["path"] = [*targets[index][0][1], *path[2:]]
-    elif isinstance(path, list) and path[:1] == ["_entities"] and targets:
-        error["path"] = list(targets[0][0][1])  # the whole fetch failed: where it began
-    elif path is not None:
+    index = path[1] if isinstance(path, list) and len(path) >= 2 else 0
+    if isinstance(path, list) and path[:1] == ["_entities"] and isinstance(index, int):
+        rest = path[2:]
+        if not 0 <= index < len(targets):
+            index, rest = 0, []
+        where = (
+            next((w for p in paths if (w := path_to(data, p, targets[index][0])) is not None), None)
+            if targets
+            else None
+        )
+        if where is not None:
+            error["path"] = [*where, *rest]
+            return error
+    if path is not None:
         error.pop("path", None)
     return error
 

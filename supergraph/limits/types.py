@@ -12,7 +12,7 @@ class Limits:
     max_depth: int = 15
     max_aliases: int = 30
     max_root_fields: int = 20
-    max_cost: int = 50_000
+    max_cost: int = 1_000_000
     default_list_size: int = 10
 
 

@@ -82,6 +82,10 @@ class Group:
     requires: dict[tuple[str, str | None], RepFragmentDraft] = field(default_factory=dict)
     deps: set[Group] = field(default_factory=set)
     rep_names: dict[str, str] = field(default_factory=dict)  # representation field -> source
+    paths: list[tuple[str, ...]] = field(default_factory=list)  # more merge paths (siblings)
+
+    def all_paths(self) -> list[tuple[str, ...]]:
+        return [self.path, *self.paths]
 
     def add_requires(self, type_name: str, typename_as: str | None, drafts: list[RepDraft | RepFragmentDraft]) -> None:
         key = (type_name, typename_as)

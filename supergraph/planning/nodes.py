@@ -41,10 +41,16 @@ class Fetch:
 
 @dataclass(frozen=True, slots=True)
 class Flatten:
-    """Runs `node` on the objects found at `path` (`@` stands for every list item)."""
+    """Runs `node` on the objects found at `path` (`@` stands for every list item), and at
+    `more_paths` when sibling fetches were merged into one."""
 
     path: tuple[str, ...]
     node: Fetch
+    more_paths: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def paths(self) -> tuple[tuple[str, ...], ...]:
+        return (self.path, *self.more_paths)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,9 @@ def _node(node: PlanNode) -> str:
     if isinstance(node, Fetch):
         return _fetch(node)
     if isinstance(node, Flatten):
+        if node.more_paths:
+            paths = ", ".join(f'"{".".join(p)}"' for p in node.paths)
+            return f"Flatten(paths: [{paths}]) {{\n" + _indent(_node(node.node)) + "\n}"
         path = ".".join(node.path)
         return f'Flatten(path: "{path}") {{\n' + _indent(_node(node.node)) + "\n}"
     if isinstance(node, Sequence | Parallel):

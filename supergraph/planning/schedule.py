@@ -7,6 +7,7 @@ import re
 from graphql import print_ast
 
 from supergraph.planning.groups import Group
+from supergraph.planning.merge_siblings import merge_siblings
 from supergraph.planning.nodes import Condition, Fetch, Flatten, Parallel, PlanNode, Sequence
 from supergraph.planning.operation import Operation
 
@@ -28,7 +29,7 @@ def _schedule_step(groups: list[Group], operation: Operation) -> PlanNode | None
         levels.setdefault(_level(group, memo, set(live)), []).append(group)
     stages = []
     for level in sorted(levels):
-        fetches = [_node(g, operation) for g in sorted(levels[level], key=lambda g: g.id)]
+        fetches = [_node(g, operation) for g in merge_siblings(levels[level])]
         stages.append(_wrap(Parallel, fetches))
     return _wrap(Sequence, [s for s in stages if s is not None])
 
@@ -50,7 +51,7 @@ def _wrap(kind, nodes: list[PlanNode]) -> PlanNode | None:
 
 def _node(group: Group, operation: Operation) -> PlanNode:
     fetch = build_fetch(group, operation)
-    node: PlanNode = Flatten(group.path, fetch) if group.entity else fetch
+    node: PlanNode = Flatten(group.path, fetch, tuple(group.paths)) if group.entity else fetch
     for variable, include in reversed(group.conditions):
         node = Condition(variable, node, None) if include else Condition(variable, None, node)
     return node

@@ -48,38 +48,19 @@ async def test_union_and_interface_plan() -> None:
                     }
                   }
                 },
-                Parallel {
-                  Flatten(path: "search.@") {
-                    Fetch(service: "tickets") {
-                      {
-                        ... on Ticket {
-                          __typename
-                          id
-                        }
-                      } =>
-                      query ($representations: [_Any!]!) {
-                        _entities(representations: $representations) {
-                          ... on Ticket {
-                            title
-                            priority
-                          }
-                        }
+                Flatten(paths: ["search.@", "feed.@.ticket"]) {
+                  Fetch(service: "tickets") {
+                    {
+                      ... on Ticket {
+                        __typename
+                        id
                       }
-                    }
-                  },
-                  Flatten(path: "feed.@.ticket") {
-                    Fetch(service: "tickets") {
-                      {
+                    } =>
+                    query ($representations: [_Any!]!) {
+                      _entities(representations: $representations) {
                         ... on Ticket {
-                          __typename
-                          id
-                        }
-                      } =>
-                      query ($representations: [_Any!]!) {
-                        _entities(representations: $representations) {
-                          ... on Ticket {
-                            title
-                          }
+                          title
+                          priority
                         }
                       }
                     }

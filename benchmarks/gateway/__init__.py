@@ -1,0 +1,1 @@
+"""Gateway load benchmark on the classic four-subgraph federation demo."""
