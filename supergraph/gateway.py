@@ -3,10 +3,12 @@ that turns a `GraphQLRequest` into a `GraphQLResponse`."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import orjson
 from graphql import GraphQLSchema
 
 from supergraph.api_schema import api_document
@@ -38,6 +40,8 @@ class GatewayOptions:
     introspection: bool = True
     max_tokens: int = 15_000
     plan_cache_size: int = 1024
+    dedupe_subgraph_requests: bool = True  # identical in-flight subgraph queries share one
+    dedupe_client_requests: bool = True  # identical in-flight client queries share one run
 
 
 class Supergraph:
@@ -70,6 +74,7 @@ class Gateway:
         self.clients = clients
         self.options = options
         self.cache = PlanCache(options.plan_cache_size)
+        self._in_flight: dict[tuple, asyncio.Future[GraphQLResponse]] = {}
 
     def prepare(self, query: str | None, operation_name: str | None) -> PreparedOperation:
         """Stages 1-3 and 5: parse, validate, normalize, plan; cached per text and name."""
@@ -98,7 +103,38 @@ class Gateway:
         return prepared
 
     async def handle(self, request: GraphQLRequest) -> GraphQLResponse:
-        """Run one request through the pipeline; request errors become GraphQL errors."""
+        """Run one request; identical queries in flight at once share one execution (their
+        result can only depend on the operation, its variables and the Authorization)."""
+        if not self.options.dedupe_client_requests:
+            return await self._handle(request)
+        try:
+            if self.prepare(request.query, request.operation_name).operation.kind != "query":
+                return await self._handle(request)  # mutations are never shared
+        except RequestError:
+            return await self._handle(request)
+        try:
+            key = (
+                request.query,
+                request.operation_name,
+                orjson.dumps(request.variables, option=orjson.OPT_SORT_KEYS),
+                request.headers.get("authorization"),
+            )
+        except TypeError:
+            return await self._handle(request)
+        pending = self._in_flight.get(key)
+        if pending is None:
+            pending = self._in_flight[key] = asyncio.ensure_future(self._handle(request, key))
+        return await asyncio.shield(pending)
+
+    async def _handle(self, request: GraphQLRequest, key: tuple | None = None) -> GraphQLResponse:
+        try:
+            return await self._run(request)
+        finally:
+            if key is not None:
+                self._in_flight.pop(key, None)
+
+    async def _run(self, request: GraphQLRequest) -> GraphQLResponse:
+        """The pipeline proper: prepare (cached), coerce variables, execute, shape."""
         try:
             prepared = self.prepare(request.query, request.operation_name)
             if request.method == "GET" and prepared.operation.kind != "query":
@@ -117,6 +153,7 @@ class Gateway:
             headers=request.headers,
             possible=self.supergraph.possible,
             abstract=self.supergraph.abstract,
+            dedupe=self.options.dedupe_subgraph_requests,
         )
         body = await execute_stage.run(self.supergraph.api_schema, prepared, context)
         return GraphQLResponse(body)

@@ -30,6 +30,7 @@ class ExecutionContext:
     headers: dict[str, str]
     possible: dict[str, frozenset[str]]
     abstract: frozenset[str]
+    dedupe: bool = True  # share identical in-flight subgraph queries
     data: dict[str, Any] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
 
@@ -67,7 +68,13 @@ async def _send(fetch: Fetch, variables: dict[str, Any], context: ExecutionConte
     if client is None:
         context.errors.append(_failure(fetch.service, f"no client for subgraph '{fetch.service}'"))
         return None
-    request = SubgraphRequest(fetch.operation, variables, fetch.operation_name, context.headers)
+    request = SubgraphRequest(
+        fetch.operation,
+        variables,
+        fetch.operation_name,
+        context.headers,
+        shareable=context.dedupe and fetch.operation_kind == "query",
+    )
     try:
         return await client.execute(request)
     except SubgraphError as error:

@@ -35,6 +35,8 @@ class GatewaySettings(BaseSettings):
     csrf_prevention: bool = True
     plan_cache_size: int = 1024
     pool_size: int = 256  # pooled keep-alive connections to subgraphs, all hosts together
+    dedupe_requests: bool = True  # identical in-flight client queries share one execution
+    dedupe_subgraph_requests: bool = True  # identical in-flight subgraph queries share one
 
     def subgraph_list(self) -> list[tuple[str, str]]:
         """`subgraphs` parsed into (name, url) pairs."""

@@ -15,6 +15,8 @@ class SubgraphRequest:
     variables: Mapping[str, Any] | None = None
     operation_name: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    # identical in-flight queries may share one subgraph request (never mutations)
+    shareable: bool = False
 
 
 class SubgraphError(Exception):

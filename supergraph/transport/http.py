@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -29,6 +30,7 @@ class HttpSubgraphClient:
         self.url = url
         self.session = session
         self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self._in_flight: dict[tuple, asyncio.Future[tuple[int, bytes]]] = {}
 
     async def execute(self, request: SubgraphRequest) -> dict[str, Any]:
         body: dict[str, Any] = {"query": request.query}
@@ -36,18 +38,28 @@ class HttpSubgraphClient:
             body["variables"] = request.variables
         if request.operation_name:
             body["operationName"] = request.operation_name
-        headers = {**_JSON_HEADERS, **request.headers}
+        payload = orjson.dumps(body)
+        if not request.shareable:
+            status, raw = await self._post(payload, request.headers)
+            return _decode(self.name, status, raw)
+        # each caller decodes its own copy: merging mutates the decoded objects
+        key = (payload, request.headers.get("authorization"))
+        pending = self._in_flight.get(key)
+        if pending is None:
+            pending = self._in_flight[key] = asyncio.ensure_future(self._post(payload, request.headers))
+            pending.add_done_callback(lambda _: self._in_flight.pop(key, None))
+        status, raw = await asyncio.shield(pending)
+        return _decode(self.name, status, raw)
+
+    async def _post(self, payload: bytes, forwarded) -> tuple[int, bytes]:
+        headers = {**_JSON_HEADERS, **forwarded}
         try:
-            async with self.session.post(
-                self.url, data=orjson.dumps(body), headers=headers, timeout=self.timeout
-            ) as response:
-                raw = await response.read()
-                status = response.status
+            async with self.session.post(self.url, data=payload, headers=headers, timeout=self.timeout) as response:
+                return response.status, await response.read()
         except TimeoutError as error:
             raise SubgraphError(self.name, f"subgraph '{self.name}' timed out", "SUBGRAPH_TIMEOUT") from error
         except aiohttp.ClientError as error:
             raise SubgraphError(self.name, f"subgraph '{self.name}' is unreachable: {error}") from error
-        return _decode(self.name, status, raw)
 
     def subscribe(self, request: SubgraphRequest) -> AsyncIterator[dict[str, Any]]:
         raise NotImplementedError("subscriptions to subgraphs use the graphql-transport-ws client")
