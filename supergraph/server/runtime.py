@@ -24,7 +24,13 @@ def options_from(settings: GatewaySettings) -> GatewayOptions:
         max_cost=settings.max_cost,
         default_list_size=settings.default_list_size,
     )
-    return GatewayOptions(limits=limits, introspection=settings.introspection, plan_cache_size=settings.plan_cache_size)
+    return GatewayOptions(
+        limits=limits,
+        introspection=settings.introspection,
+        plan_cache_size=settings.plan_cache_size,
+        dedupe_client_requests=settings.dedupe_requests,
+        dedupe_subgraph_requests=settings.dedupe_subgraph_requests,
+    )
 
 
 class GatewayRuntime:
