@@ -9,7 +9,7 @@ from supergraph.planning.collect import collect_fields
 from supergraph.planning.groups import Group
 from supergraph.planning.nodes import QueryPlan
 from supergraph.planning.operation import Field, Operation
-from supergraph.planning.schedule import schedule
+from supergraph.planning.schedule import schedule, schedule_subscription
 from supergraph.planning.walk import INF, PlanningError, Walker
 
 __all__ = ["PlanningError", "plan_operation"]
@@ -20,6 +20,11 @@ def plan_operation(model: SupergraphModel, operation: Operation) -> QueryPlan:
     walker = Walker(model)
     if operation.kind == "mutation":
         steps = build_mutation_steps(walker, operation)
+    elif operation.kind == "subscription":
+        groups = build_query_groups(walker, operation)
+        if len([g for g in groups if not g.entity]) != 1:
+            raise PlanningError("a subscription selects exactly one root field")
+        return QueryPlan(operation.kind, schedule_subscription(groups, operation))
     else:
         steps = [build_query_groups(walker, operation)]
     return QueryPlan(operation.kind, schedule(steps, operation))

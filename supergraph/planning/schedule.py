@@ -8,7 +8,15 @@ from graphql import print_ast
 
 from supergraph.planning.groups import Group
 from supergraph.planning.merge_siblings import merge_siblings
-from supergraph.planning.nodes import Condition, Fetch, Flatten, Parallel, PlanNode, Sequence
+from supergraph.planning.nodes import (
+    Condition,
+    Fetch,
+    Flatten,
+    Parallel,
+    PlanNode,
+    Sequence,
+    Subscription,
+)
 from supergraph.planning.operation import Operation
 
 _VARIABLE = re.compile(r"\$([_A-Za-z][_0-9A-Za-z]*)")
@@ -19,6 +27,14 @@ def schedule(steps: list[list[Group]], operation: Operation) -> PlanNode | None:
     """One node per step (a mutation runs its steps in order), each leveled by dependency."""
     nodes = [n for n in (_schedule_step(step, operation) for step in steps) if n is not None]
     return _wrap(Sequence, nodes)
+
+
+def schedule_subscription(groups: list[Group], operation: Operation) -> PlanNode:
+    """The subscription's root fetch opens the stream; the rest completes each event."""
+    primary, *rest = groups
+    for group in rest:
+        group.deps.discard(primary)  # each event is already in hand when the rest runs
+    return Subscription(build_fetch(primary, operation), _schedule_step(rest, operation))
 
 
 def _schedule_step(groups: list[Group], operation: Operation) -> PlanNode | None:
