@@ -7,6 +7,7 @@ import asyncio
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import orjson
 from graphql import GraphQLSchema
@@ -143,7 +144,7 @@ class Gateway:
                 raise RequestError("Subscriptions are served over WebSocket.", "BAD_REQUEST")
             variables = coerce_variables(self.supergraph.api_schema, prepared.definition, request.variables)
         except RequestError as error:
-            body = {"errors": [error.as_error()]}
+            body: dict[str, Any] = {"errors": [error.as_error()]}
             if error.during_execution:
                 body["data"] = None
             return GraphQLResponse(body, error.status)

@@ -240,7 +240,7 @@ def _merge(first: Field, second: Field, conditions) -> Field:
         return Field(first.key, first.name, first.arguments, common, None, first.args_text)
     extra_first = tuple(c for c in first.conditions if c not in common)
     extra_second = tuple(c for c in second.conditions if c not in common)
-    children = [
+    children: list[Selection] = [
         Fragment(None, extra_first, first.selections),
         Fragment(None, extra_second, second.selections or []),
     ]

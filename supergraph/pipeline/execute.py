@@ -9,7 +9,7 @@ from graphql import (
     FieldNode,
     GraphQLSchema,
     OperationDefinitionNode,
-    execute,
+    execute_sync,
 )
 
 from supergraph.execution.executor import ExecutionContext, execute_plan
@@ -50,14 +50,15 @@ async def run(
     """Execute a prepared operation; the response body (`data`, `errors`)."""
     await execute_plan(prepared.plan.node, context)
     if prepared.introspection is not None:
-        result = execute(schema, prepared.introspection, variable_values=context.variables)
+        result = execute_sync(schema, prepared.introspection, variable_values=context.variables)
         context.data.update(result.data or {})
-        context.errors.extend(e.formatted for e in result.errors or ())
+        context.errors.extend(dict(e.formatted) for e in result.errors or ())
     root = {
         "query": schema.query_type,
         "mutation": schema.mutation_type,
         "subscription": schema.subscription_type,
     }[prepared.operation.kind]
+    assert root is not None, "validation admits only root types the schema has"
     projector = Projector(schema, context.variables, context.errors, prepared.projection_cache)
     data = projector.root(context.data, root, prepared.operation.selections)
     body: dict[str, Any] = {"data": data}

@@ -21,7 +21,7 @@ def coerce_variables(
     if isinstance(result, list):
         raise RequestError(result[0].message, "BAD_USER_INPUT")
     # graphql-core 3.3 wraps the values with their sources; 3.2 returns the dict itself
-    coerced = getattr(result, "coerced", result)
+    coerced: dict[str, Any] = getattr(result, "coerced", result)  # type: ignore[arg-type]
     # subgraphs receive the client's JSON values for the variables they use
     values = dict(raw or {})
     for name in coerced:

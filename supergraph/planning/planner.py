@@ -105,7 +105,7 @@ def build_mutation_steps(walker: Walker, operation: Operation) -> list[list[Grou
 def choose_root_subgraph(walker: Walker, root: str, field: Field, preferred: list[str]) -> str:
     """The subgraph that resolves the root field with the fewest entity jumps below it."""
     finfo = walker.types[root].fields[field.name]
-    candidates = sorted(finfo.resolvable_in, key=walker._order.get)
+    candidates = sorted(finfo.resolvable_in, key=walker._order.__getitem__)
     if not candidates:
         raise PlanningError(f"no subgraph resolves {root}.{field.name}")
     scored = []

@@ -17,6 +17,7 @@ from supergraph.planning.subselection import SubSelection
 INF = 10**9
 Drafts = list[RepDraft | RepFragmentDraft]
 Planned = tuple[set[Group], Drafts]
+LocalPlanned = tuple[set[Group], RepDraft]
 _MAX_DEPTH = 24
 
 
@@ -96,9 +97,9 @@ class Walker:
                 field, elsewhere = split
                 remote.append(elsewhere)
             if self.is_local(group.subgraph, info, finfo, field, provided, requires_met):
-                p, d = self.plan_local(group, target, info, finfo, field, path, provided, conditions, depth)
-                producers |= p
-                drafts.append(d)
+                local, draft = self.plan_local(group, target, info, finfo, field, path, provided, conditions, depth)
+                producers |= local
+                drafts.append(draft)
             else:
                 remote.append(field)
         if remote:
@@ -146,7 +147,7 @@ class Walker:
             return None
         return replace(field, selections=here), replace(field, selections=there)
 
-    def plan_local(self, group, target, info, finfo, field, path, provided, conditions, depth) -> Planned:
+    def plan_local(self, group, target, info, finfo, field, path, provided, conditions, depth) -> LocalPlanned:
         composite = field.selections is not None
         sub = target.add_field(field.key, field.name, field.args_text, field.conditions, composite)
         if not composite:
@@ -288,7 +289,7 @@ class Walker:
         return producers | p, drafts
 
     def interface_owner(self, info: TypeInfo) -> str | None:
-        for graph in sorted(info.keys, key=self._order.get):
+        for graph in sorted(info.keys, key=self._order.__getitem__):
             if graph not in info.interface_object_in and info.resolvable_keys(graph):
                 return graph
         return None
@@ -367,7 +368,7 @@ class Walker:
         finfo = info.fields.get(field.name)
         if finfo is None:
             return
-        for graph in sorted(finfo.resolvable_in, key=self._order.get):
+        for graph in sorted(finfo.resolvable_in, key=self._order.__getitem__):
             if (graph != subgraph or _requires(finfo, graph)) and info.resolvable_keys(graph):
                 yield graph, info.name
         if finfo.resolvable_in or info.kind != "object":
@@ -378,7 +379,7 @@ class Walker:
             ifield = iinfo.fields.get(field.name)
             if ifield is None:
                 continue
-            for graph in sorted(ifield.resolvable_in, key=self._order.get):
+            for graph in sorted(ifield.resolvable_in, key=self._order.__getitem__):
                 if (graph != subgraph or _requires(ifield, graph)) and iinfo.resolvable_keys(graph):
                     yield graph, interface.name
 

@@ -7,6 +7,8 @@ import asyncio
 import contextlib
 import logging
 
+import aiohttp
+
 from supergraph.gateway import Gateway, GatewayOptions, Supergraph
 from supergraph.limits import Limits
 from supergraph.server.settings import GatewaySettings
@@ -41,7 +43,7 @@ class GatewayRuntime:
         self.options = options_from(settings)
         self.gateway: Gateway | None = None
         self.source: ComposedSource | None = None
-        self._session = None
+        self._session: aiohttp.ClientSession | None = None
         self._task: asyncio.Task | None = None
 
     async def start(self) -> None:
