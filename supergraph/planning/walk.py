@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from graphql import SelectionSetNode
-
 from supergraph.model import FieldInfo, SupergraphModel, TypeInfo
-from supergraph.model.fieldset import parse_field_set
 from supergraph.planning.collect import collect_fields
 from supergraph.planning.groups import Group, RepDraft, RepFragmentDraft
-from supergraph.planning.operation import Condition, Field, Fragment, Selection, field_selections
+from supergraph.planning.operation import Condition, Field, Selection, field_selections
 from supergraph.planning.provides import Provided, provided_field
+from supergraph.planning.reach import INF, Reach, _concrete, _exact, _requires
 from supergraph.planning.subselection import SubSelection
 
-INF = 10**9
 Drafts = list[RepDraft | RepFragmentDraft]
 Planned = tuple[set[Group], Drafts]
 LocalPlanned = tuple[set[Group], RepDraft]
@@ -29,16 +26,13 @@ def list_depth(type_ref: str) -> int:
     return type_ref.count("[")
 
 
-class Walker:
+class Walker(Reach):
     """Walks the operation once, filling fetch groups."""
 
     def __init__(self, model: SupergraphModel) -> None:
-        self.model = model
-        self.types = model.types
+        super().__init__(model)
         self.groups: list[Group] = []
         self._entity_groups: dict[tuple, Group] = {}
-        self._order = {name: i for i, name in enumerate(sorted(model.urls))}
-        self._enter_memo: dict[tuple, bool] = {}
         self._peers: dict[int, frozenset[str]] = {}  # selection id -> subgraphs sharing it
 
     # groups ------------------------------------------------------------------------------
@@ -296,93 +290,6 @@ class Walker:
 
     # entity jumps ------------------------------------------------------------------------
 
-    def destinations(self, subgraph: str, info: TypeInfo, field: Field, provided: Provided = ()):
-        """(subgraph, entity type) pairs that can resolve `field` on objects of `info` and
-        whose key this subgraph can supply (directly or through one other subgraph)."""
-        for graph, entity_type in self._destinations(subgraph, info, field):
-            if self.can_enter(subgraph, info.name, graph, entity_type, provided):
-                yield graph, entity_type
-
-    def can_enter(self, subgraph: str, type_name: str, graph: str, entity_type: str, provided: Provided = ()) -> bool:
-        keys = self.types[entity_type].resolvable_keys(graph)
-        if provided and any(self._has_locally(subgraph, type_name, k.selection, provided) for k in keys):
-            return True
-        memo_key = (subgraph, type_name, graph, entity_type)
-        known = self._enter_memo.get(memo_key)
-        if known is None:
-            self._enter_memo[memo_key] = False  # guards the recursion below
-            known = any(self._obtainable(subgraph, type_name, k.selection) for k in keys)
-            self._enter_memo[memo_key] = known
-        return known
-
-    def _obtainable(self, subgraph: str, type_name: str, selection) -> bool:
-        """Whether a field set can be gathered from `subgraph`, each field either there or
-        one entity jump away."""
-        info = self.types.get(type_name)
-        if info is None:
-            return False
-        for node in selection.selections:
-            if node.kind == "inline_fragment" or node.name.value == "__typename":
-                continue
-            single = _single(node)
-            finfo = info.fields.get(node.name.value)
-            if finfo is not None and node.selection_set is not None and subgraph in finfo.resolvable_in:
-                if self._obtainable(subgraph, finfo.named_type, node.selection_set):
-                    continue
-            if self._has_locally(subgraph, type_name, single):
-                continue
-            if not any(
-                self._has_locally(subgraph, type_name, via_key.selection) and self._has_locally(via, type_name, single)
-                for via in info.keys
-                if via != subgraph
-                for via_key in info.resolvable_keys(via)
-            ):
-                return False
-        return True
-
-    def _has_locally(self, subgraph: str, type_name: str, selection, provided: Provided = ()) -> bool:
-        """Whether every field of a field set resolves in `subgraph` without a jump."""
-        info = self.types.get(type_name)
-        if info is None:
-            return False
-        for node in selection.selections:
-            if node.kind == "inline_fragment":
-                condition = node.type_condition.name.value if node.type_condition else type_name
-                if not self._has_locally(subgraph, condition, node.selection_set, provided):
-                    return False
-                continue
-            name = node.name.value
-            if name == "__typename":
-                continue
-            finfo = info.fields.get(name)
-            if finfo is None or subgraph not in finfo.resolvable_in or _requires(finfo, subgraph):
-                if not (provided and provided_field(self.model, provided, type_name, name)[0]):
-                    return False
-            if node.selection_set is not None and finfo is not None:
-                below = provided_field(self.model, provided, type_name, name)[1] if provided else ()
-                if not self._has_locally(subgraph, finfo.named_type, node.selection_set, below):
-                    return False
-        return True
-
-    def _destinations(self, subgraph: str, info: TypeInfo, field: Field):
-        finfo = info.fields.get(field.name)
-        if finfo is None:
-            return
-        for graph in sorted(finfo.resolvable_in, key=self._order.__getitem__):
-            if (graph != subgraph or _requires(finfo, graph)) and info.resolvable_keys(graph):
-                yield graph, info.name
-        if finfo.resolvable_in or info.kind != "object":
-            return
-        # a field an `@interfaceObject` adds to every implementation of its interface
-        for interface in self.model.schema.type_map[info.name].interfaces:  # type: ignore[attr-defined]
-            iinfo = self.types[interface.name]
-            ifield = iinfo.fields.get(field.name)
-            if ifield is None:
-                continue
-            for graph in sorted(ifield.resolvable_in, key=self._order.__getitem__):
-                if (graph != subgraph or _requires(ifield, graph)) and iinfo.resolvable_keys(graph):
-                    yield graph, interface.name
-
     def plan_remote(self, group, target, type_name, remote, path, provided, conditions, depth) -> Planned:
         info = self.types[type_name]
         producers: set[Group] = set()
@@ -407,12 +314,6 @@ class Walker:
             drafts.extend(d)
         return producers, drafts
 
-    def reachable(self, destination: tuple[str, str], field: Field) -> bool:
-        if field.selections is None:
-            return True
-        finfo = self._field_info(destination[1], field)
-        return self.child_cost(destination[0], destination[1], finfo, field, (), 0) < INF
-
     def split_remote(self, subgraph, info, remote: list[Field], provided) -> list[tuple[Field, tuple | None]]:
         """Remote fields paired with a forced destination when no single subgraph can complete
         a field's sub-selection: its sub-fields are then shared out among subgraphs."""
@@ -434,16 +335,9 @@ class Walker:
             pending.extend((replace(field, selections=subs), home) for home, subs in parts.items())
         return pending
 
-    def _field_info(self, type_name: str, field: Field) -> FieldInfo:
-        return self.types[type_name].fields[field.name]
-
     def _key_local(self, group: Group, info: TypeInfo, destination) -> int:
         keys = self.types[destination[1]].resolvable_keys(destination[0])
         return int(any(self.key_cost(group.subgraph, info.name, k) == 0 for k in keys))
-
-    def key_cost(self, subgraph: str, type_name: str, key) -> int:
-        fields = collect_fields(self.model, field_selections(key.selection), type_name)
-        return self.cost(subgraph, type_name, fields, (), 0)
 
     def jump(
         self, group, target, type_name, entity_type, subgraph, fields, path, provided, conditions, depth, then=None
@@ -492,81 +386,6 @@ class Walker:
             out.extend(d)
         return producers, out
 
-    # cost estimates ----------------------------------------------------------------------
-
-    def cost(self, subgraph, type_name, fields: dict[str, Field], provided, depth) -> int:
-        """Entity jumps needed to resolve `fields` from `subgraph` (INF: impossible)."""
-        if depth > 3:
-            return 0
-        info = self.types[type_name]
-        total = 0
-        for field in fields.values():
-            finfo = info.fields.get(field.name)
-            if finfo is not None:
-                total += self.field_cost(subgraph, info, finfo, field, provided, depth)
-            if total >= INF:
-                return INF
-        return total
-
-    def field_cost(self, subgraph, info: TypeInfo, finfo: FieldInfo, field: Field, provided, depth) -> int:
-        """The cheaper of resolving the field here and jumping to a subgraph that has it."""
-        best = INF
-        local = (subgraph in finfo.resolvable_in and not _requires(finfo, subgraph)) or provided_field(
-            self.model, provided, info.name, field.name
-        )[0]
-        if local:
-            if field.selections is None:
-                return 0
-            best = self.child_cost(subgraph, info.name, finfo, field, provided, depth + 1)
-            if best == 0:
-                return 0
-        destinations = list(self.destinations(subgraph, info, field, provided))
-        for graph, entity_type in destinations:
-            if field.selections is None:
-                return min(best, 1)
-            below = self.child_cost(graph, entity_type, self._field_info(entity_type, field), field, (), depth + 1)
-            best = min(best, 1 + below)
-        if best >= INF and field.selections is not None and not self.types[finfo.named_type].is_abstract:
-            best = self.split_cost(subgraph, local, info, finfo, field, provided, destinations, depth)
-        return best
-
-    def split_cost(self, subgraph, local, info, finfo, field, provided, destinations, depth) -> int:
-        """The cost when the field's sub-fields are shared out among subgraphs (see `split`)."""
-        total = 0
-        for sub in collect_fields(self.model, field.selections or [], finfo.named_type).values():
-            part = replace(field, selections=[sub])
-            best = INF
-            if local:
-                best = self.child_cost(subgraph, info.name, finfo, part, provided, depth + 1)
-            for graph, entity_type in destinations:
-                below = self.child_cost(graph, entity_type, self._field_info(entity_type, part), part, (), depth + 1)
-                best = min(best, 1 + below)
-            total += best
-            if total >= INF:
-                return INF
-        return total
-
-    def child_cost(self, subgraph, parent: str, finfo: FieldInfo, field: Field, provided, depth) -> int:
-        below = provided_field(self.model, provided, parent, field.name)[1] if provided else ()
-        source = finfo.sources.get(subgraph)
-        if source is not None and source.provides is not None:
-            below = (*below, source.provides)
-        info = self.types[finfo.named_type]
-        selections = field.selections or []
-        if not info.is_abstract:
-            fields = collect_fields(self.model, selections, info.name)
-            return self.cost(subgraph, info.name, fields, below, depth)
-        if subgraph in info.interface_object_in:
-            return self.cost(
-                subgraph, info.name, collect_fields(self.model, _exact(selections, info.name), info.name), below, depth
-            )
-        total = 0
-        for runtime in info.possible_in.get(subgraph, ()):
-            total += self.cost(subgraph, runtime, collect_fields(self.model, selections, runtime), below, depth)
-            if total >= INF:
-                return INF
-        return total
-
 
 def _shared_conditions(fields: list[Field]) -> tuple[Condition, ...]:
     if not fields:
@@ -592,24 +411,3 @@ def _place(batches, field: Field, deps: set[Group], drafts: Drafts) -> None:
             batch_drafts.extend(drafts)
             return
     batches.append(([field], set(deps), list(drafts)))
-
-
-def _single(node) -> SelectionSetNode:
-    return SelectionSetNode(selections=(node,))
-
-
-def _requires(finfo: FieldInfo, graph: str) -> bool:
-    source = finfo.sources.get(graph)
-    return source is not None and source.requires is not None
-
-
-def _exact(selections: list[Selection], type_name: str) -> list[Selection]:
-    """The selections that apply to the interface itself (no fragment on another type)."""
-    return [s for s in selections if not isinstance(s, Fragment) or s.type_condition in (None, type_name)]
-
-
-def _concrete(selections: list[Selection], type_name: str) -> list[Selection]:
-    return [s for s in selections if isinstance(s, Fragment) and s.type_condition not in (None, type_name)]
-
-
-__all__ = ["INF", "PlanningError", "Walker", "list_depth", "parse_field_set"]
