@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import httpx
@@ -58,6 +61,7 @@ class Runtime:
             else LocalStorage(settings.data_dir / "files" / self.name, self.public_url)
         )
         self.started = False
+        self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
         url = self.settings.mongodb_url
@@ -90,6 +94,7 @@ class Runtime:
 
     async def stop(self) -> None:
         self.started = False
+        await self._stop_tasks()
         await self.outbox.stop()
         if self._shared_bus is None:
             await self.bus.close()
@@ -97,6 +102,20 @@ class Runtime:
         await self.client.close()
         if self.embedded is not None:
             self.embedded.stop()
+
+    def spawn(self, name: str, work: Callable[[], Coroutine[Any, Any, None]]) -> asyncio.Task[None]:
+        """Run `work()` in the background for as long as the service runs; `stop()` cancels it first."""
+        task = asyncio.create_task(work(), name=f"{self.name}:{name}")
+        self._tasks.append(task)
+        return task
+
+    async def _stop_tasks(self) -> None:
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     def consume(self, queue: str, patterns: tuple[str, ...], handler: IdempotentHandler) -> None:
         """A durable, idempotent consumer `aurontek.<service>.<queue>` of events matching `patterns`."""

@@ -53,8 +53,11 @@ class TenantCollection:
     async def count_documents(self, filter: Mapping[str, Any] | None = None, **kwargs: Any) -> int:
         return await self._collection.count_documents(self.scope(filter), **kwargs)
 
-    async def aggregate(self, pipeline: Sequence[Mapping[str, Any]], **kwargs: Any) -> list[Document]:
-        cursor = await self._collection.aggregate([{"$match": self.scope()}, *pipeline], **kwargs)
+    async def aggregate(self, pipeline: Sequence[Mapping[str, Any]], *, match: Mapping[str, Any] | None = None,
+                        **kwargs: Any) -> list[Document]:
+        """`pipeline` over this scope's documents; `match` joins the scope in the first stage, where an
+        index can serve both (a second `$match` stage is not merged into the index scan by every server)."""
+        cursor = await self._collection.aggregate([{"$match": self.scope(match)}, *pipeline], **kwargs)
         return await cursor.to_list(None)
 
     async def insert_one(self, document: dict[str, Any], **kwargs: Any) -> InsertOneResult:

@@ -49,8 +49,16 @@ class Sort:
     descending: bool = True
 
 
+def field_value(document: Document, path: str) -> Any:
+    """The value at a dotted path (`sla.dueAt`), as MongoDB sorts by it; None when absent."""
+    value: Any = document
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
 def encode_cursor(document: Document, sort: Sort) -> str:
-    raw = json_util.dumps([document.get(sort.field), document["_id"]])
+    raw = json_util.dumps([field_value(document, sort.field), document["_id"]])
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 

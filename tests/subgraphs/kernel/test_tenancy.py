@@ -39,6 +39,14 @@ async def test_reads_see_only_the_callers_company(db: Database) -> None:
     assert [r["total"] for r in await things.aggregate([{"$group": {"_id": None, "total": {"$sum": "$n"}}}])] == [3]
 
 
+async def test_an_aggregation_match_narrows_but_never_widens(db: Database) -> None:
+    things = Tenancy(db, ACME).collection("things")
+    total = [{"$group": {"_id": None, "total": {"$sum": "$n"}}}]
+    assert [r["total"] for r in await things.aggregate(total, match={"n": {"$gte": 2}})] == [2]
+    # globex's only document has n == 3: asking for it by company finds nothing from acme's side.
+    assert await things.aggregate(total, match={"companyId": "globex", "n": 3}) == []
+
+
 async def test_writes_stay_in_the_callers_company(db: Database) -> None:
     things = Tenancy(db, ACME).collection("things")
     assert (await things.update_many({}, {"$set": {"touched": True}})).modified_count == 2

@@ -1,0 +1,42 @@
+"""Collects every problem with one input, so the caller hears about all of them at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from subgraphs.kernel.errors import BadUserInput
+
+T = TypeVar("T")
+
+
+class Problems:
+    """Run checks that raise `BadUserInput`; keep their messages and fields instead of stopping."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+        self.fields: list[str] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.messages)
+
+    def check(self, step: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """`step(*args, **kwargs)`, or None when it refused the input (the refusal is kept)."""
+        try:
+            return step(*args, **kwargs)
+        except BadUserInput as exc:
+            self.add(exc.message, exc.extensions.get("field"))
+            return None
+
+    def add(self, message: str, field: str | None = None) -> None:
+        self.messages.append(message)
+        if field and field not in self.fields:
+            self.fields.append(field)
+
+    def raise_if_any(self) -> None:
+        """One BAD_USER_INPUT naming every problem (`reasons`) and every field involved."""
+        if not self.messages:
+            return
+        field = self.fields[0] if len(self.fields) == 1 else None
+        raise BadUserInput("; ".join(self.messages), field=field, reasons=self.messages,
+                           fields=self.fields if len(self.fields) > 1 else None)

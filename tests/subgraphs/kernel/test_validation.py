@@ -1,0 +1,48 @@
+"""Problems: every refusal of one input is reported together, with the fields involved."""
+
+from __future__ import annotations
+
+import pytest
+
+from subgraphs.kernel.errors import BadUserInput, NotFound
+from subgraphs.kernel.validation import Problems
+
+
+def positive(value: int, *, field: str) -> int:
+    if value <= 0:
+        raise BadUserInput(f"{field} must be positive", field=field)
+    return value
+
+
+def test_collects_every_refusal_and_names_the_fields() -> None:
+    problems = Problems()
+    assert problems.check(positive, 3, field="a") == 3
+    assert problems.check(positive, -1, field="b") is None
+    assert problems.check(positive, 0, field="c") is None
+    problems.add("d is missing")
+    with pytest.raises(BadUserInput) as raised:
+        problems.raise_if_any()
+    error = raised.value
+    assert error.message == "b must be positive; c must be positive; d is missing"
+    assert error.as_extensions() == {"code": "BAD_USER_INPUT", "fields": ["b", "c"],
+                                     "reasons": ["b must be positive", "c must be positive", "d is missing"]}
+
+
+def test_a_single_field_is_named_as_the_field() -> None:
+    problems = Problems()
+    problems.check(positive, -5, field="age")
+    with pytest.raises(BadUserInput) as raised:
+        problems.raise_if_any()
+    assert raised.value.extensions["field"] == "age"
+
+
+def test_no_problem_raises_nothing_and_other_errors_pass_through() -> None:
+    problems = Problems()
+    problems.raise_if_any()
+    assert not problems
+
+    def missing() -> None:
+        raise NotFound("gone")
+
+    with pytest.raises(NotFound):
+        problems.check(missing)
