@@ -117,7 +117,8 @@ async def start_service(definition: SubgraphDefinition, *, mongo_url: str, http:
     settings = load_settings(definition.settings_class, mongodb_url=mongo_url, **overrides)
     port = port or free_port()
     runtime = Runtime(definition, settings, host="127.0.0.1", port=port, bus=bus)
-    config = uvicorn.Config(create_app(runtime), host="127.0.0.1", port=port, log_config=None, lifespan="on")
+    config = uvicorn.Config(create_app(runtime), host="127.0.0.1", port=port, log_config=None, lifespan="on",
+                            proxy_headers=False)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

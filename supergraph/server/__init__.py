@@ -43,5 +43,6 @@ def serve(host: str | None = None, port: int | None = None, supergraph: str | No
         lifespan="on",
         log_level="warning",
         access_log=False,
+        proxy_headers=False,  # X-Forwarded-For is ours to judge (GATEWAY_TRUSTED_PROXIES)
     )
     return 0

@@ -84,7 +84,9 @@ class GatewayApp:
         except RequestError as error:
             await _send_json(send, error.status, {"errors": [error.as_error()]}, extra)
             return
-        request.headers = forwarded_headers(headers, request_id)
+        peer = scope.get("client")
+        request.headers = forwarded_headers(headers, request_id, peer=peer[0] if peer else None,
+                                            trusted_proxies=self.runtime.settings.trusted_proxy_list())
         response = await self._execute(request)
         await _send_json(send, response.status, response.body, extra)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -11,7 +12,8 @@ from supergraph.pipeline.types import GraphQLRequest, RequestError
 
 # a browser cannot send these cross-site without a CORS preflight, which we never grant
 PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-apollo-operation-name", "graphql-require-preflight")
-_FORWARDED = ("authorization",)
+# Passed on as they are: who the caller is, and what they run (sessions record the agent).
+_FORWARDED = ("authorization", "user-agent", "accept-language")
 
 
 def headers_of(scope: dict[str, Any]) -> dict[str, str]:
@@ -80,8 +82,24 @@ def _json_param(value: str | None, name: str) -> dict[str, Any] | None:
     return decoded
 
 
-def forwarded_headers(headers: dict[str, str], request_id: str) -> dict[str, str]:
-    """The client headers subgraphs receive: `Authorization` and the request id."""
+def forwarded_headers(
+    headers: dict[str, str], request_id: str, *, peer: str | None = None, trusted_proxies: tuple[str, ...] = ()
+) -> dict[str, str]:
+    """The client headers subgraphs receive: `Authorization`, user agent, the request id, and
+    `X-Forwarded-For` ending with the address the gateway saw, so per-source limits (the login
+    lockout) count clients, not the gateway."""
     forwarded = {name: headers[name] for name in _FORWARDED if name in headers}
     forwarded["x-request-id"] = request_id
+    if peer:
+        chain = headers.get("x-forwarded-for") if is_trusted(peer, trusted_proxies) else None
+        forwarded["x-forwarded-for"] = f"{chain}, {peer}" if chain else peer
     return forwarded
+
+
+def is_trusted(address: str, networks: tuple[str, ...]) -> bool:
+    """`address` is one of our own proxies (a listed address or network)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(net, strict=False) for net in networks)

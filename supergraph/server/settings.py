@@ -37,6 +37,11 @@ class GatewaySettings(BaseSettings):
     pool_size: int = 256  # pooled keep-alive connections to subgraphs, all hosts together
     dedupe_requests: bool = True  # identical in-flight client queries share one execution
     dedupe_subgraph_requests: bool = True  # identical in-flight subgraph queries share one
+    # proxies in front of the gateway whose X-Forwarded-For is believed (comma-separated)
+    trusted_proxies: str = "127.0.0.1,::1"
+
+    def trusted_proxy_list(self) -> tuple[str, ...]:
+        return tuple(part.strip() for part in self.trusted_proxies.split(",") if part.strip())
 
     def subgraph_list(self) -> list[tuple[str, str]]:
         """`subgraphs` parsed into (name, url) pairs."""

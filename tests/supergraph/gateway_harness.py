@@ -95,7 +95,8 @@ async def gateway_server(supergraph_path: str, **settings: Any) -> AsyncIterator
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     app = create_app(GatewaySettings(supergraph=supergraph_path, port=port, **settings))
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_level="warning")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_level="warning",
+                            proxy_headers=False)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

@@ -114,6 +114,7 @@ async def test_authorization_and_request_id_reach_subgraphs(
         first = subgraph.requests[0]["headers"]
         assert first["authorization"] == "Bearer t0k3n"
         assert first["x-request-id"] == "req-42"
+        assert first["x-forwarded-for"] == "127.0.0.1"  # the address the gateway saw
         assert "cookie" not in first
     generated = subgraphs[0].requests[-1]["headers"]
     assert len(generated["x-request-id"]) == 32 and "authorization" not in generated
@@ -133,3 +134,24 @@ async def test_bad_requests(supergraph_file: str) -> None:
     assert unknown.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert variables.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert missing.status_code == 404
+
+
+async def test_the_client_address_is_forwarded_through_trusted_proxies_only(
+    supergraph_file: str, subgraphs: list[TinySubgraph]
+) -> None:
+    via_proxy = {"x-forwarded-for": "203.0.113.5", "user-agent": "helpdesk-app/1.0"}
+    async with gateway_server(supergraph_file) as base:  # the test client is on loopback: a trusted proxy
+        await _post(base, {"query": "{ me { name } }"}, via_proxy)
+    seen = subgraphs[0].requests[-1]["headers"]
+    assert seen["x-forwarded-for"] == "203.0.113.5, 127.0.0.1"
+    assert seen["user-agent"] == "helpdesk-app/1.0"
+
+
+def test_a_spoofed_chain_from_an_untrusted_peer_is_dropped() -> None:
+    from supergraph.server.http import forwarded_headers
+
+    headers = {"x-forwarded-for": "10.0.0.1"}
+    untrusted = forwarded_headers(headers, "r", peer="198.51.100.7", trusted_proxies=("127.0.0.1",))
+    assert untrusted["x-forwarded-for"] == "198.51.100.7"
+    trusted = forwarded_headers(headers, "r", peer="127.0.0.1", trusted_proxies=("127.0.0.1",))
+    assert trusted["x-forwarded-for"] == "10.0.0.1, 127.0.0.1"

@@ -1,0 +1,35 @@
+"""End-to-end fixtures: real subgraphs behind the real gateway, composed from their live SDL."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import uvicorn
+
+from supergraph.server import create_app
+from supergraph.server.settings import GatewaySettings
+from tests.harness import free_port
+from tests.subgraphs.users.conftest import anonymous, factory, root, tenant, users_service  # noqa: F401
+
+
+@contextlib.asynccontextmanager
+async def gateway(subgraphs: dict[str, str], **settings: Any) -> AsyncIterator[str]:
+    """A gateway composing `subgraphs` (name -> base URL) at start; yields its base URL."""
+    port = free_port()
+    listing = ",".join(f"{name}={url}/graphql" for name, url in subgraphs.items())
+    app = create_app(GatewaySettings(subgraphs=listing, port=port, **settings))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_level="warning",
+                                           proxy_headers=False))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            raise RuntimeError("the gateway failed to start")
+        await asyncio.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task

@@ -1,0 +1,62 @@
+"""The users subgraph served through the gateway: one endpoint, the same rules and errors."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from tests.harness import Client, RunningService
+from tests.integration.conftest import gateway
+from tests.subgraphs.users.conftest import LOGIN, PASSWORD, ROOT_EMAIL, ROOT_PASSWORD, Factory, Tenant
+
+
+@pytest.fixture(scope="module")
+async def gateway_url(users_service: RunningService) -> AsyncIterator[str]:
+    async with gateway({"users": users_service.url}) as url:
+        yield url
+
+
+def through(http: httpx.AsyncClient, gateway_url: str, token: str | None = None) -> Client:
+    return Client(http, gateway_url, token)
+
+
+async def test_sign_in_and_query_through_the_gateway(http: httpx.AsyncClient, gateway_url: str, factory: Factory,
+                                                     tenant: Tenant) -> None:
+    agent = await factory.person(tenant, "agent")
+    login = await through(http, gateway_url)(LOGIN, {"code": tenant.access_code, "email": agent.email,
+                                                     "password": PASSWORD})
+    token = login.ok()["login"]["accessToken"]
+    me = (await through(http, gateway_url, token)("{ me { name company { name } role { key } } }")).ok()["me"]
+    assert me["company"]["name"] == tenant.name and me["role"]["key"] == "agent"
+
+
+async def test_errors_keep_their_codes(http: httpx.AsyncClient, gateway_url: str, tenant: Tenant) -> None:
+    client = through(http, gateway_url, tenant.admin.client.token)
+    result = await client("mutation { createUser(input: {email: \"bad\", firstName: \"A\", lastName: \"B\"}) { id } }")
+    assert result.codes == ["BAD_USER_INPUT"]
+    assert (await through(http, gateway_url)("{ me { id } }")).codes == ["UNAUTHENTICATED"]
+
+
+async def test_lockout_counts_clients_not_the_gateway(http: httpx.AsyncClient, gateway_url: str, factory: Factory,
+                                                      tenant: Tenant) -> None:
+    person = await factory.person(tenant, "customer")
+    attacker = through(http, gateway_url).as_(None, **{"x-forwarded-for": "198.51.100.66"})
+    for n in range(5):
+        result = await attacker(LOGIN, {"code": tenant.access_code, "email": f"x{n}@nowhere.test", "password": "no"})
+        assert result.codes == ["UNAUTHENTICATED"]
+    blocked = await attacker(LOGIN, {"code": tenant.access_code, "email": person.email, "password": PASSWORD})
+    assert blocked.codes == ["RATE_LIMITED"]
+    honest = through(http, gateway_url).as_(None, **{"x-forwarded-for": "198.51.100.67"})
+    assert (await honest(LOGIN, {"code": tenant.access_code, "email": person.email, "password": PASSWORD})).ok()
+
+
+async def test_federation_machinery_is_not_exposed(http: httpx.AsyncClient, gateway_url: str) -> None:
+    root = (await through(http, gateway_url)(LOGIN, {"email": ROOT_EMAIL, "password": ROOT_PASSWORD})).ok()
+    client = through(http, gateway_url, root["login"]["accessToken"])
+    assert (await client("{ _service { sdl } }")).codes == ["GRAPHQL_VALIDATION_FAILED"]
+    types = (await client("{ __schema { types { name } } }")).ok()["__schema"]["types"]
+    assert {"User", "Company", "Role"} <= {t["name"] for t in types}
+    assert not [t["name"] for t in types if t["name"].startswith(("join__", "link__", "_"))
+                and not t["name"].startswith("__")]
