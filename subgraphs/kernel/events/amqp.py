@@ -2,15 +2,18 @@
 consumer queues with delayed retries and a dead-letter queue, and per-instance live queues.
 
 Topology per consumer queue Q:  exchange --(patterns)--> Q;  a failed delivery is re-published
-to `Q.retry` with a per-message expiry whose dead-letter route leads back to Q; after the last
-attempt it goes to `Q.dead`. Re-publishing happens (confirmed) before the original is acked,
-so a crash in between duplicates at worst, and consumers drop duplicates by event id.
+to `Q.retry.<delay>ms` with a per-message expiry whose dead-letter route leads back to Q; after
+the last attempt it goes to `Q.dead`. RabbitMQ expires messages only at the head of a queue, so
+each delay has its own retry queue: a short retry never waits behind a longer one.
+Re-publishing happens (confirmed) before the original is acked, so a crash in between
+duplicates at worst, and consumers drop duplicates by event id.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage, AbstractRobustChannel, AbstractRobustConnection
@@ -24,6 +27,14 @@ log = get_logger(__name__)
 ATTEMPT_HEADER = "x-aurontek-attempt"
 
 
+def retry_queues(spec: ConsumerSpec) -> dict[int, str]:
+    """The queue that holds a delivery failed at each attempt until its retry: one per distinct delay."""
+    return {
+        attempt: f"{spec.queue}.retry.{round(retry_delay(spec.retry_delay_ms, attempt) * 1000)}ms"
+        for attempt in range(1, spec.max_attempts)
+    }
+
+
 class AmqpBus:
     def __init__(self, url: str, *, exchange: str = "aurontek.events", prefetch: int = 32) -> None:
         self.url = url
@@ -33,7 +44,7 @@ class AmqpBus:
         self._channel: AbstractRobustChannel | None = None
         self._exchange: aio_pika.abc.AbstractExchange | None = None
         self._specs: list[ConsumerSpec] = []
-        self._publish_lock = asyncio.Lock()
+        self._starting: set[asyncio.Task[None]] = set()
 
     @property
     def connected(self) -> bool:
@@ -68,8 +79,10 @@ class AmqpBus:
 
     def add_consumer(self, spec: ConsumerSpec) -> None:
         self._specs.append(spec)
-        if self._connection is not None:
-            asyncio.get_running_loop().create_task(self._start_consumer(spec))
+        if self._connection is not None:  # declared in the background; keep the task so it is not collected
+            task = asyncio.get_running_loop().create_task(self._start_consumer(spec))
+            self._starting.add(task)
+            task.add_done_callback(self._starting.discard)
 
     async def _start_consumer(self, spec: ConsumerSpec) -> None:
         assert self._connection is not None
@@ -79,11 +92,12 @@ class AmqpBus:
         queue = await channel.declare_queue(spec.queue, durable=True)
         for pattern in spec.patterns:
             await queue.bind(exchange, routing_key=pattern)
-        await channel.declare_queue(
-            f"{spec.queue}.retry",
-            durable=True,
-            arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": spec.queue},
-        )
+        for retry_queue in set(retry_queues(spec).values()):
+            await channel.declare_queue(
+                retry_queue,
+                durable=True,
+                arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": spec.queue},
+            )
         await channel.declare_queue(f"{spec.queue}.dead", durable=True)
         lock = asyncio.Lock()  # one delivery at a time keeps a queue's events in order
 
@@ -93,24 +107,29 @@ class AmqpBus:
 
         await queue.consume(on_message)
 
-    async def _deliver(self, channel: AbstractRobustChannel, spec: ConsumerSpec, message: AbstractIncomingMessage) -> None:
-        attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 1))
+    async def _deliver(
+        self, channel: AbstractRobustChannel, spec: ConsumerSpec, message: AbstractIncomingMessage
+    ) -> None:
         try:
+            attempt = (message.headers or {}).get(ATTEMPT_HEADER, 1)
+            if not isinstance(attempt, int):
+                raise ValueError(f"{ATTEMPT_HEADER} is not a number: {attempt!r}")
             event = Event.from_json(message.body)
-        except Exception as exc:  # unreadable: no retry can fix it
-            await self._forward(channel, message, f"{spec.queue}.dead", attempt, error=f"malformed event: {exc!r}")
+        except Exception as exc:  # unreadable: no retry can fix it, and it must not sit unacknowledged
+            await self._forward(channel, message, f"{spec.queue}.dead", 1, error=f"malformed event: {exc!r}")
             await message.ack()
             return
         try:
             await spec.handler(event)
         except Exception as exc:  # the handler's failure must never stop the consumer
+            context = {"queue": spec.queue, "eventId": event.id, "eventType": event.type, "attempt": attempt}
             if attempt >= spec.max_attempts:
-                log.error("event dead-lettered", extra={"queue": spec.queue, "eventId": event.id, "eventType": event.type, "error": repr(exc)})
+                log.error("event dead-lettered", extra={**context, "error": repr(exc)})
                 await self._forward(channel, message, f"{spec.queue}.dead", attempt, error=repr(exc))
             else:
-                log.warning("event handler failed; will retry", extra={"queue": spec.queue, "eventId": event.id, "attempt": attempt, "error": repr(exc)})
+                log.warning("event handler failed; will retry", extra={**context, "error": repr(exc)})
                 delay = retry_delay(spec.retry_delay_ms, attempt)
-                await self._forward(channel, message, f"{spec.queue}.retry", attempt + 1, expiration=delay)
+                await self._forward(channel, message, retry_queues(spec)[attempt], attempt + 1, expiration=delay)
         await message.ack()
 
     @staticmethod
@@ -138,8 +157,9 @@ class AmqpBus:
         )
         await channel.default_exchange.publish(copy, routing_key=queue, timeout=10)
 
-    async def live(self, patterns: tuple[str, ...]) -> AsyncIterator[Event]:
-        """An exclusive, auto-deleted queue of this instance's own, bound to `patterns`."""
+    @asynccontextmanager
+    async def live(self, patterns: tuple[str, ...]) -> AsyncIterator[AsyncIterator[Event]]:
+        """An exclusive, auto-deleted queue of this instance's own, bound to `patterns` on entry."""
         if self._connection is None:
             raise ConnectionError("the event bus is not started")
         channel = await self._connection.channel()
@@ -149,10 +169,14 @@ class AmqpBus:
             for pattern in patterns:
                 await queue.bind(exchange, routing_key=pattern)
             async with queue.iterator(no_ack=True) as messages:
-                async for message in messages:
-                    try:
-                        yield Event.from_json(message.body)
-                    except Exception:
-                        log.warning("dropping malformed live event", extra={"messageId": message.message_id})
+                yield _decoded(messages)
         finally:
             await channel.close()
+
+
+async def _decoded(messages: AsyncIterator[AbstractIncomingMessage]) -> AsyncIterator[Event]:
+    async for message in messages:
+        try:
+            yield Event.from_json(message.body)
+        except Exception:
+            log.warning("dropping malformed live event", extra={"messageId": message.message_id})

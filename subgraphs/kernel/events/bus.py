@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -36,8 +37,12 @@ class EventBus(Protocol):
     def add_consumer(self, spec: ConsumerSpec) -> None:
         """Register a durable consumer; it starts with `start()` (or at once if already started)."""
 
-    def live(self, patterns: tuple[str, ...]) -> AsyncIterator[Event]:
-        """This instance's own view of every matching event, for live subscriptions."""
+    def live(self, patterns: tuple[str, ...]) -> AbstractAsyncContextManager[AsyncIterator[Event]]:
+        """This instance's own view of every matching event, for live subscriptions.
+
+        `async with bus.live(patterns) as events:` returns once the subscription is in place, so
+        an event published after that is seen; leaving the block ends the subscription.
+        """
 
 
 def retry_delay(base_ms: int, attempt: int) -> float:

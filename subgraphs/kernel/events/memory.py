@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from subgraphs.kernel.events.bus import ConsumerSpec, retry_delay
@@ -35,6 +36,10 @@ class InProcessBus:
         self.dead_letters: list[DeadLetter] = []
         self._retries: set[asyncio.Task[None]] = set()
         self._started = False
+        # Deliveries queued, being handled or waiting for a retry; drain() waits for none.
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     @property
     def connected(self) -> bool:
@@ -53,10 +58,16 @@ class InProcessBus:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._workers.clear()
+        # What is still queued is delivered after a restart; cancelled work is gone with the process.
+        self._in_flight = sum(queue.qsize() for _spec, queue in self._consumers)
+        if self._in_flight == 0:
+            self._idle.set()
 
     async def publish(self, event: Event) -> None:
         for spec, queue in self._consumers:
             if matches_any(spec.patterns, event.type):
+                self._in_flight += 1
+                self._idle.clear()
                 queue.put_nowait((event, 1))
         for patterns, live_queue in self._live:
             if matches_any(patterns, event.type):
@@ -68,23 +79,28 @@ class InProcessBus:
         if self._started:
             self._spawn(spec, queue)
 
-    async def live(self, patterns: tuple[str, ...]) -> AsyncIterator[Event]:
+    @asynccontextmanager
+    async def live(self, patterns: tuple[str, ...]) -> AsyncIterator[AsyncIterator[Event]]:
         entry: tuple[tuple[str, ...], asyncio.Queue[Event]] = (patterns, asyncio.Queue())
         self._live.append(entry)
-        try:
+
+        async def events() -> AsyncIterator[Event]:
             while True:
                 yield await entry[1].get()
+
+        try:
+            yield events()
         finally:
             self._live.remove(entry)
 
     async def drain(self) -> None:
-        """Wait until every consumer queue is empty and idle (tests and orderly shutdown)."""
-        while True:
-            for _spec, queue in self._consumers:
-                await queue.join()
-            if not self._retries:
-                return
-            await asyncio.gather(*self._retries, return_exceptions=True)
+        """Wait until every delivery, retries included, is handled or dead (tests and orderly shutdown)."""
+        await self._idle.wait()
+
+    def _settled(self) -> None:
+        self._in_flight -= 1
+        if self._in_flight == 0:
+            self._idle.set()
 
     def _spawn(self, spec: ConsumerSpec, queue: asyncio.Queue[tuple[Event, int]]) -> None:
         self._workers.append(asyncio.create_task(self._work(spec, queue), name=f"consumer:{spec.queue}"))
@@ -98,17 +114,21 @@ class InProcessBus:
                 raise
             except Exception as exc:  # a handler's failure must never stop the consumer
                 self._retry_or_bury(spec, queue, event, attempt, exc)
+            else:
+                self._settled()
             finally:
                 queue.task_done()
 
     def _retry_or_bury(
         self, spec: ConsumerSpec, queue: asyncio.Queue[tuple[Event, int]], event: Event, attempt: int, exc: Exception
     ) -> None:
+        context = {"queue": spec.queue, "eventId": event.id, "eventType": event.type, "attempt": attempt}
         if attempt >= spec.max_attempts:
-            log.error("event dead-lettered", extra={"queue": spec.queue, "eventId": event.id, "eventType": event.type, "error": repr(exc)})
+            log.error("event dead-lettered", extra={**context, "error": repr(exc)})
             self.dead_letters.append(DeadLetter(spec.queue, event, repr(exc), attempt))
+            self._settled()
             return
-        log.warning("event handler failed; will retry", extra={"queue": spec.queue, "eventId": event.id, "attempt": attempt, "error": repr(exc)})
+        log.warning("event handler failed; will retry", extra={**context, "error": repr(exc)})
         delay = retry_delay(spec.retry_delay_ms, attempt)
 
         async def requeue() -> None:

@@ -1,0 +1,183 @@
+"""Event-test fixtures: a fresh database per test, unique broker names, and a broker client to inspect queues."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+import aio_pika
+import pytest
+from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractIncomingMessage
+from pymongo import AsyncMongoClient
+from yarl import URL
+
+from subgraphs.kernel.events.amqp import AmqpBus, retry_queues
+from subgraphs.kernel.events.bus import ConsumerSpec, Handler
+from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.mongo import Database, Document, connect
+from tests.harness import reachable
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "broker_restart: stops and restarts the local RabbitMQ app (needs rabbitmqctl); slower"
+    )
+
+
+async def eventually(
+    check: Callable[[], Awaitable[bool] | bool], *, timeout: float = 10.0, every: float = 0.02
+) -> None:
+    """Poll `check` until it is true; fail with the time waited otherwise."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if not isinstance(result, bool):
+            result = await result
+        if result:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        await asyncio.sleep(every)
+
+
+def event(type: str = "ticket.created", **data: Any) -> Event:
+    return Event(type=type, data=data, company_id="c1", actor_id="u1")
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}.{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture(scope="session")
+async def mongo_client(mongo_url: str) -> AsyncIterator[AsyncMongoClient[Document]]:
+    client = connect(mongo_url, app_name="aurontek-events-tests")
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+async def db(mongo_client: AsyncMongoClient[Document]) -> AsyncIterator[Database]:
+    database = Database(mongo_client, f"events_{uuid.uuid4().hex[:12]}")
+    yield database
+    await mongo_client.drop_database(database.name)
+
+
+class Broker:
+    """A plain client of the test broker: unique names, queue inspection, and cleanup of what a test made.
+
+    It uses a plain (not robust) connection, opened again when a test restarted the broker: a robust
+    channel answers a passive declare from its cache, which would freeze the message counts.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.exchange = unique("test.events")
+        self._connection: AbstractConnection | None = None
+        self._channel: AbstractChannel | None = None
+        self._queues: list[str] = []
+        self._buses: list[AmqpBus] = []
+
+    async def channel(self) -> AbstractChannel:
+        if self._connection is None or self._connection.is_closed:
+            self._connection = await aio_pika.connect(self.url)
+        if self._channel is None or self._channel.is_closed:
+            self._channel = await self._connection.channel()
+        return self._channel
+
+    def spec(self, patterns: tuple[str, ...], handler: Handler, **policy: Any) -> ConsumerSpec:
+        """A consumer on a unique queue; the queue and its retry and dead queues are deleted after the test."""
+        spec = ConsumerSpec(unique("test.consumer"), patterns, handler, **policy)
+        self._queues += [spec.queue, f"{spec.queue}.dead", *retry_queues(spec).values()]
+        return spec
+
+    def bus(self, url: str | None = None, **kwargs: Any) -> AmqpBus:
+        """A bus on this test's exchange, closed after the test; it reconnects within half a second."""
+        url = str(URL(url or self.url).update_query(reconnect_interval="0.5"))
+        bus = AmqpBus(url, exchange=self.exchange, **kwargs)
+        self._buses.append(bus)
+        return bus
+
+    async def consume(self, spec: ConsumerSpec) -> AmqpBus:
+        """A started bus whose one consumer is `spec`: a service replica that consumes."""
+        bus = self.bus()
+        bus.add_consumer(spec)
+        await bus.start()
+        return bus
+
+    async def publish_raw(self, body: bytes, routing_key: str, **properties: Any) -> None:
+        exchange = await (await self.channel()).get_exchange(self.exchange)
+        await exchange.publish(aio_pika.Message(body, **properties), routing_key=routing_key)
+
+    async def count(self, queue: str) -> int:
+        declared = await (await self.channel()).declare_queue(queue, passive=True)
+        assert declared.declaration_result.message_count is not None
+        return declared.declaration_result.message_count
+
+    async def take(self, queue: str) -> list[AbstractIncomingMessage]:
+        """Every message now waiting in `queue`, removed from it."""
+        declared = await (await self.channel()).declare_queue(queue, passive=True)
+        taken = []
+        while (message := await declared.get(no_ack=True, fail=False)) is not None:
+            taken.append(message)
+        return taken
+
+    async def close(self) -> None:
+        for bus in self._buses:
+            await bus.close()
+        channel = await self.channel()
+        for queue in set(self._queues):
+            await channel.queue_delete(queue)
+        await channel.exchange_delete(self.exchange)
+        assert self._connection is not None
+        await self._connection.close()
+
+
+@pytest.fixture
+async def broker(amqp_url: str) -> AsyncIterator[Broker]:
+    broker = Broker(amqp_url)
+    yield broker
+    await broker.close()
+
+
+async def _rabbitmqctl(command: str) -> None:
+    process = await asyncio.create_subprocess_exec(
+        "rabbitmqctl", command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    if process.returncode != 0:
+        raise RuntimeError(f"rabbitmqctl {command} failed: {output.decode(errors='replace')}")
+
+
+@asynccontextmanager
+async def _stopped() -> AsyncIterator[None]:
+    await _rabbitmqctl("stop_app")
+    try:
+        yield
+    finally:
+        try:
+            await _rabbitmqctl("start_app")
+        except Exception:
+            await asyncio.sleep(1)
+            await _rabbitmqctl("start_app")
+
+
+BrokerOutage = Callable[[], AbstractAsyncContextManager[None]]
+
+
+@pytest.fixture
+def broker_outage(amqp_url: str) -> Iterator[BrokerOutage]:
+    """`async with broker_outage():` stops the local RabbitMQ app for the block and always starts it again."""
+    if shutil.which("rabbitmqctl") is None:
+        pytest.skip("rabbitmqctl is not installed here")
+    url = URL(amqp_url)
+    if url.host not in ("127.0.0.1", "localhost", "::1"):
+        pytest.skip("the broker at AMQP_URL is not on this machine")
+    yield _stopped
+    if not reachable(url.host, url.port or 5672):  # the block was torn down before its `finally` could run
+        subprocess.run(["rabbitmqctl", "start_app"], check=True, capture_output=True, timeout=60)

@@ -1,0 +1,244 @@
+"""The RabbitMQ bus against a real broker: confirms, durable queues, retry and dead-letter, order, live fan-out."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import replace
+
+import aio_pika
+import pytest
+
+from subgraphs.kernel.events.amqp import ATTEMPT_HEADER, AmqpBus, retry_queues
+from subgraphs.kernel.events.envelope import Event
+from tests.subgraphs.kernel.events.conftest import Broker, BrokerOutage, event, eventually
+
+pytestmark = pytest.mark.amqp
+
+
+class Recorder:
+    """A handler that records each call and fails its first `failures` calls."""
+
+    def __init__(self, failures: int = 0) -> None:
+        self.failures = failures
+        self.calls: list[tuple[float, Event]] = []
+
+    async def __call__(self, event: Event) -> None:
+        self.calls.append((time.monotonic(), event))
+        if len(self.calls) <= self.failures:
+            raise RuntimeError(f"failure {len(self.calls)}")
+
+    @property
+    def events(self) -> list[Event]:
+        return [e for _, e in self.calls]
+
+    def times(self, event: Event) -> list[float]:
+        return [t for t, e in self.calls if e.id == event.id]
+
+
+async def test_a_confirmed_publish_is_already_in_the_durable_queue_bound_by_pattern(broker: Broker) -> None:
+    spec = broker.spec(("ticket.*",), Recorder())
+    await (await broker.consume(spec)).close()  # the durable queue stays, with nobody consuming it
+    publisher = broker.bus()
+    await publisher.start()
+
+    await publisher.publish(event("ticket.created"))
+    await publisher.publish(event("user.created"))
+    await publisher.publish(event("ticket.status.changed"))
+
+    [message] = await broker.take(spec.queue)
+    assert Event.from_json(message.body).type == "ticket.created"
+    assert message.delivery_mode == aio_pika.DeliveryMode.PERSISTENT
+
+
+async def test_a_consumer_gets_matching_events_in_publish_order(broker: Broker) -> None:
+    seen = Recorder()
+    await broker.consume(broker.spec(("ticket.#",), seen))
+    publisher = broker.bus()
+    await publisher.start()
+
+    sent = [event("ticket.created", n=i) if i % 3 else event("ticket.status.changed", n=i) for i in range(100)]
+    for e in sent:
+        await publisher.publish(e)
+    await publisher.publish(event("user.created"))
+
+    await eventually(lambda: len(seen.calls) >= len(sent))
+    await asyncio.sleep(0.1)
+    assert seen.events == sent
+
+
+async def test_a_failing_handler_is_retried_then_dead_lettered_with_the_error(broker: Broker) -> None:
+    broken = Recorder(failures=99)
+    spec = broker.spec(("#",), broken, max_attempts=3, retry_delay_ms=100)
+    bus = await broker.consume(spec)
+
+    sent = event()
+    await bus.publish(sent)
+    await eventually(lambda: len(broken.calls) == 3)
+    await eventually(lambda: _has(broker, f"{spec.queue}.dead", 1), timeout=5)
+
+    times = broken.times(sent)
+    assert times[1] - times[0] >= 0.1
+    assert times[2] - times[1] >= 0.2  # the delay doubles
+    [dead] = await broker.take(f"{spec.queue}.dead")
+    assert Event.from_json(dead.body) == sent
+    assert dead.headers[ATTEMPT_HEADER] == 3
+    assert "failure 3" in str(dead.headers["x-aurontek-error"])
+    for queue in (spec.queue, *retry_queues(spec).values()):
+        assert await broker.count(queue) == 0
+    await asyncio.sleep(0.3)
+    assert len(broken.calls) == 3
+
+
+async def test_a_handler_that_recovers_is_not_dead_lettered(broker: Broker) -> None:
+    flaky = Recorder(failures=2)
+    spec = broker.spec(("#",), flaky, max_attempts=5, retry_delay_ms=20)
+    bus = await broker.consume(spec)
+
+    sent = event()
+    await bus.publish(sent)
+    await eventually(lambda: len(flaky.calls) == 3)
+
+    assert flaky.events == [sent, sent, sent]
+    await asyncio.sleep(0.2)
+    assert len(flaky.calls) == 3
+    assert await broker.count(f"{spec.queue}.dead") == 0
+
+
+async def test_a_short_retry_does_not_wait_behind_a_longer_one(broker: Broker) -> None:
+    hopeless, once = event(n=1), event(n=2)
+    calls = Recorder()
+
+    async def handler(e: Event) -> None:
+        await calls(e)
+        if e == hopeless or len(calls.times(once)) == 1:
+            raise RuntimeError("not now")
+
+    bus = await broker.consume(broker.spec(("#",), handler, max_attempts=4, retry_delay_ms=300))
+
+    await bus.publish(hopeless)
+    await eventually(lambda: len(calls.times(hopeless)) == 3)  # now waiting 1.2s for its last attempt
+    await bus.publish(once)
+    await eventually(lambda: len(calls.times(once)) == 2, timeout=5)
+
+    first, retried = calls.times(once)
+    assert retried - first < 0.9  # its own 0.3s, not the rest of the other's 1.2s
+
+
+async def test_a_malformed_message_goes_straight_to_dead(broker: Broker) -> None:
+    seen = Recorder()
+    spec = broker.spec(("ticket.*",), seen, max_attempts=5, retry_delay_ms=10)
+    await broker.consume(spec)
+
+    await broker.publish_raw(b'{"not": "an event"', "ticket.created")
+    await broker.publish_raw(b"{}", "ticket.created", headers={ATTEMPT_HEADER: "x"})
+
+    await eventually(lambda: _has(broker, f"{spec.queue}.dead", 2))
+    dead = await broker.take(f"{spec.queue}.dead")
+    assert [m.body for m in dead] == [b'{"not": "an event"', b"{}"]
+    assert all("malformed" in str(m.headers["x-aurontek-error"]) for m in dead)
+    assert seen.calls == []
+    assert await broker.count(spec.queue) == 0
+
+
+async def test_events_published_while_the_consumer_is_down_wait_for_it(broker: Broker) -> None:
+    before, after = Recorder(), Recorder()
+    spec = broker.spec(("#",), before)
+    await (await broker.consume(spec)).close()
+    publisher = broker.bus()
+    await publisher.start()
+
+    sent = [event(n=i) for i in range(5)]
+    for e in sent:
+        await publisher.publish(e)
+    await broker.consume(replace(spec, handler=after))
+
+    await eventually(lambda: len(after.calls) == 5)
+    assert before.calls == []
+    assert after.events == sent
+
+
+async def test_an_event_being_handled_when_the_consumer_stops_is_delivered_again(broker: Broker) -> None:
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def stuck(e: Event) -> None:
+        started.set()
+        await release.wait()
+
+    spec = broker.spec(("#",), stuck)
+    first = await broker.consume(spec)
+    sent = event()
+    await first.publish(sent)
+    await asyncio.wait_for(started.wait(), timeout=5)
+    await first.close()  # the work was not done, so the delivery was never acknowledged
+    release.set()
+
+    again = Recorder()
+    await broker.consume(replace(spec, handler=again))
+    await eventually(lambda: len(again.calls) == 1)
+    assert again.events == [sent]
+
+
+async def test_live_reaches_every_instance(broker: Broker) -> None:
+    first, second, publisher = broker.bus(), broker.bus(), broker.bus()
+    for bus in (first, second, publisher):
+        await bus.start()
+
+    async with first.live(("ticket.*",)) as one, second.live(("ticket.*",)) as two:
+        sent = [event("ticket.created", n=i) for i in range(10)]
+        await publisher.publish(event("user.created"))
+        for e in sent:
+            await publisher.publish(e)
+
+        for feed in (one, two):
+            assert [await asyncio.wait_for(anext(feed), timeout=5) for _ in sent] == sent
+
+
+async def test_live_does_not_take_events_from_durable_consumers(broker: Broker) -> None:
+    seen = Recorder()
+    bus = await broker.consume(broker.spec(("#",), seen))
+
+    async with bus.live(("#",)) as feed:
+        sent = event()
+        await bus.publish(sent)
+        assert await asyncio.wait_for(anext(feed), timeout=5) == sent
+    await eventually(lambda: len(seen.calls) == 1)
+
+
+async def _has(broker: Broker, queue: str, count: int) -> bool:
+    return await broker.count(queue) >= count
+
+
+async def _publish_when_back(bus: AmqpBus, sent: Event) -> None:
+    """Publish `sent` once the bus has reconnected, as the outbox relay does after an outage."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            await bus.publish(sent)
+            return
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.1)
+
+
+@pytest.mark.broker_restart
+async def test_a_broker_restart_loses_no_queued_event_and_consumers_and_live_feeds_resume(
+    broker: Broker, broker_outage: BrokerOutage
+) -> None:
+    seen, parked = Recorder(), broker.spec(("#",), Recorder())
+    await (await broker.consume(parked)).close()  # a queue nobody reads
+    consumer = await broker.consume(broker.spec(("#",), seen))
+    before, after = event(n=1), event(n=2)
+
+    async with consumer.live(("#",)) as feed:
+        await consumer.publish(before)
+        await eventually(lambda: len(seen.calls) == 1)
+        async with broker_outage():
+            pass
+        await _publish_when_back(consumer, after)
+
+        await eventually(lambda: len(seen.calls) == 2, timeout=30)
+        assert seen.events == [before, after]
+        assert [await asyncio.wait_for(anext(feed), timeout=30) for _ in range(2)] == [before, after]
+    assert [Event.from_json(m.body) for m in await broker.take(parked.queue)] == [before, after]
