@@ -3,6 +3,9 @@
 A unit of work inserts its events into `outbox` inside the same MongoDB transaction as the
 change. The relay claims pending rows with a lease (so several instances can run it), publishes
 them in order with broker confirms, and marks them published; a broker outage only delays.
+The lease is one for the whole outbox, held for one pass: one replica relays at a time, so
+events go out in one order and no row is published by two replicas; a replica that dies
+mid-pass holds it until it lapses.
 """
 
 from __future__ import annotations
@@ -15,11 +18,12 @@ from typing import Any, TypeVar
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from subgraphs.kernel import clock
 from subgraphs.kernel.events.bus import EventBus
 from subgraphs.kernel.events.envelope import Event
-from subgraphs.kernel.ids import new_event_id
+from subgraphs.kernel.ids import new_event_id, new_id
 from subgraphs.kernel.logging import get_logger
 from subgraphs.kernel.mongo import Database
 
@@ -28,6 +32,11 @@ T = TypeVar("T")
 
 LEASE = timedelta(seconds=30)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# createdAt is milliseconds; `sequence` (an ObjectId, increasing within a process) orders the rows
+# of one transaction and of transactions that share a millisecond.
+ORDER = [("createdAt", ASCENDING), ("sequence", ASCENDING)]
+MAX_BACKOFF = 5.0
+BUSY_RETRY = 0.05  # another replica is relaying: its batch may have been read before our rows committed
 
 
 class UnitOfWork:
@@ -44,18 +53,20 @@ class UnitOfWork:
 
 
 class Outbox:
-    def __init__(self, db: Database, bus: EventBus, *, batch_size: int = 200) -> None:
+    def __init__(self, db: Database, bus: EventBus, *, batch_size: int = 200, poll_interval: float = 2.0) -> None:
         self.db = db
         self.bus = bus
         self.rows = db["outbox"]
+        self.leases = db["outbox_lease"]
         self.batch_size = batch_size
+        self.poll_interval = poll_interval  # for rows no local commit announced: another replica's, or a retry's
         self.instance = new_event_id()
+        self._lease_until = EPOCH
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     async def ensure_indexes(self) -> None:
-        await self.rows.create_index([("publishedAt", ASCENDING), ("leaseUntil", ASCENDING)])
-        await self.rows.create_index([("createdAt", ASCENDING), ("position", ASCENDING)])
+        await self.rows.create_index([("publishedAt", ASCENDING), *ORDER])
 
     async def transaction(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """Run `work` in a transaction; the events it emits are stored with it, then relayed."""
@@ -64,7 +75,8 @@ class Outbox:
             uow = UnitOfWork(session)
             result = await work(uow)
             if uow.events:
-                await self.rows.insert_many([self._row(e, i) for i, e in enumerate(uow.events)], session=session)
+                created = clock.now()
+                await self.rows.insert_many([self._row(e, created) for e in uow.events], session=session)
             return result
 
         result = await self.db.run_transaction(run)
@@ -72,17 +84,17 @@ class Outbox:
         return result
 
     @staticmethod
-    def _row(event: Event, position: int) -> dict[str, Any]:
+    def _row(event: Event, created: datetime) -> dict[str, Any]:
         return {
             "_id": event.id,
             "event": event.to_dict(),
-            "createdAt": clock.now(),
-            "position": position,
+            "createdAt": created,
+            "sequence": new_id(),
             "publishedAt": None,
-            "leaseUntil": EPOCH,
         }
 
     def start(self) -> None:
+        self._wake.set()  # rows left from before a restart go out at once
         self._task = asyncio.create_task(self._relay_forever(), name="outbox-relay")
 
     async def stop(self) -> None:
@@ -96,43 +108,56 @@ class Outbox:
         backoff = 0.5
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=2.0)
+                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_interval)
             self._wake.clear()
             try:
-                while await self.relay_once():
-                    pass
+                busy = BUSY_RETRY
+                while (published := await self.relay_once()) != 0:
+                    if published is None:
+                        await asyncio.sleep(busy)
+                        busy = min(busy * 2, self.poll_interval)
                 backoff = 0.5
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # broker or database away: try again later
                 log.warning("outbox relay paused", extra={"error": repr(exc), "retryIn": backoff})
                 await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30.0)
+                backoff = min(backoff * 2, MAX_BACKOFF)
                 self._wake.set()
 
-    async def relay_once(self) -> int:
-        """Claim and publish one batch; return how many were published."""
-        now = clock.now()
-        claimed = await self.rows.update_many(
-            {"publishedAt": None, "leaseUntil": {"$lt": now}},
-            {"$set": {"leaseUntil": now + LEASE, "leasedBy": self.instance}},
-        )
-        if claimed.modified_count == 0:
+    async def relay_once(self) -> int | None:
+        """Publish the oldest pending batch in order; return how many went out, None if another replica is at it."""
+        if await self.rows.find_one({"publishedAt": None}, projection={"_id": 1}) is None:
             return 0
-        cursor = self.rows.find({"publishedAt": None, "leasedBy": self.instance, "leaseUntil": {"$gt": now}})
-        rows = await cursor.sort([("createdAt", ASCENDING), ("position", ASCENDING)]).to_list(self.batch_size)
+        if not await self._take_lease():
+            return None
         published: list[str] = []
         try:
+            rows = await self.rows.find({"publishedAt": None}).sort(ORDER).to_list(self.batch_size)
             for row in rows:
+                if self._lease_until - clock.now() < LEASE / 4:
+                    break  # a slow broker: end the pass before the lease can lapse under it
                 await self.bus.publish(Event.from_dict(row["event"]))
                 published.append(row["_id"])
         finally:
             if published:
                 await self.rows.update_many({"_id": {"$in": published}}, {"$set": {"publishedAt": clock.now()}})
-            unpublished = [row["_id"] for row in rows if row["_id"] not in set(published)]
-            if unpublished and len(published) < len(rows):
-                await self.rows.update_many({"_id": {"$in": unpublished}}, {"$set": {"leaseUntil": EPOCH}})
+            with contextlib.suppress(PyMongoError):  # if this fails, the lease simply lapses
+                await self.leases.update_one({"_id": "relay", "holder": self.instance}, {"$set": {"until": EPOCH}})
         return len(published)
+
+    async def _take_lease(self) -> bool:
+        now = clock.now()
+        try:
+            await self.leases.update_one(
+                {"_id": "relay", "until": {"$lt": now}},
+                {"$set": {"holder": self.instance, "until": now + LEASE}},
+                upsert=True,
+            )
+        except DuplicateKeyError:  # held by another replica
+            return False
+        self._lease_until = now + LEASE
+        return True
 
     async def pending(self) -> int:
         return await self.rows.count_documents({"publishedAt": None})

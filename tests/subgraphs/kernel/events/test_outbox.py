@@ -1,0 +1,217 @@
+"""The outbox against MongoDB and RabbitMQ: only committed events go out, in order, once, and an outage only delays."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
+from typing import Any
+
+import pytest
+
+from subgraphs.kernel import clock
+from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.outbox import LEASE, Outbox, UnitOfWork
+from subgraphs.kernel.mongo import Database
+from tests.harness import free_port
+from tests.subgraphs.kernel.events.conftest import Broker, BrokerOutage, eventually
+
+pytestmark = pytest.mark.amqp
+
+
+class Seen:
+    """What reaches a durable consumer queue on the test exchange, with arrival times."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self.arrivals: dict[str, float] = {}
+
+    async def __call__(self, event: Event) -> None:
+        self.arrivals[event.id] = time.monotonic()
+        self.events.append(event)
+
+    def ids(self) -> list[str]:
+        return [e.id for e in self.events]
+
+    def has(self, event_id: str) -> bool:
+        return event_id in self.arrivals
+
+
+@pytest.fixture
+async def seen(broker: Broker) -> Seen:
+    seen = Seen()
+    await broker.consume(broker.spec(("#",), seen))
+    return seen
+
+
+Replica = Callable[..., Awaitable[Outbox]]
+
+
+@pytest.fixture
+async def replica(broker: Broker, db: Database) -> AsyncIterator[Replica]:
+    """Start a service replica on the test database: its own bus, its Outbox and (unless told not to) its relay."""
+    started: list[Outbox] = []
+
+    async def start(url: str | None = None, *, relay: bool = True, **kwargs: Any) -> Outbox:
+        bus = broker.bus(url)
+        if url is None:
+            await bus.start()
+        outbox = Outbox(db, bus, **kwargs)
+        await outbox.ensure_indexes()
+        if relay:
+            outbox.start()
+        started.append(outbox)
+        return outbox
+
+    yield start
+    for outbox in started:
+        await outbox.stop()
+
+
+async def commit(outbox: Outbox, *types: str, fail: bool = False) -> list[Event]:
+    """One transaction that stores a ticket and emits `types`; with `fail`, it raises after emitting."""
+
+    async def work(uow: UnitOfWork) -> list[Event]:
+        result = await outbox.db["tickets"].insert_one({"types": list(types)}, session=uow.session)
+        emitted = [uow.emit(t, {"ticketId": str(result.inserted_id)}, company_id="c1", actor_id="u1") for t in types]
+        if fail:
+            raise RuntimeError("the change is refused")
+        return emitted
+
+    return await outbox.transaction(work)
+
+
+async def test_committed_events_are_published_once_in_commit_order(replica: Replica, seen: Seen) -> None:
+    outbox = await replica()
+
+    sent: list[Event] = []
+    for _ in range(20):
+        sent += await commit(outbox, "ticket.created", "ticket.assigned", "ticket.status.changed")
+
+    await eventually(lambda: len(seen.events) >= len(sent))
+    await asyncio.sleep(0.2)
+    assert seen.ids() == [e.id for e in sent]
+    assert seen.events == sent
+    assert await outbox.pending() == 0
+
+
+async def test_events_of_an_aborted_transaction_are_neither_stored_nor_published(replica: Replica, seen: Seen) -> None:
+    outbox = await replica()
+
+    with pytest.raises(RuntimeError):
+        await commit(outbox, "ticket.created", fail=True)
+    [kept] = await commit(outbox, "ticket.assigned")
+
+    await eventually(lambda: len(seen.events) == 1)
+    await asyncio.sleep(0.3)
+    assert seen.events == [kept]
+    assert await outbox.db["tickets"].count_documents({}) == 1
+    assert await outbox.rows.count_documents({}) == 1
+
+
+async def test_transactions_in_the_same_millisecond_keep_their_order(replica: Replica, seen: Seen) -> None:
+    outbox = await replica(relay=False)
+    clock.freeze(clock.now())
+    try:
+        sent: list[Event] = []
+        for _ in range(5):
+            sent += await commit(outbox, "ticket.created", "ticket.assigned")
+    finally:
+        clock.reset()
+
+    outbox.start()
+    await eventually(lambda: len(seen.events) == len(sent))
+    assert seen.ids() == [e.id for e in sent]
+
+
+async def test_a_backlog_larger_than_one_batch_goes_out_without_waiting(replica: Replica, seen: Seen) -> None:
+    outbox = await replica(relay=False, batch_size=5)
+    sent = await commit(outbox, *["ticket.created"] * 12)
+
+    outbox.start()
+    await eventually(lambda: len(seen.events) == 12, timeout=3)
+    assert seen.events == sent
+
+
+async def test_while_the_broker_is_unreachable_rows_stay_pending_and_go_out_later(replica: Replica, seen: Seen) -> None:
+    cut_off = await replica(f"amqp://guest:guest@127.0.0.1:{free_port()}/")  # nothing listens there
+    sent = await commit(cut_off, "ticket.created", "ticket.assigned")
+    await asyncio.sleep(1.0)  # the relay has tried and failed by now
+    assert await cut_off.pending() == 2
+    assert seen.events == []
+
+    await cut_off.stop()
+    await replica()  # the service again, with the broker back
+
+    await eventually(lambda: len(seen.events) == 2)
+    assert seen.events == sent
+
+
+async def test_two_replicas_publish_each_row_once_and_in_order(replica: Replica, seen: Seen) -> None:
+    first, second = await replica(), await replica()
+
+    sent: list[Event] = []
+    for i in range(30):
+        sent += await commit(first if i % 2 else second, "ticket.created", "ticket.assigned")
+
+    await eventually(lambda: len(seen.events) >= len(sent))
+    await asyncio.sleep(0.5)
+    assert seen.ids() == [e.id for e in sent]
+
+
+async def test_concurrent_commits_on_two_replicas_are_each_published_once(replica: Replica, seen: Seen) -> None:
+    first, second = await replica(), await replica()
+
+    batches = await asyncio.gather(*[commit(first if i % 2 else second, "ticket.created") for i in range(40)])
+
+    sent = {e.id for batch in batches for e in batch}
+    await eventually(lambda: len(seen.events) >= len(sent))
+    await asyncio.sleep(0.5)
+    assert sorted(seen.ids()) == sorted(sent)
+
+
+async def test_a_replica_that_died_mid_relay_is_replaced_when_its_lease_lapses(replica: Replica, seen: Seen) -> None:
+    alive = await replica(relay=False)
+    # What a replica killed while relaying leaves behind: the lease, held for its full term.
+    await alive.leases.insert_one({"_id": "relay", "holder": "killed", "until": clock.now() + LEASE})
+    sent = await commit(alive, "ticket.created")
+
+    assert await alive.relay_once() is None
+    clock.advance(LEASE)
+    try:
+        assert await alive.relay_once() == 1
+    finally:
+        clock.reset()
+    await eventually(lambda: len(seen.events) == 1)
+    assert seen.events == sent
+
+
+async def test_a_commit_on_any_replica_goes_out_at_once(replica: Replica, seen: Seen) -> None:
+    first, second = await replica(), await replica()
+    for outbox in (first, second, first, second):
+        committed = time.monotonic()
+        [sent] = await commit(outbox, "ticket.created")
+        await eventually(partial(seen.has, sent.id))
+
+        assert seen.arrivals[sent.id] - committed < 0.5
+
+
+@pytest.mark.broker_restart
+async def test_a_broker_restart_delays_events_but_loses_none(
+    replica: Replica, seen: Seen, broker_outage: BrokerOutage
+) -> None:
+    outbox = await replica()
+    sent = await commit(outbox, "ticket.created")
+    await eventually(lambda: len(seen.events) == 1)
+
+    async with broker_outage():
+        for _ in range(5):
+            sent += await commit(outbox, "ticket.created", "ticket.assigned")
+        await asyncio.sleep(1.0)
+        assert await outbox.pending() == 10
+
+    await eventually(lambda: len(seen.events) >= len(sent), timeout=30)
+    await asyncio.sleep(0.5)
+    assert seen.ids() == [e.id for e in sent]
+    assert await outbox.pending() == 0
