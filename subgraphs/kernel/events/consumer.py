@@ -13,6 +13,10 @@ from subgraphs.kernel.events.outbox import Outbox, UnitOfWork
 IdempotentHandler = Callable[[Event, UnitOfWork], Awaitable[None]]
 
 
+class _AlreadyHandled(Exception):
+    """A concurrent delivery of the same event committed its marker first."""
+
+
 def idempotent(outbox: Outbox, queue: str, handler: IdempotentHandler) -> Callable[[Event], Awaitable[None]]:
     """Wrap `handler` so a redelivered event is acknowledged without running it again.
 
@@ -27,12 +31,16 @@ def idempotent(outbox: Outbox, queue: str, handler: IdempotentHandler) -> Callab
             return
 
         async def work(uow: UnitOfWork) -> None:
-            await processed.insert_one({"_id": key, "type": event.type, "at": clock.now()}, session=uow.session)
+            try:
+                await processed.insert_one({"_id": key, "type": event.type, "at": clock.now()}, session=uow.session)
+            except DuplicateKeyError:
+                raise _AlreadyHandled from None
+            # A duplicate key from the handler's own writes is its failure, to be retried, not a duplicate.
             await handler(event, uow)
 
         try:
             await outbox.transaction(work)
-        except DuplicateKeyError:
-            return  # a concurrent delivery of the same event won the race
+        except _AlreadyHandled:
+            return
 
     return handle
