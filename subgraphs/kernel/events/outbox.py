@@ -30,6 +30,7 @@ from subgraphs.kernel.mongo import Database
 log = get_logger(__name__)
 T = TypeVar("T")
 
+RETENTION_SECONDS = 14 * 86400
 LEASE = timedelta(seconds=30)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # createdAt is milliseconds; `sequence` (an ObjectId, increasing within a process) orders the rows
@@ -67,6 +68,11 @@ class Outbox:
 
     async def ensure_indexes(self) -> None:
         await self.rows.create_index([("publishedAt", ASCENDING), *ORDER])
+        # Published rows and processed-event markers are kept a while for inspection, then expire
+        # (TTL applies to date values only, so pending rows, whose publishedAt is null, never do).
+        await self.rows.create_index("publishedAt", name="published_ttl", expireAfterSeconds=RETENTION_SECONDS)
+        await self.db["processed_events"].create_index("at", name="processed_ttl",
+                                                       expireAfterSeconds=RETENTION_SECONDS)
 
     async def transaction(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """Run `work` in a transaction; the events it emits are stored with it, then relayed."""
