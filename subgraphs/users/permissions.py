@@ -45,6 +45,7 @@ CATALOGUE: tuple[PermissionSpec, ...] = (
     PermissionSpec("tickets.create", "tickets", "Open tickets"),
     PermissionSpec("tickets.read", "tickets", "See every ticket of the company"),
     PermissionSpec("tickets.update", "tickets", "Edit and move tickets through their lifecycle"),
+    PermissionSpec("tickets.manage", "tickets", "Supervise: move, cancel and close any ticket, whoever works it"),
     PermissionSpec("tickets.work", "tickets", "Be assigned tickets and work on them"),
     PermissionSpec("tickets.assign", "tickets", "Assign and reassign tickets"),
     PermissionSpec("tickets.delegate", "tickets", "Delegate tickets to interns"),
