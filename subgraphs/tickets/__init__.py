@@ -1,0 +1,1 @@
+"""The tickets subgraph: catalogue, tickets and their lifecycle, SLAs, assignment, conversation and stats."""

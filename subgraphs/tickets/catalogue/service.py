@@ -1,0 +1,122 @@
+"""Reading and changing the catalogue: platform-wide items for everyone, and each company's own."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+
+from subgraphs.kernel import clock
+from subgraphs.kernel.auth.principal import Principal
+from subgraphs.kernel.errors import Conflict, Forbidden, NotFound
+from subgraphs.kernel.events.outbox import UnitOfWork
+from subgraphs.kernel.ids import new_id
+from subgraphs.kernel.mongo import Database
+from subgraphs.kernel.tenancy import Tenancy, TenantCollection
+from subgraphs.tickets import store
+from subgraphs.tickets.catalogue.items import ItemDraft, item_event, prepare_item
+from subgraphs.tickets.deps import TicketsDeps
+
+PLATFORM = None  # the companyId of platform-wide items
+
+
+def scoped(tenancy: Tenancy, company_id: str | None, *, permission: str) -> TenantCollection:
+    """The items of one company (`tenancy.of`), or the platform-wide ones (global permission)."""
+    if company_id is PLATFORM:
+        return tenancy.everywhere(store.SERVICE_ITEMS, permission=permission)
+    return tenancy.of(store.SERVICE_ITEMS, company_id, permission=permission)
+
+
+def _filter(*, include_inactive: bool, type: str | None, category: str | None, search: str | None) -> dict[str, Any]:
+    query: dict[str, Any] = {} if include_inactive else {"active": True}
+    if type:
+        query["type"] = type
+    if category:
+        query["category"] = {"$regex": f"^{re.escape(category)}$", "$options": "i"}
+    if search:
+        pattern = {"$regex": re.escape(search.strip()), "$options": "i"}
+        query["$or"] = [{"name": pattern}, {"description": pattern}, {"category": pattern}]
+    return query
+
+
+async def list_items(db: Database, tenancy: Tenancy, actor: Principal, *, company_id: str,
+                     include_inactive: bool = False, type: str | None = None, category: str | None = None,
+                     search: str | None = None) -> list[dict[str, Any]]:
+    """The items `company_id` may use: the platform's and its own, by name."""
+    if include_inactive and not actor.can("catalogue.manage", company_id):
+        raise Forbidden("archived items are shown to catalogue managers only", permission="catalogue.manage")
+    query = _filter(include_inactive=include_inactive, type=type, category=category, search=search)
+    own = await tenancy.of(store.SERVICE_ITEMS, company_id, permission="catalogue.read").find(query).to_list(None)
+    # Platform-wide items belong to no tenant, so they are read by `companyId: None` (like global roles).
+    shared = await db[store.SERVICE_ITEMS].find({**query, "companyId": PLATFORM}).to_list(None)
+    return sorted([*shared, *own], key=lambda item: item["nameKey"])
+
+
+async def find_item(db: Database, tenancy: Tenancy, actor: Principal, item_id: str) -> dict[str, Any]:
+    """An item the actor may see: platform-wide, of their company, or (global permission) any."""
+    if not actor.can("catalogue.read"):
+        raise Forbidden("you lack the permission catalogue.read", permission="catalogue.read")
+    item = await db[store.SERVICE_ITEMS].find_one({"_id": item_id, "companyId": PLATFORM})
+    if item is None:
+        item = await tenancy.collection(store.SERVICE_ITEMS).find_one({"_id": item_id})
+    if item is None and actor.holds("catalogue.read.global"):
+        item = await tenancy.everywhere(store.SERVICE_ITEMS, permission="catalogue.read").find_one({"_id": item_id})
+    if item is None:
+        raise NotFound("no such catalogue item", itemId=item_id)
+    return item
+
+
+async def usable_item(db: Database, *, company_id: str, item_id: str) -> dict[str, Any] | None:
+    """An active item a ticket of `company_id` may be opened for."""
+    return await db[store.SERVICE_ITEMS].find_one({"_id": item_id, "active": True,
+                                                   "companyId": {"$in": [PLATFORM, company_id]}})
+
+
+def new_item(prepared: dict[str, Any], *, company_id: str | None, actor_id: str) -> dict[str, Any]:
+    now = clock.now()
+    return {"_id": new_id(), "companyId": company_id, **prepared, "createdAt": now, "updatedAt": now,
+            "createdBy": actor_id}
+
+
+def name_taken(name: str) -> Conflict:
+    return Conflict(f"the catalogue already has an item named {name}", field="name")
+
+
+async def create_item(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, *, company_id: str | None,
+                      draft: ItemDraft) -> dict[str, Any]:
+    """A company's own item, or (company_id None, platform staff) a platform-wide one."""
+    items = scoped(tenancy, company_id, permission="catalogue.manage")
+    item = new_item(prepare_item(draft), company_id=company_id, actor_id=actor.user_id)
+
+    async def work(uow: UnitOfWork) -> None:
+        try:
+            await items.insert_one(item, session=uow.session)
+        except DuplicateKeyError:
+            raise name_taken(item["name"]) from None
+        uow.emit("catalogue.item_created", item_event(item), company_id=company_id, actor_id=actor.user_id)
+
+    await deps.outbox.transaction(work)
+    return item
+
+
+async def update_item(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, item_id: str, *,
+                      draft: ItemDraft) -> dict[str, Any]:
+    """Replace an item's details; tickets already open keep the targets they were given."""
+    current = await find_item(deps.db, tenancy, actor, item_id)
+    items = scoped(tenancy, current["companyId"], permission="catalogue.manage")
+    changes = {**prepare_item(draft), "updatedAt": clock.now()}
+
+    async def work(uow: UnitOfWork) -> dict[str, Any]:
+        try:
+            updated = await items.find_one_and_update({"_id": item_id}, {"$set": changes}, session=uow.session,
+                                                      return_document=True)
+        except DuplicateKeyError:
+            raise name_taken(changes["name"]) from None
+        if updated is None:
+            raise NotFound("no such catalogue item", itemId=item_id)
+        uow.emit("catalogue.item_updated", item_event(updated), company_id=updated["companyId"],
+                 actor_id=actor.user_id)
+        return updated
+
+    return await deps.outbox.transaction(work)

@@ -1,0 +1,1 @@
+"""A ticket's conversation: public replies, internal notes, mentions, edits and soft deletes."""

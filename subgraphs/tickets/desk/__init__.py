@@ -1,0 +1,1 @@
+"""Each company's service-desk settings: its business calendar and automatic assignment."""

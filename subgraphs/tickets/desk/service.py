@@ -1,0 +1,57 @@
+"""Reading and changing a company's desk settings; companies that set none get the defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from subgraphs.kernel import clock
+from subgraphs.kernel.auth.principal import Principal
+from subgraphs.kernel.events.outbox import UnitOfWork
+from subgraphs.kernel.mongo import Database
+from subgraphs.kernel.tenancy import Tenancy
+from subgraphs.tickets import store
+from subgraphs.tickets.deps import TicketsDeps
+from subgraphs.tickets.sla.calendar import BusinessCalendar, calendar_from_doc, calendar_to_doc, default_calendar
+
+
+@dataclass(frozen=True)
+class Desk:
+    company_id: str
+    calendar: BusinessCalendar
+    auto_assign: bool = False  # apply the IA's assignment suggestions without a person
+    customised: bool = False
+
+
+def desk_from_doc(company_id: str, doc: dict[str, Any] | None, default_timezone: str) -> Desk:
+    if doc is None:
+        return Desk(company_id, default_calendar(default_timezone))
+    return Desk(company_id, calendar_from_doc(doc["calendar"]), bool(doc.get("autoAssign")), True)
+
+
+async def desk_of(db: Database, company_id: str, *, default_timezone: str) -> Desk:
+    """The settings the service itself works with (ticket creation, SLA scans, consumers)."""
+    return desk_from_doc(company_id, await db[store.DESKS].find_one({"_id": company_id}), default_timezone)
+
+
+async def read_desk(deps: TicketsDeps, tenancy: Tenancy, *, company_id: str) -> Desk:
+    desks = tenancy.of(store.DESKS, company_id, permission="catalogue.read")
+    return desk_from_doc(company_id, await desks.find_one({"_id": company_id}), deps.settings.default_timezone)
+
+
+async def update_desk(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, *, company_id: str,
+                      calendar: BusinessCalendar | None, auto_assign: bool | None) -> Desk:
+    """Change what is given; deadlines of tickets already open stay as they were computed."""
+    desks = tenancy.of(store.DESKS, company_id, permission="catalogue.manage")
+    current = desk_from_doc(company_id, await desks.find_one({"_id": company_id}), deps.settings.default_timezone)
+    desk = Desk(company_id, calendar or current.calendar,
+                current.auto_assign if auto_assign is None else auto_assign, True)
+    doc = {"calendar": calendar_to_doc(desk.calendar), "autoAssign": desk.auto_assign, "updatedAt": clock.now(),
+           "updatedBy": actor.user_id}
+
+    async def work(uow: UnitOfWork) -> None:
+        await desks.update_one({"_id": company_id}, {"$set": doc}, upsert=True, session=uow.session)
+        uow.emit("desk.updated", {"companyId": company_id, **doc}, company_id=company_id, actor_id=actor.user_id)
+
+    await deps.outbox.transaction(work)
+    return desk

@@ -1,0 +1,1 @@
+"""The tickets subgraph's GraphQL layer: thin types and resolvers over the domain functions."""

@@ -1,0 +1,1 @@
+"""GraphQL object types of the tickets subgraph, one module per area."""

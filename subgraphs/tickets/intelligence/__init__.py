@@ -1,0 +1,1 @@
+"""What the IA service concludes about tickets, applied here: classifications and assignment suggestions."""

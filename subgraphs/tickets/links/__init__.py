@@ -1,0 +1,1 @@
+"""Relations between tickets: merging duplicates, parent and child, related."""

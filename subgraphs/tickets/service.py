@@ -1,0 +1,37 @@
+"""The tickets service as the kernel runs it: schema, settings, consumers and the SLA scheduler."""
+
+from __future__ import annotations
+
+from subgraphs.kernel.definition import SubgraphDefinition
+from subgraphs.kernel.runtime import Runtime
+from subgraphs.tickets import store
+from subgraphs.tickets.catalogue import defaults
+from subgraphs.tickets.deps import TicketsDeps
+from subgraphs.tickets.graphql.schema import build_schema
+from subgraphs.tickets.intelligence import consumers as intelligence
+from subgraphs.tickets.people import model as people
+from subgraphs.tickets.settings import TicketsSettings
+from subgraphs.tickets.sla.scheduler import SlaScheduler
+
+
+async def setup(runtime: Runtime) -> None:
+    settings = runtime.settings
+    assert isinstance(settings, TicketsSettings)
+    await store.ensure_indexes(runtime.db)
+    deps = TicketsDeps(settings=settings, db=runtime.db, outbox=runtime.outbox, storage=runtime.storage)
+    runtime.state["tickets"] = deps
+    if settings.seed_catalogue:
+        await defaults.seed(runtime.db)
+    runtime.consume("people", people.PATTERNS, people.PeopleModel(runtime.db).record)
+    runtime.consume("intelligence", intelligence.PATTERNS, intelligence.IntelligenceConsumer(deps).handle)
+    scheduler = SlaScheduler(deps)
+    runtime.state["sla_scheduler"] = scheduler
+    runtime.spawn("sla-scheduler", scheduler.run_forever)
+
+
+DEFINITION = SubgraphDefinition(
+    name="tickets",
+    build_schema=build_schema,
+    settings_class=TicketsSettings,
+    setup=setup,
+)

@@ -1,0 +1,1 @@
+"""Ticket statistics, computed by the database with aggregation pipelines."""

@@ -1,0 +1,1 @@
+"""Tickets themselves: creation, edits, lifecycle, history, and who may see and move them."""

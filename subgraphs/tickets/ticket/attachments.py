@@ -1,0 +1,74 @@
+"""Attachments: base64 input, checked by content (never by the declared type), size-limited, stored."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Any
+
+from subgraphs.kernel import clock
+from subgraphs.kernel.ids import new_id
+from subgraphs.kernel.storage import Storage, sniff_content_type
+from subgraphs.kernel.validation import Problems
+
+ALLOWED_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf",
+                           "application/zip", "text/plain"})
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    content_base64: str
+
+
+@dataclass(frozen=True)
+class Checked:
+    name: str
+    data: bytes
+    content_type: str
+
+
+def _name(raw: str) -> str:
+    base = raw.replace("\\", "/").rsplit("/", 1)[-1]
+    return " ".join(base.split())[:120]
+
+
+def _check(upload: Upload, *, max_bytes: int, problems: Problems) -> Checked | None:
+    name = _name(upload.name)
+    if not name:
+        problems.add("every attachment needs a file name", "attachments.name")
+        return None
+    try:
+        data = base64.b64decode(upload.content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        problems.add(f"{name} is not valid base64", "attachments.contentBase64")
+        return None
+    content_type = sniff_content_type(data) if data else None
+    if not data or len(data) > max_bytes:
+        problems.add(f"{name} must hold between 1 byte and {max_bytes // 1024} KiB", "attachments.contentBase64")
+    elif content_type not in ALLOWED_TYPES:
+        problems.add(f"{name} is not an image, PDF, ZIP or plain-text file", "attachments.contentBase64")
+    else:
+        return Checked(name, data, content_type)
+    return None
+
+
+def check_uploads(uploads: list[Upload], *, max_bytes: int, room: int, problems: Problems) -> list[Checked]:
+    """The uploads that pass, in order; `room` is how many more the ticket may hold."""
+    if len(uploads) > room:
+        problems.add(f"a ticket holds at most {room} more attachments", "attachments")
+        return []
+    checked = [_check(upload, max_bytes=max_bytes, problems=problems) for upload in uploads]
+    return [c for c in checked if c is not None]
+
+
+async def save(storage: Storage, files: list[Checked], *, company_id: str, actor_id: str) -> list[dict[str, Any]]:
+    """Store the files (content-addressed, so a retried request stores nothing twice) as attachment rows."""
+    rows = []
+    for file in files:
+        stored = await storage.save(folder=f"tickets/{company_id}", data=file.data, content_type=file.content_type)
+        rows.append({"id": new_id(), "name": file.name, "url": stored.url, "key": stored.key,
+                     "contentType": stored.content_type, "size": stored.size, "uploadedBy": actor_id,
+                     "uploadedAt": clock.now()})
+    return rows

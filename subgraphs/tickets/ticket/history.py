@@ -1,0 +1,51 @@
+"""Every change to a ticket as history rows: who, when, what action, which field, old and new."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from subgraphs.kernel.ids import new_id
+from subgraphs.kernel.mongo import Database
+from subgraphs.tickets import store
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+
+
+def shown(value: Any) -> str | None:
+    """A value as history shows it: text, comma-joined lists, ISO dates, None as absent."""
+    if value is None or value == []:
+        return None
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:
+    """The fields of `after` whose value differs from `before`."""
+    return [FieldChange(k, before.get(k), v) for k, v in after.items() if before.get(k) != v]
+
+
+async def record(db: Database, session: AsyncClientSession, ticket: dict[str, Any], *, at: datetime,
+                 actor_id: str | None, action: str, changes: list[FieldChange], internal: bool = False) -> None:
+    """One row per changed field, or one row for an action that changes no field of its own.
+
+    `internal` rows (about internal notes) are shown only to those who read internal notes.
+    """
+    base = {"ticketId": ticket["_id"], "companyId": ticket["companyId"], "at": at, "actorId": actor_id,
+            "action": action, "internal": internal}
+    rows = [{"_id": new_id(), **base, "field": c.field, "old": shown(c.old), "new": shown(c.new)} for c in changes]
+    await db[store.HISTORY].insert_many(rows or [{"_id": new_id(), **base, "field": None, "old": None, "new": None}],
+                                        session=session)
