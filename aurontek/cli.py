@@ -14,6 +14,7 @@ from aurontek import __version__
 
 # name -> (module under aurontek.commands, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
+    "up": ("up", "run the gateway and every subgraph in one process (embedded mode)"),
     "serve": ("serve", "run one service (a subgraph or the gateway)"),
     "compose": ("compose", "compose subgraph SDLs into schema/supergraph.graphql"),
     "plan": ("plan", "print the query plan of an operation"),

@@ -6,7 +6,7 @@ import logging
 
 from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import ROOT, Principal
-from subgraphs.kernel.errors import Conflict
+from subgraphs.kernel.errors import AppError, Conflict
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.tenancy import Tenancy
 from subgraphs.users import store
@@ -19,7 +19,7 @@ from subgraphs.users.roles.service import seed_system_roles
 log = logging.getLogger(__name__)
 
 PLATFORM_COMPANY_ID = "company_hq"
-DEFAULT_ADMIN_PASSWORD = "Aurontek-Admin-2026!"
+DEFAULT_ADMIN_PASSWORD = "Aurontek-Platform-2026!"  # development only; printed at start
 SYSTEM_ACTOR = Principal(user_id="system", company_id=PLATFORM_COMPANY_ID, permissions=frozenset({ROOT}),
                          role_level=100, is_platform=True)
 
@@ -56,7 +56,10 @@ async def _ensure_root_admin(deps: UsersDeps) -> None:
     assert company is not None
     draft = UserDraft(email=settings.admin_email, first_name="Platform", last_name="Administrator",
                       role_id=root_role, password=password, language="en")
-    prepared = await prepare_user(deps.db, SYSTEM_ACTOR, company=company, draft=draft)
+    try:
+        prepared = await prepare_user(deps.db, SYSTEM_ACTOR, company=company, draft=draft)
+    except AppError as exc:
+        raise SystemExit(f"AURONTEK_ADMIN_EMAIL / AURONTEK_ADMIN_PASSWORD: {exc.message}") from None
     users = Tenancy(deps.db, SYSTEM_ACTOR).collection(store.USERS)
 
     async def work(uow: UnitOfWork) -> None:

@@ -1,0 +1,68 @@
+"""`aurontek up`: the gateway and every subgraph in one process, embedded mode, one command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+from pathlib import Path
+
+DEFAULT_ADMIN_EMAIL = "admin@aurontek.local"
+DEFAULT_ADMIN_PASSWORD = "Aurontek-Platform-2026!"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", default=os.environ.get("AURONTEK_DATA_DIR", ".aurontek"),
+                        help="where data lives between runs (default: .aurontek)")
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=3000, help="gateway port (subgraphs use 3001-3005)")
+    parser.add_argument("--demo", action="store_true", help="seed a demo company with agents and customers")
+
+
+def run(args: argparse.Namespace) -> int:
+    from subgraphs.kernel.logging import configure_logging
+
+    configure_logging("aurontek", level=os.environ.get("LOG_LEVEL", "WARNING"), fmt="console")
+    os.environ.setdefault("AURONTEK_ADMIN_EMAIL", DEFAULT_ADMIN_EMAIL)
+    if "AURONTEK_ADMIN_PASSWORD" not in os.environ:
+        os.environ["AURONTEK_ADMIN_PASSWORD"] = DEFAULT_ADMIN_PASSWORD
+    return asyncio.run(_run(args))
+
+
+async def _run(args: argparse.Namespace) -> int:
+    from aurontek.stack import Stack
+
+    stack = Stack(data_dir=Path(args.data_dir), host=args.host, gateway_port=args.port,
+                  progress=lambda line: print(line, flush=True))
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    try:
+        await stack.start()
+        if args.demo:
+            from aurontek.demo import seed_demo
+
+            print("seeding the demo company ...", flush=True)
+            logins = await seed_demo(stack.gateway_url)
+        else:
+            logins = []
+        _announce(stack.gateway_url, logins)
+        await stopping.wait()
+        print("\nstopping ...", flush=True)
+    finally:
+        await stack.stop()
+    print("stopped", flush=True)
+    return 0
+
+
+def _announce(gateway_url: str, logins: list[tuple[str, str, str]]) -> None:
+    from aurontek.demo import DEMO_PASSWORD
+
+    print(f"\nGraphiQL:  {gateway_url}/graphql")
+    print(f"platform admin:  {os.environ['AURONTEK_ADMIN_EMAIL']} / {os.environ['AURONTEK_ADMIN_PASSWORD']}"
+          "  (no access code)")
+    for who, code, email in logins:
+        print(f"{who}:  access code {code}  {email} / {DEMO_PASSWORD}")
+    print("Ctrl-C stops everything.", flush=True)

@@ -1,0 +1,121 @@
+"""The whole product in one process: embedded database, in-process bus, every built subgraph on
+its own port, and the gateway in front, each still spoken to over HTTP/WebSocket."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from aurontek.commands.serve import SUBGRAPHS
+from subgraphs.kernel.definition import SubgraphDefinition
+from subgraphs.kernel.embedded_mongo import EmbeddedMongo
+from subgraphs.kernel.events.memory import InProcessBus
+from subgraphs.kernel.http import create_app
+from subgraphs.kernel.runner import load_definition
+from subgraphs.kernel.runtime import Runtime
+from subgraphs.kernel.settings import DEFAULT_PORTS, ServiceSettings, load_settings
+
+log = logging.getLogger("aurontek.up")
+Progress = Callable[[str], None]
+
+
+class _QuietServer(uvicorn.Server):
+    """A uvicorn server that leaves signals to the stack, which stops every server in order."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def built_definitions() -> list[SubgraphDefinition]:
+    definitions = []
+    for name in SUBGRAPHS:
+        with contextlib.suppress(SystemExit):  # not part of this build yet
+            definitions.append(load_definition(name))
+    return definitions
+
+
+@dataclass
+class Stack:
+    data_dir: Path
+    host: str = "127.0.0.1"
+    gateway_port: int = 3000
+    ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
+    progress: Progress = print
+    settings_overrides: dict[str, Any] = field(default_factory=dict)
+    _servers: list[tuple[str, uvicorn.Server, asyncio.Task[None]]] = field(default_factory=list)
+    _database: EmbeddedMongo | None = None
+    _bus: InProcessBus | None = None
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://{self.host}:{self.gateway_port}"
+
+    async def start(self) -> None:
+        began = time.monotonic()
+        self.progress(f"starting the database (data in {self.data_dir.resolve()}) ...")
+        self._database = EmbeddedMongo(self.data_dir / "mongodb")
+        url = await self._database.start()
+        self._bus = InProcessBus()
+        await self._bus.start()
+        for definition in built_definitions():
+            await self._start_subgraph(definition, url)
+        await self._start_gateway()
+        self.progress(f"ready in {time.monotonic() - began:.1f}s")
+
+    async def _start_subgraph(self, definition: SubgraphDefinition, mongo_url: str) -> None:
+        began = time.monotonic()
+        port = self.ports[definition.name]
+        self.progress(f"starting {definition.name} on :{port} ...")
+        settings: ServiceSettings = load_settings(
+            definition.settings_class, mongodb_url=mongo_url, data_dir=self.data_dir, **self.settings_overrides
+        )
+        runtime = Runtime(definition, settings, host=self.host, port=port, bus=self._bus)
+        await self._serve(definition.name, create_app(runtime), port)
+        self.progress(f"  {definition.name} ready ({time.monotonic() - began:.1f}s)")
+
+    async def _start_gateway(self) -> None:
+        from supergraph.server import create_app as create_gateway
+        from supergraph.server.settings import GatewaySettings
+
+        self.progress(f"starting the gateway on :{self.gateway_port} ...")
+        listing = ",".join(
+            f"{name}=http://{self.host}:{port}/graphql" for name, port in self.ports.items()
+            if name in {d.name for d in built_definitions()}
+        )
+        app = create_gateway(GatewaySettings(subgraphs=listing, host=self.host, port=self.gateway_port))
+        await self._serve("gateway", app, self.gateway_port)
+
+    async def _serve(self, name: str, app: Any, port: int) -> None:
+        config = uvicorn.Config(app, host=self.host, port=port, log_config=None, lifespan="on",
+                                proxy_headers=False, access_log=False)
+        server = _QuietServer(config)
+        task = asyncio.create_task(server.serve(), name=f"serve:{name}")
+        while not server.started:
+            if task.done():
+                with contextlib.suppress(BaseException):
+                    task.result()
+                raise SystemExit(f"{name} failed to start on port {port}; see the log above")
+            await asyncio.sleep(0.02)
+        self._servers.append((name, server, task))
+
+    async def stop(self) -> None:
+        """Stop in reverse order: gateway first, database last."""
+        for name, server, task in reversed(self._servers):
+            server.should_exit = True
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(task, timeout=15)
+            log.info("%s stopped", name)
+        self._servers.clear()
+        if self._bus is not None:
+            await self._bus.close()
+        if self._database is not None:
+            self._database.stop()

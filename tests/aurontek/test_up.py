@@ -1,0 +1,48 @@
+"""`aurontek up`: one command starts everything embedded, answers through the gateway, stops on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_up_serves_the_whole_product_and_stops_cleanly(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("MONGODB_URL", "AMQP_URL", "AURONTEK_ADMIN_PASSWORD",
+                                                            "AURONTEK_ADMIN_EMAIL")}
+    process = subprocess.Popen([sys.executable, "-m", "aurontek", "up", "--data-dir", str(tmp_path), "--port", "3990",
+                                "--demo"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    assert process.stdout is not None
+    lines: list[str] = []
+    try:
+        deadline = time.monotonic() + 120
+        while not any("Ctrl-C stops everything" in line for line in lines):
+            line = process.stdout.readline()
+            assert line or process.poll() is None, "".join(lines)
+            lines.append(line)
+            assert time.monotonic() < deadline, "".join(lines)
+        output = "".join(lines)
+        assert "GraphiQL:  http://127.0.0.1:3990/graphql" in output and "admin@aurontek.local" in output
+        code = next(line.split("access code ")[1].split()[0] for line in lines if "demo company admin" in line)
+        gateway = "http://127.0.0.1:3990/graphql"
+        login = httpx.post(gateway, json={"query": """mutation($c: String) { login(input: {accessCode: $c,
+            email: "carla@demo.aurontek.local", password: "Demo-Passw0rd-2026"}) { accessToken } }""",
+            "variables": {"c": code}}).json()
+        token = login["data"]["login"]["accessToken"]
+        me = httpx.post(gateway, json={"query": "{ me { name company { name } } }"},
+                        headers={"authorization": f"Bearer {token}"}).json()
+        assert me == {"data": {"me": {"name": "Carla Customer", "company": {"name": "Demo Helpdesk"}}}}
+    finally:
+        process.send_signal(signal.SIGINT)
+        rest, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, rest
+    assert rest.rstrip().endswith("stopped")
+    assert (tmp_path / "mongodb" / "db").is_dir()
