@@ -24,8 +24,9 @@ class Problems:
         """`step(*args, **kwargs)`, or None when it refused the input (the refusal is kept)."""
         try:
             return step(*args, **kwargs)
-        except BadUserInput as exc:
-            self.add(exc.message, exc.extensions.get("field"))
+        except BadUserInput as exc:  # a refusal that already lists its reasons keeps them apart
+            for message in exc.extensions.get("reasons") or [exc.message]:
+                self.add(message, exc.extensions.get("field"))
             return None
 
     def add(self, message: str, field: str | None = None) -> None:

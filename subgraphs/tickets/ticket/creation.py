@@ -116,11 +116,10 @@ async def create_ticket(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, *
     now = clock.now()
     ticket = new_ticket(item, checked, actor=actor, desk=desk, now=now, attachments=attachments)
     tickets = tenancy.collection(store.TICKETS)
+    year = now.astimezone(desk.calendar.zone).year
+    ticket["number"], ticket["reference"] = await next_reference(deps.db, company_id=actor.company_id, year=year)
 
     async def work(uow: UnitOfWork) -> None:
-        year = now.astimezone(desk.calendar.zone).year
-        ticket["number"], ticket["reference"] = await next_reference(deps.db, uow.session,
-                                                                     company_id=actor.company_id, year=year)
         await tickets.insert_one(ticket, session=uow.session)
         await history.record(deps.db, uow.session, ticket, at=now, actor_id=actor.user_id, action="created",
                              changes=[])

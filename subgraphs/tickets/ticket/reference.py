@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pymongo import ReturnDocument
-from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import DuplicateKeyError
 
 from subgraphs.kernel.mongo import Database
 from subgraphs.tickets import store
@@ -13,11 +13,18 @@ def format_reference(year: int, number: int) -> str:
     return f"TKT-{year}-{number:06d}"
 
 
-async def next_reference(db: Database, session: AsyncClientSession, *, company_id: str, year: int) -> tuple[int, str]:
-    """The next number of the company's year. Taken inside the ticket's transaction, so an aborted
-    creation gives its number back and concurrent creations queue on the counter (no gaps, no twins)."""
-    row = await db[store.COUNTERS].find_one_and_update(
-        {"_id": f"{company_id}:{year}"}, {"$inc": {"seq": 1}}, upsert=True, session=session,
-        return_document=ReturnDocument.AFTER,
-    )
+async def next_reference(db: Database, *, company_id: str, year: int) -> tuple[int, str]:
+    """The next number of the company's year; never given twice.
+
+    Taken just before the ticket's transaction, not inside it: inside, every concurrent creation
+    of the company would conflict on the counter and retry. A creation that fails after taking
+    its number (validation comes first) leaves a gap, as in most helpdesks.
+    """
+    counters, key = db[store.COUNTERS], f"{company_id}:{year}"
+    try:
+        # Create the counter on its own first: concurrent upserts that also increment may race.
+        await counters.update_one({"_id": key}, {"$setOnInsert": {"seq": 0}}, upsert=True)
+    except DuplicateKeyError:
+        pass  # a concurrent creation made it
+    row = await counters.find_one_and_update({"_id": key}, {"$inc": {"seq": 1}}, return_document=ReturnDocument.AFTER)
     return row["seq"], format_reference(year, row["seq"])

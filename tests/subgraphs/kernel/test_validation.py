@@ -36,6 +36,16 @@ def test_a_single_field_is_named_as_the_field() -> None:
     assert raised.value.extensions["field"] == "age"
 
 
+def test_a_refusal_with_reasons_contributes_each_reason() -> None:
+    inner = Problems()
+    inner.add("x is missing", "x")
+    inner.add("y is too long", "x")
+    problems = Problems()
+    problems.check(inner.raise_if_any)
+    problems.add("z is wrong", "z")
+    assert problems.messages == ["x is missing", "y is too long", "z is wrong"] and problems.fields == ["x", "z"]
+
+
 def test_no_problem_raises_nothing_and_other_errors_pass_through() -> None:
     problems = Problems()
     problems.raise_if_any()
