@@ -17,7 +17,7 @@ from subgraphs.tickets.service import DEFINITION as TICKETS
 from subgraphs.users.service import DEFINITION as USERS
 from tests.fixtures.users import FAST_HASH, ROOT_EMAIL, ROOT_PASSWORD, sign_in
 from tests.harness import start_service
-from tests.subgraphs.tickets.desk import Desk
+from tests.subgraphs.tickets.harness import Desk
 
 
 @pytest.fixture(scope="session")

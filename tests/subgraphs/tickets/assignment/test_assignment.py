@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.subgraphs.tickets.desk import ASSIGN, MOVE, TICKET, Desk
+from tests.subgraphs.tickets.harness import ASSIGN, MOVE, TICKET, Desk
 from tests.subgraphs.tickets.ticket.test_status import move
 
 UNASSIGN = "mutation($id: ID!) { unassignTicket(id: $id) { status assignee { id } tutor { id } } }"

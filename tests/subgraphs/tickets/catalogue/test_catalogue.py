@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from subgraphs.tickets.catalogue.priority import Level, Priority, priority_of
-from tests.subgraphs.tickets.desk import CREATE_ITEM, CREATE_TICKET, Desk, Team, item_input
+from tests.subgraphs.tickets.harness import CREATE_ITEM, CREATE_TICKET, Desk, Team, item_input
 
 ITEMS = """query($f: ServiceItemFilter, $c: ID) { serviceItems(filter: $f, companyId: $c) {
   id name platformWide priority active form { key kind required options } } }"""

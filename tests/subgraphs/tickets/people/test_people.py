@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.tickets import store
-from tests.subgraphs.tickets.desk import ASSIGN, Desk
+from tests.subgraphs.tickets.harness import ASSIGN, Desk
 
 UPDATE_USER = "mutation($id: ID!, $g: [String!]) { updateUser(id: $id, input: {careGroups: $g}) { id } }"
 CREATE_ROLE = "mutation($i: CreateRoleInput!) { createRole(input: $i) { id } }"

@@ -11,7 +11,7 @@ from subgraphs.kernel import clock
 from subgraphs.tickets.service import DEFINITION as TICKETS
 from subgraphs.tickets.sla.scheduler import SlaScheduler
 from tests.harness import start_service
-from tests.subgraphs.tickets.desk import TICKET, Desk, next_monday
+from tests.subgraphs.tickets.harness import TICKET, Desk, next_monday
 from tests.subgraphs.tickets.ticket.test_status import move
 
 

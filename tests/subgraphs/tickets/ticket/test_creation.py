@@ -6,7 +6,7 @@ import asyncio
 import base64
 
 from subgraphs.kernel import clock
-from tests.subgraphs.tickets.desk import CREATE_TICKET, Desk
+from tests.subgraphs.tickets.harness import CREATE_TICKET, Desk
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")

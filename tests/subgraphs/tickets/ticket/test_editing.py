@@ -9,7 +9,7 @@ from subgraphs.kernel.tenancy import TenantCollection
 from subgraphs.tickets import store
 from subgraphs.tickets.ticket.changes import Edit, commit
 from subgraphs.tickets.ticket.history import FieldChange
-from tests.subgraphs.tickets.desk import Desk
+from tests.subgraphs.tickets.harness import Desk
 from tests.subgraphs.tickets.ticket.test_creation import PNG, b64
 from tests.subgraphs.tickets.ticket.test_status import HISTORY, move
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from subgraphs.kernel import clock
-from tests.subgraphs.tickets.desk import ASSIGN, MOVE, Desk, Member, Team, next_monday
+from tests.subgraphs.tickets.harness import ASSIGN, MOVE, Desk, Member, Team, next_monday
 
 HISTORY = """query($id: ID!) { ticket(id: $id) { history(first: 50) { edges { node {
   action field oldValue newValue actor { id } } } } } }"""

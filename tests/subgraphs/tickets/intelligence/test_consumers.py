@@ -1,0 +1,104 @@
+"""The IA's conclusions, as it will publish them: classifications and assignment suggestions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from subgraphs.kernel.events.envelope import Event
+from tests.subgraphs.tickets.harness import Desk, Team
+from tests.subgraphs.tickets.ticket.test_editing import UPDATE
+
+SEEN = """query($id: ID!) { ticket(id: $id) { category type priority needsReview assignee { id }
+  classification { category type priority confidence needsReview model }
+  assignmentSuggestion { assignee { id } score applied factors { name value } reason } } }"""
+HISTORY = """query($id: ID!) { ticket(id: $id) { history(first: 50) { edges { node {
+  action field newValue actor { id } } } } } }"""
+DESK = "mutation($a: Boolean) { updateDeskSettings(input: {autoAssign: $a}) { autoAssign } }"
+
+
+def classified(ticket_id: str, **fields: Any) -> dict[str, Any]:
+    return {"ticketId": ticket_id, "category": "Security", "type": "request", "priority": "critical",
+            "confidence": 0.93, "needsReview": False, "model": "minilm-svm-1", **fields}
+
+
+async def seen(team: Team, ticket_id: str, by: str = "agent") -> dict[str, Any]:
+    return (await getattr(team, by).ok(SEEN, {"id": ticket_id}))["ticket"]
+
+
+async def test_a_confident_classification_is_applied(desk: Desk) -> None:
+    team = await desk.team()
+    ticket = await team.ticket()
+    await desk.publish("ticket.classified", classified(ticket["id"]), company_id=team.id)
+    now = await seen(team, ticket["id"])
+    assert (now["category"], now["type"], now["priority"], now["needsReview"]) == \
+        ("Security", "REQUEST", "CRITICAL", False)
+    assert now["classification"] == {"category": "Security", "type": "REQUEST", "priority": "CRITICAL",
+                                     "confidence": 0.93, "needsReview": False, "model": "minilm-svm-1"}
+    assert (await seen(team, ticket["id"], "customer"))["classification"] is None  # the desk's business
+    rows = [e["node"] for e in (await team.agent.ok(HISTORY, {"id": ticket["id"]}))["ticket"]["history"]["edges"]]
+    assert {(r["field"], r["newValue"]) for r in rows if r["action"] == "classified"} == {
+        ("category", "Security"), ("type", "request"), ("priority", "critical")}
+    assert all(r["actor"] is None for r in rows if r["action"] == "classified")
+    event = (await desk.events("ticket.updated", ticketId=ticket["id"]))[-1]
+    assert event["data"]["automatic"] is True and event["data"]["changed"] == ["category", "priority", "type"]
+
+
+async def test_an_unsure_classification_waits_for_a_person_and_a_persons_triage_stands(desk: Desk) -> None:
+    team = await desk.team()
+    ticket = await team.ticket()
+    await desk.publish("ticket.classified", classified(ticket["id"], confidence=0.41, needsReview=True),
+                       company_id=team.id)
+    unsure = await seen(team, ticket["id"])
+    assert (unsure["category"], unsure["priority"], unsure["needsReview"]) == ("Network", "HIGH", True)
+    flagged = await team.agent.ok("{ tickets(filter: {needsReview: true}) { edges { node { id } } } }")
+    assert flagged["tickets"]["edges"] == [{"node": {"id": ticket["id"]}}]
+    await team.agent.ok(UPDATE, {"id": ticket["id"], "i": {"category": "Network", "priority": "MEDIUM"}})
+    assert (await seen(team, ticket["id"]))["needsReview"] is False
+    await desk.publish("ticket.classified", classified(ticket["id"]), company_id=team.id)
+    kept = await seen(team, ticket["id"])
+    assert (kept["category"], kept["priority"], kept["classification"]["category"]) == ("Network", "MEDIUM", "Security")
+
+
+async def test_conclusions_about_another_companys_ticket_change_nothing(desk: Desk) -> None:
+    team, other = await desk.team(), await desk.team()
+    ticket = await team.ticket()
+    await desk.publish("ticket.classified", classified(ticket["id"]), company_id=other.id)
+    await desk.publish("ticket.assignment_suggested", {"ticketId": ticket["id"], "assigneeId": other.agent.id},
+                       company_id=other.id)
+    untouched = await seen(team, ticket["id"])
+    assert untouched["classification"] is None and untouched["assignmentSuggestion"] is None
+
+
+async def test_a_redelivered_event_is_applied_once(desk: Desk) -> None:
+    team = await desk.team()
+    ticket = await team.ticket()
+    event = Event(type="ticket.classified", data=classified(ticket["id"]), company_id=team.id)
+    await desk.bus.publish(event)
+    await desk.bus.publish(event)
+    await desk.settle()
+    assert len(await desk.events("ticket.updated", ticketId=ticket["id"])) == 1
+
+
+async def test_suggestions_are_applied_when_the_company_lets_them(desk: Desk) -> None:
+    team = await desk.team()
+    first, second, third = await team.ticket(), await team.ticket(), await team.ticket()
+    suggestion = {"assigneeId": team.agent.id, "score": 0.82, "factors": {"workload": 0.3, "speed": 0.9},
+                  "reason": "least loaded of the Network group"}
+    await desk.publish("ticket.assignment_suggested", {"ticketId": first["id"], **suggestion}, company_id=team.id)
+    kept = await seen(team, first["id"])
+    assert kept["assignee"] is None and kept["assignmentSuggestion"]["applied"] is False
+    assert kept["assignmentSuggestion"]["factors"] == [{"name": "workload", "value": 0.3}, {"name": "speed",
+                                                                                             "value": 0.9}]
+    assert (await team.agent(DESK, {"a": True})).codes == ["FORBIDDEN"]
+    assert (await team.admin.ok(DESK, {"a": True}))["updateDeskSettings"] == {"autoAssign": True}
+    await desk.publish("ticket.assignment_suggested", {"ticketId": second["id"], **suggestion}, company_id=team.id)
+    applied = await seen(team, second["id"])
+    assert applied["assignee"] == {"id": team.agent.id} and applied["assignmentSuggestion"]["applied"] is True
+    event = (await desk.events("ticket.assigned", ticketId=second["id"]))[0]
+    assert event["data"]["automatic"] is True and event["actorId"] is None
+    unfit = {**suggestion, "assigneeId": team.other_agent.id}  # not in the Network care group
+    await desk.publish("ticket.assignment_suggested", {"ticketId": third["id"], **unfit}, company_id=team.id)
+    assert (await seen(team, third["id"]))["assignee"] is None
+    await desk.publish("ticket.assignment_suggested", {"ticketId": second["id"], "assigneeId": None},
+                       company_id=team.id)  # no candidate: the ticket keeps its agent
+    assert (await seen(team, second["id"]))["assignee"] == {"id": team.agent.id}
