@@ -86,8 +86,8 @@ async def world(desk: Desk) -> World:
     platform = Tenant("company_hq", "Platform HQ", "", desk.root)
     callers = {OUTSIDER: other.admin, STAFF: await desk.person(platform, "platform_agent"), CREATOR: team.customer,
                CUSTOMER: team.colleague, INTERN: team.intern, AGENT: team.other_agent}
-    created = World(team.id, ticket["reference"], ticket["id"], second["id"], linked["id"], resolved["id"], team.item_id, answer["id"],
-                    note["id"], watcher.id, team.intern.id, team.other_agent.id, callers)
+    created = World(team.id, ticket["reference"], ticket["id"], second["id"], linked["id"], resolved["id"],
+                    team.item_id, answer["id"], note["id"], watcher.id, team.intern.id, team.other_agent.id, callers)
     created.seen.update(await snapshot(desk.staff_root, created))
     return created
 
@@ -112,7 +112,8 @@ PROBES: tuple[Probe, ...] = (
     # --- queries -------------------------------------------------------------------------------------------------
     Probe("_entities", """query($r: [_Any!]!) { _entities(representations: $r) {
             ... on Ticket { id title } ... on ServiceItem { id name } } }""",
-          lambda w: {"r": [{"__typename": "Ticket", "id": w.ticket_id}, {"__typename": "ServiceItem", "id": w.item_id}]},
+          lambda w: {"r": [{"__typename": "Ticket", "id": w.ticket_id},
+                           {"__typename": "ServiceItem", "id": w.item_id}]},
           {ANONYMOUS: UA, OUTSIDER: NULL}),
     Probe("_service", "{ _service { sdl } }", no_vars, {ANONYMOUS: OK, OUTSIDER: OK}),
     Probe("ticket", "query($id: ID!) { ticket(id: $id) { id title } }", lambda w: {"id": w.ticket_id},
