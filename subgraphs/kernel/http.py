@@ -10,10 +10,12 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UNSET, UnsetType
 
 from subgraphs.kernel.graphql.context import RequestContext
 from subgraphs.kernel.ids import new_event_id
@@ -62,6 +64,18 @@ class SubgraphGraphQL(GraphQL[RequestContext, None]):
             headers=dict(request.headers),
         )
 
+    async def on_ws_connect(self, context: RequestContext) -> UnsetType | dict[str, object] | None:
+        """graphql-transport-ws: credentials come in `connection_init` (`authorization: Bearer ...`)."""
+        params = context.connection_params or {}
+        authorization = params.get("authorization") or params.get("Authorization")
+        if not authorization:
+            return UNSET  # maybe the upgrade request carried them; resolvers decide what needs a caller
+        principal, error = await self.runtime.authenticate(str(authorization))
+        if error is not None:
+            raise ConnectionRejectionError({"code": error.code.value, "message": error.message})
+        context.principal, context.auth_error = principal, None
+        return UNSET
+
 
 class BodyLimit:
     """Refuse request bodies over `limit` bytes with 413, whether announced or streamed.
@@ -106,6 +120,7 @@ class BodyLimit:
 
 def create_app(runtime: Runtime) -> Starlette:
     schema = runtime.definition.build_schema()
+    graphql = SubgraphGraphQL(runtime, schema)
 
     async def health(_: Request) -> Response:
         return JSONResponse({"status": "ok", "service": runtime.name})
@@ -118,7 +133,8 @@ def create_app(runtime: Runtime) -> Starlette:
     routes: list[Any] = [
         Route("/health", health),
         Route("/ready", ready),
-        Route("/graphql", SubgraphGraphQL(runtime, schema), methods=["GET", "POST"]),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),  # subscriptions over graphql-transport-ws
     ]
     if isinstance(runtime.storage, LocalStorage):
         storage = runtime.storage

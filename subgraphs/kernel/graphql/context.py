@@ -27,6 +27,7 @@ class RequestContext:
     principal: Principal | None
     auth_error: AppError | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    connection_params: dict[str, Any] | None = None  # a WebSocket's `connection_init` payload
     _loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
@@ -52,3 +53,9 @@ class ErrorCodes(SchemaExtension):
         if result is not None and result.errors:
             for error in result.errors:
                 classify(error)
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        """Each result of a subscription (over a WebSocket), before it is sent."""
+        for error in getattr(result, "errors", None) or ():
+            classify(error)
+        yield
