@@ -1,0 +1,1 @@
+"""The notifications subgraph: in-app notifications, e-mail and preferences, fed by events."""

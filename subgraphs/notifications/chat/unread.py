@@ -1,0 +1,76 @@
+"""Batches unread chat messages: one notice per ticket and person once a batch has waited long enough.
+
+Expected events (from the chat service):
+- `chat.message_added`: `ticketId`, `messageId`, `authorId`, `kind` (text | image | file | system),
+  `text` (or `excerpt`), and optionally `participantIds`; without them the participants are the
+  ticket's (creator, assignee, tutor, watchers) as its events told us.
+- `chat.messages_read`: `ticketId`, `userId`: that person caught up, so their batch is dropped.
+
+The first unread message of a person on a ticket opens a batch due `delay` later; later messages
+join it. A due batch is taken and turned into its notice in one transaction, so it is told once.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from subgraphs.kernel import clock
+from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.ids import new_id
+from subgraphs.kernel.mongo import Database
+from subgraphs.notifications import store
+from subgraphs.notifications.triggers.lookup import Lookup
+from subgraphs.notifications.triggers.notice import Notice, Target
+from subgraphs.notifications.triggers.ticket_view import recall
+
+ADDED = "chat.message_added"
+READ = "chat.messages_read"
+KEPT_MESSAGES = 5  # the newest few are quoted; the count says how many there were
+EXCERPT = 200
+
+
+async def on_event(event: Event, db: Database, session: AsyncClientSession, *, delay: timedelta) -> None:
+    if event.type == ADDED and event.data.get("kind") != "system":
+        await _add(db, event, session, delay)
+    elif event.type == READ:
+        await db[store.CHAT_UNREAD].delete_one({"ticketId": event.data["ticketId"], "userId": event.data["userId"]},
+                                               session=session)
+
+
+async def _add(db: Database, event: Event, session: AsyncClientSession, delay: timedelta) -> None:
+    data = event.data
+    ticket = await recall(db, data["ticketId"], session)
+    participants = data.get("participantIds") or (ticket.participant_ids if ticket else [])
+    now = clock.now()
+    text = (data.get("text") or data.get("excerpt") or "")[:EXCERPT]
+    message = {"authorId": data.get("authorId"), "text": text, "at": now}
+    for user_id in participants:
+        if user_id == data.get("authorId"):
+            continue
+        await db[store.CHAT_UNREAD].update_one(
+            {"ticketId": data["ticketId"], "userId": user_id},
+            {"$inc": {"count": 1}, "$push": {"messages": {"$each": [message], "$slice": -KEPT_MESSAGES}},
+             "$setOnInsert": {"_id": new_id(), "companyId": event.company_id, "firstAt": now, "dueAt": now + delay}},
+            upsert=True, session=session,
+        )
+
+
+async def take_due(db: Database, session: AsyncClientSession) -> dict[str, Any] | None:
+    """Remove and return the batch that has waited longest, if one is due."""
+    return await db[store.CHAT_UNREAD].find_one_and_delete({"dueAt": {"$lte": clock.now()}}, sort=[("dueAt", 1)],
+                                                           session=session)
+
+
+async def notice_for(batch: dict[str, Any], look: Lookup) -> Notice | None:
+    """The one notice a due batch gives, or None when its reader or ticket is unknown."""
+    person = await look.person(batch["userId"])
+    ticket = await recall(look.db, batch["ticketId"], look.session)
+    if person is None or ticket is None:
+        return None
+    messages = [{"author": await look.name(m.get("authorId")) or "", "text": m.get("text") or ""}
+                for m in batch["messages"]]
+    context = {"ticket": ticket.context(), "count": batch["count"], "messages": messages}
+    return Notice("chat_unread", person, context, Target("Ticket", ticket.id))

@@ -1,0 +1,49 @@
+"""The durable consumer: folds each event into the read models and turns it into notices, in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.outbox import UnitOfWork
+from subgraphs.kernel.mongo import Database
+from subgraphs.notifications.chat import unread
+from subgraphs.notifications.dispatch import Dispatcher
+from subgraphs.notifications.people import erasure, sync
+from subgraphs.notifications.triggers import accounts, tickets
+from subgraphs.notifications.triggers.lookup import Lookup
+from subgraphs.notifications.triggers.notice import Notice
+
+PATTERNS = ("user.*", "company.*", "password.*", "ticket.*", "chat.*")
+
+ACCOUNT_TRIGGERS: dict[str, Callable[[Event, Lookup], Awaitable[list[Notice]]]] = {
+    "user.created": accounts.welcome,
+    "password.reset_requested": accounts.password_reset,
+    "user.password_changed": accounts.password_changed,
+    "company.access_code_changed": accounts.access_code_changed,
+}
+
+
+class Consumer:
+    def __init__(self, db: Database, dispatcher: Dispatcher, *, chat_delay: timedelta) -> None:
+        self.db = db
+        self.dispatcher = dispatcher
+        self.chat_delay = chat_delay
+
+    async def handle(self, event: Event, uow: UnitOfWork) -> None:
+        await sync.apply(self.db, event, uow.session)
+        if event.type == "user.deleted":
+            await erasure.forget(self.db, event.data["userId"], uow.session)
+        if event.type.startswith("chat."):
+            await unread.on_event(event, self.db, uow.session, delay=self.chat_delay)
+            return
+        notices = await self.notices(event, Lookup(self.db, uow.session, self.dispatcher.default_language))
+        await self.dispatcher.deliver(uow, notices, source_id=event.id)
+
+    @staticmethod
+    async def notices(event: Event, look: Lookup) -> list[Notice]:
+        if event.type.startswith("ticket."):
+            return await tickets.notices(event, look)
+        trigger = ACCOUNT_TRIGGERS.get(event.type)
+        return await trigger(event, look) if trigger else []

@@ -1,0 +1,1 @@
+"""The notifications subgraph's GraphQL layer: thin types and resolvers over the domain packages."""

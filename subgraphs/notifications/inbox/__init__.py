@@ -1,0 +1,1 @@
+"""In-app notifications: each person's inbox, read flags, and the live event a new one raises."""

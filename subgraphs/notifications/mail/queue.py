@@ -1,0 +1,91 @@
+"""The mail queue: one row per delivery (event and recipient), claimed with a lease, sent, and marked.
+
+A row is written in the same transaction as the event's other effects, under a unique delivery
+key, so a redelivered event cannot queue a second mail. Its content is dropped once it is sent
+or given up on: mails carry personal links that should not outlive their purpose.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from subgraphs.kernel import clock
+from subgraphs.kernel.ids import new_id
+from subgraphs.kernel.mongo import Database
+from subgraphs.notifications import store
+
+CONTENT = {"text": "", "html": ""}
+MAX_BACKOFF = timedelta(hours=1)  # an SMTP outage can last hours; keep trying, at most hourly
+
+
+class MailStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    RETRYING = "retrying"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+async def enqueue(db: Database, row: dict[str, Any], *, session: AsyncClientSession) -> bool:
+    """Queue `row` under its `key` unless a row with that key exists; True when it was queued now."""
+    now = clock.now()
+    queued = {"_id": new_id(), "status": MailStatus.PENDING, "attempts": 0, "nextAttemptAt": now,
+              "leaseUntil": None, "lastError": None, "createdAt": now, "updatedAt": now, "sentAt": None, **row}
+    result = await db[store.MAIL].update_one({"key": row["key"]}, {"$setOnInsert": queued}, upsert=True,
+                                             session=session)
+    return result.upserted_id is not None
+
+
+class MailQueue:
+    """Claims due rows for sending and records how each attempt went."""
+
+    def __init__(self, db: Database, *, max_attempts: int, retry_delay_ms: int, lease: timedelta) -> None:
+        self.rows = db[store.MAIL]
+        self.max_attempts = max_attempts
+        self.retry_delay_ms = retry_delay_ms
+        self.lease = lease
+
+    async def claim(self) -> dict[str, Any] | None:
+        """The oldest due row, now `sending` under a lease; a lapsed lease means its sender died."""
+        now = clock.now()
+        due = {"$or": [{"status": {"$in": [MailStatus.PENDING, MailStatus.RETRYING]}, "nextAttemptAt": {"$lte": now}},
+                       {"status": MailStatus.SENDING, "leaseUntil": {"$lt": now}}]}
+        return await self.rows.find_one_and_update(
+            due, {"$set": {"status": MailStatus.SENDING, "leaseUntil": now + self.lease, "updatedAt": now},
+                  "$inc": {"attempts": 1}},
+            sort=[("nextAttemptAt", 1)], return_document=ReturnDocument.AFTER,
+        )
+
+    async def sent(self, row: dict[str, Any]) -> None:
+        now = clock.now()
+        await self.rows.update_one(self._mine(row), {"$set": {
+            "status": MailStatus.SENT, "sentAt": now, "updatedAt": now, "leaseUntil": None, "lastError": None,
+            **CONTENT}})
+
+    async def failed(self, row: dict[str, Any], error: str, *, final: bool) -> MailStatus:
+        """Record a failed attempt: retry later with backoff, or give up after the last attempt."""
+        now = clock.now()
+        change: dict[str, Any]
+        if final or row["attempts"] >= self.max_attempts:
+            change = {"status": MailStatus.FAILED, **CONTENT}
+        else:
+            retry_at = now + backoff(self.retry_delay_ms, row["attempts"])
+            change = {"status": MailStatus.RETRYING, "nextAttemptAt": retry_at}
+        await self.rows.update_one(self._mine(row), {"$set": {
+            **change, "lastError": error[:500], "leaseUntil": None, "updatedAt": now}})
+        return MailStatus(change["status"])
+
+    @staticmethod
+    def _mine(row: dict[str, Any]) -> dict[str, Any]:
+        # Only the attempt that claimed the row may settle it (a lapsed lease hands it to someone else).
+        return {"_id": row["_id"], "status": MailStatus.SENDING, "attempts": row["attempts"]}
+
+
+def backoff(base_ms: int, attempt: int) -> timedelta:
+    """How long to wait after failed attempt `attempt`: doubling from `base_ms`, capped at an hour."""
+    return min(timedelta(milliseconds=base_ms * 2 ** max(0, attempt - 1)), MAX_BACKOFF)

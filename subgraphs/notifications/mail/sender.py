@@ -1,0 +1,75 @@
+"""The sender: claims queued mail, hands it to the transport and records the outcome."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Coroutine
+from typing import Any
+
+from subgraphs.kernel.logging import get_logger
+from subgraphs.notifications.mail.message import build
+from subgraphs.notifications.mail.queue import MailQueue, MailStatus
+from subgraphs.notifications.mail.transport import MailRefused, Transport
+
+log = get_logger(__name__)
+
+
+class Sender:
+    def __init__(self, queue: MailQueue, transport: Transport, *, sender: str, poll_interval: float) -> None:
+        self.queue = queue
+        self.transport = transport
+        self.sender = sender
+        self.poll_interval = poll_interval
+
+    async def run(self) -> None:
+        """Send whatever is due, for as long as the service runs."""
+        while True:
+            if not await _uninterrupted(self.send_next()):
+                await asyncio.sleep(self.poll_interval)
+
+    async def send_next(self) -> bool:
+        """Claim the next due mail and try it; False when none is due (or the database is away)."""
+        try:
+            row = await self.queue.claim()
+        except Exception as exc:
+            log.warning("mail queue unavailable", extra={"error": repr(exc)})
+            return False
+        if row is None:
+            return False
+        try:
+            await self.attempt(row)
+        except Exception as exc:  # the outcome could not be recorded; the lease hands the row on
+            log.error("mail outcome not recorded", extra={"deliveryId": row["_id"], "error": repr(exc)})
+        return True
+
+    async def attempt(self, row: dict[str, Any]) -> MailStatus:
+        """One try at one delivery."""
+        context = {"deliveryId": row["_id"], "kind": row["kind"], "attempt": row["attempts"]}
+        try:
+            await self.transport.send(build(row, sender=self.sender), key=row["_id"])
+        except MailRefused as exc:
+            log.error("mail refused for good", extra={**context, "error": str(exc)})
+            return await self.queue.failed(row, str(exc), final=True)
+        except Exception as exc:  # a server away or saying "not now": retried with backoff
+            status = await self.queue.failed(row, _describe(exc), final=False)
+            log.warning("mail not sent", extra={**context, "error": _describe(exc), "status": str(status)})
+            return status
+        await self.queue.sent(row)
+        return MailStatus.SENT
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+async def _uninterrupted(work: Coroutine[Any, Any, bool]) -> bool:
+    """Run `work` to its end even when the service stops meanwhile: a claimed mail is always settled,
+    so none is left marked as being sent (which would hold it back until its lease lapsed)."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await task
+        raise

@@ -1,0 +1,73 @@
+"""What notifications remember of each ticket from its events: reference, title and the people on it.
+
+Every ticket event carries the ticket's snapshot (ticketId, companyId, reference, title, status,
+priority, creatorId, assigneeId, tutorId, watcherIds, ...); chat events name only the ticket, so
+the chat batching finds the participants here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.mongo import Database
+from subgraphs.notifications import store
+
+FIELDS = ("companyId", "reference", "title", "status", "priority", "creatorId", "assigneeId", "tutorId",
+          "watcherIds")
+
+
+@dataclass(frozen=True)
+class TicketView:
+    id: str
+    company_id: str
+    reference: str
+    title: str
+    status: str | None
+    priority: str | None
+    creator_id: str | None
+    assignee_id: str | None
+    tutor_id: str | None
+    watcher_ids: tuple[str, ...]
+    last_comment: dict[str, Any] | None = None
+
+    @property
+    def participant_ids(self) -> list[str]:
+        """Creator, assignee, tutor and watchers, each once."""
+        ids = [self.creator_id, self.assignee_id, self.tutor_id, *self.watcher_ids]
+        return list(dict.fromkeys(i for i in ids if i))
+
+    def context(self) -> dict[str, Any]:
+        """The ticket as templates use it."""
+        return {"id": self.id, "reference": self.reference, "title": self.title, "status": self.status,
+                "priority": self.priority}
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> TicketView:
+        return cls(
+            id=doc["_id"], company_id=doc["companyId"], reference=doc.get("reference") or "",
+            title=doc.get("title") or "", status=doc.get("status"), priority=doc.get("priority"),
+            creator_id=doc.get("creatorId"), assignee_id=doc.get("assigneeId"), tutor_id=doc.get("tutorId"),
+            watcher_ids=tuple(doc.get("watcherIds") or ()), last_comment=doc.get("lastComment"),
+        )
+
+
+async def remember(db: Database, event: Event, session: AsyncClientSession) -> TicketView:
+    """Fold a ticket event's snapshot into the view and return the ticket as it now stands."""
+    data = event.data
+    update: dict[str, Any] = {k: data[k] for k in FIELDS if k in data}
+    update.setdefault("companyId", event.company_id)
+    if data.get("commentId") and "excerpt" in data:
+        update["lastComment"] = {"id": data["commentId"], "excerpt": data["excerpt"]}
+    doc = await db[store.TICKETS].find_one_and_update({"_id": data["ticketId"]}, {"$set": update}, upsert=True,
+                                                      session=session, return_document=True)
+    assert doc is not None  # an upsert that returns the document after it always has one
+    return TicketView.from_doc(doc)
+
+
+async def recall(db: Database, ticket_id: str, session: AsyncClientSession | None = None) -> TicketView | None:
+    doc = await db[store.TICKETS].find_one({"_id": ticket_id}, session=session)
+    return TicketView.from_doc(doc) if doc else None
