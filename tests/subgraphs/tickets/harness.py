@@ -104,9 +104,16 @@ class Desk:
         client = Client(person.client.http, self.tickets.url, person.client.token, person.client.headers)
         return Member(person, client, role)
 
-    @property
-    def staff_root(self) -> Member:
+    async def platform_root(self) -> Member:
+        """The platform's root administrator, signed in at the current clock (a test may have moved it)."""
+        self.root = await sign_in(self.users.client, email=self.root.email, password=self.root.password,
+                                  access_code=None)
+        self.factory = Factory(self.root)
         return self.member(self.root, "platform_root")
+
+    async def tenant(self) -> Tenant:
+        await self.platform_root()
+        return await self.factory.tenant()
 
     async def settle(self) -> None:
         """Wait until every event written so far is relayed and handled (read models are current)."""
@@ -130,11 +137,7 @@ class Desk:
         return self.member(fresh, member.role)
 
     async def team(self) -> Team:
-        # Signed in afresh, so a test that moved the clock gets a token valid at its time.
-        self.root = await sign_in(self.users.client, email=self.root.email, password=self.root.password,
-                                  access_code=None)
-        self.factory = Factory(self.root)
-        tenant = await self.factory.tenant()
+        tenant = await self.tenant()
         people = {
             "agent": await self.person(tenant, "agent", careGroups=["Network", "Service Desk"]),
             "other_agent": await self.person(tenant, "agent", careGroups=["Hardware"]),

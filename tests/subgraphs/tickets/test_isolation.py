@@ -47,6 +47,7 @@ class World:
     intern_id: str
     other_agent_id: str
     callers: dict[str, Member]
+    root: Member  # who takes the snapshots
     seen: dict[str, Any] = field(default_factory=dict)
 
     def ids(self) -> list[str]:
@@ -83,12 +84,14 @@ async def world(desk: Desk) -> World:
     note = (await reply(team.agent, ticket["id"], "Router again.", internal=True))["comment"]
     await team.agent.ok("mutation($a: ID!, $b: ID!) { linkTickets(id: $a, otherId: $b, kind: RELATED) { id } }",
                         {"a": ticket["id"], "b": linked["id"]})
-    platform = Tenant("company_hq", "Platform HQ", "", desk.root)
+    root = await desk.platform_root()
+    platform = Tenant("company_hq", "Platform HQ", "", root.person)
     callers = {OUTSIDER: other.admin, STAFF: await desk.person(platform, "platform_agent"), CREATOR: team.customer,
                CUSTOMER: team.colleague, INTERN: team.intern, AGENT: team.other_agent}
     created = World(team.id, ticket["reference"], ticket["id"], second["id"], linked["id"], resolved["id"],
-                    team.item_id, answer["id"], note["id"], watcher.id, team.intern.id, team.other_agent.id, callers)
-    created.seen.update(await snapshot(desk.staff_root, created))
+                    team.item_id, answer["id"], note["id"], watcher.id, team.intern.id, team.other_agent.id, callers,
+                    root)
+    created.seen.update(await snapshot(root, created))
     return created
 
 
@@ -225,4 +228,4 @@ async def test_probe_cannot_reach_the_victim(probe: Probe, caller: str, world: W
         assert not [i for i in world.ids() if i in shown], f"{probe.id} shows the victim: {shown}"
     else:
         assert is_empty(answer), result.data
-    assert await snapshot(desk.staff_root, world) == world.seen
+    assert await snapshot(world.root, world) == world.seen

@@ -84,7 +84,8 @@ async def test_platform_wide_items_are_for_platform_staff(desk: Desk) -> None:
     team = await desk.team()
     assert (await team.admin(CREATE_ITEM, {"i": item_input(), "p": True})).codes == ["FORBIDDEN"]
     assert (await team.agent(CREATE_ITEM, {"i": item_input()})).codes == ["FORBIDDEN"]
-    shared = (await desk.staff_root.ok(CREATE_ITEM, {"i": item_input(), "p": True}))["createServiceItem"]
+    root = await desk.platform_root()
+    shared = (await root.ok(CREATE_ITEM, {"i": item_input(), "p": True}))["createServiceItem"]
     assert shared["id"] in {i["id"] for i in (await team.customer.ok(ITEMS))["serviceItems"]}
     assert (await team.admin(UPDATE, {"id": shared["id"], "i": item_input()})).codes == ["FORBIDDEN"]
 

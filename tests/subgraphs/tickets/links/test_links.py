@@ -44,7 +44,7 @@ async def test_merging_needs_two_tickets_of_one_company(desk: Desk) -> None:
     mine, theirs = await team.ticket(), await other.ticket()
     assert (await team.agent(MERGE, {"p": mine["id"], "d": mine["id"]})).codes == ["BAD_USER_INPUT"]
     assert (await team.agent(MERGE, {"p": mine["id"], "d": theirs["id"]})).codes == ["NOT_FOUND"]
-    staff = desk.staff_root
+    staff = await desk.platform_root()
     crossing = await staff(MERGE, {"p": mine["id"], "d": theirs["id"]})
     assert crossing.codes == ["BAD_USER_INPUT"] and "different companies" in crossing.errors[0]["message"]
 

@@ -51,7 +51,7 @@ async def seeded(desk: Desk, mongo_url: str, http: httpx.AsyncClient) -> AsyncIt
     service = await start_service(TICKETS, mongo_url=mongo_url, http=http, seed_catalogue=False,
                                   auth_jwks_url=f"{desk.users.url}/.well-known/jwks.json",
                                   sla_scan_interval_seconds=3600)
-    one, two = await desk.factory.tenant(), await desk.factory.tenant()
+    one, two = await desk.tenant(), await desk.tenant()
 
     def here(member: Member) -> Member:
         """The same person, speaking to this service."""
@@ -69,7 +69,7 @@ async def seeded(desk: Desk, mongo_url: str, http: httpx.AsyncClient) -> AsyncIt
         for batch in range(0, len(rows), 500):
             await service.runtime.db[store.TICKETS].insert_many(rows[batch:batch + 500], ordered=False)
     print(f"\nseeded {sum(map(len, docs.values()))} tickets in {time.perf_counter() - started:.2f}s")
-    yield Seeded(service, first, second, customer, here(desk.staff_root), docs)
+    yield Seeded(service, first, second, customer, here(await desk.platform_root()), docs)
     await service.stop()
 
 

@@ -84,7 +84,7 @@ async def test_every_refused_transition_answers_bad_input_naming_the_allowed_one
 async def test_moves_belong_to_the_assignee_tutor_creator_or_a_supervisor(desk: Desk) -> None:
     team = await desk.team()
     ticket = await team.assigned()
-    outsider = await desk.person((await desk.factory.tenant()), "company_admin")
+    outsider = await desk.person(await desk.tenant(), "company_admin")
     cases = [
         (team.customer, "IN_PROGRESS", "FORBIDDEN"),  # the creator does not work the ticket
         (team.other_agent, "IN_PROGRESS", "FORBIDDEN"),  # an agent, but not this ticket's
