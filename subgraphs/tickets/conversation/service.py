@@ -21,7 +21,7 @@ from subgraphs.tickets.ticket import history
 from subgraphs.tickets.ticket.access import Standing, standing
 from subgraphs.tickets.ticket.changes import Edit, Ticket, commit
 from subgraphs.tickets.ticket.editing import ensure_editable
-from subgraphs.tickets.ticket.finding import locate
+from subgraphs.tickets.ticket.finding import company_view, locate, visible_tickets
 from subgraphs.tickets.ticket.history import FieldChange
 
 MAX_BODY = 10_000
@@ -92,29 +92,25 @@ async def add_comment(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, tic
                "mergedFromId": None}
     edit = _comment_edit(ticket, comment, mentions, await _answered(deps, ticket, mine, draft.internal))
 
+    comments = company_view(tenancy, actor, store.COMMENTS, ticket["companyId"])
+
     async def insert(uow: UnitOfWork, _: Ticket) -> None:
-        # The ticket's company, reached through the caller's tenancy when the ticket was located.
-        await TenantCollection(deps.db[store.COMMENTS], ticket["companyId"]).insert_one(comment, session=uow.session)
+        await comments.insert_one(comment, session=uow.session)
 
     return comment, await commit(deps, tickets, ticket, edit, actor_id=actor.user_id, also=insert)
 
 
-async def _own_comment(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, comment_id: str
-                       ) -> tuple[Comment, Ticket, TenantCollection]:
-    """A live comment on a ticket the caller sees (internal notes only for those who read them)."""
-    comments = tenancy.collection(store.COMMENTS)
-    comment = await comments.find_one({"_id": comment_id, "deleted": False})
-    if comment is None and actor.holds("tickets.read.global"):
-        comments = tenancy.everywhere(store.COMMENTS, permission="tickets.read")
-        comment = await comments.find_one({"_id": comment_id, "deleted": False})
-    if comment is not None:
-        try:
-            ticket, _ = await locate(tenancy, actor, comment["ticketId"])
-        except NotFound:
-            ticket = None
-        if ticket is not None and (not comment["internal"] or standing(actor, ticket).sees_notes):
-            return comment, ticket, comments
-    raise NotFound("no such comment", commentId=comment_id)
+async def _visible_comment(tenancy: Tenancy, actor: Principal, comment_id: str
+                           ) -> tuple[Comment, Ticket, TenantCollection]:
+    """A live comment on a ticket the caller sees (an internal note only for those who read notes)."""
+    found = await tenancy.collection(store.COMMENTS).find_one({"_id": comment_id, "deleted": False})
+    if found is None and actor.holds("tickets.read.global"):
+        anywhere = tenancy.everywhere(store.COMMENTS, permission="tickets.read")
+        found = await anywhere.find_one({"_id": comment_id, "deleted": False})
+    ticket = (await visible_tickets(tenancy, actor, [found["ticketId"]])).get(found["ticketId"]) if found else None
+    if found is None or ticket is None or (found["internal"] and not standing(actor, ticket).sees_notes):
+        raise NotFound("no such comment", commentId=comment_id)
+    return found, ticket, company_view(tenancy, actor, store.COMMENTS, ticket["companyId"])
 
 
 async def _save(deps: TicketsDeps, comments: TenantCollection, comment: Comment, ticket: Ticket, *,
@@ -140,7 +136,7 @@ async def _save(deps: TicketsDeps, comments: TenantCollection, comment: Comment,
 
 async def edit_comment(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, comment_id: str, *, body: str
                        ) -> Comment:
-    comment, ticket, comments = await _own_comment(deps, tenancy, actor, comment_id)
+    comment, ticket, comments = await _visible_comment(tenancy, actor, comment_id)
     if comment["authorId"] != actor.user_id:
         raise Forbidden("only the author edits a comment")
     window = timedelta(minutes=deps.settings.comment_edit_window_minutes)
@@ -155,7 +151,7 @@ async def edit_comment(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, co
 
 async def delete_comment(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, comment_id: str) -> Comment:
     """Hide a comment (it stays in the database for the record)."""
-    comment, ticket, comments = await _own_comment(deps, tenancy, actor, comment_id)
+    comment, ticket, comments = await _visible_comment(tenancy, actor, comment_id)
     if comment["authorId"] != actor.user_id and not standing(actor, ticket).supervisor:
         raise Forbidden("only the author or a supervisor deletes a comment")
     return await _save(deps, comments, comment, ticket, changes={"deleted": True, "deletedBy": actor.user_id},

@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 
 from subgraphs.kernel.graphql.pagination import Connection, paginate
+from subgraphs.tickets import store
 from subgraphs.tickets.catalogue.service import list_items
 from subgraphs.tickets.deps import deps_of
 from subgraphs.tickets.desk.service import read_desk
@@ -37,7 +38,7 @@ class Query:
     @strawberry.field(description="A ticket of your company by its reference, e.g. TKT-2026-000123.")
     async def ticket_by_reference(self, info: Ctx, reference: str) -> Ticket | None:
         principal = info.context.require()
-        ticket = await info.context.tenancy.collection("tickets").find_one(
+        ticket = await info.context.tenancy.collection(store.TICKETS).find_one(
             {"reference": reference.strip().upper()}, projection={"_id": 1})
         doc = await load_ticket(info.context, ticket["_id"]) if ticket else None
         return Ticket.from_doc(doc) if doc and doc["companyId"] == principal.company_id else None

@@ -15,7 +15,7 @@ from subgraphs.tickets.deps import TicketsDeps
 from subgraphs.tickets.sla import clocks
 from subgraphs.tickets.ticket.changes import Edit, Ticket, commit, stale, write
 from subgraphs.tickets.ticket.editing import ensure_editable
-from subgraphs.tickets.ticket.finding import locate
+from subgraphs.tickets.ticket.finding import company_view, locate
 from subgraphs.tickets.ticket.history import FieldChange
 from subgraphs.tickets.ticket.lifecycle import Status
 
@@ -77,7 +77,7 @@ async def merge(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, *, primar
         kept = await write(deps, uow, primaries, primary, _primary_edit(primary, duplicate), actor_id=actor.user_id)
         if closed is None or kept is None:
             raise stale()
-        comments = TenantCollection(deps.db[store.COMMENTS], primary["companyId"])
+        comments = company_view(tenancy, actor, store.COMMENTS, primary["companyId"])
         await comments.update_many({"ticketId": duplicate["_id"]},
                                    {"$set": {"ticketId": primary["_id"], "mergedFromId": duplicate["_id"]}},
                                    session=uow.session)
@@ -122,7 +122,7 @@ async def _relate(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ticket:
                   related: bool) -> Ticket:
     """Mark two tickets related (or no longer related), both sides in one transaction."""
     op = "$addToSet" if related else "$pull"
-    collection = TenantCollection(deps.db[store.TICKETS], ticket["companyId"])
+    collection = company_view(tenancy, actor, store.TICKETS, ticket["companyId"])
 
     async def work(uow: UnitOfWork) -> Ticket:
         results = []

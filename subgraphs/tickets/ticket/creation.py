@@ -45,6 +45,8 @@ class TicketDraft:
 
 @dataclass(frozen=True)
 class TicketInput:
+    """A draft once validated: what the new ticket will hold."""
+
     title: str
     description: str
     tags: list[str]

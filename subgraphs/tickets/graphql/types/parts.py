@@ -1,4 +1,4 @@
-"""GraphQL types of a ticket's parts: answers, attachments, SLA, rating, the IA's conclusions."""
+"""GraphQL types of a ticket's parts: answers, attachments, SLA, rating, the IA's assignment suggestion."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from subgraphs.tickets.graphql.enums import FieldKind, Priority, TicketType
+from subgraphs.tickets.graphql.enums import FieldKind
 from subgraphs.tickets.graphql.types.common import User, user
 
 
@@ -89,25 +89,6 @@ class Rating:
     def from_doc(cls, doc: dict[str, Any]) -> Rating:
         return cls(score=doc["score"], comment=doc.get("comment"), rated_at=doc["ratedAt"],
                    updated_at=doc["updatedAt"])
-
-
-@strawberry.type(description="What the IA concluded about the ticket's category, type and priority.")
-class Classification:
-    category: str | None
-    type: TicketType | None
-    priority: Priority | None
-    confidence: float
-    needs_review: bool
-    model: str | None
-    at: datetime
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> Classification:
-        kind, priority = doc.get("type"), doc.get("priority")
-        return cls(category=doc.get("category"), type=TicketType(kind) if kind in set(TicketType) else None,
-                   priority=Priority(priority) if priority in set(Priority) else None,
-                   confidence=doc["confidence"], needs_review=doc["needsReview"], model=doc.get("model"),
-                   at=doc["at"])
 
 
 @strawberry.type

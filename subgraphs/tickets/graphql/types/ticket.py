@@ -19,7 +19,6 @@ from subgraphs.tickets.graphql.types.conversation import Comment, HistoryEntry
 from subgraphs.tickets.graphql.types.parts import (
     AssignmentSuggestion,
     Attachment,
-    Classification,
     FormAnswer,
     Rating,
     TicketSla,
@@ -48,7 +47,8 @@ class Ticket:
     hold_reason: str | None
     comment_count: int
     reopen_count: int
-    needs_review: bool = strawberry.field(description="The IA was unsure of its triage; a person should look.")
+    needs_review: bool = strawberry.field(description="The IA was unsure of its triage; a person should look. "
+                                                      "(Its classification itself is the IA subgraph's field.)")
     created_at: datetime
     updated_at: datetime
     status_changed_at: datetime
@@ -116,11 +116,6 @@ class Ticket:
     @strawberry.field
     def rating(self) -> Rating | None:
         return Rating.from_doc(self.doc["rating"]) if self.doc.get("rating") else None
-
-    @strawberry.field(description="Desk staff only; null for others.")
-    def classification(self, info: Ctx) -> Classification | None:
-        found = self.doc.get("classification")
-        return Classification.from_doc(found) if found and self._mine(info).staff else None
 
     @strawberry.field(description="Desk staff only; null for others.")
     def assignment_suggestion(self, info: Ctx) -> AssignmentSuggestion | None:
