@@ -1,0 +1,1 @@
+"""The IA subgraph (port 3005): ticket triage, similar tickets, suggested replies and fair assignment."""

@@ -1,0 +1,8 @@
+"""Ticket triage: a classifier that learns a company's labels from ticket text and says how sure it is."""
+
+from subgraphs.ia.triage.examples import TrainingSet
+from subgraphs.ia.triage.model import TriageClassifier, TriageConfig
+from subgraphs.ia.triage.prediction import Prediction, needing_review
+from subgraphs.ia.triage.service import AsyncTriage
+
+__all__ = ["AsyncTriage", "Prediction", "TrainingSet", "TriageClassifier", "TriageConfig", "needing_review"]
