@@ -1,0 +1,1 @@
+"""Who is calling: access tokens verified with the users service's public keys (JWKS)."""
