@@ -1,5 +1,5 @@
 """Transports to subgraphs, each behind the `SubgraphClient` interface."""
 
-from supergraph.transport.base import SubgraphClient, SubgraphError, SubgraphRequest
+from supergraph.transport.base import SubgraphClient, SubgraphError, SubgraphOperationError, SubgraphRequest
 
-__all__ = ["SubgraphClient", "SubgraphError", "SubgraphRequest"]
+__all__ = ["SubgraphClient", "SubgraphError", "SubgraphOperationError", "SubgraphRequest"]

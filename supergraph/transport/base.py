@@ -28,6 +28,20 @@ class SubgraphError(Exception):
         self.code = code
 
 
+class SubgraphOperationError(SubgraphError):
+    """A subgraph refused an operation with GraphQL errors (a graphql-transport-ws `error`)."""
+
+    def __init__(self, subgraph: str, errors: list[dict[str, Any]]):
+        super().__init__(subgraph, f"subgraph '{subgraph}' refused the operation", "SUBGRAPH_EXECUTION_FAILURE")
+        self.errors = errors
+
+
+def caller_key(headers: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """What a subgraph's answer may depend on besides the operation: the caller's credentials
+    and language. Anything shared between clients is shared only under an equal key."""
+    return headers.get("authorization"), headers.get("accept-language")
+
+
 class SubgraphClient(Protocol):
     """Sends operations to one subgraph."""
 
