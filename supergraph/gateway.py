@@ -28,6 +28,9 @@ from supergraph.pipeline.types import (
 )
 from supergraph.pipeline.validate import enforce_limits, validate_operation
 from supergraph.pipeline.variables import coerce_variables
+from supergraph.planning.nodes import Subscription
+from supergraph.subscriptions.hub import ClientSubscription, SubscriptionHub
+from supergraph.subscriptions.shared import Listening, Sink
 from supergraph.transport.base import SubgraphClient
 
 log = logging.getLogger("supergraph")
@@ -43,6 +46,7 @@ class GatewayOptions:
     plan_cache_size: int = 1024
     dedupe_subgraph_requests: bool = True  # identical in-flight subgraph queries share one
     dedupe_client_requests: bool = True  # identical in-flight client queries share one run
+    subscription_backlog: int = 1000  # events one shared subscription may hold while completing others
 
 
 class Supergraph:
@@ -76,6 +80,14 @@ class Gateway:
         self.options = options
         self.cache = PlanCache(options.plan_cache_size)
         self._in_flight: dict[tuple, asyncio.Future[GraphQLResponse]] = {}
+        self.subscriptions = SubscriptionHub(
+            supergraph.api_schema,
+            clients,
+            supergraph.possible,
+            supergraph.abstract,
+            dedupe=options.dedupe_subgraph_requests,
+            backlog=options.subscription_backlog,
+        )
 
     def prepare(self, query: str | None, operation_name: str | None) -> PreparedOperation:
         """Stages 1-3 and 5: parse, validate, normalize, plan; cached per text and name."""
@@ -126,6 +138,22 @@ class Gateway:
         if pending is None:
             pending = self._in_flight[key] = asyncio.ensure_future(self._handle(request, key))
         return await asyncio.shield(pending)
+
+    def subscribe(self, request: GraphQLRequest, sink: Sink[str]) -> Listening:
+        """Start a subscription whose results (serialized response bodies) go to `sink`, shared
+        with identical ones; raises `RequestError` when it is refused before it starts."""
+        prepared = self.prepare(request.query, request.operation_name)
+        if prepared.operation.kind != "subscription" or not isinstance(prepared.plan.node, Subscription):
+            raise RequestError("Only subscriptions stream results.", "BAD_REQUEST")
+        variables = coerce_variables(self.supergraph.api_schema, prepared.definition, request.variables)
+        subscription = ClientSubscription(
+            request.query or "", request.operation_name, prepared, variables, dict(request.headers)
+        )
+        return self.subscriptions.open(subscription, sink)
+
+    async def close(self) -> None:
+        """Stop every live subscription of this gateway (on shutdown)."""
+        await self.subscriptions.aclose()
 
     async def _handle(self, request: GraphQLRequest, key: tuple | None = None) -> GraphQLResponse:
         try:

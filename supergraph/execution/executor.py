@@ -87,7 +87,7 @@ async def _fetch_root(fetch: Fetch, context: ExecutionContext) -> None:
     if body is None:
         return
     for error in body.get("errors") or ():
-        context.errors.append(_with_service(error, fetch.service))
+        context.errors.append(with_service(error, fetch.service))
     data = body.get("data")
     if isinstance(data, dict):
         merge(context.data, data, context.abstract)
@@ -133,7 +133,7 @@ async def _fetch_entities(fetch: Fetch, paths: tuple[tuple[str, ...], ...], cont
 def _repath(error: dict[str, Any], service: str, targets, data, paths) -> dict[str, Any]:
     """An `_entities` error path (`_entities.3.price`) becomes the client path of entity 3."""
     path = error.get("path")
-    error = _with_service(error, service)
+    error = with_service(error, service)
     index = path[1] if isinstance(path, list) and len(path) >= 2 else 0
     if isinstance(path, list) and path[:1] == ["_entities"] and isinstance(index, int):
         rest = path[2:]
@@ -152,7 +152,8 @@ def _repath(error: dict[str, Any], service: str, targets, data, paths) -> dict[s
     return error
 
 
-def _with_service(error: Any, service: str) -> dict[str, Any]:
+def with_service(error: Any, service: str) -> dict[str, Any]:
+    """A subgraph's error as the client sees it: tagged with the subgraph, without its locations."""
     if not isinstance(error, dict):
         return _failure(service, str(error))
     error = dict(error)
