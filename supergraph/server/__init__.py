@@ -1,4 +1,4 @@
-"""The gateway's HTTP server: `serve()` runs it under uvicorn, `create_app()` builds the app."""
+"""The gateway's HTTP and WebSocket server: `serve()` runs it, `create_app()` builds the app."""
 
 from __future__ import annotations
 
@@ -20,8 +20,7 @@ def serve(host: str | None = None, port: int | None = None, supergraph: str | No
     """Run the gateway until interrupted (`aurontek serve gateway`)."""
     import logging
 
-    import uvicorn
-
+    from supergraph.server.serving import GatewayServer, uvicorn_config
     from supergraph.server.settings import GatewaySettings
 
     overrides: dict[str, Any] = {}
@@ -34,15 +33,5 @@ def serve(host: str | None = None, port: int | None = None, supergraph: str | No
     settings = GatewaySettings(**overrides)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(settings)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        loop="uvloop",
-        http="httptools",
-        lifespan="on",
-        log_level="warning",
-        access_log=False,
-        proxy_headers=False,  # X-Forwarded-For is ours to judge (GATEWAY_TRUSTED_PROXIES)
-    )
+    GatewayServer(uvicorn_config(app, settings, loop="uvloop", http="httptools"), app).run()
     return 0

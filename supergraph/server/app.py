@@ -1,4 +1,4 @@
-"""The gateway's ASGI application: `/graphql` (POST, GET; WebSocket reserved for
+"""The gateway's ASGI application: `/graphql` (POST, GET, and WebSocket speaking
 `graphql-transport-ws`) and `/health`."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from supergraph.server.http import (
     headers_of,
 )
 from supergraph.server.runtime import GatewayRuntime
+from supergraph.server.websocket import serve_websocket
 
 log = logging.getLogger("supergraph.server")
 
@@ -25,8 +26,8 @@ Scope = dict[str, Any]
 
 
 class GatewayApp:
-    """Raw ASGI: fewer layers per request than a framework, and the same path can later
-    upgrade to WebSocket for subscriptions."""
+    """Raw ASGI: fewer layers per request than a framework, and the same path upgrades to
+    WebSocket for subscriptions."""
 
     def __init__(self, runtime: GatewayRuntime) -> None:
         self.runtime = runtime
@@ -57,9 +58,8 @@ class GatewayApp:
                 return
 
     async def websocket(self, scope: Scope, receive, send) -> None:
-        """Subscriptions (graphql-transport-ws) will be served here; refused until then."""
-        await receive()  # websocket.connect
-        await send({"type": "websocket.close", "code": 4406, "reason": "subscriptions not served yet"})
+        """Subscriptions, queries and mutations over graphql-transport-ws."""
+        await serve_websocket(scope, receive, send, self.runtime)
 
     async def http(self, scope: Scope, receive, send) -> None:
         path = scope["path"]

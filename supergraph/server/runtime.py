@@ -1,5 +1,5 @@
-"""The running gateway: settings, the pooled HTTP session, and the current `Gateway`,
-swapped whole when a new supergraph arrives."""
+"""The running gateway: settings, the pooled HTTP session, the token verifier, the open
+WebSockets, and the current `Gateway`, swapped whole when a new supergraph arrives."""
 
 from __future__ import annotations
 
@@ -9,11 +9,16 @@ import logging
 
 import aiohttp
 
+from supergraph.auth.jwks import JwksKeys
+from supergraph.auth.tokens import AccessTokenVerifier
 from supergraph.gateway import Gateway, GatewayOptions, Supergraph
 from supergraph.limits import Limits
 from supergraph.server.settings import GatewaySettings
 from supergraph.server.source import ComposedSource, read_supergraph_file
+from supergraph.server.websocket.registry import Connections
+from supergraph.transport.combined import SubgraphTransports
 from supergraph.transport.http import HttpSubgraphClient, new_session
+from supergraph.transport.websocket import WebSocketSubgraphClient, websocket_url
 
 log = logging.getLogger("supergraph.runtime")
 
@@ -32,22 +37,41 @@ def options_from(settings: GatewaySettings) -> GatewayOptions:
         plan_cache_size=settings.plan_cache_size,
         dedupe_client_requests=settings.dedupe_requests,
         dedupe_subgraph_requests=settings.dedupe_subgraph_requests,
+        subscription_backlog=settings.subscription_backlog,
     )
 
 
 class GatewayRuntime:
-    """Owns what lives as long as the server: session, source, current gateway."""
+    """Owns what lives as long as the server: sessions, verifier, sockets, source, current gateway."""
 
     def __init__(self, settings: GatewaySettings) -> None:
         self.settings = settings
         self.options = options_from(settings)
         self.gateway: Gateway | None = None
         self.source: ComposedSource | None = None
+        self.verifier: AccessTokenVerifier | None = None
+        self.connections = Connections(settings.ws_max_connections)
         self._session: aiohttp.ClientSession | None = None
+        self._socket_session: aiohttp.ClientSession | None = None
+        self._retired: list[Gateway] = []
         self._task: asyncio.Task | None = None
 
     async def start(self) -> None:
         self._session = new_session(self.settings.pool_size)
+        # upstream subscriptions hold their connection for as long as they live: never pooled
+        self._socket_session = new_session(0)
+        keys = JwksKeys(
+            self.settings.jwks_url,
+            self._session,
+            ttl=self.settings.jwks_ttl,
+            min_refresh=self.settings.jwks_min_refresh,
+        )
+        self.verifier = AccessTokenVerifier(
+            keys,
+            issuer=self.settings.token_issuer,
+            audience=self.settings.token_audience,
+            leeway=self.settings.token_leeway,
+        )
         if self.settings.supergraph:
             self.install(read_supergraph_file(self.settings.supergraph))
             return
@@ -63,11 +87,18 @@ class GatewayRuntime:
     def install(self, sdl: str) -> None:
         """Serve a new supergraph; raises (keeping the current one) when it is unusable."""
         supergraph = Supergraph(sdl)
-        assert self._session is not None
+        assert self._session is not None and self._socket_session is not None
+        timeout, keepalive = self.settings.subgraph_timeout, self.settings.ws_keepalive or None
         clients = {
-            name: HttpSubgraphClient(name, url, self._session, self.settings.subgraph_timeout)
+            name: SubgraphTransports(
+                HttpSubgraphClient(name, url, self._session, timeout),
+                WebSocketSubgraphClient(name, websocket_url(url), self._socket_session, timeout=timeout,
+                                        heartbeat=keepalive),
+            )
             for name, url in supergraph.subgraph_urls().items()
         }
+        if self.gateway is not None:  # its live subscriptions carry on until their clients leave
+            self._retired = [old for old in [*self._retired, self.gateway] if old.subscriptions.live]
         self.gateway = Gateway(supergraph, clients, self.options)
         log.info("serving a supergraph of %d subgraphs", len(clients))
 
@@ -76,5 +107,9 @@ class GatewayRuntime:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        if self._session is not None:
-            await self._session.close()
+        await self.connections.close_all()
+        for gateway in [*self._retired, *([self.gateway] if self.gateway else [])]:
+            await gateway.close()
+        for session in (self._socket_session, self._session):
+            if session is not None:
+                await session.close()

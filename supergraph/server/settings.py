@@ -39,6 +39,22 @@ class GatewaySettings(BaseSettings):
     dedupe_subgraph_requests: bool = True  # identical in-flight subgraph queries share one
     # proxies in front of the gateway whose X-Forwarded-For is believed (comma-separated)
     trusted_proxies: str = "127.0.0.1,::1"
+    # identity: the access token of a WebSocket's connection_init, checked with the users' JWKS
+    jwks_url: str = "http://127.0.0.1:3001/.well-known/jwks.json"
+    token_issuer: str = "aurontek-users"
+    token_audience: str = "aurontek"
+    token_leeway: float = 5.0  # seconds of clock skew allowed on exp, iat and nbf
+    jwks_ttl: float = 300.0  # seconds the fetched key set is trusted
+    jwks_min_refresh: float = 5.0  # an unknown kid refetches the key set, at most this often (seconds)
+    # subscriptions: graphql-transport-ws on /graphql
+    ws_init_timeout: float = 3.0  # seconds to send connection_init, else close 4408
+    ws_keepalive: float = 15.0  # seconds between server pings; no pong by the next one closes 4408; 0: off
+    ws_send_queue: int = 256  # messages waiting per connection; one more closes it 1008 "slow consumer"
+    ws_max_connections: int = 10_000  # open WebSockets; more are closed 1013 (try again later)
+    ws_max_subscriptions: int = 100  # operations running at once on one connection
+    ws_compression: bool = False  # permessage-deflate: less traffic, more CPU per message
+    ws_close_timeout: float = 5.0  # seconds to flush queued messages when closing a socket
+    subscription_backlog: int = 1000  # events a shared subscription may hold while completing earlier ones
 
     def trusted_proxy_list(self) -> tuple[str, ...]:
         return tuple(part.strip() for part in self.trusted_proxies.split(",") if part.strip())
