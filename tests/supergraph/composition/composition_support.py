@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
 from graphql import parse, print_ast
 from graphql.language import (
     DirectiveNode,
@@ -20,6 +16,7 @@ from graphql.language import (
 )
 
 from supergraph.composition import SubgraphSource
+from tests.supergraph.npm_packages import install_npm_packages
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
@@ -131,32 +128,4 @@ def line(sdl: str, header: str, field: str) -> str:
 
 
 def install_reference_packages() -> Path:
-    modules = NPM_CACHE / "node_modules"
-    marker = NPM_CACHE / "installed.json"
-    wanted = json.dumps(REFERENCE_PACKAGES, sort_keys=True)
-    if marker.exists() and marker.read_text() == wanted and modules.is_dir():
-        return modules
-    npm = shutil.which("npm")
-    if npm is None or shutil.which("node") is None:
-        unavailable("node and npm are not installed")
-    NPM_CACHE.mkdir(parents=True, exist_ok=True)
-    (NPM_CACHE / "package.json").write_text('{"private": true}\n')
-    specs = [f"{name}@{version}" for name, version in REFERENCE_PACKAGES.items()]
-    done = subprocess.run(
-        [npm, "install", "--no-audit", "--no-fund", "--no-save", "--silent", *specs],
-        cwd=NPM_CACHE,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if done.returncode != 0:
-        unavailable(f"npm install failed: {done.stderr.strip()[-500:]}")
-    marker.write_text(wanted)
-    return modules
-
-
-def unavailable(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"reference composer unavailable: {reason}")
-    pytest.skip(f"reference composer unavailable: {reason}")
+    return install_npm_packages(NPM_CACHE.name, REFERENCE_PACKAGES, "reference composer")
