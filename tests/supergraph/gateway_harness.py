@@ -80,34 +80,54 @@ async def federation(
             await session.close()
 
 
-@contextlib.asynccontextmanager
-async def gateway_server(supergraph_path: str, **settings: Any) -> AsyncIterator[str]:
-    """The real gateway server (uvicorn, ASGI app, lifespan) on an ephemeral port; its base URL."""
-    import asyncio
-    import socket
+@dataclass
+class RunningGateway:
+    """The real gateway server (uvicorn, ASGI app, lifespan) on an ephemeral port."""
 
-    import uvicorn
+    url: str  # http://127.0.0.1:<port>
+    app: Any  # the GatewayApp, to look at its runtime
+    server: Any  # the GatewayServer
+    task: Any
+
+    @property
+    def ws_url(self) -> str:
+        return self.url.replace("http://", "ws://", 1) + "/graphql"
+
+    async def stop(self) -> None:
+        """Shut down as on SIGTERM."""
+        self.server.should_exit = True
+        await self.task
+
+
+@contextlib.asynccontextmanager
+async def running_gateway(supergraph_path: str, **settings: Any) -> AsyncIterator[RunningGateway]:
+    import asyncio
 
     from supergraph.server import create_app
+    from supergraph.server.serving import GatewayServer, uvicorn_config
     from supergraph.server.settings import GatewaySettings
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    app = create_app(GatewaySettings(supergraph=supergraph_path, port=port, **settings))
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_level="warning",
-                            proxy_headers=False)
-    server = uvicorn.Server(config)
+    gateway_settings = GatewaySettings(supergraph=supergraph_path, host="127.0.0.1", port=free_port(), **settings)
+    app = create_app(gateway_settings)
+    server = GatewayServer(uvicorn_config(app, gateway_settings), app)
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():
             task.result()
         await asyncio.sleep(0.01)
+    running = RunningGateway(f"http://127.0.0.1:{gateway_settings.port}", app, server, task)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield running
     finally:
-        server.should_exit = True
-        await task
+        if not task.done():
+            await running.stop()
+
+
+@contextlib.asynccontextmanager
+async def gateway_server(supergraph_path: str, **settings: Any) -> AsyncIterator[str]:
+    """The real gateway server on an ephemeral port; its base URL."""
+    async with running_gateway(supergraph_path, **settings) as running:
+        yield running.url
 
 
 def free_port() -> int:

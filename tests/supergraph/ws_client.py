@@ -1,0 +1,88 @@
+"""A raw graphql-transport-ws client for tests: every message and close code visible."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection
+from websockets.asyncio.client import connect as ws_connect
+from websockets.exceptions import ConnectionClosed
+
+SUBPROTOCOL = "graphql-transport-ws"
+
+
+class ProtocolClient:
+    """Sends and receives protocol messages; answers server pings unless asked to show them."""
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+
+    @property
+    def subprotocol(self) -> str | None:
+        return self.ws.subprotocol
+
+    async def send(self, message: dict[str, Any] | str | bytes) -> None:
+        await self.ws.send(message if isinstance(message, str | bytes) else json.dumps(message))
+
+    async def receive(self, timeout: float = 5.0, *, pings: bool = False) -> dict[str, Any]:
+        async with asyncio.timeout(timeout):
+            while True:
+                message = json.loads(await self.ws.recv())
+                if message["type"] == "ping" and not pings:
+                    await self.send({"type": "pong"})
+                    continue
+                return message
+
+    async def init(self, authorization: str | None = None, **payload: Any) -> dict[str, Any]:
+        """Send `connection_init` (with `authorization` when given); the answer."""
+        if authorization is not None:
+            payload["authorization"] = authorization
+        await self.send({"type": "connection_init", "payload": payload})
+        return await self.receive()
+
+    async def subscribe(self, operation_id: str, query: str, variables: dict | None = None) -> None:
+        payload: dict[str, Any] = {"query": query}
+        if variables is not None:
+            payload["variables"] = variables
+        await self.send({"id": operation_id, "type": "subscribe", "payload": payload})
+
+    async def complete(self, operation_id: str) -> None:
+        await self.send({"id": operation_id, "type": "complete"})
+
+    async def closed(self, timeout: float = 5.0) -> tuple[int | None, str | None]:
+        """Read until the server closes; its close code and reason."""
+        async with asyncio.timeout(timeout):
+            with contextlib.suppress(ConnectionClosed):
+                while True:
+                    await self.ws.recv()
+        return self.ws.close_code, self.ws.close_reason
+
+    async def silent(self, seconds: float) -> None:
+        """Assert that nothing but pings arrives for `seconds`."""
+        with contextlib.suppress(TimeoutError):
+            message = await self.receive(timeout=seconds)
+            raise AssertionError(f"unexpected message {message}")
+
+
+@contextlib.asynccontextmanager
+async def connect(
+    url: str,
+    *,
+    subprotocols: tuple[str, ...] | None = (SUBPROTOCOL,),
+    headers: dict[str, str] | None = None,
+    max_queue: int | None = 16,
+) -> AsyncIterator[ProtocolClient]:
+    async with ws_connect(
+        url,
+        subprotocols=list(subprotocols) if subprotocols else None,  # type: ignore[arg-type]
+        additional_headers=headers,
+        max_queue=max_queue,
+        open_timeout=5,
+        ping_interval=None,
+        close_timeout=1,
+    ) as ws:
+        yield ProtocolClient(ws)
