@@ -1,0 +1,85 @@
+"""A subscription through the gateway: opened on the owning subgraph over graphql-transport-ws,
+each event completed with entity fetches to other subgraphs; upstream errors, completion,
+refusal and disconnects reach the client."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.supergraph.live_federation import MESSAGE_ADDED, LiveFederation, live_federation, new_ticket
+from tests.supergraph.ws_client import connect
+
+
+async def test_events_are_completed_with_entity_fetches(live: LiveFederation) -> None:
+    ticket = new_ticket()
+    async with live.gateway() as gateway, connect(gateway.ws_url) as client:
+        assert (await client.init(live.issuer.bearer()))["type"] == "connection_ack"
+        await client.subscribe("1", MESSAGE_ADDED, {"t": "t1"})
+        await client.subscribe("2", MESSAGE_ADDED, {"t": ticket})
+        await live.chat.wait_active("t1", 1)
+        await live.chat.wait_active(ticket, 1)
+        live.chat.publish("t1", "hello", author="u2")
+        message = await client.receive()
+        live.chat.finish("t1")
+        done = await client.receive()
+    assert message == {
+        "id": "1",
+        "type": "next",
+        "payload": {"data": {"messageAdded": {"text": "hello", "author": {"name": "Grace"},
+                                              "ticket": {"title": "Printer on fire"}}}},
+    }
+    assert done == {"id": "1", "type": "complete"}  # the subgraph completed it: so does the gateway
+
+
+async def test_errors_in_events_reach_the_client_with_their_subgraph(live: LiveFederation) -> None:
+    ticket = new_ticket()
+    query = "subscription($t: ID!) { messageAdded(ticketId: $t) { text mood ticket { title } } }"
+    async with live.gateway() as gateway, connect(gateway.ws_url) as client:
+        await client.init(live.issuer.bearer())
+        await client.subscribe("1", query, {"t": ticket})
+        await live.chat.wait_active(ticket, 1)
+        live.chat.publish(ticket, "boom")
+        with_subgraph_error = (await client.receive())["payload"]
+        live.tickets.status = 503
+        try:
+            live.chat.publish(ticket, "calm")
+            with_entity_error = (await client.receive())["payload"]
+        finally:
+            live.tickets.status = 200
+    assert with_subgraph_error["data"] == {"messageAdded": {"text": "boom", "mood": None,
+                                                             "ticket": {"title": "Untitled"}}}
+    [error] = with_subgraph_error["errors"]
+    assert error["message"] == "cannot read the mood of this message"
+    assert error["path"] == ["messageAdded", "mood"]
+    assert error["extensions"]["service"] == "chat"
+    assert with_entity_error["data"] is None  # Message.ticket is non-null: the null propagates
+    assert with_entity_error["errors"][0]["extensions"] == {"code": "SUBGRAPH_EXECUTION_FAILURE",
+                                                           "service": "tickets"}
+
+
+async def test_a_subgraph_refusing_the_connection_ends_the_subscription(live: LiveFederation) -> None:
+    authorization = live.issuer.bearer(user="u3", company="c3")
+    live.chat.refused.add(authorization)
+    async with live.gateway() as gateway, connect(gateway.ws_url) as client:
+        await client.init(authorization)
+        await client.subscribe("1", MESSAGE_ADDED, {"t": new_ticket()})
+        refused = await client.receive()
+    assert refused["id"] == "1" and refused["type"] == "error"
+    assert refused["payload"][0]["extensions"] == {"code": "FORBIDDEN", "service": "chat"}
+
+
+async def test_a_subgraph_going_away_ends_the_subscription_with_an_error(tmp_path: Path) -> None:
+    async with live_federation(tmp_path) as own:
+        ticket = new_ticket()
+        async with own.gateway() as gateway, connect(gateway.ws_url) as client:
+            await client.init(own.issuer.bearer())
+            await client.subscribe("1", MESSAGE_ADDED, {"t": ticket})
+            await own.chat.wait_active(ticket, 1)
+            own.chat_server.should_exit = True  # the chat subgraph shuts down
+            ended = await client.receive()
+            await client.subscribe("2", "{ me { name } }")  # the socket itself is fine
+            assert (await client.receive())["type"] == "next"
+    assert ended["id"] == "1" and ended["type"] == "error"
+    [error] = ended["payload"]
+    assert error["extensions"] == {"code": "SUBGRAPH_SUBSCRIPTION_FAILED", "service": "chat"}
+    assert error["message"].startswith("subgraph 'chat' closed the subscription connection (1012")
