@@ -67,7 +67,7 @@ class Connection:
 
     async def run(self, receive: Receive) -> None:
         """Serve until the client disconnects (or the gateway has closed the socket)."""
-        from supergraph.server.websocket.handlers import handle
+        from supergraph.server.websocket.handlers import handle  # handlers import this module
 
         self._schedule("init", self.settings.ws_init_timeout, self._init_timeout)
         try:
