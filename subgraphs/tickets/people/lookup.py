@@ -11,10 +11,6 @@ from subgraphs.tickets import store
 Person = dict[str, Any]
 
 
-def name_of(person: Person) -> str:
-    return f"{person.get('firstName') or ''} {person.get('lastName') or ''}".strip() or person["_id"]
-
-
 def can(person: Person, permission: str) -> bool:
     return holds(frozenset(person.get("permissions") or ()), permission)
 
