@@ -1,4 +1,4 @@
-"""The domain's enums as GraphQL enums (the same classes; the API spells their names)."""
+"""The domain's enums as GraphQL enums (the same classes, registered here; the API spells their names)."""
 
 from __future__ import annotations
 
@@ -6,24 +6,27 @@ from enum import Enum
 
 import strawberry
 
-from subgraphs.tickets.catalogue.forms import FieldKind as DomainFieldKind
-from subgraphs.tickets.catalogue.priority import Level as DomainLevel
-from subgraphs.tickets.catalogue.priority import Priority as DomainPriority
-from subgraphs.tickets.catalogue.priority import TicketType as DomainTicketType
-from subgraphs.tickets.links.service import LinkKind as DomainLinkKind
-from subgraphs.tickets.stats.pipelines import Interval
-from subgraphs.tickets.ticket.finding import SortField, View
-from subgraphs.tickets.ticket.lifecycle import Status
+from subgraphs.tickets.catalogue.forms import FieldKind
+from subgraphs.tickets.catalogue.priority import Level, Priority, TicketType
+from subgraphs.tickets.links.service import LinkKind
+from subgraphs.tickets.stats.pipelines import Interval as BacklogInterval
+from subgraphs.tickets.ticket.finding import SortField as TicketSortField
+from subgraphs.tickets.ticket.finding import View as TicketView
+from subgraphs.tickets.ticket.lifecycle import Status as TicketStatus
 
-TicketStatus = strawberry.enum(Status, name="TicketStatus", description="Where a ticket is in its lifecycle.")
-Priority = strawberry.enum(DomainPriority, name="Priority")
-Level = strawberry.enum(DomainLevel, name="Level", description="Impact or urgency.")
-TicketType = strawberry.enum(DomainTicketType, name="TicketType")
-FieldKind = strawberry.enum(DomainFieldKind, name="FieldKind", description="The kind of a form question.")
-TicketView = strawberry.enum(View, name="TicketView")
-TicketSortField = strawberry.enum(SortField, name="TicketSortField")
-LinkKind = strawberry.enum(DomainLinkKind, name="LinkKind", description="What the other ticket is to this one.")
-BacklogInterval = strawberry.enum(Interval, name="BacklogInterval")
+__all__ = ["BacklogInterval", "FieldKind", "Level", "LinkKind", "Priority", "TicketSortField", "TicketStatus",
+           "TicketType", "TicketView", "Weekday"]
+
+# strawberry.enum registers the class itself as a GraphQL enum; resolvers return the domain's members.
+strawberry.enum(TicketStatus, name="TicketStatus", description="Where a ticket is in its lifecycle.")
+strawberry.enum(Priority, name="Priority")
+strawberry.enum(Level, name="Level", description="Impact or urgency.")
+strawberry.enum(TicketType, name="TicketType")
+strawberry.enum(FieldKind, name="FieldKind", description="The kind of a form question.")
+strawberry.enum(TicketView, name="TicketView")
+strawberry.enum(TicketSortField, name="TicketSortField")
+strawberry.enum(LinkKind, name="LinkKind", description="What the other ticket is to this one.")
+strawberry.enum(BacklogInterval, name="BacklogInterval")
 
 
 @strawberry.enum

@@ -92,10 +92,11 @@ class IntelligenceConsumer:
             raise stale()  # changed since read: the bus retries the event
 
     async def _suggestion_edit(self, ticket: Ticket, data: dict[str, Any]) -> Edit:
-        suggestion = {"assigneeId": data.get("assigneeId"), "score": data.get("score"),
-                      "factors": data.get("factors") or {}, "reason": data.get("reason"), "at": clock.now()}
-        if await self._applies(ticket, suggestion["assigneeId"]):
-            edit = assignment_edit(ticket, suggestion["assigneeId"], automatic=True)
+        assignee_id: str | None = data.get("assigneeId")
+        suggestion = {"assigneeId": assignee_id, "score": data.get("score"), "factors": data.get("factors") or {},
+                      "reason": data.get("reason"), "at": clock.now()}
+        if await self._applies(ticket, assignee_id):
+            edit = assignment_edit(ticket, assignee_id, automatic=True)
             edit.set["suggestion"] = {**suggestion, "applied": True}
             return edit
         return Edit("assignment_suggested", set={"suggestion": {**suggestion, "applied": False}})

@@ -87,7 +87,8 @@ async def merge(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, *, primar
 
 
 async def _ancestors(tickets: TenantCollection, ticket: Ticket) -> list[str]:
-    chain, parent = [], ticket.get("parentId")
+    chain: list[str] = []
+    parent = ticket.get("parentId")
     while parent and len(chain) < MAX_DEPTH:
         chain.append(parent)
         row = await tickets.find_one({"_id": parent}, projection={"parentId": 1})
@@ -124,15 +125,16 @@ async def _relate(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ticket:
     op = "$addToSet" if related else "$pull"
     collection = company_view(tenancy, actor, store.TICKETS, ticket["companyId"])
 
+    def edit(that: Ticket) -> Edit:
+        return _link_edit("relatedIds", None if related else that["_id"], that["_id"] if related else None,
+                          ops={op: {"relatedIds": that["_id"]}})
+
     async def work(uow: UnitOfWork) -> Ticket:
-        results = []
-        for this, that in ((ticket, other), (other, ticket)):
-            edit = _link_edit("relatedIds", None if related else that["_id"], that["_id"] if related else None,
-                              ops={op: {"relatedIds": that["_id"]}})
-            results.append(await write(deps, uow, collection, this, edit, actor_id=actor.user_id))
-        if None in results:
+        first = await write(deps, uow, collection, ticket, edit(other), actor_id=actor.user_id)
+        second = await write(deps, uow, collection, other, edit(ticket), actor_id=actor.user_id)
+        if first is None or second is None:
             raise stale()
-        return results[0]
+        return first
 
     return await deps.outbox.transaction(work)
 

@@ -43,7 +43,7 @@ class TicketStatistics:
     async def _run(self, pipeline: pipelines.Pipeline, match: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         return await self.tickets.aggregate(pipeline, match=self.created if match is None else match)
 
-    async def counts(self, field: str) -> list[tuple[str | None, int]]:
+    async def counts(self, field: str) -> list[tuple[Any, int]]:
         return [(row["_id"], row["count"]) for row in await self._run(pipelines.counts_by(field))]
 
     async def durations(self, kind: str) -> Durations:

@@ -71,7 +71,7 @@ def _validated(ticket: Ticket, changes: TicketChanges) -> dict[str, Any]:
     values.update({k: getattr(changes, k).value for k in ("type", "impact", "urgency", "priority")
                    if getattr(changes, k) is not None})
     if "priority" not in values and ({"impact", "urgency"} & set(values)):
-        impact, urgency = values.get("impact", ticket["impact"]), values.get("urgency", ticket["urgency"])
+        impact, urgency = values.get("impact") or ticket["impact"], values.get("urgency") or ticket["urgency"]
         values["priority"] = priority_of(Level(impact), Level(urgency)).value
     return values
 

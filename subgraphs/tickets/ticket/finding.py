@@ -54,12 +54,13 @@ class View(StrEnum):
 
 
 def view_filter(view: View, user_id: str) -> dict[str, Any]:
-    return {
+    filters: dict[View, dict[str, Any]] = {
         View.VISIBLE: {},
         View.ASSIGNED_TO_ME: {"$or": [{"assigneeId": user_id}, {"tutorId": user_id}]},
         View.CREATED_BY_ME: {"creatorId": user_id},
         View.WATCHING: {"watchers": user_id},
-    }[view]
+    }
+    return filters[view]
 
 
 @dataclass(frozen=True)

@@ -27,4 +27,5 @@ async def next_reference(db: Database, *, company_id: str, year: int) -> tuple[i
     except DuplicateKeyError:
         pass  # a concurrent creation made it
     row = await counters.find_one_and_update({"_id": key}, {"$inc": {"seq": 1}}, return_document=ReturnDocument.AFTER)
+    assert row is not None  # made just above
     return row["seq"], format_reference(year, row["seq"])

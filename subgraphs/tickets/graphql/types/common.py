@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.federation.schema_directives import Key
+from strawberry.federation.types import FieldSet
 from strawberry.types import Info
 
 from subgraphs.kernel.graphql.context import RequestContext
@@ -11,12 +12,14 @@ from subgraphs.kernel.graphql.context import RequestContext
 Ctx = Info[RequestContext, None]
 
 
-@strawberry.federation.type(keys=[Key(fields="id", resolvable=False)], description="A person (the users subgraph).")
+@strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)],
+                             description="A person (the users subgraph).")
 class User:
     id: strawberry.ID
 
 
-@strawberry.federation.type(keys=[Key(fields="id", resolvable=False)], description="A company (the users subgraph).")
+@strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)],
+                             description="A company (the users subgraph).")
 class Company:
     id: strawberry.ID
 
