@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
 
 
@@ -16,8 +17,8 @@ class MemberSpec:
 
     name: str
     block: str
-    kind: str  # "svm" (linear SVM margins) or "logistic" (multinomial logistic regression)
-    c: float
+    kind: str  # "svm" (linear SVM margins), "logistic" (multinomial logistic regression) or "bayes"
+    c: float  # inverse regularisation strength; for "bayes" the smoothing alpha
 
     def new(self, seed: int) -> Any:
         """An unfitted estimator."""
@@ -25,11 +26,17 @@ class MemberSpec:
             return LinearSVC(C=self.c, random_state=seed)
         if self.kind == "logistic":
             return LogisticRegression(C=self.c, max_iter=3000)
+        if self.kind == "bayes":
+            return ComplementNB(alpha=self.c)
         raise ValueError(f"unknown member kind {self.kind!r}")
 
 
 def scores(estimator: Any, features: Any) -> np.ndarray:
     """Per-label scores as an (n, labels) array; two-label estimators answer one column, spread here to two."""
+    if isinstance(estimator, ComplementNB):
+        # Naive Bayes log-probabilities are all near 0 or hugely negative; centred per row they rank like margins.
+        values = np.asarray(estimator.predict_log_proba(features), dtype=np.float64)
+        return values - values.max(axis=1, keepdims=True)
     values = np.asarray(estimator.decision_function(features), dtype=np.float64)
     if values.ndim == 1:
         values = np.column_stack([-values, values])
@@ -41,6 +48,7 @@ MEMBERS: dict[str, MemberSpec] = {
     for spec in (
         MemberSpec("word_svm", "word", "svm", 0.5),
         MemberSpec("char_svm", "char", "svm", 0.25),
+        MemberSpec("word_bayes", "word", "bayes", 0.3),
         MemberSpec("embedding_logistic", "embedding", "logistic", 10.0),
     )
 }

@@ -15,7 +15,7 @@ TEXTS = [text for text, _ in UNSEEN]
 EXPECTED = [label for _, label in UNSEEN]
 
 
-@pytest.mark.parametrize("fixture", ["sparse_classifier", "stacked_classifier"])
+@pytest.mark.parametrize("fixture", ["sparse_classifier", "embedded_classifier"])
 def test_predicts_unseen_tickets(fixture: str, request: pytest.FixtureRequest) -> None:
     classifier: TriageClassifier = request.getfixturevalue(fixture)
     predictions = classifier.predict(TEXTS)
@@ -24,12 +24,12 @@ def test_predicts_unseen_tickets(fixture: str, request: pytest.FixtureRequest) -
     assert all(0.0 <= prediction.confidence <= 1.0 for prediction in predictions)
 
 
-def test_probabilities_are_a_distribution_over_the_labels(stacked_classifier: TriageClassifier) -> None:
-    probabilities = stacked_classifier.predict_proba(TEXTS)
-    assert stacked_classifier.labels == ["Access", "Hardware", "Printing", "Purchase"]
+def test_probabilities_are_a_distribution_over_the_labels(embedded_classifier: TriageClassifier) -> None:
+    probabilities = embedded_classifier.predict_proba(TEXTS)
+    assert embedded_classifier.labels == ["Access", "Hardware", "Printing", "Purchase"]
     assert probabilities.shape == (len(TEXTS), 4)
     assert np.allclose(probabilities.sum(axis=1), 1.0)
-    predictions = stacked_classifier.predict(TEXTS)
+    predictions = embedded_classifier.predict(TEXTS)
     assert [p.confidence for p in predictions] == pytest.approx(list(probabilities.max(axis=1)))
 
 
@@ -73,7 +73,7 @@ def test_no_texts_no_predictions(sparse_classifier: TriageClassifier) -> None:
     assert sparse_classifier.predict([]) == []
 
 
-@pytest.mark.parametrize("fixture", ["sparse_classifier", "stacked_classifier"])
+@pytest.mark.parametrize("fixture", ["sparse_classifier", "embedded_classifier"])
 def test_save_and_load_round_trip(fixture: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     classifier: TriageClassifier = request.getfixturevalue(fixture)
     classifier.save(tmp_path / "model")

@@ -51,8 +51,8 @@ async def test_predict_does_not_block_the_event_loop() -> None:
     assert longest_pause < 0.25
 
 
-async def test_load_fit_and_predict_through_the_wrapper(stacked_classifier: TriageClassifier, tmp_path: Path) -> None:
-    stacked_classifier.save(tmp_path)
+async def test_load_fit_and_predict_through_the_wrapper(embedded_classifier: TriageClassifier, tmp_path: Path) -> None:
+    embedded_classifier.save(tmp_path)
     triage = await AsyncTriage.load(tmp_path)
     try:
         predictions, longest_pause = await _longest_pause_while(triage.predict(["printer jams on every page"] * 200))
