@@ -1,0 +1,284 @@
+"""Live fan-out across instances: broadcaster over RabbitMQ (or the in-process bus), then per key.
+
+Each running instance binds ONE exclusive, auto-deleted queue to the events exchange, with one
+binding per channel (a routing-key pattern, e.g. `chat.message_added` or `ticket.*`) that its
+live subscriptions need; broadcaster hands each delivery to this instance's subscriber of that
+channel. On top, `LiveFeed` decodes each event once and passes it only to the listeners of its
+keys (e.g. its ticket), so an event costs an instance its own interested listeners, not all of
+them. Live delivery is best effort: what arrives while the broker is away is not replayed
+(state is in the database; a client refetches when it reconnects).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Hashable, Iterable
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+import aio_pika
+from aio_pika.abc import AbstractExchange, AbstractIncomingMessage, AbstractQueue, AbstractRobustConnection
+from broadcaster import Broadcast, BroadcastBackend
+from broadcaster import Event as Delivery
+
+from subgraphs.kernel.events.amqp import AmqpBus
+from subgraphs.kernel.events.bus import EventBus
+from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.topics import matches
+from subgraphs.kernel.logging import get_logger
+
+if TYPE_CHECKING:
+    from subgraphs.kernel.runtime import Runtime
+
+log = get_logger(__name__)
+
+Route = Callable[[Event], Iterable[Hashable]]
+DEFAULT_BACKLOG = 256  # events a listener may leave unread before it is dropped
+
+
+class AmqpBackend(BroadcastBackend):
+    """broadcaster's backend on RabbitMQ: this instance's exclusive queue on the events exchange."""
+
+    def __init__(self, url: str, *, exchange: str) -> None:  # the base class's __init__ only raises
+        self.url = url
+        self.exchange_name = exchange
+        self._channels: set[str] = set()
+        self._inbox: asyncio.Queue[Delivery] = asyncio.Queue()
+        self._connection: AbstractRobustConnection | None = None
+        self._exchange: AbstractExchange | None = None
+        self._queue: AbstractQueue | None = None
+
+    async def connect(self) -> None:
+        self._connection = await aio_pika.connect_robust(self.url, client_properties={"connection_name": "live"})
+        channel = await self._connection.channel(publisher_confirms=False)
+        self._exchange = await channel.declare_exchange(self.exchange_name, aio_pika.ExchangeType.TOPIC,
+                                                        durable=True)
+        self._queue = await channel.declare_queue(exclusive=True, auto_delete=True)
+        await self._queue.consume(self._received, no_ack=True)
+
+    async def disconnect(self) -> None:
+        if self._connection is not None:
+            await self._connection.close()
+        self._connection = self._exchange = self._queue = None
+
+    async def subscribe(self, channel: str) -> None:
+        assert self._queue is not None and self._exchange is not None, "connect() first"
+        await self._queue.bind(self._exchange, routing_key=channel)
+        self._channels.add(channel)
+
+    async def unsubscribe(self, channel: str) -> None:
+        self._channels.discard(channel)
+        if self._queue is not None and self._exchange is not None:
+            await self._queue.unbind(self._exchange, routing_key=channel)
+
+    async def publish(self, channel: str, message: str) -> None:
+        """Publish to the events exchange with `channel` as the routing key; transient, never stored."""
+        assert self._exchange is not None, "connect() first"
+        await self._exchange.publish(aio_pika.Message(message.encode(), content_type="application/json"),
+                                     routing_key=channel)
+
+    async def next_published(self) -> Delivery:
+        return await self._inbox.get()
+
+    async def _received(self, message: AbstractIncomingMessage) -> None:
+        # One queue holds every binding: name each channel whose pattern the routing key matches.
+        body = message.body.decode()
+        for channel in self._channels:
+            if matches(channel, message.routing_key or ""):
+                self._inbox.put_nowait(Delivery(channel, body))
+
+
+class BusBackend(BroadcastBackend):
+    """broadcaster's backend on an event bus's own live view (the in-process bus in embedded mode)."""
+
+    def __init__(self, bus: EventBus) -> None:
+        self.bus = bus
+        self._inbox: asyncio.Queue[Delivery] = asyncio.Queue()
+        self._pumps: dict[str, asyncio.Task[None]] = {}
+
+    async def connect(self) -> None:
+        pass
+
+    async def disconnect(self) -> None:
+        for channel in list(self._pumps):
+            await self.unsubscribe(channel)
+
+    async def subscribe(self, channel: str) -> None:
+        ready = asyncio.Event()
+        task = asyncio.create_task(self._pump(channel, ready), name=f"live:{channel}")
+        self._pumps[channel] = task
+        waiting = asyncio.ensure_future(ready.wait())
+        await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
+        waiting.cancel()
+        if task.done():  # the bus refused the subscription: say why
+            task.result()
+
+    async def unsubscribe(self, channel: str) -> None:
+        task = self._pumps.pop(channel, None)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def publish(self, channel: str, message: str) -> None:
+        await self.bus.publish(Event.from_json(message.encode()))
+
+    async def next_published(self) -> Delivery:
+        return await self._inbox.get()
+
+    async def _pump(self, channel: str, ready: asyncio.Event) -> None:
+        async with self.bus.live((channel,)) as events:
+            ready.set()
+            async for event in events:
+                self._inbox.put_nowait(Delivery(channel, event.to_json().decode()))
+
+
+class LiveEventsLost(Exception):
+    """A listener fell too far behind and events were dropped; its subscriber should refetch and resubscribe."""
+
+
+class Listener:
+    """One subscription's events, in order, with a bounded backlog."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._events: deque[Event] = deque()
+        self._wake = asyncio.Event()
+        self.lost = False
+
+    def push(self, event: Event) -> None:
+        if len(self._events) >= self.limit:
+            self.lost = True  # a slow listener loses its subscription, never slows the others
+        else:
+            self._events.append(event)
+        self._wake.set()
+
+    def __aiter__(self) -> Listener:
+        return self
+
+    async def __anext__(self) -> Event:
+        while True:
+            if self.lost:
+                raise LiveEventsLost(f"more than {self.limit} live events were waiting; refetch and resubscribe")
+            if self._events:
+                return self._events.popleft()
+            self._wake.clear()
+            await self._wake.wait()
+
+
+class LiveFeed:
+    """This instance's live events for some channels, each decoded once and handed to the listeners of its keys."""
+
+    def __init__(self, broadcast: Broadcast, channels: tuple[str, ...], route: Route, *,
+                 backlog: int = DEFAULT_BACKLOG) -> None:
+        self.broadcast = broadcast
+        self.channels = channels
+        self.route = route
+        self.backlog = backlog
+        self._listeners: dict[Hashable, set[Listener]] = {}
+        self._pumps: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        """Subscribe every channel; returns once each is bound, so later events are seen."""
+        for channel in self.channels:  # one at a time: broadcaster's first subscription to a channel is not reentrant
+            ready = asyncio.Event()
+            task = asyncio.create_task(self._pump(channel, ready), name=f"live-feed:{channel}")
+            self._pumps.append(task)
+            waiting = asyncio.ensure_future(ready.wait())
+            await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
+            waiting.cancel()
+            if task.done():
+                task.result()
+
+    async def stop(self) -> None:
+        pumps, self._pumps = self._pumps, []
+        for task in pumps:
+            task.cancel()
+        for task in pumps:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def publish(self, event: Event) -> None:
+        """Send an event to every instance's live subscribers only (it is not stored, nor seen by consumers
+        unless they bind its type)."""
+        await self.broadcast.publish(event.type, event.to_json().decode())
+
+    @asynccontextmanager
+    async def listen(self, *keys: Hashable) -> AsyncIterator[Listener]:
+        """The events routed to any of `keys` from now on, for the length of the block."""
+        listener = Listener(self.backlog)
+        for key in keys:
+            self._listeners.setdefault(key, set()).add(listener)
+        try:
+            yield listener
+        finally:
+            for key in keys:
+                listeners = self._listeners.get(key)
+                if listeners is not None:
+                    listeners.discard(listener)
+                    if not listeners:
+                        del self._listeners[key]
+
+    def listeners(self, key: Hashable) -> int:
+        """How many listen to `key` now (for readiness checks)."""
+        return len(self._listeners.get(key, ()))
+
+    async def _pump(self, channel: str, ready: asyncio.Event) -> None:
+        async with self.broadcast.subscribe(channel) as subscriber:
+            ready.set()
+            while True:
+                self._dispatch(await subscriber.get())
+
+    def _dispatch(self, delivery: Delivery) -> None:
+        try:
+            event = Event.from_json(delivery.message.encode())
+            keys = list(self.route(event))
+        except Exception:  # one bad message must not stop the feed
+            log.warning("dropping an unreadable live event", extra={"channel": delivery.channel})
+            return
+        delivered: set[int] = set()
+        for key in keys:
+            for listener in tuple(self._listeners.get(key, ())):
+                if id(listener) not in delivered:  # a listener of two keys gets the event once
+                    delivered.add(id(listener))
+                    listener.push(event)
+
+
+def backend_for(runtime: Runtime) -> BroadcastBackend:
+    """RabbitMQ when the service's bus is RabbitMQ, else the in-process bus's own live view."""
+    if isinstance(runtime.bus, AmqpBus):
+        return AmqpBackend(runtime.bus.url, exchange=runtime.bus.exchange_name)
+    return BusBackend(runtime.bus)
+
+
+async def start_feed(runtime: Runtime, channels: tuple[str, ...], route: Route, *,
+                     backlog: int = DEFAULT_BACKLOG) -> LiveFeed:
+    """Connect this instance's broadcast and feed; both are let go when the service stops."""
+    backend = backend_for(runtime)
+    broadcast = Broadcast(backend=backend)
+    await broadcast.connect()
+    feed = LiveFeed(broadcast, channels, route, backlog=backlog)
+    try:
+        await feed.start()
+    except BaseException:
+        await _close(feed, broadcast, backend)
+        raise
+
+    async def hold() -> None:
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await _close(feed, broadcast, backend)
+
+    runtime.spawn("live-feed", hold)
+    return feed
+
+
+async def _close(feed: LiveFeed, broadcast: Broadcast, backend: BroadcastBackend) -> None:
+    await feed.stop()
+    # broadcaster re-raises a failed listener before letting its backend go: let go of it either way
+    with contextlib.suppress(Exception):
+        await broadcast.disconnect()
+    await backend.disconnect()

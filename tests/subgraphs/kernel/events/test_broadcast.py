@@ -1,0 +1,210 @@
+"""Live fan-out with broadcaster: our RabbitMQ backend (one exclusive queue per instance) against the real
+broker, and the in-process bus doing the same job; events routed to listeners by key."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable
+
+import pytest
+from broadcaster import Broadcast
+
+from subgraphs.kernel.events.amqp import AmqpBus
+from subgraphs.kernel.events.broadcast import AmqpBackend, BusBackend, LiveEventsLost, LiveFeed, Listener
+from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.memory import InProcessBus
+from tests.subgraphs.kernel.events.conftest import Broker, BrokerOutage, event, eventually
+
+CHANNELS = ("ticket.*", "chat.message_added", "live.chat.typing")
+
+
+def by_ticket(e: Event) -> Iterable[Hashable]:
+    return [e.data["ticketId"]] if "ticketId" in e.data else []
+
+
+async def first(listener: Listener, timeout: float = 5.0) -> Event:
+    return await asyncio.wait_for(anext(listener), timeout)
+
+
+async def nothing_more(listener: Listener) -> None:
+    with pytest.raises(TimeoutError):
+        await first(listener, timeout=0.3)
+
+
+Instance = Callable[..., Awaitable[LiveFeed]]  # a running instance's feed; more calls, more instances
+Publish = Callable[[Event], Awaitable[None]]  # a durable publish, as the outbox relay makes it
+
+
+@contextlib.asynccontextmanager
+async def feeds(backend: Callable[[], object]) -> AsyncIterator[Instance]:
+    started: list[tuple[LiveFeed, Broadcast]] = []
+
+    async def instance(backlog: int = 256) -> LiveFeed:
+        broadcast = Broadcast(backend=backend())  # type: ignore[arg-type]
+        await broadcast.connect()
+        feed = LiveFeed(broadcast, CHANNELS, by_ticket, backlog=backlog)
+        await feed.start()
+        started.append((feed, broadcast))
+        return feed
+
+    try:
+        yield instance
+    finally:
+        for feed, broadcast in started:
+            await feed.stop()
+            await broadcast.disconnect()
+
+
+@pytest.fixture(params=["rabbitmq", "in-process"])
+async def world(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Instance, Publish]]:
+    """Instances on RabbitMQ (our backend, a unique exchange) or on one in-process bus."""
+    if request.param == "rabbitmq":
+        broker = Broker(request.getfixturevalue("amqp_url"))  # skips (or fails under CI) without a broker
+        publisher = broker.bus()
+        await publisher.start()
+        async with feeds(lambda: AmqpBackend(broker.url, exchange=broker.exchange)) as instance:
+            yield instance, publisher.publish
+        await broker.close()
+    else:
+        bus = InProcessBus()
+        await bus.start()
+        async with feeds(lambda: BusBackend(bus)) as instance:
+            yield instance, bus.publish
+        await bus.close()
+
+
+async def test_an_event_reaches_the_listeners_of_its_ticket_on_every_instance(
+        world: tuple[Instance, Publish]) -> None:
+    instance, publish = world
+    one, two = await instance(), await instance()
+    async with one.listen("t1") as a, two.listen("t1") as b, two.listen("t2") as other:
+        sent = event("chat.message_added", ticketId="t1", text="hello")
+        await publish(event("user.created", userId="u1"))  # no channel binds it
+        await publish(sent)
+        assert await first(a) == sent
+        assert await first(b) == sent
+        await nothing_more(other)
+
+
+async def test_channels_are_routing_key_patterns(world: tuple[Instance, Publish]) -> None:
+    instance, publish = world
+    feed = await instance()
+    async with feed.listen("t1") as listener:
+        sent = [event("ticket.created", ticketId="t1"), event("ticket.status_changed", ticketId="t1")]
+        await publish(event("ticket.sla.deep", ticketId="t1"))  # `*` is one word
+        for e in sent:
+            await publish(e)
+        assert [await first(listener), await first(listener)] == sent
+        await nothing_more(listener)
+
+
+async def test_a_listener_of_several_keys_gets_each_event_once(world: tuple[Instance, Publish]) -> None:
+    instance, publish = world
+    feed = await instance()
+
+    def both(e: Event) -> Iterable[Hashable]:
+        return [e.data["ticketId"], ("company", e.company_id)]
+
+    feed.route = both
+    async with feed.listen("t1", ("company", "c1")) as listener:
+        sent = event("ticket.created", ticketId="t1")
+        await publish(sent)
+        assert await first(listener) == sent
+        await nothing_more(listener)
+
+
+async def test_a_live_publish_reaches_every_instance_but_no_durable_consumer(broker: Broker) -> None:
+    seen: list[Event] = []
+
+    async def record(e: Event) -> None:
+        seen.append(e)
+
+    consumer = await broker.consume(broker.spec(("chat.*", "ticket.*"), record))
+    async with feeds(lambda: AmqpBackend(broker.url, exchange=broker.exchange)) as instance:
+        one, two = await instance(), await instance()
+        async with two.listen("t1") as listener:
+            typing = event("live.chat.typing", ticketId="t1", userId="u1")
+            await one.publish(typing)
+            assert await first(listener) == typing
+            durable = event("chat.message_added", ticketId="t9")
+            await consumer.publish(durable)
+            await eventually(lambda: len(seen) == 1)
+    assert seen == [durable]
+
+
+async def test_a_slow_listener_is_dropped_and_the_others_go_on(world: tuple[Instance, Publish]) -> None:
+    instance, publish = world
+    feed = await instance(backlog=3)
+    async with feed.listen("t1") as slow, feed.listen("t1") as quick:
+        sent = [event("chat.message_added", ticketId="t1", n=i) for i in range(5)]
+        for e in sent:
+            await publish(e)
+            assert await first(quick) == e
+        with pytest.raises(LiveEventsLost):
+            await first(slow)
+
+
+async def test_leaving_a_block_stops_listening(world: tuple[Instance, Publish]) -> None:
+    instance, _ = world
+    feed = await instance()
+    async with feed.listen("t1"), feed.listen("t1"):
+        assert feed.listeners("t1") == 2
+    assert feed.listeners("t1") == 0
+
+
+async def test_an_unreadable_message_is_dropped_and_the_feed_goes_on(broker: Broker) -> None:
+    async with feeds(lambda: AmqpBackend(broker.url, exchange=broker.exchange)) as instance:
+        feed = await instance()
+        async with feed.listen("t1") as listener:
+            await broker.publish_raw(b"not json", "chat.message_added")
+            sent = event("chat.message_added", ticketId="t1")
+            await feed.publish(sent)
+            assert await first(listener) == sent
+
+
+async def test_one_exclusive_queue_per_instance_goes_away_with_it(broker: Broker) -> None:
+    backend = AmqpBackend(broker.url, exchange=broker.exchange)
+
+    async def declared_elsewhere(name: str) -> str:
+        """What another connection hears when it looks for the queue `name`."""
+        broker._channel = None  # a refused passive declare closes the channel: look from a fresh one
+        try:
+            await (await broker.channel()).declare_queue(name, passive=True)
+        except Exception as refusal:
+            return type(refusal).__name__
+        return "found"
+
+    async with feeds(lambda: backend) as instance:
+        await instance()
+        assert backend._queue is not None
+        name = backend._queue.name
+        assert await declared_elsewhere(name) == "ChannelLockedResource"  # exclusive to its instance
+    assert await declared_elsewhere(name) == "ChannelNotFoundEntity"  # deleted with it
+    broker._channel = None
+
+
+@pytest.mark.broker_restart
+async def test_live_fan_out_resumes_after_a_broker_restart(broker: Broker, broker_outage: BrokerOutage) -> None:
+    publisher = broker.bus()
+    await publisher.start()
+    url = broker.url + ("&" if "?" in broker.url else "?") + "reconnect_interval=0.5"
+    async with feeds(lambda: AmqpBackend(url, exchange=broker.exchange)) as instance:
+        feed = await instance()
+        async with feed.listen("t1") as listener:
+            async with broker_outage():
+                pass
+            sent = event("chat.message_added", ticketId="t1")
+
+            async def delivered() -> bool:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(publisher.publish(sent), 2)
+                    return await first(listener, timeout=1) == sent
+                return False
+
+            await eventually(delivered, timeout=60, every=0.2)
+
+
+def test_the_rabbitmq_bus_names_its_url_and_exchange() -> None:
+    bus = AmqpBus("amqp://guest:guest@127.0.0.1:5672/", exchange="x")
+    assert (bus.url, bus.exchange_name) == ("amqp://guest:guest@127.0.0.1:5672/", "x")
