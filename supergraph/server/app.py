@@ -1,5 +1,5 @@
-"""The gateway's ASGI application: `/graphql` (POST, GET, and WebSocket speaking
-`graphql-transport-ws`) and `/health`."""
+"""The gateway's ASGI application: `/graphql` (POST, GET, WebSocket speaking `graphql-transport-ws`,
+and GraphiQL for a browser), GraphiQL's files under `/graphiql/`, and `/health`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 
 from supergraph.pipeline.types import GraphQLRequest, GraphQLResponse, RequestError
+from supergraph.server.graphiql import ASSET_PREFIX, GraphiQL, wants_page
 from supergraph.server.http import (
     check_csrf,
     forwarded_headers,
@@ -31,6 +32,8 @@ class GatewayApp:
 
     def __init__(self, runtime: GatewayRuntime) -> None:
         self.runtime = runtime
+        settings = runtime.settings
+        self.graphiql = GraphiQL(settings.graphiql_assets) if settings.graphiql else None
 
     async def __call__(self, scope: Scope, receive, send) -> None:
         kind = scope["type"]
@@ -51,6 +54,8 @@ class GatewayApp:
                     log.exception("gateway failed to start")
                     await send({"type": "lifespan.startup.failed", "message": str(error)})
                     return
+                if self.graphiql is not None:
+                    self.graphiql.report()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await self.runtime.stop()
@@ -65,10 +70,21 @@ class GatewayApp:
         path = scope["path"]
         if path == "/health":
             await self._health(send)
+        elif path == "/graphql" and self._wants_graphiql(scope):
+            await _send(send, *self.graphiql.page())  # type: ignore[union-attr]
         elif path == "/graphql":
             await self._graphql(scope, receive, send)
+        elif path.startswith(ASSET_PREFIX) and self.graphiql is not None:
+            await _send(send, *self.graphiql.asset(path[len(ASSET_PREFIX):]))
+        elif path == "/favicon.ico":  # asked for by every browser tab; none, rather than a 404
+            await _send(send, 204, [], b"")
         else:
             await _send_json(send, 404, {"errors": [{"message": "Not found"}]})
+
+    def _wants_graphiql(self, scope: Scope) -> bool:
+        """Only a browser's page request; every other GET keeps the CSRF rule."""
+        return self.graphiql is not None and wants_page(scope["method"], headers_of(scope),
+                                                        scope.get("query_string", b""))
 
     async def _health(self, send) -> None:
         ready = self.runtime.gateway is not None
@@ -137,6 +153,11 @@ async def _read_body(receive, headers: dict[str, str], limit: int) -> bytes:
         chunks.append(chunk)
         more = message.get("more_body", False)
     return b"".join(chunks)
+
+
+async def _send(send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _send_json(send, status: int, body: dict, extra: list | None = None) -> None:

@@ -33,6 +33,8 @@ class GatewaySettings(BaseSettings):
     introspection: bool = True
     max_body_bytes: int = 1_048_576
     csrf_prevention: bool = True
+    graphiql: bool = True  # GraphiQL for a browser's GET /graphql
+    graphiql_assets: str = ""  # its browser files (node_modules); empty: where ./scripts/install puts them
     plan_cache_size: int = 1024
     pool_size: int = 256  # pooled keep-alive connections to subgraphs, all hosts together
     dedupe_requests: bool = True  # identical in-flight client queries share one execution
