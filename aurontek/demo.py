@@ -17,6 +17,14 @@ PEOPLE = [  # (role key, e-mail, first, last, skills, care groups)
     ("customer", "carla@demo.aurontek.local", "Carla", "Customer", [], []),
     ("customer", "diego@demo.aurontek.local", "Diego", "Customer", [], []),
 ]
+TICKETS = [  # (customer e-mail, title, description)
+    ("carla@demo.aurontek.local", "The VPN drops every few minutes",
+     "Since this morning the VPN disconnects about every five minutes, from home and from the office."),
+    ("carla@demo.aurontek.local", "New laptop for the sales team",
+     "We need one laptop for the new sales colleague starting next Monday."),
+    ("diego@demo.aurontek.local", "Printer on the second floor jams",
+     "The printer near the meeting room jams on every double-sided print."),
+]
 
 
 class _Api:
@@ -65,4 +73,18 @@ async def _create(api: _Api) -> str:
         await api("mutation($i: CreateUserInput!) { createUser(input: $i) { id } }", i={
             "companyId": company["id"], "email": email, "firstName": first, "lastName": last, "roleId": roles[role],
             "skills": skills, "careGroups": groups, "password": DEMO_PASSWORD, "language": "es"})
+    await _raise_tickets(api, company["accessCode"])
     return company["accessCode"]
+
+
+async def _raise_tickets(api: _Api, code: str) -> None:
+    """A few tickets, each raised by a customer through the catalogue, as the app would."""
+    customer = _Api(api.client, api.url.removesuffix("/graphql"))
+    for email, title, description in TICKETS:
+        login = await customer("mutation($c: String, $e: String!, $p: String!) { login(input: {accessCode: $c, "
+                               "email: $e, password: $p}) { accessToken } }", c=code, e=email, p=DEMO_PASSWORD)
+        customer.token = login["login"]["accessToken"]
+        items = (await customer("{ serviceItems { id form { required } } }"))["serviceItems"]
+        item = next(i for i in items if not any(field["required"] for field in i["form"]))
+        await customer("mutation($i: CreateTicketInput!) { createTicket(input: $i) { id } }",
+                       i={"itemId": item["id"], "title": title, "description": description})

@@ -16,7 +16,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", default=os.environ.get("AURONTEK_DATA_DIR", ".aurontek"),
                         help="where data lives between runs (default: .aurontek)")
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=3000, help="gateway port (subgraphs use 3001-3005)")
+    parser.add_argument("--port", type=int, default=3000,
+                        help="gateway port (subgraphs use 3001-3005, or USERS_PORT, TICKETS_PORT, ...)")
     parser.add_argument("--demo", action="store_true", help="seed a demo company with agents and customers")
 
 
@@ -31,9 +32,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
+    from aurontek.commands.serve import SUBGRAPHS
     from aurontek.stack import Stack
+    from subgraphs.kernel.runner import resolve_port
 
-    stack = Stack(data_dir=Path(args.data_dir), host=args.host, gateway_port=args.port,
+    ports = {name: resolve_port(name, None) for name in SUBGRAPHS}
+    # every service, the gateway included, verifies tokens with this stack's own users service
+    jwks = f"http://{args.host}:{ports['users']}/.well-known/jwks.json"
+    os.environ["AUTH_JWKS_URL"] = os.environ["GATEWAY_JWKS_URL"] = jwks
+    stack = Stack(data_dir=Path(args.data_dir), host=args.host, gateway_port=args.port, ports=ports,
                   progress=lambda line: print(line, flush=True))
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
