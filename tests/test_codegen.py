@@ -1,0 +1,48 @@
+"""scripts/codegen: GraphQL Code Generator's client preset over codegen.yml, on a copy of the repository's
+schema and operations; it passes as they are and fails when an operation no longer validates."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.supergraph.npm_packages import unavailable
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """codegen.yml, schema/api.graphql and schema/operations copied to a scratch directory."""
+    if shutil.which("npm") is None:
+        unavailable("GraphQL Code Generator", "node and npm are not installed")
+    shutil.copy(ROOT / "codegen.yml", tmp_path / "codegen.yml")
+    (tmp_path / "schema").mkdir()
+    shutil.copy(ROOT / "schema" / "api.graphql", tmp_path / "schema" / "api.graphql")
+    shutil.copytree(ROOT / "schema" / "operations", tmp_path / "schema" / "operations")
+    return tmp_path
+
+
+def codegen(directory: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(ROOT / "scripts" / "codegen"), str(directory)], capture_output=True, text=True,
+                          timeout=600, check=False)
+
+
+def test_the_operations_generate_typed_documents(project: Path) -> None:
+    done = codegen(project)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    generated = (project / "build" / "codegen" / "graphql.ts").read_text()
+    assert "export type LoginMutation" in generated and "export const TicketDetailDocument" in generated
+
+
+def test_an_operation_that_no_longer_validates_fails_codegen(project: Path) -> None:
+    (project / "schema" / "operations" / "broken.graphql").write_text(
+        "query BrokenTicket($id: ID!) { ticket(id: $id) { reference titel } }\n")
+    done = codegen(project)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output[-2000:]
+    assert 'Cannot query field "titel" on type "Ticket"' in output and "broken.graphql" in output
+    assert not (project / "build" / "codegen").exists()
