@@ -1,4 +1,5 @@
-"""`aurontek schema`: regenerate the schema registry in schema/, or `--check` that it is current.
+"""`aurontek schema`: regenerate the schema registry in schema/, or `--check` that it is current;
+`aurontek schema compat` checks it against a git base for breaking changes.
 
 Writes each built subgraph's SDL (`schema/<name>.graphql`), their composition
 (`schema/supergraph.graphql`, routing to the local default ports) and the client-facing API
@@ -18,8 +19,14 @@ DEFAULT_PORTS = {"users": 3001, "tickets": 3002, "chat": 3003, "notifications": 
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    from aurontek.commands import schema_compat
+
     parser.add_argument("--dir", default="schema", help="where the SDL files live (default: schema/)")
     parser.add_argument("--check", action="store_true", help="fail if a committed file differs from the code")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    schema_compat.configure(actions.add_parser(
+        "compat", help="fail on breaking changes against a git base (default: origin/main, else main)",
+        description=schema_compat.__doc__))
 
 
 def built_subgraphs() -> dict[str, str]:
@@ -55,6 +62,10 @@ def registry() -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.action == "compat":
+        from aurontek.commands import schema_compat
+
+        return schema_compat.run(args)
     directory = Path(args.dir)
     stale = []
     for name, content in registry().items():
