@@ -1,0 +1,1 @@
+"""Who may read and write a ticket's chat; the check fails closed."""

@@ -1,0 +1,71 @@
+"""Finding a ticket's chat for the caller: unknown tickets, other companies and errors all mean no access."""
+
+from __future__ import annotations
+
+from subgraphs.chat import store
+from subgraphs.chat.access.rules import ADMIN, ChatAccess, decide
+from subgraphs.chat.policy.service import policy_in
+from subgraphs.chat.tickets.model import find_ticket
+from subgraphs.chat.tickets.view import TicketView
+from subgraphs.kernel.auth.principal import GLOBAL_SUFFIX, Principal
+from subgraphs.kernel.errors import Forbidden, NotFound
+from subgraphs.kernel.tenancy import Tenancy, TenantCollection
+
+
+def company_view(tenancy: Tenancy, principal: Principal, name: str, company_id: str) -> TenantCollection:
+    """A collection of a ticket's company: the caller's own, or another one for platform administrators."""
+    if company_id == principal.company_id:
+        return tenancy.collection(name)
+    return tenancy.of(name, company_id, permission=ADMIN)
+
+
+async def locate(tenancy: Tenancy, principal: Principal, ticket_id: str) -> TicketView | None:
+    """The ticket in the caller's company, or in any company for holders of the global administrator permission."""
+    found = await find_ticket(tenancy.collection(store.TICKETS), ticket_id)
+    if found is None and principal.holds(ADMIN + GLOBAL_SUFFIX):
+        found = await find_ticket(tenancy.everywhere(store.TICKETS, permission=ADMIN), ticket_id)
+    return found
+
+
+async def access_to(tenancy: Tenancy, principal: Principal, ticket: TicketView) -> ChatAccess:
+    policies = company_view(tenancy, principal, store.POLICIES, ticket.company_id)
+    return decide(principal, ticket, await policy_in(policies, ticket.company_id))
+
+
+async def chat_of(tenancy: Tenancy, principal: Principal, ticket_id: str) -> ChatAccess:
+    """The caller's access to a ticket's chat; NOT_FOUND when they may not even know the ticket."""
+    ticket = await locate(tenancy, principal, ticket_id)
+    access = await access_to(tenancy, principal, ticket) if ticket else None
+    if access is None or not access.sees_ticket:
+        raise NotFound("no such ticket", ticketId=ticket_id)
+    return access
+
+
+def ensure_readable(access: ChatAccess) -> ChatAccess:
+    if not access.member:
+        raise Forbidden("only the ticket's participants and its company's administrators take part in its chat")
+    if not access.read:
+        raise Forbidden(f"the chat of a ticket in the state {access.ticket.status.upper()} is closed to reading")
+    return access
+
+
+def ensure_writable(access: ChatAccess) -> ChatAccess:
+    ensure_readable(access)
+    if not access.write:
+        raise Forbidden(f"the chat of a ticket in the state {access.ticket.status.upper()} is read-only")
+    return access
+
+
+async def readable_chat(tenancy: Tenancy, principal: Principal, ticket_id: str) -> ChatAccess:
+    return ensure_readable(await chat_of(tenancy, principal, ticket_id))
+
+
+async def writable_chat(tenancy: Tenancy, principal: Principal, ticket_id: str) -> ChatAccess:
+    return ensure_writable(await chat_of(tenancy, principal, ticket_id))
+
+
+async def readable_or_none(tenancy: Tenancy, principal: Principal, ticket_id: str) -> ChatAccess | None:
+    """The chat when the caller may read it now, else None (an error still refuses: it propagates)."""
+    ticket = await locate(tenancy, principal, ticket_id)
+    access = await access_to(tenancy, principal, ticket) if ticket else None
+    return access if access is not None and access.read else None

@@ -1,0 +1,1 @@
+"""The chat subgraph's GraphQL layer: thin types and resolvers over the domain packages."""

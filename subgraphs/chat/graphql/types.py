@@ -1,0 +1,204 @@
+"""Chat's GraphQL types: messages and their parts, receipts, typing, the policy, and the entities it extends.
+
+`Message.author`, `ReadReceipt.user` and `TypingIndicator.user` provide the person's name, and
+`Message.ticket` the ticket's title, from chat's own read models: the common live selection
+(`text author { name } ticket { title }`) needs no entity fetch per event.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.federation.schema_directives import Key
+from strawberry.federation.types import FieldSet
+
+from subgraphs.chat.access.rules import ChatAccess
+from subgraphs.chat.graphql.common import Ctx
+from subgraphs.chat.graphql.enums import MessageKind, SystemAction, TicketStatus
+from subgraphs.chat.graphql.loaders import load_chat, people_names
+from subgraphs.chat.messages.history import messages_of
+from subgraphs.chat.policy.rules import ChatPolicy as Policy
+from subgraphs.chat.receipts import service as receipts
+from subgraphs.kernel.graphql.pagination import Connection, Edge, Sort, paginate
+
+NEWEST_FIRST, OLDEST_FIRST = Sort("_id", descending=True), Sort("_id", descending=False)
+
+
+@strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)],
+                            description="A person (the users subgraph).")
+class User:
+    id: strawberry.ID
+    name: str = strawberry.federation.field(external=True)
+
+
+def person(user_id: str | None, name: str | None) -> User | None:
+    return User(id=strawberry.ID(user_id), name=name or "") if user_id else None
+
+
+@strawberry.type(description="A file sent in a chat (images are shown inline).")
+class ChatFile:
+    url: str
+    name: str
+    content_type: str
+    size: int
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any] | None) -> ChatFile | None:
+        return cls(url=doc["url"], name=doc["name"], content_type=doc["contentType"], size=doc["size"]) if doc else None
+
+
+@strawberry.type(description="The change a system message reports, for clients that word it themselves.")
+class SystemEvent:
+    action: SystemAction
+    from_status: TicketStatus | None
+    to_status: TicketStatus | None
+    assignee: User | None = strawberry.field(description="Who has the ticket now (assignment, delegation).")
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any] | None) -> SystemEvent | None:
+        if not doc:
+            return None
+        action = SystemAction(doc["action"])
+        status = action is SystemAction.STATUS_CHANGED
+        return cls(action=action, from_status=TicketStatus(doc["from"]) if status and doc.get("from") else None,
+                   to_status=TicketStatus(doc["to"]) if status and doc.get("to") else None,
+                   assignee=None if status else person(doc.get("to"), None))
+
+
+@strawberry.type(description="One message of a ticket's chat.")
+class Message:
+    id: strawberry.ID
+    kind: MessageKind
+    text: str = strawberry.field(description="The text, or a file's caption; empty once deleted.")
+    file: ChatFile | None
+    system: SystemEvent | None
+    created_at: datetime
+    edited_at: datetime | None
+    deleted: bool
+    author_id: strawberry.Private[str | None]
+    author_name: strawberry.Private[str]
+    ticket_id: strawberry.Private[str]
+    ticket_title: strawberry.Private[str]
+
+    @classmethod
+    def of(cls, doc: dict[str, Any], *, author_name: str | None = None, ticket_title: str) -> Message:
+        return cls(
+            id=strawberry.ID(doc["_id"]), kind=MessageKind(doc["kind"]), text=doc["text"],
+            file=ChatFile.from_doc(doc.get("file")), system=SystemEvent.from_doc(doc.get("system")),
+            created_at=doc["createdAt"], edited_at=doc.get("editedAt"), deleted=doc["deleted"],
+            author_id=doc.get("authorId"), author_name=author_name or doc.get("authorName") or "",
+            ticket_id=doc["ticketId"], ticket_title=ticket_title,
+        )
+
+    @strawberry.federation.field(provides=["name"], description="Who wrote it; null for system messages.")
+    def author(self) -> User | None:
+        return person(self.author_id, self.author_name)
+
+    @strawberry.federation.field(provides=["title"])
+    def ticket(self) -> Ticket:
+        return Ticket(id=strawberry.ID(self.ticket_id), title=self.ticket_title, chat=None, looked_up=False)
+
+
+@strawberry.type(description="How far one person has read a ticket's chat.")
+class ReadReceipt:
+    ticket_id: strawberry.ID
+    last_read_message_id: strawberry.ID | None
+    read_at: datetime | None
+    user_id: strawberry.Private[str]
+    user_name: strawberry.Private[str]
+
+    @classmethod
+    def of(cls, doc: dict[str, Any], name: str = "") -> ReadReceipt:
+        last = doc.get("lastReadId")
+        return cls(ticket_id=strawberry.ID(doc["ticketId"]), last_read_message_id=strawberry.ID(last) if last else None,
+                   read_at=doc.get("readAt"), user_id=doc["userId"], user_name=name)
+
+    @strawberry.federation.field(provides=["name"])
+    def user(self) -> User:
+        return User(id=strawberry.ID(self.user_id), name=self.user_name)
+
+
+@strawberry.type(description="Someone started or stopped typing in a ticket's chat (live only, never stored).")
+class TypingIndicator:
+    ticket_id: strawberry.ID
+    typing: bool
+    at: datetime
+    user_id: strawberry.Private[str]
+    user_name: strawberry.Private[str]
+
+    @strawberry.federation.field(provides=["name"])
+    def user(self) -> User:
+        return User(id=strawberry.ID(self.user_id), name=self.user_name)
+
+
+@strawberry.type(description="In which ticket states a company's chats may be read and written.")
+class ChatPolicy:
+    company_id: strawberry.ID
+    readable_statuses: list[TicketStatus]
+    writable_statuses: list[TicketStatus]
+    customised: bool = strawberry.field(description="False while the company keeps the default.")
+
+    @classmethod
+    def of(cls, policy: Policy) -> ChatPolicy:
+        order = list(TicketStatus)
+        return cls(company_id=strawberry.ID(policy.company_id),
+                   readable_statuses=sorted(policy.readable, key=order.index),
+                   writable_statuses=sorted(policy.writable, key=order.index), customised=policy.customised)
+
+
+@strawberry.federation.type(keys=["id"], description="A ticket (the tickets subgraph); chat adds its conversation.")
+class Ticket:
+    id: strawberry.ID
+    title: str = strawberry.federation.field(external=True)
+    chat: strawberry.Private[ChatAccess | None]
+    looked_up: strawberry.Private[bool] = True  # False: reached through a message, access not checked yet
+
+    @classmethod
+    async def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Ticket | None:
+        chat = await load_chat(info.context, str(id))
+        return cls(id=id, title=chat.ticket.title, chat=chat) if chat else None
+
+    async def _access(self, info: Ctx) -> ChatAccess | None:
+        if not self.looked_up:
+            self.chat, self.looked_up = await load_chat(info.context, str(self.id)), True
+        return self.chat
+
+    async def _readable(self, info: Ctx) -> ChatAccess | None:
+        chat = await self._access(info)
+        return chat if chat is not None and chat.read else None
+
+    @strawberry.field(description="The chat, newest first unless oldestFirst; null unless you may read it.")
+    async def messages(self, info: Ctx, first: int | None = None, after: str | None = None,
+                       oldest_first: bool = False) -> Connection[Message] | None:
+        chat = await self._readable(info)
+        if chat is None:
+            return None
+        rows, query = messages_of(info.context.tenancy, info.context.require(), chat)
+        page = await paginate(rows, query, first=first, after=after, to_node=lambda doc: doc,
+                              sort=OLDEST_FIRST if oldest_first else NEWEST_FIRST)
+        authors = [e.node["authorId"] for e in page.edges if e.node.get("authorId")]
+        names = await people_names(info.context, chat.ticket.company_id, authors)
+        edges = [Edge(cursor=e.cursor, node=Message.of(e.node, author_name=names.get(e.node.get("authorId") or ""),
+                                                       ticket_title=chat.ticket.title)) for e in page.edges]
+        return Connection(edges=edges, page_info=page.page_info, count=page.count)
+
+    @strawberry.field(description="Messages of others after your read receipt; null unless you may read the chat.")
+    async def unread_count(self, info: Ctx) -> int | None:
+        chat = await self._readable(info)
+        return await receipts.unread_count(info.context.tenancy, info.context.require(), chat) if chat else None
+
+    @strawberry.field(description="How far each person has read the chat; null unless you may read it.")
+    async def chat_receipts(self, info: Ctx) -> list[ReadReceipt] | None:
+        chat = await self._readable(info)
+        if chat is None:
+            return None
+        rows = await receipts.receipts_of(info.context.tenancy, info.context.require(), chat)
+        names = await people_names(info.context, chat.ticket.company_id, [r["userId"] for r in rows])
+        return [ReadReceipt.of(r, names.get(r["userId"], "")) for r in rows]
+
+    @strawberry.field(description="Whether you may write in the chat now.")
+    async def can_chat(self, info: Ctx) -> bool:
+        chat = await self._access(info)
+        return chat is not None and chat.write

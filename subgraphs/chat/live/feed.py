@@ -1,0 +1,17 @@
+"""What this instance's live feed carries and how events find their listeners: by ticket."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+
+from subgraphs.chat.messages.documents import ADDED, READ
+from subgraphs.kernel.events.envelope import Event
+
+TYPING = "live.chat.typing"  # never stored; `live.` keeps it out of every durable consumer's patterns
+# Ticket events let a running subscription notice a lost right (no longer a participant, chat closed).
+CHANNELS = (ADDED, READ, TYPING, "ticket.*")
+
+
+def by_ticket(event: Event) -> Iterable[Hashable]:
+    ticket_id = event.data.get("ticketId")
+    return [ticket_id] if isinstance(ticket_id, str) else []

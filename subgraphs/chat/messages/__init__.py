@@ -1,0 +1,1 @@
+"""Chat messages: sending text and files, editing and deleting one's own, history, system messages."""

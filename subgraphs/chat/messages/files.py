@@ -1,0 +1,53 @@
+"""Files in chat: decoded, checked by their bytes (never the declared type), size-limited, then stored."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from subgraphs.chat.messages.documents import MessageKind
+from subgraphs.kernel.errors import BadUserInput
+from subgraphs.kernel.storage import Storage, sniff_content_type
+
+MAX_NAME = 200
+
+
+def decode(content_base64: str, *, max_bytes: int) -> bytes:
+    # Base64 is 4/3 of the bytes: refuse an oversized upload before decoding it.
+    if len(content_base64) > (max_bytes + 2) // 3 * 4 + 4:
+        raise BadUserInput(f"a file may be at most {max_bytes} bytes", field="contentBase64")
+    try:
+        data = base64.b64decode(content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise BadUserInput("contentBase64 is not valid base64", field="contentBase64") from None
+    if not data:
+        raise BadUserInput("the file is empty", field="contentBase64")
+    if len(data) > max_bytes:
+        raise BadUserInput(f"a file may be at most {max_bytes} bytes", field="contentBase64")
+    return data
+
+
+def file_name(name: str) -> str:
+    """The name as shown: no folders, no control characters, not empty, not too long."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(ch for ch in base if ch.isprintable()).strip()
+    if not cleaned or cleaned in (".", ".."):
+        raise BadUserInput("the file needs a name", field="name")
+    if len(cleaned) > MAX_NAME:
+        raise BadUserInput(f"a file name may be at most {MAX_NAME} characters", field="name")
+    return cleaned
+
+
+def kind_of(data: bytes) -> tuple[MessageKind, str]:
+    content_type = sniff_content_type(data)
+    if content_type is None:
+        raise BadUserInput("only images (PNG, JPEG, GIF, WebP), PDF, ZIP and plain text can be sent",
+                           field="contentBase64")
+    return (MessageKind.IMAGE if content_type.startswith("image/") else MessageKind.FILE), content_type
+
+
+async def store_file(storage: Storage, *, company_id: str, ticket_id: str, name: str, data: bytes,
+                     content_type: str) -> dict[str, Any]:
+    saved = await storage.save(folder=f"chat/{company_id}/{ticket_id}", data=data, content_type=content_type)
+    return {"url": saved.url, "key": saved.key, "name": name, "contentType": saved.content_type, "size": saved.size}

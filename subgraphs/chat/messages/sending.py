@@ -1,0 +1,75 @@
+"""Sending a message: checked access and input, the sender's rate limit, then the message and its event together."""
+
+from __future__ import annotations
+
+from subgraphs.chat import store
+from subgraphs.chat.access.rules import ChatAccess
+from subgraphs.chat.access.service import company_view, writable_chat
+from subgraphs.chat.deps import ChatDeps
+from subgraphs.chat.messages import files
+from subgraphs.chat.messages.documents import ADDED, Message, MessageKind, added_event, new_message
+from subgraphs.chat.people.model import names
+from subgraphs.kernel.auth.principal import Principal
+from subgraphs.kernel.errors import BadUserInput, RateLimited
+from subgraphs.kernel.events.outbox import UnitOfWork
+from subgraphs.kernel.tenancy import Tenancy
+from subgraphs.kernel.validation import Problems
+
+
+def message_text(value: str | None, *, max_length: int, required: bool = True, field: str = "text") -> str:
+    """Free text: line breaks kept, surrounding blank space removed, within the length limit."""
+    cleaned = (value or "").strip()
+    if required and not cleaned:
+        raise BadUserInput("a message needs some text", field=field)
+    if len(cleaned) > max_length:
+        raise BadUserInput(f"a message may have at most {max_length} characters", field=field)
+    return cleaned
+
+
+async def within_limit(deps: ChatDeps, actor: Principal) -> None:
+    """Count one message against the sender's limit; RATE_LIMITED (with retryAfter) over it."""
+    wait = await deps.sends.hit(actor.user_id)
+    if wait is not None:
+        raise RateLimited(f"you are sending messages too fast; try again in {wait} s", retry_after=wait)
+
+
+async def send_text(deps: ChatDeps, tenancy: Tenancy, actor: Principal, ticket_id: str, *, text: str
+                    ) -> tuple[Message, ChatAccess]:
+    chat = await writable_chat(tenancy, actor, ticket_id)
+    body = message_text(text, max_length=deps.settings.max_message_length)
+    await within_limit(deps, actor)
+    return await post(deps, tenancy, actor, chat, kind=MessageKind.TEXT, text=body)
+
+
+async def send_file(deps: ChatDeps, tenancy: Tenancy, actor: Principal, ticket_id: str, *, name: str,
+                    content_base64: str, caption: str | None) -> tuple[Message, ChatAccess]:
+    chat = await writable_chat(tenancy, actor, ticket_id)
+    problems = Problems()
+    shown = problems.check(files.file_name, name)
+    text = problems.check(message_text, caption, max_length=deps.settings.max_message_length, required=False,
+                          field="caption")
+    data = problems.check(files.decode, content_base64, max_bytes=deps.settings.max_file_bytes)
+    found = problems.check(files.kind_of, data) if data is not None else None
+    problems.raise_if_any()
+    assert shown is not None and text is not None and data is not None and found is not None
+    await within_limit(deps, actor)
+    kind, content_type = found
+    stored = await files.store_file(deps.storage, company_id=chat.ticket.company_id, ticket_id=chat.ticket.id,
+                                    name=shown, data=data, content_type=content_type)
+    return await post(deps, tenancy, actor, chat, kind=kind, text=text, file=stored)
+
+
+async def post(deps: ChatDeps, tenancy: Tenancy, actor: Principal, chat: ChatAccess, *, kind: MessageKind,
+               text: str, file: dict[str, object] | None = None) -> tuple[Message, ChatAccess]:
+    """Write the message and its `chat.message_added` in one transaction."""
+    ticket = chat.ticket
+    author = (await names(tenancy.collection(store.PEOPLE), [actor.user_id])).get(actor.user_id, "")
+    message = new_message(ticket, kind=kind, text=text, author_id=actor.user_id, author_name=author, file=file)
+    messages = company_view(tenancy, actor, store.MESSAGES, ticket.company_id)
+
+    async def work(uow: UnitOfWork) -> None:
+        await messages.insert_one(message, session=uow.session)
+        uow.emit(ADDED, added_event(message, ticket), company_id=ticket.company_id, actor_id=actor.user_id)
+
+    await deps.outbox.transaction(work)
+    return message, chat

@@ -1,0 +1,59 @@
+"""System messages: what happens to a ticket (state changes, assignment), written into its chat from ticket events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from subgraphs.chat import store
+from subgraphs.chat.messages.documents import ADDED, Message, MessageKind, added_event, new_message
+from subgraphs.chat.people.model import names
+from subgraphs.chat.tickets import model as tickets
+from subgraphs.chat.tickets.view import TicketView
+from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.outbox import UnitOfWork
+from subgraphs.kernel.mongo import Database
+from subgraphs.kernel.tenancy import TenantCollection
+
+PATTERNS = tickets.PATTERNS
+
+
+def _label(status: str | None) -> str:
+    return (status or "").upper()
+
+
+def describe(event: Event, people: dict[str, str]) -> tuple[str, dict[str, Any]] | None:
+    """The text (English; the structured part lets clients say it their way) and the structured change."""
+    data = event.data
+    if event.type == "ticket.status_changed":
+        text = f"Status changed from {_label(data.get('from'))} to {_label(data.get('to'))}"
+        return text, {"action": "status_changed", "from": data.get("from"), "to": data.get("to")}
+    if event.type == "ticket.assigned":
+        before, after = data.get("previousAssigneeId"), data.get("assigneeId")
+        if after is None:
+            return "Ticket unassigned", {"action": "unassigned", "from": before, "to": None}
+        return f"Assigned to {people.get(after) or 'an agent'}", {"action": "assigned", "from": before, "to": after}
+    if event.type == "ticket.delegated":
+        intern = data.get("internId")
+        return (f"Delegated to {people.get(intern or '') or 'an intern'}",
+                {"action": "delegated", "from": data.get("tutorId"), "to": intern})
+    return None
+
+
+async def on_ticket_event(db: Database, event: Event, uow: UnitOfWork) -> None:
+    """Consumer handler: keep the read model, and write a system message for the changes chats show."""
+    ticket = await tickets.remember(db, event, uow)
+    if ticket is None:
+        return
+    mentioned = [i for i in (event.data.get("assigneeId"), event.data.get("internId")) if i]
+    people = await names(TenantCollection(db[store.PEOPLE], ticket.company_id), mentioned) if mentioned else {}
+    described = describe(event, people)
+    if described is None:
+        return
+    text, system = described
+    message = system_message(ticket, text, system)
+    await TenantCollection(db[store.MESSAGES], ticket.company_id).insert_one(message, session=uow.session)
+    uow.emit(ADDED, added_event(message, ticket), company_id=ticket.company_id, actor_id=event.actor_id)
+
+
+def system_message(ticket: TicketView, text: str, system: dict[str, Any]) -> Message:
+    return new_message(ticket, kind=MessageKind.SYSTEM, text=text, author_id=None, author_name="", system=system)

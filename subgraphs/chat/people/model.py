@@ -1,0 +1,39 @@
+"""Keeps people's names and companies current from user events; the newest snapshot wins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from subgraphs.chat import store
+from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.outbox import UnitOfWork
+from subgraphs.kernel.mongo import Database
+from subgraphs.kernel.tenancy import TenantCollection
+
+PATTERNS = ("user.created", "user.updated", "user.deactivated", "user.reactivated", "user.deleted")
+FIELDS = ("companyId", "firstName", "lastName", "status")
+
+
+async def remember(event: Event, uow: UnitOfWork, db: Database) -> None:
+    data = event.data
+    rows = db[store.PEOPLE]
+    current = await rows.find_one({"_id": data["userId"]}, projection={"asOf": 1}, session=uow.session)
+    if current is not None and current["asOf"] > event.occurred_at:
+        return
+    row = {k: data.get(k) for k in FIELDS if k in data}
+    row.update(deleted=event.type == "user.deleted", asOf=event.occurred_at)
+    await rows.update_one({"_id": data["userId"]}, {"$set": row}, upsert=True, session=uow.session)
+
+
+def full_name(doc: dict[str, object] | None) -> str:
+    if not doc or doc.get("deleted"):
+        return ""
+    return f"{doc.get('firstName') or ''} {doc.get('lastName') or ''}".strip()
+
+
+async def names(people: TenantCollection, user_ids: Iterable[str]) -> dict[str, str]:
+    """user id -> name, for the people of the collection's company we know of."""
+    wanted = list(dict.fromkeys(user_ids))
+    rows = await people.find({"_id": {"$in": wanted}}, projection={"firstName": 1, "lastName": 1,
+                                                                   "deleted": 1}).to_list(None)
+    return {row["_id"]: full_name(row) for row in rows}

@@ -1,0 +1,36 @@
+"""Reading and changing a company's chat policy."""
+
+from __future__ import annotations
+
+from subgraphs.chat import store
+from subgraphs.chat.policy.rules import ChatPolicy, TicketStatus, checked
+from subgraphs.kernel import clock
+from subgraphs.kernel.auth.principal import Principal
+from subgraphs.kernel.tenancy import Tenancy, TenantCollection
+
+MANAGE = "tickets.manage"
+
+
+async def policy_in(policies: TenantCollection, company_id: str) -> ChatPolicy:
+    """The policy of the collection's company (the default until an administrator changes it)."""
+    return ChatPolicy.from_doc(company_id, await policies.find_one({"_id": company_id}))
+
+
+async def read_policy(tenancy: Tenancy, principal: Principal, *, company_id: str) -> ChatPolicy:
+    """Anyone may read their own company's policy; another company's needs the global permission."""
+    if company_id == principal.company_id:
+        return await policy_in(tenancy.collection(store.POLICIES), company_id)
+    return await policy_in(tenancy.of(store.POLICIES, company_id, permission=MANAGE), company_id)
+
+
+async def update_policy(tenancy: Tenancy, principal: Principal, *, company_id: str,
+                        readable: frozenset[TicketStatus], writable: frozenset[TicketStatus]) -> ChatPolicy:
+    policies = tenancy.of(store.POLICIES, company_id, permission=MANAGE)
+    checked(readable, writable)
+    await policies.update_one(
+        {"_id": company_id},
+        {"$set": {"readable": sorted(readable), "writable": sorted(writable), "updatedAt": clock.now(),
+                  "updatedBy": principal.user_id}},
+        upsert=True,
+    )
+    return ChatPolicy(company_id, readable, writable, customised=True)

@@ -1,0 +1,120 @@
+"""Sending, editing and deleting messages; history page by page; the event notifications batches."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from subgraphs.kernel import clock
+from tests.subgraphs.chat.harness import DELETE, EDIT, ChatDesk, chat_view, send, sent
+from tests.subgraphs.tickets.harness import Team
+
+
+async def ticket_for(desk: ChatDesk, team: Team, *, assigned: bool = True, **fields: object) -> dict:
+    """A ticket of the team's customer (assigned to the Network agent, unless told), known to the chat."""
+    ticket = await (team.assigned(**fields) if assigned else team.ticket(**fields))
+    await desk.settle()
+    return ticket
+
+
+async def test_every_participant_and_the_admin_talk_in_the_chat(chat_desk: ChatDesk, team: Team) -> None:
+    ticket = await ticket_for(chat_desk, team, watcherIds=[team.colleague.id], title="Printer on fire")
+    for member, text in ((team.customer, "It smokes"), (team.agent, "On my way"), (team.colleague, "Me too"),
+                         (team.admin, "Noted")):
+        message = await sent(chat_desk, member, ticket["id"], text)
+        assert message["text"] == text and message["kind"] == "TEXT" and not message["deleted"]
+        assert message["author"]["id"] == member.id
+        expected = "Ada Admin" if member is team.admin else member.role.title() + " "
+        assert message["author"]["name"].startswith(expected)  # chat's own read model of people
+        assert message["ticket"] == {"id": ticket["id"], "title": "Printer on fire"}
+    history = await chat_view(chat_desk, team.customer, ticket["id"], old=True)
+    assert history is not None
+    texts = [e["node"]["text"] for e in history["messages"]["edges"] if e["node"]["kind"] == "TEXT"]
+    assert texts == ["It smokes", "On my way", "Me too", "Noted"]
+
+
+async def test_the_message_added_event_is_what_notifications_reads(chat_desk: ChatDesk, team: Team) -> None:
+    ticket = await ticket_for(chat_desk, team, watcherIds=[team.colleague.id])
+    message = await sent(chat_desk, team.agent, ticket["id"], "x" * 400)
+    [event] = await chat_desk.events("chat.message_added", messageId=message["id"])
+    data = event["data"]
+    assert event["companyId"] == team.id and event["actorId"] == team.agent.id
+    assert (data["ticketId"], data["authorId"], data["kind"]) == (ticket["id"], team.agent.id, "text")
+    assert data["text"] == "x" * 400 and data["excerpt"] == "x" * 280
+    assert sorted(data["participantIds"]) == sorted([team.customer.id, team.agent.id, team.colleague.id])
+
+
+async def test_text_is_trimmed_and_limited(chat_desk: ChatDesk, team: Team) -> None:
+    ticket = await ticket_for(chat_desk, team)
+    assert (await sent(chat_desk, team.customer, ticket["id"], "  two\nlines \n"))["text"] == "two\nlines"
+    for text in ("", "   \n ", "y" * 4001):
+        refused = await send(chat_desk, team.customer, ticket["id"], text)
+        assert refused.code() == "BAD_USER_INPUT" and refused.errors[0]["extensions"]["field"] == "text"
+    assert (await sent(chat_desk, team.customer, ticket["id"], "y" * 4000))["text"] == "y" * 4000
+
+
+async def test_history_pages_with_cursors_newest_first_by_default(chat_desk: ChatDesk, team: Team) -> None:
+    ticket = await ticket_for(chat_desk, team, assigned=False)  # no system message about an assignment
+    texts = [f"message {n}" for n in range(7)]
+    for text in texts:
+        await sent(chat_desk, team.customer, ticket["id"], text)
+    seen, after = [], None
+    while True:
+        view = await chat_view(chat_desk, team.admin, ticket["id"], first=3, after=after)
+        assert view is not None
+        page = view["messages"]
+        assert page["totalCount"] == 7
+        seen += [e["node"]["text"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == texts[::-1]
+    oldest = await chat_view(chat_desk, team.admin, ticket["id"], first=2, old=True)
+    assert oldest is not None and [e["node"]["text"] for e in oldest["messages"]["edges"]] == texts[:2]
+    refused = await chat_desk.talk(team.admin)("query($t: ID!) { _entities(representations: "
+                                               "[{__typename: \"Ticket\", id: $t}]) { ... on Ticket { "
+                                               "messages(after: \"nonsense\") { totalCount } } } }",
+                                               {"t": ticket["id"]})
+    assert refused.code() == "BAD_USER_INPUT"
+
+
+async def test_authors_edit_their_own_messages_within_the_window(chat_desk: ChatDesk, team: Team,
+                                                                 frozen: None) -> None:
+    ticket = await ticket_for(chat_desk, team)
+    clock.freeze(clock.now())
+    message = await sent(chat_desk, team.customer, ticket["id"], "Helo")
+    clock.advance(timedelta(minutes=14))
+    talk = chat_desk.talk(team.customer)
+    edited = (await talk(EDIT, {"id": message["id"], "x": "Hello"})).ok()["editChatMessage"]
+    assert edited["text"] == "Hello" and edited["editedAt"] is not None
+    assert (await chat_desk.talk(team.agent)(EDIT, {"id": message["id"], "x": "Hijacked"})).code() == "FORBIDDEN"
+    assert (await talk(EDIT, {"id": message["id"], "x": " "})).code() == "BAD_USER_INPUT"
+    clock.advance(timedelta(minutes=2))
+    late = await talk(EDIT, {"id": message["id"], "x": "Too late"})
+    assert late.code() == "BAD_USER_INPUT" and "15 minutes" in late.errors[0]["message"]
+    [event] = await chat_desk.events("chat.message_edited", messageId=message["id"])
+    assert event["data"]["text"] == "Hello" and event["data"]["ticketId"] == ticket["id"]
+
+
+async def test_authors_delete_their_own_messages_and_the_place_stays(chat_desk: ChatDesk, team: Team) -> None:
+    ticket = await ticket_for(chat_desk, team)
+    message = await sent(chat_desk, team.customer, ticket["id"], "Oops, my password is hunter2")
+    assert (await chat_desk.talk(team.agent)(DELETE, {"id": message["id"]})).code() == "FORBIDDEN"
+    gone = (await chat_desk.talk(team.customer)(DELETE, {"id": message["id"]})).ok()["deleteChatMessage"]
+    assert gone["deleted"] and gone["text"] == ""
+    view = await chat_view(chat_desk, team.agent, ticket["id"])
+    assert view is not None
+    [edge] = [e for e in view["messages"]["edges"] if e["node"]["id"] == message["id"]]
+    assert edge["node"]["deleted"] and "hunter2" not in str(view)
+    assert (await chat_desk.talk(team.customer)(DELETE, {"id": message["id"]})).code() == "NOT_FOUND"
+    assert await chat_desk.events("chat.message_deleted", messageId=message["id"])
+
+
+async def test_a_message_by_id_for_those_who_read_its_chat(chat_desk: ChatDesk, team: Team) -> None:
+    ticket = await ticket_for(chat_desk, team)
+    message = await sent(chat_desk, team.customer, ticket["id"], "Find me")
+    query = "query($id: ID!) { chatMessage(id: $id) { text ticket { id } } }"
+    found = (await chat_desk.talk(team.agent)(query, {"id": message["id"]})).ok()["chatMessage"]
+    assert found == {"text": "Find me", "ticket": {"id": ticket["id"]}}
+    for stranger in (team.colleague, team.other_agent):
+        assert (await chat_desk.talk(stranger)(query, {"id": message["id"]})).ok()["chatMessage"] is None
+    assert (await chat_desk.talk(team.agent)(query, {"id": "not-an-id"})).ok()["chatMessage"] is None

@@ -1,0 +1,53 @@
+"""Read receipts per person (they only move forward), the caller's unread count, and the event notifications reads."""
+
+from __future__ import annotations
+
+from tests.subgraphs.chat.harness import READ, ChatDesk, chat_view, sent
+from tests.subgraphs.chat.test_messages import ticket_for
+from tests.subgraphs.tickets.harness import Member, Team
+
+
+async def unread(desk: ChatDesk, member: Member, ticket_id: str) -> int:
+    view = await chat_view(desk, member, ticket_id)
+    assert view is not None
+    return view["unreadCount"]
+
+
+async def test_unread_counts_others_messages_after_the_receipt(chat_desk: ChatDesk, team: Team) -> None:
+    ticket = await ticket_for(chat_desk, team)  # its assignment left a system message, which is not counted
+    assert await unread(chat_desk, team.customer, ticket["id"]) == 0
+    first = await sent(chat_desk, team.agent, ticket["id"], "one")
+    await sent(chat_desk, team.agent, ticket["id"], "two")
+    await sent(chat_desk, team.customer, ticket["id"], "mine")
+    assert await unread(chat_desk, team.customer, ticket["id"]) == 2
+    assert await unread(chat_desk, team.agent, ticket["id"]) == 1
+    talk = chat_desk.talk(team.customer)
+    receipt = (await talk(READ, {"t": ticket["id"], "m": first["id"]})).ok()["markChatRead"]
+    assert receipt["lastReadMessageId"] == first["id"] and receipt["user"]["id"] == team.customer.id
+    assert await unread(chat_desk, team.customer, ticket["id"]) == 1
+    newest = (await talk(READ, {"t": ticket["id"]})).ok()["markChatRead"]
+    assert await unread(chat_desk, team.customer, ticket["id"]) == 0
+    again = (await talk(READ, {"t": ticket["id"], "m": first["id"]})).ok()["markChatRead"]
+    assert again["lastReadMessageId"] == newest["lastReadMessageId"]  # a receipt never moves back
+
+
+async def test_receipts_are_listed_and_evented_once_per_move(chat_desk: ChatDesk, team: Team) -> None:
+    ticket = await ticket_for(chat_desk, team)
+    message = await sent(chat_desk, team.agent, ticket["id"], "read me")
+    for _ in range(2):
+        (await chat_desk.talk(team.customer)(READ, {"t": ticket["id"]})).ok()
+    view = await chat_view(chat_desk, team.agent, ticket["id"])
+    assert view is not None
+    [receipt] = view["chatReceipts"]
+    assert receipt["user"]["id"] == team.customer.id and receipt["user"]["name"].startswith("Customer ")
+    assert receipt["lastReadMessageId"] == message["id"]
+    [event] = await chat_desk.events("chat.messages_read", ticketId=ticket["id"])
+    assert event["data"]["userId"] == team.customer.id and event["companyId"] == team.id
+
+
+async def test_a_receipt_names_a_message_of_its_own_chat(chat_desk: ChatDesk, team: Team) -> None:
+    ticket, elsewhere = await ticket_for(chat_desk, team), await ticket_for(chat_desk, team)
+    foreign = await sent(chat_desk, team.agent, elsewhere["id"], "other chat")
+    for bad in (foreign["id"], "nope"):
+        refused = await chat_desk.talk(team.customer)(READ, {"t": ticket["id"], "m": bad})
+        assert refused.code() == "BAD_USER_INPUT" and refused.errors[0]["extensions"]["field"] == "upToMessageId"
