@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from subgraphs.kernel.definition import SubgraphDefinition
+from subgraphs.kernel.events.broadcast import start_feed
 from subgraphs.kernel.runtime import Runtime
 from subgraphs.tickets import store
 from subgraphs.tickets.catalogue import defaults
+from subgraphs.tickets.conversation.chat_replies import PATTERNS as CHAT_PATTERNS
+from subgraphs.tickets.conversation.chat_replies import ChatReplies
 from subgraphs.tickets.deps import TicketsDeps
 from subgraphs.tickets.graphql.schema import build_schema
 from subgraphs.tickets.intelligence import consumers as intelligence
 from subgraphs.tickets.people import model as people
 from subgraphs.tickets.settings import TicketsSettings
 from subgraphs.tickets.sla.scheduler import SlaScheduler
+from subgraphs.tickets.ticket import live
 
 
 async def setup(runtime: Runtime) -> None:
@@ -24,6 +28,8 @@ async def setup(runtime: Runtime) -> None:
         await defaults.seed(runtime.db)
     runtime.consume("people", people.PATTERNS, people.PeopleModel(runtime.db).record)
     runtime.consume("intelligence", intelligence.PATTERNS, intelligence.IntelligenceConsumer(deps).handle)
+    runtime.consume("chat", CHAT_PATTERNS, ChatReplies(deps).handle)
+    runtime.state["tickets_live"] = await start_feed(runtime, live.CHANNELS, live.routes)
     scheduler = SlaScheduler(deps)
     runtime.state["sla_scheduler"] = scheduler
     runtime.spawn("sla-scheduler", scheduler.run_forever)

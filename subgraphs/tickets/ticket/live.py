@@ -1,0 +1,37 @@
+"""Live ticket changes: what the instance's feed carries, how events find their subscribers, who may see them."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from typing import Any
+
+from subgraphs.kernel.auth.principal import Principal
+from subgraphs.kernel.events.envelope import Event
+
+CHANNELS = ("ticket.*",)
+SKIPPED = frozenset({"ticket.mentioned"})  # the same change as the ticket.commented beside it
+
+
+def ticket_key(ticket_id: str) -> tuple[str, str]:
+    return ("ticket", ticket_id)
+
+
+def company_key(company_id: str) -> tuple[str, str]:
+    return ("company", company_id)
+
+
+def routes(event: Event) -> Iterable[Hashable]:
+    """Our own ticket events carry the ticket's snapshot; the IA's conclusions do not (a change they make
+    follows as our ticket.updated)."""
+    data = event.data
+    if "reference" not in data or event.type in SKIPPED or not event.company_id:
+        return []
+    return [ticket_key(data["ticketId"]), company_key(event.company_id)]
+
+
+def might_see(principal: Principal, data: dict[str, Any]) -> bool:
+    """A cheap first look from the event's snapshot; the database has the last word."""
+    if principal.can("tickets.read", data.get("companyId")):
+        return True
+    people = [data.get("creatorId"), data.get("assigneeId"), data.get("tutorId"), *(data.get("watcherIds") or ())]
+    return principal.user_id in people
