@@ -151,7 +151,8 @@ class User:
         doc = await load_user(info.context, str(id))
         return cls.from_doc(doc) if doc else None
 
-    @strawberry.field(description="First and last name.")
+    # Shareable: chat provides it with each message from its own read model (Message.author @provides).
+    @strawberry.federation.field(shareable=True, description="First and last name.")
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 

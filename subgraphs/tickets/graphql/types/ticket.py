@@ -34,7 +34,8 @@ CHRONOLOGICAL = Sort("_id", descending=False)
 class Ticket:
     id: strawberry.ID
     reference: str = strawberry.field(description="The company's human reference, e.g. TKT-2026-000123.")
-    title: str
+    # Shareable: chat provides it with each message from its own read model (Message.ticket @provides).
+    title: str = strawberry.federation.field(shareable=True)
     description: str
     type: TicketType
     category: str
