@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from subgraphs.kernel import clock
 from tests.subgraphs.chat.harness import DELETE, EDIT, ChatDesk, chat_view, send, sent
 from tests.subgraphs.tickets.harness import Team
 
 
-async def ticket_for(desk: ChatDesk, team: Team, *, assigned: bool = True, **fields: object) -> dict:
+async def ticket_for(desk: ChatDesk, team: Team, *, assigned: bool = True, **fields: Any) -> dict[str, Any]:
     """A ticket of the team's customer (assigned to the Network agent, unless told), known to the chat."""
     ticket = await (team.assigned(**fields) if assigned else team.ticket(**fields))
     await desk.settle()
