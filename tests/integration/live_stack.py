@@ -1,0 +1,160 @@
+"""The distributed stack in one test process: users, tickets and several chat instances on one RabbitMQ
+exchange (each service its own RabbitMQ connection, as separate processes would have), and real
+gateways composing them; a desk of two companies with a ticket each."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aio_pika
+import httpx
+
+from subgraphs.chat.service import DEFINITION as CHAT
+from subgraphs.kernel.events.amqp import AmqpBus, retry_queues
+from subgraphs.kernel.ids import new_id
+from subgraphs.tickets.service import DEFINITION as TICKETS
+from subgraphs.users.service import DEFINITION as USERS
+from supergraph.server import create_app
+from supergraph.server.serving import GatewayServer, uvicorn_config
+from supergraph.server.settings import GatewaySettings
+from tests.fixtures.users import FAST_HASH, ROOT_EMAIL, ROOT_PASSWORD, Factory, Person, Tenant, sign_in
+from tests.harness import Client, RunningService, free_port, start_service
+from tests.subgraphs.tickets.harness import ASSIGN, CREATE_ITEM, CREATE_TICKET, Member, item_input
+from tests.supergraph.gateway_harness import RunningGateway
+
+
+async def eventually(check: Callable[[], Awaitable[bool] | bool], *, timeout: float = 20.0,
+                     what: str = "condition") -> None:
+    """Poll `check` (a read model caught up, a listener in place) until it holds."""
+
+    async def holds() -> bool:
+        result = check()
+        return result if isinstance(result, bool) else await result
+
+    try:
+        async with asyncio.timeout(timeout):
+            while True:
+                if await holds():
+                    return
+                await asyncio.sleep(0.02)
+    except TimeoutError:
+        raise AssertionError(f"{what} not met within {timeout}s") from None
+
+
+@dataclass
+class Desk:
+    """One company as the tests use it: an admin, an agent and a customer, and the customer's ticket."""
+
+    tenant: Tenant
+    admin: Member
+    agent: Member
+    customer: Member
+    ticket: dict[str, Any]
+
+
+@dataclass
+class LiveStack:
+    users: RunningService
+    tickets: RunningService
+    chats: list[RunningService]
+    root: Person
+    http: httpx.AsyncClient
+
+    @property
+    def jwks_url(self) -> str:
+        return f"{self.users.url}/.well-known/jwks.json"
+
+    @contextlib.asynccontextmanager
+    async def gateway(self, chat: RunningService) -> AsyncIterator[RunningGateway]:
+        """A gateway composing users, tickets and `chat` (one of the chat instances) at start."""
+        subgraphs = {"users": self.users.url, "tickets": self.tickets.url, "chat": chat.url}
+        settings = GatewaySettings(subgraphs=",".join(f"{n}={u}/graphql" for n, u in subgraphs.items()),
+                                   host="127.0.0.1", port=free_port(), jwks_url=self.jwks_url, poll_interval=3600)
+        app = create_app(settings)
+        server = GatewayServer(uvicorn_config(app, settings), app)
+        task = asyncio.create_task(server.serve())
+        while not server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.01)
+        running = RunningGateway(f"http://127.0.0.1:{settings.port}", app, server, task)
+        try:
+            yield running
+        finally:
+            await running.stop()
+
+    async def known(self, service: RunningService, collection: str, *ids: str) -> None:
+        """Wait until `service`'s read model `collection` holds every one of `ids` (its consumer caught up)."""
+
+        async def there() -> bool:
+            return await service.runtime.db[collection].count_documents({"_id": {"$in": list(ids)}}) == len(ids)
+
+        await eventually(there, what=f"{service.runtime.name} knows {collection} {ids}")
+
+    async def desk(self, gateway_url: str) -> Desk:
+        """A new company with its people, and a ticket of the customer's assigned to the agent (through a gateway)."""
+        factory = Factory(self.root)
+        tenant = await factory.tenant()
+        agent = await factory.person(tenant, "agent", careGroups=["Network"])
+        customer = await factory.person(tenant, "customer")
+        people = [tenant.admin.id, agent.id, customer.id]
+        await self.known(self.tickets, "people", *people)
+        for chat in self.chats[:1]:  # the instances share one database
+            await self.known(chat, "people", *people)
+        admin, agent_m, customer_m = (self.member(gateway_url, p, r) for p, r in
+                                      ((tenant.admin, "company_admin"), (agent, "agent"), (customer, "customer")))
+        item = (await admin.ok(CREATE_ITEM, {"i": item_input()}))["createServiceItem"]
+        ticket = (await customer_m.ok(CREATE_TICKET, {"i": {"itemId": item["id"], "title": f"VPN of {tenant.name}",
+                                                             "description": "It drops."}}))["createTicket"]
+        ticket = (await admin.ok(ASSIGN, {"id": ticket["id"], "a": agent.id}))["assignTicket"]
+
+        async def assigned() -> bool:
+            found = await self.chats[0].runtime.db["tickets"].find_one({"_id": ticket["id"]})
+            return found is not None and found.get("assigneeId") == agent.id
+
+        await eventually(assigned, what="chat knows the assigned ticket")
+        return Desk(tenant, admin, agent_m, customer_m, ticket)
+
+    def member(self, gateway_url: str, person: Person, role: str) -> Member:
+        return Member(person, Client(self.http, gateway_url, person.client.token, person.client.headers), role)
+
+
+async def _delete_queues(amqp_url: str, exchange: str, buses: list[AmqpBus]) -> None:
+    """The durable queues the services declared (and their retry and dead queues), and the test's exchange."""
+    connection = await aio_pika.connect(amqp_url)
+    try:
+        channel = await connection.channel()
+        names = {name for bus in buses for spec in bus._specs  # the consumers each service registered
+                 for name in (spec.queue, f"{spec.queue}.dead", *retry_queues(spec).values())}
+        for name in names:
+            await channel.queue_delete(name)
+        await channel.exchange_delete(exchange)
+    finally:
+        await connection.close()
+
+
+@contextlib.asynccontextmanager
+async def live_stack(amqp_url: str, mongo_url: str, http: httpx.AsyncClient, *, chats: int = 2
+                     ) -> AsyncIterator[LiveStack]:
+    exchange = f"test.live.{new_id()}"
+    common: dict[str, Any] = {"amqp_url": amqp_url, "events_exchange": exchange, "event_retry_delay_ms": 50,
+                              "mongodb_database_prefix": f"live{new_id()[-8:]}_"}
+    users = await start_service(USERS, mongo_url=mongo_url, http=http, admin_email=ROOT_EMAIL,
+                                admin_password=ROOT_PASSWORD, access_token_ttl=3600, **{**FAST_HASH, **common})
+    jwks: dict[str, Any] = {"auth_jwks_url": f"{users.url}/.well-known/jwks.json"}
+    tickets = await start_service(TICKETS, mongo_url=mongo_url, http=http, sla_scan_interval_seconds=3600,
+                                  **jwks, **common)
+    instances = [await start_service(CHAT, mongo_url=mongo_url, http=http, **jwks, **common) for _ in range(chats)]
+    services = [users, tickets, *instances]
+    try:
+        root = await sign_in(users.client, email=ROOT_EMAIL, password=ROOT_PASSWORD, access_code=None)
+        yield LiveStack(users, tickets, instances, root, http)
+    finally:
+        buses = [s.runtime.bus for s in services if isinstance(s.runtime.bus, AmqpBus)]
+        for service in reversed(services):
+            await service.stop()
+        await _delete_queues(amqp_url, exchange, buses)

@@ -1,0 +1,87 @@
+"""Live chat across instances: two gateways and two chat instances on one RabbitMQ (plus users and tickets).
+
+A message posted through gateway A (so written by chat A) reaches a subscriber on gateway B (whose
+subscription runs on chat B) with its federated fields; a subscriber of another company hears nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.integration.live_stack import LiveStack, eventually, live_stack
+from tests.supergraph.ws_client import connect
+
+pytestmark = pytest.mark.amqp
+
+PROVIDED = "subscription($t: ID!) { messageAdded(ticketId: $t) { text author { name } ticket { title } } }"
+# email and status are not provided by chat: the gateway completes each event with users and tickets
+FETCHED = """subscription($t: ID!) { messageAdded(ticketId: $t) {
+  text author { name email } ticket { title status assignee { name } } } }"""
+SEND = "mutation($t: ID!, $x: String!) { sendChatMessage(ticketId: $t, text: $x) { id } }"
+
+
+@pytest.fixture(scope="module")
+async def stack(amqp_url: str, mongo_url: str, http: httpx.AsyncClient) -> AsyncIterator[LiveStack]:
+    async with live_stack(amqp_url, mongo_url, http, chats=2) as running:
+        yield running
+
+
+def next_data(message: dict[str, Any], operation_id: str) -> dict[str, Any]:
+    assert message["id"] == operation_id and message["type"] == "next", message
+    assert "errors" not in message["payload"], message
+    return message["payload"]["data"]["messageAdded"]
+
+
+async def test_a_message_through_gateway_a_reaches_subscribers_on_gateway_b(stack: LiveStack) -> None:
+    chat_a, chat_b = stack.chats
+    async with stack.gateway(chat_a) as gateway_a, stack.gateway(chat_b) as gateway_b:
+        victim, other = await stack.desk(gateway_a.url), await stack.desk(gateway_a.url)
+        ticket = victim.ticket["id"]
+        feed_b = chat_b.runtime.state["chat"].live
+        async with connect(gateway_b.ws_url) as customer, connect(gateway_b.ws_url) as agent, \
+                connect(gateway_b.ws_url) as outsider:
+            for client, member in ((customer, victim.customer), (agent, victim.agent), (outsider, other.admin)):
+                assert (await client.init(f"Bearer {member.person.client.token}"))["type"] == "connection_ack"
+            await customer.subscribe("c", PROVIDED, {"t": ticket})
+            await agent.subscribe("a", FETCHED, {"t": ticket})
+            await outsider.subscribe("o", PROVIDED, {"t": other.ticket["id"]})
+            await outsider.subscribe("x", PROVIDED, {"t": ticket})  # another company's ticket: refused
+            refused = await outsider.receive()
+            if refused["type"] == "next":  # an error result, then the end
+                assert await outsider.receive() == {"id": "x", "type": "complete"}
+            await eventually(lambda: feed_b.listeners(ticket) == 2, what="both subscriptions on chat B")
+            await eventually(lambda: feed_b.listeners(other.ticket["id"]) == 1, what="outsider on chat B")
+
+            await victim.agent.ok(SEND, {"t": ticket, "x": "On my way"})  # through gateway A, written by chat A
+
+            provided = next_data(await customer.receive(timeout=10), "c")
+            fetched = next_data(await agent.receive(timeout=10), "a")
+            await other.customer.ok(SEND, {"t": other.ticket["id"], "x": "Ours"})
+            theirs = next_data(await outsider.receive(timeout=10), "o")
+
+    assert refused["id"] == "x" and "NOT_FOUND" in str(refused), refused
+    assert provided["text"] == "On my way" and provided["ticket"] == {"title": victim.ticket["title"]}
+    agent_name = provided["author"]["name"]
+    assert agent_name.startswith("Agent ")
+    assert fetched == {"text": "On my way",
+                       "author": {"name": agent_name, "email": victim.agent.person.email},
+                       "ticket": {"title": victim.ticket["title"], "status": "OPEN", "assignee": {"name": agent_name}}}
+    assert theirs["text"] == "Ours"  # the first thing the outsider heard: nothing of the victim came before it
+
+
+async def test_and_the_other_way_round(stack: LiveStack) -> None:
+    chat_a, chat_b = stack.chats
+    async with stack.gateway(chat_a) as gateway_a, stack.gateway(chat_b) as gateway_b:
+        desk = await stack.desk(gateway_b.url)
+        ticket = desk.ticket["id"]
+        async with connect(gateway_a.ws_url) as customer:
+            await customer.init(f"Bearer {desk.customer.person.client.token}")
+            await customer.subscribe("1", PROVIDED, {"t": ticket})
+            feed_a = chat_a.runtime.state["chat"].live
+            await eventually(lambda: feed_a.listeners(ticket) == 1, what="subscription on chat A")
+            await desk.agent.ok(SEND, {"t": ticket, "x": "From B"})
+            assert next_data(await customer.receive(timeout=10), "1")["text"] == "From B"
