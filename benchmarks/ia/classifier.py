@@ -34,7 +34,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
-from sklearn.pipeline import make_pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.svm import LinearSVC
 
 from subgraphs.ia.triage import TriageClassifier, TriageConfig
@@ -110,6 +110,10 @@ def measure(
     )
 
 
+def _pipeline_labels(pipeline: Pipeline, texts: Sequence[str]) -> list[str]:
+    return [str(label) for label in pipeline.predict(list(texts))]
+
+
 def run_baselines(train: tuple[list[str], list[str]], test: tuple[list[str], list[str]]) -> list[Measured]:
     """The references: TF-IDF into a linear SVM, with scikit-learn's defaults and with word bigrams + sublinear tf."""
     variants = {
@@ -119,8 +123,7 @@ def run_baselines(train: tuple[list[str], list[str]], test: tuple[list[str], lis
     measured = []
     for name, vectorizer in variants.items():
         pipeline = make_pipeline(vectorizer, LinearSVC())
-        fit = partial(pipeline.fit, *train)
-        measured.append(measure(name, fit, lambda texts, p=pipeline: list(p.predict(list(texts))), test))
+        measured.append(measure(name, partial(pipeline.fit, *train), partial(_pipeline_labels, pipeline), test))
         print(f"{name}: accuracy {measured[-1].accuracy:.4f}", flush=True)
     return measured
 

@@ -3,6 +3,15 @@
 from subgraphs.ia.triage.examples import TrainingSet
 from subgraphs.ia.triage.model import TriageClassifier, TriageConfig
 from subgraphs.ia.triage.prediction import Prediction, needing_review
+from subgraphs.ia.triage.registry import TriageModels
 from subgraphs.ia.triage.service import AsyncTriage
 
-__all__ = ["AsyncTriage", "Prediction", "TrainingSet", "TriageClassifier", "TriageConfig", "needing_review"]
+__all__ = [
+    "AsyncTriage",
+    "Prediction",
+    "TrainingSet",
+    "TriageClassifier",
+    "TriageConfig",
+    "TriageModels",
+    "needing_review",
+]

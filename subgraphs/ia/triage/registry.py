@@ -1,0 +1,60 @@
+"""Trained classifiers per company and target (category, type, priority), saved on disk and loaded once per process."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from subgraphs.ia.triage.model import TriageClassifier, TriageConfig
+from subgraphs.ia.triage.service import AsyncTriage
+
+_SAFE = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
+
+
+class TriageModels:
+    """The classifiers of every company: `root/<company>/<target>/`, each loaded at most once and then reused."""
+
+    def __init__(self, root: str | Path, *, config: TriageConfig | None = None) -> None:
+        self.root = Path(root)
+        self.config = config or TriageConfig()
+        self._loaded: dict[tuple[str, str], AsyncTriage] = {}
+        self._lock = asyncio.Lock()
+
+    def directory(self, company_id: str, target: str) -> Path:
+        """Where one company's classifier for one target lives; ids are checked so they cannot leave the root."""
+        for part in (company_id, target):
+            if not _SAFE.match(part) or part in {".", ".."}:
+                raise ValueError(f"not a safe path part: {part!r}")
+        return self.root / company_id / target
+
+    async def get(self, company_id: str, target: str) -> AsyncTriage | None:
+        """The company's classifier for this target, or None while it has none trained."""
+        key = (company_id, target)
+        async with self._lock:
+            if key not in self._loaded:
+                path = self.directory(company_id, target)
+                if not (path / "manifest.json").is_file():
+                    return None
+                self._loaded[key] = await AsyncTriage.load(path)
+            return self._loaded[key]
+
+    async def train(self, company_id: str, target: str, texts: Sequence[str], labels: Sequence[str]) -> AsyncTriage:
+        """Train a new classifier off the event loop, save it, and serve it from now on in place of the old one."""
+        path = self.directory(company_id, target)
+        trained = AsyncTriage(TriageClassifier(self.config))
+        await trained.fit(texts, labels)
+        await asyncio.get_running_loop().run_in_executor(None, trained.classifier.save, path)
+        async with self._lock:
+            previous = self._loaded.pop((company_id, target), None)
+            self._loaded[(company_id, target)] = trained
+        if previous is not None:
+            previous.close()
+        return trained
+
+    def close(self) -> None:
+        """Stop every loaded classifier's worker thread."""
+        for triage in self._loaded.values():
+            triage.close()
+        self._loaded.clear()
