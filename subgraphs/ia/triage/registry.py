@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from subgraphs.ia.triage.model import TriageClassifier, TriageConfig
@@ -21,6 +22,10 @@ class TriageModels:
         self.config = config or TriageConfig()
         self._loaded: dict[tuple[str, str], AsyncTriage] = {}
         self._lock = asyncio.Lock()
+        # One thread serves every company's predictions (a batch already uses every core); training gets its own
+        # thread so that a company's retraining never holds up the others' triage.
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="triage")
+        self._training = ThreadPoolExecutor(max_workers=1, thread_name_prefix="triage-training")
 
     def directory(self, company_id: str, target: str) -> Path:
         """Where one company's classifier for one target lives; ids are checked so they cannot leave the root."""
@@ -37,24 +42,23 @@ class TriageModels:
                 path = self.directory(company_id, target)
                 if not (path / "manifest.json").is_file():
                     return None
-                self._loaded[key] = await AsyncTriage.load(path)
+                self._loaded[key] = await AsyncTriage.load(path, executor=self._executor)
             return self._loaded[key]
 
     async def train(self, company_id: str, target: str, texts: Sequence[str], labels: Sequence[str]) -> AsyncTriage:
         """Train a new classifier off the event loop, save it, and serve it from now on in place of the old one."""
         path = self.directory(company_id, target)
-        trained = AsyncTriage(TriageClassifier(self.config))
-        await trained.fit(texts, labels)
-        await asyncio.get_running_loop().run_in_executor(None, trained.classifier.save, path)
+        loop = asyncio.get_running_loop()
+        classifier = TriageClassifier(self.config)
+        await loop.run_in_executor(self._training, classifier.fit, list(texts), list(labels))
+        await loop.run_in_executor(self._training, classifier.save, path)
+        trained = AsyncTriage(classifier, executor=self._executor)
         async with self._lock:
-            previous = self._loaded.pop((company_id, target), None)
             self._loaded[(company_id, target)] = trained
-        if previous is not None:
-            previous.close()
         return trained
 
     def close(self) -> None:
-        """Stop every loaded classifier's worker thread."""
-        for triage in self._loaded.values():
-            triage.close()
+        """Forget the loaded classifiers and stop the worker thread."""
         self._loaded.clear()
+        self._executor.shutdown(wait=False)
+        self._training.shutdown(wait=False)

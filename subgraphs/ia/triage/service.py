@@ -20,13 +20,12 @@ class AsyncTriage:
         self._owns_executor = executor is None
 
     @classmethod
-    async def load(cls, directory: str | Path) -> AsyncTriage:
+    async def load(cls, directory: str | Path, *, executor: ThreadPoolExecutor | None = None) -> AsyncTriage:
         """Load a saved classifier (and the encoder it needs) without blocking the loop."""
-        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="triage")
-        loop = asyncio.get_running_loop()
-        classifier = await loop.run_in_executor(executor, TriageClassifier.load, directory)
-        instance = cls(classifier, executor=executor)
-        instance._owns_executor = True
+        own = executor or ThreadPoolExecutor(max_workers=1, thread_name_prefix="triage")
+        classifier = await asyncio.get_running_loop().run_in_executor(own, TriageClassifier.load, directory)
+        instance = cls(classifier, executor=own)
+        instance._owns_executor = executor is None
         return instance
 
     async def predict(self, texts: Sequence[str]) -> list[Prediction]:
