@@ -32,6 +32,13 @@ class TriageConfig:
     quantize: bool = False
     seed: int = 0
 
+    def __post_init__(self) -> None:
+        unknown = [name for name in self.members if name not in MEMBERS]
+        if unknown or not self.members:
+            raise ValueError(f"unknown or no members {unknown}; choose among {sorted(MEMBERS)}")
+        if self.folds < 2:
+            raise ValueError("folds must be at least 2")
+
     def blocks(self) -> tuple[str, ...]:
         """The feature blocks the members read."""
         return tuple(dict.fromkeys(MEMBERS[name].block for name in self.members))

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from subgraphs.ia.triage import Prediction, TriageClassifier, needing_review
+from subgraphs.ia.triage import Prediction, TriageClassifier, TriageConfig, needing_review
 from tests.subgraphs.ia.triage.conftest import SPARSE
 from tests.subgraphs.ia.triage.examples import UNSEEN, texts_and_labels
 
@@ -67,6 +67,8 @@ def test_refuses_bad_training_input() -> None:
         TriageClassifier(SPARSE).fit(["a", "b"], ["Access"])
     with pytest.raises(RuntimeError, match="not trained"):
         TriageClassifier(SPARSE).predict(["a"])
+    with pytest.raises(ValueError, match="unknown or no members"):
+        TriageConfig(members=("word_svm", "gpt"))
 
 
 def test_no_texts_no_predictions(sparse_classifier: TriageClassifier) -> None:
