@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from pymongo import ASCENDING
+from pymongo.errors import DuplicateKeyError
 
 from subgraphs.kernel import clock
 from subgraphs.kernel.mongo import Database
@@ -52,13 +53,16 @@ class FixedWindowLimiter:
         seconds = int(self.window.total_seconds())
         now = clock.now()
         bucket = int(now.timestamp()) // seconds
-        row = await self.rows.find_one_and_update(
-            {"_id": f"{key}:{bucket}"},
-            {"$inc": {"n": 1}, "$setOnInsert": {"at": now}},
-            upsert=True,
-            return_document=True,
-        )
-        assert row is not None  # upsert with return_document always yields the row
+        counter = {"_id": f"{key}:{bucket}"}
+        count = {"$inc": {"n": 1}, "$setOnInsert": {"at": now}}
+        try:
+            row = await self.rows.find_one_and_update(counter, count, upsert=True, return_document=True)
+        except DuplicateKeyError:  # a concurrent first hit inserted the row: this one is a plain update
+            row = await self.rows.find_one_and_update(counter, count, upsert=True, return_document=True)
+        if row is None:  # SecantusDB answers a lost upsert race with no document, though it counted the hit
+            row = await self.rows.find_one(counter)
+        if row is None:
+            raise RuntimeError(f"the rate-limit counter {key!r} could not be read")
         if row["n"] <= self.limit:
             return None
         return (bucket + 1) * seconds - int(now.timestamp())
