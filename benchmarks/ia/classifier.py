@@ -61,6 +61,7 @@ class Measured:
     p99_ms: float
     confidences: np.ndarray | None
     correct: np.ndarray
+    saved_mb: float | None = None
 
 
 def load_tickets(path: Path) -> tuple[list[str], list[str]]:
@@ -141,7 +142,7 @@ def run_triage(config: TriageConfig, train: tuple[list[str], list[str]], test: t
     with tempfile.TemporaryDirectory() as directory:
         classifier.save(directory)
         size = sum(path.stat().st_size for path in Path(directory).iterdir())
-    print(f"saved model size: {size / 1e6:.1f} MB")
+    measured.saved_mb = size / 1e6
     return measured
 
 
@@ -149,7 +150,7 @@ def report(ours: Measured, baselines: list[Measured], *, rss_mb: float, command:
     """The figures as a Markdown section; ratios are against the stronger baseline."""
     baseline = max(baselines, key=lambda row: row.accuracy)
     lines = [
-        f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"### {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"Command: `{command}`  ",
         f"Machine: {os.cpu_count()} CPU cores, Python {platform.python_version()}, load average at the end "
@@ -173,7 +174,7 @@ def report(ours: Measured, baselines: list[Measured], *, rss_mb: float, command:
         ours.p99_ms / baseline.p99_ms,
     )
     lines.append("| ratio ours / baseline | " + " | ".join(f"{value:.3f}" for value in ratios) + " |")
-    lines += ["", f"Peak RSS of the whole run: {rss_mb:.0f} MB", ""]
+    lines += ["", f"Peak RSS of the whole run: {rss_mb:.0f} MB; saved classifier: {ours.saved_mb or 0:.1f} MB", ""]
     lines += [f"| class | F1 ours | F1 {baseline.name} |", "|---|---|---|"]
     for label, value in ours.per_class_f1.items():
         lines.append(f"| {label} | {value:.4f} | {baseline.per_class_f1[label]:.4f} |")
