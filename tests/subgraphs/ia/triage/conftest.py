@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from subgraphs.ia.triage import TriageClassifier, TriageConfig
+from subgraphs.ia.triage import SPARSE_MEMBERS, TriageClassifier, TriageConfig
 from tests.subgraphs.ia.triage.examples import texts_and_labels
 
-SPARSE = TriageConfig(folds=3)
-EMBEDDED = TriageConfig(members=(*SPARSE.members, "embedding_logistic"), folds=3)
+SPARSE = TriageConfig(members=SPARSE_MEMBERS, folds=3)
+EMBEDDED = TriageConfig(folds=3)
 
 
 @pytest.fixture(scope="session")
 def sparse_classifier() -> TriageClassifier:
-    """The default members (word and character n-grams): no sentence model, trains in milliseconds."""
+    """Word and character n-gram members only: no sentence model, trains in milliseconds."""
     return TriageClassifier(SPARSE).fit(*texts_and_labels())
 
 
 @pytest.fixture(scope="session")
 def embedded_classifier() -> TriageClassifier:
-    """MiniLM embeddings as a fourth member (the model loads once for the session)."""
+    """The default members, MiniLM embeddings included (the model loads once for the session)."""
     return TriageClassifier(EMBEDDED).fit(*texts_and_labels())
