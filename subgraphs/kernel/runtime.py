@@ -21,6 +21,7 @@ from subgraphs.kernel.errors import AppError, Unauthenticated
 from subgraphs.kernel.events.amqp import AmqpBus
 from subgraphs.kernel.events.bus import ConsumerSpec, EventBus
 from subgraphs.kernel.events.consumer import IdempotentHandler, idempotent
+from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.memory import InProcessBus
 from subgraphs.kernel.events.outbox import Outbox
 from subgraphs.kernel.mongo import Database, connect
@@ -117,14 +118,16 @@ class Runtime:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    def consume(self, queue: str, patterns: tuple[str, ...], handler: IdempotentHandler) -> None:
-        """A durable, idempotent consumer `aurontek.<service>.<queue>` of events matching `patterns`."""
+    def consume(self, queue: str, patterns: tuple[str, ...], handler: IdempotentHandler,
+                accepts: Callable[[Event], bool] | None = None) -> None:
+        """A durable, idempotent consumer `aurontek.<service>.<queue>` of events matching `patterns`;
+        `accepts` lets it decline, from their content alone, events it has nothing to do with."""
         name = f"aurontek.{self.name}.{queue}"
         self.bus.add_consumer(
             ConsumerSpec(
                 queue=name,
                 patterns=patterns,
-                handler=idempotent(self.outbox, name, handler),
+                handler=idempotent(self.outbox, name, handler, accepts),
                 max_attempts=self.settings.event_max_attempts,
                 retry_delay_ms=self.settings.event_retry_delay_ms,
             )

@@ -17,15 +17,19 @@ class _AlreadyHandled(Exception):
     """A concurrent delivery of the same event committed its marker first."""
 
 
-def idempotent(outbox: Outbox, queue: str, handler: IdempotentHandler) -> Callable[[Event], Awaitable[None]]:
+def idempotent(outbox: Outbox, queue: str, handler: IdempotentHandler,
+               accepts: Callable[[Event], bool] | None = None) -> Callable[[Event], Awaitable[None]]:
     """Wrap `handler` so a redelivered event is acknowledged without running it again.
 
     The processed-marker is written in the handler's own transaction: either the handler's
-    writes and the marker both land, or neither does and the event is retried.
+    writes and the marker both land, or neither does and the event is retried. An event
+    `accepts` declines is acknowledged at once, with no database work at all.
     """
     processed = outbox.db["processed_events"]
 
     async def handle(event: Event) -> None:
+        if accepts is not None and not accepts(event):
+            return
         key = f"{queue}:{event.id}"
         if await processed.find_one({"_id": key}, projection={"_id": 1}) is not None:
             return
