@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from subgraphs.chat.people.model import RecentNames
 from subgraphs.chat.settings import ChatSettings
 from subgraphs.kernel.events.broadcast import LiveFeed
 from subgraphs.kernel.events.outbox import Outbox
@@ -22,6 +23,7 @@ class ChatDeps:
     sends: FixedWindowLimiter
     typing: FixedWindowLimiter
     live: LiveFeed
+    names: RecentNames
 
 
 def deps_of(ctx: RequestContext) -> ChatDeps:

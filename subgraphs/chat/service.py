@@ -31,7 +31,7 @@ async def setup(runtime: Runtime) -> None:
     typing = FixedWindowLimiter(db, collection=store.TYPING_LIMITS, limit=TYPING_SIGNALS, window=timedelta(seconds=10))
     live = await start_feed(runtime, CHANNELS, by_ticket, backlog=settings.live_backlog)
     runtime.state["chat"] = ChatDeps(settings=settings, db=db, outbox=runtime.outbox, storage=runtime.storage,
-                                     sends=sends, typing=typing, live=live)
+                                     sends=sends, typing=typing, live=live, names=people.RecentNames())
 
     async def on_person(event: Event, uow: UnitOfWork) -> None:
         await people.remember(event, uow, db)

@@ -7,8 +7,7 @@ from subgraphs.kernel.events.broadcast import start_feed
 from subgraphs.kernel.runtime import Runtime
 from subgraphs.tickets import store
 from subgraphs.tickets.catalogue import defaults
-from subgraphs.tickets.conversation.chat_replies import PATTERNS as CHAT_PATTERNS
-from subgraphs.tickets.conversation.chat_replies import ChatReplies
+from subgraphs.tickets.conversation import chat_replies
 from subgraphs.tickets.deps import TicketsDeps
 from subgraphs.tickets.graphql.schema import build_schema
 from subgraphs.tickets.intelligence import consumers as intelligence
@@ -28,7 +27,8 @@ async def setup(runtime: Runtime) -> None:
         await defaults.seed(runtime.db)
     runtime.consume("people", people.PATTERNS, people.PeopleModel(runtime.db).record)
     runtime.consume("intelligence", intelligence.PATTERNS, intelligence.IntelligenceConsumer(deps).handle)
-    runtime.consume("chat", CHAT_PATTERNS, ChatReplies(deps).handle)
+    runtime.consume("chat", chat_replies.PATTERNS, chat_replies.ChatReplies(deps).handle,
+                    accepts=chat_replies.from_the_desk)
     runtime.state["tickets_live"] = await start_feed(runtime, live.CHANNELS, live.routes)
     scheduler = SlaScheduler(deps)
     runtime.state["sla_scheduler"] = scheduler

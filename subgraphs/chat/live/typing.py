@@ -6,7 +6,6 @@ from subgraphs.chat import store
 from subgraphs.chat.access.service import writable_chat
 from subgraphs.chat.deps import ChatDeps
 from subgraphs.chat.live.feed import TYPING
-from subgraphs.chat.people.model import names
 from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import RateLimited
@@ -19,7 +18,7 @@ async def set_typing(deps: ChatDeps, tenancy: Tenancy, actor: Principal, ticket_
     wait = await deps.typing.hit(f"{actor.user_id}:{ticket_id}")
     if wait is not None:
         raise RateLimited(f"typing is signalled too often; try again in {wait} s", retry_after=wait)
-    name = (await names(tenancy.collection(store.PEOPLE), [actor.user_id])).get(actor.user_id, "")
+    name = await deps.names.of(tenancy.collection(store.PEOPLE), actor.user_id)
     event = Event(type=TYPING, data={"ticketId": chat.ticket.id, "userId": actor.user_id, "name": name,
                                      "typing": typing, "at": clock.now()},
                   company_id=chat.ticket.company_id, actor_id=actor.user_id)

@@ -33,11 +33,12 @@ def new_message(ticket: TicketView, *, kind: MessageKind, text: str, author_id: 
             "createdAt": clock.now(), "editedAt": None, "deleted": False, "deletedAt": None}
 
 
-def added_event(message: Message, ticket: TicketView) -> dict[str, Any]:
+def added_event(message: Message, ticket: TicketView, *, from_desk: bool = False) -> dict[str, Any]:
     """`chat.message_added`: what notifications batches (ticketId, messageId, authorId, kind, text, excerpt,
-    participantIds) and what live subscribers show without asking anyone (the whole message, the author's
-    name and the ticket's title)."""
-    return {"ticketId": ticket.id, "messageId": message["_id"], "authorId": message["authorId"],
+    participantIds), what live subscribers show without asking anyone (the whole message, the author's
+    name and the ticket's title), and `fromDesk` (desk staff, not the ticket's creator) so the tickets
+    service looks only at messages that may be the ticket's first response."""
+    return {"fromDesk": from_desk, "ticketId": ticket.id, "messageId": message["_id"], "authorId": message["authorId"],
             "authorName": message["authorName"], "kind": message["kind"], "text": message["text"],
             "excerpt": message["text"][:EXCERPT], "file": message["file"], "system": message["system"],
             "createdAt": message["createdAt"], "participantIds": ticket.participant_ids,

@@ -8,7 +8,7 @@ from subgraphs.chat.access.service import company_view, writable_chat
 from subgraphs.chat.deps import ChatDeps
 from subgraphs.chat.messages import files
 from subgraphs.chat.messages.documents import ADDED, Message, MessageKind, added_event, new_message
-from subgraphs.chat.people.model import names
+from subgraphs.chat.tickets.view import TicketView
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import BadUserInput, RateLimited
 from subgraphs.kernel.events.outbox import UnitOfWork
@@ -24,6 +24,13 @@ def message_text(value: str | None, *, max_length: int, required: bool = True, f
     if len(cleaned) > max_length:
         raise BadUserInput(f"a message may have at most {max_length} characters", field=field)
     return cleaned
+
+
+def from_desk(actor: Principal, ticket: TicketView) -> bool:
+    """Desk staff of the ticket's company (who work or move its tickets) writing in a ticket they did not open."""
+    company = ticket.company_id
+    staff = actor.can("tickets.work", company) or actor.can("tickets.update", company)
+    return staff and actor.user_id != ticket.creator_id
 
 
 async def within_limit(deps: ChatDeps, actor: Principal) -> None:
@@ -63,13 +70,15 @@ async def post(deps: ChatDeps, tenancy: Tenancy, actor: Principal, chat: ChatAcc
                text: str, file: dict[str, object] | None = None) -> tuple[Message, ChatAccess]:
     """Write the message and its `chat.message_added` in one transaction."""
     ticket = chat.ticket
-    author = (await names(tenancy.collection(store.PEOPLE), [actor.user_id])).get(actor.user_id, "")
+    author = await deps.names.of(tenancy.collection(store.PEOPLE), actor.user_id)
     message = new_message(ticket, kind=kind, text=text, author_id=actor.user_id, author_name=author, file=file)
     messages = company_view(tenancy, actor, store.MESSAGES, ticket.company_id)
 
+    event = added_event(message, ticket, from_desk=from_desk(actor, ticket))
+
     async def work(uow: UnitOfWork) -> None:
         await messages.insert_one(message, session=uow.session)
-        uow.emit(ADDED, added_event(message, ticket), company_id=ticket.company_id, actor_id=actor.user_id)
+        uow.emit(ADDED, event, company_id=ticket.company_id, actor_id=actor.user_id)
 
     await deps.outbox.transaction(work)
     return message, chat

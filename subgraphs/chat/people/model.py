@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 from subgraphs.chat import store
@@ -37,3 +38,25 @@ async def names(people: TenantCollection, user_ids: Iterable[str]) -> dict[str, 
     rows = await people.find({"_id": {"$in": wanted}}, projection={"firstName": 1, "lastName": 1,
                                                                    "deleted": 1}).to_list(None)
     return {row["_id"]: full_name(row) for row in rows}
+
+
+class RecentNames:
+    """Names of people who write, remembered a little while: display data, wanted with every message sent."""
+
+    def __init__(self, *, seconds: float = 30.0, size: int = 10_000) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._names: dict[str, tuple[str, float]] = {}
+
+    async def of(self, people: TenantCollection, user_id: str) -> str:
+        """The name of `user_id` among `people` (the caller's own company), "" while unknown."""
+        now = time.monotonic()
+        found = self._names.get(user_id)
+        if found is not None and found[1] > now:
+            return found[0]
+        name = (await names(people, [user_id])).get(user_id, "")
+        if name:  # someone not known yet is looked for again next time
+            if len(self._names) >= self.size:
+                self._names.clear()
+            self._names[user_id] = (name, now + self.seconds)
+        return name

@@ -10,7 +10,6 @@ from subgraphs.chat.access.service import company_view, readable_chat
 from subgraphs.chat.deps import ChatDeps
 from subgraphs.chat.messages.documents import READ, MessageKind
 from subgraphs.chat.messages.history import messages_of
-from subgraphs.chat.people.model import names
 from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import BadUserInput
@@ -43,7 +42,7 @@ async def mark_read(deps: ChatDeps, tenancy: Tenancy, actor: Principal, ticket_i
     target = await _target(tenancy, actor, chat, up_to)
     receipts = company_view(tenancy, actor, store.RECEIPTS, chat.ticket.company_id)
     key = receipt_id(chat.ticket.id, actor.user_id)
-    name = (await names(tenancy.collection(store.PEOPLE), [actor.user_id])).get(actor.user_id, "")
+    name = await deps.names.of(tenancy.collection(store.PEOPLE), actor.user_id)
     now = clock.now()
 
     async def work(uow: UnitOfWork) -> Receipt:

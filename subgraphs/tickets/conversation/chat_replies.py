@@ -1,9 +1,11 @@
 """A desk reply in a ticket's chat answers the ticket as a public comment does: the first one stops its response clock.
 
 Consumes `chat.message_added` from the chat service (the envelope's `companyId` is the ticket's
-company): `ticketId`, `messageId`, `authorId`, `kind` (system messages are ignored), `createdAt`.
-The author counts as the desk when tickets' own read model says they work the company's tickets
-(tickets.work or tickets.update there) and they did not open the ticket.
+company): `ticketId`, `messageId`, `authorId`, `kind` (system messages are ignored), and `fromDesk`,
+chat's own view that the author is desk staff who did not open the ticket: messages without it are
+declined before any database work (most chat messages are not a first response). The author counts
+as the desk when tickets' own read model agrees: they work the company's tickets (tickets.work or
+tickets.update there) and they did not open the ticket.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ from subgraphs.tickets.ticket.changes import Edit, Ticket, stale, system_view, w
 from subgraphs.tickets.ticket.history import FieldChange
 
 PATTERNS = ("chat.message_added",)
+
+
+def from_the_desk(event: Event) -> bool:
+    return bool(event.data.get("fromDesk")) and event.data.get("kind") != "system"
 
 
 def is_desk(person: Person | None, company_id: str) -> bool:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from subgraphs.kernel import clock
 from tests.subgraphs.chat.harness import DELETE, EDIT, ChatDesk, chat_view, send, sent
-from tests.subgraphs.tickets.harness import Team
+from tests.subgraphs.tickets.harness import TICKET, Team
 
 
 async def ticket_for(desk: ChatDesk, team: Team, *, assigned: bool = True, **fields: Any) -> dict[str, Any]:
@@ -42,6 +42,23 @@ async def test_the_message_added_event_is_what_notifications_reads(chat_desk: Ch
     assert (data["ticketId"], data["authorId"], data["kind"]) == (ticket["id"], team.agent.id, "text")
     assert data["text"] == "x" * 400 and data["excerpt"] == "x" * 280
     assert sorted(data["participantIds"]) == sorted([team.customer.id, team.agent.id, team.colleague.id])
+    assert data["fromDesk"] is True  # an agent of the company, who did not open the ticket
+    reply = await sent(chat_desk, team.customer, ticket["id"], "thanks")
+    [event] = await chat_desk.events("chat.message_added", messageId=reply["id"])
+    assert event["data"]["fromDesk"] is False
+
+
+async def test_the_first_desk_message_in_the_chat_is_the_tickets_first_response(chat_desk: ChatDesk,
+                                                                                team: Team) -> None:
+    ticket = await ticket_for(chat_desk, team)
+    await sent(chat_desk, team.customer, ticket["id"], "Any news?")
+    await chat_desk.settle()
+    assert (await team.customer.ok(TICKET, {"id": ticket["id"]}))["ticket"]["sla"]["firstResponseAt"] is None
+    answer = await sent(chat_desk, team.agent, ticket["id"], "Looking at it")
+    await chat_desk.settle()
+    answered = (await team.customer.ok(TICKET, {"id": ticket["id"]}))["ticket"]["sla"]["firstResponseAt"]
+    gap = datetime.fromisoformat(answered) - datetime.fromisoformat(answer["createdAt"])
+    assert abs(gap) < timedelta(seconds=1)  # when the message was sent
 
 
 async def test_text_is_trimmed_and_limited(chat_desk: ChatDesk, team: Team) -> None:

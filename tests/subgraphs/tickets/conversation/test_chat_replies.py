@@ -11,10 +11,11 @@ from tests.subgraphs.tickets.harness import TICKET, Desk, Member, Team, next_mon
 from tests.subgraphs.tickets.ticket.test_status import HISTORY
 
 
-async def chat(desk: Desk, team: Team, ticket: dict[str, Any], author: Member | None, kind: str = "text") -> None:
-    """A chat message as the chat service announces it."""
+async def chat(desk: Desk, team: Team, ticket: dict[str, Any], author: Member | None, kind: str = "text",
+               from_desk: bool = True) -> None:
+    """A chat message as the chat service announces it (claiming the desk wrote it: tickets checks for itself)."""
     data = {"ticketId": ticket["id"], "messageId": new_id(), "authorId": author.id if author else None,
-            "kind": kind, "text": "hello", "excerpt": "hello"}
+            "kind": kind, "text": "hello", "excerpt": "hello", "fromDesk": from_desk}
     await desk.publish("chat.message_added", data, company_id=team.id)
 
 
@@ -29,6 +30,7 @@ async def test_the_first_desk_message_in_the_chat_answers_the_ticket(desk: Desk,
     clock.advance(timedelta(minutes=10))
     await chat(desk, team, ticket, team.customer)  # the creator's own words answer nothing
     await chat(desk, team, ticket, None, kind="system")  # nor does a note of the system
+    await chat(desk, team, ticket, team.agent, from_desk=False)  # declined unread, whoever wrote it
     assert (await sla(team.customer, ticket["id"]))["firstResponseAt"] is None
     clock.advance(timedelta(minutes=5))
     await chat(desk, team, ticket, team.other_agent)  # any agent's message counts
@@ -49,7 +51,7 @@ async def test_a_message_about_another_companys_ticket_changes_nothing(desk: Des
     team, other = await desk.team(), await desk.team()
     ticket = await team.assigned()
     await desk.publish("chat.message_added", {"ticketId": ticket["id"], "messageId": new_id(),
-                                              "authorId": other.agent.id, "kind": "text", "text": "x"},
-                       company_id=other.id)
+                                              "authorId": other.agent.id, "kind": "text", "text": "x",
+                                              "fromDesk": True}, company_id=other.id)
     await chat(desk, team, ticket, other.agent)  # not a person of the ticket's company's desk either way
     assert (await sla(team.customer, ticket["id"]))["firstResponseAt"] is None
