@@ -5,15 +5,16 @@ binding per channel (a routing-key pattern, e.g. `chat.message_added` or `ticket
 live subscriptions need; broadcaster hands each delivery to this instance's subscriber of that
 channel. On top, `LiveFeed` decodes each event once and passes it only to the listeners of its
 keys (e.g. its ticket), so an event costs an instance its own interested listeners, not all of
-them. Live delivery is best effort: what arrives while the broker is away is not replayed
-(state is in the database; a client refetches when it reconnects).
+them; an event that arrives twice (an early live copy, then the outbox's) is passed on once.
+Live delivery is best effort: what arrives while the broker is away is not replayed (state is
+in the database; a client refetches when it reconnects).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Callable, Hashable, Iterable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
@@ -36,6 +37,8 @@ log = get_logger(__name__)
 
 Route = Callable[[Event], Iterable[Hashable]]
 DEFAULT_BACKLOG = 256  # events a listener may leave unread before it is dropped
+EARLY = "live."  # routing-key prefix of early copies: no durable consumer binds it
+RECENT_EVENTS = 10_000  # ids remembered to drop a second copy; far more than arrive while one is in flight
 
 
 class AmqpBackend(BroadcastBackend):
@@ -155,6 +158,10 @@ class Listener:
             self._events.append(event)
         self._wake.set()
 
+    def __len__(self) -> int:
+        """Events waiting to be read."""
+        return len(self._events)
+
     def __aiter__(self) -> Listener:
         return self
 
@@ -172,13 +179,15 @@ class LiveFeed:
     """This instance's live events for some channels, each decoded once and handed to the listeners of its keys."""
 
     def __init__(self, broadcast: Broadcast, channels: tuple[str, ...], route: Route, *,
-                 backlog: int = DEFAULT_BACKLOG) -> None:
+                 backlog: int = DEFAULT_BACKLOG, early: bool = False) -> None:
         self.broadcast = broadcast
         self.channels = channels
         self.route = route
         self.backlog = backlog
+        self.early = early  # other instances hear announced events ahead of the outbox (under `live.<type>`)
         self._listeners: dict[Hashable, set[Listener]] = {}
         self._pumps: list[asyncio.Task[None]] = []
+        self._recent: OrderedDict[str, None] = OrderedDict()  # ids of the last events passed on
 
     async def start(self) -> None:
         """Subscribe every channel; returns once each is bound, so later events are seen."""
@@ -200,10 +209,22 @@ class LiveFeed:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    async def publish(self, event: Event) -> None:
-        """Send an event to every instance's live subscribers only (it is not stored, nor seen by consumers
-        unless they bind its type)."""
-        await self.broadcast.publish(event.type, event.to_json().decode())
+    async def publish(self, event: Event, channel: str | None = None) -> None:
+        """Send an event to every instance's live subscribers only, under its type or `channel` (it is not
+        stored, nor seen by consumers unless they bind that routing key)."""
+        await self.broadcast.publish(channel or event.type, event.to_json().decode())
+
+    async def announce(self, event: Event) -> None:
+        """An event just committed (its outbox copy follows): to this instance's listeners at once, and to the
+        other instances' under `live.<type>`; whichever copy comes first is passed on, once. A failure is
+        only logged: the outbox still delivers."""
+        self._deliver(event)
+        if not self.early:
+            return
+        try:
+            await self.broadcast.publish(EARLY + event.type, event.to_json().decode())
+        except Exception as exc:
+            log.warning("early live copy not sent; the outbox delivers it", extra={"error": repr(exc)})
 
     @asynccontextmanager
     async def listen(self, *keys: Hashable) -> AsyncIterator[Listener]:
@@ -238,12 +259,26 @@ class LiveFeed:
         except Exception:  # one bad message must not stop the feed
             log.warning("dropping an unreadable live event", extra={"channel": delivery.channel})
             return
+        self._deliver(event, keys)
+
+    def _deliver(self, event: Event, keys: list[Hashable] | None = None) -> None:
+        if self._seen(event.id):
+            return
         delivered: set[int] = set()
-        for key in keys:
+        for key in keys if keys is not None else self.route(event):
             for listener in tuple(self._listeners.get(key, ())):
                 if id(listener) not in delivered:  # a listener of two keys gets the event once
                     delivered.add(id(listener))
                     listener.push(event)
+
+    def _seen(self, event_id: str) -> bool:
+        """An event may come twice (an early live copy, then the outbox's): pass each on once."""
+        if event_id in self._recent:
+            return True
+        self._recent[event_id] = None
+        if len(self._recent) > RECENT_EVENTS:
+            self._recent.popitem(last=False)
+        return False
 
 
 def backend_for(runtime: Runtime) -> BroadcastBackend:
@@ -259,7 +294,8 @@ async def start_feed(runtime: Runtime, channels: tuple[str, ...], route: Route, 
     backend = backend_for(runtime)
     broadcast = Broadcast(backend=backend)
     await broadcast.connect()
-    feed = LiveFeed(broadcast, channels, route, backlog=backlog)
+    # In process a service runs once: announcing reaches its listeners; early copies are for other instances.
+    feed = LiveFeed(broadcast, channels, route, backlog=backlog, early=isinstance(backend, AmqpBackend))
     try:
         await feed.start()
     except BaseException:

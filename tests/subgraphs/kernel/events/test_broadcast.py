@@ -11,12 +11,12 @@ import pytest
 from broadcaster import Broadcast
 
 from subgraphs.kernel.events.amqp import AmqpBus
-from subgraphs.kernel.events.broadcast import AmqpBackend, BusBackend, LiveEventsLost, LiveFeed, Listener
+from subgraphs.kernel.events.broadcast import AmqpBackend, BusBackend, Listener, LiveEventsLost, LiveFeed
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.memory import InProcessBus
 from tests.subgraphs.kernel.events.conftest import Broker, BrokerOutage, event, eventually
 
-CHANNELS = ("ticket.*", "chat.message_added", "live.chat.typing")
+CHANNELS = ("ticket.*", "chat.message_added", "live.chat.*")
 
 
 def by_ticket(e: Event) -> Iterable[Hashable]:
@@ -41,9 +41,10 @@ async def feeds(backend: Callable[[], object]) -> AsyncIterator[Instance]:
     started: list[tuple[LiveFeed, Broadcast]] = []
 
     async def instance(backlog: int = 256) -> LiveFeed:
-        broadcast = Broadcast(backend=backend())  # type: ignore[arg-type]
+        made = backend()
+        broadcast = Broadcast(backend=made)  # type: ignore[arg-type]
         await broadcast.connect()
-        feed = LiveFeed(broadcast, CHANNELS, by_ticket, backlog=backlog)
+        feed = LiveFeed(broadcast, CHANNELS, by_ticket, backlog=backlog, early=isinstance(made, AmqpBackend))
         await feed.start()
         started.append((feed, broadcast))
         return feed
@@ -203,6 +204,38 @@ async def test_live_fan_out_resumes_after_a_broker_restart(broker: Broker, broke
                 return False
 
             await eventually(delivered, timeout=60, every=0.2)
+
+
+async def test_an_announced_event_is_heard_at_once_and_once_only(world: tuple[Instance, Publish]) -> None:
+    instance, publish = world
+    one, two = await instance(), await instance()
+    async with one.listen("t1") as here, two.listen("t1") as there:
+        sent = event("chat.message_added", ticketId="t1")
+        await one.announce(sent)
+        assert len(here) == 1  # this instance's listeners have it before announce returns
+        await publish(sent)  # the outbox's copy, later
+        follow_up = event("chat.message_added", ticketId="t1", n=2)
+        await publish(follow_up)
+        assert [await first(here), await first(here)] == [sent, follow_up]
+        assert [await first(there), await first(there)] == [sent, follow_up]
+
+
+async def test_early_copies_reach_no_durable_consumer(broker: Broker) -> None:
+    seen: list[Event] = []
+
+    async def record(e: Event) -> None:
+        seen.append(e)
+
+    consumer = await broker.consume(broker.spec(("chat.*", "chat.message_added"), record))  # what services bind
+    async with feeds(lambda: AmqpBackend(broker.url, exchange=broker.exchange)) as instance:
+        one, two = await instance(), await instance()
+        async with two.listen("t1") as there:
+            early = event("chat.message_added", ticketId="t1")
+            await one.announce(early)
+            assert await first(there) == early
+            await consumer.publish(marker := event("chat.messages_read", ticketId="t9"))
+            await eventually(lambda: len(seen) == 1)
+    assert seen == [marker]
 
 
 def test_the_rabbitmq_bus_names_its_url_and_exchange() -> None:
