@@ -8,8 +8,9 @@ from subgraphs.chat.messages.documents import ADDED, READ
 from subgraphs.kernel.events.envelope import Event
 
 TYPING = "live.chat.typing"  # never stored; `live.` keeps it out of every durable consumer's patterns
-# Ticket events let a running subscription notice a lost right (no longer a participant, chat closed).
-CHANNELS = (ADDED, READ, TYPING, "ticket.*")
+# `live.chat.*`: typing, and the early copies of messages and receipts (see announce.py). Ticket events
+# let a running subscription notice a lost right (no longer a participant, chat closed).
+CHANNELS = (ADDED, READ, "live.chat.*", "ticket.*")
 
 
 def by_ticket(event: Event) -> Iterable[Hashable]:

@@ -6,6 +6,7 @@ from subgraphs.chat import store
 from subgraphs.chat.access.rules import ChatAccess
 from subgraphs.chat.access.service import company_view, writable_chat
 from subgraphs.chat.deps import ChatDeps
+from subgraphs.chat.live.announce import commit_and_announce
 from subgraphs.chat.messages import files
 from subgraphs.chat.messages.documents import ADDED, Message, MessageKind, added_event, new_message
 from subgraphs.chat.tickets.view import TicketView
@@ -80,5 +81,5 @@ async def post(deps: ChatDeps, tenancy: Tenancy, actor: Principal, chat: ChatAcc
         await messages.insert_one(message, session=uow.session)
         uow.emit(ADDED, event, company_id=ticket.company_id, actor_id=actor.user_id)
 
-    await deps.outbox.transaction(work)
+    await commit_and_announce(deps, work)
     return message, chat

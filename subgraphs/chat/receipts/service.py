@@ -8,6 +8,7 @@ from subgraphs.chat import store
 from subgraphs.chat.access.rules import ChatAccess
 from subgraphs.chat.access.service import company_view, readable_chat
 from subgraphs.chat.deps import ChatDeps
+from subgraphs.chat.live.announce import commit_and_announce
 from subgraphs.chat.messages.documents import READ, MessageKind
 from subgraphs.chat.messages.history import messages_of
 from subgraphs.kernel import clock
@@ -56,7 +57,7 @@ async def mark_read(deps: ChatDeps, tenancy: Tenancy, actor: Principal, ticket_i
                         "name": name, "readAt": now}, company_id=chat.ticket.company_id, actor_id=actor.user_id)
         return {"_id": key, **row}
 
-    return await deps.outbox.transaction(work)
+    return await commit_and_announce(deps, work)
 
 
 async def receipts_of(tenancy: Tenancy, actor: Principal, chat: ChatAccess) -> list[Receipt]:
