@@ -6,6 +6,7 @@ subscription runs on chat B) with its federated fields; a subscriber of another 
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -85,3 +86,21 @@ async def test_and_the_other_way_round(stack: LiveStack) -> None:
             await eventually(lambda: feed_a.listeners(ticket) == 1, what="subscription on chat A")
             await desk.agent.ok(SEND, {"t": ticket, "x": "From B"})
             assert next_data(await customer.receive(timeout=10), "1")["text"] == "From B"
+
+
+async def test_a_policy_changed_on_one_instance_holds_on_the_other_within_a_second(stack: LiveStack) -> None:
+    chat_a, chat_b = stack.chats
+    policy = """mutation { updateChatPolicy(input: {readableStatuses: [OPEN, IN_PROGRESS, ON_HOLD, RESOLVED, CLOSED,
+      CANCELLED], writableStatuses: []}) { customised } }"""
+    async with stack.gateway(chat_a) as gateway_a, stack.gateway(chat_b) as gateway_b:
+        desk = await stack.desk(gateway_b.url)
+        ticket = desk.ticket["id"]
+        await desk.customer.ok(SEND, {"t": ticket, "x": "before"})  # chat B has read the policy now
+        await stack.member(gateway_a.url, desk.tenant.admin, "company_admin").ok(policy)
+        began = time.monotonic()
+
+        async def refused() -> bool:
+            return (await desk.customer(SEND, {"t": ticket, "x": "after"})).codes == ["FORBIDDEN"]
+
+        await eventually(refused, timeout=5, what="the read-only policy on chat B")
+    assert time.monotonic() - began < 2.0
