@@ -8,7 +8,7 @@ It reads `../shared/datasets/it-service-tickets.zip` in place (or `--dataset PAT
 `Topic_group` with `random_state=42`, trains on the 80 %, and prints accuracy, macro-F1 and per-class F1 on the 20 %,
 training time, end-to-end tickets/s in service-sized batches, single-ticket latency p50/p99 and peak RSS. The
 configuration was chosen by cross-validation on the 80 % only; the 20 % is used once, for these figures.
-`--members word_svm,char_svm,embedding_logistic` (and `--max-tokens`, `--quantize`) measure other configurations.
+`--members word_svm,char_svm,word_bayes` (and `--max-tokens N`, `--no-quantize`) measure other configurations.
 """
 
 from __future__ import annotations
@@ -199,7 +199,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--dataset", type=Path, default=DATASET)
     parser.add_argument("--members", default=",".join(TriageConfig().members))
     parser.add_argument("--max-tokens", type=int, default=TriageConfig().max_tokens)
-    parser.add_argument("--quantize", action="store_true")
+    parser.add_argument("--quantize", action=argparse.BooleanOptionalAction, default=TriageConfig().quantize)
     parser.add_argument("--results", type=Path, help="append the report to this Markdown file")
     options = parser.parse_args(argv)
     config = TriageConfig(
