@@ -54,13 +54,17 @@ class UnitOfWork:
 
 
 class Outbox:
-    def __init__(self, db: Database, bus: EventBus, *, batch_size: int = 200, poll_interval: float = 2.0) -> None:
+    def __init__(self, db: Database, bus: EventBus, *, batch_size: int = 200, poll_interval: float = 2.0,
+                 gather: float = 0.02) -> None:
         self.db = db
         self.bus = bus
         self.rows = db["outbox"]
         self.leases = db["outbox_lease"]
         self.batch_size = batch_size
         self.poll_interval = poll_interval  # for rows no local commit announced: another replica's, or a retry's
+        # After a commit, wait this long for the next ones: a pass costs four queries whatever it carries,
+        # so commits close together go out in one (at 100 commits a second, a pass each was half the queries).
+        self.gather = gather
         self.instance = new_event_id()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -115,14 +119,19 @@ class Outbox:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_interval)
             announced = self._wake.is_set()  # a commit here wrote rows: no need to look for them first
-            self._wake.clear()
+            if announced and self.gather:
+                await asyncio.sleep(self.gather)
+            self._wake.clear()  # commits from here on wake the next round
             try:
                 busy = BUSY_RETRY
-                while (published := await self.relay_once(look_first=not announced)) != 0:
+                while True:
+                    published = await self.relay_once(look_first=not announced)
                     announced = False
                     if published is None:
                         await asyncio.sleep(busy)
                         busy = min(busy * 2, self.poll_interval)
+                    elif published < self.batch_size:
+                        break  # all that was pending when read went out; later commits wake the next round
                 backoff = 0.5
             except asyncio.CancelledError:
                 raise
