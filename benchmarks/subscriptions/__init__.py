@@ -1,0 +1,1 @@
+"""Benchmark of live chat delivery through the gateway (see bench.py)."""

@@ -1,0 +1,135 @@
+"""The benchmark's services, each in its own process: SecantusDB, users, tickets, chat and the gateway, on the
+machine's RabbitMQ, in a virtual host of the run's own (made and removed with `rabbitmqctl`), so nothing
+else using the broker can touch its queues, nor it theirs."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import httpx
+
+from subgraphs.kernel.embedded_mongo import EmbeddedMongo
+from subgraphs.kernel.ids import new_id
+
+ROOT = Path(__file__).resolve().parents[2]
+ROOT_EMAIL, ROOT_PASSWORD = "root@bench.test", "Bench-Platform-Passw0rd"
+RETRY = {"EVENT_MAX_ATTEMPTS": "3", "EVENT_RETRY_DELAY_MS": "200"}
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Service:
+    name: str
+    process: subprocess.Popen[bytes]
+    url: str
+
+    def rss_mib(self) -> float:
+        """Resident memory now, from /proc."""
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+    def cpu_seconds(self) -> float:
+        """User plus system CPU time used so far."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def rabbitmqctl(*arguments: str) -> None:
+    subprocess.run(["rabbitmqctl", *arguments], check=True, capture_output=True, timeout=60)
+
+
+def in_vhost(url: str, vhost: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + quote(vhost, safe="")))
+
+
+@dataclass
+class Stack:
+    workdir: Path
+    amqp_url: str
+    vhost: str = field(default_factory=lambda: f"aurontek-bench-{new_id()}")
+    services: dict[str, Service] = field(default_factory=dict)
+    database: EmbeddedMongo | None = None
+    mongo_url: str = ""
+    prefix: str = field(default_factory=lambda: f"bench{new_id()[-6:]}_")
+
+    def url(self, name: str) -> str:
+        return self.services[name].url
+
+    def env(self, **extra: str) -> dict[str, str]:
+        base = {k: v for k, v in os.environ.items() if not k.startswith(("GATEWAY_", "CHAT_"))}
+        return {**base, "PYTHONPATH": str(ROOT), "MONGODB_URL": self.mongo_url, "MONGODB_DATABASE_PREFIX": self.prefix,
+                "AMQP_URL": in_vhost(self.amqp_url, self.vhost), "AURONTEK_DATA_DIR": str(self.workdir),
+                "LOG_LEVEL": "WARNING", "AURONTEK_ENV": "test", **RETRY, **extra}
+
+    async def start(self) -> None:
+        rabbitmqctl("add_vhost", self.vhost)
+        rabbitmqctl("set_permissions", "-p", self.vhost, urlsplit(self.amqp_url).username or "guest", ".*", ".*", ".*")
+        self.database = EmbeddedMongo(self.workdir / "mongodb")
+        self.mongo_url = await self.database.start()
+        assert self.database.process is not None
+        self.services["database"] = Service("database", self.database.process, self.mongo_url)
+        await self._subgraph("users", AURONTEK_ADMIN_EMAIL=ROOT_EMAIL, AURONTEK_ADMIN_PASSWORD=ROOT_PASSWORD,
+                             ACCESS_TOKEN_TTL_SECONDS="3600", PASSWORD_HASH_MEMORY_KIB="1024",
+                             PASSWORD_HASH_TIME_COST="1")
+        jwks = f"{self.url('users')}/.well-known/jwks.json"
+        await self._subgraph("tickets", AUTH_JWKS_URL=jwks, SLA_SCAN_INTERVAL_SECONDS="3600")
+        # Many people of a ticket write in it: the limit stays on, generous enough for the offered load.
+        await self._subgraph("chat", AUTH_JWKS_URL=jwks, CHAT_RATE_LIMIT_MESSAGES="100")
+        subgraphs = ",".join(f"{n}={self.url(n)}/graphql" for n in ("users", "tickets", "chat"))
+        await self._launch("gateway", "/health", GATEWAY_SUBGRAPHS=subgraphs, GATEWAY_JWKS_URL=jwks,
+                           GATEWAY_POLL_INTERVAL="3600")
+
+    async def _subgraph(self, name: str, **extra: str) -> None:
+        await self._launch(name, "/ready", **extra)
+
+    async def _launch(self, name: str, probe: str, **extra: str) -> None:
+        port = free_port()
+        log = open(self.workdir / f"{name}.log", "wb")  # the child writes to it for its whole life
+        process = subprocess.Popen([sys.executable, "-m", "aurontek", "serve", name, "--port", str(port)], cwd=ROOT,
+                                   env=self.env(**extra), stdout=log, stderr=subprocess.STDOUT)
+        service = Service(name, process, f"http://127.0.0.1:{port}")
+        self.services[name] = service
+        await _wait_ready(service, probe)
+
+    async def stop(self) -> None:
+        for service in reversed([s for s in self.services.values() if s.name != "database"]):
+            service.process.send_signal(signal.SIGINT)
+            try:
+                service.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                service.process.kill()
+        if self.database is not None:
+            self.database.stop()
+        rabbitmqctl("delete_vhost", self.vhost)
+
+
+async def _wait_ready(service: Service, probe: str, seconds: float = 60.0) -> None:
+    async with httpx.AsyncClient(timeout=1.0) as http:
+        async with asyncio.timeout(seconds):
+            while True:
+                if service.process.poll() is not None:
+                    raise SystemExit(f"{service.name} exited at start; see its log")
+                try:
+                    if (await http.get(service.url + probe)).status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.1)
