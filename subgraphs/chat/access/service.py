@@ -20,7 +20,10 @@ def company_view(tenancy: Tenancy, principal: Principal, name: str, company_id: 
 
 
 async def locate(tenancy: Tenancy, principal: Principal, ticket_id: str) -> TicketView | None:
-    """The ticket in the caller's company, or in any company for holders of the global administrator permission."""
+    """The ticket in the caller's company, or in any company for holders of the global administrator permission.
+
+    Read from the database every time (never remembered): an unreachable database refuses access at once.
+    """
     found = await find_ticket(tenancy.collection(store.TICKETS), ticket_id)
     if found is None and principal.holds(ADMIN + GLOBAL_SUFFIX):
         found = await find_ticket(tenancy.everywhere(store.TICKETS, permission=ADMIN), ticket_id)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 
 from subgraphs.chat import store
+from subgraphs.chat.recent import Recent
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
@@ -41,22 +41,17 @@ async def names(people: TenantCollection, user_ids: Iterable[str]) -> dict[str, 
 
 
 class RecentNames:
-    """Names of people who write, remembered a little while: display data, wanted with every message sent."""
+    """Names of people who write, remembered half a minute: display data, wanted with every message sent."""
 
-    def __init__(self, *, seconds: float = 30.0, size: int = 10_000) -> None:
-        self.seconds = seconds
-        self.size = size
-        self._names: dict[str, tuple[str, float]] = {}
+    def __init__(self) -> None:
+        self._names: Recent[str] = Recent(seconds=30.0)
 
     async def of(self, people: TenantCollection, user_id: str) -> str:
         """The name of `user_id` among `people` (the caller's own company), "" while unknown."""
-        now = time.monotonic()
-        found = self._names.get(user_id)
-        if found is not None and found[1] > now:
-            return found[0]
-        name = (await names(people, [user_id])).get(user_id, "")
-        if name:  # someone not known yet is looked for again next time
-            if len(self._names) >= self.size:
-                self._names.clear()
-            self._names[user_id] = (name, now + self.seconds)
+        key = (people.company_id, user_id)
+        name = self._names.get(key)
+        if name is None:
+            name = (await names(people, [user_id])).get(user_id, "")
+            if name:  # someone not known yet is looked for again next time
+                self._names.put(key, name)
         return name

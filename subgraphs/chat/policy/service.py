@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-import time
-
 from subgraphs.chat import store
 from subgraphs.chat.policy.rules import ChatPolicy, TicketStatus, checked
+from subgraphs.chat.recent import Recent
 from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.tenancy import Tenancy, TenantCollection
 
 MANAGE = "tickets.manage"
-# Every message checks its company's policy: each instance keeps it this long, so a change reaches all
-# instances within a second (the same delay token revocations have), and this one at once.
-CACHE_SECONDS = 1.0
-_recent: dict[str, tuple[ChatPolicy, float]] = {}
+# Every message checks its company's policy: a change holds on every instance within a second, here at once.
+_recent: Recent[ChatPolicy] = Recent()
 
 
 async def policy_in(policies: TenantCollection, company_id: str) -> ChatPolicy:
     """The policy of the collection's company (the default until an administrator changes it)."""
-    now = time.monotonic()
     kept = _recent.get(company_id)
-    if kept is not None and kept[1] > now:
-        return kept[0]
-    policy = ChatPolicy.from_doc(company_id, await policies.find_one({"_id": company_id}))
-    _recent[company_id] = (policy, now + CACHE_SECONDS)
-    return policy
+    if kept is not None:
+        return kept
+    return _recent.put(company_id, ChatPolicy.from_doc(company_id, await policies.find_one({"_id": company_id})))
 
 
 async def read_policy(tenancy: Tenancy, principal: Principal, *, company_id: str) -> ChatPolicy:
@@ -45,5 +39,5 @@ async def update_policy(tenancy: Tenancy, principal: Principal, *, company_id: s
                   "updatedBy": principal.user_id}},
         upsert=True,
     )
-    _recent.pop(company_id, None)
+    _recent.drop(company_id)
     return ChatPolicy(company_id, readable, writable, customised=True)
