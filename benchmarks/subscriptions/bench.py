@@ -67,6 +67,11 @@ def report(sent: Sent, deliveries: Deliveries, population: Population, first: in
     """Latencies of the messages from sequence `first` on (the measured ones)."""
     fans = {ticket: len(population.senders(ticket)) for ticket in population.tickets()}
     latencies = [(at - sent.started[seq]) * 1000 for seq, at in deliveries.arrivals if seq >= first]
+    began = min((sent.started[seq] for seq in sent.started if seq >= first), default=0.0)
+    by_second: dict[int, list[float]] = {}
+    for seq, at in deliveries.arrivals:
+        if seq >= first:
+            by_second.setdefault(int(sent.started[seq] - began), []).append((at - sent.started[seq]) * 1000)
     measured = [seq for seq in sent.started if seq >= first]
     expected = sum(fans[sent.ticket[seq]] for seq in measured)
     return {"messages": len(measured), "deliveries": len(latencies), "expected": expected,
@@ -76,7 +81,8 @@ def report(sent: Sent, deliveries: Deliveries, population: Population, first: in
             "mean_ms": statistics.fmean(latencies) if latencies else float("nan"),
             "mutation_p50_ms": percentile(sent.answers[-len(measured):], 0.5) * 1000,
             "mutation_p99_ms": percentile(sent.answers[-len(measured):], 0.99) * 1000,
-            "errors": sent.errors[:5], "error_count": len(sent.errors), "problems": deliveries.problems[:5]}
+            "errors": sent.errors[:5], "error_count": len(sent.errors), "problems": deliveries.problems[:5],
+            "p99_ms_by_second": [round(percentile(by_second[k], 0.99)) for k in sorted(by_second)]}
 
 
 async def run_selection(stack: Stack, population: Population, name: str, rate: float, seconds: float,
@@ -161,10 +167,11 @@ async def _relay_lag(stack: Stack, since: datetime) -> dict[str, float]:
 
 
 def _profile(stack: Stack, directory: Path, seconds: float) -> list[subprocess.Popen[bytes]]:
-    """py-spy (PyPI `py-spy`, on PATH) on every service for the measured time: collapsed stacks per service."""
+    """py-spy (PyPI `py-spy`, on PATH) on every service for the measured time: collapsed stacks per service,
+    sampled while a thread holds the GIL (where the CPU goes, not where coroutines wait)."""
     directory.mkdir(parents=True, exist_ok=True)
     return [subprocess.Popen(["py-spy", "record", "--pid", str(s.process.pid), "--duration", str(round(seconds)),
-                              "--rate", "50", "--nonblocking", "--format", "raw", "--output",
+                              "--rate", "100", "--gil", "--format", "raw", "--output",
                               str(directory / f"{s.name}.txt")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             for s in stack.services.values()]
 
@@ -233,6 +240,7 @@ def _print(result: dict[str, Any]) -> None:
     probes = ", ".join(f"{n} {v['p50']:.1f}/{v['p99']:.1f}" for n, v in result["probe_ms"].items())
     print(f"probe round trips p50/p99 ms (database ping, services' /health): {probes}")
     print(f"database operations per message: {result['database_ops_per_message']}")
+    print(f"p99 ms of each second's messages: {result['p99_ms_by_second']}")
     if result["problems"]:
         print(f"problems: {result['problems']}")
 
@@ -240,7 +248,8 @@ def _print(result: dict[str, Any]) -> None:
 async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
     spread = Spread(companies=args.companies, tickets=args.tickets_per_company, watchers=args.watchers)
     stack = Stack(Path(tempfile.mkdtemp(prefix="bench-subscriptions-")),
-                  os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/"))
+                  os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/"), mongo_options=args.mongo_options,
+                  ttl_sweep=args.ttl_sweep)
     results = []
     try:
         await stack.start()
@@ -265,6 +274,10 @@ def main() -> int:
     parser.add_argument("--tickets-per-company", type=int, default=25)
     parser.add_argument("--watchers", type=int, default=8, help="per ticket, besides creator and agent")
     parser.add_argument("--selection", nargs="+", choices=sorted(SELECTIONS), default=["provided", "fetched"])
+    parser.add_argument("--mongo-options", default="", help="appended to each service's MONGODB_URL, e.g. "
+                                                                "'&maxPoolSize=16'")
+    parser.add_argument("--ttl-sweep", type=float, default=60.0,
+                        help="seconds between SecantusDB's TTL sweeps (60, its default; 0: off - see stack.py)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--profile", type=Path, help="record each service with py-spy into this directory")
     args = parser.parse_args()

@@ -5,8 +5,10 @@ else using the broker can touch its queues, nor it theirs."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -15,7 +17,6 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 
-from subgraphs.kernel.embedded_mongo import EmbeddedMongo
 from subgraphs.kernel.ids import new_id
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,11 +26,15 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _answers(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+        return True
+    return False
 
 
 @dataclass
@@ -66,26 +71,25 @@ class Stack:
     amqp_url: str
     vhost: str = field(default_factory=lambda: f"aurontek-bench-{new_id()}")
     services: dict[str, Service] = field(default_factory=dict)
-    database: EmbeddedMongo | None = None
+    ttl_sweep: float = 60.0  # SecantusDB's own default
     mongo_url: str = ""
     prefix: str = field(default_factory=lambda: f"bench{new_id()[-6:]}_")
+    mongo_options: str = ""  # appended to the services' MONGODB_URL, e.g. "&maxPoolSize=16"
 
     def url(self, name: str) -> str:
         return self.services[name].url
 
     def env(self, **extra: str) -> dict[str, str]:
         base = {k: v for k, v in os.environ.items() if not k.startswith(("GATEWAY_", "CHAT_"))}
-        return {**base, "PYTHONPATH": str(ROOT), "MONGODB_URL": self.mongo_url, "MONGODB_DATABASE_PREFIX": self.prefix,
+        return {**base, "PYTHONPATH": str(ROOT), "MONGODB_URL": self.mongo_url + self.mongo_options,
+                "MONGODB_DATABASE_PREFIX": self.prefix,
                 "AMQP_URL": in_vhost(self.amqp_url, self.vhost), "AURONTEK_DATA_DIR": str(self.workdir),
                 "LOG_LEVEL": "WARNING", "AURONTEK_ENV": "test", **RETRY, **extra}
 
     async def start(self) -> None:
         rabbitmqctl("add_vhost", self.vhost)
         rabbitmqctl("set_permissions", "-p", self.vhost, urlsplit(self.amqp_url).username or "guest", ".*", ".*", ".*")
-        self.database = EmbeddedMongo(self.workdir / "mongodb")
-        self.mongo_url = await self.database.start()
-        assert self.database.process is not None
-        self.services["database"] = Service("database", self.database.process, self.mongo_url)
+        await self._database()
         await self._subgraph("users", AURONTEK_ADMIN_EMAIL=ROOT_EMAIL, AURONTEK_ADMIN_PASSWORD=ROOT_PASSWORD,
                              ACCESS_TOKEN_TTL_SECONDS="3600", PASSWORD_HASH_MEMORY_KIB="1024",
                              PASSWORD_HASH_TIME_COST="1")
@@ -96,6 +100,27 @@ class Stack:
         subgraphs = ",".join(f"{n}={self.url(n)}/graphql" for n in ("users", "tickets", "chat"))
         await self._launch("gateway", "/health", GATEWAY_SUBGRAPHS=subgraphs, GATEWAY_JWKS_URL=jwks,
                            GATEWAY_POLL_INTERVAL="3600")
+
+    async def _database(self) -> None:
+        """SecantusDB as the embedded mode runs it, with its TTL sweeper every `ttl_sweep` seconds (0: off).
+
+        The sweeper reads every document of every TTL-indexed collection under the server's global
+        lock (the outbox keeps 14 days), so each pass stalls all writes for longer as data grows.
+        """
+        config = self.workdir / "secantusd.toml"
+        config.write_text(f"[storage]\nttl_sweep_seconds = {self.ttl_sweep}\n")
+        port = free_port()
+        log = open(self.workdir / "database.log", "wb")  # the child writes to it for its whole life
+        process = subprocess.Popen([sys.executable, "-m", "secantus", "--config", str(config), "--host", "127.0.0.1",
+                                    "--port", str(port), "--storage-path", str(self.workdir / "db"),
+                                    "--log-level", "WARNING"], stdout=log, stderr=subprocess.STDOUT)
+        self.mongo_url = f"mongodb://127.0.0.1:{port}/?directConnection=true&retryWrites=false"
+        self.services["database"] = Service("database", process, self.mongo_url)
+        async with asyncio.timeout(60):
+            while not _answers(port):
+                if process.poll() is not None:
+                    raise SystemExit("the database exited at start; see database.log")
+                await asyncio.sleep(0.05)
 
     async def _subgraph(self, name: str, **extra: str) -> None:
         await self._launch(name, "/ready", **extra)
@@ -110,14 +135,12 @@ class Stack:
         await _wait_ready(service, probe)
 
     async def stop(self) -> None:
-        for service in reversed([s for s in self.services.values() if s.name != "database"]):
+        for service in reversed(list(self.services.values())):
             service.process.send_signal(signal.SIGINT)
             try:
                 service.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 service.process.kill()
-        if self.database is not None:
-            self.database.stop()
         rabbitmqctl("delete_vhost", self.vhost)
 
 
