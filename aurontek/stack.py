@@ -25,6 +25,8 @@ from subgraphs.kernel.settings import DEFAULT_PORTS, ServiceSettings, load_setti
 
 log = logging.getLogger("aurontek.up")
 Progress = Callable[[str], None]
+# What makes a service slow to start, told before it starts (the wait is otherwise unexplained).
+SLOW_STARTS = {"ia": "loading its sentence model (MiniLM, on the CPU; 5-20 s)"}
 
 
 class _QuietServer(uvicorn.Server):
@@ -74,7 +76,8 @@ class Stack:
     async def _start_subgraph(self, definition: SubgraphDefinition, mongo_url: str) -> None:
         began = time.monotonic()
         port = self.ports[definition.name]
-        self.progress(f"starting {definition.name} on :{port} ...")
+        why = SLOW_STARTS.get(definition.name)
+        self.progress(f"starting {definition.name} on :{port}{f', {why}' if why else ''} ...")
         settings: ServiceSettings = load_settings(
             definition.settings_class, mongodb_url=mongo_url, data_dir=self.data_dir, **self.settings_overrides
         )

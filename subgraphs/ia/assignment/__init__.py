@@ -1,0 +1,1 @@
+"""Fair auto-assignment: who may take a ticket, how busy and how trustworthy each agent is, and who gets it."""

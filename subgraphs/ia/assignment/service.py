@@ -1,0 +1,119 @@
+"""Routing a ticket: the company's agents and their numbers read from the IA's own data, a decision made,
+kept with every candidate's factors, and announced (`ticket.assignment_suggested`; with nobody to take it,
+also `ticket.assignment_needed`, which tells the company's administrators)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from subgraphs.ia import store
+from subgraphs.ia.assignment.activity import ASSIGNED
+from subgraphs.ia.assignment.candidates import candidates, skill_match
+from subgraphs.ia.assignment.decide import Candidate, Decision, choose
+from subgraphs.ia.assignment.scoring import company_baseline
+from subgraphs.ia.assignment.stats import AgentStats, OpenTicket, WorkRow, agent_stats
+from subgraphs.ia.readmodel.people import Person, can, is_agent
+from subgraphs.ia.readmodel.tickets import WORKABLE, Ticket
+from subgraphs.kernel.events.outbox import UnitOfWork
+from subgraphs.kernel.ids import new_id
+from subgraphs.kernel.mongo import Database
+
+PENDING = timedelta(minutes=10)  # a suggestion not applied yet counts as the agent's work this long
+
+
+@dataclass(frozen=True)
+class Windows:
+    """How far back the work log counts, and when an untouched open ticket is stagnant."""
+
+    history: timedelta
+    stagnant: timedelta
+
+
+def routable(person: Person) -> bool:
+    return is_agent(person) and not can(person, "tickets.manage")
+
+
+async def company_people(db: Database, company_id: str) -> list[Person]:
+    return await db[store.PEOPLE].find({"companyId": company_id, "deleted": False}).sort("_id", 1).to_list(None)
+
+
+def _holder(doc: Ticket, ids: set[str]) -> str | None:
+    """Whose work an open ticket is: a delegation's tutor, else the assignee, else a pending suggestion's agent."""
+    for field in ("tutorId", "assigneeId", "suggestedTo"):
+        if doc.get(field) in ids:
+            return str(doc[field])
+    return None
+
+
+async def _open_tickets(db: Database, company_id: str, ids: list[str], now: datetime
+                        ) -> tuple[dict[str, list[OpenTicket]], dict[str, list[WorkRow]]]:
+    """Each agent's open tickets, and the suggestions not applied yet (counted as given to them: without
+    that, tickets routed in a burst would all go to whoever looked least busy before the first was applied)."""
+    query = {"companyId": company_id, "status": {"$in": list(WORKABLE)}, "$or": [
+        {"assigneeId": {"$in": ids}}, {"tutorId": {"$in": ids}},
+        {"assigneeId": None, "suggestedTo": {"$in": ids}, "suggestedAt": {"$gte": now - PENDING}}]}
+    held: dict[str, list[OpenTicket]] = defaultdict(list)
+    pending: dict[str, list[WorkRow]] = defaultdict(list)
+    async for doc in db[store.TICKETS].find(query):
+        holder = _holder(doc, set(ids))
+        if holder is None:
+            continue
+        held[holder].append(OpenTicket(doc.get("priority"), doc.get("createdAt") or now, doc.get("lastActivityAt")))
+        if not doc.get("assigneeId"):
+            pending[holder].append(WorkRow(ASSIGNED, doc["suggestedAt"], doc["_id"], doc.get("priority")))
+    return held, pending
+
+
+async def agents_stats(db: Database, company_id: str, ids: list[str], *, now: datetime, windows: Windows
+                       ) -> dict[str, AgentStats]:
+    """Each agent's numbers at `now`, from the read model and the work log."""
+    held, rows = await _open_tickets(db, company_id, ids, now)
+    query = {"companyId": company_id, "agentId": {"$in": ids}, "at": {"$gte": now - windows.history}}
+    async for row in db[store.ACTIVITY].find(query):
+        rows[row["agentId"]].append(WorkRow(row["kind"], row["at"], row["ticketId"], row.get("priority"),
+                                            row.get("heldMinutes")))
+    return {i: agent_stats(held[i], rows[i], now=now, window=windows.history, stagnant_after=windows.stagnant)
+            for i in ids}
+
+
+async def decide(db: Database, ticket: Ticket, *, now: datetime, windows: Windows) -> Decision:
+    """Who should take `ticket` now, with every candidate's factors."""
+    people = [p for p in await company_people(db, ticket["companyId"]) if routable(p)]
+    stats = await agents_stats(db, ticket["companyId"], [p["_id"] for p in people], now=now, windows=windows)
+    fit, excluded = candidates(people, ticket)
+    pool = [Candidate(p["_id"], stats[p["_id"]], skill_match(p, ticket)) for p in fit]
+    return choose(pool, company_baseline(list(stats.values())), excluded)
+
+
+def decision_doc(ticket: Ticket, decision: Decision, now: datetime) -> dict[str, Any]:
+    chosen = decision.chosen
+    return {
+        "_id": new_id(), "companyId": ticket["companyId"], "ticketId": ticket["_id"], "at": now,
+        "assigneeId": chosen.user_id if chosen else None, "score": chosen.score if chosen else None,
+        "reason": decision.reason, "priority": ticket.get("priority"), "category": ticket.get("category"),
+        "careGroup": ticket.get("careGroup"),
+        "candidates": [{"userId": s.user_id, "score": s.score, "factors": s.factors} for s in decision.ranked],
+        "excluded": [{"userId": user_id, "reason": reason} for user_id, reason in decision.excluded],
+    }
+
+
+async def route(db: Database, uow: UnitOfWork, ticket: Ticket, *, now: datetime, windows: Windows) -> Decision:
+    """Decide, keep the decision, mark the pending suggestion and announce it, in the caller's transaction."""
+    decision = await decide(db, ticket, now=now, windows=windows)
+    await db[store.DECISIONS].insert_one(decision_doc(ticket, decision, now), session=uow.session)
+    chosen = decision.chosen
+    await db[store.TICKETS].update_one({"_id": ticket["_id"]}, {"$set": {
+        "suggestedTo": chosen.user_id if chosen else None, "suggestedAt": now}}, session=uow.session)
+    company = ticket["companyId"]
+    uow.emit("ticket.assignment_suggested", {
+        "ticketId": ticket["_id"], "assigneeId": chosen.user_id if chosen else None,
+        "score": chosen.score if chosen else 0.0, "factors": chosen.factors if chosen else {},
+        "reason": decision.reason}, company_id=company, actor_id=None)
+    if chosen is None:
+        uow.emit("ticket.assignment_needed", {"ticketId": ticket["_id"], "reason": decision.reason,
+                                              "careGroup": ticket.get("careGroup"), "category": ticket.get("category")},
+                 company_id=company, actor_id=None)
+    return decision

@@ -1,0 +1,72 @@
+"""What the IA does with other services' events: keep its read models, learn labels, and queue analysis.
+
+`ticket.created` queues the ticket for triage (encoding, classification, a duplicate check) and routing;
+a changed title or description queues triage again; a ticket given back unassigned while open queues
+routing. The IA's own conclusions (also `ticket.*`) are declined before any database work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from subgraphs.ia.analysis import jobs
+from subgraphs.ia.assignment import activity
+from subgraphs.ia.classification import labelling
+from subgraphs.ia.readmodel import catalogue, people, replies, tickets
+from subgraphs.ia.readmodel.tickets import Ticket
+from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.outbox import UnitOfWork
+from subgraphs.kernel.mongo import Database
+
+TICKET_PATTERNS = ("ticket.*",)
+OWN = frozenset({"ticket.classified", "ticket.assignment_suggested", "ticket.duplicate_suspected",
+                 "ticket.assignment_needed"})
+TEXT = {"title", "description"}
+
+
+def from_tickets(event: Event) -> bool:
+    """The tickets service's events; the IA's own conclusions are not news to it."""
+    return event.type not in OWN
+
+
+def tasks_for(event: Event, after: Ticket) -> list[str]:
+    """The analysis a ticket event calls for."""
+    data = event.data
+    if event.type == "ticket.created":
+        return [jobs.TRIAGE, jobs.ROUTE]
+    if event.type == "ticket.updated" and TEXT & set(data.get("changed") or ()):
+        return [jobs.TRIAGE]
+    if event.type == "ticket.assigned" and after.get("status") == "open" and not after.get("assigneeId"):
+        return [jobs.ROUTE]
+    return []
+
+
+class Consumers:
+    """The consumer handlers; `nudge` wakes the analysis worker when work was queued."""
+
+    def __init__(self, db: Database, nudge: Callable[[], None]) -> None:
+        self.db = db
+        self.nudge = nudge
+
+    async def on_ticket(self, event: Event, uow: UnitOfWork) -> None:
+        await replies.record(self.db, event, uow)
+        if not tickets.is_snapshot(event.data):
+            return
+        before, after = await tickets.remember(self.db, event, uow)
+        if after is None:
+            return  # an older event than what the view holds
+        await activity.record(self.db, event, before, uow)
+        await labelling.record(self.db, event, before, uow)
+        wanted = tasks_for(event, after)
+        if wanted:
+            await jobs.enqueue(self.db, ticket_id=after["_id"], company_id=after["companyId"], tasks=wanted,
+                               session=uow.session)
+            self.nudge()
+
+    async def on_catalogue(self, event: Event, uow: UnitOfWork) -> None:
+        company_id = await catalogue.record(self.db, event, uow)
+        if company_id is not None:
+            await labelling.labels_changed(self.db, company_id, event.occurred_at, uow.session)
+
+    async def on_person(self, event: Event, uow: UnitOfWork) -> None:
+        await people.record(self.db, event, uow)

@@ -1,0 +1,1 @@
+"""The IA subgraph's GraphQL layer: thin types and resolvers over the domain packages."""

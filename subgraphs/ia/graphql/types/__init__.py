@@ -1,0 +1,1 @@
+"""The IA subgraph's GraphQL types."""

@@ -1,0 +1,1 @@
+"""What the IA knows of other services' data: tickets, replies, people and the catalogue, kept from events."""

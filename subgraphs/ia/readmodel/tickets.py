@@ -1,0 +1,72 @@
+"""Keeps the IA's view of each ticket current from the tickets service's events; the newest snapshot wins.
+
+Beside the snapshot every ticket event carries, the view keeps what routing and learning need:
+when the current assignee got the ticket, who held it before, who resolved it last, when anyone
+last acted on it, and (see classification/labelling.py) whether a person stands behind its labels.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from subgraphs.ia import store
+from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.outbox import UnitOfWork
+from subgraphs.kernel.mongo import Database
+
+SNAPSHOT_FIELDS = ("companyId", "reference", "title", "description", "status", "type", "priority", "category",
+                   "careGroup", "itemId", "creatorId", "assigneeId", "tutorId", "watcherIds", "createdAt")
+WORKABLE = ("open", "in_progress", "on_hold")
+DONE = ("resolved", "closed", "cancelled")
+TRIAGE = ("category", "type", "priority")
+Ticket = dict[str, Any]
+
+
+def is_snapshot(data: dict[str, Any]) -> bool:
+    """The tickets service's own events carry the snapshot; the IA's conclusions do not."""
+    return all(field in data for field in ("ticketId", "companyId", "status", "creatorId", "reference"))
+
+
+def as_datetime(value: Any) -> datetime | None:
+    """Datetimes arrive as datetimes in process and as ISO text over the broker."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def derived(before: Ticket | None, data: dict[str, Any], event: Event) -> dict[str, Any]:
+    """The fields the view keeps beside the snapshot, as this event changes them."""
+    at = event.occurred_at
+    fields: dict[str, Any] = {}
+    if event.actor_id:  # a person did something with the ticket (the SLA scheduler and the IA do not count)
+        fields["lastActivityAt"] = at
+    previous = (before or {}).get("assigneeId")
+    if data.get("assigneeId") != previous or before is None:
+        fields["assignedAt"] = at if data.get("assigneeId") else None
+    if data.get("status") == "resolved" and (before or {}).get("status") != "resolved":
+        fields.update(resolvedAt=at, lastResolverId=data.get("assigneeId"))
+    return fields
+
+
+async def remember(db: Database, event: Event, uow: UnitOfWork) -> tuple[Ticket | None, Ticket | None]:
+    """Fold a ticket event in; (the ticket as it was, as it now is), or (it, None) for an older event."""
+    data = event.data
+    rows = db[store.TICKETS]
+    before = await rows.find_one({"_id": data["ticketId"]}, session=uow.session)
+    if before is not None and before.get("asOf") and before["asOf"] > event.occurred_at:
+        return before, None
+    snapshot = {k: data.get(k) for k in SNAPSHOT_FIELDS}
+    snapshot["createdAt"] = as_datetime(snapshot["createdAt"])
+    update: dict[str, Any] = {"$set": {**snapshot, **derived(before, data, event), "asOf": event.occurred_at}}
+    previous = (before or {}).get("assigneeId")
+    if previous and previous != data.get("assigneeId"):
+        update["$addToSet"] = {"heldBy": previous}  # routing does not hand it back to them
+    if event.type == "ticket.status_changed" and data.get("verb") == "reopen":
+        update["$inc"] = {"reopenCount": 1}
+    after = await rows.find_one_and_update({"_id": data["ticketId"]}, update, upsert=True, session=uow.session,
+                                           return_document=True)
+    return before, after
+
+
+def labels_of(ticket: Ticket) -> dict[str, str | None]:
+    """The ticket's category, type and priority as it stands."""
+    return {target: ticket.get(target) for target in TRIAGE}

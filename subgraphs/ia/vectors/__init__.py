@@ -1,0 +1,1 @@
+"""Sentence embeddings of tickets: the encoder, and each company's vectors searched by cosine similarity."""

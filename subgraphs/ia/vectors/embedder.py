@@ -1,0 +1,59 @@
+"""The MiniLM sentence encoder as the service uses it: loaded once, off the event loop, batches on one thread."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import gc
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+
+# A service's log is no place for a progress bar of the model's weights loading.
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+MAX_TOKENS = 64  # what the triage classifier's embedding member reads: the two share one loaded model
+QUANTIZE = True
+
+
+def _loaded_and_trimmed() -> Any:
+    """The shared encoder; then the float weights quantization replaced are collected and the freed memory
+    handed back to the system (about 150 MiB of a 650 MiB process, on glibc)."""
+    from subgraphs.ia.triage.encoder import shared_encoder
+
+    encoder = shared_encoder(max_tokens=MAX_TOKENS, quantize=QUANTIZE)
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return encoder
+
+
+class Embedder:
+    """Texts to L2-normalised 384-dimension vectors; `load()` once, then `encode()` from any coroutine."""
+
+    def __init__(self) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ia-encode")
+        self._encoder: Any = None
+        self._loading: asyncio.Future[Any] | None = None
+
+    async def load(self) -> None:
+        """Load the packaged model (seconds, the first time in a process) without blocking the loop."""
+        if self._loading is None:
+            self._loading = asyncio.get_running_loop().run_in_executor(self._executor, _loaded_and_trimmed)
+        self._encoder = await self._loading
+
+    @property
+    def loaded(self) -> bool:
+        return self._encoder is not None
+
+    async def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One float32 row per text, computed on the encoder's thread."""
+        await self.load()
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self._encoder.encode, list(texts))
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False)

@@ -1,0 +1,1 @@
+"""Fair auto-assignment: its rules, a simulation, and routing end to end."""

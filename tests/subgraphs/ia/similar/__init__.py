@@ -1,0 +1,1 @@
+"""Similar tickets, duplicates, suggested replies and semantic search."""
