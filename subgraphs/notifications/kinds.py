@@ -35,6 +35,7 @@ CATALOGUE: tuple[Kind, ...] = (
     Kind("sla_warning", BOTH, "A ticket is close to its SLA deadline"),
     Kind("sla_breached", BOTH, "A ticket missed its SLA deadline"),
     Kind("ticket_rated", BOTH, "A customer rated a ticket you worked"),
+    Kind("assignment_needed", BOTH, "No agent could take a new ticket of your company: assign it yourself"),
     Kind("welcome", MAIL_ONLY, "Your account was created: choose a password", mandatory=True),
     Kind("password_reset", MAIL_ONLY, "A link to reset your password", mandatory=True),
     Kind("password_changed", MAIL_ONLY, "Your password was changed", mandatory=True),

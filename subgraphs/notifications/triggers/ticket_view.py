@@ -56,8 +56,18 @@ class TicketView:
 
 
 async def remember(db: Database, event: Event, session: AsyncClientSession) -> TicketView:
-    """Fold a ticket event's snapshot into the view and return the ticket as it now stands."""
+    """Fold a ticket event's snapshot into the view and return the ticket as it now stands.
+
+    The IA's events about a ticket (ticket.classified, ticket.assignment_suggested, ...) carry no snapshot:
+    their `priority` or `assigneeId` are its suggestions, not the ticket's, and change nothing here.
+    """
     data = event.data
+    if "reference" not in data:
+        doc = await db[store.TICKETS].find_one_and_update(
+            {"_id": data["ticketId"]}, {"$setOnInsert": {"companyId": event.company_id}}, upsert=True,
+            session=session, return_document=True)
+        assert doc is not None
+        return TicketView.from_doc(doc)
     update: dict[str, Any] = {k: data[k] for k in FIELDS if k in data}
     update.setdefault("companyId", event.company_id)
     if data.get("commentId") and "excerpt" in data:

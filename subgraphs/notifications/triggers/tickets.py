@@ -5,7 +5,8 @@ ticket.assigned `previousAssigneeId`, `automatic`; ticket.status_changed `from`,
 ticket.delegated `internId`, `tutorId`; ticket.commented `commentId`, `authorId`, `internal`,
 `excerpt`, `mentionIds`; ticket.mentioned `commentId`, `authorId`, `internal`, `mentionedUserId`;
 ticket.rated `score`, `comment`, `agentId`; ticket.sla_warning / sla_breached `kind`
-(response | resolution), `dueAt`.
+(response | resolution), `dueAt`. The IA's ticket.assignment_needed carries no snapshot: `ticketId`,
+`reason`, `careGroup`, `category` (its routing found no agent; the company's administrators hear of it).
 
 Nobody hears about what they did themselves (except the confirmation of a ticket they opened),
 and only people of the ticket's company, or platform staff who may see every company's tickets.
@@ -131,6 +132,12 @@ def _sla(kind: str) -> Trigger:
     return trigger
 
 
+async def _assignment_needed(event: Event, ticket: TicketView, look: Lookup) -> list[Notice]:
+    admins = await look.directory.company_admins(ticket.company_id)
+    return to_each("assignment_needed", admins, target=_target(ticket),
+                   **_base(ticket, care_group=event.data.get("careGroup")))
+
+
 TRIGGERS: dict[str, Trigger] = {
     "ticket.created": _created,
     "ticket.assigned": _assigned,
@@ -141,4 +148,5 @@ TRIGGERS: dict[str, Trigger] = {
     "ticket.rated": _rated,
     "ticket.sla_warning": _sla("sla_warning"),
     "ticket.sla_breached": _sla("sla_breached"),
+    "ticket.assignment_needed": _assignment_needed,
 }

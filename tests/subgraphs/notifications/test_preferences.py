@@ -21,7 +21,7 @@ def channels(preferences: list[dict[str, Any]], kind: str) -> dict[str, tuple[bo
 
 async def test_defaults_are_on_and_security_mail_is_locked(stack: Stack, tenant: Tenant) -> None:
     preferences = (await stack.client(tenant.admin)(PREFERENCES)).ok()["notificationPreferences"]
-    assert len(preferences) == 14
+    assert len(preferences) == 15
     assert channels(preferences, "TICKET_COMMENTED") == {"IN_APP": (True, False), "EMAIL": (True, False)}
     assert channels(preferences, "PASSWORD_RESET") == {"EMAIL": (True, True)}
 

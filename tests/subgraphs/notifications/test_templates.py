@@ -29,6 +29,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "sla_breached": {"ticket": TICKET, "audience": "assignee", "clock": "resolution", "due_at": WHEN.isoformat(),
                      "assignee": "Bo Agent"},
     "ticket_rated": {"ticket": TICKET, "rating": 4, "comment": EVIL, "rater": "Cy Customer"},
+    "assignment_needed": {"ticket": TICKET, "care_group": f"Network {EVIL}"},
     "welcome": {"email": "cy@example.test", "company": "ACME", "set_password_url": "https://app.test/set?token=t",
                 "expires_at": WHEN.isoformat()},
     "password_reset": {"email": "cy@example.test", "reset_url": "https://app.test/reset?token=t",
