@@ -1,0 +1,1 @@
+"""The IA's read models of other services' data."""

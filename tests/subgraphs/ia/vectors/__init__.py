@@ -1,0 +1,1 @@
+"""Ticket vectors: storage and search."""
