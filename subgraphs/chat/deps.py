@@ -20,7 +20,6 @@ class ChatDeps:
     db: Database
     outbox: Outbox
     storage: Storage
-    sends: FixedWindowLimiter
     typing: FixedWindowLimiter
     live: LiveFeed
     names: RecentNames

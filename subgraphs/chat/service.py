@@ -26,12 +26,10 @@ async def setup(runtime: Runtime) -> None:
     assert isinstance(settings, ChatSettings)
     db = runtime.db
     await store.ensure_indexes(db)
-    sends = FixedWindowLimiter(db, collection=store.SEND_LIMITS, limit=settings.rate_limit_messages,
-                               window=timedelta(seconds=settings.rate_limit_window_seconds))
     typing = FixedWindowLimiter(db, collection=store.TYPING_LIMITS, limit=TYPING_SIGNALS, window=timedelta(seconds=10))
     live = await start_feed(runtime, CHANNELS, by_ticket, backlog=settings.live_backlog)
     runtime.state["chat"] = ChatDeps(settings=settings, db=db, outbox=runtime.outbox, storage=runtime.storage,
-                                     sends=sends, typing=typing, live=live, names=people.RecentNames())
+                                     typing=typing, live=live, names=people.RecentNames())
 
     async def on_person(event: Event, uow: UnitOfWork) -> None:
         await people.remember(event, uow, db)

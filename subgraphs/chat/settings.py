@@ -10,7 +10,7 @@ from subgraphs.kernel.settings import ServiceSettings, _env
 class ChatSettings(ServiceSettings):
     max_message_length: int = Field(4000, ge=1, le=100_000, validation_alias=_env("CHAT_MAX_MESSAGE_LENGTH"))
     edit_window_minutes: int = Field(15, ge=0, le=1440, validation_alias=_env("CHAT_EDIT_WINDOW_MINUTES"))
-    # Per person, across tickets and instances: at most this many messages per window.
+    # Per person, across tickets and instances: at most this many messages in any such window.
     rate_limit_messages: int = Field(30, ge=1, validation_alias=_env("CHAT_RATE_LIMIT_MESSAGES"))
     rate_limit_window_seconds: int = Field(10, ge=1, le=3600, validation_alias=_env("CHAT_RATE_LIMIT_WINDOW_SECONDS"))
     # Base64 makes a file a third bigger: the default stays within the 4 MiB request body limit.

@@ -11,17 +11,17 @@ RECEIPTS = "read_receipts"
 POLICIES = "chat_policies"
 TICKETS = "tickets"  # read model, from ticket events
 PEOPLE = "people"  # read model, from user events
-SEND_LIMITS = "send_limits"
 TYPING_LIMITS = "typing_limits"
 
 INDEXES: dict[str, list[IndexModel]] = {
     # History pages and unread counts walk one ticket's messages by id (ids are time-ordered).
-    MESSAGES: [IndexModel([("companyId", ASCENDING), ("ticketId", ASCENDING), ("_id", ASCENDING)])],
+    MESSAGES: [IndexModel([("companyId", ASCENDING), ("ticketId", ASCENDING), ("_id", ASCENDING)]),
+               # a sender's recent messages: the rate limit
+               IndexModel([("companyId", ASCENDING), ("authorId", ASCENDING), ("createdAt", ASCENDING)])],
     RECEIPTS: [IndexModel([("companyId", ASCENDING), ("ticketId", ASCENDING)])],
     TICKETS: [IndexModel([("companyId", ASCENDING)])],
     PEOPLE: [IndexModel([("companyId", ASCENDING)])],
     # Fixed-window counters are worth nothing after their window.
-    SEND_LIMITS: [IndexModel([("at", ASCENDING)], expireAfterSeconds=3600)],
     TYPING_LIMITS: [IndexModel([("at", ASCENDING)], expireAfterSeconds=3600)],
 }
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from datetime import timedelta
+
 from subgraphs.chat import store
 from subgraphs.chat.access.rules import ChatAccess
 from subgraphs.chat.access.service import company_view, writable_chat
@@ -10,6 +13,7 @@ from subgraphs.chat.live.announce import commit_and_announce
 from subgraphs.chat.messages import files
 from subgraphs.chat.messages.documents import ADDED, Message, MessageKind, added_event, new_message
 from subgraphs.chat.tickets.view import TicketView
+from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import BadUserInput, RateLimited
 from subgraphs.kernel.events.outbox import UnitOfWork
@@ -34,18 +38,27 @@ def from_desk(actor: Principal, ticket: TicketView) -> bool:
     return staff and actor.user_id != ticket.creator_id
 
 
-async def within_limit(deps: ChatDeps, actor: Principal) -> None:
-    """Count one message against the sender's limit; RATE_LIMITED (with retryAfter) over it."""
-    wait = await deps.sends.hit(actor.user_id)
-    if wait is not None:
-        raise RateLimited(f"you are sending messages too fast; try again in {wait} s", retry_after=wait)
+async def within_limit(deps: ChatDeps, tenancy: Tenancy, actor: Principal) -> None:
+    """At most so many messages per sliding window per person; RATE_LIMITED (with retryAfter) beyond.
+
+    Counted from the sender's own recent messages (an indexed read): a counter document would be
+    written by every message, and the database serialises writes to a collection.
+    """
+    limit, window = deps.settings.rate_limit_messages, timedelta(seconds=deps.settings.rate_limit_window_seconds)
+    now = clock.now()
+    recent = await tenancy.collection(store.MESSAGES).find(
+        {"authorId": actor.user_id, "createdAt": {"$gt": now - window}}, projection={"createdAt": 1}
+    ).sort("createdAt", -1).limit(limit).to_list(limit)
+    if len(recent) >= limit:
+        wait = math.ceil((recent[-1]["createdAt"] + window - now).total_seconds())
+        raise RateLimited(f"you are sending messages too fast; try again in {max(wait, 1)} s", retry_after=wait)
 
 
 async def send_text(deps: ChatDeps, tenancy: Tenancy, actor: Principal, ticket_id: str, *, text: str
                     ) -> tuple[Message, ChatAccess]:
     chat = await writable_chat(tenancy, actor, ticket_id)
     body = message_text(text, max_length=deps.settings.max_message_length)
-    await within_limit(deps, actor)
+    await within_limit(deps, tenancy, actor)
     return await post(deps, tenancy, actor, chat, kind=MessageKind.TEXT, text=body)
 
 
@@ -60,7 +73,7 @@ async def send_file(deps: ChatDeps, tenancy: Tenancy, actor: Principal, ticket_i
     found = problems.check(files.kind_of, data) if data is not None else None
     problems.raise_if_any()
     assert shown is not None and text is not None and data is not None and found is not None
-    await within_limit(deps, actor)
+    await within_limit(deps, tenancy, actor)
     kind, content_type = found
     stored = await files.store_file(deps.storage, company_id=chat.ticket.company_id, ticket_id=chat.ticket.id,
                                     name=shown, data=data, content_type=content_type)
