@@ -44,6 +44,17 @@ def test_compose_runs_every_built_service_and_only_those() -> None:
         assert services[name]["environment"]["PORT"] == str(DEFAULT_PORTS[name])  # what its health check asks
 
 
+def test_compose_runs_the_ia_from_its_own_image_and_waits_for_its_model() -> None:
+    services = compose()["services"]
+    if "ia" not in BUILT:
+        pytest.skip("the IA subgraph is not part of this build")
+    ia = services["ia"]
+    assert ia["build"]["target"] == "ia" and "}-ia:" in ia["image"]  # CPU torch, the model
+    assert int(ia["healthcheck"]["start_period"].rstrip("s")) >= 60  # the model loads before /ready answers
+    assert any(v.endswith(":/data") for v in ia["volumes"])  # trained classifiers outlive the container
+    assert services["gateway"]["depends_on"]["ia"] == {"condition": "service_healthy"}
+
+
 def test_compose_services_are_health_checked_restart_rotate_logs_and_keep_data_in_named_volumes() -> None:
     spec = compose()
     for name, service in spec["services"].items():

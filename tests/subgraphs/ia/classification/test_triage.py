@@ -107,3 +107,16 @@ async def test_an_agents_correction_becomes_a_training_example(ia_desk: IaDesk,
     row = await ia_desk.ia.runtime.db["tickets"].find_one({"_id": ticket["id"]})
     assert row["labelled"] == "corrected" and row["category"] == "Printing"
     assert await ia_desk.train(team.id)
+
+
+async def test_a_new_title_or_description_is_triaged_again(ia_desk: IaDesk, trained: tuple[Team, Catalogue]) -> None:
+    team, found = trained
+    ticket = await open_ticket(team, found.generic, "please order two new monitors for the design team")
+    await ia_desk.settle()
+    await team.customer.ok("""mutation($id: ID!, $i: UpdateTicketInput!) { updateTicket(id: $id, input: $i) { id } }""",
+                           {"id": ticket["id"], "i": {"title": "Printer jams", "description": "paper jam, toner low"}})
+    await ia_desk.settle()
+    first, second = await ia_desk.ia_events("ticket.classified", ticketId=ticket["id"])
+    assert (first["data"]["category"], second["data"]["category"]) == ("Purchase", "Printing")
+    seen = await classification(ia_desk, team, ticket["id"])
+    assert seen is not None and seen["category"]["value"] == "Printing"
