@@ -20,6 +20,7 @@ from subgraphs.ia.readmodel.tickets import WORKABLE, Ticket
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database
+from subgraphs.kernel.tenancy import TenantCollection
 
 PENDING = timedelta(minutes=10)  # a suggestion not applied yet counts as the agent's work this long
 
@@ -36,8 +37,13 @@ def routable(person: Person) -> bool:
     return is_agent(person) and not can(person, "tickets.manage")
 
 
+def of_company(db: Database, name: str, company_id: str) -> TenantCollection:
+    """One company's rows of `name`, as the service itself reads them (routing, workload, training)."""
+    return TenantCollection(db[name], company_id)
+
+
 async def company_people(db: Database, company_id: str) -> list[Person]:
-    return await db[store.PEOPLE].find({"companyId": company_id, "deleted": False}).sort("_id", 1).to_list(None)
+    return await of_company(db, store.PEOPLE, company_id).find({"deleted": False}).sort("_id", 1).to_list(None)
 
 
 def _holder(doc: Ticket, ids: set[str]) -> str | None:
@@ -52,12 +58,12 @@ async def _open_tickets(db: Database, company_id: str, ids: list[str], now: date
                         ) -> tuple[dict[str, list[OpenTicket]], dict[str, list[WorkRow]]]:
     """Each agent's open tickets, and the suggestions not applied yet (counted as given to them: without
     that, tickets routed in a burst would all go to whoever looked least busy before the first was applied)."""
-    query = {"companyId": company_id, "status": {"$in": list(WORKABLE)}, "$or": [
+    query = {"status": {"$in": list(WORKABLE)}, "$or": [
         {"assigneeId": {"$in": ids}}, {"tutorId": {"$in": ids}},
         {"assigneeId": None, "suggestedTo": {"$in": ids}, "suggestedAt": {"$gte": now - PENDING}}]}
     held: dict[str, list[OpenTicket]] = defaultdict(list)
     pending: dict[str, list[WorkRow]] = defaultdict(list)
-    async for doc in db[store.TICKETS].find(query):
+    async for doc in of_company(db, store.TICKETS, company_id).find(query):
         holder = _holder(doc, set(ids))
         if holder is None:
             continue
@@ -71,8 +77,8 @@ async def agents_stats(db: Database, company_id: str, ids: list[str], *, now: da
                        ) -> dict[str, AgentStats]:
     """Each agent's numbers at `now`, from the read model and the work log."""
     held, rows = await _open_tickets(db, company_id, ids, now)
-    query = {"companyId": company_id, "agentId": {"$in": ids}, "at": {"$gte": now - windows.history}}
-    async for row in db[store.ACTIVITY].find(query):
+    query = {"agentId": {"$in": ids}, "at": {"$gte": now - windows.history}}
+    async for row in of_company(db, store.ACTIVITY, company_id).find(query):
         rows[row["agentId"]].append(WorkRow(row["kind"], row["at"], row["ticketId"], row.get("priority"),
                                             row.get("heldMinutes")))
     return {i: agent_stats(held[i], rows[i], now=now, window=windows.history, stagnant_after=windows.stagnant)
@@ -103,11 +109,12 @@ def decision_doc(ticket: Ticket, decision: Decision, now: datetime) -> dict[str,
 async def route(db: Database, uow: UnitOfWork, ticket: Ticket, *, now: datetime, windows: Windows) -> Decision:
     """Decide, keep the decision, mark the pending suggestion and announce it, in the caller's transaction."""
     decision = await decide(db, ticket, now=now, windows=windows)
-    await db[store.DECISIONS].insert_one(decision_doc(ticket, decision, now), session=uow.session)
-    chosen = decision.chosen
-    await db[store.TICKETS].update_one({"_id": ticket["_id"]}, {"$set": {
-        "suggestedTo": chosen.user_id if chosen else None, "suggestedAt": now}}, session=uow.session)
     company = ticket["companyId"]
+    await of_company(db, store.DECISIONS, company).insert_one(decision_doc(ticket, decision, now),
+                                                              session=uow.session)
+    chosen = decision.chosen
+    await of_company(db, store.TICKETS, company).update_one({"_id": ticket["_id"]}, {"$set": {
+        "suggestedTo": chosen.user_id if chosen else None, "suggestedAt": now}}, session=uow.session)
     uow.emit("ticket.assignment_suggested", {
         "ticketId": ticket["_id"], "assigneeId": chosen.user_id if chosen else None,
         "score": chosen.score if chosen else 0.0, "factors": chosen.factors if chosen else {},

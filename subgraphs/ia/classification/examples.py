@@ -7,13 +7,14 @@ from subgraphs.ia.readmodel.catalogue import usable_items
 from subgraphs.ia.readmodel.tickets import TRIAGE
 from subgraphs.ia.triage import TrainingSet
 from subgraphs.kernel.mongo import Database
+from subgraphs.kernel.tenancy import TenantCollection
 
 
 async def training_sets(db: Database, company_id: str, *, limit: int) -> dict[str, TrainingSet]:
     """One TrainingSet per target (category, type, priority); a correction replaces the ticket's earlier label."""
     items = await usable_items(db, company_id)
-    tickets = await db[store.TICKETS].find({"companyId": company_id, "labelled": {"$ne": None}}).sort(
-        "labelledAt", -1).limit(limit).to_list(None)
+    labelled = TenantCollection(db[store.TICKETS], company_id).find({"labelled": {"$ne": None}})
+    tickets = await labelled.sort("labelledAt", -1).limit(limit).to_list(None)
     sets: dict[str, TrainingSet] = {}
     for target in TRIAGE:
         examples = TrainingSet()

@@ -17,6 +17,7 @@ from subgraphs.ia.readmodel.tickets import TRIAGE, Ticket
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
+from subgraphs.kernel.tenancy import TenantCollection
 
 CORRECTED, RESOLVED = "corrected", "resolved"
 
@@ -48,4 +49,5 @@ async def record(db: Database, event: Event, before: Ticket | None, uow: UnitOfW
 
 
 async def labelled_count(db: Database, company_id: str) -> int:
-    return await db[store.TICKETS].count_documents({"companyId": company_id, "labelled": {"$ne": None}})
+    tickets = TenantCollection(db[store.TICKETS], company_id)
+    return await tickets.count_documents({"labelled": {"$ne": None}})

@@ -32,7 +32,8 @@ async def record(db: Database, event: Event, uow: UnitOfWork) -> str | None:
 
 
 async def usable_items(db: Database, company_id: str) -> list[Item]:
-    """The active items a company's tickets may be about: its own and the platform's, in a stable order."""
+    """The active items a company's tickets may be about: its own and the platform's, in a stable order.
+    Platform-wide items belong to no tenant, so they are read by `companyId: None` (as the tickets service does)."""
     rows = await db[store.CATALOGUE].find({"companyId": {"$in": [company_id, None]}, "active": True}
                                           ).sort("_id", 1).to_list(None)
     return rows

@@ -30,11 +30,16 @@ def is_staff(principal: Principal, company_id: str) -> bool:
     return principal.can("tickets.work", company_id) or principal.can("tickets.update", company_id)
 
 
-def company_tickets(tenancy: Tenancy, principal: Principal, company_id: str) -> TenantCollection:
-    """A company's tickets for a caller shown one of them: their own company, or another with the global read."""
+def company_view(tenancy: Tenancy, principal: Principal, name: str, company_id: str) -> TenantCollection:
+    """A company's rows of `name` for a caller shown one of its tickets: their own company, or another with
+    the global read."""
     if company_id == principal.company_id:
-        return tenancy.collection(store.TICKETS)
-    return tenancy.of(store.TICKETS, company_id, permission=READ)
+        return tenancy.collection(name)
+    return tenancy.of(name, company_id, permission=READ)
+
+
+def company_tickets(tenancy: Tenancy, principal: Principal, company_id: str) -> TenantCollection:
+    return company_view(tenancy, principal, store.TICKETS, company_id)
 
 
 async def visible_tickets(tenancy: Tenancy, principal: Principal, ids: list[str]) -> dict[str, Ticket]:

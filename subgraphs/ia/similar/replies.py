@@ -11,13 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from subgraphs.ia import store
 from subgraphs.ia.readmodel.people import is_staff
 from subgraphs.ia.readmodel.replies import Reply
 from subgraphs.ia.readmodel.tickets import Ticket
 from subgraphs.ia.similar.search import similar_to
 from subgraphs.ia.vectors.index import VectorIndex
-from subgraphs.kernel.mongo import Database
 from subgraphs.kernel.tenancy import TenantCollection
 
 RESOLVED = {"status": {"$in": ["resolved", "closed"]}}
@@ -43,22 +41,31 @@ def resolution_reply(replies: list[Reply], ticket: Ticket, staff: set[str]) -> R
     return chosen
 
 
-async def _staff(db: Database, company_id: str, author_ids: set[str]) -> set[str]:
-    people = await db[store.PEOPLE].find({"_id": {"$in": sorted(author_ids)}, "companyId": company_id}).to_list(None)
-    return {p["_id"] for p in people if is_staff(p)}
+@dataclass(frozen=True)
+class Sources:
+    """The ticket's company's tickets, replies and people, as the caller was allowed to read them."""
+
+    tickets: TenantCollection
+    replies: TenantCollection
+    people: TenantCollection
 
 
-async def suggested_replies(db: Database, index: VectorIndex, tickets: TenantCollection, ticket: Ticket, *,
-                            limit: int, minimum: float) -> list[Suggestion]:
-    similar = await similar_to(index, tickets, ticket, limit=SOURCES, minimum=minimum, condition=RESOLVED)
+async def _staff(people: TenantCollection, author_ids: set[str]) -> set[str]:
+    found = await people.find({"_id": {"$in": sorted(author_ids)}}).to_list(None)
+    return {p["_id"] for p in found if is_staff(p)}
+
+
+async def suggested_replies(index: VectorIndex, sources: Sources, ticket: Ticket, *, limit: int, minimum: float
+                            ) -> list[Suggestion]:
+    similar = await similar_to(index, sources.tickets, ticket, limit=SOURCES, minimum=minimum, condition=RESOLVED)
     if not similar:
         return []
-    replies = TenantCollection(db[store.REPLIES], ticket["companyId"])
-    rows = await replies.find({"ticketId": {"$in": [t["_id"] for t, _ in similar]}}).sort("at", 1).to_list(None)
+    rows = await sources.replies.find({"ticketId": {"$in": [t["_id"] for t, _ in similar]}}).sort("at", 1).to_list(
+        None)
     by_ticket: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_ticket.setdefault(row["ticketId"], []).append(row)
-    staff = await _staff(db, ticket["companyId"], {r["authorId"] for r in rows if r.get("authorId")})
+    staff = await _staff(sources.people, {r["authorId"] for r in rows if r.get("authorId")})
     found: list[Suggestion] = []
     seen: set[str] = set()
     for source, similarity in similar:

@@ -6,8 +6,8 @@ from typing import Any
 
 from subgraphs.ia import store
 from subgraphs.ia.deps import IaDeps
-from subgraphs.ia.readmodel.visibility import READ, company_tickets, is_staff, visibility_filter
-from subgraphs.ia.similar.replies import Suggestion, suggested_replies
+from subgraphs.ia.readmodel.visibility import READ, company_tickets, company_view, is_staff, visibility_filter
+from subgraphs.ia.similar.replies import Sources, Suggestion, suggested_replies
 from subgraphs.ia.similar.search import nearest, similar_to
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import BadUserInput
@@ -38,8 +38,10 @@ async def replies_for(deps: IaDeps, tenancy: Tenancy, principal: Principal, tick
     company = ticket["companyId"]
     if not (is_staff(principal, company) and principal.can(READ, company)):
         return None
-    return await suggested_replies(deps.db, deps.index, company_tickets(tenancy, principal, company), ticket,
-                                   limit=limit, minimum=deps.settings.similar_min)
+    sources = Sources(tickets=company_tickets(tenancy, principal, company),
+                      replies=company_view(tenancy, principal, store.REPLIES, company),
+                      people=company_view(tenancy, principal, store.PEOPLE, company))
+    return await suggested_replies(deps.index, sources, ticket, limit=limit, minimum=deps.settings.similar_min)
 
 
 async def search(deps: IaDeps, tenancy: Tenancy, principal: Principal, *, text: str, limit: int
