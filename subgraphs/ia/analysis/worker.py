@@ -19,7 +19,6 @@ from subgraphs.ia.deps import IaDeps
 from subgraphs.ia.readmodel.tickets import WORKABLE, Ticket
 from subgraphs.ia.similar.duplicates import duplicate_event, likely_duplicate
 from subgraphs.ia.triage.text import ticket_text
-from subgraphs.ia.vectors.index import save
 from subgraphs.kernel import clock
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.logging import get_logger
@@ -117,13 +116,15 @@ class Analyst:
             await jobs.finish(deps.db, job, uow.session)
 
         await deps.outbox.transaction(work)
+        if ticket is not None and vector is not None:
+            deps.index.remember(ticket["companyId"], ticket["_id"], vector)
 
     async def _conclude(self, uow: UnitOfWork, job: Job, ticket: Ticket, vector: np.ndarray | None,
                         outcome: Outcome | None, duplicate: tuple[Ticket, float] | None) -> None:
         deps, now, company = self.deps, clock.now(), ticket["companyId"]
         found: dict[str, Any] = {}
         if vector is not None:
-            await save(deps.db, ticket_id=ticket["_id"], company_id=company, vector=vector, session=uow.session)
+            await deps.index.save(ticket_id=ticket["_id"], company_id=company, vector=vector, session=uow.session)
         if outcome is not None:
             found["classification"] = outcome.stored(now)
             uow.emit("ticket.classified", outcome.event(ticket["_id"]), company_id=company, actor_id=None)

@@ -3,9 +3,10 @@
 Vectors are unit length, so cosine similarity is one matrix-vector product: about a millisecond per
 10,000 tickets on one core, which is helpdesk scale. Limits, stated plainly: a search reads every
 vector of the company (no approximate index), and the cache holds at most `max_rows` vectors across
-companies (1.5 KB each), evicting the least recently searched company first. Before each search the
-company's rows written since the last look (by this replica or another) are read in, so replicas
-agree within a moment; rows are matched by a time watermark with a few seconds of slack.
+companies (1.5 KB each), evicting the least recently searched company first. A replica puts what it
+stores into its own cache once committed; before each search the company's rows other replicas wrote
+since the last look are read in (by a time watermark with a few seconds of slack), so replicas agree
+within a moment, and a burst of new tickets is not read back row by row.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from subgraphs.ia import store
 from subgraphs.kernel import clock
+from subgraphs.kernel.ids import new_event_id
 from subgraphs.kernel.mongo import Database
 
 DIMENSIONS = 384
@@ -33,13 +35,6 @@ def to_binary(vector: np.ndarray) -> Binary:
 
 def from_binary(raw: bytes) -> np.ndarray:
     return np.frombuffer(raw, dtype="<f4")
-
-
-async def save(db: Database, *, ticket_id: str, company_id: str, vector: np.ndarray,
-               session: AsyncClientSession | None = None) -> None:
-    """Store (or replace) a ticket's vector."""
-    await db[store.VECTORS].update_one({"_id": ticket_id}, {"$set": {
-        "companyId": company_id, "vector": to_binary(vector), "at": clock.now()}}, upsert=True, session=session)
 
 
 @dataclass
@@ -71,8 +66,22 @@ class VectorIndex:
     def __init__(self, db: Database, *, max_rows: int = 100_000) -> None:
         self.db = db
         self.max_rows = max_rows
+        self.replica = new_event_id()
         self._companies: OrderedDict[str, CompanyVectors] = OrderedDict()
         self._lock = asyncio.Lock()
+
+    async def save(self, *, ticket_id: str, company_id: str, vector: np.ndarray,
+                   session: AsyncClientSession | None = None) -> None:
+        """Store (or replace) a ticket's vector; `remember` it once the transaction commits."""
+        await self.db[store.VECTORS].update_one({"_id": ticket_id}, {"$set": {
+            "companyId": company_id, "vector": to_binary(vector), "at": clock.now(), "by": self.replica}},
+            upsert=True, session=session)
+
+    def remember(self, company_id: str, ticket_id: str, vector: np.ndarray) -> None:
+        """Put a committed vector of this replica's into the cache (a company not cached yet reads it later)."""
+        cached = self._companies.get(company_id)
+        if cached is not None:
+            cached.put(ticket_id, vector)
 
     async def company(self, company_id: str) -> CompanyVectors:
         """The company's vectors, with every row stored since the last look read in."""
@@ -80,8 +89,8 @@ class VectorIndex:
             vectors = self._companies.pop(company_id, None) or CompanyVectors()
             self._companies[company_id] = vectors  # the most recently used goes last
             query: dict[str, object] = {"companyId": company_id}
-            if vectors.seen_until is not None:
-                query["at"] = {"$gte": vectors.seen_until - SLACK}
+            if vectors.seen_until is not None:  # what other replicas wrote since (ours are put in at commit)
+                query.update(at={"$gte": vectors.seen_until - SLACK}, by={"$ne": self.replica})
             async for row in self.db[store.VECTORS].find(query).sort("at", 1):
                 vectors.put(row["_id"], from_binary(row["vector"]))
                 vectors.seen_until = max(vectors.seen_until or row["at"], row["at"])
