@@ -24,7 +24,7 @@ async def setup(runtime: Runtime) -> None:
     deps = TicketsDeps(settings=settings, db=runtime.db, outbox=runtime.outbox, storage=runtime.storage)
     runtime.state["tickets"] = deps
     if settings.seed_catalogue:
-        await defaults.seed(runtime.db)
+        await defaults.seed(runtime.db, runtime.outbox)
     runtime.consume("people", people.PATTERNS, people.PeopleModel(runtime.db).record)
     runtime.consume("intelligence", intelligence.PATTERNS, intelligence.IntelligenceConsumer(deps).handle)
     runtime.consume("chat", chat_replies.PATTERNS, chat_replies.ChatReplies(deps).handle,

@@ -8,10 +8,11 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
+from subgraphs.kernel.events.outbox import Outbox, UnitOfWork
 from subgraphs.kernel.mongo import Database
 from subgraphs.tickets import store
 from subgraphs.tickets.catalogue.forms import FieldDraft, FieldKind
-from subgraphs.tickets.catalogue.items import ItemDraft, prepare_item
+from subgraphs.tickets.catalogue.items import ItemDraft, item_event, prepare_item
 from subgraphs.tickets.catalogue.priority import Level, TicketType
 from subgraphs.tickets.catalogue.service import new_item
 
@@ -31,11 +32,19 @@ def _draft(entry: dict[str, Any]) -> ItemDraft:
                      description=entry.get("description"), care_group=entry.get("careGroup"), form=form)
 
 
-async def seed(db: Database) -> None:
-    """Insert the default items that are missing; an operator's later edits to them are kept."""
+async def seed(db: Database, outbox: Outbox) -> None:
+    """Insert the default items that are missing, each with its `catalogue.item_created` event (the
+    IA's triage learns the catalogue from events); an operator's later edits to them are kept."""
     for item_id, draft in load():
         item = {**new_item(prepare_item(draft), company_id=None, actor_id="system"), "_id": item_id}
+
+        async def work(uow: UnitOfWork, item: dict[str, Any] = item) -> None:
+            result = await db[store.SERVICE_ITEMS].update_one({"_id": item["_id"]}, {"$setOnInsert": item},
+                                                              upsert=True, session=uow.session)
+            if result.upserted_id is not None:
+                uow.emit("catalogue.item_created", item_event(item), company_id=None, actor_id=None)
+
         try:
-            await db[store.SERVICE_ITEMS].update_one({"_id": item_id}, {"$setOnInsert": item}, upsert=True)
+            await outbox.transaction(work)
         except DuplicateKeyError:
             pass  # another replica seeded it first, or an operator gave its name to an item of their own

@@ -32,6 +32,10 @@ async def test_the_default_catalogue_is_offered_to_every_company(desk: Desk) -> 
     assert laptop["form"][0] == {"key": "model", "kind": "LIST", "required": True,
                                  "options": ['Standard 14"', 'Performance 16"', 'Ultralight 13"']}
     assert next(i for i in shipped if i["name"] == "E-mail not working")["priority"] == "CRITICAL"
+    # Each shipped item was announced once, so the IA's triage knows the catalogue too.
+    announced = await desk.events("catalogue.item_created", companyId=None)
+    assert {e["data"]["itemId"] for e in announced} >= {i["id"] for i in shipped}
+    assert len([e for e in announced if e["data"]["name"] == "New laptop"]) == 1
 
 
 def test_the_priority_matrix() -> None:
