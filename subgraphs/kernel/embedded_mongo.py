@@ -55,7 +55,9 @@ class EmbeddedMongo:
         existing = self._running_port()
         if existing is not None:
             self.port, self.url = existing, self._url(existing)
-            log.info("using the embedded MongoDB-wire server already running at %s (data in %s)", self.url, self.data_dir)
+            log.info(
+                "using the embedded MongoDB-wire server already running at %s (data in %s)", self.url, self.data_dir
+            )
             return self.url
         self.port = self.port or free_port()
         log_file = open(self.data_dir / "server.log", "ab")

@@ -128,7 +128,8 @@ def create_app(runtime: Runtime) -> Starlette:
     async def ready(_: Request) -> Response:
         checks = await runtime.ready()
         ok = all(checks.values())
-        return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503)
+        body = {"status": "ready" if ok else "not ready", "checks": checks}
+        return JSONResponse(body, status_code=200 if ok else 503)
 
     routes: list[Any] = [
         Route("/health", health),

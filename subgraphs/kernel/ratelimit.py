@@ -26,7 +26,8 @@ class FailureWindow:
     async def retry_after(self, key: str) -> int | None:
         """Seconds until `key` may try again, or None when it is under the limit."""
         since = clock.now() - self.window
-        recent = await self.rows.find({"key": key, "at": {"$gt": since}}, projection={"at": 1}).sort("at", -1).to_list(self.limit)
+        window = self.rows.find({"key": key, "at": {"$gt": since}}, projection={"at": 1})
+        recent = await window.sort("at", -1).to_list(self.limit)
         if len(recent) < self.limit:
             return None
         oldest_counted = recent[-1]["at"]

@@ -25,7 +25,9 @@ ALL_TENANTS = object()
 class TenantCollection:
     """A collection seen through one company (or, explicitly, through all of them)."""
 
-    def __init__(self, collection: AsyncCollection[Document], company_id: str | object, field: str = "companyId") -> None:
+    def __init__(
+        self, collection: AsyncCollection[Document], company_id: str | object, field: str = "companyId"
+    ) -> None:
         self.raw_name = collection.name
         self._collection = collection
         self.company_id = company_id

@@ -20,8 +20,12 @@ INDEXES: dict[str, list[IndexModel]] = {
     COMPANIES: [
         IndexModel([("taxId", ASCENDING)], unique=True, partialFilterExpression=LIVE, name="taxId_live"),
         IndexModel([("email", ASCENDING)], unique=True, partialFilterExpression=LIVE, name="email_live"),
-        IndexModel([("accessCode", ASCENDING)], unique=True, partialFilterExpression={"accessCode": {"$type": "string"}},
-                   name="accessCode"),
+        IndexModel(
+            [("accessCode", ASCENDING)],
+            unique=True,
+            partialFilterExpression={"accessCode": {"$type": "string"}},
+            name="accessCode",
+        ),
         IndexModel([("isPlatform", ASCENDING)]),
     ],
     USERS: [

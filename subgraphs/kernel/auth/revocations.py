@@ -78,7 +78,8 @@ class Revocations:
         now = time.monotonic()
         missing = [k for k in keys if k not in self._cache or now - self._cache[k][1] > self.cache_seconds]
         if missing:
-            found = {row["_id"]: row["notBefore"] for row in await self.rows.find({"_id": {"$in": missing}}).to_list(None)}
+            rows = await self.rows.find({"_id": {"$in": missing}}).to_list(None)
+            found = {row["_id"]: row["notBefore"] for row in rows}
             for key in missing:
                 self._cache[key] = (found.get(key, 0.0), now)
         return [self._cache[k][0] for k in keys if k in self._cache]

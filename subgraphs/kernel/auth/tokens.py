@@ -45,7 +45,12 @@ class TokenVerifier:
                 issuer=self.issuer,
                 leeway=self.leeway,
                 # Time is checked below against the kernel clock (which tests may move).
-                options={"require": list(REQUIRED_CLAIMS), "verify_exp": False, "verify_iat": False, "verify_nbf": False},
+                options={
+                    "require": list(REQUIRED_CLAIMS),
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_nbf": False,
+                },
             )
         except jwt.PyJWTError as exc:
             raise Unauthenticated(f"the access token is not valid: {exc}", reason="TOKEN_INVALID") from None

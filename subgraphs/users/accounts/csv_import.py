@@ -84,7 +84,8 @@ async def import_users(deps: UsersDeps, tenancy: Tenancy, actor: Principal, *, c
         try:
             prepared = await prepare_user(deps.db, actor, company=company, draft=draft)
         except AppError as exc:
-            report.errors.append(RowError(line, row.get("email") or None, exc.extensions.get("reasons") or [exc.message]))
+            reasons = exc.extensions.get("reasons") or [exc.message]
+            report.errors.append(RowError(line, row.get("email") or None, reasons))
             continue
         email = prepared.doc["email"]
         if email in seen:

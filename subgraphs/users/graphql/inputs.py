@@ -10,7 +10,9 @@ from subgraphs.users.graphql.types import AccountStatus, ActivityStatus, Licence
 
 @strawberry.input
 class LoginInput:
-    access_code: str | None = strawberry.field(default=None, description="Your company's code; none for platform staff.")
+    access_code: str | None = strawberry.field(
+        default=None, description="Your company's code; none for platform staff."
+    )
     email: str
     password: str
 

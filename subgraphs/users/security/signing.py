@@ -65,7 +65,8 @@ class Signer:
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         ).decode()
         kid = _b64(hashlib.sha256(new_event_id().encode()).digest()[:12])
-        await self.rows.insert_one({"_id": kid, "privateKeyPem": pem, "jwk": public_jwk(private, kid), "createdAt": clock.now()})
+        row = {"_id": kid, "privateKeyPem": pem, "jwk": public_jwk(private, kid), "createdAt": clock.now()}
+        await self.rows.insert_one(row)
         await self._refresh_ring()
         return kid
 

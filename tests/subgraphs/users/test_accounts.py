@@ -11,8 +11,14 @@ import httpx
 from tests.harness import Client, RunningService
 from tests.subgraphs.users.conftest import CREATE_USER, LOGIN, PASSWORD, Factory, Person, Tenant, last_event
 
-USER = "query($id: ID!) { user(id: $id) { id email name phone jobTitle language activityStatus status skills careGroups photoUrl } }"
-UPDATE = "mutation($id: ID!, $input: UpdateUserInput!) { updateUser(id: $id, input: $input) { email phone skills careGroups jobTitle } }"
+USER = (
+    "query($id: ID!) { user(id: $id) {"
+    " id email name phone jobTitle language activityStatus status skills careGroups photoUrl } }"
+)
+UPDATE = (
+    "mutation($id: ID!, $input: UpdateUserInput!) {"
+    " updateUser(id: $id, input: $input) { email phone skills careGroups jobTitle } }"
+)
 
 
 def png(width: int = 2, height: int = 2) -> bytes:
@@ -28,8 +34,8 @@ async def test_create_user_emits_a_snapshot(users_service: RunningService, tenan
     roles = (await tenant.admin.client("{ roles { id key } }")).ok()["roles"]
     agent_role = next(r["id"] for r in roles if r["key"] == "agent")
     payload = {"email": "Mixed.Case@Example.TEST", "firstName": " Lia ", "lastName": "Agent", "roleId": agent_role,
-               "phone": "600 111 222", "jobTitle": "Level 2", "language": "en", "skills": ["Networking", "networking", "VPN"],
-               "careGroups": ["Infra"], "password": PASSWORD}
+               "phone": "600 111 222", "jobTitle": "Level 2", "language": "en",
+               "skills": ["Networking", "networking", "VPN"], "careGroups": ["Infra"], "password": PASSWORD}
     created = (await tenant.admin.client(CREATE_USER, {"input": payload})).ok()["createUser"]
     assert created["email"] == "mixed.case@example.test" and created["role"]["key"] == "agent"
     user = (await tenant.admin.client(USER, {"id": created["id"]})).ok()["user"]
@@ -153,8 +159,8 @@ async def test_users_listing_filters_and_pages(factory: Factory, tenant: Tenant)
     assert by_role == 3
     role = (await tenant.admin.client("query($id: ID!) { role(id: $id) { name holderCount } }", {"id": agent_role}))
     assert role.ok()["role"] == {"name": "Agent", "holderCount": 3}
-    company_users = await tenant.admin.client("query($id: ID!) { company(id: $id) { users(first: 50) { totalCount } } }",
-                                              {"id": tenant.id})
+    count_users = "query($id: ID!) { company(id: $id) { users(first: 50) { totalCount } } }"
+    company_users = await tenant.admin.client(count_users, {"id": tenant.id})
     assert company_users.ok()["company"]["users"]["totalCount"] == 5
     too_many = await tenant.admin.client(listing.replace("first: 2", "first: 1000"), {})
     assert too_many.codes == ["BAD_USER_INPUT"]

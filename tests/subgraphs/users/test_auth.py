@@ -145,7 +145,9 @@ async def test_change_password(factory: Factory, tenant: Tenant, anonymous: Clie
     assert await attempt(fresh(anonymous), tenant, person.email, "Brand-New-Passw0rd") == []
 
 
-RESET_REQUEST = "mutation($code: String, $email: String!) { requestPasswordReset(input: {accessCode: $code, email: $email}) }"
+RESET_REQUEST = (
+    "mutation($code: String, $email: String!) { requestPasswordReset(input: {accessCode: $code, email: $email}) }"
+)
 RESET = "mutation($t: String!, $p: String!) { resetPassword(input: {token: $t, newPassword: $p}) }"
 
 
@@ -199,7 +201,10 @@ async def test_platform_staff_sign_in_without_a_code(anonymous: Client, root: Pe
 
 async def test_guessing_the_current_password_is_locked_out(factory: Factory, tenant: Tenant) -> None:
     person = await factory.person(tenant, "customer")
-    change = "mutation($c: String!) { changePassword(input: {currentPassword: $c, newPassword: \"Another-Passw0rd!\"}) }"
+    change = (
+        "mutation($c: String!) {"
+        " changePassword(input: {currentPassword: $c, newPassword: \"Another-Passw0rd!\"}) }"
+    )
     for n in range(5):
         assert (await person.client(change, {"c": f"Guess-{n}-Passw0rd"})).codes == ["BAD_USER_INPUT"]
     locked = await person.client(change, {"c": PASSWORD})

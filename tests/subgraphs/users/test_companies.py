@@ -119,7 +119,9 @@ async def test_update_company_details_and_contacts(tenant: Tenant, root: Person)
 
 async def test_suspend_and_reactivate(users_service: RunningService, root: Person, factory: Factory) -> None:
     victim = await factory.tenant()
-    suspend = "mutation($id: ID!, $r: String!) { suspendCompany(companyId: $id, reason: $r) { status suspendedReason } }"
+    suspend = (
+        "mutation($id: ID!, $r: String!) { suspendCompany(companyId: $id, reason: $r) { status suspendedReason } }"
+    )
     assert (await root.client(suspend, {"id": victim.id, "r": ""})).codes == ["BAD_USER_INPUT"]  # reason required
     done = (await root.client(suspend, {"id": victim.id, "r": "unpaid invoices"})).ok()["suspendCompany"]
     assert done == {"status": "SUSPENDED", "suspendedReason": "unpaid invoices"}

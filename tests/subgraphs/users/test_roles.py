@@ -7,7 +7,10 @@ from tests.subgraphs.users.conftest import Factory, Person, Tenant
 CREATE = """mutation($i: CreateRoleInput!) { createRole(input: $i) { id name level permissions isSystem scope } }"""
 UPDATE = """mutation($id: ID!, $i: UpdateRoleInput!) { updateRole(id: $id, input: $i) { id permissions level } }"""
 ASSIGN = "mutation($u: ID!, $r: ID!) { assignRole(userId: $u, roleId: $r) { role { key name } } }"
-GRANT = "mutation($u: ID!, $g: [String!], $r: [String!]) { setUserPermissions(userId: $u, grant: $g, revoke: $r) { permissions effectivePermissions } }"
+GRANT = (
+    "mutation($u: ID!, $g: [String!], $r: [String!]) {"
+    " setUserPermissions(userId: $u, grant: $g, revoke: $r) { permissions effectivePermissions } }"
+)
 
 
 async def _role_id(client_owner: Person, key: str) -> str:

@@ -99,8 +99,8 @@ async def test_a_role_change_is_picked_up_after_refresh(stack: Stack) -> None:
     assert custom and agent_role
     boss_token = (await _login(stack, "boss@revoke.test"))[1]
     user_id = (await stack.users.client.as_(token)("{ me { id } }")).ok()["me"]["id"]
-    (await stack.users.client.as_(boss_token)("mutation($u: ID!, $r: ID!) { assignRole(userId: $u, roleId: $r) { id } }",
-                                              {"u": user_id, "r": custom["createRole"]["id"]})).ok()
+    assign = "mutation($u: ID!, $r: ID!) { assignRole(userId: $u, roleId: $r) { id } }"
+    (await stack.users.client.as_(boss_token)(assign, {"u": user_id, "r": custom["createRole"]["id"]})).ok()
     await _eventually_stale(stack.probe, token)
     renewed = (await stack.users.client("mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }",
                                         {"t": refresh})).ok()["refreshToken"]["accessToken"]
