@@ -42,7 +42,7 @@ class FailureWindow:
 
 
 class FixedWindowLimiter:
-    """At most `limit` actions per key per `window` (cheap: one upsert per action)."""
+    """At most `limit` actions per key per `window` (cheap: one increment per action)."""
 
     def __init__(self, db: Database, *, collection: str, limit: int, window: timedelta) -> None:
         self.rows = db[collection]
@@ -55,13 +55,16 @@ class FixedWindowLimiter:
         now = clock.now()
         bucket = int(now.timestamp()) // seconds
         counter = {"_id": f"{key}:{bucket}"}
-        count = {"$inc": {"n": 1}, "$setOnInsert": {"at": now}}
-        try:
-            row = await self.rows.find_one_and_update(counter, count, upsert=True, return_document=True)
-        except DuplicateKeyError:  # a concurrent first hit inserted the row: this one is a plain update
-            row = await self.rows.find_one_and_update(counter, count, upsert=True, return_document=True)
-        if row is None:  # SecantusDB answers a lost upsert race with no document, though it counted the hit
-            row = await self.rows.find_one(counter)
+        # Each hit reads its own count: an increment of an existing row, or the insert of the first one. (An
+        # upsert is not used: when two first hits race, SecantusDB answers the loser with no document, and
+        # reading the row afterwards would count hits that came later.)
+        row = await self.rows.find_one_and_update(counter, {"$inc": {"n": 1}}, return_document=True)
+        if row is None:
+            try:
+                await self.rows.insert_one({**counter, "n": 1, "at": now})
+                row = {"n": 1}
+            except DuplicateKeyError:  # a concurrent first hit inserted it: this one is an increment
+                row = await self.rows.find_one_and_update(counter, {"$inc": {"n": 1}}, return_document=True)
         if row is None:
             raise RuntimeError(f"the rate-limit counter {key!r} could not be read")
         if row["n"] <= self.limit:
