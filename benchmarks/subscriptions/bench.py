@@ -276,8 +276,9 @@ def main() -> int:
     parser.add_argument("--selection", nargs="+", choices=sorted(SELECTIONS), default=["provided", "fetched"])
     parser.add_argument("--mongo-options", default="", help="appended to each service's MONGODB_URL, e.g. "
                                                                 "'&maxPoolSize=16'")
-    parser.add_argument("--ttl-sweep", type=float, default=60.0,
-                        help="seconds between SecantusDB's TTL sweeps (60, its default; 0: off - see stack.py)")
+    parser.add_argument("--ttl-sweep", type=float, default=0.0,
+                        help="seconds between SecantusDB's own TTL sweeps (0: off, as the embedded mode runs it; "
+                             "60 is SecantusDB's default - see stack.py)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--profile", type=Path, help="record each service with py-spy into this directory")
     args = parser.parse_args()

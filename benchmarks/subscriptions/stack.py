@@ -71,7 +71,7 @@ class Stack:
     amqp_url: str
     vhost: str = field(default_factory=lambda: f"aurontek-bench-{new_id()}")
     services: dict[str, Service] = field(default_factory=dict)
-    ttl_sweep: float = 60.0  # SecantusDB's own default
+    ttl_sweep: float = 0.0  # off, as the embedded mode runs it (60 s is SecantusDB's own default)
     mongo_url: str = ""
     prefix: str = field(default_factory=lambda: f"bench{new_id()[-6:]}_")
     mongo_options: str = ""  # appended to the services' MONGODB_URL, e.g. "&maxPoolSize=16"
@@ -102,10 +102,11 @@ class Stack:
                            GATEWAY_POLL_INTERVAL="3600")
 
     async def _database(self) -> None:
-        """SecantusDB as the embedded mode runs it, with its TTL sweeper every `ttl_sweep` seconds (0: off).
+        """SecantusDB with its TTL sweeper every `ttl_sweep` seconds (0, as the embedded mode runs it: off).
 
         The sweeper reads every document of every TTL-indexed collection under the server's global
-        lock (the outbox keeps 14 days), so each pass stalls all writes for longer as data grows.
+        lock (the outbox keeps 14 days), so each pass stalls all writes for longer as data grows; the
+        services delete their expired rows by index instead (subgraphs/kernel/expiry.py).
         """
         config = self.workdir / "secantusd.toml"
         config.write_text(f"[storage]\nttl_sweep_seconds = {self.ttl_sweep}\n")

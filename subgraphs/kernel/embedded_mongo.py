@@ -60,9 +60,13 @@ class EmbeddedMongo:
             )
             return self.url
         self.port = self.port or free_port()
+        # The server's own TTL sweeper is off: it stalls every write while it reads whole collections, and
+        # each service deletes its expired rows by their indexes instead (kernel/expiry.py).
+        config = self.data_dir / "secantusd.toml"
+        config.write_text("[storage]\nttl_sweep_seconds = 0\n")
         log_file = open(self.data_dir / "server.log", "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "secantus", "--host", "127.0.0.1", "--port", str(self.port),
+            [sys.executable, "-m", "secantus", "--config", str(config), "--host", "127.0.0.1", "--port", str(self.port),
              "--storage-path", str(self.data_dir / "db"), "--log-level", "WARNING"],
             stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,  # Ctrl-C in a terminal goes to us; we stop it in order

@@ -24,6 +24,7 @@ from subgraphs.kernel.events.consumer import IdempotentHandler, idempotent
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.memory import InProcessBus
 from subgraphs.kernel.events.outbox import Outbox
+from subgraphs.kernel.expiry import sweep_forever
 from subgraphs.kernel.mongo import Database, connect
 from subgraphs.kernel.settings import ServiceSettings
 from subgraphs.kernel.storage import CloudinaryStorage, LocalStorage, Storage
@@ -90,6 +91,7 @@ class Runtime:
         if self._shared_bus is None:
             await self.bus.start()
         self.outbox.start()
+        self.spawn("expiry", lambda: sweep_forever(self.db))
         self.started = True
         log.info("service started", extra={"port": self.port, "database": self.db.name})
 
