@@ -12,6 +12,7 @@ would remove, so the sweep runs whatever the database.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,7 +27,7 @@ log = get_logger(__name__)
 INTERVAL_SECONDS = 60.0  # MongoDB's TTL monitor runs once a minute too
 
 
-def _expiry_filter(index: dict[str, Any], now: datetime) -> dict[str, Any] | None:
+def _expiry_filter(index: Mapping[str, Any], now: datetime) -> dict[str, Any] | None:
     """The rows an index expires at `now`, as MongoDB reads a TTL index (one field, not `_id`), or None."""
     seconds = index.get("expireAfterSeconds")
     keys = list(index.get("key", {}).keys())

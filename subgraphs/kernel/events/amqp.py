@@ -17,6 +17,8 @@ from contextlib import asynccontextmanager
 
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage, AbstractRobustChannel, AbstractRobustConnection
+from aiormq.exceptions import AMQPConnectionError
+from yarl import URL
 
 from subgraphs.kernel.events.bus import ConsumerSpec, retry_delay
 from subgraphs.kernel.events.envelope import Event
@@ -25,6 +27,27 @@ from subgraphs.kernel.logging import get_logger
 log = get_logger(__name__)
 
 ATTEMPT_HEADER = "x-aurontek-attempt"
+CONNECT_WAIT_SECONDS = 60.0
+
+
+async def connect_when_up(url: str, name: str, *, wait: float = CONNECT_WAIT_SECONDS) -> AbstractRobustConnection:
+    """A robust connection to RabbitMQ, waiting up to `wait` seconds for the broker to answer first.
+
+    Once connected, aio-pika reconnects by itself; but its first attempt fails at once, and a service
+    started beside a broker that is a few seconds late (a host booting, compose starting both) should
+    wait for it rather than exit."""
+    where = f"{URL(url).host}:{URL(url).port}"
+    loop = asyncio.get_running_loop()
+    deadline, delay = loop.time() + wait, 0.25
+    while True:
+        try:
+            return await aio_pika.connect_robust(url, client_properties={"connection_name": name})
+        except (OSError, AMQPConnectionError) as exc:
+            if loop.time() + delay > deadline:
+                raise ConnectionError(f"RabbitMQ at {where} did not answer within {wait:g}s: {exc}") from exc
+            log.warning("RabbitMQ at %s does not answer yet (%s); trying again in %.2gs", where, exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
 
 def retry_queues(spec: ConsumerSpec) -> dict[int, str]:
@@ -36,8 +59,10 @@ def retry_queues(spec: ConsumerSpec) -> dict[int, str]:
 
 
 class AmqpBus:
-    def __init__(self, url: str, *, exchange: str = "aurontek.events", prefetch: int = 32) -> None:
+    def __init__(self, url: str, *, exchange: str = "aurontek.events", prefetch: int = 32,
+                 connect_wait: float = CONNECT_WAIT_SECONDS) -> None:
         self.url = url
+        self.connect_wait = connect_wait
         self.exchange_name = exchange
         self.prefetch = prefetch
         self._connection: AbstractRobustConnection | None = None
@@ -51,7 +76,7 @@ class AmqpBus:
         return self._connection is not None and not self._connection.is_closed and self._connection.connected.is_set()
 
     async def start(self) -> None:
-        self._connection = await aio_pika.connect_robust(self.url, client_properties={"connection_name": "aurontek"})
+        self._connection = await connect_when_up(self.url, "aurontek", wait=self.connect_wait)
         self._channel = await self._connection.channel(publisher_confirms=True)
         self._exchange = await self._channel.declare_exchange(
             self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True

@@ -24,7 +24,7 @@ from aio_pika.abc import AbstractExchange, AbstractIncomingMessage, AbstractQueu
 from broadcaster import Broadcast, BroadcastBackend
 from broadcaster import Event as Delivery
 
-from subgraphs.kernel.events.amqp import AmqpBus
+from subgraphs.kernel.events.amqp import AmqpBus, connect_when_up
 from subgraphs.kernel.events.bus import EventBus
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.topics import matches
@@ -54,7 +54,7 @@ class AmqpBackend(BroadcastBackend):
         self._queue: AbstractQueue | None = None
 
     async def connect(self) -> None:
-        self._connection = await aio_pika.connect_robust(self.url, client_properties={"connection_name": "live"})
+        self._connection = await connect_when_up(self.url, "live")
         channel = await self._connection.channel(publisher_confirms=False)
         self._exchange = await channel.declare_exchange(self.exchange_name, aio_pika.ExchangeType.TOPIC,
                                                         durable=True)
