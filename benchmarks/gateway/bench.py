@@ -1,18 +1,31 @@
-"""Measures the gateway on the demo's deep query: subgraphs, gateway and `wrk` on loopback.
+"""Measures the gateway against Hive Gateway on the demo's deep query, side by side on one machine.
 
-Run from the repository root: `.venv/bin/python -m benchmarks.gateway.bench` (needs `wrk`,
-Debian package `wrk`). Prints the check of one response and wrk's report."""
+Run from the repository root: `.venv/bin/python -m benchmarks.gateway.bench` (needs `wrk`, Debian
+package `wrk`, and npm for the reference, installed on first use under `.aurontek/bench-npm/`).
+The four demo subgraphs run in one process; each gateway in turn is started on the same supergraph
+(composed by ours), checked to give the same answer, warmed up, then loaded by `wrk` with the same
+script. Reports requests/s, latency percentiles and the gateway's resident memory after the load,
+and each figure of ours as a ratio to the reference's. Gateways:
+
+- `aurontek`: ours as shipped (identical in-flight queries share one execution);
+- `aurontek-nodedupe`: ours with request deduplication off, executing every request in full;
+- `hive`: `@graphql-hive/gateway` (Node), its defaults.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -20,22 +33,131 @@ from supergraph.composition import SubgraphSource, compose
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
+HIVE_GATEWAY = "@graphql-hive/gateway@2.15.1"
+NPM_DIR = ROOT / ".aurontek" / "bench-npm"
 LUA = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = {body}
 """
+GATEWAYS = ("aurontek", "aurontek-nodedupe", "hive")
 
 
-def _wait(url: str, seconds: float = 20.0) -> None:
+@dataclass
+class Result:
+    gateway: str
+    requests_per_second: float
+    latency_ms: dict[str, float]  # p50, p75, p90, p99
+    rss_mib: float
+    errors: str
+
+
+def _wait(url: str, seconds: float = 60.0) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            httpx.get(url, timeout=0.5)
-            return
+            if httpx.get(url, timeout=0.5).status_code < 500:
+                return
         except httpx.HTTPError:
-            time.sleep(0.05)
+            pass
+        time.sleep(0.1)
     raise SystemExit(f"{url} did not come up")
+
+
+def _rss_mib(pid: int) -> float:
+    """Resident memory of a process and its children (npx-style launchers run the server as a child)."""
+    total = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if int(status.parent.name) == pid or fields.get("PPid", "").strip() == str(pid):
+            total += int(fields.get("VmRSS", "0 kB").split()[0])
+    return total / 1024
+
+
+def _hive_gateway() -> list[str]:
+    binary = NPM_DIR / "node_modules" / ".bin" / "hive-gateway"
+    if not binary.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            raise SystemExit("npm is needed for the reference gateway (or pass --gateways aurontek)")
+        NPM_DIR.mkdir(parents=True, exist_ok=True)
+        (NPM_DIR / "package.json").write_text('{"private": true}\n')
+        subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent", HIVE_GATEWAY], cwd=NPM_DIR, check=True)
+    return [str(binary)]
+
+
+def _start(gateway: str, supergraph: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if gateway == "hive":
+        command = [*_hive_gateway(), "--port", str(port), "--host", "127.0.0.1", "supergraph", str(supergraph)]
+        env = {**env, "NODE_ENV": "production", "LOG_LEVEL": "warn"}
+    else:
+        command = [str(ROOT / ".venv/bin/aurontek"), "serve", "gateway", "--supergraph", str(supergraph),
+                   "--port", str(port)]
+        env = {**env, "LOG_LEVEL": "WARNING"}
+        if gateway == "aurontek-nodedupe":
+            env = {**env, "GATEWAY_DEDUPE_REQUESTS": "false", "GATEWAY_DEDUPE_SUBGRAPH_REQUESTS": "false"}
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _wrk(url: str, script: Path, connections: int, duration: str) -> str:
+    return subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}", "-s", str(script), "--latency", url],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def _milliseconds(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def _parse(report: str) -> tuple[float, dict[str, float], str]:
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", report).group(1))  # type: ignore[union-attr]
+    latency = {f"p{p}": _milliseconds(m.group(1))
+               for p in (50, 75, 90, 99) if (m := re.search(rf"^\s+{p}%\s+(\S+)", report, re.MULTILINE))}
+    errors = "; ".join(line.strip() for line in report.splitlines()
+                       if "Non-2xx" in line or "Socket errors" in line)
+    return rate, latency, errors
+
+
+def measure(gateway: str, supergraph: Path, port: int, body: str, expected: dict[str, Any] | None, script: Path,
+            connections: int, duration: str) -> tuple[Result, dict[str, Any]]:
+    """The gateway's figures, and its answer to the query (which must be `expected` when that is given)."""
+    process = _start(gateway, supergraph, port)
+    url = f"http://127.0.0.1:{port}/graphql"
+    try:
+        _wait(url)
+        answer = httpx.post(url, content=body, headers={"content-type": "application/json"}, timeout=30).json()
+        if "errors" in answer or (expected is not None and answer != expected):
+            raise SystemExit(f"{gateway} answered differently: {json.dumps(answer)[:300]}")
+        _wrk(url, script, connections, "5s")  # warm-up: JIT, pools, caches
+        report = _wrk(url, script, connections, duration)
+        rss = _rss_mib(process.pid)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    rate, latency, errors = _parse(report)
+    return Result(gateway, rate, latency, rss, errors), answer
+
+
+def _table(results: list[Result], reference: Result | None) -> str:
+    rows = ["| gateway | req/s | p50 ms | p75 ms | p90 ms | p99 ms | RSS MiB | req/s vs hive | p99 vs hive |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        ratio = p99 = "-"
+        if reference is not None and r is not reference:
+            ratio = f"{r.requests_per_second / reference.requests_per_second:.2f}x"
+            p99 = f"{r.latency_ms['p99'] / reference.latency_ms['p99']:.2f}x"
+        lat = r.latency_ms
+        rows.append(f"| {r.gateway} | {r.requests_per_second:,.0f} | {lat['p50']:.1f} | {lat['p75']:.1f} | "
+                    f"{lat['p90']:.1f} | {lat['p99']:.1f} | {r.rss_mib:.0f} | {ratio} | {p99} |")
+    return "\n".join(rows)
 
 
 def main() -> int:
@@ -43,69 +165,50 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--duration", default="20s")
     parser.add_argument("--port", type=int, default=4300)
+    parser.add_argument("--gateways", nargs="+", choices=GATEWAYS, default=list(GATEWAYS))
+    parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    subgraphs = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.gateway.demo_subgraphs"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    gateway = None
+    subgraphs = subprocess.Popen([sys.executable, "-m", "benchmarks.gateway.demo_subgraphs"], cwd=ROOT, env=env,
+                                 stdout=subprocess.PIPE, text=True)
     try:
         from benchmarks.gateway.demo_subgraphs import demo_subgraphs
 
-        urls = dict(subgraphs.stdout.readline().strip().split("=", 1) for _ in range(4))  # type: ignore[union-attr]
+        assert subgraphs.stdout is not None
+        lines = [subgraphs.stdout.readline().strip() for _ in range(4)]  # name=url, one per subgraph
+        urls = dict(line.split("=", 1) for line in lines)
         sources = [SubgraphSource(s.name, urls[s.name], s.full_sdl) for s in demo_subgraphs()]
         composed = compose(sources)
         assert composed.supergraph_sdl, composed.errors
-        supergraph = Path(tempfile.mkdtemp()) / "supergraph.graphql"
+        workdir = Path(tempfile.mkdtemp(prefix="bench-gateway-"))
+        supergraph = workdir / "supergraph.graphql"
         supergraph.write_text(composed.supergraph_sdl)
-        gateway = subprocess.Popen(
-            [
-                str(ROOT / ".venv/bin/aurontek"),
-                "serve",
-                "gateway",
-                "--supergraph",
-                str(supergraph),
-                "--port",
-                str(args.port),
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        _wait(f"http://127.0.0.1:{args.port}/health")
-        query = (HERE / "deep_query.graphql").read_text()
-        body = json.dumps({"query": query})
-        check = httpx.post(
-            f"http://127.0.0.1:{args.port}/graphql", content=body, headers={"content-type": "application/json"}
-        ).json()
-        assert "errors" not in check, check["errors"]
-        print(f"one response: {len(json.dumps(check))} bytes, {len(check['data']['users'])} users, no errors")
-        script = Path(tempfile.mkdtemp()) / "post.lua"
+        body = json.dumps({"query": (HERE / "deep_query.graphql").read_text()})
+        script = workdir / "post.lua"
         script.write_text(LUA.format(body=json.dumps(body)))
-        report = subprocess.run(
-            [
-                "wrk",
-                "-t2",
-                f"-c{args.connections}",
-                f"-d{args.duration}",
-                "-s",
-                str(script),
-                "--latency",
-                f"http://127.0.0.1:{args.port}/graphql",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        print(report.stdout)
+        expected: dict[str, Any] | None = None  # the first gateway's answer: every other must give the same
+        results = []
+        for gateway in args.gateways:
+            result, answer = measure(gateway, supergraph, args.port, body, expected, script, args.connections,
+                                     args.duration)
+            if expected is None:
+                expected = answer
+                print(f"one response: {len(json.dumps(answer))} bytes, {len(answer['data']['users'])} users")
+            print(f"{gateway}: {result.requests_per_second:,.0f} req/s, p99 {result.latency_ms['p99']:.1f} ms"
+                  f"{', ' + result.errors if result.errors else ''}", flush=True)
+            results.append(result)
     finally:
-        for process in (gateway, subgraphs):
-            if process is not None:
-                process.terminate()
-                process.wait(timeout=10)
+        subgraphs.terminate()
+        subgraphs.wait(timeout=10)
+    reference = next((r for r in results if r.gateway == "hive"), None)
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    print(f"\n{args.connections} connections, {args.duration} per gateway after 5 s of warm-up; "
+          f"load average after: {' '.join(load)}\n")
+    print(_table(results, reference))
+    if args.json:
+        args.json.write_text(json.dumps([r.__dict__ for r in results], indent=2))
     return 0
 
 
