@@ -36,7 +36,7 @@ async def connect_when_up(url: str, name: str, *, wait: float = CONNECT_WAIT_SEC
     Once connected, aio-pika reconnects by itself; but its first attempt fails at once, and a service
     started beside a broker that is a few seconds late (a host booting, compose starting both) should
     wait for it rather than exit."""
-    where = f"{URL(url).host}:{URL(url).port}"
+    where = f"{URL(url).host}:{URL(url).port or (5671 if url.startswith('amqps') else 5672)}"
     loop = asyncio.get_running_loop()
     deadline, delay = loop.time() + wait, 0.25
     while True:
