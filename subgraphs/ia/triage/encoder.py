@@ -60,6 +60,31 @@ class Encoder:
             )
         return np.asarray(vectors, dtype=np.float32)
 
+    def token_states(self, texts: Sequence[str], *, layer: int) -> list[np.ndarray]:
+        """Each text's word-piece vectors after the first `layer` transformer layers: (tokens, 384) float16 arrays."""
+        import torch
+
+        module = self._model[0]
+        states: list[np.ndarray] = [np.zeros((0, DIMENSIONS), dtype=np.float16)] * len(texts)
+        # Shortest first, in batches, so padding stays small.
+        order = sorted(range(len(texts)), key=lambda index: len(texts[index]))
+        with self._lock, torch.inference_mode():
+            for start in range(0, len(order), self.batch_size):
+                rows = order[start : start + self.batch_size]
+                tokens = module.tokenizer(
+                    [texts[index] for index in rows],
+                    padding=True,
+                    truncation=True,
+                    max_length=self.max_tokens,
+                    return_tensors="pt",
+                )
+                output = module.auto_model(**tokens, output_hidden_states=True)
+                hidden = output.hidden_states[layer].to(torch.float16).numpy()
+                lengths = tokens["attention_mask"].sum(dim=1).tolist()
+                for row, index in enumerate(rows):
+                    states[index] = hidden[row, : lengths[row]].copy()
+        return states
+
 
 def _quantized(model: Any) -> Any:
     """The model with its linear layers in dynamic int8: about twice as fast on a CPU."""

@@ -1,4 +1,4 @@
-"""Feature blocks built from ticket texts: word n-grams, character n-grams and sentence embeddings."""
+"""Feature blocks built from ticket texts: word n-grams, character n-grams, sentence embeddings, word-piece vectors."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from subgraphs.ia.triage.head import TokenBlock
+
 SPARSE_BLOCKS = ("word", "char")
 EMBEDDING = "embedding"
+TOKENS = "tokens"
 
 
 def _word_vectorizer(min_df: int) -> TfidfVectorizer:
@@ -32,6 +35,7 @@ class FeatureBuilder:
 
     blocks: tuple[str, ...]
     encode: Callable[[Sequence[str]], np.ndarray] | None = None
+    token_states: Callable[[Sequence[str]], list[np.ndarray]] | None = None
     vectorizers: dict[str, TfidfVectorizer] = field(default_factory=dict)
 
     def fit_transform(self, texts: Sequence[str]) -> dict[str, Any]:
@@ -52,8 +56,12 @@ class FeatureBuilder:
             if self.encode is None:
                 raise RuntimeError("the embedding block needs an encoder")
             built[EMBEDDING] = self.encode(texts)
+        if TOKENS in self.blocks:
+            if self.token_states is None:
+                raise RuntimeError("the tokens block needs an encoder")
+            built[TOKENS] = TokenBlock(self.token_states(texts))
         return built
 
     def __getstate__(self) -> dict[str, Any]:
         # The encoder is process-wide and reloaded from the installed package, never pickled.
-        return {"blocks": self.blocks, "vectorizers": self.vectorizers, "encode": None}
+        return {"blocks": self.blocks, "vectorizers": self.vectorizers, "encode": None, "token_states": None}

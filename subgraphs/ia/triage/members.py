@@ -10,6 +10,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
 
+from subgraphs.ia.triage.head import TokenHead
+
 
 @dataclass(frozen=True)
 class MemberSpec:
@@ -17,8 +19,8 @@ class MemberSpec:
 
     name: str
     block: str
-    kind: str  # "svm" (linear SVM margins), "logistic" (multinomial logistic regression) or "bayes"
-    c: float  # inverse regularisation strength; for "bayes" the smoothing alpha
+    kind: str  # "svm" (linear SVM margins), "logistic" (multinomial logistic regression), "bayes" or "head"
+    c: float  # inverse regularisation strength; for "bayes" the smoothing alpha; for "head" the epochs
 
     def new(self, seed: int) -> Any:
         """An unfitted estimator."""
@@ -28,6 +30,8 @@ class MemberSpec:
             return LogisticRegression(C=self.c, max_iter=3000)
         if self.kind == "bayes":
             return ComplementNB(alpha=self.c)
+        if self.kind == "head":
+            return TokenHead(epochs=int(self.c), seed=seed)
         raise ValueError(f"unknown member kind {self.kind!r}")
 
 
@@ -50,5 +54,7 @@ MEMBERS: dict[str, MemberSpec] = {
         MemberSpec("char_svm", "char", "svm", 0.25),
         MemberSpec("word_bayes", "word", "bayes", 0.3),
         MemberSpec("embedding_logistic", "embedding", "logistic", 10.0),
+        # A small network on the word-piece vectors after MiniLM's fifth layer, 3 epochs (subgraphs/ia/triage/head.py).
+        MemberSpec("token_head", "tokens", "head", 3),
     )
 }
