@@ -8,6 +8,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import NoDecode
 
 from subgraphs.ia.triage.members import MEMBERS
+from subgraphs.ia.triage.model import TriageConfig
 from subgraphs.kernel.settings import ServiceSettings, _env
 
 
@@ -19,9 +20,10 @@ class IaSettings(ServiceSettings):
     # Training waits this long after the last new label, so a burst of corrections trains once.
     train_debounce_seconds: float = Field(60.0, ge=0.0, le=86_400, validation_alias=_env("IA_TRAIN_DEBOUNCE_SECONDS"))
     train_max_examples: int = Field(20_000, ge=10, validation_alias=_env("IA_TRAIN_MAX_EXAMPLES"))
-    # The classifier's members (subgraphs/ia/triage/members.py); without embedding_logistic training is seconds.
+    # The classifier's members (subgraphs/ia/triage/members.py), by default the benchmark's (TriageConfig);
+    # without token_head (MiniLM) training takes seconds.
     triage_members: Annotated[list[str], NoDecode] = Field(
-        default_factory=lambda: ["word_svm", "char_svm", "word_bayes", "embedding_logistic"],
+        default_factory=lambda: list(TriageConfig().members),
         validation_alias=_env("IA_TRIAGE_MEMBERS"))
     # Similar tickets: at least this cosine similarity to be shown; a likely duplicate needs the second.
     similar_min: float = Field(0.45, ge=0.0, le=1.0, validation_alias=_env("IA_SIMILAR_MIN"))

@@ -16,4 +16,4 @@ def test_members_come_as_a_comma_separated_list_and_unknown_ones_stop_the_start(
     with pytest.raises(SettingsError, match="IA_TRIAGE_MEMBERS"):
         load_settings(IaSettings)
     monkeypatch.delenv("IA_TRIAGE_MEMBERS")
-    assert "embedding_logistic" in load_settings(IaSettings).triage_members
+    assert load_settings(IaSettings).triage_members == ["word_svm", "char_svm", "word_bayes", "token_head"]
