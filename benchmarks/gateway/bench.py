@@ -5,11 +5,13 @@ package `wrk`, and npm for the reference, installed on first use under `.auronte
 The four demo subgraphs run in one process; each gateway in turn is started on the same supergraph
 (composed by ours), checked to give the same answer, warmed up, then loaded by `wrk` with the same
 script. Reports requests/s, latency percentiles and the gateway's resident memory after the load,
-and each figure of ours as a ratio to the reference's. Gateways:
+and each figure as a ratio to each reference's: the median of each figure over `--rounds` rounds. Gateways:
 
 - `aurontek`: ours as shipped (identical in-flight queries share one execution);
 - `aurontek-nodedupe`: ours with request deduplication off, executing every request in full;
-- `hive`: `@graphql-hive/gateway` (Node), its defaults.
+- `hive`: `@graphql-hive/gateway` (Node), its defaults;
+- `hive-router-runtime`: the same with `--hive-router-runtime`, Hive Router's query planner (Rust, shipped
+  in the npm package `@graphql-hive/router-query-planner`) in place of its JavaScript one.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,14 +36,14 @@ from supergraph.composition import SubgraphSource, compose
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-HIVE_GATEWAY = "@graphql-hive/gateway@2.15.1"
+HIVE_GATEWAY = ("@graphql-hive/gateway@2.15.1", "@graphql-hive/router-runtime@1.4.23")
 NPM_DIR = ROOT / ".aurontek" / "bench-npm"
 LUA = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = {body}
 """
-GATEWAYS = ("aurontek", "aurontek-nodedupe", "hive")
+GATEWAYS = ("aurontek", "aurontek-nodedupe", "hive", "hive-router-runtime")
 
 
 @dataclass
@@ -79,20 +82,22 @@ def _rss_mib(pid: int) -> float:
 
 def _hive_gateway() -> list[str]:
     binary = NPM_DIR / "node_modules" / ".bin" / "hive-gateway"
-    if not binary.exists():
+    if not (NPM_DIR / "node_modules" / "@graphql-hive" / "router-runtime").exists():
         npm = shutil.which("npm")
         if npm is None:
             raise SystemExit("npm is needed for the reference gateway (or pass --gateways aurontek)")
         NPM_DIR.mkdir(parents=True, exist_ok=True)
         (NPM_DIR / "package.json").write_text('{"private": true}\n')
-        subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent", HIVE_GATEWAY], cwd=NPM_DIR, check=True)
+        subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent", *HIVE_GATEWAY], cwd=NPM_DIR, check=True)
     return [str(binary)]
 
 
 def _start(gateway: str, supergraph: Path, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    if gateway == "hive":
+    if gateway.startswith("hive"):
         command = [*_hive_gateway(), "--port", str(port), "--host", "127.0.0.1", "supergraph", str(supergraph)]
+        if gateway == "hive-router-runtime":
+            command.append("--hive-router-runtime")
         env = {**env, "NODE_ENV": "production", "LOG_LEVEL": "warn"}
     else:
         command = [str(ROOT / ".venv/bin/aurontek"), "serve", "gateway", "--supergraph", str(supergraph),
@@ -146,17 +151,26 @@ def measure(gateway: str, supergraph: Path, port: int, body: str, expected: dict
     return Result(gateway, rate, latency, rss, errors), answer
 
 
-def _table(results: list[Result], reference: Result | None) -> str:
-    rows = ["| gateway | req/s | p50 ms | p75 ms | p90 ms | p99 ms | RSS MiB | req/s vs hive | p99 vs hive |",
-            "|---|---|---|---|---|---|---|---|---|"]
+def _median(runs: list[Result]) -> Result:
+    """Each figure's median over the rounds (rounds alternate the gateways, so drift hits them alike)."""
+    return Result(runs[0].gateway, statistics.median(r.requests_per_second for r in runs),
+                  {k: statistics.median(r.latency_ms[k] for r in runs) for k in runs[0].latency_ms},
+                  statistics.median(r.rss_mib for r in runs), "; ".join(r.errors for r in runs if r.errors))
+
+
+def _table(results: list[Result]) -> str:
+    references = [r for r in results if r.gateway.startswith("hive")]
+    head = "| gateway | req/s | p50 ms | p75 ms | p90 ms | p99 ms | RSS MiB |"
+    head += "".join(f" req/s vs {r.gateway} | p99 vs {r.gateway} |" for r in references)
+    rows = [head, "|" + "---|" * (7 + 2 * len(references))]
     for r in results:
-        ratio = p99 = "-"
-        if reference is not None and r is not reference:
-            ratio = f"{r.requests_per_second / reference.requests_per_second:.2f}x"
-            p99 = f"{r.latency_ms['p99'] / reference.latency_ms['p99']:.2f}x"
         lat = r.latency_ms
-        rows.append(f"| {r.gateway} | {r.requests_per_second:,.0f} | {lat['p50']:.1f} | {lat['p75']:.1f} | "
-                    f"{lat['p90']:.1f} | {lat['p99']:.1f} | {r.rss_mib:.0f} | {ratio} | {p99} |")
+        row = (f"| {r.gateway} | {r.requests_per_second:,.0f} | {lat['p50']:.1f} | {lat['p75']:.1f} | "
+               f"{lat['p90']:.1f} | {lat['p99']:.1f} | {r.rss_mib:.0f} |")
+        for ref in references:
+            row += (f" {r.requests_per_second / ref.requests_per_second:.2f}x |"
+                    f" {lat['p99'] / ref.latency_ms['p99']:.2f}x |")
+        rows.append(row)
     return "\n".join(rows)
 
 
@@ -166,6 +180,7 @@ def main() -> int:
     parser.add_argument("--duration", default="20s")
     parser.add_argument("--port", type=int, default=4300)
     parser.add_argument("--gateways", nargs="+", choices=GATEWAYS, default=list(GATEWAYS))
+    parser.add_argument("--rounds", type=int, default=3, help="each gateway this many times, alternating")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -189,26 +204,29 @@ def main() -> int:
         script = workdir / "post.lua"
         script.write_text(LUA.format(body=json.dumps(body)))
         expected: dict[str, Any] | None = None  # the first gateway's answer: every other must give the same
-        results = []
-        for gateway in args.gateways:
-            result, answer = measure(gateway, supergraph, args.port, body, expected, script, args.connections,
-                                     args.duration)
-            if expected is None:
-                expected = answer
-                print(f"one response: {len(json.dumps(answer))} bytes, {len(answer['data']['users'])} users")
-            print(f"{gateway}: {result.requests_per_second:,.0f} req/s, p99 {result.latency_ms['p99']:.1f} ms"
-                  f"{', ' + result.errors if result.errors else ''}", flush=True)
-            results.append(result)
+        runs: dict[str, list[Result]] = {gateway: [] for gateway in args.gateways}
+        for round_ in range(1, args.rounds + 1):
+            for gateway in args.gateways:
+                result, answer = measure(gateway, supergraph, args.port, body, expected, script, args.connections,
+                                         args.duration)
+                if expected is None:
+                    expected = answer
+                    print(f"one response: {len(json.dumps(answer))} bytes, {len(answer['data']['users'])} users")
+                print(f"round {round_}, {gateway}: {result.requests_per_second:,.0f} req/s, "
+                      f"p99 {result.latency_ms['p99']:.1f} ms{', ' + result.errors if result.errors else ''}",
+                      flush=True)
+                runs[gateway].append(result)
     finally:
         subgraphs.terminate()
         subgraphs.wait(timeout=10)
-    reference = next((r for r in results if r.gateway == "hive"), None)
+    results = [_median(runs[gateway]) for gateway in args.gateways]
     load = Path("/proc/loadavg").read_text().split()[:3]
-    print(f"\n{args.connections} connections, {args.duration} per gateway after 5 s of warm-up; "
-          f"load average after: {' '.join(load)}\n")
-    print(_table(results, reference))
+    print(f"\n{args.connections} connections, {args.duration} per gateway after 5 s of warm-up, median of "
+          f"{args.rounds} rounds; load average after: {' '.join(load)}\n")
+    print(_table(results))
     if args.json:
-        args.json.write_text(json.dumps([r.__dict__ for r in results], indent=2))
+        args.json.write_text(json.dumps({"median": [r.__dict__ for r in results],
+                                         "runs": {g: [r.__dict__ for r in rs] for g, rs in runs.items()}}, indent=2))
     return 0
 
 

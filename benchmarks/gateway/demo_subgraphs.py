@@ -16,7 +16,7 @@ from tests.supergraph.tiny_subgraph import TinySubgraph, _field_resolver, _type_
 
 USERS = [{"id": str(i), "name": f"User {i}", "username": f"user{i}"} for i in range(1, 11)]
 PRODUCTS = [{"upc": str(i), "name": f"Product {i}", "price": 100 * i, "weight": 10 + i} for i in range(1, 11)]
-REVIEWS = [
+REVIEWS: list[dict[str, Any]] = [
     {"id": str(n), "body": f"Review {n}", "author": USERS[n % 10], "product": PRODUCTS[(n * 3) % 10]}
     for n in range(1, 31)
 ]
