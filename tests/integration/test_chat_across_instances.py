@@ -38,8 +38,7 @@ def next_data(message: dict[str, Any], operation_id: str) -> dict[str, Any]:
 
 
 async def said(client: Any, operation_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The next message a person wrote, and the system messages heard before it (the desk's assignment writes one
-    into the chat, and its frame may still be on its way through the broker when the test subscribes)."""
+    """The next message a person wrote, and the system messages (state changes, assignment) heard before it."""
     system = []
     while (message := next_data(await client.receive(timeout=10), operation_id))["kind"] == "SYSTEM":
         system.append(message)
