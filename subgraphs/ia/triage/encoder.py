@@ -64,6 +64,8 @@ class Encoder:
         """Each text's word-piece vectors after the first `layer` transformer layers: (tokens, 384) float16 arrays."""
         import torch
 
+        if not texts:
+            return []
         module = self._model[0]
         # All texts' vectors go into one array allocated up front (the rows of text i at offsets[i]:offsets[i+1]):
         # copying each text's rows out of every batch instead scattered small arrays among the freed batch

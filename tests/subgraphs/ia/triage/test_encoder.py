@@ -46,3 +46,18 @@ def test_one_encoder_per_process_and_unit_vectors() -> None:
     similar, unrelated = vectors[0] @ vectors[1], vectors[0] @ vectors[2]
     assert similar > unrelated
     assert encoder.encode([]).shape == (0, DIMENSIONS)
+
+
+def test_word_piece_vectors_of_each_text_whatever_its_batch() -> None:
+    encoder = shared_encoder()
+    texts = ["vpn", "the laptop screen stays black after the update " * 30, "order ten licences", "printer jams"]
+    together = encoder.token_states(texts, layer=5)
+    alone = [encoder.token_states([text], layer=5)[0] for text in texts]
+    pieces = [len(ids) for ids in encoder._model[0].tokenizer(texts, truncation=True,
+                                                              max_length=encoder.max_tokens)["input_ids"]]
+    assert [len(states) for states in together] == pieces
+    assert pieces[1] == encoder.max_tokens  # a long text is cut at the model's limit
+    for batched, single in zip(together, alone, strict=True):
+        assert batched.dtype == np.float16 and batched.shape[1] == DIMENSIONS
+        assert np.allclose(batched.astype(np.float32), single.astype(np.float32), atol=0.05)
+    assert encoder.token_states([], layer=5) == []
