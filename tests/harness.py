@@ -14,6 +14,7 @@ import httpx
 import uvicorn
 
 from subgraphs.kernel.definition import SubgraphDefinition
+from subgraphs.kernel.embedded_mongo import free_port
 from subgraphs.kernel.events.bus import EventBus
 from subgraphs.kernel.http import create_app
 from subgraphs.kernel.ids import new_id
@@ -21,12 +22,6 @@ from subgraphs.kernel.runtime import Runtime
 from subgraphs.kernel.settings import load_settings
 
 AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def reachable(host: str, port: int) -> bool:

@@ -5,10 +5,8 @@ else using the broker can touch its queues, nor it theirs."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -17,24 +15,13 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 
+from subgraphs.kernel.embedded_mongo import EmbeddedMongo, free_port
 from subgraphs.kernel.ids import new_id
 
 ROOT = Path(__file__).resolve().parents[2]
 ROOT_EMAIL, ROOT_PASSWORD = "root@bench.test", "Bench-Platform-Passw0rd"
 RETRY = {"EVENT_MAX_ATTEMPTS": "3", "EVENT_RETRY_DELAY_MS": "200"}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _answers(port: int) -> bool:
-    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
-        return True
-    return False
 
 
 @dataclass
@@ -102,26 +89,16 @@ class Stack:
                            GATEWAY_POLL_INTERVAL="3600")
 
     async def _database(self) -> None:
-        """SecantusDB with its TTL sweeper every `ttl_sweep` seconds (0, as the embedded mode runs it: off).
+        """SecantusDB as the embedded mode runs it; its own TTL sweeper every `ttl_sweep` seconds (0: off).
 
         The sweeper reads every document of every TTL-indexed collection under the server's global
         lock (the outbox keeps 14 days), so each pass stalls all writes for longer as data grows; the
         services delete their expired rows by index instead (subgraphs/kernel/expiry.py).
         """
-        config = self.workdir / "secantusd.toml"
-        config.write_text(f"[storage]\nttl_sweep_seconds = {self.ttl_sweep}\n")
-        port = free_port()
-        log = open(self.workdir / "database.log", "wb")  # the child writes to it for its whole life
-        process = subprocess.Popen([sys.executable, "-m", "secantus", "--config", str(config), "--host", "127.0.0.1",
-                                    "--port", str(port), "--storage-path", str(self.workdir / "db"),
-                                    "--log-level", "WARNING"], stdout=log, stderr=subprocess.STDOUT)
-        self.mongo_url = f"mongodb://127.0.0.1:{port}/?directConnection=true&retryWrites=false"
-        self.services["database"] = Service("database", process, self.mongo_url)
-        async with asyncio.timeout(60):
-            while not _answers(port):
-                if process.poll() is not None:
-                    raise SystemExit("the database exited at start; see database.log")
-                await asyncio.sleep(0.05)
+        database = EmbeddedMongo(self.workdir / "db", ttl_sweep_seconds=self.ttl_sweep)
+        self.mongo_url = await database.start(timeout=60)
+        assert database.process is not None
+        self.services["database"] = Service("database", database.process, self.mongo_url)
 
     async def _subgraph(self, name: str, **extra: str) -> None:
         await self._launch(name, "/ready", **extra)

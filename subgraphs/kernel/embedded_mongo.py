@@ -40,9 +40,12 @@ def _answers(port: int) -> bool:
 class EmbeddedMongo:
     """One SecantusDB server on `data_dir`; `url` is set once `start()` returns."""
 
-    def __init__(self, data_dir: Path, *, port: int | None = None) -> None:
+    def __init__(self, data_dir: Path, *, port: int | None = None, ttl_sweep_seconds: float = 0.0) -> None:
         self.data_dir = data_dir.resolve()
         self.port = port
+        # The server's own TTL sweeper is off unless asked for: it stalls every write while it reads whole
+        # collections, and each service deletes its expired rows by their indexes instead (kernel/expiry.py).
+        self.ttl_sweep_seconds = ttl_sweep_seconds
         self.process: subprocess.Popen[bytes] | None = None
         self.url = ""
 
@@ -60,10 +63,8 @@ class EmbeddedMongo:
             )
             return self.url
         self.port = self.port or free_port()
-        # The server's own TTL sweeper is off: it stalls every write while it reads whole collections, and
-        # each service deletes its expired rows by their indexes instead (kernel/expiry.py).
         config = self.data_dir / "secantusd.toml"
-        config.write_text("[storage]\nttl_sweep_seconds = 0\n")
+        config.write_text(f"[storage]\nttl_sweep_seconds = {self.ttl_sweep_seconds}\n")
         log_file = open(self.data_dir / "server.log", "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "secantus", "--config", str(config), "--host", "127.0.0.1", "--port", str(self.port),
