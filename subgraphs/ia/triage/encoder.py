@@ -70,22 +70,16 @@ class Encoder:
         # All texts' vectors go into one array allocated up front (the rows of text i at offsets[i]:offsets[i+1]):
         # copying each text's rows out of every batch instead scattered small arrays among the freed batch
         # buffers, and the allocator then kept about 1.6 GB it could not return for 20,000 texts.
-        counts = [len(ids) for ids in module.tokenizer(list(texts), truncation=True,
-                                                       max_length=self.max_tokens)["input_ids"]]
-        offsets = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])
+        pieces = module.tokenizer(list(texts), truncation=True, max_length=self.max_tokens)["input_ids"]
+        offsets = np.concatenate([[0], np.cumsum([len(ids) for ids in pieces], dtype=np.int64)])
         store = np.zeros((int(offsets[-1]), DIMENSIONS), dtype=np.float16)
         # Shortest first, in batches, so padding stays small.
         order = sorted(range(len(texts)), key=lambda index: len(texts[index]))
         with self._lock, torch.inference_mode():
             for start in range(0, len(order), self.batch_size):
                 rows = order[start : start + self.batch_size]
-                tokens = module.tokenizer(
-                    [texts[index] for index in rows],
-                    padding=True,
-                    truncation=True,
-                    max_length=self.max_tokens,
-                    return_tensors="pt",
-                )
+                # the texts were cut into word pieces once, above; a batch only pads them
+                tokens = module.tokenizer.pad({"input_ids": [pieces[index] for index in rows]}, return_tensors="pt")
                 output = module.auto_model(**tokens, output_hidden_states=True)
                 hidden = output.hidden_states[layer].to(torch.float16).numpy()
                 lengths = tokens["attention_mask"].sum(dim=1).tolist()
