@@ -30,6 +30,7 @@ async def test_a_custom_roles_changes_reach_its_holders(desk: Desk) -> None:
     role_id = (await users(CREATE_ROLE, {"i": {"name": "Night shift", "level": 30, "permissions": WORKER}})).ok()[
         "createRole"]["id"]
     night = await desk.person(team.tenant, "customer", roleId=role_id, careGroups=["Network"])
+    await desk.settle()  # the tickets service has heard of the new person
     ticket = await team.ticket()
     assert (await team.admin.ok(ASSIGN, {"id": ticket["id"], "a": night.id}))["assignTicket"]["assignee"] == {
         "id": night.id}
