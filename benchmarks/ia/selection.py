@@ -115,10 +115,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--sample", type=int, help="only the first N tickets of the 80 %% (a quick check of the harness)")
     options = parser.parse_args(argv)
     chosen = options.variants.split(",")
     texts, labels = load_tickets(DATASET)
     train_texts, _, train_labels, _ = train_test_split(texts, labels, test_size=0.2, stratify=labels, random_state=42)
+    if options.sample:
+        train_texts, train_labels = train_texts[: options.sample], train_labels[: options.sample]
     normalised = normalise_all(train_texts)
     y = np.asarray(train_labels, dtype=object)
     needed = [VARIANTS[name] for name in chosen]
