@@ -77,6 +77,8 @@ VARIANTS: dict[str, Variant] = {
     "two_seeds": Variant(64, 5, lambda: SeedAverage((SEED, SEED + 1), epochs=3)),
     # One head trained for 5 epochs.
     "epochs5": Variant(64, 5, lambda: TokenHead(epochs=5, seed=SEED)),
+    # The two above together (a later round: see benchmarks/ia/RESULTS.md).
+    "window128_epochs5": Variant(128, 5, lambda: TokenHead(epochs=5, seed=SEED)),
 }
 
 
