@@ -54,7 +54,7 @@ MEMBERS: dict[str, MemberSpec] = {
         MemberSpec("char_svm", "char", "svm", 0.25),
         MemberSpec("word_bayes", "word", "bayes", 0.3),
         MemberSpec("embedding_logistic", "embedding", "logistic", 10.0),
-        # A small network on the word-piece vectors after MiniLM's fifth layer, 3 epochs (subgraphs/ia/triage/head.py).
-        MemberSpec("token_head", "tokens", "head", 3),
+        # A small network on the word-piece vectors after MiniLM's fifth layer, 5 epochs (subgraphs/ia/triage/head.py).
+        MemberSpec("token_head", "tokens", "head", 5),
     )
 }

@@ -13,11 +13,13 @@ from typing import Any
 
 import numpy as np
 
+from subgraphs.ia.triage.model import TriageConfig
+
 # A service's log is no place for a progress bar of the model's weights loading.
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
-MAX_TOKENS = 64  # what the triage classifier's embedding member reads: the two share one loaded model
-QUANTIZE = True
+MAX_TOKENS = TriageConfig().max_tokens  # the triage classifier's window: the two share one loaded model
+QUANTIZE = TriageConfig().quantize
 
 
 def _loaded_and_trimmed() -> Any:
