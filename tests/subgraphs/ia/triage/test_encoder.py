@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 
-from subgraphs.ia.triage.encoder import DIMENSIONS, model_path, shared_encoder
+from subgraphs.ia.triage.encoder import DIMENSIONS, _batches, model_path, shared_encoder
 
 OFFLINE_CHECK = """
 from subgraphs.ia.triage.encoder import shared_encoder
@@ -61,3 +61,14 @@ def test_word_piece_vectors_of_each_text_whatever_its_batch() -> None:
         assert batched.dtype == np.float16 and batched.shape[1] == DIMENSIONS
         assert np.allclose(batched.astype(np.float32), single.astype(np.float32), atol=0.05)
     assert encoder.token_states([], layer=5) == []
+
+
+def test_batches_keep_long_texts_from_padding_short_ones() -> None:
+    lengths = [3, 128, 5, 64, 64, 70, 2, 60]
+    batches = _batches([[0] * n for n in lengths], 3, budget=150)
+    assert sorted(index for batch in batches for index in batch) == list(range(len(lengths)))
+    for batch in batches:
+        longest = max(lengths[index] for index in batch)
+        assert len(batch) <= 3 and (len(batch) == 1 or len(batch) * longest <= 150)
+    # fewest pieces first: the three shortest share a batch, the longest goes alone
+    assert batches[0] == [6, 0, 2] and batches[-1] == [1]
