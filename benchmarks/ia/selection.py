@@ -21,6 +21,7 @@ import argparse
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -117,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--sample", type=int, help="only the first N tickets of the 80 %% (a quick check of the harness)")
+    parser.add_argument("--sample", type=int, help="only the first N tickets of the 80 %% (to check the harness)")
     options = parser.parse_args(argv)
     chosen = options.variants.split(",")
     texts, labels = load_tickets(DATASET)
@@ -139,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         started = time.perf_counter()
         ngram = [
             member_scores(
-                lambda spec=MEMBERS[name]: spec.new(SEED),
+                partial(MEMBERS[name].new, SEED),
                 fit_blocks[MEMBERS[name].block],
                 y[fit_rows],
                 score_blocks[MEMBERS[name].block],
@@ -159,9 +160,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             seconds = time.perf_counter() - started
             figures = (accuracy_score(truth, predicted), f1_score(truth, predicted, average="macro"), seconds)
             results[name].append(figures)
-            print(f"fold {fold}: {name}: accuracy {figures[0]:.4f} macro-F1 {figures[1]:.4f} ({seconds:.0f} s)", flush=True)
+            scored = f"accuracy {figures[0]:.4f} macro-F1 {figures[1]:.4f} ({seconds:.0f} s)"
+            print(f"fold {fold}: {name}: {scored}", flush=True)
     print()
-    print("| variant | accuracy (mean of folds) | macro-F1 | Δ accuracy vs reference | Δ macro-F1 | folds better | member s |")
+    columns = ("accuracy (mean of folds)", "macro-F1", "Δ accuracy vs reference", "Δ macro-F1", "folds better")
+    print("| variant | " + " | ".join(columns) + " | member s |")
     print("|---|---|---|---|---|---|---|")
     reference = np.array(results.get("reference", results[chosen[0]]))
     for name in chosen:

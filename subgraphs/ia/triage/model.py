@@ -31,7 +31,7 @@ class TriageConfig:
     # The MiniLM member is a small network trained on the word-piece vectors after MiniLM's fifth layer (the
     # transformer stays frozen); it lifted validation accuracy and macro-F1 by about 0.005 where a logistic
     # regression on the sentence embedding had added nothing measurable (benchmarks/ia/RESULTS.md); reading 128
-    # word pieces (94 % of tickets fit, against 86 % at 64) and training it 5 epochs added about 0.003 more over five
+    # word pieces (94 % of tickets fit, against 86 % at 64) and training it 5 epochs added about 0.0025 more over five
     # paired folds. MiniLM costs most of the time; int8 weights keep it within the training and throughput budgets.
     # Where the CPU is scarcer, members=SPARSE_MEMBERS drops it.
     members: tuple[str, ...] = ("word_svm", "char_svm", "word_bayes", "token_head")
