@@ -25,7 +25,6 @@ from functools import partial
 from typing import Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
@@ -34,11 +33,12 @@ from subgraphs.ia.triage.encoder import Encoder
 from subgraphs.ia.triage.features import FeatureBuilder
 from subgraphs.ia.triage.head import TokenBlock, TokenHead
 from subgraphs.ia.triage.members import MEMBERS, scores
+from subgraphs.ia.triage.model import TriageConfig, new_blender, out_of_fold
 from subgraphs.ia.triage.text import normalise_all
 
 NGRAM_MEMBERS = ("word_svm", "char_svm", "word_bayes")
-INNER_FOLDS = 5
-SEED = 0
+INNER_FOLDS = TriageConfig().folds
+SEED = TriageConfig().seed
 
 
 class SeedAverage:
@@ -85,20 +85,16 @@ VARIANTS: dict[str, Variant] = {
 
 def member_scores(new: Callable[[], Any], train: Any, y: np.ndarray, test: Any) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold scores on the training rows (inner folds, as TriageClassifier) and scores of the refitted member."""
-    splitter = StratifiedKFold(n_splits=INNER_FOLDS, shuffle=True, random_state=SEED)
-    held_out: np.ndarray | None = None
-    for fit_rows, score_rows in splitter.split(np.zeros(len(y)), y):
-        fold_scores = scores(new().fit(train[fit_rows], y[fit_rows]), train[score_rows])
-        if held_out is None:
-            held_out = np.zeros((len(y), fold_scores.shape[1]))
-        held_out[score_rows] = fold_scores
-    assert held_out is not None
-    return held_out, scores(new().fit(train, y), test)
+
+    def score(fit_rows: np.ndarray, score_rows: np.ndarray) -> np.ndarray:
+        return scores(new().fit(train[fit_rows], y[fit_rows]), train[score_rows])
+
+    return out_of_fold(score, y, folds=INNER_FOLDS, seed=SEED), scores(new().fit(train, y), test)
 
 
 def blend(parts: Sequence[tuple[np.ndarray, np.ndarray]], y: np.ndarray) -> np.ndarray:
     """The blender of TriageClassifier fitted on the members' out-of-fold scores; its labels for the test rows."""
-    blender = LogisticRegression(C=1.0, max_iter=3000).fit(np.hstack([part[0] for part in parts]), y)
+    blender = new_blender(TriageConfig().blender_c).fit(np.hstack([part[0] for part in parts]), y)
     return blender.predict(np.hstack([part[1] for part in parts]))
 
 

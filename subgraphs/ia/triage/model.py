@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
@@ -78,7 +78,7 @@ class TriageClassifier:
         if held_out is None:
             # Too few examples of some label to hold any out: blend in-sample scores (more confident than it should be).
             held_out = self._member_scores(blocks)
-        self._blender = LogisticRegression(C=self.config.blender_c, max_iter=3000).fit(held_out, y)
+        self._blender = new_blender(self.config.blender_c).fit(held_out, y)
         self.labels = [str(label) for label in self._blender.classes_]
         self._features = features
         return self
@@ -146,13 +146,31 @@ class TriageClassifier:
         folds = min(self.config.folds, rarest)
         if folds < 2:
             return None
+
         # The vectorizers saw every text (no labels involved); only the members are refit per fold.
-        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.config.seed)
-        held_out: np.ndarray | None = None
-        for fit_rows, score_rows in splitter.split(np.zeros(len(y)), y):
+        def score(fit_rows: np.ndarray, score_rows: np.ndarray) -> np.ndarray:
             members = {name: self._fit_member(name, blocks, y, fit_rows) for name in self.config.members}
-            fold_scores = self._member_scores(blocks, score_rows, members)
-            if held_out is None:
-                held_out = np.zeros((len(y), fold_scores.shape[1]))
-            held_out[score_rows] = fold_scores
-        return held_out
+            return self._member_scores(blocks, score_rows, members)
+
+        return out_of_fold(score, y, folds=folds, seed=self.config.seed)
+
+
+def new_blender(c: float) -> LogisticRegression:
+    """The stack's blender, unfitted: a multinomial logistic regression on the members' held-out scores."""
+    return LogisticRegression(C=c, max_iter=3000)
+
+
+def out_of_fold(
+    score: Callable[[np.ndarray, np.ndarray], np.ndarray], y: np.ndarray, *, folds: int, seed: int
+) -> np.ndarray:
+    """Scores of every row by models that never saw it: `score(fit_rows, score_rows)` fits on the first rows and
+    returns a (len(score_rows), k) array for the second, once per stratified fold."""
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    held_out: np.ndarray | None = None
+    for fit_rows, score_rows in splitter.split(np.zeros(len(y)), y):
+        fold_scores = score(fit_rows, score_rows)
+        if held_out is None:
+            held_out = np.zeros((len(y), fold_scores.shape[1]))
+        held_out[score_rows] = fold_scores
+    assert held_out is not None
+    return held_out

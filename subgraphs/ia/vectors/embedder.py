@@ -18,8 +18,8 @@ from subgraphs.ia.triage.model import TriageConfig
 # A service's log is no place for a progress bar of the model's weights loading.
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
-MAX_TOKENS = TriageConfig().max_tokens  # the triage classifier's window: the two share one loaded model
-QUANTIZE = TriageConfig().quantize
+# The triage classifier's window and weights: the two share one loaded model.
+MAX_TOKENS, QUANTIZE = TriageConfig().max_tokens, TriageConfig().quantize
 
 
 def _loaded_and_trimmed() -> Any:
