@@ -11,15 +11,20 @@ from pathlib import Path
 
 import httpx
 
+from subgraphs.kernel.embedded_mongo import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_up_serves_the_whole_product_and_stops_cleanly(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("MONGODB_URL", "AMQP_URL", "AURONTEK_ADMIN_PASSWORD",
                                                             "AURONTEK_ADMIN_EMAIL")}
-    process = subprocess.Popen([sys.executable, "-m", "aurontek", "up", "--data-dir", str(tmp_path), "--port", "3990",
-                                "--demo"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
+    # free ports, so a second checkout's tests (or a running `aurontek up`) on this machine do not collide
+    env.update({f"{name}_PORT": str(free_port()) for name in ("USERS", "TICKETS", "CHAT", "NOTIFICATIONS", "IA")})
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "aurontek", "up", "--data-dir", str(tmp_path),
+                                "--port", str(port), "--demo"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
     assert process.stdout is not None
     lines: list[str] = []
     try:
@@ -30,9 +35,9 @@ def test_up_serves_the_whole_product_and_stops_cleanly(tmp_path: Path) -> None:
             lines.append(line)
             assert time.monotonic() < deadline, "".join(lines)
         output = "".join(lines)
-        assert "GraphiQL:  http://127.0.0.1:3990/graphql" in output and "admin@aurontek.local" in output
+        assert f"GraphiQL:  http://127.0.0.1:{port}/graphql" in output and "admin@aurontek.local" in output
         code = next(line.split("access code ")[1].split()[0] for line in lines if "demo company admin" in line)
-        gateway = "http://127.0.0.1:3990/graphql"
+        gateway = f"http://127.0.0.1:{port}/graphql"
         login = httpx.post(gateway, json={"query": """mutation($c: String) { login(input: {accessCode: $c,
             email: "carla@demo.aurontek.local", password: "Demo-Passw0rd-2026"}) { accessToken } }""",
             "variables": {"c": code}}).json()
