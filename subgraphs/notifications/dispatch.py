@@ -51,7 +51,7 @@ class Dispatcher:
             await inbox.add(self.db, uow, {
                 "key": f"{key}:{Channel.IN_APP}", "companyId": recipient.company_id, "recipientId": recipient.id,
                 "kind": kind.key, "title": rendered.subject, "body": rendered.summary, "link": link,
-                "target": {"type": notice.target.type, "id": notice.target.id} if notice.target else None,
+                "target": {"type": notice.target.type.value, "id": notice.target.id} if notice.target else None,
                 "sourceId": source_id,
             })
         if Channel.EMAIL in channels:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -18,14 +19,19 @@ from subgraphs.ia.readmodel.tickets import TRIAGE, Ticket
 from subgraphs.ia.triage import Prediction, TriageModels
 from subgraphs.ia.triage.text import ticket_text
 
-COMPANY, CATALOGUE = "company", "catalogue"  # where a target's prediction came from
+
+class ClassificationSource(StrEnum):
+    """Where a target's prediction came from."""
+
+    COMPANY = "company"  # the company's own classifier, trained on its labelled tickets
+    CATALOGUE = "catalogue"  # the catalogue item nearest in meaning (no company model for the target yet)
 
 
 @dataclass(frozen=True)
 class Predicted:
     label: str
     confidence: float
-    source: str
+    source: ClassificationSource
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,7 @@ class Outcome:
 
     @property
     def model(self) -> str:
-        return "+".join(sorted({p.source for p in self.predictions.values()}))
+        return "+".join(sorted({p.source.value for p in self.predictions.values()}))
 
     def label(self, target: str) -> str | None:
         found = self.predictions.get(target)
@@ -58,7 +64,7 @@ class Outcome:
 
     def stored(self, at: datetime) -> dict[str, Any]:
         """What the IA keeps on its view of the ticket (and shows as `Ticket.classification`)."""
-        targets = {t: {"label": p.label, "confidence": round(p.confidence, 4), "source": p.source}
+        targets = {t: {"label": p.label, "confidence": round(p.confidence, 4), "source": p.source.value}
                    for t, p in self.predictions.items()}
         return {"targets": targets, "confidence": round(self.confidence, 4), "needsReview": self.needs_review,
                 "model": self.model, "threshold": self.threshold, "at": at}
@@ -93,11 +99,11 @@ class Classifier:
             predictions: list[Prediction | None]
             model = await self.models.get(company_id, target)
             if model is not None:
-                predictions, source = list(await model.predict(texts)), COMPANY
+                predictions, source = list(await model.predict(texts)), ClassificationSource.COMPANY
             else:
                 if fallback is None:
                     fallback = await self.matcher.predict(company_id, vectors) or [{} for _ in tickets]
-                predictions, source = [f.get(target) for f in fallback], CATALOGUE
+                predictions, source = [f.get(target) for f in fallback], ClassificationSource.CATALOGUE
             for row, prediction in enumerate(predictions):
                 if prediction is not None:
                     found[row][target] = Predicted(prediction.label, prediction.confidence, source)

@@ -23,7 +23,7 @@ from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database
 from subgraphs.notifications import store
 from subgraphs.notifications.triggers.lookup import Lookup
-from subgraphs.notifications.triggers.notice import Notice, Target
+from subgraphs.notifications.triggers.notice import Notice, Target, TargetType
 from subgraphs.notifications.triggers.ticket_view import recall
 
 ADDED = "chat.message_added"
@@ -73,4 +73,4 @@ async def notice_for(batch: dict[str, Any], look: Lookup) -> Notice | None:
     messages = [{"author": await look.name(m.get("authorId")) or "", "text": m.get("text") or ""}
                 for m in batch["messages"]]
     context = {"ticket": ticket.context(), "count": batch["count"], "messages": messages}
-    return Notice("chat_unread", person, context, Target("Ticket", ticket.id))
+    return Notice("chat_unread", person, context, Target(TargetType.TICKET, ticket.id))

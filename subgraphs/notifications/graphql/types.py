@@ -18,6 +18,7 @@ from subgraphs.notifications.inbox.service import Filter
 from subgraphs.notifications.kinds import CATALOGUE
 from subgraphs.notifications.mail.queue import MailStatus
 from subgraphs.notifications.preferences.rules import Choices, settings_for
+from subgraphs.notifications.triggers.notice import TargetType
 
 Ctx = Info[RequestContext, None]
 
@@ -28,8 +29,12 @@ def _at(value: datetime | str | None) -> datetime | None:
 
 @strawberry.type(description="What a notification is about, for the app to open it.")
 class NotificationTarget:
-    type: str
+    type: TargetType = strawberry.field(description="TICKET: the id is a Ticket's id.")
     id: strawberry.ID
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> NotificationTarget:
+        return cls(type=TargetType(doc["type"]), id=strawberry.ID(doc["id"]))
 
 
 @strawberry.type(description="An in-app notification, visible only to the person it was meant for.")
@@ -50,7 +55,7 @@ class Notification:
         return cls(
             id=strawberry.ID(doc.get("id") or doc["_id"]), kind=NotificationKind(doc["kind"]), title=doc["title"],
             body=doc["body"], link=doc.get("link"),
-            target=NotificationTarget(type=target["type"], id=strawberry.ID(target["id"])) if target else None,
+            target=NotificationTarget.from_doc(target) if target else None,
             read=bool(doc["read"]), read_at=_at(doc.get("readAt")), created_at=_at(doc["createdAt"]),  # type: ignore[arg-type]
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from subgraphs.notifications.people.model import Person
@@ -17,11 +18,17 @@ class Address:
     language: str
 
 
+class TargetType(StrEnum):
+    """The kinds of thing a notification can be about (the value is the GraphQL type's name)."""
+
+    TICKET = "Ticket"
+
+
 @dataclass(frozen=True)
 class Target:
     """What a notification is about, for the app to open."""
 
-    type: str
+    type: TargetType
     id: str
 
     @property

@@ -20,7 +20,7 @@ from typing import Any
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.notifications.people.model import Person
 from subgraphs.notifications.triggers.lookup import Lookup
-from subgraphs.notifications.triggers.notice import Notice, Target, to_each
+from subgraphs.notifications.triggers.notice import Notice, Target, TargetType, to_each
 from subgraphs.notifications.triggers.ticket_view import TicketView, remember
 
 NOTES = "tickets.internal_notes"
@@ -52,7 +52,7 @@ def _base(ticket: TicketView, **context: Any) -> dict[str, Any]:
 
 
 def _target(ticket: TicketView) -> Target:
-    return Target("Ticket", ticket.id)
+    return Target(TargetType.TICKET, ticket.id)
 
 
 def _one(kind: str, person: Person | None, ticket: TicketView, **context: Any) -> list[Notice]:

@@ -12,10 +12,11 @@ from subgraphs.tickets.links.service import LinkKind
 from subgraphs.tickets.stats.pipelines import Interval as BacklogInterval
 from subgraphs.tickets.ticket.finding import SortField as TicketSortField
 from subgraphs.tickets.ticket.finding import View as TicketView
+from subgraphs.tickets.ticket.history import HistoryAction
 from subgraphs.tickets.ticket.lifecycle import Status as TicketStatus
 
-__all__ = ["BacklogInterval", "FieldKind", "Level", "LinkKind", "Priority", "TicketSortField", "TicketStatus",
-           "TicketType", "TicketView", "Weekday"]
+__all__ = ["BacklogInterval", "FieldKind", "HistoryAction", "Level", "LinkKind", "Priority", "TicketSortField",
+           "TicketStatus", "TicketType", "TicketView", "Weekday"]
 
 # strawberry.enum registers the class itself as a GraphQL enum; resolvers return the domain's members.
 strawberry.enum(TicketStatus, name="TicketStatus", description="Where a ticket is in its lifecycle.")
@@ -27,6 +28,14 @@ strawberry.enum(TicketView, name="TicketView")
 strawberry.enum(TicketSortField, name="TicketSortField")
 strawberry.enum(LinkKind, name="LinkKind", description="What the other ticket is to this one.")
 strawberry.enum(BacklogInterval, name="BacklogInterval")
+strawberry.enum(HistoryAction, name="HistoryAction",
+                description="What a history entry records: CREATED; UPDATED (title, description, triage fields); "
+                            "ATTACHMENTS_ADDED; WATCHER_ADDED/REMOVED; a lifecycle move by its verb (START, HOLD, "
+                            "RESUME, RESOLVE, CANCEL, CONFIRM, REOPEN, CLOSE_AUTOMATICALLY when the reopen window "
+                            "passed); ASSIGNED, UNASSIGNED, DELEGATED; REPLIED, NOTE_ADDED, COMMENT_EDITED, "
+                            "COMMENT_DELETED, ANSWERED_IN_CHAT; RATED; MERGED (a duplicate joined this ticket), "
+                            "MERGED_INTO (this one was closed as a duplicate); LINKED, UNLINKED; CLASSIFIED and "
+                            "ASSIGNMENT_SUGGESTED by the IA; SLA_WARNING, SLA_BREACHED.")
 
 
 @strawberry.enum

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -11,6 +12,42 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database
 from subgraphs.tickets import store
+
+
+class HistoryAction(StrEnum):
+    """Every action a history row can name; `record` refuses any other, so the API's enum stays complete."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    ATTACHMENTS_ADDED = "attachments_added"
+    WATCHER_ADDED = "watcher_added"
+    WATCHER_REMOVED = "watcher_removed"
+    # lifecycle transitions, named by their verb (ticket/lifecycle.py) and the scheduler's automatic close
+    START = "start"
+    HOLD = "hold"
+    RESUME = "resume"
+    RESOLVE = "resolve"
+    CANCEL = "cancel"
+    CONFIRM = "confirm"
+    REOPEN = "reopen"
+    CLOSE_AUTOMATICALLY = "close_automatically"
+    ASSIGNED = "assigned"
+    UNASSIGNED = "unassigned"
+    DELEGATED = "delegated"
+    REPLIED = "replied"
+    NOTE_ADDED = "note_added"
+    COMMENT_EDITED = "comment_edited"
+    COMMENT_DELETED = "comment_deleted"
+    ANSWERED_IN_CHAT = "answered_in_chat"
+    RATED = "rated"
+    MERGED = "merged"
+    MERGED_INTO = "merged_into"
+    LINKED = "linked"
+    UNLINKED = "unlinked"
+    CLASSIFIED = "classified"
+    ASSIGNMENT_SUGGESTED = "assignment_suggested"
+    SLA_WARNING = "sla_warning"
+    SLA_BREACHED = "sla_breached"
 
 
 @dataclass(frozen=True)
@@ -45,7 +82,7 @@ async def record(db: Database, session: AsyncClientSession, ticket: dict[str, An
     `internal` rows (about internal notes) are shown only to those who read internal notes.
     """
     base = {"ticketId": ticket["_id"], "companyId": ticket["companyId"], "at": at, "actorId": actor_id,
-            "action": action, "internal": internal}
+            "action": HistoryAction(action).value, "internal": internal}
     rows = [{"_id": new_id(), **base, "field": c.field, "old": shown(c.old), "new": shown(c.new)} for c in changes]
     await db[store.HISTORY].insert_many(rows or [{"_id": new_id(), **base, "field": None, "old": None, "new": None}],
                                         session=session)

@@ -57,7 +57,7 @@ async def test_a_tickets_triage_and_similar_tickets_through_the_gateway(ia_desk:
     assert "errors" not in body, body
     ticket = body["data"]["ticket"]
     assert ticket["category"] == "Printing" and ticket["needsReview"] is False  # applied by the tickets service
-    assert ticket["classification"]["category"] == {"value": "Printing", "source": "catalogue"}
+    assert ticket["classification"]["category"] == {"value": "Printing", "source": "CATALOGUE"}
     assert ticket["classification"]["applied"] is True
     [similar] = [s for s in ticket["similarTickets"] if s["ticket"]["id"] == first["id"]]
     assert similar["likelyDuplicate"] and similar["ticket"]["reference"] == first["reference"]

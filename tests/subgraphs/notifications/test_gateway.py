@@ -45,12 +45,13 @@ async def test_me_carries_my_inbox_across_both_subgraphs(stack: Stack, gateway: 
     await stack.desk.raise_("ticket.created", ticket, actor_id=person.id)
     await stack.settled()
     body = await ask(gateway, person, """{ me { email unreadNotificationCount
-        notifications(first: 5) { totalCount edges { node { kind title read } } } } }""")
+        notifications(first: 5) { totalCount edges { node { kind title read target { type id } } } } } }""")
     assert "errors" not in body, body
     me = body["data"]["me"]
     assert me["email"] == person.email and me["unreadNotificationCount"] == 1
     assert me["notifications"]["edges"] == [{"node": {
-        "kind": "TICKET_CREATED", "title": f"Recibimos tu ticket {ticket['reference']}", "read": False}}]
+        "kind": "TICKET_CREATED", "title": f"Recibimos tu ticket {ticket['reference']}", "read": False,
+        "target": {"type": "TICKET", "id": ticket["ticketId"]}}}]
     marked = await ask(gateway, person, "mutation { markAllNotificationsRead }")
     assert marked == {"data": {"markAllNotificationsRead": 1}}
 

@@ -58,7 +58,7 @@ async def test_the_inbox_lists_newest_first_with_cursors(inbox: Inbox) -> None:
     assert not rest["pageInfo"]["hasNextPage"]
     newest = first["edges"][0]["node"]
     ticket = inbox.tickets[1]
-    assert newest["target"] == {"type": "Ticket", "id": ticket["ticketId"]}
+    assert newest["target"] == {"type": "TICKET", "id": ticket["ticketId"]}
     assert newest["link"] == f"/tickets/{ticket['ticketId']}"
     assert newest["title"] == f"Tu ticket {ticket['reference']} está resuelto" and newest["read"] is False
 

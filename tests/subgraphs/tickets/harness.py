@@ -104,6 +104,12 @@ class Desk:
         client = Client(person.client.http, self.tickets.url, person.client.token, person.client.headers)
         return Member(person, client, role)
 
+    @staticmethod
+    def through(gateway_url: str, member: Member) -> Member:
+        """The same person talking to the gateway (the `gateway_url` fixture) instead of the tickets service."""
+        client = Client(member.client.http, gateway_url, member.client.token, member.client.headers)
+        return Member(member.person, client, member.role)
+
     async def platform_root(self) -> Member:
         """The platform's root administrator, signed in at the current clock (a test may have moved it)."""
         self.root = await sign_in(self.users.client, email=self.root.email, password=self.root.password,

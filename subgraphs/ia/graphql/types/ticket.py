@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 
+from subgraphs.ia.classification.classify import ClassificationSource
 from subgraphs.ia.classification.view import classification_of
 from subgraphs.ia.deps import deps_of
 from subgraphs.ia.graphql.common import Ctx, api_label
@@ -18,14 +19,18 @@ from subgraphs.ia.similar.replies import Suggestion
 MAX_SIMILAR = 20
 MAX_REPLIES = 10
 
+strawberry.enum(ClassificationSource, name="ClassificationSource",
+                description="Where a prediction came from: COMPANY, the company's own classifier trained on its "
+                            "labelled tickets; CATALOGUE, the catalogue item nearest in meaning (used until the "
+                            "company has a classifier for that field).")
+
 
 @strawberry.type(description="One predicted label and how sure the IA is of it.")
 class ClassifiedLabel:
     value: str = strawberry.field(description="A category as the catalogue names it; a type or priority in the "
                                               "spelling of the Ticket's own fields (REQUEST, CRITICAL).")
     confidence: float = strawberry.field(description="0 to 1.")
-    source: str = strawberry.field(description="`company`: the company's own classifier, trained on its "
-                                               "labelled tickets; `catalogue`: the nearest catalogue item.")
+    source: ClassificationSource = strawberry.field(description="Which classifier predicted it.")
 
 
 @strawberry.type(description="The IA's triage of a ticket, as it predicted it.")
@@ -47,7 +52,7 @@ class TicketClassification:
         def label(target: str) -> ClassifiedLabel | None:
             got = targets.get(target)
             return ClassifiedLabel(value=api_label(target, got["label"]), confidence=got["confidence"],
-                                   source=got["source"]) if got else None
+                                   source=ClassificationSource(got["source"])) if got else None
 
         return cls(category=label("category"), type=label("type"), priority=label("priority"),
                    confidence=found["confidence"], needs_review=found["needsReview"],

@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 
+from subgraphs.tickets.graphql.enums import HistoryAction
 from subgraphs.tickets.graphql.types.common import User, user, users
 
 
@@ -38,12 +39,13 @@ class HistoryEntry:
     id: strawberry.ID
     at: datetime
     actor: User | None = strawberry.field(description="None when the service itself acted (SLA, IA).")
-    action: str
+    action: HistoryAction
     field: str | None
     old_value: str | None
     new_value: str | None
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> HistoryEntry:
-        return cls(id=strawberry.ID(doc["_id"]), at=doc["at"], actor=user(doc.get("actorId")), action=doc["action"],
-                   field=doc.get("field"), old_value=doc.get("old"), new_value=doc.get("new"))
+        return cls(id=strawberry.ID(doc["_id"]), at=doc["at"], actor=user(doc.get("actorId")),
+                   action=HistoryAction(doc["action"]), field=doc.get("field"), old_value=doc.get("old"),
+                   new_value=doc.get("new"))

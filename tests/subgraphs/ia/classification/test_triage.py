@@ -50,7 +50,7 @@ async def test_before_any_labels_the_catalogue_guides_and_an_unsure_guess_waits_
     assert guess is not None and guess["model"] == "catalogue"
     assert (guess["category"]["value"], guess["type"]["value"], guess["priority"]["value"]) == \
         ("Printing", "INCIDENT", "LOW")
-    assert guess["category"]["source"] == "catalogue" and guess["applied"] and not guess["needsReview"]
+    assert guess["category"]["source"] == "CATALOGUE" and guess["applied"] and not guess["needsReview"]
     now = (await team.agent.ok(TICKET, {"id": clear["id"]}))["ticket"]
     assert now == {"category": "Printing", "type": "INCIDENT", "priority": "LOW", "needsReview": False}
     unsure = await classification(ia_desk, team, vague["id"])
@@ -76,7 +76,7 @@ async def test_labelled_history_trains_the_company_and_confident_triage_is_appli
     for ticket, (_, category) in zip(tickets, UNSEEN, strict=True):
         seen = await classification(ia_desk, team, ticket["id"])
         assert seen is not None and seen["model"] == "company", seen
-        assert seen["category"]["value"] == category and seen["category"]["source"] == "company"
+        assert seen["category"]["value"] == category and seen["category"]["source"] == "COMPANY"
         assert (seen["type"]["value"], seen["priority"]["value"]) == LABELS[category]
         now = (await team.agent.ok(TICKET, {"id": ticket["id"]}))["ticket"]
         if not seen["needsReview"]:

@@ -40,7 +40,7 @@ async def test_the_first_desk_message_in_the_chat_answers_the_ticket(desk: Desk,
     await chat(desk, team, ticket, team.agent)
     assert (await sla(team.customer, ticket["id"]))["firstResponseAt"] == answered["firstResponseAt"]
     rows = [e["node"] for e in (await team.admin.ok(HISTORY, {"id": ticket["id"]}))["ticket"]["history"]["edges"]]
-    [row] = [r for r in rows if r["action"] == "answered_in_chat"]
+    [row] = [r for r in rows if r["action"] == "ANSWERED_IN_CHAT"]
     assert row["actor"] == {"id": team.other_agent.id} and row["field"] == "firstResponseAt"
     [updated] = await desk.events("ticket.updated", ticketId=ticket["id"])
     assert updated["data"]["changed"] == ["sla"]

@@ -36,7 +36,7 @@ async def test_internal_notes_are_never_shown_to_customers(desk: Desk) -> None:
         seen = await thread(customer, ticket["id"])
         assert [c["body"] for c in seen] == ["Still dropping.", "Could you restart the router?"]
         rows = [e["node"] for e in (await customer.ok(HISTORY, {"id": ticket["id"]}))["ticket"]["history"]["edges"]]
-        assert [r["action"] for r in rows if r["action"] in ("replied", "note_added")] == ["replied", "replied"]
+        assert [r["action"] for r in rows if r["action"] in ("REPLIED", "NOTE_ADDED")] == ["REPLIED", "REPLIED"]
     refused = await team.customer(REPLY, {"id": ticket["id"], "i": {"body": "psst", "internal": True}})
     assert refused.codes == ["FORBIDDEN"]
     commented = await desk.events("ticket.commented", ticketId=ticket["id"])

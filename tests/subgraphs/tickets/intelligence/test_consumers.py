@@ -35,9 +35,9 @@ async def test_a_confident_classification_is_applied(desk: Desk) -> None:
     assert {k: stored["classification"][k] for k in ("category", "confidence", "model")} == {
         "category": "Security", "confidence": 0.93, "model": "minilm-svm-1"}
     rows = [e["node"] for e in (await team.agent.ok(HISTORY, {"id": ticket["id"]}))["ticket"]["history"]["edges"]]
-    assert {(r["field"], r["newValue"]) for r in rows if r["action"] == "classified"} == {
+    assert {(r["field"], r["newValue"]) for r in rows if r["action"] == "CLASSIFIED"} == {
         ("category", "Security"), ("type", "request"), ("priority", "critical")}
-    assert all(r["actor"] is None for r in rows if r["action"] == "classified")
+    assert all(r["actor"] is None for r in rows if r["action"] == "CLASSIFIED")
     event = (await desk.events("ticket.updated", ticketId=ticket["id"]))[-1]
     assert event["data"]["automatic"] is True and event["data"]["changed"] == ["category", "priority", "type"]
 

@@ -53,7 +53,7 @@ async def test_desk_staff_triage_and_every_change_is_recorded(desk: Desk) -> Non
     changes = [e["data"]["changed"] for e in await desk.events("ticket.updated", ticketId=ticket["id"])]
     assert changes == [["category", "impact", "priority", "tags", "type"], ["priority"]]  # the no-op raised nothing
     rows = [(r["field"], r["oldValue"], r["newValue"]) for r in await history(team.admin, ticket["id"])
-            if r["action"] == "updated"]
+            if r["action"] == "UPDATED"]
     assert ("priority", "high", "critical") in rows and ("priority", "critical", "low") in rows
     assert ("tags", None, "phishing") in rows and ("impact", "medium", "high") in rows
     bad = await team.other_agent(UPDATE, {"id": ticket["id"], "i": {"title": " ", "category": "x" * 51}})

@@ -42,7 +42,18 @@ async def test_a_ticket_goes_from_open_to_closed(desk: Desk) -> None:
     statuses = [(r["oldValue"], r["newValue"]) for r in rows if r["field"] == "status"]
     assert statuses == [("OPEN", "IN_PROGRESS"), ("IN_PROGRESS", "ON_HOLD"), ("ON_HOLD", "IN_PROGRESS"),
                         ("IN_PROGRESS", "RESOLVED"), ("RESOLVED", "CLOSED")]
-    assert rows[0]["action"] == "created" and rows[1]["action"] == "assigned"
+    assert rows[0]["action"] == "CREATED" and rows[1]["action"] == "ASSIGNED"
+
+
+async def test_history_names_each_action_as_a_history_action_through_the_gateway(desk: Desk, gateway_url: str
+                                                                                  ) -> None:
+    team = await desk.team()
+    ticket = await team.assigned()
+    for status in ("IN_PROGRESS", "RESOLVED", "OPEN"):
+        await move(team.agent, ticket["id"], status)
+    customer = desk.through(gateway_url, team.customer)
+    rows = [e["node"] for e in (await customer.ok(HISTORY, {"id": ticket["id"]}))["ticket"]["history"]["edges"]]
+    assert list(dict.fromkeys(r["action"] for r in rows)) == ["CREATED", "ASSIGNED", "START", "RESOLVE", "REOPEN"]
 
 
 async def _in_each_state(team: Team) -> dict[str, str]:
