@@ -189,7 +189,10 @@ class LinkMutation:
                                 duplicate_id=str(duplicate_id))
         return Ticket.from_doc(doc)
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Link two tickets of one company (needs tickets.merge). A ticket has one "
+                                      "parent at most: linking a second parent fails with CONFLICT (unlink the "
+                                      "first); linking what is already linked changes nothing. CLOSED and "
+                                      "CANCELLED tickets cannot be linked (BAD_USER_INPUT).")
     async def link_tickets(self, info: Ctx, id: strawberry.ID, other_id: strawberry.ID, kind: LinkKind) -> Ticket:
         ctx = info.context
         doc = await links.link(deps_of(ctx), ctx.tenancy, ctx.require(), str(id), other_id=str(other_id), kind=kind)

@@ -7,7 +7,7 @@ from typing import Any
 
 from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
-from subgraphs.kernel.errors import BadUserInput, Forbidden
+from subgraphs.kernel.errors import BadUserInput, Conflict, Forbidden
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.tenancy import Tenancy, TenantCollection
 from subgraphs.tickets import store
@@ -17,7 +17,7 @@ from subgraphs.tickets.ticket.changes import Edit, Ticket, commit, stale, write
 from subgraphs.tickets.ticket.editing import ensure_editable
 from subgraphs.tickets.ticket.finding import company_view, locate
 from subgraphs.tickets.ticket.history import FieldChange
-from subgraphs.tickets.ticket.lifecycle import Status
+from subgraphs.tickets.ticket.lifecycle import FINAL, Status
 
 MAX_DEPTH = 50
 
@@ -102,13 +102,31 @@ def _link_edit(field: str, old: object, new: object, *, ops: dict[str, dict[str,
                 changes=[FieldChange(field, old, new)], events=[("ticket.updated", {"changed": [field]})])
 
 
+def _ensure_linkable(ticket: Ticket, *, field: str) -> None:
+    """A closed or cancelled ticket is finished business: nothing new is linked to it."""
+    if Status(ticket["status"]) in FINAL:
+        raise BadUserInput(f"{ticket['reference']} is {Status(ticket['status']).label}; "
+                           "closed and cancelled tickets cannot be linked", field=field)
+
+
 async def link(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ticket_id: str, *, other_id: str,
                kind: LinkKind) -> Ticket:
+    """Link two open tickets. A ticket has at most one parent: a second, different parent is a conflict
+    (unlink the first), never a silent replacement; linking what is already linked changes nothing."""
     (ticket, tickets), (other, _) = await _pair(tenancy, actor, ticket_id, other_id)
+    _ensure_linkable(ticket, field="id")
+    _ensure_linkable(other, field="otherId")
     if kind is LinkKind.CHILD:
         await link(deps, tenancy, actor, other_id, other_id=ticket_id, kind=LinkKind.PARENT)
         return (await locate(tenancy, actor, ticket_id))[0]
     if kind is LinkKind.PARENT:
+        current = ticket.get("parentId")
+        if current == other_id:
+            return ticket
+        if current:
+            parent = await tickets.find_one({"_id": current}, projection={"reference": 1})
+            raise Conflict(f"{ticket['reference']} already has the parent {(parent or {}).get('reference', current)}; "
+                           "unlink it first", parentId=current)
         if ticket_id in await _ancestors(tickets, other) or other.get("parentId") == ticket_id:
             raise BadUserInput(f"{other['reference']} descends from {ticket['reference']}; that would be a loop",
                                field="otherId")

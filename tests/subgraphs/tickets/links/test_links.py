@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.subgraphs.tickets.conversation.test_conversation import reply, thread
-from tests.subgraphs.tickets.harness import Desk
+from tests.subgraphs.tickets.harness import MOVE, Desk
 
 MERGE = """mutation($p: ID!, $d: ID!) { mergeTickets(primaryId: $p, duplicateId: $d) {
   id commentCount watchers { id } } }"""
@@ -67,3 +67,29 @@ async def test_parents_children_and_related_tickets(desk: Desk) -> None:
     after = (await team.agent.ok(RELATIONS, {"id": outage["id"]}))["ticket"]
     assert after["children"] == [{"id": floor2["id"]}] and after["related"] == []
     assert (await team.agent(UNLINK, {"id": outage["id"], "o": printer["id"]})).codes == ["BAD_USER_INPUT"]
+
+
+async def test_a_second_parent_conflicts_and_finished_tickets_are_not_linked(desk: Desk, gateway_url: str) -> None:
+    team = await desk.team()
+    agent = desk.through(gateway_url, team.agent)
+    child, first, second, done = [await team.assigned(title=t) for t in ("Child", "First", "Second", "Done")]
+    await agent.ok(LINK, {"id": child["id"], "o": first["id"], "k": "PARENT"})
+    assert await agent.ok(LINK, {"id": child["id"], "o": first["id"], "k": "PARENT"})  # again: nothing changes
+    replaced = await agent(LINK, {"id": child["id"], "o": second["id"], "k": "PARENT"})
+    assert replaced.codes == ["CONFLICT"] and "unlink it first" in replaced.errors[0]["message"]
+    adopted = await agent(LINK, {"id": second["id"], "o": child["id"], "k": "CHILD"})
+    assert adopted.codes == ["CONFLICT"]
+    assert (await agent.ok(RELATIONS, {"id": child["id"]}))["ticket"]["parent"] == {"id": first["id"]}
+    await agent.ok(UNLINK, {"id": child["id"], "o": first["id"]})
+    await agent.ok(LINK, {"id": child["id"], "o": second["id"], "k": "PARENT"})
+    for status in ("RESOLVED", "CLOSED"):
+        await team.admin.ok(MOVE, {"id": done["id"], "s": status})
+    cancelled = await team.assigned(title="Cancelled")
+    await team.admin.ok(MOVE, {"id": cancelled["id"], "s": "CANCELLED"})
+    for finished in (done, cancelled):
+        for kind in ("PARENT", "CHILD", "RELATED"):
+            refused = await agent(LINK, {"id": first["id"], "o": finished["id"], "k": kind})
+            assert refused.codes == ["BAD_USER_INPUT"] and "cannot be linked" in refused.errors[0]["message"]
+        assert (await agent(LINK, {"id": finished["id"], "o": first["id"], "k": "RELATED"})).codes == ["BAD_USER_INPUT"]
+    assert (await agent.ok(RELATIONS, {"id": first["id"]}))["ticket"] == {
+        "status": "OPEN", "closedAt": None, "mergedInto": None, "parent": None, "children": [], "related": []}
