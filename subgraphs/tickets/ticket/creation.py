@@ -99,9 +99,9 @@ def new_ticket(item: dict[str, Any], checked: TicketInput, *, actor: Principal, 
         "answers": checked.answers, "attachments": attachments, "watchers": checked.watchers,
         "status": Status.OPEN.value, "holdReason": None, "creatorId": actor.user_id, "assigneeId": None,
         "tutorId": None, "createdAt": now, "updatedAt": now, "statusChangedAt": now, "resolvedAt": None,
-        "closedAt": None, "doneAt": None, "resolverId": None, "sla": sla, "rating": None, "commentCount": 0,
-        "mergedIntoId": None, "parentId": None, "relatedIds": [], "classification": None, "suggestion": None,
-        "needsReview": False, "manualTriage": False, "version": 1,
+        "closedAt": None, "doneAt": None, "resolverId": None, "sla": sla, "rating": None, "previousRatings": [],
+        "commentCount": 0, "mergedIntoId": None, "parentId": None, "relatedIds": [], "classification": None,
+        "suggestion": None, "needsReview": False, "manualTriage": False, "version": 1,
     }
 
 

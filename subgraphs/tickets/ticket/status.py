@@ -47,7 +47,14 @@ def status_edit(ticket: Ticket, transition: Transition, *, at: datetime, reason:
     if hold_reason != ticket.get("holdReason"):
         changes.append(FieldChange("holdReason", ticket.get("holdReason"), hold_reason))
     data = {"from": ticket["status"], "to": target.value, "verb": transition.verb, "reason": reason}
-    ops = {"$inc": {"reopenCount": 1}} if transition.verb == "reopen" else {}
+    ops: dict[str, dict[str, Any]] = {}
+    if transition.verb == "reopen":
+        ops["$inc"] = {"reopenCount": 1}
+        rating = ticket.get("rating")
+        if rating:  # it judged a resolution that did not hold; the next resolution is rated afresh
+            fields["rating"] = None
+            ops["$push"] = {"previousRatings": rating}
+            changes.append(FieldChange("rating", rating["score"], None))
     return Edit(transition.verb, set=fields, ops=ops, changes=changes, events=[("ticket.status_changed", data)],
                 at=at)
 

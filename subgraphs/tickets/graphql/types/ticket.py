@@ -114,9 +114,14 @@ class Ticket:
     def sla(self) -> TicketSla:
         return TicketSla.from_doc(self.doc["sla"])
 
-    @strawberry.field
+    @strawberry.field(description="The creator's rating of the current resolution: null until they rate it, and "
+                                  "null again once the ticket is reopened (that rating moves to previousRatings).")
     def rating(self) -> Rating | None:
         return Rating.from_doc(self.doc["rating"]) if self.doc.get("rating") else None
+
+    @strawberry.field(description="Ratings of earlier resolutions that a reopen undid, oldest first.")
+    def previous_ratings(self) -> list[Rating]:
+        return [Rating.from_doc(doc) for doc in self.doc.get("previousRatings") or ()]
 
     @strawberry.field(description="Desk staff only; null for others.")
     def assignment_suggestion(self, info: Ctx) -> AssignmentSuggestion | None:
