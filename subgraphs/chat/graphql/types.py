@@ -71,12 +71,15 @@ class SystemEvent:
 class Message:
     id: strawberry.ID
     kind: MessageKind
-    text: str = strawberry.field(description="The text, or a file's caption; empty once deleted.")
-    file: ChatFile | None
+    text: str | None = strawberry.field(description="The text, or a file's caption (empty when the file has none); "
+                                                    "null once deleted, like a deleted comment's body.")
+    file: ChatFile | None = strawberry.field(description="The file of an IMAGE or FILE message; null once deleted.")
     system: SystemEvent | None
     created_at: datetime
     edited_at: datetime | None
-    deleted: bool
+    deleted: bool = strawberry.field(description="Deleted by its author: the message keeps its place in the chat, "
+                                                 "without text or file.")
+    deleted_at: datetime | None = strawberry.field(description="When it was deleted; null while it stands.")
     author_id: strawberry.Private[str | None]
     author_name: strawberry.Private[str]
     ticket_id: strawberry.Private[str]
@@ -85,9 +88,10 @@ class Message:
     @classmethod
     def of(cls, doc: dict[str, Any], *, author_name: str | None = None, ticket_title: str) -> Message:
         return cls(
-            id=strawberry.ID(doc["_id"]), kind=MessageKind(doc["kind"]), text=doc["text"],
+            id=strawberry.ID(doc["_id"]), kind=MessageKind(doc["kind"]), text=None if doc["deleted"] else doc["text"],
             file=ChatFile.from_doc(doc.get("file")), system=SystemEvent.from_doc(doc.get("system")),
             created_at=doc["createdAt"], edited_at=doc.get("editedAt"), deleted=doc["deleted"],
+            deleted_at=doc.get("deletedAt"),
             author_id=doc.get("authorId"), author_name=author_name or doc.get("authorName") or "",
             ticket_id=doc["ticketId"], ticket_title=ticket_title,
         )

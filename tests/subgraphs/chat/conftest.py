@@ -9,6 +9,7 @@ import pytest
 
 from subgraphs.chat.service import DEFINITION as CHAT
 from tests.fixtures.desk import users_and_tickets
+from tests.integration.conftest import gateway
 from tests.subgraphs.chat.harness import ChatDesk
 from tests.subgraphs.tickets.harness import Team
 
@@ -25,3 +26,11 @@ async def chat_desk(mongo_url: str, http: httpx.AsyncClient, tmp_path_factory: p
 async def team(chat_desk: ChatDesk) -> Team:
     """One company's desk, shared by a module's tests (each test opens its own tickets)."""
     return await chat_desk.team()
+
+
+@pytest.fixture(scope="session")
+async def gateway_url(chat_desk: ChatDesk) -> AsyncIterator[str]:
+    """The real gateway in front of the desk's users, tickets and chat services, as the app reaches them."""
+    subgraphs = {"users": chat_desk.users.url, "tickets": chat_desk.tickets.url, "chat": chat_desk.chat.url}
+    async with gateway(subgraphs, jwks_url=f"{chat_desk.users.url}/.well-known/jwks.json") as url:
+        yield url

@@ -9,6 +9,11 @@ from subgraphs.kernel import clock
 from tests.subgraphs.chat.harness import DELETE, EDIT, ChatDesk, chat_view, send, sent
 from tests.subgraphs.tickets.harness import TICKET, Team
 
+DELETED_FIELDS = "id text file { url } deleted deletedAt"
+GATEWAY_SEND = f"mutation($t: ID!, $x: String!) {{ sendChatMessage(ticketId: $t, text: $x) {{ {DELETED_FIELDS} }} }}"
+GATEWAY_DELETE = f"mutation($id: ID!) {{ deleteChatMessage(id: $id) {{ {DELETED_FIELDS} }} }}"
+GATEWAY_CHAT = f"query($t: ID!) {{ ticket(id: $t) {{ messages {{ edges {{ node {{ {DELETED_FIELDS} }} }} }} }} }}"
+
 
 async def ticket_for(desk: ChatDesk, team: Team, *, assigned: bool = True, **fields: Any) -> dict[str, Any]:
     """A ticket of the team's customer (assigned to the Network agent, unless told), known to the chat."""
@@ -118,13 +123,25 @@ async def test_authors_delete_their_own_messages_and_the_place_stays(chat_desk: 
     message = await sent(chat_desk, team.customer, ticket["id"], "Oops, my password is hunter2")
     assert (await chat_desk.talk(team.agent)(DELETE, {"id": message["id"]})).code() == "FORBIDDEN"
     gone = (await chat_desk.talk(team.customer)(DELETE, {"id": message["id"]})).ok()["deleteChatMessage"]
-    assert gone["deleted"] and gone["text"] == ""
+    assert gone["deleted"] and gone["text"] is None
     view = await chat_view(chat_desk, team.agent, ticket["id"])
     assert view is not None
     [edge] = [e for e in view["messages"]["edges"] if e["node"]["id"] == message["id"]]
     assert edge["node"]["deleted"] and "hunter2" not in str(view)
     assert (await chat_desk.talk(team.customer)(DELETE, {"id": message["id"]})).code() == "NOT_FOUND"
     assert await chat_desk.events("chat.message_deleted", messageId=message["id"])
+
+
+async def test_a_deleted_message_reads_like_a_deleted_comment_through_the_gateway(chat_desk: ChatDesk, team: Team,
+                                                                                   gateway_url: str) -> None:
+    ticket = await ticket_for(chat_desk, team)
+    customer, agent = chat_desk.through(gateway_url, team.customer), chat_desk.through(gateway_url, team.agent)
+    sent_ = (await customer.ok(GATEWAY_SEND, {"t": ticket["id"], "x": "My PIN is 1234"}))["sendChatMessage"]
+    assert sent_["text"] == "My PIN is 1234" and sent_["deletedAt"] is None and not sent_["deleted"]
+    gone = (await customer.ok(GATEWAY_DELETE, {"id": sent_["id"]}))["deleteChatMessage"]
+    assert gone["deleted"] and gone["text"] is None and gone["file"] is None and gone["deletedAt"] is not None
+    edges = (await agent.ok(GATEWAY_CHAT, {"t": ticket["id"]}))["ticket"]["messages"]["edges"]
+    assert [e["node"] for e in edges if e["node"]["id"] == sent_["id"]] == [gone]
 
 
 async def test_a_message_by_id_for_those_who_read_its_chat(chat_desk: ChatDesk, team: Team) -> None:

@@ -20,8 +20,11 @@ class Comment:
     mentions: list[User]
     created_at: datetime
     edited_at: datetime | None
-    deleted: bool
-    body: str | None = strawberry.field(description="None once the comment is deleted.")
+    deleted: bool = strawberry.field(description="Deleted by its author or a supervisor: the comment keeps its "
+                                                 "place in the conversation, without its body.")
+    deleted_at: datetime | None = strawberry.field(description="When it was deleted; null while it stands.")
+    body: str | None = strawberry.field(description="Null once the comment is deleted, like a deleted chat "
+                                                    "message's text.")
     merged_from_id: strawberry.ID | None = strawberry.field(description="The merged duplicate it came from.")
 
     @classmethod
@@ -30,7 +33,7 @@ class Comment:
         return cls(id=strawberry.ID(doc["_id"]), ticket_id=strawberry.ID(doc["ticketId"]), internal=doc["internal"],
                    author=User(id=strawberry.ID(doc["authorId"])), mentions=users(doc["mentions"]),
                    created_at=doc["createdAt"], edited_at=doc.get("editedAt"), deleted=doc["deleted"],
-                   body=None if doc["deleted"] else doc["body"],
+                   deleted_at=doc.get("deletedAt"), body=None if doc["deleted"] else doc["body"],
                    merged_from_id=strawberry.ID(merged) if merged else None)
 
 

@@ -12,6 +12,9 @@ COMMENTS = """query($id: ID!) { ticket(id: $id) { commentCount comments(first: 5
   id body internal deleted editedAt author { id } mentions { id } } } } } }"""
 EDIT = "mutation($id: ID!, $b: String!) { editTicketComment(id: $id, body: $b) { id body editedAt } }"
 DELETE = "mutation($id: ID!) { deleteTicketComment(id: $id) { id body deleted } }"
+GATEWAY_DELETE = "mutation($id: ID!) { deleteTicketComment(id: $id) { id body deleted deletedAt } }"
+GATEWAY_COMMENTS = """query($id: ID!) { ticket(id: $id) { comments(first: 50) { edges { node {
+  id body deleted deletedAt } } } } }"""
 
 
 async def reply(member: Member, ticket_id: str, body: str, *, internal: bool = False,
@@ -112,3 +115,16 @@ async def test_closed_tickets_take_no_more_comments(desk: Desk) -> None:
     assert refused.codes == ["BAD_USER_INPUT"] and "CANCELLED" in refused.errors[0]["message"]
     empty = await team.agent(REPLY, {"id": (await team.assigned())["id"], "i": {"body": "   "}})
     assert empty.codes == ["BAD_USER_INPUT"] and empty.errors[0]["extensions"]["field"] == "body"
+
+
+async def test_a_deleted_comment_keeps_its_place_with_when_it_was_deleted_through_the_gateway(
+        desk: Desk, gateway_url: str) -> None:
+    team = await desk.team()
+    ticket = await team.assigned()
+    customer = desk.through(gateway_url, team.customer)
+    comment = (await reply(customer, ticket["id"], "My PIN is 1234"))["comment"]
+    gone = (await customer.ok(GATEWAY_DELETE, {"id": comment["id"]}))["deleteTicketComment"]
+    assert gone["body"] is None and gone["deleted"] and gone["deletedAt"] is not None
+    [seen] = [e["node"] for e in (await customer.ok(GATEWAY_COMMENTS, {"id": ticket["id"]}))["ticket"]["comments"][
+        "edges"]]
+    assert seen == gone
