@@ -36,6 +36,19 @@ def test_the_operations_generate_typed_documents(project: Path) -> None:
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     generated = (project / "build" / "codegen" / "graphql.ts").read_text()
     assert "export type LoginMutation" in generated and "export const TicketDetailDocument" in generated
+    # custom scalars are typed, never `any`
+    assert "Date: { input: string; output: string; }" in generated
+    assert "DateTime: { input: string; output: string; }" in generated
+    assert "input: any" not in generated and "output: any" not in generated
+
+
+def test_a_custom_scalar_without_a_type_fails_codegen(project: Path) -> None:
+    schema = project / "schema" / "api.graphql"
+    schema.write_text(schema.read_text() + '\n"""Money in cents."""\nscalar Money\n')
+    done = codegen(project)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output[-2000:]
+    assert "Money" in output
 
 
 def test_an_operation_that_no_longer_validates_fails_codegen(project: Path) -> None:
