@@ -9,7 +9,7 @@ import pytest
 
 from tests.harness import Client, RunningService
 from tests.integration.conftest import gateway
-from tests.subgraphs.users.conftest import LOGIN, PASSWORD, ROOT_EMAIL, ROOT_PASSWORD, Factory, Tenant
+from tests.subgraphs.users.conftest import LOGIN, PASSWORD, ROOT_EMAIL, ROOT_PASSWORD, Factory, Tenant, last_event
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +60,43 @@ async def test_federation_machinery_is_not_exposed(http: httpx.AsyncClient, gate
     assert {"User", "Company", "Role"} <= {t["name"] for t in types}
     assert not [t["name"] for t in types if t["name"].startswith(("join__", "link__", "_"))
                 and not t["name"].startswith("__")]
+
+
+SIGN_IN = """mutation($code: String, $email: String!, $password: String!) {
+  login(input: {accessCode: $code, email: $email, password: $password}) { accessToken user { activityStatus } } }"""
+STATUS = "query($id: ID!) { user(id: $id) { activityStatus } }"
+
+
+async def test_signing_in_and_out_sets_the_agents_activity(http: httpx.AsyncClient, gateway_url: str,
+                                                           users_service: RunningService, factory: Factory,
+                                                           tenant: Tenant) -> None:
+    agent = await factory.person(tenant, "agent")
+    admin = through(http, gateway_url, tenant.admin.client.token)
+
+    async def status() -> str:
+        return str((await admin(STATUS, {"id": agent.id})).ok()["user"]["activityStatus"])
+
+    async def sign_in() -> tuple[Client, str]:
+        login = (await through(http, gateway_url)(SIGN_IN, {"code": tenant.access_code, "email": agent.email,
+                                                             "password": PASSWORD})).ok()["login"]
+        return through(http, gateway_url, login["accessToken"]), login["user"]["activityStatus"]
+
+    created = await last_event(users_service, "user.created", userId=agent.id)
+    assert created["data"]["activityStatus"] == "offline"  # a new account is routed nothing...
+    assert await status() == "AVAILABLE"  # ...until it signs in (the factory signed it in once)
+    assert (await through(http, gateway_url, agent.client.token)("mutation { logout(everywhere: true) }")).ok()
+    assert await status() == "OFFLINE"
+    laptop, seen = await sign_in()
+    assert seen == "AVAILABLE" and await status() == "AVAILABLE"
+    event = await last_event(users_service, "user.updated", userId=agent.id)
+    assert event["data"]["changed"] == ["activityStatus"] and event["data"]["activityStatus"] == "available"
+    busy = "mutation { setMyActivityStatus(status: BUSY) { activityStatus } }"
+    assert (await laptop(busy)).ok()["setMyActivityStatus"]["activityStatus"] == "BUSY"
+    phone, seen = await sign_in()
+    assert seen == "BUSY"  # a choice the agent made is theirs
+    assert (await laptop("mutation { logout }")).ok()["logout"] is True
+    assert await status() == "BUSY"  # still signed in on the phone
+    assert (await phone("mutation { logout }")).ok()["logout"] is True
+    assert await status() == "OFFLINE"
+    _, seen = await sign_in()
+    assert seen == "AVAILABLE"

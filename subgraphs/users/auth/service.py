@@ -12,6 +12,7 @@ from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import BadUserInput, Forbidden, RateLimited, Unauthenticated
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.users import store, validation
+from subgraphs.users.accounts import presence
 from subgraphs.users.accounts.drafts import AccountStatus
 from subgraphs.users.auth import password_tokens, sessions
 from subgraphs.users.deps import UsersDeps
@@ -80,6 +81,7 @@ async def login(deps: UsersDeps, *, access_code: str | None, email: str, passwor
     session_id = await sessions.open_session(deps.db, user=user, ip=ip, user_agent=user_agent,
                                              max_age=timedelta(seconds=deps.settings.session_max_age))
     await deps.db[store.USERS].update_one({"_id": user["_id"]}, {"$set": {"lastLoginAt": clock.now()}})
+    user = await presence.signed_in(deps, user)
     return await _tokens(deps, user=user, company=company, session_id=session_id)
 
 
@@ -138,6 +140,7 @@ async def logout(deps: UsersDeps, actor: Principal, *, everywhere: bool) -> int:
         uow.emit("user.signed_out", {"userId": actor.user_id, "sessionId": actor.session_id,
                                      "everywhere": everywhere},
                  company_id=actor.company_id, actor_id=actor.user_id)
+        await presence.signed_out(deps, uow, actor.user_id)
         return revoked
 
     return await deps.outbox.transaction(work)

@@ -167,7 +167,9 @@ class UserMutation:
         ctx = info.context
         return User.from_doc(await accounts.update_me(deps_of(ctx), ctx.tenancy, ctx.require(), values=input.values()))
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Set your own activity status. Not needed to start work: signing in already "
+                                      "made you AVAILABLE if you were OFFLINE; choose BUSY or OFFLINE here (BUSY is "
+                                      "kept across sign-ins; signing out of your last session sets OFFLINE).")
     async def set_my_activity_status(self, info: Ctx, status: ActivityStatus) -> User:
         ctx = info.context
         doc = await accounts.set_activity(deps_of(ctx), ctx.tenancy, ctx.require(), DomainActivity(status.value))
