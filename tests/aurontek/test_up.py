@@ -45,9 +45,32 @@ def test_up_serves_the_whole_product_and_stops_cleanly(tmp_path: Path) -> None:
         me = httpx.post(gateway, json={"query": "{ me { name company { name } } }"},
                         headers={"authorization": f"Bearer {token}"}).json()
         assert me == {"data": {"me": {"name": "Carla Customer", "company": {"name": "Demo Helpdesk"}}}}
+        _demo_routes_its_tickets(gateway, code)
     finally:
         process.send_signal(signal.SIGINT)
         rest, _ = process.communicate(timeout=60)
     assert process.returncode == 0, rest
     assert rest.rstrip().endswith("stopped")
     assert (tmp_path / "mongodb" / "db").is_dir()
+
+
+def _demo_routes_its_tickets(gateway: str, code: str) -> None:
+    """The demo's tickets come from the catalogue items that fit them, in care groups its agents belong to,
+    and its agents are AVAILABLE without anyone calling setMyActivityStatus."""
+    login = httpx.post(gateway, json={"query": """mutation($c: String) { login(input: {accessCode: $c,
+        email: "admin@demo.aurontek.local", password: "Demo-Passw0rd-2026"}) { accessToken } }""",
+        "variables": {"c": code}}).json()
+    headers = {"authorization": f"Bearer {login['data']['login']['accessToken']}"}
+    found = httpx.post(gateway, headers=headers, json={"query": """{
+        tickets { edges { node { title careGroup item { name } } } }
+        users(filter: {activityStatus: AVAILABLE}) { edges { node { email careGroups } } } }"""}).json()["data"]
+    tickets = {t["node"]["title"]: (t["node"]["item"]["name"], t["node"]["careGroup"])
+               for t in found["tickets"]["edges"]}
+    assert tickets == {"The VPN drops every few minutes": ("Network or VPN down", "Infrastructure"),
+                       "New laptop for the sales team": ("New laptop", "Procurement"),
+                       "Printer on the second floor jams": ("Printer problem", "Field Support")}
+    available = {u["node"]["email"]: set(u["node"]["careGroups"]) for u in found["users"]["edges"]}
+    assert {"ana.agent@demo.aurontek.local", "bruno.agent@demo.aurontek.local",
+            "ines.intern@demo.aurontek.local"} <= set(available)
+    for _item, group in tickets.values():
+        assert any(group in groups for email, groups in available.items() if ".agent@" in email), group
