@@ -26,13 +26,12 @@ Ctx = Info[RequestContext, None]
 @strawberry.enum(description="Whether an agent takes new work. Routing gives tickets only to agents who are "
                              "not OFFLINE. Every account starts OFFLINE; signing in makes an OFFLINE person "
                              "AVAILABLE (a BUSY they chose is kept), and signing out of their last session makes "
-                             "them OFFLINE again. setMyActivityStatus changes it in between.")
+                             "them OFFLINE again. setMyActivityStatus changes it in between. BUSY is still routed "
+                             "work; only OFFLINE stops routing.")
 class ActivityStatus(Enum):
-    AVAILABLE = strawberry.enum_value("available", description="Signed in and taking new tickets.")
-    BUSY = strawberry.enum_value("busy", description="Signed in; still routed work (the choice is kept across "
-                                                     "sign-ins). Only OFFLINE stops routing.")
-    OFFLINE = strawberry.enum_value("offline", description="Not routed any work: never signed in, signed out of "
-                                                           "every session, or chose to.")
+    AVAILABLE = "available"
+    BUSY = "busy"
+    OFFLINE = "offline"
 
 
 @strawberry.enum
