@@ -3,8 +3,9 @@ session makes them OFFLINE.
 
 Routing gives tickets only to agents who are not OFFLINE, and every account starts OFFLINE; without this
 an agent who signed in would get no work until they found `setMyActivityStatus`. A status the person chose
-(BUSY) is theirs: signing in keeps it. A session that simply expires changes nothing (no one is there to
-notice); signing out, deactivation and deletion do.
+(BUSY) is theirs: signing in keeps it. Only signing out of the last session sets OFFLINE here: a session
+that expires or is ended by a password reset or a reused refresh token leaves the status as it was
+(deactivation sets OFFLINE itself, and a deactivated or deleted account is never routed).
 """
 
 from __future__ import annotations
