@@ -18,7 +18,15 @@ async def chat_desk(mongo_url: str, http: httpx.AsyncClient, tmp_path_factory: p
                     ) -> AsyncIterator[ChatDesk]:
     async with users_and_tickets(mongo_url, http, tmp_path_factory.mktemp("tickets")) as services:
         chat = await services.start(CHAT, tmp_path_factory.mktemp("chat"))
-        yield ChatDesk(services.users, services.tickets, chat, services.bus, services.root)
+        yield ChatDesk(services.users, services.tickets, chat, services.bus, services.root, services.gateway)
+
+
+@pytest.fixture(scope="session")
+async def gateway_url(chat_desk: ChatDesk) -> AsyncIterator[str]:
+    """The gateway over users, tickets and chat, on the origin their file links name."""
+    assert chat_desk.open_gateway is not None
+    async with chat_desk.open_gateway() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
