@@ -3,12 +3,14 @@ callers who may read the ticket; the file itself must be what it claims to be, f
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
 from subgraphs.kernel.files.links import FileLinks
-from tests.fixtures.desk import FILE_LINK_SECRET
+from tests.fixtures.desk import FILE_LINK_SECRET, users_and_tickets
+from tests.subgraphs.kernel.cloudinary_server import fake_cloudinary
 from tests.subgraphs.tickets.harness import CREATE_TICKET, Desk, Team
 from tests.subgraphs.tickets.ticket.test_creation import PNG, b64
 
@@ -90,3 +92,20 @@ async def test_text_hiding_a_program_after_its_first_kilobytes_is_refused(desk: 
     extensions = refused.errors[0]["extensions"]
     assert extensions["reason"] == "FILE_TYPE_UNSUPPORTED" and extensions["field"] == "attachments.contentBase64"
     assert await desk.events("ticket.created", creatorId=team.customer.id) == []
+
+
+async def test_on_cloudinary_an_attachment_is_private_and_linked_signed(
+        mongo_url: str, http: httpx.AsyncClient, tmp_path: Path) -> None:
+    async with fake_cloudinary() as cloud, users_and_tickets(mongo_url, http, tmp_path,
+                                                             cloudinary_url=cloud.cloudinary_url) as services:
+        desk = Desk(services.users, services.tickets, services.bus, services.root)
+        team, stranger = await desk.team(), await desk.team()
+        async with services.gateway() as gateway_url:
+            ticket_id, [photo] = await attached(team, gateway_url, ("photo.png", PNG))
+            assert [a.type for a in cloud.assets.values()] == ["authenticated"]  # never publicly delivered
+            assert photo["url"].startswith(f"{cloud.url}/v1_1/demo-cloud/image/download?")
+            assert "expires_at=" in photo["url"] and (await http.get(photo["url"])).content == PNG
+            forged = photo["url"].replace("signature=", "signature=0")
+            assert (await http.get(forged)).status_code == 401
+            outside = await stranger.customer.through(gateway_url)(ATTACHMENTS, {"id": ticket_id})
+            assert "download" not in str(outside.data) + str(outside.errors)
