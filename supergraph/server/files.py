@@ -46,6 +46,7 @@ async def relay_file(scope: dict[str, Any], send: Any, session: aiohttp.ClientSe
         return
     asked = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]
              if k.decode("latin-1").lower() in _ASKED}
+    started = False
     try:
         async with session.request(scope["method"], url, headers=asked, allow_redirects=False,
                                    auto_decompress=False, timeout=aiohttp.ClientTimeout(total=timeout)) as answer:
@@ -53,11 +54,14 @@ async def relay_file(scope: dict[str, Any], send: Any, session: aiohttp.ClientSe
                        if k.lower() in _PASSED]
             headers.append((b"x-content-type-options", b"nosniff"))
             await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+            started = True
             async for chunk in answer.content.iter_chunked(CHUNK):
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": b""})
     except (aiohttp.ClientError, TimeoutError):
-        await _plain(send, 502, b"The file's service did not answer.")
+        if not started:
+            await _plain(send, 502, b"The file's service did not answer.")
+        # otherwise the client sees the body end short of its content-length, and knows it is incomplete
 
 
 async def _plain(send: Any, status: int, body: bytes, extra: list[tuple[bytes, bytes]] | None = None) -> None:

@@ -109,3 +109,14 @@ async def test_on_cloudinary_an_attachment_is_private_and_linked_signed(
             assert (await http.get(forged)).status_code == 401
             outside = await stranger.customer.through(gateway_url)(ATTACHMENTS, {"id": ticket_id})
             assert "download" not in str(outside.data) + str(outside.errors)
+
+
+async def test_the_gateway_relays_only_reads_of_a_known_services_files(desk: Desk, gateway_url: str,
+                                                                      http: httpx.AsyncClient) -> None:
+    team = await desk.team()
+    _, [photo] = await attached(team, gateway_url, ("photo.png", PNG))
+    assert (await http.head(photo["url"])).headers["content-length"] == str(len(PNG))
+    assert (await http.post(photo["url"], content=b"x")).status_code == 405
+    path = urlsplit(photo["url"]).path
+    assert (await http.get(f"{gateway_url}{path.replace('/files/tickets/', '/files/nosuch/')}")).status_code == 404
+    assert (await http.get(f"{gateway_url}/files/tickets/..%2Fgraphql?query=%7B__typename%7D")).status_code == 404
