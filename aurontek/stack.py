@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -78,8 +79,11 @@ class Stack:
         port = self.ports[definition.name]
         why = SLOW_STARTS.get(definition.name)
         self.progress(f"starting {definition.name} on :{port}{f', {why}' if why else ''} ...")
+        # file links point at the gateway, which relays /files/<service>/ here (unless PUBLIC_URL says otherwise)
+        public = {} if os.environ.get("PUBLIC_URL") else {"public_url": self.gateway_url}
         settings: ServiceSettings = load_settings(
-            definition.settings_class, mongodb_url=mongo_url, data_dir=self.data_dir, **self.settings_overrides
+            definition.settings_class, mongodb_url=mongo_url, data_dir=self.data_dir,
+            **{**public, **self.settings_overrides},
         )
         runtime = Runtime(definition, settings, host=self.host, port=port, bus=self._bus)
         await self._serve(definition.name, create_app(runtime), port)

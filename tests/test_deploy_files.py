@@ -169,6 +169,16 @@ def test_the_proxy_terminates_tls_and_upgrades_websockets() -> None:
     assert "location = /nginx-health" in conf  # the compose health check
 
 
+def test_the_proxy_relays_file_links_to_the_gateway() -> None:
+    conf = (ROOT / "deploy" / "nginx" / "templates" / "default.conf.template").read_text()
+    tls = conf.split("listen 443", 1)[1]
+    files = tls.split("location /files/ {", 1)[1].split("\n    }", 1)[0]
+    assert "proxy_pass http://aurontek_gateway;" in files and "proxy_buffering off;" in files  # streamed
+    assert "X-Content-Type-Options nosniff" in files and "limit_except GET" in files
+    env = (ROOT / ".env.example").read_text()
+    assert re.search(r"^PUBLIC_URL=https://", env, re.M) and re.search(r"^FILE_LINK_SECRET=set-", env, re.M)
+
+
 def test_nginx_accepts_the_proxy_configuration(tmp_path: Path) -> None:
     nginx, openssl = shutil.which("nginx") or "/usr/sbin/nginx", shutil.which("openssl")
     if not Path(nginx).exists() or openssl is None:

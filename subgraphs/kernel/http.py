@@ -1,4 +1,4 @@
-"""The HTTP shell of a subgraph: /graphql, /health, /ready, local files, and a body-size limit."""
+"""The HTTP shell of a subgraph: /graphql, /health, /ready, local files (signed links only), a body-size limit."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -17,6 +17,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET, UnsetType
 
+from subgraphs.kernel.files.serving import file_route
 from subgraphs.kernel.graphql.context import RequestContext
 from subgraphs.kernel.ids import new_event_id
 from subgraphs.kernel.logging import request_id_var
@@ -138,16 +139,7 @@ def create_app(runtime: Runtime) -> Starlette:
         WebSocketRoute("/graphql", graphql),  # subscriptions over graphql-transport-ws
     ]
     if isinstance(runtime.storage, LocalStorage):
-        storage = runtime.storage
-
-        async def files(request: Request) -> Response:
-            path = storage.path_of(request.path_params["key"])
-            if path is None:
-                return JSONResponse({"error": "not found"}, status_code=404)
-            return FileResponse(path, headers={"Cache-Control": "public, max-age=31536000, immutable",
-                                               "X-Content-Type-Options": "nosniff"})
-
-        routes.append(Route("/files/{key:path}", files))
+        routes.append(Route("/files/{key:path}", file_route(runtime.storage), methods=["GET", "HEAD"]))
     if runtime.definition.routes is not None:
         routes.extend(runtime.definition.routes(runtime))
 

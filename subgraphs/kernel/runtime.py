@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -25,6 +26,7 @@ from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.memory import InProcessBus
 from subgraphs.kernel.events.outbox import Outbox
 from subgraphs.kernel.expiry import sweep_forever
+from subgraphs.kernel.files.links import FileLinks
 from subgraphs.kernel.mongo import Database, connect
 from subgraphs.kernel.settings import ServiceSettings
 from subgraphs.kernel.storage import CloudinaryStorage, LocalStorage, Storage
@@ -49,7 +51,7 @@ class Runtime:
         self.settings = settings
         self.host = host or settings.host
         self.port = port
-        self.public_url = settings.public_url or f"http://{self.host}:{port}"
+        self.public_url = settings.public_url
         self._shared_bus = bus
         self.bus: EventBus = bus or (
             AmqpBus(settings.amqp_url, exchange=settings.events_exchange) if settings.amqp_url else InProcessBus()
@@ -58,12 +60,19 @@ class Runtime:
         self.state: dict[str, Any] = {}  # service-specific resources, set by its setup hook
         self.http = httpx.AsyncClient(timeout=10.0)
         self.storage: Storage = (
-            CloudinaryStorage(settings.cloudinary_url)
+            CloudinaryStorage(settings.cloudinary_url, ttl_seconds=settings.file_link_ttl_seconds)
             if settings.cloudinary_url
-            else LocalStorage(settings.data_dir / "files" / self.name, self.public_url)
+            else LocalStorage(settings.data_dir / "files" / self.name, self._file_links(settings))
         )
         self.started = False
         self._tasks: list[asyncio.Task[None]] = []
+
+    def _file_links(self, settings: ServiceSettings) -> FileLinks:
+        secret = settings.file_link_secret
+        # Unset (outside production): links minted before a restart stop working, which a laptop can live with.
+        key = secret.get_secret_value().encode() if secret else secrets.token_bytes(32)
+        return FileLinks(service=self.name, secret=key, public_url=settings.public_url,
+                         ttl_seconds=settings.file_link_ttl_seconds)
 
     async def start(self) -> None:
         url = self.settings.mongodb_url

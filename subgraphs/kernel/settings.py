@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
 
@@ -50,7 +50,11 @@ class ServiceSettings(BaseSettings):
         default_factory=lambda: ["127.0.0.1", "::1"], validation_alias=_env("TRUSTED_PROXIES")
     )
     app_url: str = Field("http://localhost:5173", validation_alias=_env("APP_URL"))
-    public_url: str | None = Field(None, validation_alias=_env("PUBLIC_URL"))
+    # The origin clients reach the API at (the gateway, or the proxy in front of it): file links point there.
+    public_url: str = Field(f"http://127.0.0.1:{DEFAULT_PORTS['gateway']}", validation_alias=_env("PUBLIC_URL"))
+    # Signs file links (each service derives its own key from it); unset outside production: a random one per start.
+    file_link_secret: SecretStr | None = Field(None, validation_alias=_env("FILE_LINK_SECRET"))
+    file_link_ttl_seconds: int = Field(15 * 60, ge=10, le=7 * 24 * 3600, validation_alias=_env("FILE_LINK_TTL_SECONDS"))
     cloudinary_url: str | None = Field(None, validation_alias=_env("CLOUDINARY_URL"))
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", validation_alias=_env("LOG_LEVEL"))
     log_format: Literal["json", "console"] = Field("json", validation_alias=_env("LOG_FORMAT"))
@@ -84,6 +88,13 @@ class ServiceSettings(BaseSettings):
             raise ValueError("must be an http:// or https:// URL")
         return value.rstrip("/") if value.endswith("/") and value.count("/") > 3 else value
 
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/")
+
     @model_validator(mode="after")
     def _refuse_placeholders_in_production(self) -> ServiceSettings:
         if self.environment != "production":
@@ -94,6 +105,9 @@ class ServiceSettings(BaseSettings):
                 raise ValueError(f"{name} carries a placeholder password; set a real one in production")
         if self.mongodb_url is None:
             raise ValueError("MONGODB_URL is required in production (the embedded database is for development)")
+        secret = self.file_link_secret.get_secret_value() if self.file_link_secret else ""
+        if len(secret) < 32 or secret.startswith("set-"):
+            raise ValueError("FILE_LINK_SECRET must be set to a random value of at least 32 characters in production")
         return self
 
     def database_name(self, service: str) -> str:

@@ -16,6 +16,7 @@ class Problems:
     def __init__(self) -> None:
         self.messages: list[str] = []
         self.fields: list[str] = []
+        self.reasons: list[str] = []  # stable codes some refusals carry (`extensions.reason`)
 
     def __bool__(self) -> bool:
         return bool(self.messages)
@@ -26,18 +27,22 @@ class Problems:
             return step(*args, **kwargs)
         except BadUserInput as exc:  # a refusal that already lists its reasons keeps them apart
             for message in exc.extensions.get("reasons") or [exc.message]:
-                self.add(message, exc.extensions.get("field"))
+                self.add(message, exc.extensions.get("field"), reason=exc.extensions.get("reason"))
             return None
 
-    def add(self, message: str, field: str | None = None) -> None:
+    def add(self, message: str, field: str | None = None, *, reason: str | None = None) -> None:
         self.messages.append(message)
         if field and field not in self.fields:
             self.fields.append(field)
+        if reason and reason not in self.reasons:
+            self.reasons.append(reason)
 
     def raise_if_any(self) -> None:
-        """One BAD_USER_INPUT naming every problem (`reasons`) and every field involved."""
+        """One BAD_USER_INPUT naming every problem (`reasons`), every field involved, and the stable
+        code of a refusal that has one (`reason`, the first)."""
         if not self.messages:
             return
         field = self.fields[0] if len(self.fields) == 1 else None
         raise BadUserInput("; ".join(self.messages), field=field, reasons=self.messages,
-                           fields=self.fields if len(self.fields) > 1 else None)
+                           fields=self.fields if len(self.fields) > 1 else None,
+                           reason=self.reasons[0] if self.reasons else None)

@@ -1,5 +1,6 @@
 """The gateway's ASGI application: `/graphql` (POST, GET, WebSocket speaking `graphql-transport-ws`,
-and GraphiQL for a browser), GraphiQL's files under `/graphiql/`, and `/health`."""
+and GraphiQL for a browser), GraphiQL's files under `/graphiql/`, signed file links under `/files/`,
+and `/health`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import orjson
 
 from supergraph.pipeline.types import GraphQLRequest, GraphQLResponse, RequestError
+from supergraph.server import files
 from supergraph.server.graphiql import ASSET_PREFIX, GraphiQL, wants_page
 from supergraph.server.http import (
     check_csrf,
@@ -74,12 +76,22 @@ class GatewayApp:
             await _send(send, *self.graphiql.page())  # type: ignore[union-attr]
         elif path == "/graphql":
             await self._graphql(scope, receive, send)
+        elif path.startswith(files.PREFIX):
+            await self._file(scope, send)
         elif path.startswith(ASSET_PREFIX) and self.graphiql is not None:
             await _send(send, *self.graphiql.asset(path[len(ASSET_PREFIX):]))
         elif path == "/favicon.ico":  # asked for by every browser tab; none, rather than a 404
             await _send(send, 204, [], b"")
         else:
             await _send_json(send, 404, {"errors": [{"message": "Not found"}]})
+
+    async def _file(self, scope: Scope, send) -> None:
+        gateway, session = self.runtime.gateway, self.runtime.session
+        if gateway is None or session is None:
+            await _send_json(send, 503, {"errors": [{"message": "The gateway has no supergraph yet."}]})
+            return
+        await files.relay_file(scope, send, session, gateway.supergraph.subgraph_urls(),
+                               self.runtime.settings.subgraph_timeout)
 
     def _wants_graphiql(self, scope: Scope) -> bool:
         """Only a browser's page request; every other GET keeps the CSRF rule."""

@@ -56,6 +56,11 @@ class GatewayRuntime:
         self._retired: list[Gateway] = []
         self._task: asyncio.Task | None = None
 
+    @property
+    def session(self) -> aiohttp.ClientSession | None:
+        """The pooled session to subgraphs (None until started)."""
+        return self._session
+
     async def start(self) -> None:
         self._session = new_session(self.settings.pool_size)
         # upstream subscriptions hold their connection for as long as they live: never pooled

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import signal
 import subprocess
@@ -12,13 +13,14 @@ from pathlib import Path
 import httpx
 
 from subgraphs.kernel.embedded_mongo import free_port
+from tests.subgraphs.users.test_accounts import png
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_up_serves_the_whole_product_and_stops_cleanly(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("MONGODB_URL", "AMQP_URL", "AURONTEK_ADMIN_PASSWORD",
-                                                            "AURONTEK_ADMIN_EMAIL")}
+                                                            "AURONTEK_ADMIN_EMAIL", "PUBLIC_URL")}
     # free ports, so a second checkout's tests (or a running `aurontek up`) on this machine do not collide
     env.update({f"{name}_PORT": str(free_port()) for name in ("USERS", "TICKETS", "CHAT", "NOTIFICATIONS", "IA")})
     port = free_port()
@@ -46,6 +48,14 @@ def test_up_serves_the_whole_product_and_stops_cleanly(tmp_path: Path) -> None:
                         headers={"authorization": f"Bearer {token}"}).json()
         assert me == {"data": {"me": {"name": "Carla Customer", "company": {"name": "Demo Helpdesk"}}}}
         _demo_routes_its_tickets(gateway, code)
+        # file links point at this gateway, which relays them to the service holding the file
+        upload = "mutation($u: ID!, $c: String!) { uploadUserPhoto(userId: $u, contentBase64: $c) { photoUrl } }"
+        photo = httpx.post(gateway, json={"query": upload, "variables": {
+            "u": _my_id(gateway, token), "c": base64.b64encode(png()).decode()}},
+            headers={"authorization": f"Bearer {token}"})
+        url = photo.json()["data"]["uploadUserPhoto"]["photoUrl"]
+        assert url.startswith(f"http://127.0.0.1:{port}/files/users/"), url
+        assert httpx.get(url).content == png() and httpx.get(url.split("?")[0]).status_code == 403
     finally:
         process.send_signal(signal.SIGINT)
         rest, _ = process.communicate(timeout=60)
@@ -74,3 +84,8 @@ def _demo_routes_its_tickets(gateway: str, code: str) -> None:
             "ines.intern@demo.aurontek.local"} <= set(available)
     for _item, group in tickets.values():
         assert any(group in groups for email, groups in available.items() if ".agent@" in email), group
+
+
+def _my_id(gateway: str, token: str) -> str:
+    return str(httpx.post(gateway, json={"query": "{ me { id } }"},
+                          headers={"authorization": f"Bearer {token}"}).json()["data"]["me"]["id"])

@@ -17,8 +17,8 @@ from tests.subgraphs.users.conftest import anonymous, factory, root, tenant, use
 
 @contextlib.asynccontextmanager
 async def gateway(subgraphs: dict[str, str], **settings: Any) -> AsyncIterator[str]:
-    """A gateway composing `subgraphs` (name -> base URL) at start; yields its base URL."""
-    port = free_port()
+    """A gateway composing `subgraphs` (name -> base URL) at start (on `port`, or a free one); yields its URL."""
+    port = settings.pop("port", None) or free_port()
     listing = ",".join(f"{name}={url}/graphql" for name, url in subgraphs.items())
     app = create_app(GatewaySettings(subgraphs=listing, port=port, **settings))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_level="warning",

@@ -39,14 +39,20 @@ def person(user_id: str | None, name: str | None) -> User | None:
 
 @strawberry.type(description="A file sent in a chat (images are shown inline).")
 class ChatFile:
-    url: str
     name: str
     content_type: str
     size: int
+    key: strawberry.Private[str]
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any] | None) -> ChatFile | None:
-        return cls(url=doc["url"], name=doc["name"], content_type=doc["contentType"], size=doc["size"]) if doc else None
+        return cls(name=doc["name"], content_type=doc["contentType"], size=doc["size"], key=doc["key"]) if doc else None
+
+    @strawberry.field(description="Reads the file: a link on the API's origin, signed for whoever may read the "
+                                  "chat and valid for FILE_LINK_TTL_SECONDS (15 minutes by default); ask again "
+                                  "for a fresh one.")
+    def url(self, info: Ctx) -> str:
+        return info.context.runtime.storage.link(self.key, self.content_type)
 
 
 @strawberry.type(description="The change a system message reports, for clients that word it themselves.")

@@ -8,7 +8,8 @@ from typing import Any
 
 from subgraphs.chat.messages.documents import MessageKind
 from subgraphs.kernel.errors import BadUserInput
-from subgraphs.kernel.storage import Storage, sniff_content_type
+from subgraphs.kernel.files.content import UNSUPPORTED, FileRefused, content_type_of
+from subgraphs.kernel.storage import Storage
 
 MAX_NAME = 200
 
@@ -40,14 +41,18 @@ def file_name(name: str) -> str:
 
 
 def kind_of(data: bytes) -> tuple[MessageKind, str]:
-    content_type = sniff_content_type(data)
-    if content_type is None:
-        raise BadUserInput("only images (PNG, JPEG, GIF, WebP), PDF, ZIP and plain text can be sent",
-                           field="contentBase64")
+    """The message kind and content type of the whole file (`extensions.reason` says why one is refused)."""
+    try:
+        content_type = content_type_of(data)
+    except FileRefused as refused:
+        if refused.reason != UNSUPPORTED:
+            raise
+        raise FileRefused("only images (PNG, JPEG, GIF, WebP), PDF, ZIP and plain text can be sent",
+                          reason=refused.reason) from None
     return (MessageKind.IMAGE if content_type.startswith("image/") else MessageKind.FILE), content_type
 
 
 async def store_file(storage: Storage, *, company_id: str, ticket_id: str, name: str, data: bytes,
                      content_type: str) -> dict[str, Any]:
     saved = await storage.save(folder=f"chat/{company_id}/{ticket_id}", data=data, content_type=content_type)
-    return {"url": saved.url, "key": saved.key, "name": name, "contentType": saved.content_type, "size": saved.size}
+    return {"key": saved.key, "name": name, "contentType": saved.content_type, "size": saved.size}

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from subgraphs.kernel import clock
+from subgraphs.kernel.files.content import FileRefused, content_type_of
 from subgraphs.kernel.ids import new_id
-from subgraphs.kernel.storage import Storage, sniff_content_type
+from subgraphs.kernel.storage import Storage
 from subgraphs.kernel.validation import Problems
 
 ALLOWED_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf",
@@ -44,14 +45,18 @@ def _check(upload: Upload, *, max_bytes: int, problems: Problems) -> Checked | N
     except (binascii.Error, ValueError):
         problems.add(f"{name} is not valid base64", "attachments.contentBase64")
         return None
-    content_type = sniff_content_type(data) if data else None
     if not data or len(data) > max_bytes:
         problems.add(f"{name} must hold between 1 byte and {max_bytes // 1024} KiB", "attachments.contentBase64")
-    elif content_type not in ALLOWED_TYPES:
+        return None
+    try:
+        content_type = content_type_of(data, name=name)
+    except FileRefused as refused:
+        problems.add(refused.message, "attachments.contentBase64", reason=refused.reason)
+        return None
+    if content_type not in ALLOWED_TYPES:
         problems.add(f"{name} is not an image, PDF, ZIP or plain-text file", "attachments.contentBase64")
-    else:
-        return Checked(name, data, content_type)
-    return None
+        return None
+    return Checked(name, data, content_type)
 
 
 def check_uploads(uploads: list[Upload], *, max_bytes: int, room: int, problems: Problems) -> list[Checked]:
@@ -64,11 +69,11 @@ def check_uploads(uploads: list[Upload], *, max_bytes: int, room: int, problems:
 
 
 async def save(storage: Storage, files: list[Checked], *, company_id: str, actor_id: str) -> list[dict[str, Any]]:
-    """Store the files (content-addressed, so a retried request stores nothing twice) as attachment rows."""
+    """Store the files (under random keys) as attachment rows; links to them are minted when they are read."""
     rows = []
     for file in files:
         stored = await storage.save(folder=f"tickets/{company_id}", data=file.data, content_type=file.content_type)
-        rows.append({"id": new_id(), "name": file.name, "url": stored.url, "key": stored.key,
+        rows.append({"id": new_id(), "name": file.name, "key": stored.key,
                      "contentType": stored.content_type, "size": stored.size, "uploadedBy": actor_id,
                      "uploadedAt": clock.now()})
     return rows

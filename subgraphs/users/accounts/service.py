@@ -14,7 +14,7 @@ from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import BadUserInput, Conflict, NotFound
 from subgraphs.kernel.events.outbox import UnitOfWork
-from subgraphs.kernel.storage import sniff_content_type
+from subgraphs.kernel.files.content import sniff_content_type
 from subgraphs.kernel.tenancy import Tenancy, TenantCollection
 from subgraphs.users import store, validation
 from subgraphs.users.accounts.drafts import AccountStatus, ActivityStatus, Prepared, UserDraft, prepare_user
@@ -264,7 +264,7 @@ async def upload_photo(deps: UsersDeps, tenancy: Tenancy, actor: Principal, user
     if content_type not in PHOTO_TYPES:
         raise BadUserInput("the photo must be a PNG, JPEG, GIF or WebP image", field="contentBase64")
     stored = await deps.storage.save(folder=f"photos/{user['companyId']}", data=data, content_type=content_type)
-    return await _apply(deps, users, actor, user, {"photoUrl": stored.url})
+    return await _apply(deps, users, actor, user, {"photo": {"key": stored.key, "contentType": stored.content_type}})
 
 
 async def roles_of(deps: UsersDeps, users: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -120,6 +120,18 @@ async def load_role(ctx: RequestContext, role_id: str) -> dict[str, Any] | None:
     return await ctx.loader("roles", load).load(role_id)
 
 
+def photo_of(doc: dict[str, Any]) -> dict[str, str] | None:
+    """The stored photo; one saved before links were signed has only its old URL, whose tail is its key."""
+    if doc.get("photo"):
+        return dict(doc["photo"])
+    old = doc.get("photoUrl")
+    if not old or "/files/" not in old:
+        return None
+    key = old.split("/files/", 1)[1]
+    kind = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif", "webp": "image/webp"}
+    return {"key": key, "contentType": kind.get(key.rsplit(".", 1)[-1], "application/octet-stream")}
+
+
 @strawberry.federation.type(keys=["id"], description="A person who signs in: customer, agent or administrator.")
 class User:
     id: strawberry.ID
@@ -133,7 +145,6 @@ class User:
     status: AccountStatus
     skills: list[str]
     care_groups: list[str]
-    photo_url: str | None
     last_login_at: datetime | None
     created_at: datetime
     updated_at: datetime
@@ -146,7 +157,7 @@ class User:
             last_name=doc["lastName"], phone=doc.get("phone"), job_title=doc.get("jobTitle"),
             language=doc["language"], activity_status=ActivityStatus(doc["activityStatus"]),
             status=AccountStatus(doc["status"]), skills=doc["skills"], care_groups=doc["careGroups"],
-            photo_url=doc.get("photoUrl"), last_login_at=doc.get("lastLoginAt"), created_at=doc["createdAt"],
+            last_login_at=doc.get("lastLoginAt"), created_at=doc["createdAt"],
             updated_at=doc["updatedAt"], doc=doc,
         )
 
@@ -154,6 +165,12 @@ class User:
     async def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> User | None:
         doc = await load_user(info.context, str(id))
         return cls.from_doc(doc) if doc else None
+
+    @strawberry.field(description="The profile photo: a signed link on the API's origin, valid for "
+                                  "FILE_LINK_TTL_SECONDS (15 minutes by default).")
+    def photo_url(self, info: Ctx) -> str | None:
+        photo = photo_of(self.doc)
+        return info.context.runtime.storage.link(photo["key"], photo["contentType"]) if photo else None
 
     # Shareable: chat provides it with each message from its own read model (Message.author @provides).
     @strawberry.federation.field(shareable=True, description="First and last name.")

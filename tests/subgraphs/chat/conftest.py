@@ -9,7 +9,6 @@ import pytest
 
 from subgraphs.chat.service import DEFINITION as CHAT
 from tests.fixtures.desk import users_and_tickets
-from tests.integration.conftest import gateway
 from tests.subgraphs.chat.harness import ChatDesk
 from tests.subgraphs.tickets.harness import Team
 
@@ -19,7 +18,15 @@ async def chat_desk(mongo_url: str, http: httpx.AsyncClient, tmp_path_factory: p
                     ) -> AsyncIterator[ChatDesk]:
     async with users_and_tickets(mongo_url, http, tmp_path_factory.mktemp("tickets")) as services:
         chat = await services.start(CHAT, tmp_path_factory.mktemp("chat"))
-        yield ChatDesk(services.users, services.tickets, chat, services.bus, services.root)
+        yield ChatDesk(services.users, services.tickets, chat, services.bus, services.root, services.gateway)
+
+
+@pytest.fixture(scope="session")
+async def gateway_url(chat_desk: ChatDesk) -> AsyncIterator[str]:
+    """The gateway over users, tickets and chat, on the origin their file links name."""
+    assert chat_desk.open_gateway is not None
+    async with chat_desk.open_gateway() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +34,3 @@ async def team(chat_desk: ChatDesk) -> Team:
     """One company's desk, shared by a module's tests (each test opens its own tickets)."""
     return await chat_desk.team()
 
-
-@pytest.fixture(scope="session")
-async def gateway_url(chat_desk: ChatDesk) -> AsyncIterator[str]:
-    """The real gateway in front of the desk's users, tickets and chat services, as the app reaches them."""
-    subgraphs = {"users": chat_desk.users.url, "tickets": chat_desk.tickets.url, "chat": chat_desk.chat.url}
-    async with gateway(subgraphs, jwks_url=f"{chat_desk.users.url}/.well-known/jwks.json") as url:
-        yield url

@@ -56,8 +56,9 @@ class ChatDesk(Desk):
     """The users, tickets and chat services on one in-process bus."""
 
     def __init__(self, users: RunningService, tickets: RunningService, chat: RunningService, bus: InProcessBus,
-                 root: Person) -> None:
-        super().__init__(users, tickets, bus, root)
+                 root: Person, gateway: Callable[[], contextlib.AbstractAsyncContextManager[str]] | None = None
+                 ) -> None:
+        super().__init__(users, tickets, bus, root, gateway)
         self.chat = chat
 
     @property

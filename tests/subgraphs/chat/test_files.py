@@ -1,32 +1,83 @@
-"""Images and files in chat: typed by their bytes, size-limited, stored by the storage adapter and served."""
+"""Images and files in chat: typed by their whole bytes, size-limited, stored under random keys and read
+through the gateway's origin with short-lived signed links, minted only for those who may read the chat."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import httpx
 
-from tests.subgraphs.chat.harness import SEND_FILE, ChatDesk, b64
+from subgraphs.kernel.files.links import FileLinks
+from tests.fixtures.desk import FILE_LINK_SECRET
+from tests.subgraphs.chat.harness import ENTITY, SEND_FILE, ChatDesk, b64
 from tests.subgraphs.chat.test_messages import ticket_for
+from tests.subgraphs.kernel.files.test_content import ELF, pdf
 from tests.subgraphs.tickets.harness import Team
 from tests.subgraphs.tickets.ticket.test_creation import PNG
 
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = pdf()
+MESSAGES = """query($t: ID!) { ticket(id: $t) { id messages(first: 5) { edges { node { id file { url } } } } } }"""
 
 
 async def send_file(desk: ChatDesk, team: Team, ticket_id: str, **file: object):  # type: ignore[no-untyped-def]
     return await desk.talk(team.customer)(SEND_FILE, {"t": ticket_id, "i": file})
 
 
-async def test_an_image_is_shown_inline_and_served(chat_desk: ChatDesk, team: Team, http: httpx.AsyncClient) -> None:
+def key_of(url: str) -> str:
+    return urlsplit(url).path.split("/files/chat/", 1)[1]
+
+
+async def test_an_image_is_shown_inline_and_served_through_the_gateway(
+        chat_desk: ChatDesk, team: Team, gateway_url: str, http: httpx.AsyncClient) -> None:
     ticket = await ticket_for(chat_desk, team)
-    sent = (await send_file(chat_desk, team, ticket["id"], name="C:\\Users\\me\\screen.pdf", contentBase64=b64(PNG),
-                            caption=" the error ")).ok()["sendChatFile"]
+    customer = team.customer.through(gateway_url)
+    file_input = {"name": "C:\\Users\\me\\screen.pdf", "contentBase64": b64(PNG), "caption": " the error "}
+    sent = (await customer(SEND_FILE, {"t": ticket["id"], "i": file_input})).ok()["sendChatFile"]
     assert sent["kind"] == "IMAGE" and sent["text"] == "the error"
     file = sent["file"]
     assert (file["name"], file["contentType"], file["size"]) == ("screen.pdf", "image/png", len(PNG))
+    assert file["url"].startswith(f"{gateway_url}/files/chat/chat/{team.id}/{ticket['id']}/")
     served = await http.get(file["url"])
     assert served.status_code == 200 and served.content == PNG
+    assert served.headers["content-type"] == "image/png" and served.headers["x-content-type-options"] == "nosniff"
     [event] = await chat_desk.events("chat.message_added", messageId=sent["id"])
-    assert event["data"]["kind"] == "image" and event["data"]["file"]["url"] == file["url"]
+    assert event["data"]["kind"] == "image" and "url" not in event["data"]["file"]  # each reader gets a link
+    read = await customer.ok(MESSAGES, {"t": ticket["id"]})
+    [link] = [e["node"]["file"]["url"] for e in read["ticket"]["messages"]["edges"] if e["node"]["id"] == sent["id"]]
+    assert key_of(link) == key_of(file["url"]) and (await http.get(link)).content == PNG
+
+
+async def test_chat_file_links_are_signed_short_lived_and_only_for_readers(
+        chat_desk: ChatDesk, team: Team, gateway_url: str, http: httpx.AsyncClient) -> None:
+    ticket = await ticket_for(chat_desk, team)
+    sent = (await send_file(chat_desk, team, ticket["id"], name="report.pdf", contentBase64=b64(PDF))).ok()
+    url = sent["sendChatFile"]["file"]["url"]
+    assert (await http.get(url)).content == PDF
+    links = FileLinks(service="chat", secret=FILE_LINK_SECRET.encode(), public_url=gateway_url, ttl_seconds=900)
+    expired = links.url(key_of(url), expires=1_000_000_000)
+    tampered = url.replace("signature=", "signature=0")
+    bare = url.split("?", 1)[0]
+    for refused in (expired, tampered, bare, f"{chat_desk.chat.url}/files/{key_of(url)}"):
+        answer = await http.get(refused)
+        assert answer.status_code == 403 and PDF not in answer.content, refused
+    stranger = await chat_desk.team()
+    direct = await chat_desk.talk(stranger.customer)(ENTITY, {"t": ticket["id"]})
+    [entity] = (direct.data or {}).get("_entities") or [None]
+    assert entity is None or entity.get("messages") is None  # another company's reader gets no file, no link
+    outside = await stranger.customer.through(gateway_url)(MESSAGES, {"t": ticket["id"]})
+    assert "/files/" not in str(outside.data) + str(outside.errors)
+
+
+async def test_text_hiding_a_program_is_refused_whatever_its_name(chat_desk: ChatDesk, team: Team,
+                                                                  gateway_url: str) -> None:
+    ticket = await ticket_for(chat_desk, team)
+    notes = b"minutes of the meeting\n" * 200 + ELF  # 4.6 KiB of text, then a program
+    refused = await team.customer.through(gateway_url)(SEND_FILE, {"t": ticket["id"], "i": {
+        "name": "notes.txt", "contentBase64": b64(notes)}})
+    assert refused.code() == "BAD_USER_INPUT", refused.errors
+    assert refused.errors[0]["extensions"]["reason"] == "FILE_TYPE_UNSUPPORTED"
+    assert refused.errors[0]["extensions"]["field"] == "contentBase64"
+    assert await chat_desk.events("chat.message_added", ticketId=ticket["id"], kind="file") == []
 
 
 async def test_other_files_by_what_their_bytes_are(chat_desk: ChatDesk, team: Team) -> None:

@@ -38,6 +38,14 @@ def test_production_refuses_placeholders_and_the_embedded_database(monkeypatch: 
     monkeypatch.delenv("MONGODB_URL")
     with pytest.raises(SettingsError, match="MONGODB_URL is required"):
         load_settings(ServiceSettings)
+    monkeypatch.setenv("MONGODB_URL", "mongodb://db:27017")
+    for secret in (None, "set-a-long-random-secret-for-file-links", "short"):
+        if secret is not None:
+            monkeypatch.setenv("FILE_LINK_SECRET", secret)
+        with pytest.raises(SettingsError, match="FILE_LINK_SECRET must be set"):  # file links must verify anywhere
+            load_settings(ServiceSettings)
+    monkeypatch.setenv("FILE_LINK_SECRET", "q8Vn2-some-real-random-value-of-40-chars")
+    assert load_settings(ServiceSettings).file_link_ttl_seconds == 900
 
 
 def test_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,26 +1,39 @@
-"""The storage adapter keeps files by content hash and trusts bytes, not declared types."""
+"""The storage adapter keeps files under random keys and reads them only through signed links."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
-from subgraphs.kernel.storage import LocalStorage, sniff_content_type
-
-
-def test_content_types_come_from_the_bytes() -> None:
-    assert sniff_content_type(b"\x89PNG\r\n\x1a\n....") == "image/png"
-    assert sniff_content_type(b"\xff\xd8\xff\xe0JFIF") == "image/jpeg"
-    assert sniff_content_type(b"RIFF\x00\x00\x00\x00WEBPVP8 ") == "image/webp"
-    assert sniff_content_type(b"%PDF-1.7") == "application/pdf"
-    assert sniff_content_type("hola, ¿qué tal?".encode()) == "text/plain"
-    assert sniff_content_type(b"\x00\x01\x02\xfe\xff") is None
+from subgraphs.kernel.files.links import FileLinks
+from subgraphs.kernel.storage import LocalStorage
 
 
-async def test_local_storage_saves_and_refuses_escapes(tmp_path: Path) -> None:
-    storage = LocalStorage(tmp_path, "http://files.test")
+def links(service: str = "tickets", secret: bytes = b"k" * 32) -> FileLinks:
+    return FileLinks(service=service, secret=secret, public_url="https://api.example.test/", ttl_seconds=900)
+
+
+async def test_local_storage_keys_are_random_and_refuse_escapes(tmp_path: Path) -> None:
+    storage = LocalStorage(tmp_path, links())
     stored = await storage.save(folder="photos/acme", data=b"\x89PNG\r\n\x1a\nxx", content_type="image/png")
-    assert stored.url.startswith("http://files.test/files/photos/acme/") and stored.url.endswith(".png")
-    assert storage.path_of(stored.key).read_bytes() == b"\x89PNG\r\n\x1a\nxx"
+    assert stored.key.startswith("photos/acme/") and stored.key.endswith(".png")
+    assert storage.path_of(stored.key).read_bytes() == b"\x89PNG\r\n\x1a\nxx"  # type: ignore[union-attr]
     assert storage.path_of("../../etc/passwd") is None
     again = await storage.save(folder="photos/acme", data=b"\x89PNG\r\n\x1a\nxx", content_type="image/png")
-    assert again.key == stored.key  # same bytes, same file
+    assert again.key != stored.key  # the bytes do not name the file: knowing them finds nothing
+
+
+def test_links_are_signed_for_one_service_and_expire() -> None:
+    signer = links()
+    url = urlsplit(signer.url("tickets/acme/abc.png", expires=2_000_000_000))
+    assert (url.scheme, url.netloc, url.path) == ("https", "api.example.test", "/files/tickets/tickets/acme/abc.png")
+    query = {k: v[0] for k, v in parse_qs(url.query).items()}
+    assert signer.verify("tickets/acme/abc.png", query["expires"], query["signature"])
+    assert not signer.verify("tickets/acme/abd.png", query["expires"], query["signature"])  # another key
+    assert not signer.verify("tickets/acme/abc.png", "2000000001", query["signature"])  # a longer life
+    assert not links("chat").verify("tickets/acme/abc.png", query["expires"], query["signature"])
+    assert not links(secret=b"j" * 32).verify("tickets/acme/abc.png", query["expires"], query["signature"])
+    past = signer.url("tickets/acme/abc.png", expires=1_000_000_000)
+    expired = {k: v[0] for k, v in parse_qs(urlsplit(past).query).items()}
+    assert not signer.verify("tickets/acme/abc.png", expired["expires"], expired["signature"])
+    assert not signer.verify("tickets/acme/abc.png", None, None)

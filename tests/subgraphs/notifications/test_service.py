@@ -43,7 +43,7 @@ def test_a_bad_setting_stops_the_start_naming_the_variable(tmp_path: Path, varia
 
 def test_a_placeholder_smtp_password_is_refused_in_production(tmp_path: Path) -> None:
     process = _start(tmp_path, free_port(), AURONTEK_ENV="production", MONGODB_URL="mongodb://127.0.0.1:1",
-                     SMTP_URL="smtp://mailer:changeme@mail.test:587")
+                     FILE_LINK_SECRET="k" * 40, SMTP_URL="smtp://mailer:changeme@mail.test:587")
     output, _ = process.communicate(timeout=60)
     assert process.returncode != 0 and "SMTP_URL carries a placeholder password" in output.decode()
 

@@ -12,7 +12,6 @@ import httpx
 import pytest
 
 from tests.fixtures.desk import users_and_tickets
-from tests.integration.conftest import gateway
 from tests.subgraphs.tickets.harness import Desk
 
 
@@ -20,12 +19,12 @@ from tests.subgraphs.tickets.harness import Desk
 async def desk(mongo_url: str, http: httpx.AsyncClient, tmp_path_factory: pytest.TempPathFactory
                ) -> AsyncIterator[Desk]:
     async with users_and_tickets(mongo_url, http, tmp_path_factory.mktemp("tickets")) as services:
-        yield Desk(services.users, services.tickets, services.bus, services.root)
+        yield Desk(services.users, services.tickets, services.bus, services.root, services.gateway)
 
 
 @pytest.fixture(scope="session")
 async def gateway_url(desk: Desk) -> AsyncIterator[str]:
-    """The real gateway in front of the desk's users and tickets services, as the app reaches them."""
-    async with gateway({"users": desk.users.url, "tickets": desk.tickets.url},
-                       jwks_url=f"{desk.users.url}/.well-known/jwks.json") as url:
+    """The gateway over users and tickets, on the origin the tickets service's file links name."""
+    assert desk.open_gateway is not None
+    async with desk.open_gateway() as url:
         yield url

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -61,6 +63,10 @@ class Member:
     async def __call__(self, query: str, variables: dict[str, Any] | None = None) -> Result:
         return await self.client(query, variables)
 
+    def through(self, url: str) -> Member:
+        """The same person, signed in the same, talking to the service (or gateway) at `url`."""
+        return Member(self.person, Client(self.client.http, url, self.client.token, self.client.headers), self.role)
+
 
 @dataclass
 class Team:
@@ -93,12 +99,14 @@ class Team:
 class Desk:
     """The users and tickets services on one bus, and ways to populate them."""
 
-    def __init__(self, users: RunningService, tickets: RunningService, bus: InProcessBus, root: Person) -> None:
+    def __init__(self, users: RunningService, tickets: RunningService, bus: InProcessBus, root: Person,
+                 gateway: Callable[[], AbstractAsyncContextManager[str]] | None = None) -> None:
         self.users = users
         self.tickets = tickets
         self.bus = bus
         self.root = root
         self.factory = Factory(root)
+        self.open_gateway = gateway  # a gateway over these services, where their file links point
 
     def member(self, person: Person, role: str) -> Member:
         client = Client(person.client.http, self.tickets.url, person.client.token, person.client.headers)
@@ -107,8 +115,7 @@ class Desk:
     @staticmethod
     def through(gateway_url: str, member: Member) -> Member:
         """The same person talking to the gateway (the `gateway_url` fixture) instead of the tickets service."""
-        client = Client(member.client.http, gateway_url, member.client.token, member.client.headers)
-        return Member(member.person, client, member.role)
+        return member.through(gateway_url)
 
     async def platform_root(self) -> Member:
         """The platform's root administrator, signed in at the current clock (a test may have moved it)."""

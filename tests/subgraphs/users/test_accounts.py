@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import struct
 import zlib
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -127,15 +128,19 @@ async def test_photo_upload_checks_content_and_size(users_service: RunningServic
     upload = "mutation($id: ID!, $c: String!) { uploadUserPhoto(userId: $id, contentBase64: $c) { photoUrl } }"
     image = png()
     url = (await person.client(upload, {"id": person.id, "c": base64.b64encode(image).decode()})).ok()
-    photo = await http.get(url["uploadUserPhoto"]["photoUrl"])
+    link = urlsplit(url["uploadUserPhoto"]["photoUrl"])  # on the gateway's origin, which relays it here
+    assert link.path.startswith(f"/files/users/photos/{tenant.id}/") and "signature=" in link.query
+    key = link.path.removeprefix("/files/users/")
+    photo = await http.get(f"{users_service.url}/files/{key}?{link.query}")
     assert photo.status_code == 200 and photo.content == image and photo.headers["content-type"] == "image/png"
+    assert (await http.get(f"{users_service.url}/files/{key}")).status_code == 403  # no signature, no photo
     fake = base64.b64encode(b"<script>alert(1)</script>").decode()  # text dressed as an image
     assert (await person.client(upload, {"id": person.id, "c": fake})).codes == ["BAD_USER_INPUT"]
     assert (await person.client(upload, {"id": person.id, "c": "@@not base64@@"})).codes == ["BAD_USER_INPUT"]
     huge = base64.b64encode(png() + b"\x00" * (2 * 1024 * 1024)).decode()
     assert (await person.client(upload, {"id": person.id, "c": huge})).codes == ["BAD_USER_INPUT"]
     escape = await http.get(f"{users_service.url}/files/..%2F..%2Fsecrets")
-    assert escape.status_code == 404
+    assert escape.status_code == 403
 
 
 async def test_users_listing_filters_and_pages(factory: Factory, tenant: Tenant) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 
 from subgraphs.tickets.graphql.enums import FieldKind
-from subgraphs.tickets.graphql.types.common import User, user
+from subgraphs.tickets.graphql.types.common import Ctx, User, user
 
 
 @strawberry.type(description="The answer to one question of the item's form.")
@@ -27,16 +27,23 @@ class FormAnswer:
 class Attachment:
     id: strawberry.ID
     name: str
-    url: str
     content_type: str = strawberry.field(description="As found in the content, not as declared.")
     size: int
     uploaded_at: datetime
     uploaded_by: User | None
+    key: strawberry.Private[str]
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Attachment:
-        return cls(id=strawberry.ID(doc["id"]), name=doc["name"], url=doc["url"], content_type=doc["contentType"],
-                   size=doc["size"], uploaded_at=doc["uploadedAt"], uploaded_by=user(doc.get("uploadedBy")))
+        return cls(id=strawberry.ID(doc["id"]), name=doc["name"], content_type=doc["contentType"],
+                   size=doc["size"], uploaded_at=doc["uploadedAt"], uploaded_by=user(doc.get("uploadedBy")),
+                   key=doc["key"])
+
+    @strawberry.field(description="Reads the file: a link on the API's origin, signed for whoever may read the "
+                                  "ticket and valid for FILE_LINK_TTL_SECONDS (15 minutes by default); ask again "
+                                  "for a fresh one.")
+    def url(self, info: Ctx) -> str:
+        return info.context.runtime.storage.link(self.key, self.content_type)
 
 
 def _minutes(seconds: int | None) -> float | None:
