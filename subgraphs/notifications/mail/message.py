@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from typing import Any
 
 
@@ -13,8 +13,9 @@ def build(delivery: dict[str, Any], *, sender: str) -> EmailMessage:
     message["To"] = delivery["to"]
     message["Subject"] = delivery["subject"]
     message["Date"] = format_datetime(delivery["createdAt"])
-    # Stable per delivery: a resend after a crash is recognisably the same message.
-    message["Message-ID"] = make_msgid(idstring=delivery["_id"], domain=_domain(sender))
+    # The delivery's own id, nothing else (make_msgid would add the time and a random number): a resend after a
+    # crash mid-send carries the same Message-ID, so mail servers and clients drop the copy.
+    message["Message-ID"] = f"<{delivery['_id']}@{_domain(sender)}>"
     message["X-Aurontek-Notice"] = delivery["kind"]
     if not delivery.get("mandatory"):
         message["Auto-Submitted"] = "auto-generated"

@@ -51,6 +51,17 @@ async def test_a_message_arrives_with_both_alternatives(server: MailServer, cert
     assert server.mailbox.logins == (["mailer"] if server.auth else [])
 
 
+@pytest.mark.parametrize("server", [("none", False)], indirect=True)
+async def test_a_delivery_sent_again_after_a_crash_is_the_same_message(server: MailServer) -> None:
+    """At-least-once sending may send a delivery twice (a crash between the SMTP reply and recording it):
+    both copies carry the one Message-ID derived from the delivery, built anew by the restarted process."""
+    transport = SmtpTransport(server.url, timeout=5)
+    await transport.send(build(delivery(), sender=SENDER), key="k1")
+    await SmtpTransport(server.url, timeout=5).send(build(delivery(), sender=SENDER), key="k1")
+    first, second = await server.mailbox.wait_for("ana@example.test", count=2)
+    assert first.message["Message-ID"] == second.message["Message-ID"] == "<6a0000000000000000000001@aurontek.test>"
+
+
 @pytest.mark.parametrize("server", [("starttls", True)], indirect=True)
 async def test_no_mail_goes_to_an_untrusted_server_or_with_a_wrong_password(server: MailServer,
                                                                             certificate: Certificate) -> None:
