@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from subgraphs.kernel import clock
 from subgraphs.kernel.ids import new_id
 from subgraphs.notifications import store
 from tests.fixtures.users import Person, Tenant
@@ -29,9 +30,17 @@ async def test_unread_messages_are_told_once_per_batch_to_each_participant(stack
     await stack.known(creator, agent, watcher, bystander)
     ticket = stack.desk.ticket(tenant.id, creator.id, assigneeId=agent.id, watcherIds=[watcher.id])
     await stack.desk.raise_("ticket.created", ticket, actor_id=creator.id)
-    for text in ("Hi, I am on it", "Can you send a photo?", "And the model number"):
-        await say(stack, ticket, agent, text)
-    await say(stack, ticket, agent, "Agent joined", kind="system")
+    # The three messages are one batch because they come within the delay of the first. Time stands still while
+    # they are sent: on a loaded machine real time could pass the delay between two of them, and the late one
+    # would rightly open a second batch (a message after a batch was told is news again).
+    clock.freeze(clock.now())
+    try:
+        for text in ("Hi, I am on it", "Can you send a photo?", "And the model number"):
+            await say(stack, ticket, agent, text)
+        await say(stack, ticket, agent, "Agent joined", kind="system")
+        await stack.bus.drain()  # all four handled, each at the frozen time
+    finally:
+        clock.reset()
 
     await eventually(lambda: _has(stack, creator, ticket), timeout=DELAY * 10, what="creator's batch told")
     await eventually(lambda: _has(stack, watcher, ticket), timeout=DELAY * 10, what="watcher's batch told")
