@@ -93,3 +93,17 @@ async def test_the_queue_shows_each_subscriber_what_they_may_see(desk: Desk) -> 
         theirs = await other.ticket(title="Other company's")
         assert data(await outsider.receive(), "ticketsChanged")["id"] == theirs["id"]  # and nothing before it
         await customer.silent(0.2)
+
+
+
+async def test_a_ticket_that_does_not_exist_is_not_found_through_the_gateway(desk: Desk, gateway_url: str) -> None:
+    """Over graphql-transport-ws through the gateway: one result with the NOT_FOUND error, then complete."""
+    team = await desk.team()
+    async with connect(gateway_url.replace("http://", "ws://", 1) + "/graphql") as client:
+        await client.init(f"Bearer {team.customer.client.token}")
+        for n, missing in enumerate(("6a0000000000000000000fff", "not-an-id")):
+            await client.subscribe(str(n), UPDATED, {"t": missing})
+            answer = await client.receive()
+            assert answer["type"] == "next" and answer["payload"]["data"] is None, answer
+            assert [e["extensions"]["code"] for e in answer["payload"]["errors"]] == ["NOT_FOUND"], answer
+            assert await client.receive() == {"id": str(n), "type": "complete"}
