@@ -5,7 +5,7 @@ from __future__ import annotations
 from subgraphs.chat import store
 from subgraphs.chat.access.rules import ADMIN, ChatAccess, decide
 from subgraphs.chat.policy.service import policy_in
-from subgraphs.chat.tickets.model import find_ticket
+from subgraphs.chat.tickets.model import find_arriving, find_ticket
 from subgraphs.chat.tickets.view import TicketView
 from subgraphs.kernel.auth.principal import GLOBAL_SUFFIX, Principal
 from subgraphs.kernel.errors import Forbidden, NotFound
@@ -23,11 +23,17 @@ async def locate(tenancy: Tenancy, principal: Principal, ticket_id: str) -> Tick
     """The ticket in the caller's company, or in any company for holders of the global administrator permission.
 
     Read from the database every time (never remembered): an unreachable database refuses access at once.
+    A ticket created a moment ago may still be on its way to the read model: the caller who just created it can
+    chat at once, so a fresh id is waited for briefly (`find_arriving`) instead of being called unknown.
     """
-    found = await find_ticket(tenancy.collection(store.TICKETS), ticket_id)
-    if found is None and principal.holds(ADMIN + GLOBAL_SUFFIX):
-        found = await find_ticket(tenancy.everywhere(store.TICKETS, permission=ADMIN), ticket_id)
-    return found
+
+    async def find() -> TicketView | None:
+        found = await find_ticket(tenancy.collection(store.TICKETS), ticket_id)
+        if found is None and principal.holds(ADMIN + GLOBAL_SUFFIX):
+            found = await find_ticket(tenancy.everywhere(store.TICKETS, permission=ADMIN), ticket_id)
+        return found
+
+    return await find_arriving(find, ticket_id)
 
 
 async def access_to(tenancy: Tenancy, principal: Principal, ticket: TicketView) -> ChatAccess:

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+from bson import ObjectId
+
 from subgraphs.chat import store
 from subgraphs.chat.tickets.view import SNAPSHOT_FIELDS, TicketView, is_snapshot
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
+from subgraphs.kernel.ids import is_id
 from subgraphs.kernel.mongo import Database
 from subgraphs.kernel.tenancy import TenantCollection
 
 PATTERNS = ("ticket.*",)
+# A ticket created this recently may not have reached the read model yet (its event is on the way): the chat waits
+# up to ARRIVAL_WAIT for it rather than calling it unknown. Older ids (and ids from the future) are answered at once.
+FRESH = timedelta(minutes=2)
+ARRIVAL_WAIT = 3.0
+ARRIVAL_POLL = 0.05
 
 
 async def remember(db: Database, event: Event, uow: UnitOfWork) -> TicketView | None:
@@ -30,3 +42,26 @@ async def find_ticket(tickets: TenantCollection, ticket_id: str) -> TicketView |
     """A ticket of the collection's scope, or None."""
     doc = await tickets.find_one({"_id": ticket_id})
     return TicketView.from_doc(doc) if doc else None
+
+
+def is_fresh(ticket_id: str) -> bool:
+    """Whether the id was minted (ObjectIds carry their creation second) within FRESH of now, by the real clock."""
+    if not is_id(ticket_id):
+        return False
+    age = datetime.now(UTC) - ObjectId(ticket_id).generation_time
+    return timedelta(seconds=-5) <= age <= FRESH
+
+
+async def find_arriving(find: Callable[[], Awaitable[TicketView | None]], ticket_id: str) -> TicketView | None:
+    """`find()`'s ticket; for a fresh id not found yet, polls the read model until its creation arrives or
+    ARRIVAL_WAIT passes. Polling the shared database (not a signal in this process) works with several chat
+    instances sharing one queue, whichever of them applies the event."""
+    found = await find()
+    if found is not None or not is_fresh(ticket_id):
+        return found
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + ARRIVAL_WAIT
+    while found is None and loop.time() < deadline:
+        await asyncio.sleep(ARRIVAL_POLL)
+        found = await find()
+    return found

@@ -40,6 +40,7 @@ class InProcessBus:
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        self._holds: dict[str, asyncio.Event] = {}
 
     @property
     def connected(self) -> bool:
@@ -93,6 +94,17 @@ class InProcessBus:
         finally:
             self._live.remove(entry)
 
+    @asynccontextmanager
+    async def held(self, queue: str) -> AsyncIterator[None]:
+        """Deliveries to consumer `queue` wait until the block ends, then go on in order: a read model that lags
+        behind its owner, on demand (tests of what a client sees meanwhile)."""
+        gate = self._holds.setdefault(queue, asyncio.Event())
+        try:
+            yield
+        finally:
+            del self._holds[queue]
+            gate.set()
+
     async def drain(self) -> None:
         """Wait until every delivery, retries included, is handled or dead (tests and orderly shutdown)."""
         await self._idle.wait()
@@ -108,6 +120,8 @@ class InProcessBus:
     async def _work(self, spec: ConsumerSpec, queue: asyncio.Queue[tuple[Event, int]]) -> None:
         while True:
             event, attempt = await queue.get()
+            if (gate := self._holds.get(spec.queue)) is not None:
+                await gate.wait()
             try:
                 await spec.handler(event)
             except asyncio.CancelledError:

@@ -1,0 +1,45 @@
+"""A ticket's chat the moment the ticket exists, through the gateway: the chat's read model of tickets may not have
+heard of the new ticket yet (its event is on the way), and the creator must not be told it does not exist."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.integration.live_stack import eventually
+from tests.subgraphs.chat.harness import ChatDesk
+from tests.subgraphs.tickets.harness import CREATE_TICKET, Team
+from tests.supergraph.ws_client import connect
+
+TICKETS_CONSUMER = "aurontek.chat.tickets"
+LAG = 0.5  # how long the chat's read model stays behind the ticket's creation
+MESSAGE_ADDED = "subscription($t: ID!) { messageAdded(ticketId: $t) { text } }"
+SEND = "mutation($t: ID!, $x: String!) { sendChatMessage(ticketId: $t, text: $x) { text } }"
+UNKNOWN = "6a0000000000000000000abc"  # an id minted long ago: answered at once
+
+
+async def test_a_chat_opened_right_after_creating_the_ticket_receives_its_messages(chat_desk: ChatDesk, team: Team,
+                                                                                  gateway_url: str) -> None:
+    customer = chat_desk.through(gateway_url, team.customer)
+    async with connect(gateway_url.replace("http://", "ws://", 1) + "/graphql") as client:
+        await client.init(f"Bearer {team.customer.client.token}")
+        async with chat_desk.bus.held(TICKETS_CONSUMER):
+            ticket = (await customer.ok(CREATE_TICKET, {"i": {"itemId": team.item_id, "title": "Screen flickers",
+                                                               "description": "Since the update."}}))["createTicket"]
+            await client.subscribe("1", MESSAGE_ADDED, {"t": ticket["id"]})
+            sending = asyncio.create_task(customer(SEND, {"t": ticket["id"], "x": "Anyone there?"}))
+            await asyncio.sleep(LAG)
+        await eventually(lambda: chat_desk.feed.listeners(ticket["id"]) == 1, what="the subscription on chat")
+        assert (await sending).ok() == {"sendChatMessage": {"text": "Anyone there?"}}
+        await customer.ok(SEND, {"t": ticket["id"], "x": "Hello?"})
+        texts = [(await client.receive())["payload"] for _ in range(2)]
+    # the first message may have been stored before the subscription listened; the second is surely delivered
+    assert {"data": {"messageAdded": {"text": "Hello?"}}} in texts, texts
+
+
+async def test_an_unknown_ticket_is_still_not_found_at_once(chat_desk: ChatDesk, team: Team,
+                                                            gateway_url: str) -> None:
+    async with connect(gateway_url.replace("http://", "ws://", 1) + "/graphql") as client:
+        await client.init(f"Bearer {team.customer.client.token}")
+        await client.subscribe("1", MESSAGE_ADDED, {"t": UNKNOWN})
+        answer = await client.receive(timeout=2)
+    assert [e["extensions"]["code"] for e in answer["payload"]["errors"]] == ["NOT_FOUND"], answer
