@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from subgraphs.chat.graphql.loaders import load_chat, people_names
 from subgraphs.chat.messages.history import messages_of
 from subgraphs.chat.policy.rules import ChatPolicy as Policy
 from subgraphs.chat.receipts import service as receipts
+from subgraphs.kernel.errors import NotFound
 from subgraphs.kernel.graphql.pagination import Connection, Edge, Sort, paginate
 
 NEWEST_FIRST, OLDEST_FIRST = Sort("_id", descending=True), Sort("_id", descending=False)
@@ -164,11 +166,25 @@ class Ticket:
     title: str = strawberry.federation.field(external=True)
     chat: strawberry.Private[ChatAccess | None]
     looked_up: strawberry.Private[bool] = True  # False: reached through a message, access not checked yet
+    # The owner's status when the gateway sent it (`@requires`): newer than this service's read model may be.
+    owner_status: strawberry.Private[str | None] = None
 
     @classmethod
-    async def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Ticket | None:
+    async def resolve_reference(cls, info: Ctx, id: strawberry.ID, status: str | None = None) -> Ticket | None:
         chat = await load_chat(info.context, str(id))
-        return cls(id=id, title=chat.ticket.title, chat=chat) if chat else None
+        if chat is None:
+            return None
+        return cls(id=id, title=chat.ticket.title, chat=chat, owner_status=_status_value(status))
+
+    @strawberry.federation.field(external=True, description="Owned by the tickets service; chat reads it to decide "
+                                                            "canChat.")
+    async def status(self, info: Ctx) -> TicketStatus:
+        if self.owner_status is not None:
+            return TicketStatus(self.owner_status)
+        chat = await self._access(info)
+        if chat is None:
+            raise NotFound("no such ticket", ticketId=str(self.id))
+        return TicketStatus(chat.ticket.status)
 
     async def _access(self, info: Ctx) -> ChatAccess | None:
         if not self.looked_up:
@@ -208,7 +224,21 @@ class Ticket:
         names = await people_names(info.context, chat.ticket.company_id, [r["userId"] for r in rows])
         return [ReadReceipt.of(r, names.get(r["userId"], "")) for r in rows]
 
-    @strawberry.field(description="Whether you may write in the chat now.")
+    @strawberry.federation.field(requires=["status"], description=(
+        "Whether you may write in the chat now. Decided on the ticket's status as the tickets service has it (the "
+        "gateway passes it along), so a live `ticketUpdated` never says RESOLVED with canChat true."))
     async def can_chat(self, info: Ctx) -> bool:
         chat = await self._access(info)
+        if chat is not None and self.owner_status is not None and self.owner_status != chat.ticket.status:
+            chat = replace(chat, ticket=replace(chat.ticket, status=self.owner_status))
         return chat is not None and chat.write
+
+
+def _status_value(status: str | None) -> str | None:
+    """A status from an entity representation (the GraphQL enum name, RESOLVED) as the events spell it."""
+    if status is None:
+        return None
+    try:
+        return TicketStatus[status].value
+    except KeyError:
+        return TicketStatus(status).value
