@@ -1,12 +1,15 @@
-"""The HTTP shell of a subgraph: /graphql, /health, /ready, local files (signed links only), a body-size limit."""
+"""The HTTP shell of a subgraph: /graphql, /health, /ready, local files (signed links only), a body-size limit and
+a check that a JSON request body is an object of valid Unicode."""
 
 from __future__ import annotations
 
 import ipaddress
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -78,8 +81,35 @@ class SubgraphGraphQL(GraphQL[RequestContext, None]):
         return UNSET
 
 
+def body_refusal(body: bytes) -> tuple[str, str] | None:
+    """Why a JSON request body is refused before GraphQL sees it, as (code, message); None to go on.
+
+    Two things the GraphQL layer would turn into a 500: a body that is not an object, and a string holding a lone
+    UTF-16 surrogate (`"\\ud800"`), which JSON's escapes can spell but which is no character, so nothing can store
+    or print it. orjson refuses such strings where Python's json accepts them, which tells the two cases apart from
+    plain malformed JSON (left to the GraphQL layer's own 400)."""
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        try:
+            json.loads(body)
+        except ValueError:
+            return None
+        return ("BAD_USER_INPUT", "Strings must be valid Unicode text: the request holds a lone UTF-16 surrogate "
+                                  "(an escape such as \\ud800 without its pair), which is not a character.")
+    if not isinstance(payload, dict):
+        return "BAD_REQUEST", "The request body must be a JSON object (query, variables, operationName)."
+    return None
+
+
+def _is_json_post(scope: Scope) -> bool:
+    content_type = dict(scope["headers"]).get(b"content-type", b"")
+    return scope["method"] == "POST" and content_type.split(b";")[0].strip().lower() == b"application/json"
+
+
 class BodyLimit:
-    """Refuse request bodies over `limit` bytes with 413, whether announced or streamed.
+    """Refuse request bodies over `limit` bytes with 413, whether announced or streamed, and JSON bodies that are
+    not an object or hold a lone surrogate with 400 (`body_refusal`).
 
     The body is read (up to the limit) before the app runs, so the app never sees a partial one.
     """
@@ -107,6 +137,12 @@ class BodyLimit:
                 return
             if message["type"] != "http.request" or not message.get("more_body"):
                 break
+
+        if _is_json_post(scope) and (refusal := body_refusal(b"".join(m.get("body", b"") for m in messages))):
+            code, text = refusal
+            await JSONResponse({"errors": [{"message": text, "extensions": {"code": code}}]},
+                               status_code=400)(scope, receive, send)
+            return
 
         async def replay() -> Message:
             return messages.pop(0) if messages else await receive()
