@@ -7,7 +7,7 @@ from subgraphs.kernel.events.broadcast import start_feed
 from subgraphs.kernel.runtime import Runtime
 from subgraphs.tickets import store
 from subgraphs.tickets.catalogue import defaults
-from subgraphs.tickets.conversation import chat_replies
+from subgraphs.tickets.conversation import chat_replies, counts
 from subgraphs.tickets.deps import TicketsDeps
 from subgraphs.tickets.graphql.schema import build_schema
 from subgraphs.tickets.intelligence import consumers as intelligence
@@ -21,6 +21,7 @@ async def setup(runtime: Runtime) -> None:
     settings = runtime.settings
     assert isinstance(settings, TicketsSettings)
     await store.ensure_indexes(runtime.db)
+    await counts.backfill(runtime.db)
     deps = TicketsDeps(settings=settings, db=runtime.db, outbox=runtime.outbox, storage=runtime.storage)
     runtime.state["tickets"] = deps
     if settings.seed_catalogue:

@@ -64,7 +64,9 @@ async def _answered(deps: TicketsDeps, ticket: Ticket, mine: Standing, internal:
 
 def _comment_edit(ticket: Ticket, comment: Comment, mentions: list[str], answered: dict[str, Any]) -> Edit:
     newcomers = [m for m in mentions if m not in ticket["watchers"]] if not comment["internal"] else []
-    ops: dict[str, dict[str, Any]] = {"$inc": {"commentCount": 1}}
+    # commentCount counts every comment, publicCommentCount those everyone on the ticket reads (not internal notes)
+    counts = {"commentCount": 1, "publicCommentCount": 0 if comment["internal"] else 1}
+    ops: dict[str, dict[str, Any]] = {"$inc": counts}
     if newcomers:  # mentioned in a public reply: they follow the ticket from now on
         ops["$addToSet"] = {"watchers": {"$each": newcomers}}
     base = {"commentId": comment["_id"], "authorId": comment["authorId"], "internal": comment["internal"]}

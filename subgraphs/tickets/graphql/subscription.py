@@ -16,7 +16,7 @@ from subgraphs.kernel.graphql.context import RequestContext
 from subgraphs.tickets.graphql.types.common import Ctx
 from subgraphs.tickets.graphql.types.ticket import Ticket
 from subgraphs.tickets.ticket.finding import visible_tickets
-from subgraphs.tickets.ticket.live import company_key, might_see, ticket_key
+from subgraphs.tickets.ticket.live import company_key, hidden_from, might_see, ticket_key
 
 
 def live_of(ctx: RequestContext) -> LiveFeed:
@@ -35,7 +35,9 @@ class Subscription:
         if await _visible(ctx, str(ticket_id)) is None:
             raise NotFound("no such ticket", ticketId=str(ticket_id))
         async with live_of(ctx).listen(ticket_key(str(ticket_id))) as events:
-            async for _ in events:
+            async for event in events:
+                if hidden_from(ctx.require(), event.data):
+                    continue
                 doc = await _visible(ctx, str(ticket_id))
                 if doc is None:
                     return  # no longer yours to see
@@ -48,7 +50,7 @@ class Subscription:
         principal = ctx.require()
         async with live_of(ctx).listen(company_key(principal.company_id)) as events:
             async for event in events:
-                if not might_see(principal, event.data):
+                if not might_see(principal, event.data) or hidden_from(principal, event.data):
                     continue
                 doc = await _visible(ctx, event.data["ticketId"])
                 if doc is not None:

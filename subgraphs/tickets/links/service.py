@@ -11,6 +11,7 @@ from subgraphs.kernel.errors import BadUserInput, Conflict, Forbidden
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.tenancy import Tenancy, TenantCollection
 from subgraphs.tickets import store
+from subgraphs.tickets.conversation.counts import public_comment_count
 from subgraphs.tickets.deps import TicketsDeps
 from subgraphs.tickets.sla import clocks
 from subgraphs.tickets.ticket.changes import Edit, Ticket, commit, stale, write
@@ -56,7 +57,8 @@ def _duplicate_edit(duplicate: Ticket, primary: Ticket) -> Edit:
 def _primary_edit(primary: Ticket, duplicate: Ticket) -> Edit:
     joining = [u for u in dict.fromkeys([*duplicate["watchers"], duplicate["creatorId"]])
                if u not in primary["watchers"] and u != primary["creatorId"]]
-    ops = {"$inc": {"commentCount": duplicate["commentCount"]}, "$addToSet": {"watchers": {"$each": joining}}}
+    counts = {"commentCount": duplicate["commentCount"], "publicCommentCount": public_comment_count(duplicate)}
+    ops = {"$inc": counts, "$addToSet": {"watchers": {"$each": joining}}}
     data = {"duplicateId": duplicate["_id"], "duplicateReference": duplicate["reference"], "newWatcherIds": joining}
     return Edit("merged", ops=ops, changes=[FieldChange("mergedFrom", None, duplicate["reference"])],
                 events=[("ticket.merged", data)])

@@ -100,7 +100,8 @@ def new_ticket(item: dict[str, Any], checked: TicketInput, *, actor: Principal, 
         "status": Status.OPEN.value, "holdReason": None, "creatorId": actor.user_id, "assigneeId": None,
         "tutorId": None, "createdAt": now, "updatedAt": now, "statusChangedAt": now, "resolvedAt": None,
         "closedAt": None, "doneAt": None, "resolverId": None, "sla": sla, "rating": None, "previousRatings": [],
-        "commentCount": 0, "mergedIntoId": None, "parentId": None, "relatedIds": [], "classification": None,
+        "commentCount": 0, "publicCommentCount": 0, "mergedIntoId": None, "parentId": None, "relatedIds": [],
+        "classification": None,
         "suggestion": None, "needsReview": False, "manualTriage": False, "version": 1,
     }
 

@@ -29,6 +29,12 @@ def routes(event: Event) -> Iterable[Hashable]:
     return [ticket_key(data["ticketId"]), company_key(event.company_id)]
 
 
+def hidden_from(principal: Principal, data: dict[str, Any]) -> bool:
+    """An internal note's event: those who may not read notes are not told the ticket changed at all (what they
+    could see of it did not change, and an update with nothing new would tell them a note was written)."""
+    return bool(data.get("internal")) and not principal.can("tickets.internal_notes", data.get("companyId"))
+
+
 def might_see(principal: Principal, data: dict[str, Any]) -> bool:
     """A cheap first look from the event's snapshot; the database has the last word."""
     if principal.can("tickets.read", data.get("companyId")):

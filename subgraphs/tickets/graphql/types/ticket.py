@@ -10,6 +10,7 @@ import strawberry
 from subgraphs.kernel import clock
 from subgraphs.kernel.graphql.pagination import Connection, Sort, paginate
 from subgraphs.tickets import store
+from subgraphs.tickets.conversation.counts import public_comment_count
 from subgraphs.tickets.deps import deps_of
 from subgraphs.tickets.graphql.enums import Level, Priority, TicketStatus, TicketType
 from subgraphs.tickets.graphql.loaders import load_ticket, load_tickets
@@ -46,7 +47,6 @@ class Ticket:
     care_group: str | None
     status: TicketStatus
     hold_reason: str | None
-    comment_count: int
     reopen_count: int
     needs_review: bool = strawberry.field(description="The IA was unsure of its triage; a person should look. "
                                                       "(Its classification itself is the IA subgraph's field.)")
@@ -64,7 +64,7 @@ class Ticket:
             description=doc["description"], type=TicketType(doc["type"]), category=doc["category"],
             impact=Level(doc["impact"]), urgency=Level(doc["urgency"]), priority=Priority(doc["priority"]),
             tags=list(doc["tags"]), care_group=doc.get("careGroup"), status=TicketStatus(doc["status"]),
-            hold_reason=doc.get("holdReason"), comment_count=doc["commentCount"],
+            hold_reason=doc.get("holdReason"),
             reopen_count=doc.get("reopenCount", 0), needs_review=doc["needsReview"], created_at=doc["createdAt"],
             updated_at=doc["updatedAt"], status_changed_at=doc["statusChangedAt"],
             resolved_at=doc.get("resolvedAt"), closed_at=doc.get("closedAt"), doc=doc,
@@ -161,6 +161,12 @@ class Ticket:
         rows = company_view(info.context.tenancy, principal, name, self.doc["companyId"])
         hidden = {} if self._mine(info).sees_notes else {"internal": False}
         return rows, {"ticketId": self.doc["_id"], **hidden}
+
+    @strawberry.field(description="How many comments the ticket has that you may read: internal notes count only "
+                                  "for those who read them (as in `comments`). Deleted comments keep their place "
+                                  "and their count.")
+    def comment_count(self, info: Ctx) -> int:
+        return int(self.doc["commentCount"]) if self._mine(info).sees_notes else public_comment_count(self.doc)
 
     @strawberry.field(description="Oldest first. Internal notes only for those who read them.")
     async def comments(self, info: Ctx, first: int | None = None, after: str | None = None) -> Connection[Comment]:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from subgraphs.kernel import clock
+from subgraphs.tickets.ticket.live import ticket_key
+from tests.integration.live_stack import eventually
 from tests.subgraphs.tickets.harness import REPLY, TICKET, Desk, Member, next_monday
 from tests.subgraphs.tickets.ticket.test_status import HISTORY, move
+from tests.supergraph.ws_client import connect
 
 COMMENTS = """query($id: ID!) { ticket(id: $id) { commentCount comments(first: 50) { totalCount edges { node {
   id body internal deleted editedAt author { id } mentions { id } } } } } }"""
@@ -128,3 +131,39 @@ async def test_a_deleted_comment_keeps_its_place_with_when_it_was_deleted_throug
     [seen] = [e["node"] for e in (await customer.ok(GATEWAY_COMMENTS, {"id": ticket["id"]}))["ticket"]["comments"][
         "edges"]]
     assert seen == gone
+
+
+COUNTS = "query($id: ID!) { ticket(id: $id) { commentCount comments { totalCount } } }"
+LIVE_COUNTS = "subscription($t: ID!) { ticketUpdated(ticketId: $t) { commentCount comments { totalCount } } }"
+MERGE_INTO = "mutation($p: ID!, $d: ID!) { mergeTickets(primaryId: $p, duplicateId: $d) { id } }"
+
+
+def counted(n: int) -> dict:
+    return {"commentCount": n, "comments": {"totalCount": n}}
+
+
+async def test_an_internal_note_shows_in_no_count_or_live_update_a_customer_gets(desk: Desk, gateway_url: str
+                                                                                 ) -> None:
+    """Through the gateway, the customer subscribed to their ticket: a note tells them nothing, not even that the
+    ticket changed; the next public reply arrives with counts matching the comments they read. The same after a
+    duplicate with a note of its own is merged in."""
+    team = await desk.team()
+    ticket, duplicate = await team.assigned(), await team.assigned()
+    customer, agent = desk.through(gateway_url, team.customer), desk.through(gateway_url, team.agent)
+    async with connect(gateway_url.replace("http://", "ws://", 1) + "/graphql") as client:
+        await client.init(f"Bearer {team.customer.client.token}")
+        await client.subscribe("1", LIVE_COUNTS, {"t": ticket["id"]})
+        tickets_live = desk.tickets.runtime.state["tickets_live"]
+        await eventually(lambda: tickets_live.listeners(ticket_key(ticket["id"])) == 1, what="the subscription")
+        await reply(agent, ticket["id"], "Customer's router is end of life.", internal=True)
+        await reply(agent, ticket["id"], "Could you restart the router?")
+        pushed = (await client.receive())["payload"]["data"]["ticketUpdated"]
+    assert pushed == counted(1)
+    assert (await customer.ok(COUNTS, {"id": ticket["id"]}))["ticket"] == pushed
+    assert (await agent.ok(COUNTS, {"id": ticket["id"]}))["ticket"] == counted(2)
+
+    await reply(agent, duplicate["id"], "Same router.", internal=True)
+    await reply(team.customer, duplicate["id"], "It happened again")
+    await agent.ok(MERGE_INTO, {"p": ticket["id"], "d": duplicate["id"]})
+    assert (await customer.ok(COUNTS, {"id": ticket["id"]}))["ticket"] == counted(2)
+    assert (await agent.ok(COUNTS, {"id": ticket["id"]}))["ticket"] == counted(4)
