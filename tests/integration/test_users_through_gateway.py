@@ -100,3 +100,26 @@ async def test_signing_in_and_out_sets_the_agents_activity(http: httpx.AsyncClie
     assert await status() == "OFFLINE"
     _, seen = await sign_in()
     assert seen == "AVAILABLE"
+
+
+async def test_deactivation_voids_the_persons_welcome_and_reset_links(http: httpx.AsyncClient, gateway_url: str,
+                                                                      users_service: RunningService,
+                                                                      tenant: Tenant) -> None:
+    """Through the gateway: an admin invites someone, then deactivates them before they used the welcome link; the
+    link no longer sets a password, not even after the account is reactivated (a new link is asked for then)."""
+    admin = through(http, gateway_url, tenant.admin.client.token)
+    anonymous = through(http, gateway_url)
+    created = await admin("mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
+                          {"i": {"email": "leaver@welcome.test", "firstName": "Soon", "lastName": "Gone"}})
+    user_id = created.ok()["createUser"]["id"]
+    event = await last_event(users_service, "user.created", userId=user_id)
+    welcome = event["data"]["setPasswordUrl"].split("token=")[1]
+    (await admin("mutation($id: ID!) { deactivateUser(id: $id) { status } }", {"id": user_id})).ok()
+    reset = "mutation($t: String!, $p: String!) { resetPassword(input: {token: $t, newPassword: $p}) }"
+    refused = await anonymous(reset, {"t": welcome, "p": "Welcome-Passw0rd-1"})
+    assert refused.codes == ["BAD_USER_INPUT"]
+    (await admin("mutation($id: ID!) { reactivateUser(id: $id) { status } }", {"id": user_id})).ok()
+    assert (await anonymous(reset, {"t": welcome, "p": "Welcome-Passw0rd-1"})).codes == ["BAD_USER_INPUT"]
+    login = await anonymous(LOGIN, {"code": tenant.access_code, "email": "leaver@welcome.test",
+                                    "password": "Welcome-Passw0rd-1"})
+    assert login.codes == ["UNAUTHENTICATED"]

@@ -134,6 +134,7 @@ async def _apply(deps: UsersDeps, users: TenantCollection, actor: Principal, use
             raise NotFound("no such user", userId=user["_id"])
         if revoke_reason:
             await revoke_sessions(deps.db, {"userId": user["_id"]}, reason=revoke_reason, session=uow.session)
+            await password_tokens.void(deps.db, user["_id"], session=uow.session)
         role = await find_role(deps.db, updated["roleId"], company_id=updated["companyId"])
         data = {**snapshot(updated, role), "changed": sorted(k for k in changes if k != "updatedAt")}
         uow.emit(event, data, company_id=updated["companyId"], actor_id=actor.user_id)

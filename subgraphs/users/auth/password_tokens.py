@@ -37,6 +37,14 @@ async def issue(
     return secret, expires
 
 
+async def void(db: Database, user_id: str, *, session: AsyncClientSession | None = None) -> None:
+    """Every unused link of the person stops working (deactivated or deleted: no welcome or reset link of theirs may
+    set a password, even if they are reactivated later; a new link is asked for then)."""
+    now = clock.now()
+    await db[store.PASSWORD_TOKENS].update_many({"userId": user_id, "usedAt": None},
+                                                {"$set": {"usedAt": now, "voidedAt": now}}, session=session)
+
+
 async def redeem(db: Database, token: str, *, session: AsyncClientSession) -> dict[str, Any]:
     """Use the token once; any other outcome is the same error, to tell an attacker nothing."""
     row = await db[store.PASSWORD_TOKENS].find_one_and_update(

@@ -212,7 +212,8 @@ async def reset_password(deps: UsersDeps, *, token: str, new_password: str) -> b
 
     async def work(uow: UnitOfWork) -> dict[str, Any]:
         row = await password_tokens.redeem(deps.db, token, session=uow.session)
-        user = await deps.db[store.USERS].find_one({"_id": row["userId"], "deleted": False}, session=uow.session)
+        user = await deps.db[store.USERS].find_one({"_id": row["userId"], "deleted": False,
+                                                    "status": AccountStatus.ACTIVE.value}, session=uow.session)
         if user is None:
             raise BadUserInput(password_tokens.INVALID_LINK, field="token")
         check_policy(new_password, email=user["email"], field="newPassword")
