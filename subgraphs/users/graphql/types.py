@@ -132,39 +132,82 @@ def photo_of(doc: dict[str, Any]) -> dict[str, str] | None:
     return {"key": key, "contentType": kind.get(key.rsplit(".", 1)[-1], "application/octet-stream")}
 
 
-@strawberry.federation.type(keys=["id"], description="A person who signs in: customer, agent or administrator.")
+PRIVATE = ("Private: null unless this is you or you hold users.read in their company (as for `user(id:)`), "
+           "however the person was reached (a ticket's watchers, a message's author, `_entities`).")
+
+
+@strawberry.federation.type(keys=["id"], description=(
+    "A person who signs in: customer, agent or administrator. Anyone who meets them on a ticket or in a chat sees "
+    "who they are (name, photo, whether they are available); their contact details and account only they and "
+    "those who may read the company's users see, whichever way the person was reached."))
 class User:
     id: strawberry.ID
-    email: str
     first_name: str
     last_name: str
-    phone: str | None
-    job_title: str | None
-    language: str
     activity_status: ActivityStatus
-    status: AccountStatus
-    skills: list[str]
-    care_groups: list[str]
-    last_login_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
     doc: strawberry.Private[dict[str, Any]]
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> User:
-        return cls(
-            id=strawberry.ID(doc["_id"]), email=doc["email"], first_name=doc["firstName"],
-            last_name=doc["lastName"], phone=doc.get("phone"), job_title=doc.get("jobTitle"),
-            language=doc["language"], activity_status=ActivityStatus(doc["activityStatus"]),
-            status=AccountStatus(doc["status"]), skills=doc["skills"], care_groups=doc["careGroups"],
-            last_login_at=doc.get("lastLoginAt"), created_at=doc["createdAt"],
-            updated_at=doc["updatedAt"], doc=doc,
-        )
+        return cls(id=strawberry.ID(doc["_id"]), first_name=doc["firstName"], last_name=doc["lastName"],
+                   activity_status=ActivityStatus(doc["activityStatus"]), doc=doc)
 
     @classmethod
     async def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> User | None:
         doc = await load_user(info.context, str(id))
         return cls.from_doc(doc) if doc else None
+
+    def _private(self, info: Ctx, key: str) -> Any:
+        """The stored value for those the root query would show this person to, else None: one rule, whatever
+        path (root query, another object's field, `_entities`) reached the object."""
+        principal = info.context.principal
+        if principal is not None and (principal.user_id == self.id
+                                      or principal.can("users.read", self.doc["companyId"])):
+            return self.doc.get(key)
+        return None
+
+    @strawberry.field(description=PRIVATE)
+    def email(self, info: Ctx) -> str | None:
+        return self._private(info, "email")
+
+    @strawberry.field(description=PRIVATE)
+    def phone(self, info: Ctx) -> str | None:
+        return self._private(info, "phone")
+
+    @strawberry.field(description=PRIVATE)
+    def job_title(self, info: Ctx) -> str | None:
+        return self._private(info, "jobTitle")
+
+    @strawberry.field(description=PRIVATE)
+    def language(self, info: Ctx) -> str | None:
+        return self._private(info, "language")
+
+    @strawberry.field(description=PRIVATE)
+    def status(self, info: Ctx) -> AccountStatus | None:
+        value = self._private(info, "status")
+        return AccountStatus(value) if value else None
+
+    @strawberry.field(description=PRIVATE)
+    def skills(self, info: Ctx) -> list[str] | None:
+        value = self._private(info, "skills")
+        return list(value) if value is not None else None
+
+    @strawberry.field(description=PRIVATE)
+    def care_groups(self, info: Ctx) -> list[str] | None:
+        value = self._private(info, "careGroups")
+        return list(value) if value is not None else None
+
+    @strawberry.field(description=PRIVATE)
+    def last_login_at(self, info: Ctx) -> datetime | None:
+        return self._private(info, "lastLoginAt")
+
+    @strawberry.field(description=PRIVATE)
+    def created_at(self, info: Ctx) -> datetime | None:
+        return self._private(info, "createdAt")
+
+    @strawberry.field(description=PRIVATE)
+    def updated_at(self, info: Ctx) -> datetime | None:
+        return self._private(info, "updatedAt")
 
     @strawberry.field(description="The profile photo: a signed link on the API's origin, valid for "
                                   "FILE_LINK_TTL_SECONDS (15 minutes by default).")
