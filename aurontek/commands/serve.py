@@ -6,7 +6,8 @@ import argparse
 import gc
 import importlib
 
-SUBGRAPHS = ("users", "tickets", "chat", "notifications", "ia")
+from subgraphs.kernel.runner import SUBGRAPHS
+
 SERVICES = (*SUBGRAPHS, "gateway")
 
 

@@ -46,4 +46,5 @@ DEFINITION = SubgraphDefinition(
     build_schema=build_schema,
     settings_class=ChatSettings,
     setup=setup,
+    consumers=(("people", people.PATTERNS), ("tickets", system.PATTERNS)),
 )

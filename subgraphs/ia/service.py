@@ -63,4 +63,5 @@ DEFINITION = SubgraphDefinition(
     build_schema=build_schema,
     settings_class=IaSettings,
     setup=setup,
+    consumers=(("people", people.PATTERNS), ("tickets", TICKET_PATTERNS), ("catalogue", catalogue.PATTERNS)),
 )

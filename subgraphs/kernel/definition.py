@@ -31,3 +31,6 @@ class SubgraphDefinition:
     key_source: Callable[[Runtime], KeySource] | None = None
     # Turns verified claims into a principal; default: trust the claims as signed.
     principal_loader: Callable[[Runtime, dict[str, Any]], Awaitable[Principal]] | None = None
+    # Its durable consumers, (short name, routing-key patterns): the whole topology is declared from these before
+    # any service publishes (subgraphs/kernel/events/topology.py), and `Runtime.consume` takes no other.
+    consumers: tuple[tuple[str, tuple[str, ...]], ...] = ()

@@ -8,6 +8,8 @@ import os
 from subgraphs.kernel.definition import SubgraphDefinition
 from subgraphs.kernel.settings import DEFAULT_PORTS, load_settings
 
+SUBGRAPHS = ("users", "tickets", "chat", "notifications", "ia")
+
 
 def load_definition(name: str) -> SubgraphDefinition:
     try:

@@ -25,6 +25,7 @@ from subgraphs.kernel.events.consumer import IdempotentHandler, idempotent
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.memory import InProcessBus
 from subgraphs.kernel.events.outbox import Outbox
+from subgraphs.kernel.events.topology import REVOCATIONS, consumers_of, queue_name, whole_topology
 from subgraphs.kernel.expiry import sweep_forever
 from subgraphs.kernel.files.links import FileLinks
 from subgraphs.kernel.mongo import Database, connect
@@ -87,7 +88,7 @@ class Runtime:
         if self.definition.principal_loader is None:
             # Claims are trusted as signed, so learn which ones a security change made stale.
             self.revocations = Revocations(self.db)
-            self.consume("revocations", revocation_events, self.revocations.record)
+            self.consume(REVOCATIONS, revocation_events, self.revocations.record)
         if self.definition.setup is not None:
             await self.definition.setup(self)
         keys: KeySource = (
@@ -99,6 +100,9 @@ class Runtime:
         self.verifier = TokenVerifier(keys, issuer=self.settings.auth_issuer, audience=self.settings.auth_audience)
         if self._shared_bus is None:
             await self.bus.start()
+        # Every service's queues exist before this one publishes: none of its events is lost to a consumer that
+        # starts later (or is deployed for the first time after it).
+        await self.bus.declare(whole_topology())
         self.outbox.start()
         self.spawn("expiry", lambda: sweep_forever(self.db))
         self.started = True
@@ -133,7 +137,11 @@ class Runtime:
                 accepts: Callable[[Event], bool] | None = None) -> None:
         """A durable, idempotent consumer `aurontek.<service>.<queue>` of events matching `patterns`;
         `accepts` lets it decline, from their content alone, events it has nothing to do with."""
-        name = f"aurontek.{self.name}.{queue}"
+        declared = consumers_of(self.definition)
+        if declared.get(queue) != tuple(patterns):
+            raise ValueError(f"the {self.name} service consumes {queue} {patterns} but its definition declares "
+                             f"{declared.get(queue)}: add it to SubgraphDefinition.consumers")
+        name = queue_name(self.name, queue)
         self.bus.add_consumer(
             ConsumerSpec(
                 queue=name,

@@ -54,4 +54,5 @@ DEFINITION = SubgraphDefinition(
     build_schema=build_schema,
     settings_class=NotificationsSettings,
     setup=setup,
+    consumers=(("notify", PATTERNS),),
 )

@@ -41,4 +41,6 @@ DEFINITION = SubgraphDefinition(
     build_schema=build_schema,
     settings_class=TicketsSettings,
     setup=setup,
+    consumers=(("people", people.PATTERNS), ("intelligence", intelligence.PATTERNS),
+               ("chat", chat_replies.PATTERNS)),
 )

@@ -15,6 +15,7 @@ import httpx
 
 from subgraphs.chat.messages.documents import ADDED, MessageKind
 from subgraphs.chat.service import DEFINITION as CHAT
+from subgraphs.kernel.definition import SubgraphDefinition
 from subgraphs.kernel.events.amqp import AmqpBus, retry_queues
 from subgraphs.kernel.ids import new_id
 from subgraphs.tickets.service import DEFINITION as TICKETS
@@ -64,6 +65,15 @@ class LiveStack:
     chats: list[RunningService]
     root: Person
     http: httpx.AsyncClient
+    settings: dict[str, Any]  # what every service of the stack shares: broker, exchange, database prefix
+    late: list[RunningService]  # services started after the stack came up (`start`)
+
+    async def start(self, definition: SubgraphDefinition, **settings: Any) -> RunningService:
+        """Another service on the stack's broker, started now (stopped with the stack)."""
+        service = await start_service(definition, mongo_url=self.settings["mongo_url"], http=self.http,
+                                      auth_jwks_url=self.jwks_url, **{**self.settings["common"], **settings})
+        self.late.append(service)
+        return service
 
     @property
     def jwks_url(self) -> str:
@@ -71,8 +81,9 @@ class LiveStack:
 
     @contextlib.asynccontextmanager
     async def gateway(self, chat: RunningService) -> AsyncIterator[RunningGateway]:
-        """A gateway composing users, tickets and `chat` (one of the chat instances) at start."""
-        subgraphs = {"users": self.users.url, "tickets": self.tickets.url, "chat": chat.url}
+        """A gateway composing users, tickets, `chat` (one of the chat instances) and the services started late."""
+        subgraphs = {"users": self.users.url, "tickets": self.tickets.url, "chat": chat.url,
+                     **{s.runtime.name: s.url for s in self.late}}
         settings = GatewaySettings(subgraphs=",".join(f"{n}={u}/graphql" for n, u in subgraphs.items()),
                                    host="127.0.0.1", port=free_port(), jwks_url=self.jwks_url, poll_interval=3600)
         app = create_app(settings)
@@ -138,6 +149,7 @@ async def _delete_queues(amqp_url: str, exchange: str, buses: list[AmqpBus]) -> 
         channel = await connection.channel()
         names = {name for bus in buses for spec in bus._specs  # the consumers each service registered
                  for name in (spec.queue, f"{spec.queue}.dead", *retry_queues(spec).values())}
+        names |= {name for bus in buses for name in bus.declared}  # and the topology, whoever consumes it
         for name in names:
             await channel.queue_delete(name)
         await channel.exchange_delete(exchange)
@@ -158,10 +170,12 @@ async def live_stack(amqp_url: str, mongo_url: str, http: httpx.AsyncClient, *, 
                                   **jwks, **common)
     instances = [await start_service(CHAT, mongo_url=mongo_url, http=http, **jwks, **common) for _ in range(chats)]
     services = [users, tickets, *instances]
+    late: list[RunningService] = []
     try:
         root = await sign_in(users.client, email=ROOT_EMAIL, password=ROOT_PASSWORD, access_code=None)
-        yield LiveStack(users, tickets, instances, root, http)
+        yield LiveStack(users, tickets, instances, root, http, {"mongo_url": mongo_url, "common": common}, late)
     finally:
+        services += late
         buses = [s.runtime.bus for s in services if isinstance(s.runtime.bus, AmqpBus)]
         for service in reversed(services):
             await service.stop()

@@ -12,7 +12,7 @@ duplicates at worst, and consumers drop duplicates by event id.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 
 import aio_pika
@@ -22,6 +22,7 @@ from yarl import URL
 
 from subgraphs.kernel.events.bus import ConsumerSpec, retry_delay
 from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.topology import Durable
 from subgraphs.kernel.logging import get_logger
 
 log = get_logger(__name__)
@@ -70,6 +71,7 @@ class AmqpBus:
         self._exchange: aio_pika.abc.AbstractExchange | None = None
         self._specs: list[ConsumerSpec] = []
         self._starting: set[asyncio.Task[None]] = set()
+        self.declared: set[str] = set()  # queues this bus declared from the topology
 
     @property
     def connected(self) -> bool:
@@ -101,6 +103,16 @@ class AmqpBus:
         )
         # With publisher confirms, publish() returns once the broker has taken responsibility.
         await self._exchange.publish(message, routing_key=event.type, timeout=10)
+
+    async def declare(self, durables: Iterable[Durable]) -> None:
+        if self._channel is None:
+            raise ConnectionError("the event bus is not started")
+        exchange = await self._channel.declare_exchange(self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True)
+        for durable in durables:
+            queue = await self._channel.declare_queue(durable.queue, durable=True)
+            for pattern in durable.patterns:
+                await queue.bind(exchange, routing_key=pattern)
+            self.declared.add(durable.queue)
 
     def add_consumer(self, spec: ConsumerSpec) -> None:
         self._specs.append(spec)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
 from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.topology import Durable
 
 Handler = Callable[[Event], Awaitable[None]]
 
@@ -36,6 +37,10 @@ class EventBus(Protocol):
 
     def add_consumer(self, spec: ConsumerSpec) -> None:
         """Register a durable consumer; it starts with `start()` (or at once if already started)."""
+
+    async def declare(self, durables: Iterable[Durable]) -> None:
+        """Make sure each durable queue exists and is bound, whether or not its consumer runs here (yet): from
+        now on, events for it wait in its queue."""
 
     def live(self, patterns: tuple[str, ...]) -> AbstractAsyncContextManager[AsyncIterator[Event]]:
         """This instance's own view of every matching event, for live subscriptions.

@@ -1,20 +1,23 @@
 """The in-process bus for embedded mode: same contract as RabbitMQ, inside one process.
 
 Each consumer has its own queue and worker, so a slow consumer delays only itself; failed
-handlers are retried with backoff and, after `max_attempts`, kept in `dead_letters`.
+handlers are retried with backoff and, after `max_attempts`, kept in `dead_letters`. A queue
+declared from the topology before its consumer registers keeps its events until it does, as a
+durable RabbitMQ queue would.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from subgraphs.kernel.events.bus import ConsumerSpec, retry_delay
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.topics import matches_any
+from subgraphs.kernel.events.topology import Durable
 from subgraphs.kernel.logging import get_logger
 
 log = get_logger(__name__)
@@ -41,6 +44,8 @@ class InProcessBus:
         self._idle = asyncio.Event()
         self._idle.set()
         self._holds: dict[str, asyncio.Event] = {}
+        # Declared queues whose consumer has not registered yet: their patterns and the events kept for them.
+        self._waiting: dict[str, tuple[tuple[str, ...], list[Event]]] = {}
 
     @property
     def connected(self) -> bool:
@@ -70,12 +75,26 @@ class InProcessBus:
                 self._in_flight += 1
                 self._idle.clear()
                 queue.put_nowait((event, 1))
+        for patterns, kept in self._waiting.values():
+            if matches_any(patterns, event.type):
+                kept.append(event)
         for patterns, live_queue in self._live:
             if matches_any(patterns, event.type):
                 live_queue.put_nowait(event)
 
+    async def declare(self, durables: Iterable[Durable]) -> None:
+        registered = {spec.queue for spec, _ in self._consumers}
+        for durable in durables:
+            if durable.queue not in registered:
+                self._waiting.setdefault(durable.queue, (durable.patterns, []))
+
     def add_consumer(self, spec: ConsumerSpec) -> None:
         queue: asyncio.Queue[tuple[Event, int]] = asyncio.Queue()
+        _patterns, kept = self._waiting.pop(spec.queue, ((), []))
+        for event in kept:  # what was published before the consumer came, in order
+            self._in_flight += 1
+            self._idle.clear()
+            queue.put_nowait((event, 1))
         self._consumers.append((spec, queue))
         if self._started:
             self._spawn(spec, queue)

@@ -23,6 +23,9 @@ IA_SETTINGS = {"triage_members": ["word_svm", "char_svm", "word_bayes"], "train_
 @pytest.fixture(scope="session")
 async def ia_desk(mongo_url: str, http: httpx.AsyncClient, tmp_path_factory: pytest.TempPathFactory
                   ) -> AsyncIterator[IaDesk]:
-    async with users_and_tickets(mongo_url, http, tmp_path_factory.mktemp("tickets")) as services:
+    # The tests give each company its own catalogue; the platform's default items (which now reach the IA
+    # however late it starts) would add their labels to every company's.
+    async with users_and_tickets(mongo_url, http, tmp_path_factory.mktemp("tickets"), seed_catalogue=False
+                                 ) as services:
         ia = await services.start(IA, tmp_path_factory.mktemp("ia"), **IA_SETTINGS)
         yield IaDesk(services.users, services.tickets, ia, services.bus, services.root)

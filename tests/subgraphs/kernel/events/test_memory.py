@@ -11,6 +11,7 @@ import pytest
 from subgraphs.kernel.events.bus import ConsumerSpec
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.memory import InProcessBus
+from subgraphs.kernel.events.topology import Durable
 from tests.subgraphs.kernel.events.conftest import event
 
 
@@ -171,3 +172,21 @@ async def test_close_stops_pending_retries() -> None:
 
     assert len(broken.calls) == 1
     assert not bus.connected
+
+
+async def test_a_declared_queue_keeps_its_events_until_its_consumer_registers(bus: InProcessBus) -> None:
+    """As a durable RabbitMQ queue would: the topology is declared before anyone publishes, so a consumer that
+    registers later (a service started after its publisher) still gets every matching event, in order."""
+    await bus.declare([Durable("aurontek.late.catalogue", ("catalogue.*",))])
+    published = [event("catalogue.item_created"), event("user.created"), event("catalogue.item_updated")]
+    for each in published:
+        await bus.publish(each)
+    await bus.drain()  # nothing is in flight for a consumer that is not there yet: drain does not wait for it
+    late = Recorder()
+    bus.add_consumer(ConsumerSpec("aurontek.late.catalogue", ("catalogue.*",), late))
+    await bus.drain()
+    assert late.handled == [published[0], published[2]]
+    await bus.declare([Durable("aurontek.late.catalogue", ("catalogue.*",))])  # declaring again changes nothing
+    await bus.publish(final := event("catalogue.item_created"))
+    await bus.drain()
+    assert late.handled[-1] == final and len(late.handled) == 3

@@ -1,0 +1,52 @@
+"""The whole event topology: every durable consumer of every service, known before any of them runs.
+
+A service declares its consumers in its definition (`SubgraphDefinition.consumers`); the runtime refuses to
+consume from a queue its definition does not declare, so this registry cannot drift from what runs. At start,
+before its outbox publishes anything, each service declares the whole topology on its bus: on RabbitMQ every
+queue exists and is bound before the first event is published (a service started later finds its events waiting
+in its queue), and the in-process bus keeps events for consumers that register later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from subgraphs.kernel.definition import SubgraphDefinition
+
+REVOCATIONS = "revocations"  # the kernel's own consumer, in every service that trusts signed claims
+
+
+@dataclass(frozen=True)
+class Durable:
+    """A durable queue and the routing-key patterns bound to it."""
+
+    queue: str
+    patterns: tuple[str, ...]
+
+
+def queue_name(service: str, consumer: str) -> str:
+    return f"aurontek.{service}.{consumer}"
+
+
+def consumers_of(definition: SubgraphDefinition) -> dict[str, tuple[str, ...]]:
+    """A service's consumers by short name: what its definition declares, and the kernel's own."""
+    from subgraphs.kernel.auth.revocations import PATTERNS as revocation_events  # (it imports the bus: not at top)
+
+    declared = dict(definition.consumers)
+    if definition.principal_loader is None:
+        declared[REVOCATIONS] = revocation_events
+    return declared
+
+
+def durables_of(definition: SubgraphDefinition) -> list[Durable]:
+    return [Durable(queue_name(definition.name, name), tuple(patterns))
+            for name, patterns in consumers_of(definition).items()]
+
+
+def whole_topology() -> list[Durable]:
+    """Every durable consumer of every service of the product."""
+    from subgraphs.kernel.runner import SUBGRAPHS, load_definition
+
+    return [durable for name in SUBGRAPHS for durable in durables_of(load_definition(name))]
