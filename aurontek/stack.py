@@ -98,7 +98,8 @@ class Stack:
             f"{name}=http://{self.host}:{port}/graphql" for name, port in self.ports.items()
             if name in {d.name for d in built_definitions()}
         )
-        app = create_gateway(GatewaySettings(subgraphs=listing, host=self.host, port=self.gateway_port))
+        app = create_gateway(GatewaySettings(subgraphs=listing, host=self.host, port=self.gateway_port),
+                             events=self._bus.live if self._bus is not None else None)
         await self._serve("gateway", app, self.gateway_port)
 
     async def _serve(self, name: str, app: Any, port: int) -> None:

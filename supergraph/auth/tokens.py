@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
@@ -29,6 +30,8 @@ class Caller:
     user_id: str
     company_id: str
     valid_until: float  # the token's `exp` plus the clock-skew leeway, in seconds since the epoch
+    issued_at: float = 0.0  # `iat_ms` (or `iat`) in seconds: a security event after it makes the token stale
+    claims: Mapping[str, Any] = field(default_factory=dict)  # user, company, role and session the token names
 
 
 class AccessTokenVerifier:
@@ -52,7 +55,10 @@ class AccessTokenVerifier:
         if not isinstance(claims.get("cid"), str) or not claims["cid"]:
             raise Refused("this token names no company")
         valid_until = float(claims["exp"]) + self.leeway
-        return Caller(f"Bearer {token.strip()}", str(claims["sub"]), claims["cid"], valid_until)
+        issued_ms = claims.get("iat_ms")
+        issued_at = issued_ms / 1000 if isinstance(issued_ms, int) else float(claims.get("iat") or 0)
+        return Caller(f"Bearer {token.strip()}", str(claims["sub"]), claims["cid"], valid_until, issued_at,
+                      {k: claims.get(k) for k in ("sub", "cid", "rid", "sid")})
 
     async def _claims(self, token: str) -> dict[str, Any]:
         try:

@@ -14,7 +14,8 @@ class CloseCode(IntEnum):
     TRY_AGAIN_LATER = 1013  # too many connections, or the signing keys are unreachable
     BAD_REQUEST = 4400  # a message that is not valid graphql-transport-ws
     UNAUTHORIZED = 4401  # no, an invalid or an expired token; or subscribe before the ack
-    FORBIDDEN = 4403  # a valid token the gateway does not accept for a connection
+    FORBIDDEN = 4403  # a valid token the gateway does not accept, or the session ended: sign in again
+    TOKEN_EXPIRED = 4419  # the token expired or went stale while connected: refresh it and reconnect
     SUBPROTOCOL_NOT_ACCEPTABLE = 4406  # the client did not offer graphql-transport-ws
     TIMEOUT = 4408  # no connection_init in time, or no pong to a keep-alive ping in time
     SUBSCRIBER_ALREADY_EXISTS = 4409  # an operation id that is still running

@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 
-def create_app(settings: Any = None, **overrides: Any):
-    """The ASGI app for the given settings (default: from the environment)."""
+def create_app(settings: Any = None, *, events: Any = None, **overrides: Any):
+    """The ASGI app for the given settings (default: from the environment). `events` (a bus's `live`) brings the
+    security events that close ended sessions' sockets, when the gateway runs beside the services in one process;
+    otherwise they come from `GATEWAY_AMQP_URL`."""
     from supergraph.server.app import GatewayApp
     from supergraph.server.runtime import GatewayRuntime
     from supergraph.server.settings import GatewaySettings
 
     if settings is None:
         settings = GatewaySettings(**overrides)
-    return GatewayApp(GatewayRuntime(settings))
+    return GatewayApp(GatewayRuntime(settings, events=events))
 
 
 def serve(host: str | None = None, port: int | None = None, supergraph: str | None = None) -> int:

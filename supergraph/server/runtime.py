@@ -9,10 +9,12 @@ import logging
 
 import aiohttp
 
+from subgraphs.kernel.events.amqp import AmqpBus
 from supergraph.auth.jwks import JwksKeys
 from supergraph.auth.tokens import AccessTokenVerifier
 from supergraph.gateway import Gateway, GatewayOptions, Supergraph
 from supergraph.limits import Limits
+from supergraph.server.session_ends import Listen, watch
 from supergraph.server.settings import GatewaySettings
 from supergraph.server.source import ComposedSource, read_supergraph_file
 from supergraph.server.websocket.registry import Connections
@@ -44,8 +46,12 @@ def options_from(settings: GatewaySettings) -> GatewayOptions:
 class GatewayRuntime:
     """Owns what lives as long as the server: sessions, verifier, sockets, source, current gateway."""
 
-    def __init__(self, settings: GatewaySettings) -> None:
+    def __init__(self, settings: GatewaySettings, *, events: Listen | None = None) -> None:
         self.settings = settings
+        self._events = events
+        self._events_bus: AmqpBus | None = None
+        self._watch: asyncio.Task | None = None
+        self.watching = asyncio.Event()  # set once security events are being listened to
         self.options = options_from(settings)
         self.gateway: Gateway | None = None
         self.source: ComposedSource | None = None
@@ -77,6 +83,7 @@ class GatewayRuntime:
             audience=self.settings.token_audience,
             leeway=self.settings.token_leeway,
         )
+        self._watch_sessions()
         if self.settings.supergraph:
             self.install(read_supergraph_file(self.settings.supergraph))
             return
@@ -107,7 +114,29 @@ class GatewayRuntime:
         self.gateway = Gateway(supergraph, clients, self.options)
         log.info("serving a supergraph of %d subgraphs", len(clients))
 
+    def _watch_sessions(self) -> None:
+        listen = self._events
+        if listen is None and self.settings.amqp_url:
+            self._events_bus = AmqpBus(self.settings.amqp_url, exchange=self.settings.events_exchange)
+            listen = self._events_bus.live
+        if listen is None:
+            return
+        bus = self._events_bus
+
+        async def run() -> None:
+            if bus is not None:
+                await bus.start()
+            await watch(listen, self.connections, self.watching)
+
+        self._watch = asyncio.create_task(run(), name="session-ends")
+
     async def stop(self) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watch
+        if self._events_bus is not None:
+            await self._events_bus.close()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

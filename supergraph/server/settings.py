@@ -56,6 +56,10 @@ class GatewaySettings(BaseSettings):
     ws_max_subscriptions: int = 100  # operations running at once on one connection
     ws_compression: bool = False  # permessage-deflate: less traffic, more CPU per message
     ws_close_timeout: float = 5.0  # seconds to flush queued messages when closing a socket
+    # security events (sign-out, deactivation, ...) that close ended sessions' sockets: RabbitMQ and the services'
+    # exchange; unset: sockets end with their token (aurontek up wires its in-process bus instead)
+    amqp_url: str | None = None
+    events_exchange: str = "aurontek.events"
     subscription_backlog: int = 1000  # events a shared subscription may hold while completing earlier ones
 
     def trusted_proxy_list(self) -> tuple[str, ...]:

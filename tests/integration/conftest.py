@@ -19,8 +19,9 @@ from tests.subgraphs.users.conftest import anonymous, factory, root, tenant, use
 async def gateway(subgraphs: dict[str, str], **settings: Any) -> AsyncIterator[str]:
     """A gateway composing `subgraphs` (name -> base URL) at start (on `port`, or a free one); yields its URL."""
     port = settings.pop("port", None) or free_port()
+    events = settings.pop("events", None)  # a bus's `live`: security events close ended sessions' sockets
     listing = ",".join(f"{name}={url}/graphql" for name, url in subgraphs.items())
-    app = create_app(GatewaySettings(subgraphs=listing, port=port, **settings))
+    app = create_app(GatewaySettings(subgraphs=listing, port=port, **settings), events=events)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_level="warning",
                                            proxy_headers=False))
     task = asyncio.create_task(server.serve())
@@ -28,6 +29,8 @@ async def gateway(subgraphs: dict[str, str], **settings: Any) -> AsyncIterator[s
         if task.done():
             raise RuntimeError("the gateway failed to start")
         await asyncio.sleep(0.01)
+    if events is not None:
+        await app.runtime.watching.wait()  # sockets opened from now on are closed when their session ends
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

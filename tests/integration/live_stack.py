@@ -85,7 +85,9 @@ class LiveStack:
         subgraphs = {"users": self.users.url, "tickets": self.tickets.url, "chat": chat.url,
                      **{s.runtime.name: s.url for s in self.late}}
         settings = GatewaySettings(subgraphs=",".join(f"{n}={u}/graphql" for n, u in subgraphs.items()),
-                                   host="127.0.0.1", port=free_port(), jwks_url=self.jwks_url, poll_interval=3600)
+                                   host="127.0.0.1", port=free_port(), jwks_url=self.jwks_url, poll_interval=3600,
+                                   amqp_url=self.settings["common"]["amqp_url"],
+                                   events_exchange=self.settings["common"]["events_exchange"])
         app = create_app(settings)
         server = GatewayServer(uvicorn_config(app, settings), app)
         task = asyncio.create_task(server.serve())
@@ -93,6 +95,7 @@ class LiveStack:
             if task.done():
                 task.result()
             await asyncio.sleep(0.01)
+        await asyncio.wait_for(app.runtime.watching.wait(), 20)  # listening to the security events
         running = RunningGateway(f"http://127.0.0.1:{settings.port}", app, server, task)
         try:
             yield running

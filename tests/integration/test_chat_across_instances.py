@@ -114,3 +114,27 @@ async def test_a_policy_changed_on_one_instance_holds_on_the_other_within_a_seco
 
         await eventually(refused, timeout=5, what="the read-only policy on chat B")
     assert time.monotonic() - began < 2.0
+
+
+async def test_signing_out_everywhere_closes_the_persons_sockets_on_every_gateway(stack: LiveStack) -> None:
+    """Each gateway hears the users service's security events on its own queue: the customer's sockets on both
+    gateways close 4403 within a moment of `logout(everywhere: true)`, while the agent's stays open."""
+    chat_a, chat_b = stack.chats
+    async with stack.gateway(chat_a) as gateway_a, stack.gateway(chat_b) as gateway_b:
+        desk = await stack.desk(gateway_a.url)
+        ticket = desk.ticket["id"]
+        async with connect(gateway_a.ws_url) as on_a, connect(gateway_b.ws_url) as on_b, \
+                connect(gateway_b.ws_url) as agent:
+            for client, member in ((on_a, desk.customer), (on_b, desk.customer), (agent, desk.agent)):
+                assert (await client.init(f"Bearer {member.person.client.token}"))["type"] == "connection_ack"
+                await client.subscribe("1", PROVIDED, {"t": ticket})
+            for chat in stack.chats:
+                feed = chat.runtime.state["chat"].live
+                await eventually(lambda feed=feed: feed.listeners(ticket) >= 1, what="the subscriptions on chat")
+            await desk.customer.ok("mutation { logout(everywhere: true) }")
+            for client in (on_a, on_b):
+                code, reason = await client.closed(timeout=5)
+                assert code == 4403 and "user.signed_out" in reason, (code, reason)
+            await desk.agent.ok(SEND, {"t": ticket, "x": "Anyone?"})
+            message, _ = await said(agent, "1")
+            assert message["text"] == "Anyone?"

@@ -136,7 +136,7 @@ class Connection:
             self.close_soon(CloseCode.TIMEOUT, "Connection initialisation timeout")
 
     def _expired(self) -> None:
-        self.close_soon(CloseCode.UNAUTHORIZED, "Unauthorized: the access token has expired")
+        self.close_soon(CloseCode.TOKEN_EXPIRED, "Token expired: refresh it and reconnect")
 
     def _keepalive(self) -> None:
         if self.closing:

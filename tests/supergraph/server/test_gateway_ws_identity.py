@@ -1,5 +1,5 @@
 """Who may open a WebSocket: the access token of connection_init verified with the users
-service's JWKS; refusals close 4401 or 4403; the socket closes 4401 when the token expires;
+service's JWKS; refusals close 4401 or 4403; the socket closes 4419 when the token expires;
 the caller's credentials and request id reach the subgraph."""
 
 from __future__ import annotations
@@ -98,14 +98,15 @@ async def test_the_upgrade_authorization_header_is_honoured(live: LiveFederation
         assert await client.init() == {"type": "connection_ack"}
 
 
-async def test_the_socket_closes_4401_when_the_token_expires(live: LiveFederation) -> None:
+async def test_the_socket_closes_4419_when_the_token_expires(live: LiveFederation) -> None:
+    """4419 (not 4401, which graphql-ws treats as fatal): the client refreshes its token and reconnects."""
     ticket = new_ticket()
     expires = math.ceil(time.time()) + 1  # whole seconds: in one to two seconds
     async with live.gateway(token_leeway=0) as gateway, connect(gateway.ws_url) as client:
         assert await client.init(live.issuer.bearer(exp=expires)) == {"type": "connection_ack"}
         await client.subscribe("1", MESSAGE_ADDED, {"t": ticket})
         await live.chat.wait_active(ticket, 1)
-        assert await client.closed(timeout=3) == (4401, "Unauthorized: the access token has expired")
+        assert await client.closed(timeout=3) == (4419, "Token expired: refresh it and reconnect")
         assert expires <= time.time() < expires + 1.0
     await live.chat.wait_active(ticket, 0)
 
