@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Annotated
+
 import strawberry
 
 from subgraphs.chat.deps import deps_of
@@ -10,25 +13,54 @@ from subgraphs.chat.graphql.inputs import ChatFileInput, ChatPolicyInput
 from subgraphs.chat.graphql.types import ChatPolicy, Message, ReadReceipt
 from subgraphs.chat.live.typing import set_typing
 from subgraphs.chat.messages import changing, sending
+from subgraphs.chat.messages.documents import ADDED
+from subgraphs.chat.messages.history import find_message
 from subgraphs.chat.policy.service import update_policy
 from subgraphs.chat.receipts.service import mark_read
+from subgraphs.kernel import idempotency
+
+
+async def _once(info: Ctx, operation: str, key: str | None, payload: Mapping[str, object],
+                run: Callable[[], Awaitable[Message]]) -> Message:
+    """`run()` a message-sending mutation once per idempotency key; a repeat answers with the message it stored."""
+    ctx = info.context
+
+    async def replay(message_id: str) -> Message:
+        doc, chat = await find_message(ctx.tenancy, ctx.require(), message_id)
+        return Message.of(doc, ticket_title=chat.ticket.title)
+
+    return await idempotency.once(ctx.runtime.db, ctx.require(), operation, key, payload,
+                                  result_of=idempotency.created(ADDED, "messageId"), run=run, replay=replay)
 
 
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Send a text message to a ticket's chat.")
-    async def send_chat_message(self, info: Ctx, ticket_id: strawberry.ID, text: str) -> Message:
+    async def send_chat_message(self, info: Ctx, ticket_id: strawberry.ID, text: str,
+                                idempotency_key: Annotated[str | None, strawberry.argument(
+                                    description=idempotency.DESCRIPTION)] = None) -> Message:
         ctx = info.context
-        doc, chat = await sending.send_text(deps_of(ctx), ctx.tenancy, ctx.require(), str(ticket_id), text=text)
-        return Message.of(doc, ticket_title=chat.ticket.title)
+
+        async def run() -> Message:
+            doc, chat = await sending.send_text(deps_of(ctx), ctx.tenancy, ctx.require(), str(ticket_id), text=text)
+            return Message.of(doc, ticket_title=chat.ticket.title)
+
+        return await _once(info, "sendChatMessage", idempotency_key, {"ticketId": ticket_id, "text": text}, run)
 
     @strawberry.mutation(description="Send an image or a file (PDF, ZIP, plain text) to a ticket's chat.")
-    async def send_chat_file(self, info: Ctx, ticket_id: strawberry.ID, input: ChatFileInput) -> Message:
+    async def send_chat_file(self, info: Ctx, ticket_id: strawberry.ID, input: ChatFileInput,
+                             idempotency_key: Annotated[str | None, strawberry.argument(
+                                 description=idempotency.DESCRIPTION)] = None) -> Message:
         ctx = info.context
-        doc, chat = await sending.send_file(deps_of(ctx), ctx.tenancy, ctx.require(), str(ticket_id),
-                                            name=input.name, content_base64=input.content_base64,
-                                            caption=input.caption)
-        return Message.of(doc, ticket_title=chat.ticket.title)
+
+        async def run() -> Message:
+            doc, chat = await sending.send_file(deps_of(ctx), ctx.tenancy, ctx.require(), str(ticket_id),
+                                                name=input.name, content_base64=input.content_base64,
+                                                caption=input.caption)
+            return Message.of(doc, ticket_title=chat.ticket.title)
+
+        payload = {"ticketId": ticket_id, "name": input.name, "content": input.content_base64, "caption": input.caption}
+        return await _once(info, "sendChatFile", idempotency_key, payload, run)
 
     @strawberry.mutation(description="Change the text of your own message, within the edit window.")
     async def edit_chat_message(self, info: Ctx, id: strawberry.ID, text: str) -> Message:

@@ -20,7 +20,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from subgraphs.kernel import clock
+from subgraphs.kernel import clock, idempotency
 from subgraphs.kernel.events.bus import EventBus
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.ids import new_event_id, new_id
@@ -76,6 +76,7 @@ class Outbox:
         await self.rows.create_index("publishedAt", name="published_ttl", expireAfterSeconds=RETENTION_SECONDS)
         await self.db["processed_events"].create_index("at", name="processed_ttl",
                                                        expireAfterSeconds=RETENTION_SECONDS)
+        await idempotency.ensure_indexes(self.db)
 
     async def transaction(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """Run `work` in a transaction; the events it emits are stored with it, then relayed."""
@@ -83,12 +84,14 @@ class Outbox:
         async def run(session: AsyncClientSession) -> T:
             uow = UnitOfWork(session)
             result = await work(uow)
+            await idempotency.record(self.db, uow.events, session)  # a keyed mutation's claim, with its writes
             if uow.events:
                 created = clock.now()
                 await self.rows.insert_many([self._row(e, created) for e in uow.events], session=session)
             return result
 
         result = await self.db.run_transaction(run)
+        idempotency.committed()
         self._wake.set()
         return result
 

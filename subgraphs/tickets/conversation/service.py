@@ -115,6 +115,12 @@ async def _visible_comment(tenancy: Tenancy, actor: Principal, comment_id: str
     return found, ticket, company_view(tenancy, actor, store.COMMENTS, ticket["companyId"])
 
 
+async def find_comment(tenancy: Tenancy, actor: Principal, comment_id: str) -> tuple[Comment, Ticket]:
+    """A live comment the caller may read, with its ticket; NOT_FOUND otherwise."""
+    comment, ticket, _ = await _visible_comment(tenancy, actor, comment_id)
+    return comment, ticket
+
+
 async def _save(deps: TicketsDeps, comments: TenantCollection, comment: Comment, ticket: Ticket, *,
                 changes: dict[str, Any], action: str, event: str, actor_id: str) -> Comment:
     """Change a comment, with its history row on the ticket and its event, in one transaction."""

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
+from subgraphs.kernel import idempotency
+from subgraphs.kernel.errors import NotFound
 from subgraphs.tickets.assignment import service as assignment
 from subgraphs.tickets.catalogue import importer
 from subgraphs.tickets.catalogue import service as catalogue
@@ -28,6 +32,7 @@ from subgraphs.tickets.links import service as links
 from subgraphs.tickets.ratings.service import rate
 from subgraphs.tickets.ticket.creation import create_ticket
 from subgraphs.tickets.ticket.editing import add_attachments, set_watching, update_ticket
+from subgraphs.tickets.ticket.finding import visible_tickets
 from subgraphs.tickets.ticket.status import change_status
 
 
@@ -83,9 +88,24 @@ class CatalogueMutation:
 @strawberry.type
 class TicketMutation:
     @strawberry.mutation(description="Open a ticket for a catalogue item, answering its form.")
-    async def create_ticket(self, info: Ctx, input: CreateTicketInput) -> Ticket:
+    async def create_ticket(self, info: Ctx, input: CreateTicketInput,
+                            idempotency_key: Annotated[str | None, strawberry.argument(
+                                description=idempotency.DESCRIPTION)] = None) -> Ticket:
         ctx = info.context
-        return Ticket.from_doc(await create_ticket(deps_of(ctx), ctx.tenancy, ctx.require(), draft=input.draft()))
+        draft = input.draft()
+
+        async def run() -> Ticket:
+            return Ticket.from_doc(await create_ticket(deps_of(ctx), ctx.tenancy, ctx.require(), draft=draft))
+
+        async def replay(ticket_id: str) -> Ticket:
+            doc = (await visible_tickets(ctx.tenancy, ctx.require(), [ticket_id])).get(ticket_id)
+            if doc is None:
+                raise NotFound("the ticket this key created is no longer yours to see", ticketId=ticket_id)
+            return Ticket.from_doc(doc)
+
+        return await idempotency.once(ctx.runtime.db, ctx.require(), "createTicket", idempotency_key, repr(draft),
+                                      result_of=idempotency.created("ticket.created", "ticketId"), run=run,
+                                      replay=replay)
 
     @strawberry.mutation
     async def update_ticket(self, info: Ctx, id: strawberry.ID, input: UpdateTicketInput) -> Ticket:
@@ -160,12 +180,25 @@ class TicketCommentPayload:
 @strawberry.type
 class ConversationMutation:
     @strawberry.mutation(description="Reply publicly, or add an internal note; mention people by id.")
-    async def add_ticket_comment(self, info: Ctx, ticket_id: strawberry.ID, input: CommentInput
-                                 ) -> TicketCommentPayload:
+    async def add_ticket_comment(self, info: Ctx, ticket_id: strawberry.ID, input: CommentInput,
+                                 idempotency_key: Annotated[str | None, strawberry.argument(
+                                     description=idempotency.DESCRIPTION)] = None) -> TicketCommentPayload:
         ctx = info.context
-        comment, ticket = await conversation.add_comment(deps_of(ctx), ctx.tenancy, ctx.require(), str(ticket_id),
-                                                         draft=input.draft())
-        return TicketCommentPayload(comment=Comment.from_doc(comment), ticket=Ticket.from_doc(ticket))
+        draft = input.draft()
+
+        async def run() -> TicketCommentPayload:
+            comment, ticket = await conversation.add_comment(deps_of(ctx), ctx.tenancy, ctx.require(),
+                                                             str(ticket_id), draft=draft)
+            return TicketCommentPayload(comment=Comment.from_doc(comment), ticket=Ticket.from_doc(ticket))
+
+        async def replay(comment_id: str) -> TicketCommentPayload:
+            comment, ticket = await conversation.find_comment(ctx.tenancy, ctx.require(), comment_id)
+            return TicketCommentPayload(comment=Comment.from_doc(comment), ticket=Ticket.from_doc(ticket))
+
+        return await idempotency.once(ctx.runtime.db, ctx.require(), "addTicketComment", idempotency_key,
+                                      [str(ticket_id), repr(draft)],
+                                      result_of=idempotency.created("ticket.commented", "commentId"), run=run,
+                                      replay=replay)
 
     @strawberry.mutation(description="Change your own comment, within minutes of writing it.")
     async def edit_ticket_comment(self, info: Ctx, id: strawberry.ID, body: str) -> Comment:
