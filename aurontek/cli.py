@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compose": ("compose", "compose subgraph SDLs into schema/supergraph.graphql"),
     "plan": ("plan", "print the query plan of an operation"),
     "schema": ("schema", "regenerate (or --check) the SDL files in schema/"),
+    "resync": ("resync", "ask a history's owner to tell it again to the read models built from it"),
 }
 
 

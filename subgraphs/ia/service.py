@@ -49,6 +49,9 @@ async def setup(runtime: Runtime) -> None:
     runtime.consume("people", people.PATTERNS, consumers.on_person)
     runtime.consume("tickets", TICKET_PATTERNS, consumers.on_ticket, accepts=from_tickets)
     runtime.consume("catalogue", catalogue.PATTERNS, consumers.on_catalogue)
+    if settings.events_resync and await db[store.CATALOGUE].estimated_document_count() == 0:
+        # nothing learnt yet (a first start after tickets, or a wiped database): ask tickets to tell it again
+        await runtime.outbox.transaction(catalogue.ask_for_resync)
     runtime.spawn("analysis", analyst.run)
     every = max(0.5, min(5.0, settings.train_debounce_seconds / 2))
 

@@ -40,6 +40,9 @@ class ServiceSettings(BaseSettings):
     events_exchange: str = Field("aurontek.events", validation_alias=_env("EVENTS_EXCHANGE"))
     event_max_attempts: int = Field(5, ge=1, le=50, validation_alias=_env("EVENT_MAX_ATTEMPTS"))
     event_retry_delay_ms: int = Field(2000, ge=10, validation_alias=_env("EVENT_RETRY_DELAY_MS"))
+    # A read model built from another service's events that finds itself empty at start asks the owner to tell
+    # its history again (`resync.<source>` events): a service added or wiped later catches up.
+    events_resync: bool = Field(True, validation_alias=_env("EVENTS_RESYNC"))
     auth_jwks_url: str = Field(
         "http://127.0.0.1:3001/.well-known/jwks.json", validation_alias=_env("AUTH_JWKS_URL")
     )

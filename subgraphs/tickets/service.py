@@ -6,7 +6,7 @@ from subgraphs.kernel.definition import SubgraphDefinition
 from subgraphs.kernel.events.broadcast import start_feed
 from subgraphs.kernel.runtime import Runtime
 from subgraphs.tickets import store
-from subgraphs.tickets.catalogue import defaults
+from subgraphs.tickets.catalogue import defaults, resync
 from subgraphs.tickets.conversation import chat_replies, counts
 from subgraphs.tickets.deps import TicketsDeps
 from subgraphs.tickets.graphql.schema import build_schema
@@ -30,6 +30,7 @@ async def setup(runtime: Runtime) -> None:
     runtime.consume("intelligence", intelligence.PATTERNS, intelligence.IntelligenceConsumer(deps).handle)
     runtime.consume("chat", chat_replies.PATTERNS, chat_replies.ChatReplies(deps).handle,
                     accepts=chat_replies.from_the_desk)
+    runtime.consume("resync", resync.PATTERNS, resync.CatalogueResync(runtime.db).answer)
     runtime.state["tickets_live"] = await start_feed(runtime, live.CHANNELS, live.routes)
     scheduler = SlaScheduler(deps)
     runtime.state["sla_scheduler"] = scheduler
@@ -42,5 +43,5 @@ DEFINITION = SubgraphDefinition(
     settings_class=TicketsSettings,
     setup=setup,
     consumers=(("people", people.PATTERNS), ("intelligence", intelligence.PATTERNS),
-               ("chat", chat_replies.PATTERNS)),
+               ("chat", chat_replies.PATTERNS), ("resync", resync.PATTERNS)),
 )

@@ -14,8 +14,13 @@ from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
 
 PATTERNS = ("catalogue.item_created", "catalogue.item_updated")
+RESYNC = "resync.catalogue"  # answered by tickets with every item (subgraphs/tickets/catalogue/resync.py)
 FIELDS = ("companyId", "name", "description", "type", "category", "priority", "careGroup", "active")
 Item = dict[str, Any]
+
+
+async def ask_for_resync(uow: UnitOfWork) -> None:
+    uow.emit(RESYNC, {"requester": "ia"}, company_id=None, actor_id=None)
 
 
 async def record(db: Database, event: Event, uow: UnitOfWork) -> str | None:
