@@ -9,12 +9,11 @@ import logging
 
 import aiohttp
 
-from subgraphs.kernel.events.amqp import AmqpBus
 from supergraph.auth.jwks import JwksKeys
 from supergraph.auth.tokens import AccessTokenVerifier
 from supergraph.gateway import Gateway, GatewayOptions, Supergraph
 from supergraph.limits import Limits
-from supergraph.server.session_ends import Listen, watch
+from supergraph.server.session_ends import Listen, amqp_listener, watch
 from supergraph.server.settings import GatewaySettings
 from supergraph.server.source import ComposedSource, read_supergraph_file
 from supergraph.server.websocket.registry import Connections
@@ -49,7 +48,6 @@ class GatewayRuntime:
     def __init__(self, settings: GatewaySettings, *, events: Listen | None = None) -> None:
         self.settings = settings
         self._events = events
-        self._events_bus: AmqpBus | None = None
         self._watch: asyncio.Task | None = None
         self.watching = asyncio.Event()  # set once security events are being listened to
         self.options = options_from(settings)
@@ -117,26 +115,15 @@ class GatewayRuntime:
     def _watch_sessions(self) -> None:
         listen = self._events
         if listen is None and self.settings.amqp_url:
-            self._events_bus = AmqpBus(self.settings.amqp_url, exchange=self.settings.events_exchange)
-            listen = self._events_bus.live
-        if listen is None:
-            return
-        bus = self._events_bus
-
-        async def run() -> None:
-            if bus is not None:
-                await bus.start()
-            await watch(listen, self.connections, self.watching)
-
-        self._watch = asyncio.create_task(run(), name="session-ends")
+            listen = amqp_listener(self.settings.amqp_url, self.settings.events_exchange)
+        if listen is not None:
+            self._watch = asyncio.create_task(watch(listen, self.connections, self.watching), name="session-ends")
 
     async def stop(self) -> None:
         if self._watch is not None:
             self._watch.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._watch
-        if self._events_bus is not None:
-            await self._events_bus.close()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
