@@ -22,6 +22,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from subgraphs.kernel.files.serving import file_route
 from subgraphs.kernel.graphql.context import RequestContext
+from subgraphs.kernel.graphql.transport_ws import ListeningBarrierHandler
 from subgraphs.kernel.ids import new_event_id
 from subgraphs.kernel.logging import request_id_var
 from subgraphs.kernel.runtime import Runtime
@@ -50,6 +51,8 @@ def _is_trusted(address: str, trusted: list[str]) -> bool:
 
 
 class SubgraphGraphQL(GraphQL[RequestContext, None]):
+    graphql_transport_ws_handler_class = ListeningBarrierHandler  # a pong once earlier subscriptions listen
+
     def __init__(self, runtime: Runtime, schema: Any) -> None:
         super().__init__(schema, graphql_ide=None, allow_queries_via_get=True)
         self.runtime = runtime

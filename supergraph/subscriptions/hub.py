@@ -16,7 +16,7 @@ from supergraph.pipeline import execute as execute_stage
 from supergraph.pipeline.types import PreparedOperation
 from supergraph.planning.nodes import Subscription
 from supergraph.subscriptions.queue import EventQueue
-from supergraph.subscriptions.shared import Listening, SharedStreams, Sink
+from supergraph.subscriptions.shared import READY, Listening, SharedStreams, Sink
 from supergraph.transport.base import SubgraphClient, SubgraphError, SubgraphRequest, caller_key
 
 log = logging.getLogger("supergraph.subscriptions")
@@ -86,6 +86,9 @@ class SubscriptionHub:
         events: EventQueue[dict[str, Any]] = EventQueue(self.backlog)
         listening = self.upstreams.listen(key, events, lambda: client.subscribe(request))
         try:
+            await listening.ready()
+            if not events.ended:  # else its failure or end is what comes next
+                yield READY
             async for event in events:
                 body = await self._complete(subscription, event, private=node.rest is not None)
                 yield orjson.dumps(body).decode()

@@ -33,6 +33,10 @@ class EventQueue(Generic[T]):
         self._items.append(item)
         self._wake()
 
+    @property
+    def ended(self) -> bool:
+        return self._ended
+
     def end(self, error: BaseException | None) -> None:
         if not self._ended:
             self._ended, self._error = True, error

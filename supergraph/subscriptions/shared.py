@@ -1,4 +1,8 @@
-"""One producer per key, fanned out to every listener: opened by the first, stopped after the last."""
+"""One producer per key, fanned out to every listener: opened by the first, stopped after the last.
+
+A producer may yield `READY` once it hears every later event (its upstream subscription listens); its
+listeners can wait for that with `Listening.ready()`, and it is never delivered to them.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,20 @@ import contextlib
 import itertools
 import logging
 from collections.abc import AsyncIterator, Callable, Hashable
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 log = logging.getLogger("supergraph.subscriptions")
 
 T = TypeVar("T")
 T_contra = TypeVar("T_contra", contravariant=True)
+
+
+class _Ready:
+    def __repr__(self) -> str:
+        return "READY"
+
+
+READY: Any = _Ready()  # what a producer yields once it listens
 
 
 class Sink(Protocol[T_contra]):
@@ -40,6 +52,15 @@ class Listening:
         stream, self._stream = self._stream, None
         if stream is not None:
             stream.leave(self._token)
+
+    @property
+    def is_ready(self) -> bool:
+        return self._stream is None or self._stream.ready.is_set()
+
+    async def ready(self) -> None:
+        """Return once the stream listens upstream, or has ended (or this place was left)."""
+        if self._stream is not None:
+            await self._stream.ready.wait()
 
 
 class SharedStreams(Generic[T]):
@@ -91,6 +112,7 @@ class _Stream:
         self.source = source
         self.sinks: dict[int, Sink] = {}
         self._tokens = itertools.count()
+        self.ready = asyncio.Event()  # set on READY from the source, or once its end was told
         self.task = asyncio.get_running_loop().create_task(self._pump(), name=f"{owner.name} stream")
 
     def join(self, sink: Sink) -> Listening:
@@ -105,9 +127,18 @@ class _Stream:
             self.task.cancel()
 
     async def _pump(self) -> None:
+        try:
+            await self._run()
+        finally:
+            self.ready.set()  # after the sinks heard of the end: whoever waited reads it after that
+
+    async def _run(self) -> None:
         error: BaseException | None = None
         try:
             async for item in self.source:
+                if item is READY:
+                    self.ready.set()
+                    continue
                 for sink in tuple(self.sinks.values()):  # a sink may leave while we deliver
                     _deliver(sink, item)
         except asyncio.CancelledError:

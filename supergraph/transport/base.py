@@ -52,7 +52,8 @@ class SubgraphClient(Protocol):
         ...
 
     def subscribe(self, request: SubgraphRequest) -> AsyncIterator[dict[str, Any]]:
-        """Open a subscription; each event's GraphQL response body."""
+        """Open a subscription: `READY` once the subgraph listens (a transport that cannot tell may
+        leave it out), then each event's GraphQL response body."""
         ...
 
     async def close(self) -> None:

@@ -47,16 +47,20 @@ class WebSocketSubgraphClient:
 
     async def execute(self, request: SubgraphRequest) -> dict[str, Any]:
         """A query or mutation over the socket: its single result."""
-        async for body in self.subscribe(request):
+        async for body in self._operate(request, barrier=False):
             return body
         raise SubgraphError(self.name, f"subgraph '{self.name}' completed the operation without a result", FAILED)
 
-    async def subscribe(self, request: SubgraphRequest) -> AsyncGenerator[dict[str, Any], None]:
+    def subscribe(self, request: SubgraphRequest) -> AsyncGenerator[dict[str, Any], None]:
+        """The subscription's events, after `READY` once the subgraph says it listens (`SubgraphSocket.operate`)."""
+        return self._operate(request, barrier=True)
+
+    async def _operate(self, request: SubgraphRequest, *, barrier: bool) -> AsyncGenerator[dict[str, Any], None]:
         while True:
             socket = await self._socket(request.headers)
             if not socket.closing:  # no await between this check and `operate` registering
                 break
-        async for event in socket.operate(request):
+        async for event in socket.operate(request, barrier=barrier):
             yield event
 
     async def _socket(self, headers: Mapping[str, str]) -> SubgraphSocket:

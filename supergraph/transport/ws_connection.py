@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
+from collections import deque
 from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
@@ -14,11 +15,13 @@ import aiohttp
 from supergraph.graphql_ws import SUBPROTOCOL
 from supergraph.graphql_ws.codec import InvalidMessage, decode, encode
 from supergraph.graphql_ws.messages import FROM_SERVER, Message, SubscribeMessage, SubscribePayload
+from supergraph.subscriptions.shared import READY
 from supergraph.transport.base import SubgraphError, SubgraphOperationError, SubgraphRequest
 
 log = logging.getLogger("supergraph.transport")
 
 FAILED = "SUBGRAPH_SUBSCRIPTION_FAILED"
+BARRIER_TIMEOUT = 15.0  # seconds a subscription waits for the subgraph to say it listens
 # a refusal at connection_init keeps the meaning the subgraph gave it
 _REFUSALS = {4401: "UNAUTHENTICATED", 4403: "FORBIDDEN"}
 
@@ -37,6 +40,8 @@ class SubgraphSocket:
         self.closing = False
         self._ids = itertools.count(1)
         self._send_lock = asyncio.Lock()
+        self._marks = itertools.count(1)
+        self._barriers: deque[tuple[int, asyncio.Future[None]]] = deque()  # pings awaiting their pong, in order
         self._reader = asyncio.create_task(self._read(), name=f"subgraph {name} socket")
 
     @classmethod
@@ -72,9 +77,11 @@ class SubgraphSocket:
             raise
         return cls(name, ws, on_closed)
 
-    async def operate(self, request: SubgraphRequest) -> AsyncGenerator[dict[str, Any], None]:
+    async def operate(self, request: SubgraphRequest, *, barrier: bool = False) -> AsyncGenerator[dict[str, Any], None]:
         """Run one operation; its results until the subgraph completes it. Leaving early sends
-        `complete`, and the last operation to leave closes the connection."""
+        `complete`, and the last operation to leave closes the connection. With `barrier`, `READY` comes
+        first, once the subgraph answers a ping sent after the subscribe: our subgraphs pong only when
+        every earlier subscription listens (another subgraph's pong only says it read the subscribe)."""
         operation_id = str(next(self._ids))
         queue: asyncio.Queue[Event] = asyncio.Queue()
         self.operations[operation_id] = queue  # before any await: the socket is known to be in use
@@ -86,7 +93,13 @@ class SubgraphSocket:
             if request.operation_name:
                 payload["operationName"] = request.operation_name
             await self._send(SubscribeMessage(id=operation_id, type="subscribe", payload=payload))
+            if barrier:
+                await self._listening()
+            announce = barrier
             while True:
+                if announce and queue.empty():  # not when it already failed or ended (that comes first)
+                    announce = False
+                    yield READY
                 kind, value = await queue.get()
                 if kind == "next":
                     yield value
@@ -121,6 +134,30 @@ class SubgraphSocket:
             await asyncio.wait_for(self.ws.close(), 5.0)
         self._reader.cancel()
 
+    async def _listening(self) -> None:
+        """Ping with a fresh mark and wait (at most `BARRIER_TIMEOUT`) for its pong, or the socket's end."""
+        mark = next(self._marks)
+        answered: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._barriers.append((mark, answered))
+        try:
+            await self._send({"type": "ping", "payload": {"barrier": mark}})
+            await asyncio.wait_for(asyncio.shield(answered), BARRIER_TIMEOUT)
+        except TimeoutError:
+            log.warning("subgraph %s did not answer a ping in %ss; the subscription may miss its first events",
+                        self.name, BARRIER_TIMEOUT)
+        except Exception:  # the socket failed: the operation hears why from its queue
+            pass
+
+    def _ponged(self, payload: object) -> None:
+        """Pongs come in order: one carrying mark m answers every ping up to m; one without a mark, the oldest."""
+        mark = payload.get("barrier") if isinstance(payload, dict) else None
+        if not isinstance(mark, int):
+            mark = self._barriers[0][0] if self._barriers else 0
+        while self._barriers and self._barriers[0][0] <= mark:
+            _, answered = self._barriers.popleft()
+            if not answered.done():
+                answered.set_result(None)
+
     async def _send(self, message: Message) -> None:
         async with self._send_lock:
             await self.ws.send_str(encode(message))
@@ -152,6 +189,7 @@ class SubgraphSocket:
             )
             for queue in self.operations.values():
                 queue.put_nowait(("closed", failure))
+            self._ponged({"barrier": next(self._marks)})  # nothing more will answer
             if not self.closing:
                 self.closing = True
                 self.on_closed(self)
@@ -161,6 +199,9 @@ class SubgraphSocket:
         kind = message["type"]
         if kind == "ping":
             await self._send({"type": "pong"})
+            return
+        if kind == "pong":
+            self._ponged(message.get("payload"))
             return
         if kind not in ("next", "error", "complete"):
             return  # pong, or a stray acknowledgement

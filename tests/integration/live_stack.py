@@ -75,6 +75,15 @@ class LiveStack:
         self.late.append(service)
         return service
 
+    async def restart_chat(self, index: int = 0) -> RunningService:
+        """Stop chat instance `index` and start it again on its port (same database and broker)."""
+        old = self.chats[index]
+        await old.stop()
+        port = int(old.url.rsplit(":", 1)[1])
+        self.chats[index] = await start_service(CHAT, mongo_url=self.settings["mongo_url"], http=self.http, port=port,
+                                                auth_jwks_url=self.jwks_url, **self.settings["common"])
+        return self.chats[index]
+
     @property
     def jwks_url(self) -> str:
         return f"{self.users.url}/.well-known/jwks.json"
@@ -172,13 +181,12 @@ async def live_stack(amqp_url: str, mongo_url: str, http: httpx.AsyncClient, *, 
     tickets = await start_service(TICKETS, mongo_url=mongo_url, http=http, sla_scan_interval_seconds=3600,
                                   **jwks, **common)
     instances = [await start_service(CHAT, mongo_url=mongo_url, http=http, **jwks, **common) for _ in range(chats)]
-    services = [users, tickets, *instances]
     late: list[RunningService] = []
     try:
         root = await sign_in(users.client, email=ROOT_EMAIL, password=ROOT_PASSWORD, access_code=None)
         yield LiveStack(users, tickets, instances, root, http, {"mongo_url": mongo_url, "common": common}, late)
     finally:
-        services += late
+        services = [users, tickets, *instances, *late]  # chat instances as they are now (`restart_chat`)
         buses = [s.runtime.bus for s in services if isinstance(s.runtime.bus, AmqpBus)]
         for service in reversed(services):
             await service.stop()

@@ -22,6 +22,7 @@ from yarl import URL
 
 from subgraphs.kernel.events.bus import ConsumerSpec, retry_delay
 from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.listening import listening
 from subgraphs.kernel.events.topology import Durable
 from subgraphs.kernel.logging import get_logger
 
@@ -206,6 +207,7 @@ class AmqpBus:
             for pattern in patterns:
                 await queue.bind(exchange, routing_key=pattern)
             async with queue.iterator(no_ack=True) as messages:
+                listening()
                 yield _decoded(messages)
         finally:
             await channel.close()

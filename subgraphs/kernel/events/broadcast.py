@@ -27,6 +27,7 @@ from broadcaster import Event as Delivery
 from subgraphs.kernel.events.amqp import AmqpBus, connect_when_up
 from subgraphs.kernel.events.bus import EventBus
 from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.listening import listening
 from subgraphs.kernel.events.topics import matches
 from subgraphs.kernel.logging import get_logger
 
@@ -232,6 +233,7 @@ class LiveFeed:
         listener = Listener(self.backlog)
         for key in keys:
             self._listeners.setdefault(key, set()).add(listener)
+        listening()
         try:
             yield listener
         finally:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from subgraphs.kernel.events.bus import ConsumerSpec, retry_delay
 from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.listening import listening
 from subgraphs.kernel.events.topics import matches_any
 from subgraphs.kernel.events.topology import Durable
 from subgraphs.kernel.logging import get_logger
@@ -103,6 +104,7 @@ class InProcessBus:
     async def live(self, patterns: tuple[str, ...]) -> AsyncIterator[AsyncIterator[Event]]:
         entry: tuple[tuple[str, ...], asyncio.Queue[Event]] = (patterns, asyncio.Queue())
         self._live.append(entry)
+        listening()
 
         async def events() -> AsyncIterator[Event]:
             while True:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("supergraph.websocket")
 
 Receive = Callable[[], Coroutine[Any, Any, dict[str, Any]]]
+PONG_WAIT = 20.0  # seconds a pong waits for earlier subscriptions to listen upstream
 
 
 class Operation(Protocol):
@@ -32,6 +33,15 @@ class Operation(Protocol):
 
     def cancel(self) -> None:
         """Stop without sending anything more (the client completed it, or the socket closes)."""
+        ...
+
+    @property
+    def started(self) -> bool:
+        """It hears every event from now on (a subscription listens upstream), or has nothing to hear."""
+        ...
+
+    async def wait_started(self) -> None:
+        """Return once `started` (or the operation ended)."""
         ...
 
 
@@ -60,6 +70,7 @@ class Connection:
         self.outbox = Outbox(send, self.settings.ws_send_queue, self._slow_consumer)
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Task] = set()
+        self._pong: asyncio.Task[None] | None = None  # the last pong still waiting for subscriptions to start
 
     @property
     def acknowledged(self) -> bool:
@@ -93,6 +104,34 @@ class Connection:
 
     def send(self, message: Message) -> None:
         self.outbox.put(encode(message))
+
+    def pong(self, payload: dict[str, Any] | None) -> None:
+        """Answer a ping once every operation subscribed before it listens upstream (at most `PONG_WAIT`
+        later): a client that must not miss the next event subscribes, pings, and acts on the pong."""
+        pong: Message = {"type": "pong", "payload": payload} if payload else {"type": "pong"}
+        starting = [operation for operation in self.operations.values() if not operation.started]
+        if not starting and self._pong is None:
+            self.send(pong)
+            return
+        self._pong = asyncio.get_running_loop().create_task(self._pong_later(self._pong, starting, pong))
+        self._tasks.add(self._pong)
+        self._pong.add_done_callback(self._tasks.discard)
+
+    async def _pong_later(self, before: asyncio.Task[None] | None, starting: list[Operation], pong: Message) -> None:
+        if before is not None:  # pongs keep the order of their pings
+            with contextlib.suppress(Exception):
+                await before
+        if starting:
+            waits = [asyncio.ensure_future(operation.wait_started()) for operation in starting]
+            try:
+                await asyncio.wait(waits, timeout=PONG_WAIT)
+            finally:
+                for wait in waits:
+                    wait.cancel()
+        if not self.closing:
+            self.send(pong)
+        if self._pong is asyncio.current_task():
+            self._pong = None
 
     def accept(self, caller: Caller) -> None:
         """The caller is verified: acknowledge, and close when their token expires."""

@@ -57,8 +57,7 @@ def authorization_of(payload: Mapping[str, Any] | None, upgrade_headers: Mapping
 
 
 async def on_ping(connection: Connection, message: PingMessage) -> None:
-    payload = message.get("payload")
-    connection.send({"type": "pong", "payload": payload} if payload else {"type": "pong"})
+    connection.pong(message.get("payload"))
 
 
 async def on_pong(connection: Connection, message: PongMessage) -> None:

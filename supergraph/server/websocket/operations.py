@@ -51,6 +51,14 @@ class SubscriptionOperation:
         if self.listening is not None:
             self.listening.close()
 
+    @property
+    def started(self) -> bool:
+        return self.listening is None or self.listening.is_ready
+
+    async def wait_started(self) -> None:
+        if self.listening is not None:
+            await self.listening.ready()
+
 
 class SingleResultOperation:
     """A query or mutation over the socket, through the same pipeline as over HTTP."""
@@ -80,6 +88,11 @@ class SingleResultOperation:
             return
         self.connection.send(NextMessage(id=self.id, type="next", payload=cast(NextPayload, body)))
         self.connection.send({"id": self.id, "type": "complete"})
+
+    started = True  # nothing to listen for
+
+    async def wait_started(self) -> None:
+        pass
 
     def cancel(self) -> None:
         if self.kind == "query":  # a mutation may already have changed things: let it finish

@@ -8,6 +8,7 @@ import asyncio
 import aiohttp
 import pytest
 
+from supergraph.subscriptions.shared import READY
 from supergraph.transport.base import SubgraphError, SubgraphRequest
 from supergraph.transport.websocket import WebSocketSubgraphClient, websocket_url
 from tests.supergraph.live_federation import LiveFederation, eventually, new_ticket
@@ -27,6 +28,8 @@ async def test_one_connection_per_caller_closed_after_the_last_operation(live: L
         client = WebSocketSubgraphClient("chat", websocket_url(live.chat_url), session, timeout=5, heartbeat=None)
         first = client.subscribe(SubgraphRequest(SUBSCRIPTION, {"t": ticket}, headers=headers))
         second = client.subscribe(SubgraphRequest(SUBSCRIPTION, {"t": ticket}, headers=headers))
+        # each says first that the subgraph has it (`READY`: its pong to a ping sent after the subscribe)
+        assert await asyncio.gather(anext(first), anext(second)) == [READY, READY]
         pending = [asyncio.ensure_future(anext(first)), asyncio.ensure_future(anext(second))]
         await live.chat.wait_active(ticket, 2)
         live.chat.publish(ticket, "both")
