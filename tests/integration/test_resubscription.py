@@ -10,7 +10,6 @@ below do, many at once, and again after chat restarted under them.
 from __future__ import annotations
 
 import asyncio
-import itertools
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from typing import Any
@@ -21,7 +20,7 @@ import pytest
 from subgraphs.tickets.ticket.live import ticket_key
 from tests.integration.live_stack import LiveStack, live_stack
 from tests.subgraphs.tickets.harness import REPLY
-from tests.supergraph.ws_client import ProtocolClient, connect
+from tests.supergraph.ws_client import ProtocolClient, connect, listening
 
 pytestmark = pytest.mark.amqp
 
@@ -29,36 +28,12 @@ MESSAGE_ADDED = "subscription($t: ID!) { messageAdded(ticketId: $t) { kind text 
 TICKET_UPDATED = "subscription($t: ID!) { ticketUpdated(ticketId: $t) { id publicCommentCount: commentCount } }"
 SEND = "mutation($t: ID!, $x: String!) { sendChatMessage(ticketId: $t, text: $x) { id } }"
 TABS = 12
-_ids = itertools.count()
 
 
 @pytest.fixture(scope="module")
 async def stack(amqp_url: str, mongo_url: str, http: httpx.AsyncClient) -> AsyncIterator[LiveStack]:
     async with live_stack(amqp_url, mongo_url, http, chats=1) as running:
         yield running
-
-
-async def listening(client: ProtocolClient, *operations: tuple[str, dict[str, Any]], attempts: int = 60
-                    ) -> list[str]:
-    """Subscribe to each of `operations` (query, variables) and ping; again, after a pause, while a failure came
-    before the pong; the subscriptions' ids once the pong says they all listen."""
-    for _ in range(attempts):
-        ids = {f"op{next(_ids)}": operation for operation in operations}
-        for operation_id, (query, variables) in ids.items():
-            await client.subscribe(operation_id, query, variables)
-        mark = {"after": list(ids)}
-        await client.send({"type": "ping", "payload": mark})
-        failed = False
-        while (message := await client.receive(timeout=30))["type"] != "pong":
-            failed = failed or (message.get("id") in ids and (
-                message["type"] in ("error", "complete") or "errors" in message.get("payload", {})))
-        assert message.get("payload") == mark, message
-        if not failed:
-            return list(ids)
-        for operation_id in ids:
-            await client.complete(operation_id)
-        await asyncio.sleep(0.25)  # chat is not back yet
-    raise AssertionError(f"{operations} never started")
 
 
 async def heard(client: ProtocolClient, operation: str, field: str, *, skip_system: bool = True) -> dict[str, Any]:

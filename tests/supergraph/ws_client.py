@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -13,6 +14,7 @@ from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed
 
 SUBPROTOCOL = "graphql-transport-ws"
+_ids = itertools.count()
 
 
 class ProtocolClient:
@@ -66,6 +68,29 @@ class ProtocolClient:
         with contextlib.suppress(TimeoutError):
             message = await self.receive(timeout=seconds)
             raise AssertionError(f"unexpected message {message}")
+
+
+async def listening(client: ProtocolClient, *operations: tuple[str, dict[str, Any]], attempts: int = 60
+                    ) -> list[str]:
+    """Subscribe to each of `operations` (query, variables) and ping; again, after a pause, while a failure came
+    before the pong; the subscriptions' ids once the pong says they all listen."""
+    for _ in range(attempts):
+        ids = {f"op{next(_ids)}": operation for operation in operations}
+        for operation_id, (query, variables) in ids.items():
+            await client.subscribe(operation_id, query, variables)
+        mark = {"after": list(ids)}
+        await client.send({"type": "ping", "payload": mark})
+        failed = False
+        while (message := await client.receive(timeout=30))["type"] != "pong":
+            failed = failed or (message.get("id") in ids and (
+                message["type"] in ("error", "complete") or "errors" in message.get("payload", {})))
+        assert message.get("payload") == mark, message
+        if not failed:
+            return list(ids)
+        for operation_id in ids:
+            await client.complete(operation_id)
+        await asyncio.sleep(0.25)  # the subgraph is not back yet
+    raise AssertionError(f"{operations} never started")
 
 
 @contextlib.asynccontextmanager
