@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 from collections.abc import Iterator
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.federation.schema import FederationAny
 from strawberry.types import ExecutionContext
+from strawberry.types.info import Info
 
+from subgraphs.kernel.errors import BadUserInput
 from subgraphs.kernel.graphql.errors import ErrorCodes
 
 FEDERATION_VERSION = "2.11"
@@ -41,3 +45,38 @@ class SubgraphSchema(strawberry.federation.Schema):
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         """Expected errors are part of the API; unexpected ones were logged by ErrorCodes."""
+
+    def entities_resolver(self, info: Info, representations: list[FederationAny]) -> list[FederationAny]:
+        """Strawberry's, for representations a client may send as it likes: each must be an object naming an
+        entity type and holding what its `resolve_reference` needs; what the resolver does not take is left
+        out (a representation may carry the fields of other subgraphs). A bad one is that entity's
+        BAD_USER_INPUT, never an internal error."""
+        results: list[FederationAny] = []
+        for index, representation in enumerate(representations):
+            accepted = self._accepted(representation)
+            if isinstance(accepted, str):
+                refusal = BadUserInput(f"representation {index}: {accepted}", field="representations")
+                results.append(FederationAny(refusal))
+            else:
+                results.extend(super().entities_resolver(info, [FederationAny(accepted)]))
+        return results
+
+    def _accepted(self, representation: Any) -> dict[str, Any] | str:
+        """What of `representation` goes to its type's `resolve_reference`, or why it cannot."""
+        if not isinstance(representation, dict) or not isinstance(representation.get("__typename"), str):
+            return "a representation is an object with a __typename"
+        type_name = representation["__typename"]
+        kind = self.schema_converter.type_map.get(type_name)
+        if kind is None:
+            return f"{type_name} is not a type of this subgraph"
+        resolve = getattr(getattr(kind.definition, "origin", None), "resolve_reference", None)
+        if resolve is None:
+            return dict(representation)  # built from its fields by strawberry
+        parameters = inspect.signature(resolve).parameters
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+            return dict(representation)
+        needed = [name for name, p in parameters.items() if name != "info" and p.default is inspect.Parameter.empty]
+        missing = [name for name in needed if name not in representation]
+        if missing:
+            return f"{type_name} needs {', '.join(missing)}"
+        return {key: value for key, value in representation.items() if key == "__typename" or key in parameters}

@@ -72,9 +72,12 @@ class Query:
             raise NotFound("your company no longer exists", companyId=principal.company_id)
         return Company.from_doc(doc)
 
-    @strawberry.field
+    @strawberry.field(description="Your own company (as `myCompany`), or another with companies.read.")
     async def company(self, info: Ctx, id: strawberry.ID) -> Company | None:
-        info.context.require()
+        principal = info.context.require()
+        if str(id) == principal.company_id:  # your own, as `myCompany` and every path to it show it
+            doc = await info.context.tenancy.collection(store.COMPANIES, field="_id").find_one({"deleted": False})
+            return Company.from_doc(doc) if doc else None
         try:
             return Company.from_doc(await find_company(info.context.tenancy, str(id), permission="companies.read"))
         except NotFound:
@@ -93,7 +96,7 @@ class Query:
             query["status"] = filter.status
         return await paginate(companies, query, first=first, after=after, to_node=Company.from_doc)
 
-    @strawberry.field
+    @strawberry.field(description="A role, with roles.read (a person's `role` shows its name to the company).")
     async def role(self, info: Ctx, id: strawberry.ID) -> Role | None:
         info.context.require("roles.read")
         doc = await load_role(info.context, str(id))

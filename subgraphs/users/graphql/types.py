@@ -322,20 +322,30 @@ class Company:
 class Role:
     id: strawberry.ID
     name: str
-    description: str | None
     level: int
     is_system: bool
     platform_only: bool
-    permissions: list[str]
     doc: strawberry.Private[dict[str, Any]]
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Role:
         return cls(
-            id=strawberry.ID(doc["_id"]), name=doc["name"], description=doc.get("description"), level=doc["level"],
-            is_system=bool(doc.get("system")), platform_only=bool(doc.get("platformOnly")),
-            permissions=list(doc["permissions"]), doc=doc,
+            id=strawberry.ID(doc["_id"]), name=doc["name"], level=doc["level"],
+            is_system=bool(doc.get("system")), platform_only=bool(doc.get("platformOnly")), doc=doc,
         )
+
+    # What a role grants is for those who manage roles (roles.read, as `role(id:)`), however it was reached:
+    # everyone of the company sees a person's role by name, rank and kind, not what it permits.
+    def _details_visible(self, info: Ctx) -> bool:
+        return info.context.require().can("roles.read", self.doc["companyId"])
+
+    @strawberry.field(description="What the role is for; null without roles.read.")
+    def description(self, info: Ctx) -> str | None:
+        return self.doc.get("description") if self._details_visible(info) else None
+
+    @strawberry.field(description="What the role permits; empty without roles.read.")
+    def permissions(self, info: Ctx) -> list[str]:
+        return list(self.doc["permissions"]) if self._details_visible(info) else []
 
     @classmethod
     async def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Role | None:
@@ -360,6 +370,7 @@ class Role:
     @strawberry.field(description="How many users of your company hold this role.")
     async def holder_count(self, info: Ctx) -> int:
         principal = info.context.require("users.read")
+        info.context.require("roles.read")
         users = info.context.tenancy.collection(store.USERS)
         return await users.count_documents({"roleId": self.doc["_id"], "deleted": False,
                                             "companyId": principal.company_id})

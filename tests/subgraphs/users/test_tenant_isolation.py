@@ -196,8 +196,9 @@ PROBES: tuple[Probe, ...] = (
     Probe("users", "query($c: ID) { users(companyId: $c) { totalCount edges { node { id email } } } }",
           lambda w: {"c": w.company_id}, {ANONYMOUS: UA, OUTSIDER: F, CUSTOMER: F}),
     Probe("myCompany", "{ myCompany { id name accessCode } }", no_vars, {ANONYMOUS: UA, STRANGER: OK}),
+    # every member reads their own company (as `myCompany`); the access code stays with those who manage it
     Probe("company", "query($id: ID!) { company(id: $id) { id name accessCode } }", lambda w: {"id": w.company_id},
-          {ANONYMOUS: UA, OUTSIDER: F, **LOWER}),
+          {ANONYMOUS: UA, OUTSIDER: F}),
     Probe("companies", "{ companies { totalCount edges { node { id } } } }", no_vars,
           {ANONYMOUS: UA, OUTSIDER: F, ADMIN: F, **LOWER}),
     Probe("role", "query($id: ID!) { role(id: $id) { id name permissions } }", lambda w: {"id": w.role_id},
