@@ -3,14 +3,17 @@ through the gateway's origin with short-lived signed links, minted only for thos
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 
+from subgraphs.chat.service import DEFINITION as CHAT
 from subgraphs.kernel.files.links import FileLinks
-from tests.fixtures.desk import FILE_LINK_SECRET
+from tests.fixtures.desk import FILE_LINK_SECRET, users_and_tickets
 from tests.subgraphs.chat.harness import ENTITY, SEND_FILE, ChatDesk, b64
 from tests.subgraphs.chat.test_messages import ticket_for
+from tests.subgraphs.kernel.cloudinary_server import fake_cloudinary
 from tests.subgraphs.kernel.files.test_content import ELF, pdf
 from tests.subgraphs.tickets.harness import Team
 from tests.subgraphs.tickets.ticket.test_creation import PNG
@@ -102,3 +105,32 @@ async def test_refused_files_name_every_problem(chat_desk: ChatDesk, team: Team)
         extensions = refused.errors[0]["extensions"]
         assert extensions.get("fields", [extensions.get("field")]) == fields
     assert await chat_desk.events("chat.message_added", ticketId=ticket["id"], kind="file") == []
+
+
+async def test_on_cloudinary_a_chat_file_is_private_and_linked_signed_to_readers_only(
+        mongo_url: str, http: httpx.AsyncClient, tmp_path: Path) -> None:
+    """With CLOUDINARY_URL, chat stores files as authenticated assets and each reader gets a signed download link
+    that expires; the link's signature is checked by Cloudinary (here a local server speaking its API), and a
+    person who may not read the chat gets no link."""
+    async with fake_cloudinary() as cloud, users_and_tickets(mongo_url, http, tmp_path,
+                                                             cloudinary_url=cloud.cloudinary_url) as services:
+        chat = await services.start(CHAT, tmp_path / "chat", cloudinary_url=cloud.cloudinary_url)
+        desk = ChatDesk(services.users, services.tickets, chat, services.bus, services.root, services.gateway)
+        team, stranger = await desk.team(), await desk.team()
+        async with services.gateway() as gateway_url:
+            ticket = await ticket_for(desk, team)
+            customer = team.customer.through(gateway_url)
+            sent = (await customer.ok(SEND_FILE, {"t": ticket["id"], "i": {
+                "name": "report.pdf", "contentBase64": b64(PDF)}}))["sendChatFile"]
+            [asset] = [a for key, a in cloud.assets.items() if key.startswith(f"aurontek/chat/{team.id}/")]
+            assert asset.type == "authenticated" and asset.resource_type == "raw"  # never publicly delivered
+            url = sent["file"]["url"]
+            assert url.startswith(f"{cloud.url}/v1_1/demo-cloud/raw/download?") and "expires_at=" in url
+            assert (await http.get(url)).content == PDF
+            assert (await http.get(url.replace("signature=", "signature=0"))).status_code == 401
+            read = await team.agent.through(gateway_url).ok(MESSAGES, {"t": ticket["id"]})
+            [link] = [e["node"]["file"]["url"] for e in read["ticket"]["messages"]["edges"]
+                      if e["node"]["id"] == sent["id"]]
+            assert (await http.get(link)).content == PDF
+            outside = await stranger.customer.through(gateway_url)(MESSAGES, {"t": ticket["id"]})
+            assert "download" not in str(outside.data) + str(outside.errors)
