@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from typing import Any, cast
 
@@ -14,12 +15,21 @@ class InvalidMessage(Exception):
     """A frame that is not a valid message of the protocol (closes with 4400)."""
 
 
+class LoneSurrogate(InvalidMessage):
+    """JSON whose strings spell half a UTF-16 surrogate pair (`"\\ud800"`): no character, so no input. A
+    `subscribe` so spoilt is refused as that operation's BAD_USER_INPUT (`operation_id`), as over HTTP."""
+
+    def __init__(self, operation_id: str | None) -> None:
+        super().__init__("Invalid message received: a string holds a lone UTF-16 surrogate, which is not a character")
+        self.operation_id = operation_id
+
+
 def decode(raw: str | bytes, accepted: Collection[str]) -> Message:
     """The message in `raw`, checked field by field; only types in `accepted` pass."""
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError:
-        raise InvalidMessage("Invalid message received: not JSON") from None
+        raise _why_not_json(raw) from None
     if not isinstance(value, dict):
         raise InvalidMessage("Invalid message received: not an object")
     kind = value.get("type")
@@ -78,3 +88,13 @@ def next_frame(operation_id: str, payload_json: str) -> str:
     """A `next` message around an already-serialized payload: one serialization per event,
     however many clients receive it."""
     return '{"id":' + orjson.dumps(operation_id).decode() + ',"type":"next","payload":' + payload_json + "}"
+
+
+def _why_not_json(raw: str | bytes) -> InvalidMessage:
+    """orjson refuses lone surrogates where Python's json takes them: that tells them from malformed JSON."""
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return InvalidMessage("Invalid message received: not JSON")
+    operation_id = value.get("id") if isinstance(value, dict) and value.get("type") == "subscribe" else None
+    return LoneSurrogate(operation_id if isinstance(operation_id, str) and operation_id.isprintable() else None)

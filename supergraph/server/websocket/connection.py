@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from supergraph.auth.tokens import Caller
 from supergraph.graphql_ws.close_codes import CloseCode, limit_reason
-from supergraph.graphql_ws.codec import InvalidMessage, decode, encode
+from supergraph.graphql_ws.codec import InvalidMessage, LoneSurrogate, decode, encode
 from supergraph.graphql_ws.messages import FROM_CLIENT, Message
 from supergraph.server.http import forwarded_headers, headers_of
 from supergraph.server.websocket.outbox import Outbox, Send
@@ -91,6 +91,13 @@ class Connection:
                 raw = message.get("text")
                 try:
                     decoded = decode(raw if raw is not None else message.get("bytes") or b"", FROM_CLIENT)
+                except LoneSurrogate as error:
+                    if error.operation_id is None or not self.acknowledged or error.operation_id in self.operations:
+                        await self.close(CloseCode.BAD_REQUEST, str(error))
+                    else:  # that operation's bad input; the socket and its other operations go on
+                        self.send({"id": error.operation_id, "type": "error", "payload": [
+                            {"message": str(error), "extensions": {"code": "BAD_USER_INPUT"}}]})
+                    continue
                 except InvalidMessage as error:
                     await self.close(CloseCode.BAD_REQUEST, str(error))
                     continue

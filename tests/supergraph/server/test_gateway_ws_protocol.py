@@ -155,6 +155,26 @@ async def test_invalid_operations_get_an_error_message_and_the_socket_stays(
     assert ok["type"] == "next"
 
 
+async def test_a_lone_surrogate_in_an_operation_is_that_operations_bad_user_input(
+    live: LiveFederation, gateway: RunningGateway
+) -> None:
+    """JSON can spell half a UTF-16 surrogate pair (`\\ud800`), which is no character: the operation carrying one
+    is refused with BAD_USER_INPUT, as over HTTP, and the socket goes on; elsewhere in a message it is a 4400."""
+    async with connect(gateway.ws_url) as client:
+        await client.init(live.issuer.bearer())
+        await client.send('{"id": "half", "type": "subscribe", "payload": {"query": "subscription($t: ID!) '
+                          '{ messageAdded(ticketId: $t) { text } }", "variables": {"t": "\\ud800"}}}')
+        refused = await client.receive()
+        await client.subscribe("ok", "{ me { name } }")
+        ok = await client.receive()
+        await client.send('{"type": "ping", "payload": {"note": "\\udfff"}}')
+        code, reason = await client.closed()
+    assert refused["id"] == "half" and refused["type"] == "error", refused
+    assert refused["payload"][0]["extensions"]["code"] == "BAD_USER_INPUT" and "surrogate" in str(refused)
+    assert ok["id"] == "ok" and ok["type"] == "next"
+    assert code == 4400 and reason and "surrogate" in reason
+
+
 async def test_complete_from_the_client_ends_the_subscription(live: LiveFederation, gateway: RunningGateway) -> None:
     ticket = new_ticket()
     async with connect(gateway.ws_url) as client:
