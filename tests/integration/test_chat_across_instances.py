@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from functools import partial
 from typing import Any
 
 import httpx
 import pytest
 
+from subgraphs.kernel.events.broadcast import LiveFeed
 from tests.integration.live_stack import LiveStack, eventually, live_stack
 from tests.supergraph.ws_client import connect
 
@@ -129,12 +131,16 @@ async def test_signing_out_everywhere_closes_the_persons_sockets_on_every_gatewa
                 assert (await client.init(f"Bearer {member.person.client.token}"))["type"] == "connection_ack"
                 await client.subscribe("1", PROVIDED, {"t": ticket})
             for chat in stack.chats:
-                feed = chat.runtime.state["chat"].live
-                await eventually(lambda feed=feed: feed.listeners(ticket) >= 1, what="the subscriptions on chat")
+                feed: LiveFeed = chat.runtime.state["chat"].live
+                await eventually(partial(_listened, feed, ticket), what="the subscriptions on chat")
             await desk.customer.ok("mutation { logout(everywhere: true) }")
             for client in (on_a, on_b):
                 code, reason = await client.closed(timeout=5)
-                assert code == 4403 and "user.signed_out" in reason, (code, reason)
+                assert code == 4403 and "user.signed_out" in (reason or ""), (code, reason)
             await desk.agent.ok(SEND, {"t": ticket, "x": "Anyone?"})
             message, _ = await said(agent, "1")
             assert message["text"] == "Anyone?"
+
+
+def _listened(feed: LiveFeed, ticket: str) -> bool:
+    return feed.listeners(ticket) >= 1

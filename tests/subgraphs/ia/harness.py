@@ -74,7 +74,7 @@ class IaDesk(Desk):
         """Train the company's classifiers now, as the background trainer does once labels settle."""
         await self.settle()
         doc = await self.ia.runtime.db[store.TRAINING].find_one({"_id": company_id})
-        return bool(doc) and await self.deps.trainer.train(company_id, doc["version"])
+        return doc is not None and await self.deps.trainer.train(company_id, doc["version"])
 
     async def available(self, *members: Member) -> None:
         for member in members:

@@ -161,7 +161,8 @@ class Desk:
         admin = self.member(tenant.admin, "company_admin")
         item = (await admin.ok(CREATE_ITEM, {"i": item_input()}))["createServiceItem"]
         await self.settle()
-        return Team(tenant, admin, item_id=item["id"], **people)
+        return Team(tenant, admin, people["agent"], people["other_agent"], people["intern"], people["customer"],
+                    people["colleague"], item_id=item["id"])
 
     async def events(self, type: str, **data: Any) -> list[dict[str, Any]]:
         """Events of `type` the tickets service wrote (oldest first) whose data match."""

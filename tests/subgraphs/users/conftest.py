@@ -38,7 +38,9 @@ __all__ = ["CREATE_COMPANY", "CREATE_USER", "LOGIN", "PASSWORD", "Factory", "Per
 @pytest.fixture(scope="session")
 async def users_service(mongo_url: str, http: httpx.AsyncClient) -> AsyncIterator[RunningService]:
     service = await start_service(DEFINITION, mongo_url=mongo_url, http=http, admin_email=ROOT_EMAIL,
-                                  admin_password=ROOT_PASSWORD, **FAST_HASH)
+                                  admin_password=ROOT_PASSWORD,
+                                  password_hash_memory_kib=FAST_HASH["password_hash_memory_kib"],
+                                  password_hash_time_cost=FAST_HASH["password_hash_time_cost"])
     yield service
     await service.stop()
 
