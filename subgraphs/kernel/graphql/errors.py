@@ -24,7 +24,7 @@ def classify(error: GraphQLError) -> None:
         return
     if error.extensions and "code" in error.extensions:
         return
-    if original is None or isinstance(original, GraphQLError):
+    if original is None or isinstance(original, GraphQLError) or _refused_input(error):
         error.extensions = {**(error.extensions or {}), "code": _request_error_code(error)}
         return
     log.error("unexpected error in a resolver", exc_info=(type(original), original, original.__traceback__),
@@ -34,6 +34,13 @@ def classify(error: GraphQLError) -> None:
 
 
 _INPUT_MESSAGES = ("got invalid value", "Expected a value of", "Expected value of type", "cannot represent")
+
+
+def _refused_input(error: GraphQLError) -> bool:
+    """A value in the query itself that a scalar refused (graphql-core keeps the scalar's ValueError as the
+    original error); a resolver's error always has its field's path."""
+    return not error.path and isinstance(error.original_error, ValueError | TypeError) and any(
+        part in error.message for part in _INPUT_MESSAGES)
 
 
 def _request_error_code(error: GraphQLError) -> str:

@@ -5,17 +5,20 @@ from __future__ import annotations
 import contextlib
 import inspect
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.federation.schema import FederationAny
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 from strawberry.types.info import Info
 
 from subgraphs.kernel.errors import BadUserInput
 from subgraphs.kernel.graphql.errors import ErrorCodes
+from subgraphs.kernel.graphql.scalars import DateTime
 
 FEDERATION_VERSION = "2.11"
 # Operations come from the gateway's plans, a bounded set of texts: each is parsed and validated once
@@ -41,6 +44,9 @@ class SubgraphSchema(strawberry.federation.Schema):
         extensions = [ErrorCodes, lambda: CachedParsing(maxsize=CACHED_DOCUMENTS),
                       lambda: ValidationCache(maxsize=CACHED_DOCUMENTS), *kwargs.pop("extensions", ())]
         kwargs.setdefault("federation_version", FEDERATION_VERSION)
+        config = kwargs.pop("config", None) or StrawberryConfig()
+        config.scalar_map = {datetime: DateTime, **config.scalar_map}
+        kwargs["config"] = config
         super().__init__(extensions=extensions, **kwargs)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
