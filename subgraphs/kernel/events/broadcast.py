@@ -88,7 +88,13 @@ class AmqpBackend(BroadcastBackend):
 
     async def _received(self, message: AbstractIncomingMessage) -> None:
         # One queue holds every binding: name each channel whose pattern the routing key matches.
-        body = message.body.decode()
+        try:
+            body = message.body.decode()
+        except UnicodeDecodeError:
+            # Live copies are not kept: the durable consumers' queues hold the same message and dead-letter it.
+            log.warning("dropping a live event that is not UTF-8 JSON", extra={
+                "messageId": message.message_id, "routingKey": message.routing_key})
+            return
         for channel in self._channels:
             if matches(channel, message.routing_key or ""):
                 self._inbox.put_nowait(Delivery(channel, body))
