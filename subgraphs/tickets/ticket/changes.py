@@ -62,8 +62,12 @@ async def write(deps: TicketsDeps, uow: UnitOfWork, tickets: TenantCollection, t
     return updated
 
 
-def stale() -> Conflict:
-    return Conflict("the ticket changed while you were working on it; reload it and try again")
+class Stale(Conflict):
+    """The ticket's version moved since it was read."""
+
+
+def stale() -> Stale:
+    return Stale("the ticket changed while you were working on it; reload it and try again")
 
 
 async def commit(deps: TicketsDeps, tickets: TenantCollection, ticket: Ticket, edit: Edit, *, actor_id: str | None,
