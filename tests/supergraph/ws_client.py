@@ -84,6 +84,7 @@ async def listening(client: ProtocolClient, *operations: tuple[str, dict[str, An
         while (message := await client.receive(timeout=30))["type"] != "pong":
             failed = failed or (message.get("id") in ids and (
                 message["type"] in ("error", "complete") or "errors" in message.get("payload", {})))
+            assert "GRAPHQL_VALIDATION_FAILED" not in str(message), message  # no use trying that again
         assert message.get("payload") == mark, message
         if not failed:
             return list(ids)

@@ -217,9 +217,15 @@ class LiveFeed:
                 await task
 
     async def publish(self, event: Event, channel: str | None = None) -> None:
-        """Send an event to every instance's live subscribers only, under its type or `channel` (it is not
-        stored, nor seen by consumers unless they bind that routing key)."""
-        await self.broadcast.publish(channel or event.type, event.to_json().decode())
+        """Send an ephemeral event (never stored) to every instance's live subscribers, under its type or
+        `channel`: this instance's at once, the others' through the broker. With the broker away the others miss
+        it, which is only logged: what is never stored is not worth failing the caller for."""
+        self._deliver(event)
+        try:
+            await self.broadcast.publish(channel or event.type, event.to_json().decode())
+        except Exception as exc:
+            log.warning("live event not sent to the other instances", extra={"type": event.type,
+                                                                             "error": repr(exc)})
 
     async def announce(self, event: Event) -> None:
         """An event just committed (its outbox copy follows): to this instance's listeners at once, and to the
