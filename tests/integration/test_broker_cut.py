@@ -55,7 +55,7 @@ async def test_mutations_answer_while_the_broker_is_cut(stack: LiveStack, broker
                     "addTicketComment": await desk.agent(REPLY, {"id": ticket, "i": {"body": "Working on it"}}),
                     "changeTicketStatus": await desk.agent(MOVE, {"id": ticket, "s": "IN_PROGRESS"}),
                 }
-                heard = {}
+                heard: dict[str, dict] = {}
                 while len(heard) < 2:  # the same instance's subscribers hear both, broker or not
                     message = await tab.receive(timeout=10)
                     if message.get("id") in (chat_op, typing_op) and message["type"] == "next":
