@@ -27,6 +27,7 @@ from subgraphs.kernel.ids import new_event_id
 from subgraphs.kernel.logging import request_id_var
 from subgraphs.kernel.runtime import Runtime
 from subgraphs.kernel.storage import LocalStorage
+from subgraphs.kernel.text import first_refusal
 
 
 def client_ip(peer: str | None, forwarded_for: str | None, trusted: list[str]) -> str:
@@ -90,7 +91,8 @@ def body_refusal(body: bytes) -> tuple[str, str] | None:
     Two things the GraphQL layer would turn into a 500: a body that is not an object, and a string holding a lone
     UTF-16 surrogate (`"\\ud800"`), which JSON's escapes can spell but which is no character, so nothing can store
     or print it. orjson refuses such strings where Python's json accepts them, which tells the two cases apart from
-    plain malformed JSON (left to the GraphQL layer's own 400)."""
+    plain malformed JSON (left to the GraphQL layer's own 400). And text no person types in any variable
+    (`subgraphs.kernel.text`): control characters, or nothing but invisible ones."""
     try:
         payload = orjson.loads(body)
     except orjson.JSONDecodeError:
@@ -102,6 +104,9 @@ def body_refusal(body: bytes) -> tuple[str, str] | None:
                                   "(an escape such as \\ud800 without its pair), which is not a character.")
     if not isinstance(payload, dict):
         return "BAD_REQUEST", "The request body must be a JSON object (query, variables, operationName)."
+    problem = first_refusal(payload.get("variables"), "variables")
+    if problem:
+        return "BAD_USER_INPUT", f"Refused text in {problem}."
     return None
 
 

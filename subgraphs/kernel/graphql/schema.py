@@ -10,7 +10,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
 from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
@@ -19,6 +19,7 @@ from strawberry.types.info import Info
 from subgraphs.kernel.errors import BadUserInput
 from subgraphs.kernel.graphql.errors import ErrorCodes
 from subgraphs.kernel.graphql.scalars import DateTime
+from subgraphs.kernel.text import PlainTextLiterals
 
 FEDERATION_VERSION = "2.11"
 # Operations come from the gateway's plans, a bounded set of texts: each is parsed and validated once
@@ -41,7 +42,8 @@ class SubgraphSchema(strawberry.federation.Schema):
     """Federation v2 schema with error codes; errors are logged where they are classified."""
 
     def __init__(self, **kwargs: Any) -> None:
-        extensions = [ErrorCodes, lambda: CachedParsing(maxsize=CACHED_DOCUMENTS),
+        extensions = [ErrorCodes, lambda: AddValidationRules([PlainTextLiterals]),
+                      lambda: CachedParsing(maxsize=CACHED_DOCUMENTS),
                       lambda: ValidationCache(maxsize=CACHED_DOCUMENTS), *kwargs.pop("extensions", ())]
         kwargs.setdefault("federation_version", FEDERATION_VERSION)
         config = kwargs.pop("config", None) or StrawberryConfig()
