@@ -12,6 +12,7 @@ POLICIES = "chat_policies"
 TICKETS = "tickets"  # read model, from ticket events
 PEOPLE = "people"  # read model, from user events
 TYPING_LIMITS = "typing_limits"
+SEQUENCES = "message_sequences"  # per ticket: its latest message's number and id (messages.ordering)
 
 INDEXES: dict[str, list[IndexModel]] = {
     # History pages and unread counts walk one ticket's messages by id (ids are time-ordered).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -14,6 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 
 T = TypeVar("T")
+TRANSACTION_ATTEMPTS = 12  # about 3 s of pauses in all before a conflict is the caller's
 
 Document = dict[str, Any]
 
@@ -42,9 +44,11 @@ class Database:
         return True
 
     async def run_transaction(
-        self, work: Callable[[AsyncClientSession], Awaitable[T]], *, attempts: int = 5
+        self, work: Callable[[AsyncClientSession], Awaitable[T]], *, attempts: int = TRANSACTION_ATTEMPTS
     ) -> T:
-        """Run `work(session)` in a transaction, retrying it whole on transient write conflicts."""
+        """Run `work(session)` in a transaction, retrying it whole on transient write conflicts: after a pause that
+        doubles each time (to at most half a second) and is spread at random, so writers that collided once (two
+        messages of one ticket at the same moment, say) do not collide again in step."""
         for attempt in range(attempts):
             async with self.client.start_session() as session:
                 try:
@@ -54,7 +58,7 @@ class Database:
                     transient = exc.has_error_label("TransientTransactionError")
                     if not transient or attempt == attempts - 1:
                         raise
-            await asyncio.sleep(0.01 * 2**attempt)
+            await asyncio.sleep(min(0.5, 0.005 * 2**attempt) * random.uniform(0.5, 1.5))
         raise AssertionError("unreachable")
 
     @asynccontextmanager

@@ -42,7 +42,7 @@ def added_event(message: Message, ticket: TicketView, *, from_desk: bool = False
             "authorName": message["authorName"], "kind": message["kind"], "text": message["text"],
             "excerpt": message["text"][:EXCERPT], "file": message["file"], "system": message["system"],
             "createdAt": message["createdAt"], "participantIds": ticket.participant_ids,
-            "ticketTitle": ticket.title, "ticketReference": ticket.reference}
+            "ticketTitle": ticket.title, "ticketReference": ticket.reference, "seq": message.get("seq")}
 
 
 def message_from_event(data: dict[str, Any], company_id: str) -> Message:

@@ -12,6 +12,7 @@ from subgraphs.chat.deps import ChatDeps
 from subgraphs.chat.live.announce import commit_and_announce
 from subgraphs.chat.messages import files
 from subgraphs.chat.messages.documents import ADDED, Message, MessageKind, added_event, new_message
+from subgraphs.chat.messages.ordering import place
 from subgraphs.chat.tickets.view import TicketView
 from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
@@ -88,11 +89,13 @@ async def post(deps: ChatDeps, tenancy: Tenancy, actor: Principal, chat: ChatAcc
     message = new_message(ticket, kind=kind, text=text, author_id=actor.user_id, author_name=author, file=file)
     messages = company_view(tenancy, actor, store.MESSAGES, ticket.company_id)
 
-    event = added_event(message, ticket, from_desk=from_desk(actor, ticket))
+    desk = from_desk(actor, ticket)
 
     async def work(uow: UnitOfWork) -> None:
+        await place(deps.db, uow.session, message)  # first: it orders this ticket's writers
         await messages.insert_one(message, session=uow.session)
-        uow.emit(ADDED, event, company_id=ticket.company_id, actor_id=actor.user_id)
+        uow.emit(ADDED, added_event(message, ticket, from_desk=desk), company_id=ticket.company_id,
+                 actor_id=actor.user_id)
 
     await commit_and_announce(deps, work)
     return message, chat

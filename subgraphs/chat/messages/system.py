@@ -6,6 +6,7 @@ from typing import Any
 
 from subgraphs.chat import store
 from subgraphs.chat.messages.documents import ADDED, Message, MessageKind, added_event, new_message
+from subgraphs.chat.messages.ordering import place
 from subgraphs.chat.people.model import names
 from subgraphs.chat.tickets import model as tickets
 from subgraphs.chat.tickets.view import TicketView
@@ -51,6 +52,7 @@ async def on_ticket_event(db: Database, event: Event, uow: UnitOfWork) -> None:
         return
     text, system = described
     message = system_message(ticket, text, system)
+    await place(db, uow.session, message)
     await TenantCollection(db[store.MESSAGES], ticket.company_id).insert_one(message, session=uow.session)
     uow.emit(ADDED, added_event(message, ticket), company_id=ticket.company_id, actor_id=event.actor_id)
 

@@ -1,0 +1,42 @@
+"""A ticket's messages in one order everywhere: the history's, the live subscribers' and the events'.
+
+Each message gets its place inside the transaction that stores it: first the ticket's sequence document is
+written (so a second message of the same ticket, on this instance or another, conflicts and is retried after the
+first commits), then the message takes the next number and an id above every earlier one of the ticket. Ids
+alone would not do: one taken before a slower commit, or in the same second on another instance (an id's second
+part is per process), would sort before a message committed earlier. The number travels in
+`chat.message_added`, so a live subscriber can put messages that arrive out of turn back in order
+(`subgraphs.chat.live.order`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from subgraphs.chat import store
+from subgraphs.kernel.ids import new_id
+from subgraphs.kernel.mongo import Database
+
+
+async def place(db: Database, session: AsyncClientSession, message: dict[str, Any]) -> None:
+    """Give `message` (not yet stored) its number (`seq`) and an `_id` above the ticket's earlier messages."""
+    sequences = db[store.SEQUENCES]
+    ticket = message["ticketId"]
+    counted = await sequences.find_one_and_update(
+        {"_id": ticket}, {"$inc": {"seq": 1}, "$setOnInsert": {"companyId": message["companyId"]}},
+        upsert=True, return_document=ReturnDocument.AFTER, session=session)
+    assert counted is not None  # upserted
+    candidate, last = new_id(), counted.get("lastId")
+    if last is not None and candidate <= last:  # lowercase hex of one length: text order is number order
+        candidate = format(int(last, 16) + 1, "024x")
+    await sequences.update_one({"_id": ticket}, {"$set": {"lastId": candidate}}, session=session)
+    message["_id"], message["seq"] = candidate, counted["seq"]
+
+
+async def last_number(db: Database, ticket_id: str) -> int:
+    """The number of the ticket's latest message (0 before the first)."""
+    found = await db[store.SEQUENCES].find_one({"_id": ticket_id}, projection={"seq": 1})
+    return int(found["seq"]) if found else 0
