@@ -12,6 +12,7 @@ duplicates at worst, and consumers drop duplicates by event id.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 
@@ -20,7 +21,7 @@ from aio_pika.abc import AbstractIncomingMessage, AbstractRobustChannel, Abstrac
 from aiormq.exceptions import AMQPConnectionError
 from yarl import URL
 
-from subgraphs.kernel.events.bus import ConsumerSpec, retry_delay
+from subgraphs.kernel.events.bus import TRANSIENT_WINDOW, ConsumerSpec, retry_delay, transient
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.listening import listening
 from subgraphs.kernel.events.topology import Durable
@@ -29,6 +30,7 @@ from subgraphs.kernel.logging import get_logger
 log = get_logger(__name__)
 
 ATTEMPT_HEADER = "x-aurontek-attempt"
+FIRST_FAILURE_HEADER = "x-aurontek-first-failure"  # when the delivery first failed (seconds since the epoch)
 CONNECT_WAIT_SECONDS = 60.0
 
 
@@ -161,13 +163,23 @@ class AmqpBus:
             await spec.handler(event)
         except Exception as exc:  # the handler's failure must never stop the consumer
             context = {"queue": spec.queue, "eventId": event.id, "eventType": event.type, "attempt": attempt}
-            if attempt >= spec.max_attempts:
-                log.error("event dead-lettered", extra={**context, "error": repr(exc)})
-                await self._forward(channel, message, f"{spec.queue}.dead", attempt, error=repr(exc))
-            else:
+            first = (message.headers or {}).get(FIRST_FAILURE_HEADER)
+            first = first if isinstance(first, int | float) else time.time()
+            passing = transient(exc) and time.time() - first < TRANSIENT_WINDOW and spec.max_attempts > 1
+            if attempt < spec.max_attempts:
                 log.warning("event handler failed; will retry", extra={**context, "error": repr(exc)})
                 delay = retry_delay(spec.retry_delay_ms, attempt)
-                await self._forward(channel, message, retry_queues(spec)[attempt], attempt + 1, expiration=delay)
+                await self._forward(channel, message, retry_queues(spec)[attempt], attempt + 1, expiration=delay,
+                                    first_failure=first)
+            elif passing:  # not the event's fault: again at the longest delay, until the window closes
+                log.warning("event handler failed for a passing reason; will retry",
+                            extra={**context, "error": repr(exc)})
+                last = spec.max_attempts - 1
+                await self._forward(channel, message, retry_queues(spec)[last], attempt,
+                                    expiration=retry_delay(spec.retry_delay_ms, last), first_failure=first)
+            else:
+                log.error("event dead-lettered", extra={**context, "error": repr(exc)})
+                await self._forward(channel, message, f"{spec.queue}.dead", attempt, error=repr(exc))
         await message.ack()
 
     @staticmethod
@@ -179,9 +191,12 @@ class AmqpBus:
         *,
         error: str | None = None,
         expiration: float | None = None,
+        first_failure: float | None = None,
     ) -> None:
         headers = dict(message.headers or {})
         headers[ATTEMPT_HEADER] = attempt
+        if first_failure is not None:
+            headers[FIRST_FAILURE_HEADER] = first_failure
         if error:
             headers["x-aurontek-error"] = error[:1000]
         copy = aio_pika.Message(

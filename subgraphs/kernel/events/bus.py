@@ -53,3 +53,24 @@ class EventBus(Protocol):
 def retry_delay(base_ms: int, attempt: int) -> float:
     """Seconds to wait before attempt `attempt + 1`: exponential, capped at five minutes."""
     return min(base_ms * 2 ** max(0, attempt - 1), 300_000) / 1000
+
+
+# A delivery failing only for passing reasons is retried this long (at its longest delay) before it is dead:
+# longer than a transaction a killed process left open lives (60 s in MongoDB and SecantusDB).
+TRANSIENT_WINDOW = 300.0
+WRITE_CONFLICT, NO_SUCH_TRANSACTION, EXCEEDED_TIME_LIMIT, MAX_TIME_EXPIRED = 112, 251, 262, 50
+
+
+def transient(exc: BaseException) -> bool:
+    """A failure that passes by itself, not a poison event: a write conflict (with a transaction that a killed
+    process left open until its lifetime ends), the database away for a moment, a service saying try later."""
+    from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
+
+    from subgraphs.kernel.errors import ServiceUnavailable
+
+    if isinstance(exc, PyMongoError) and exc.has_error_label("TransientTransactionError"):
+        return True
+    if isinstance(exc, OperationFailure) and exc.code in (WRITE_CONFLICT, NO_SUCH_TRANSACTION,
+                                                          EXCEEDED_TIME_LIMIT, MAX_TIME_EXPIRED):
+        return True
+    return isinstance(exc, ConnectionFailure | ServiceUnavailable | TimeoutError | ConnectionError)

@@ -1,0 +1,206 @@
+"""A distributed deployment for fault tests: every service its own `aurontek serve` process (users, tickets, chat,
+notifications and the gateway), on one database and one RabbitMQ, mail to a local SMTP server; each process can be
+killed outright (`kill -9`) and started again on its port. `own_vhost` gives a deployment a RabbitMQ virtual host of
+its own, so its queues meet no other test's."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import aio_pika
+import httpx
+import pytest
+
+from subgraphs.kernel.events.amqp import retry_queues
+from subgraphs.kernel.events.topology import whole_topology
+from subgraphs.kernel.ids import new_id
+from tests.fixtures.users import FAST_HASH, ROOT_EMAIL, ROOT_PASSWORD
+from tests.harness import free_port
+from tests.subgraphs.notifications.mailserver import MailServer
+
+ROOT = Path(__file__).resolve().parents[2]
+RETRY_DELAY_MS = 100
+MAX_ATTEMPTS = 8
+PERMANENT = {"BAD_USER_INPUT", "FORBIDDEN", "UNAUTHENTICATED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST"}
+SERVICES = ("users", "tickets", "chat", "notifications", "gateway")
+
+
+@dataclass
+class Process:
+    """One service run as `aurontek serve`, its output in a log file; killed outright or stopped."""
+
+    name: str
+    port: int
+    env: dict[str, str] = field(repr=False)
+    log: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen([sys.executable, "-m", "aurontek", "serve", self.name, "--port",
+                                             str(self.port)], cwd=ROOT, env=self.env, stdout=out,
+                                            stderr=subprocess.STDOUT)
+
+    async def ready(self, http: httpx.AsyncClient, *, timeout: float = 60.0) -> None:
+        path = "/health" if self.name == "gateway" else "/ready"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process is not None and self.process.poll() is None, self.log.read_text()[-3000:]
+            with contextlib.suppress(httpx.TransportError):
+                answer = await http.get(self.url + path)
+                if answer.status_code == 200 and answer.json().get("supergraph", True):
+                    return
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"{self.name} not ready in {timeout}s: {self.log.read_text()[-3000:]}")
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
+@dataclass
+class Deployment:
+    services: dict[str, Process]
+    database_prefix: str
+    mail: MailServer
+    exchange: str
+
+    @property
+    def gateway(self) -> Process:
+        return self.services["gateway"]
+
+    async def restart(self, name: str, http: httpx.AsyncClient) -> None:
+        """`kill -9`, then start again on the same port."""
+        service = self.services[name]
+        service.kill()
+        service.start()
+        await service.ready(http)
+
+
+@contextlib.asynccontextmanager
+async def deployed(amqp_url: str, mongo_url: str, http: httpx.AsyncClient, tmp_path: Path, *,
+                   broker_url: str | None = None) -> AsyncIterator[Deployment]:
+    """The five services on `amqp_url` (through `broker_url`, a forwarder to it, when given), started in order and
+    stopped afterwards, with their queues and exchange deleted."""
+    exchange, prefix = f"test.faults.{new_id()}", f"faults{new_id()[-8:]}_"
+    reach = broker_url or amqp_url
+    mail = MailServer().start()
+    ports = {name: free_port() for name in ("users", "tickets", "chat", "notifications", "gateway")}
+    jwks = f"http://127.0.0.1:{ports['users']}/.well-known/jwks.json"
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("GATEWAY_", "MONGODB_", "AMQP_"))}
+    common = {**inherited, "MONGODB_URL": mongo_url, "MONGODB_DATABASE_PREFIX": prefix, "AMQP_URL": reach,
+              "EVENTS_EXCHANGE": exchange, "EVENT_RETRY_DELAY_MS": str(RETRY_DELAY_MS),
+              "EVENT_MAX_ATTEMPTS": str(MAX_ATTEMPTS), "AUTH_JWKS_URL": jwks, "LOG_FORMAT": "console",
+              "LOG_LEVEL": "WARNING", "AURONTEK_ENV": "test"}
+    own = {
+        "users": {"AURONTEK_ADMIN_EMAIL": ROOT_EMAIL, "AURONTEK_ADMIN_PASSWORD": ROOT_PASSWORD,
+                  "ACCESS_TOKEN_TTL_SECONDS": "3600", **{k.upper(): str(v) for k, v in FAST_HASH.items()}},
+        "tickets": {"SLA_SCAN_INTERVAL_SECONDS": "3600"},
+        "chat": {"CHAT_RATE_LIMIT_MESSAGES": "10000"},
+        "notifications": {"SMTP_URL": mail.url, "MAIL_RETRY_DELAY_MS": "100", "MAIL_POLL_INTERVAL_MS": "100"},
+        "gateway": {"GATEWAY_SUBGRAPHS": ",".join(f"{n}=http://127.0.0.1:{p}/graphql" for n, p in ports.items()
+                                                  if n != "gateway"),
+                    "GATEWAY_JWKS_URL": jwks, "GATEWAY_AMQP_URL": reach, "GATEWAY_EVENTS_EXCHANGE": exchange},
+    }
+    services = {name: Process(name, port, {**common, "AURONTEK_DATA_DIR": str(tmp_path / name), **own[name]},
+                              tmp_path / f"{name}.log") for name, port in ports.items()}
+    try:
+        services["users"].start()
+        await services["users"].ready(http)
+        for name in ("tickets", "chat", "notifications"):
+            services[name].start()
+        for name in ("tickets", "chat", "notifications"):
+            await services[name].ready(http)
+        services["gateway"].start()
+        await services["gateway"].ready(http)
+        yield Deployment(services, prefix, mail, exchange)
+    finally:
+        for service in reversed(services.values()):
+            service.stop()
+        mail.stop()
+        await _delete_queues(amqp_url, exchange)
+
+
+async def _delete_queues(amqp_url: str, exchange: str) -> None:
+    connection = await aio_pika.connect(amqp_url)
+    try:
+        channel = await connection.channel()
+        for durable in whole_topology():
+            spec = SimpleNamespace(queue=durable.queue, retry_delay_ms=RETRY_DELAY_MS, max_attempts=MAX_ATTEMPTS)
+            for name in (durable.queue, f"{durable.queue}.dead", *retry_queues(spec).values()):  # type: ignore[arg-type]
+                await channel.queue_delete(name)
+        await channel.exchange_delete(exchange)
+    finally:
+        await connection.close()
+
+
+@contextlib.asynccontextmanager
+async def own_vhost(amqp_url: str) -> AsyncIterator[str]:
+    """`amqp_url` on a RabbitMQ virtual host made for the block (with rabbitmqctl) and deleted after it."""
+    if shutil.which("rabbitmqctl") is None or urlsplit(amqp_url).hostname not in ("127.0.0.1", "localhost"):
+        pytest.skip("a virtual host of its own needs rabbitmqctl and the broker on this machine")
+    name = f"aurontek-test-{new_id()}"
+    user = urlsplit(amqp_url).username or "guest"
+    await _rabbitmqctl("add_vhost", name)
+    try:
+        await _rabbitmqctl("set_permissions", "-p", name, user, ".*", ".*", ".*")
+        yield urlunsplit(urlsplit(amqp_url)._replace(path="/" + quote(name, safe="")))
+    finally:
+        await _rabbitmqctl("delete_vhost", name)
+
+
+async def _rabbitmqctl(*arguments: str) -> None:
+    process = await asyncio.create_subprocess_exec("rabbitmqctl", *arguments, stdout=asyncio.subprocess.PIPE,
+                                                   stderr=asyncio.subprocess.STDOUT)
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    if process.returncode != 0:
+        raise RuntimeError(f"rabbitmqctl {' '.join(arguments)}: {output.decode(errors='replace')}")
+
+
+async def answered(http: httpx.AsyncClient, url: str, token: str, query: str, variables: dict[str, Any], *,
+                   within: float = 30.0) -> dict[str, Any]:
+    """The operation's data, sent again (same variables, so the same idempotency key) until it is answered
+    without error: while the gateway or a service is away, or a read model has not caught up."""
+    deadline = time.monotonic() + within
+    last: object = None
+    while time.monotonic() < deadline:
+        try:
+            response = await http.post(f"{url}/graphql", json={"query": query, "variables": variables},
+                                       headers={"authorization": f"Bearer {token}"}, timeout=10)
+            body = response.json()
+            if body.get("data") and not body.get("errors"):
+                return body["data"]
+            codes = {e.get("extensions", {}).get("code") for e in body.get("errors") or []}
+            assert not codes & PERMANENT, body  # a refusal a retry cannot change
+            last = body
+        except (httpx.TransportError, ValueError) as error:
+            last = error
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"not answered within {within}s: {last}")
