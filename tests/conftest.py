@@ -41,5 +41,8 @@ def amqp_url() -> str:
 
 @pytest.fixture(scope="session")
 async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=30.0) as client:
+    # uvicorn closes an idle keep-alive connection after 5 s; a client reusing one at that moment reads a reset
+    # (httpx.ReadError). Let the client drop idle connections first.
+    limits = httpx.Limits(keepalive_expiry=2.0)
+    async with httpx.AsyncClient(timeout=30.0, limits=limits) as client:
         yield client
