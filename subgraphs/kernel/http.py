@@ -29,6 +29,11 @@ from subgraphs.kernel.runtime import Runtime
 from subgraphs.kernel.storage import LocalStorage
 from subgraphs.kernel.text import first_refusal
 
+# Seconds a subgraph keeps an idle keep-alive connection: longer than the gateway's pool keeps one (60 s), so the
+# gateway never sends a request on a connection the subgraph is closing (uvicorn's default is 5 s; the request then
+# fails as "subgraph unreachable").
+KEEP_ALIVE_SECONDS = 75
+
 
 def client_ip(peer: str | None, forwarded_for: str | None, trusted: list[str]) -> str:
     """The caller's address: the peer, unless the peer is a trusted proxy that says otherwise."""
