@@ -85,6 +85,21 @@ class Process:
             self.kill()
 
 
+def stop_all(processes: list[Process], *, grace: float = 20.0) -> None:
+    """Ask every process to stop at once (SIGINT), wait for them together, and kill those still running after
+    `grace` seconds."""
+    running = [p.process for p in processes if p.process is not None and p.process.poll() is None]
+    for process in running:
+        process.send_signal(signal.SIGINT)
+    deadline = time.monotonic() + grace
+    for process in running:
+        try:
+            process.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 @dataclass
 class Deployment:
     services: dict[str, Process]
@@ -142,8 +157,7 @@ async def deployed(amqp_url: str, mongo_url: str, http: httpx.AsyncClient, tmp_p
         await services["gateway"].ready(http)
         yield Deployment(services, prefix, mail, exchange)
     finally:
-        for service in reversed(services.values()):
-            service.stop()
+        stop_all(list(services.values()))
         mail.stop()
         await _delete_queues(amqp_url, exchange)
 
