@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import aio_pika
 import pytest
+from pymongo.errors import OperationFailure
 
 from subgraphs.kernel.events.amqp import ATTEMPT_HEADER, AmqpBus, retry_queues
 from subgraphs.kernel.events.envelope import Event
@@ -102,6 +103,34 @@ async def test_a_handler_that_recovers_is_not_dead_lettered(broker: Broker) -> N
     assert flaky.events == [sent, sent, sent]
     await asyncio.sleep(0.2)
     assert len(flaky.calls) == 3
+    assert await broker.count(f"{spec.queue}.dead") == 0
+
+
+class Conflicted:
+    """A handler whose transaction conflicts `times` times (a dead process's transaction still holds the document),
+    then succeeds."""
+
+    def __init__(self, times: int) -> None:
+        self.times = times
+        self.calls = 0
+
+    async def __call__(self, event: Event) -> None:
+        self.calls += 1
+        if self.calls <= self.times:
+            raise OperationFailure("WriteConflict error", code=112,
+                                   details={"errorLabels": ["TransientTransactionError"]})
+
+
+async def test_a_passing_failure_outlasts_the_attempts_and_is_not_dead_lettered(broker: Broker) -> None:
+    """Three attempts allowed; a write conflict that lasts six is retried until it passes, never dead-lettered (a
+    poison event with the same budget is dead after three: the test above)."""
+    conflicted = Conflicted(times=6)
+    spec = broker.spec(("#",), conflicted, max_attempts=3, retry_delay_ms=20)
+    bus = await broker.consume(spec)
+    await bus.publish(event())
+    await eventually(lambda: conflicted.calls == 7, timeout=10)
+    await asyncio.sleep(0.2)
+    assert conflicted.calls == 7
     assert await broker.count(f"{spec.queue}.dead") == 0
 
 
