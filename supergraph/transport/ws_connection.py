@@ -204,7 +204,7 @@ class SubgraphSocket:
             self._ponged(message.get("payload"))
             return
         if kind not in ("next", "error", "complete"):
-            return  # pong, or a stray acknowledgement
+            return  # a stray acknowledgement
         queue = self.operations.get(message["id"])  # type: ignore[typeddict-item]
         if queue is None:
             return  # a late message for an operation we already left

@@ -21,7 +21,7 @@ from aio_pika.abc import AbstractIncomingMessage, AbstractRobustChannel, Abstrac
 from aiormq.exceptions import AMQPConnectionError
 from yarl import URL
 
-from subgraphs.kernel.events.bus import TRANSIENT_WINDOW, ConsumerSpec, retry_delay, transient
+from subgraphs.kernel.events.bus import ConsumerSpec, next_attempt, retry_delay
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.listening import listening
 from subgraphs.kernel.events.topology import Durable
@@ -165,21 +165,15 @@ class AmqpBus:
             context = {"queue": spec.queue, "eventId": event.id, "eventType": event.type, "attempt": attempt}
             first = (message.headers or {}).get(FIRST_FAILURE_HEADER)
             first = first if isinstance(first, int | float) else time.time()
-            passing = transient(exc) and time.time() - first < TRANSIENT_WINDOW and spec.max_attempts > 1
-            if attempt < spec.max_attempts:
-                log.warning("event handler failed; will retry", extra={**context, "error": repr(exc)})
-                delay = retry_delay(spec.retry_delay_ms, attempt)
-                await self._forward(channel, message, retry_queues(spec)[attempt], attempt + 1, expiration=delay,
-                                    first_failure=first)
-            elif passing:  # not the event's fault: again at the longest delay, until the window closes
-                log.warning("event handler failed for a passing reason; will retry",
-                            extra={**context, "error": repr(exc)})
-                last = spec.max_attempts - 1
-                await self._forward(channel, message, retry_queues(spec)[last], attempt,
-                                    expiration=retry_delay(spec.retry_delay_ms, last), first_failure=first)
-            else:
+            retry = next_attempt(spec, attempt, exc, first)
+            if retry is None:
                 log.error("event dead-lettered", extra={**context, "error": repr(exc)})
                 await self._forward(channel, message, f"{spec.queue}.dead", attempt, error=repr(exc))
+            else:
+                log.warning("event handler failed; will retry", extra={**context, "error": repr(exc)})
+                number, delay = retry  # the retry queue of a delay holds the deliveries for the attempt after it
+                await self._forward(channel, message, retry_queues(spec)[number - 1], number, expiration=delay,
+                                    first_failure=first)
         await message.ack()
 
     @staticmethod

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
+from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
+
+from subgraphs.kernel.errors import ServiceUnavailable
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.topology import Durable
 
@@ -64,13 +68,21 @@ WRITE_CONFLICT, NO_SUCH_TRANSACTION, EXCEEDED_TIME_LIMIT, MAX_TIME_EXPIRED = 112
 def transient(exc: BaseException) -> bool:
     """A failure that passes by itself, not a poison event: a write conflict (with a transaction that a killed
     process left open until its lifetime ends), the database away for a moment, a service saying try later."""
-    from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
-
-    from subgraphs.kernel.errors import ServiceUnavailable
-
     if isinstance(exc, PyMongoError) and exc.has_error_label("TransientTransactionError"):
         return True
     if isinstance(exc, OperationFailure) and exc.code in (WRITE_CONFLICT, NO_SUCH_TRANSACTION,
                                                           EXCEEDED_TIME_LIMIT, MAX_TIME_EXPIRED):
         return True
     return isinstance(exc, ConnectionFailure | ServiceUnavailable | TimeoutError | ConnectionError)
+
+
+def next_attempt(spec: ConsumerSpec, attempt: int, exc: BaseException, first_failure: float
+                 ) -> tuple[int, float] | None:
+    """After attempt `attempt` failed with `exc`: the number of the next attempt and the seconds to wait for it, or
+    None when the delivery is dead. Once its attempts are spent a delivery failing for a passing reason goes on at
+    the longest delay, until `TRANSIENT_WINDOW` after its first failure (`first_failure`, seconds since the epoch)."""
+    if attempt < spec.max_attempts:
+        return attempt + 1, retry_delay(spec.retry_delay_ms, attempt)
+    if spec.max_attempts > 1 and transient(exc) and time.time() - first_failure < TRANSIENT_WINDOW:
+        return attempt, retry_delay(spec.retry_delay_ms, spec.max_attempts - 1)
+    return None

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from subgraphs.kernel.events.bus import ConsumerSpec, retry_delay
+from subgraphs.kernel.events.bus import ConsumerSpec, next_attempt
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.listening import listening
 from subgraphs.kernel.events.topics import matches_any
@@ -22,6 +23,7 @@ from subgraphs.kernel.events.topology import Durable
 from subgraphs.kernel.logging import get_logger
 
 log = get_logger(__name__)
+Delivery = tuple[Event, int, float | None]  # an event, its attempt's number, when it first failed (none yet)
 
 
 @dataclass
@@ -34,7 +36,7 @@ class DeadLetter:
 
 class InProcessBus:
     def __init__(self) -> None:
-        self._consumers: list[tuple[ConsumerSpec, asyncio.Queue[tuple[Event, int]]]] = []
+        self._consumers: list[tuple[ConsumerSpec, asyncio.Queue[Delivery]]] = []
         self._workers: list[asyncio.Task[None]] = []
         self._live: list[tuple[tuple[str, ...], asyncio.Queue[Event]]] = []
         self.dead_letters: list[DeadLetter] = []
@@ -75,7 +77,7 @@ class InProcessBus:
             if matches_any(spec.patterns, event.type):
                 self._in_flight += 1
                 self._idle.clear()
-                queue.put_nowait((event, 1))
+                queue.put_nowait((event, 1, None))
         for patterns, kept in self._waiting.values():
             if matches_any(patterns, event.type):
                 kept.append(event)
@@ -90,12 +92,12 @@ class InProcessBus:
                 self._waiting.setdefault(durable.queue, (durable.patterns, []))
 
     def add_consumer(self, spec: ConsumerSpec) -> None:
-        queue: asyncio.Queue[tuple[Event, int]] = asyncio.Queue()
+        queue: asyncio.Queue[Delivery] = asyncio.Queue()
         _patterns, kept = self._waiting.pop(spec.queue, ((), []))
         for event in kept:  # what was published before the consumer came, in order
             self._in_flight += 1
             self._idle.clear()
-            queue.put_nowait((event, 1))
+            queue.put_nowait((event, 1, None))
         self._consumers.append((spec, queue))
         if self._started:
             self._spawn(spec, queue)
@@ -135,12 +137,12 @@ class InProcessBus:
         if self._in_flight == 0:
             self._idle.set()
 
-    def _spawn(self, spec: ConsumerSpec, queue: asyncio.Queue[tuple[Event, int]]) -> None:
+    def _spawn(self, spec: ConsumerSpec, queue: asyncio.Queue[Delivery]) -> None:
         self._workers.append(asyncio.create_task(self._work(spec, queue), name=f"consumer:{spec.queue}"))
 
-    async def _work(self, spec: ConsumerSpec, queue: asyncio.Queue[tuple[Event, int]]) -> None:
+    async def _work(self, spec: ConsumerSpec, queue: asyncio.Queue[Delivery]) -> None:
         while True:
-            event, attempt = await queue.get()
+            event, attempt, first_failure = await queue.get()
             if (gate := self._holds.get(spec.queue)) is not None:
                 await gate.wait()
             try:
@@ -148,27 +150,27 @@ class InProcessBus:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # a handler's failure must never stop the consumer
-                self._retry_or_bury(spec, queue, event, attempt, exc)
+                self._retry_or_bury(spec, queue, event, attempt, first_failure or time.time(), exc)
             else:
                 self._settled()
             finally:
                 queue.task_done()
 
-    def _retry_or_bury(
-        self, spec: ConsumerSpec, queue: asyncio.Queue[tuple[Event, int]], event: Event, attempt: int, exc: Exception
-    ) -> None:
+    def _retry_or_bury(self, spec: ConsumerSpec, queue: asyncio.Queue[Delivery], event: Event, attempt: int,
+                       first_failure: float, exc: Exception) -> None:
         context = {"queue": spec.queue, "eventId": event.id, "eventType": event.type, "attempt": attempt}
-        if attempt >= spec.max_attempts:
+        retry = next_attempt(spec, attempt, exc, first_failure)
+        if retry is None:
             log.error("event dead-lettered", extra={**context, "error": repr(exc)})
             self.dead_letters.append(DeadLetter(spec.queue, event, repr(exc), attempt))
             self._settled()
             return
         log.warning("event handler failed; will retry", extra={**context, "error": repr(exc)})
-        delay = retry_delay(spec.retry_delay_ms, attempt)
+        number, delay = retry
 
         async def requeue() -> None:
             await asyncio.sleep(delay)
-            queue.put_nowait((event, attempt + 1))
+            queue.put_nowait((event, number, first_failure))
 
         task = asyncio.get_running_loop().create_task(requeue())
         self._retries.add(task)

@@ -50,6 +50,7 @@ class SubgraphSchema(strawberry.federation.Schema):
         config.scalar_map = {datetime: DateTime, **config.scalar_map}
         kwargs["config"] = config
         super().__init__(extensions=extensions, **kwargs)
+        self._references: dict[str, tuple[frozenset[str], tuple[str, ...]] | None] = {}
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         """Expected errors are part of the API; unexpected ones were logged by ErrorCodes."""
@@ -77,14 +78,25 @@ class SubgraphSchema(strawberry.federation.Schema):
         kind = self.schema_converter.type_map.get(type_name)
         if kind is None:
             return f"{type_name} is not a type of this subgraph"
-        resolve = getattr(getattr(kind.definition, "origin", None), "resolve_reference", None)
-        if resolve is None:
-            return dict(representation)  # built from its fields by strawberry
-        parameters = inspect.signature(resolve).parameters
-        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
-            return dict(representation)
-        needed = [name for name, p in parameters.items() if name != "info" and p.default is inspect.Parameter.empty]
+        taken = self._reference_parameters(type_name, kind)
+        if taken is None:
+            return dict(representation)  # built from its fields by strawberry, or a resolver that takes them all
+        accepted, needed = taken
         missing = [name for name in needed if name not in representation]
         if missing:
             return f"{type_name} needs {', '.join(missing)}"
-        return {key: value for key, value in representation.items() if key == "__typename" or key in parameters}
+        return {key: value for key, value in representation.items() if key == "__typename" or key in accepted}
+
+    def _reference_parameters(self, type_name: str, kind: Any) -> tuple[frozenset[str], tuple[str, ...]] | None:
+        """What `type_name`'s `resolve_reference` takes and needs, read from its signature once per type (entity
+        fetches are the hot path); None when it takes any field."""
+        if type_name not in self._references:
+            resolve = getattr(getattr(kind.definition, "origin", None), "resolve_reference", None)
+            parameters = inspect.signature(resolve).parameters if resolve is not None else {}
+            if resolve is None or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+                self._references[type_name] = None
+            else:
+                needed = tuple(name for name, p in parameters.items()
+                               if name != "info" and p.default is inspect.Parameter.empty)
+                self._references[type_name] = (frozenset(parameters), needed)
+        return self._references[type_name]
