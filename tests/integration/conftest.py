@@ -7,11 +7,14 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
+import pytest
 import uvicorn
 
 from supergraph.server import create_app
 from supergraph.server.settings import GatewaySettings
 from tests.harness import free_port
+from tests.integration.live_stack import LiveStack, live_stack
 from tests.subgraphs.users.conftest import anonymous, factory, root, tenant, users_service  # noqa: F401
 
 
@@ -36,3 +39,11 @@ async def gateway(subgraphs: dict[str, str], **settings: Any) -> AsyncIterator[s
     finally:
         server.should_exit = True
         await task
+
+
+@pytest.fixture(scope="module")
+async def stack(amqp_url: str, mongo_url: str, http: httpx.AsyncClient) -> AsyncIterator[LiveStack]:
+    """The distributed stack with one chat instance, for a module's tests; a module needing another shape (two chat
+    instances, a broker behind a forwarder) defines its own `stack`."""
+    async with live_stack(amqp_url, mongo_url, http, chats=1) as running:
+        yield running

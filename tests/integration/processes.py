@@ -16,20 +16,17 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-import aio_pika
 import httpx
 import pytest
 
-from subgraphs.kernel.events.amqp import retry_queues
-from subgraphs.kernel.events.topology import whole_topology
 from subgraphs.kernel.ids import new_id
-from tests.fixtures.users import FAST_HASH, ROOT_EMAIL, ROOT_PASSWORD
-from tests.harness import free_port
+from tests.fixtures.users import FAST_HASH, ROOT_EMAIL, ROOT_PASSWORD, Factory, Person, sign_in
+from tests.harness import Client, free_port
 from tests.subgraphs.notifications.mailserver import MailServer
+from tests.subgraphs.tickets.harness import ASSIGN, CREATE_ITEM, CREATE_TICKET, item_input
 
 ROOT = Path(__file__).resolve().parents[2]
 RETRY_DELAY_MS = 100
@@ -123,7 +120,7 @@ class Deployment:
 async def deployed(amqp_url: str, mongo_url: str, http: httpx.AsyncClient, tmp_path: Path, *,
                    broker_url: str | None = None) -> AsyncIterator[Deployment]:
     """The five services on `amqp_url` (through `broker_url`, a forwarder to it, when given), started in order and
-    stopped afterwards, with their queues and exchange deleted."""
+    stopped afterwards; their queues go with the virtual host (`own_vhost`)."""
     exchange, prefix = f"test.faults.{new_id()}", f"faults{new_id()[-8:]}_"
     reach = broker_url or amqp_url
     mail = MailServer().start()
@@ -159,20 +156,6 @@ async def deployed(amqp_url: str, mongo_url: str, http: httpx.AsyncClient, tmp_p
     finally:
         stop_all(list(services.values()))
         mail.stop()
-        await _delete_queues(amqp_url, exchange)
-
-
-async def _delete_queues(amqp_url: str, exchange: str) -> None:
-    connection = await aio_pika.connect(amqp_url)
-    try:
-        channel = await connection.channel()
-        for durable in whole_topology():
-            spec = SimpleNamespace(queue=durable.queue, retry_delay_ms=RETRY_DELAY_MS, max_attempts=MAX_ATTEMPTS)
-            for name in (durable.queue, f"{durable.queue}.dead", *retry_queues(spec).values()):  # type: ignore[arg-type]
-                await channel.queue_delete(name)
-        await channel.exchange_delete(exchange)
-    finally:
-        await connection.close()
 
 
 @contextlib.asynccontextmanager
@@ -218,3 +201,30 @@ async def answered(http: httpx.AsyncClient, url: str, token: str, query: str, va
             last = error
         await asyncio.sleep(0.1)
     raise AssertionError(f"not answered within {within}s: {last}")
+
+
+@dataclass
+class Ticket:
+    """A company's customer, agent and administrator (signed in), and a ticket of the customer's assigned to the
+    agent, made through the deployment's gateway."""
+
+    id: str
+    customer: Person
+    agent: Person
+    admin: Person
+
+
+async def ticket_on(deployment: Deployment, http: httpx.AsyncClient) -> Ticket:
+    gateway = deployment.gateway.url
+    root = await sign_in(Client(http, deployment.services["users"].url), email=ROOT_EMAIL, password=ROOT_PASSWORD,
+                         access_code=None)
+    factory = Factory(root)
+    tenant = await factory.tenant()
+    agent = await factory.person(tenant, "agent", careGroups=["Network"])
+    customer = await factory.person(tenant, "customer")
+    admin_token, customer_token = tenant.admin.client.token or "", customer.client.token or ""
+    item = (await answered(http, gateway, admin_token, CREATE_ITEM, {"i": item_input()}))["createServiceItem"]
+    ticket = (await answered(http, gateway, customer_token, CREATE_TICKET, {"i": {
+        "itemId": item["id"], "title": "The VPN drops every hour", "description": "Since Monday."}}))["createTicket"]
+    await answered(http, gateway, admin_token, ASSIGN, {"id": ticket["id"], "a": agent.id})
+    return Ticket(ticket["id"], customer, agent, tenant.admin)

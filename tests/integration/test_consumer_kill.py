@@ -26,10 +26,7 @@ from subgraphs.kernel.events.topology import whole_topology
 from subgraphs.kernel.ids import new_id
 from subgraphs.notifications import store as notifications_store
 from tests.fixtures.forwarder import Forwarder
-from tests.fixtures.users import ROOT_EMAIL, ROOT_PASSWORD, Factory, sign_in
-from tests.harness import Client
-from tests.integration.processes import Deployment, answered, deployed, own_vhost
-from tests.subgraphs.tickets.harness import ASSIGN, CREATE_ITEM, CREATE_TICKET, item_input
+from tests.integration.processes import Deployment, answered, deployed, own_vhost, ticket_on
 
 pytestmark = pytest.mark.amqp
 
@@ -55,17 +52,8 @@ async def test_a_consumer_killed_while_it_catches_up_loses_and_doubles_nothing(
         cut_deployment: tuple[Deployment, Forwarder, str], http: httpx.AsyncClient, mongo_url: str) -> None:
     deployment, forwarder, vhost = cut_deployment
     gateway = deployment.gateway.url
-    root = await sign_in(Client(http, deployment.services["users"].url), email=ROOT_EMAIL, password=ROOT_PASSWORD,
-                         access_code=None)
-    factory = Factory(root)
-    tenant = await factory.tenant()
-    agent = await factory.person(tenant, "agent", careGroups=["Network"])
-    customer = await factory.person(tenant, "customer")
-    admin_token, agent_token, customer_token = (p.client.token or "" for p in (tenant.admin, agent, customer))
-    item = (await answered(http, gateway, admin_token, CREATE_ITEM, {"i": item_input()}))["createServiceItem"]
-    ticket = (await answered(http, gateway, customer_token, CREATE_TICKET, {"i": {
-        "itemId": item["id"], "title": "The VPN drops every hour", "description": "Since Monday."}}))["createTicket"]
-    await answered(http, gateway, admin_token, ASSIGN, {"id": ticket["id"], "a": agent.id})
+    desk = await ticket_on(deployment, http)
+    ticket, customer, agent_token = {"id": desk.id}, desk.customer, desk.agent.client.token or ""
 
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_url)
     notices = client[f"{deployment.database_prefix}notifications"][notifications_store.NOTIFICATIONS]

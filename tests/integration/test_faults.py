@@ -25,10 +25,7 @@ from pymongo import AsyncMongoClient
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from subgraphs.kernel.ids import new_id
-from tests.fixtures.users import ROOT_EMAIL, ROOT_PASSWORD, Factory, sign_in
-from tests.harness import Client
-from tests.integration.processes import Deployment, answered, deployed, own_vhost
-from tests.subgraphs.tickets.harness import ASSIGN, CREATE_ITEM, CREATE_TICKET, item_input
+from tests.integration.processes import Deployment, answered, deployed, own_vhost, ticket_on
 from tests.supergraph.ws_client import connect, listening
 
 pytestmark = pytest.mark.amqp
@@ -95,17 +92,9 @@ async def test_killing_chat_then_the_gateway_loses_and_doubles_nothing(deploymen
                                                                        mongo_url: str) -> None:
     began = time.monotonic()
     gateway = deployment.gateway.url
-    root = await sign_in(Client(http, deployment.services["users"].url), email=ROOT_EMAIL, password=ROOT_PASSWORD,
-                         access_code=None)
-    factory = Factory(root)
-    tenant = await factory.tenant()
-    agent = await factory.person(tenant, "agent", careGroups=["Network"])
-    customer = await factory.person(tenant, "customer")
-    admin_token, agent_token, customer_token = (p.client.token or "" for p in (tenant.admin, agent, customer))
-    item = (await answered(http, gateway, admin_token, CREATE_ITEM, {"i": item_input()}))["createServiceItem"]
-    ticket = (await answered(http, gateway, customer_token, CREATE_TICKET, {"i": {
-        "itemId": item["id"], "title": "The VPN drops every hour", "description": "Since Monday."}}))["createTicket"]
-    await answered(http, gateway, admin_token, ASSIGN, {"id": ticket["id"], "a": agent.id})
+    desk = await ticket_on(deployment, http)
+    ticket, customer = {"id": desk.id}, desk.customer
+    agent_token, customer_token = desk.agent.client.token or "", desk.customer.client.token or ""
     tokens = (customer_token, agent_token)
     run = new_id()  # idempotency keys are this run's (16 to 128 characters)
 

@@ -5,13 +5,11 @@ the next message. (The durable consumers' queues hold the same message and dead-
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 
 import aio_pika
-import httpx
 import pytest
 
-from tests.integration.live_stack import LiveStack, eventually, live_stack
+from tests.integration.live_stack import LiveStack, eventually
 from tests.supergraph.ws_client import connect, listening
 
 pytestmark = pytest.mark.amqp
@@ -19,12 +17,6 @@ pytestmark = pytest.mark.amqp
 MESSAGE_ADDED = "subscription($t: ID!) { messageAdded(ticketId: $t) { text } }"
 SEND = "mutation($t: ID!, $x: String!) { sendChatMessage(ticketId: $t, text: $x) { id } }"
 BINARY = bytes(range(128, 256))
-
-
-@pytest.fixture(scope="module")
-async def stack(amqp_url: str, mongo_url: str, http: httpx.AsyncClient) -> AsyncIterator[LiveStack]:
-    async with live_stack(amqp_url, mongo_url, http, chats=1) as running:
-        yield running
 
 
 async def test_a_binary_live_event_is_a_warning_and_the_feed_goes_on(stack: LiveStack,

@@ -10,15 +10,13 @@ below do, many at once, and again after chat restarted under them.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from typing import Any
 
-import httpx
 import pytest
 
 from subgraphs.tickets.ticket.live import ticket_key
-from tests.integration.live_stack import LiveStack, live_stack
+from tests.integration.live_stack import LiveStack
 from tests.subgraphs.tickets.harness import REPLY
 from tests.supergraph.ws_client import ProtocolClient, connect, listening
 
@@ -28,12 +26,6 @@ MESSAGE_ADDED = "subscription($t: ID!) { messageAdded(ticketId: $t) { kind text 
 TICKET_UPDATED = "subscription($t: ID!) { ticketUpdated(ticketId: $t) { id publicCommentCount: commentCount } }"
 SEND = "mutation($t: ID!, $x: String!) { sendChatMessage(ticketId: $t, text: $x) { id } }"
 TABS = 12
-
-
-@pytest.fixture(scope="module")
-async def stack(amqp_url: str, mongo_url: str, http: httpx.AsyncClient) -> AsyncIterator[LiveStack]:
-    async with live_stack(amqp_url, mongo_url, http, chats=1) as running:
-        yield running
 
 
 async def heard(client: ProtocolClient, operation: str, field: str, *, skip_system: bool = True) -> dict[str, Any]:

@@ -8,16 +8,14 @@ import asyncio
 import os
 import sys
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from subgraphs.ia import store as ia_store
 from subgraphs.ia.service import DEFINITION as IA
 from subgraphs.tickets import store as tickets_store
-from tests.integration.live_stack import LiveStack, eventually, live_stack
+from tests.integration.live_stack import LiveStack, eventually
 from tests.subgraphs.ia.conftest import IA_SETTINGS
 from tests.subgraphs.tickets.harness import CREATE_TICKET
 
@@ -25,12 +23,6 @@ pytestmark = pytest.mark.amqp
 ROOT = Path(__file__).resolve().parents[2]
 
 CLASSIFIED = "query($t: ID!) { ticket(id: $t) { classification { model category { value } } } }"
-
-
-@pytest.fixture(scope="module")
-async def stack(amqp_url: str, mongo_url: str, http: httpx.AsyncClient) -> AsyncIterator[LiveStack]:
-    async with live_stack(amqp_url, mongo_url, http, chats=1) as running:
-        yield running
 
 
 async def test_the_ia_started_last_classifies_the_first_ticket(stack: LiveStack,
