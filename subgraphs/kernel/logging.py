@@ -42,8 +42,16 @@ class JsonFormatter(logging.Formatter):
 
 
 class ConsoleFormatter(logging.Formatter):
+    """One line a person reads: time, level, service, logger, message, then the record's context as key=value."""
+
     def __init__(self, service: str) -> None:
         super().__init__(f"%(asctime)s %(levelname)-7s [{service}] %(name)s: %(message)s", "%H:%M:%S")
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        line = super().formatMessage(record)
+        context = [f"{key}={value}" for key, value in vars(record).items()
+                   if key not in _RESERVED and not key.startswith("_")]
+        return " ".join([line, *context])
 
 
 def configure_logging(service: str, *, level: str = "INFO", fmt: str = "json") -> None:

@@ -14,6 +14,8 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 
+from subgraphs.kernel import failpoints
+
 T = TypeVar("T")
 TRANSACTION_ATTEMPTS = 12  # about 3 s of pauses in all before a conflict is the caller's
 
@@ -53,7 +55,9 @@ class Database:
             async with self.client.start_session() as session:
                 try:
                     async with await session.start_transaction():
-                        return await work(session)
+                        result = await work(session)
+                        await failpoints.reach("transaction.commit")
+                        return result
                 except (OperationFailure, ConnectionFailure) as exc:
                     transient = exc.has_error_label("TransientTransactionError")
                     if not transient or attempt == attempts - 1:

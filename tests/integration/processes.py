@@ -118,9 +118,10 @@ class Deployment:
 
 @contextlib.asynccontextmanager
 async def deployed(amqp_url: str, mongo_url: str, http: httpx.AsyncClient, tmp_path: Path, *,
-                   broker_url: str | None = None) -> AsyncIterator[Deployment]:
+                   broker_url: str | None = None, env: dict[str, dict[str, str]] | None = None
+                   ) -> AsyncIterator[Deployment]:
     """The five services on `amqp_url` (through `broker_url`, a forwarder to it, when given), started in order and
-    stopped afterwards; their queues go with the virtual host (`own_vhost`)."""
+    stopped afterwards; their queues go with the virtual host (`own_vhost`). `env` adds variables by service."""
     exchange, prefix = f"test.faults.{new_id()}", f"faults{new_id()[-8:]}_"
     reach = broker_url or amqp_url
     mail = MailServer().start()
@@ -141,8 +142,10 @@ async def deployed(amqp_url: str, mongo_url: str, http: httpx.AsyncClient, tmp_p
                                                   if n != "gateway"),
                     "GATEWAY_JWKS_URL": jwks, "GATEWAY_AMQP_URL": reach, "GATEWAY_EVENTS_EXCHANGE": exchange},
     }
-    services = {name: Process(name, port, {**common, "AURONTEK_DATA_DIR": str(tmp_path / name), **own[name]},
-                              tmp_path / f"{name}.log") for name, port in ports.items()}
+    extra = env or {}
+    services = {name: Process(name, port, {**common, "AURONTEK_DATA_DIR": str(tmp_path / name), **own[name],
+                                           **extra.get(name, {})}, tmp_path / f"{name}.log")
+                for name, port in ports.items()}
     try:
         services["users"].start()
         await services["users"].ready(http)

@@ -30,7 +30,9 @@ from subgraphs.kernel.logging import get_logger
 log = get_logger(__name__)
 
 ATTEMPT_HEADER = "x-aurontek-attempt"
-FIRST_FAILURE_HEADER = "x-aurontek-first-failure"  # when the delivery first failed (seconds since the epoch)
+# When the delivery first failed, in whole milliseconds since the epoch: an AMQP table keeps a float in 32 bits,
+# which puts today's time up to a minute off, so the time goes as an integer.
+FIRST_FAILURE_HEADER = "x-aurontek-first-failure-ms"
 CONNECT_WAIT_SECONDS = 60.0
 
 
@@ -163,8 +165,8 @@ class AmqpBus:
             await spec.handler(event)
         except Exception as exc:  # the handler's failure must never stop the consumer
             context = {"queue": spec.queue, "eventId": event.id, "eventType": event.type, "attempt": attempt}
-            first = (message.headers or {}).get(FIRST_FAILURE_HEADER)
-            first = first if isinstance(first, int | float) else time.time()
+            first_ms = (message.headers or {}).get(FIRST_FAILURE_HEADER)
+            first = first_ms / 1000 if isinstance(first_ms, int) else time.time()
             retry = next_attempt(spec, attempt, exc, first)
             if retry is None:
                 log.error("event dead-lettered", extra={**context, "error": repr(exc)})
@@ -190,7 +192,7 @@ class AmqpBus:
         headers = dict(message.headers or {})
         headers[ATTEMPT_HEADER] = attempt
         if first_failure is not None:
-            headers[FIRST_FAILURE_HEADER] = first_failure
+            headers[FIRST_FAILURE_HEADER] = round(first_failure * 1000)
         if error:
             headers["x-aurontek-error"] = error[:1000]
         copy = aio_pika.Message(

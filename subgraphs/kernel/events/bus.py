@@ -14,6 +14,10 @@ from subgraphs.kernel.errors import ServiceUnavailable
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.topology import Durable
 
+# A delivery failing only for passing reasons is retried this long (at its longest delay) before it is dead:
+# longer than a transaction a killed process left open lives (60 s in MongoDB and SecantusDB).
+TRANSIENT_WINDOW = 300.0
+
 Handler = Callable[[Event], Awaitable[None]]
 
 
@@ -26,6 +30,7 @@ class ConsumerSpec:
     handler: Handler
     max_attempts: int = 5
     retry_delay_ms: int = 2000
+    transient_window: float = TRANSIENT_WINDOW  # seconds a passing failure is retried past max_attempts
 
 
 class EventBus(Protocol):
@@ -59,9 +64,6 @@ def retry_delay(base_ms: int, attempt: int) -> float:
     return min(base_ms * 2 ** max(0, attempt - 1), 300_000) / 1000
 
 
-# A delivery failing only for passing reasons is retried this long (at its longest delay) before it is dead:
-# longer than a transaction a killed process left open lives (60 s in MongoDB and SecantusDB).
-TRANSIENT_WINDOW = 300.0
 WRITE_CONFLICT, NO_SUCH_TRANSACTION, EXCEEDED_TIME_LIMIT, MAX_TIME_EXPIRED = 112, 251, 262, 50
 
 
@@ -80,9 +82,10 @@ def next_attempt(spec: ConsumerSpec, attempt: int, exc: BaseException, first_fai
                  ) -> tuple[int, float] | None:
     """After attempt `attempt` failed with `exc`: the number of the next attempt and the seconds to wait for it, or
     None when the delivery is dead. Once its attempts are spent a delivery failing for a passing reason goes on at
-    the longest delay, until `TRANSIENT_WINDOW` after its first failure (`first_failure`, seconds since the epoch)."""
+    the longest delay, until `spec.transient_window` after its first failure (`first_failure`, seconds since the
+    epoch)."""
     if attempt < spec.max_attempts:
         return attempt + 1, retry_delay(spec.retry_delay_ms, attempt)
-    if spec.max_attempts > 1 and transient(exc) and time.time() - first_failure < TRANSIENT_WINDOW:
+    if spec.max_attempts > 1 and transient(exc) and time.time() - first_failure < spec.transient_window:
         return attempt, retry_delay(spec.retry_delay_ms, spec.max_attempts - 1)
     return None

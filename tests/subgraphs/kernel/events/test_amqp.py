@@ -134,6 +134,20 @@ async def test_a_passing_failure_outlasts_the_attempts_and_is_not_dead_lettered(
     assert await broker.count(f"{spec.queue}.dead") == 0
 
 
+async def test_a_passing_failure_that_never_passes_is_dead_when_its_window_ends(broker: Broker) -> None:
+    """Past its three attempts a write conflict is retried for the window (one second here) counted from its first
+    failure, then dead-lettered. The first failure's time travels in a header: as a float, which AMQP keeps in 32
+    bits, it was up to a minute off and the delivery was still retried long after its window."""
+    conflicted = Conflicted(times=10**6)
+    spec = broker.spec(("#",), conflicted, max_attempts=3, retry_delay_ms=50, transient_window=1.0)
+    bus = await broker.consume(spec)
+    began = time.monotonic()
+    await bus.publish(event())
+    await eventually(lambda: _has(broker, f"{spec.queue}.dead", 1), timeout=20)
+    assert 1.0 <= time.monotonic() - began < 3.0
+    assert conflicted.calls > 3  # retried past its attempts while the window lasted
+
+
 async def test_a_short_retry_does_not_wait_behind_a_longer_one(broker: Broker) -> None:
     hopeless, once = event(n=1), event(n=2)
     calls = Recorder()
