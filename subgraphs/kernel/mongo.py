@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
@@ -69,3 +69,16 @@ class Database:
     async def session(self) -> AsyncIterator[AsyncClientSession]:
         async with self.client.start_session() as session:
             yield session
+
+
+async def update_and_read(rows: Any, filter: Mapping[str, Any], update: Any, *,
+                          session: AsyncClientSession | None, upsert: bool = False) -> Document | None:
+    """The document matching `filter` (which names its `_id`) after `update`, or None when none matched: what
+    `find_one_and_update(..., return_document=AFTER)` gives, as an update and a read by `_id`. The embedded database
+    (SecantusDB) reads the whole collection for a findAndModify (24 ms at 3,000 rows, against 1.5 ms for the two
+    operations), so hot paths over growing collections use this. Inside a transaction (`session`) the two are one
+    step; outside one, another writer may come between them. `rows`: a collection or a company's view of one."""
+    result = await rows.update_one(filter, update, upsert=upsert, session=session)
+    if not result.matched_count and result.upserted_id is None:
+        return None
+    return await rows.find_one({"_id": filter["_id"]}, session=session)

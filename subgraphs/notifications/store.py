@@ -25,6 +25,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     MAIL: [
         IndexModel([("key", ASCENDING)], unique=True, name="delivery_key"),
         IndexModel([("status", ASCENDING), ("nextAttemptAt", ASCENDING)]),
+        IndexModel([("status", ASCENDING), ("leaseUntil", ASCENDING)]),
         IndexModel([("companyId", ASCENDING), ("_id", DESCENDING)]),
     ],
     CHAT_UNREAD: [

@@ -59,9 +59,13 @@ async def _add(db: Database, event: Event, session: AsyncClientSession, delay: t
 
 
 async def take_due(db: Database, session: AsyncClientSession) -> dict[str, Any] | None:
-    """Remove and return the batch that has waited longest, if one is due."""
-    return await db[store.CHAT_UNREAD].find_one_and_delete({"dueAt": {"$lte": clock.now()}}, sort=[("dueAt", 1)],
-                                                           session=session)
+    """Remove and return the batch that has waited longest, if one is due (in the caller's transaction: a batch
+    another taker removed first conflicts, and the transaction is tried again)."""
+    rows = db[store.CHAT_UNREAD]
+    batch = await rows.find_one({"dueAt": {"$lte": clock.now()}}, sort=[("dueAt", 1)], session=session)
+    if batch is None or not (await rows.delete_one({"_id": batch["_id"]}, session=session)).deleted_count:
+        return None
+    return batch
 
 
 async def notice_for(batch: dict[str, Any], look: Lookup) -> Notice | None:

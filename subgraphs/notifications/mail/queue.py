@@ -11,7 +11,6 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
-from pymongo import ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from subgraphs.kernel import clock
@@ -41,6 +40,9 @@ async def enqueue(db: Database, row: dict[str, Any], *, session: AsyncClientSess
     return result.upserted_id is not None
 
 
+CLAIM_TRIES = 5  # rows other senders took between our read and our update, before the next state
+
+
 class MailQueue:
     """Claims due rows for sending and records how each attempt went."""
 
@@ -51,15 +53,25 @@ class MailQueue:
         self.lease = lease
 
     async def claim(self) -> dict[str, Any] | None:
-        """The oldest due row, now `sending` under a lease; a lapsed lease means its sender died."""
+        """A due row, now `sending` under a lease: first one whose lease lapsed (its sender died), then the oldest
+        new one, then the oldest due for a retry. One query per state, each on its index (status, then time): as
+        one `$or` the embedded database read every row of the collection on every claim, sent ones included. The
+        row is read, then taken by an update that holds only if it is still as read (another sender may take it
+        first: then the next one is tried); a findAndModify would read the whole collection there too."""
         now = clock.now()
-        due = {"$or": [{"status": {"$in": [MailStatus.PENDING, MailStatus.RETRYING]}, "nextAttemptAt": {"$lte": now}},
-                       {"status": MailStatus.SENDING, "leaseUntil": {"$lt": now}}]}
-        return await self.rows.find_one_and_update(
-            due, {"$set": {"status": MailStatus.SENDING, "leaseUntil": now + self.lease, "updatedAt": now},
-                  "$inc": {"attempts": 1}},
-            sort=[("nextAttemptAt", 1)], return_document=ReturnDocument.AFTER,
-        )
+        for due, oldest in (({"status": MailStatus.SENDING, "leaseUntil": {"$lt": now}}, "leaseUntil"),
+                            ({"status": MailStatus.PENDING, "nextAttemptAt": {"$lte": now}}, "nextAttemptAt"),
+                            ({"status": MailStatus.RETRYING, "nextAttemptAt": {"$lte": now}}, "nextAttemptAt")):
+            for _ in range(CLAIM_TRIES):
+                row = await self.rows.find_one(due, sort=[(oldest, 1)])
+                if row is None:
+                    break
+                taken = {"status": MailStatus.SENDING, "leaseUntil": now + self.lease, "updatedAt": now,
+                         "attempts": row.get("attempts", 0) + 1}
+                still = {"_id": row["_id"], "status": row["status"], "attempts": row.get("attempts", 0)}
+                if (await self.rows.update_one(still, {"$set": taken})).modified_count:
+                    return {**row, **taken}
+        return None
 
     async def sent(self, row: dict[str, Any]) -> None:
         now = clock.now()

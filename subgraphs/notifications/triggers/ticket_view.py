@@ -13,7 +13,7 @@ from typing import Any
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from subgraphs.kernel.events.envelope import Event
-from subgraphs.kernel.mongo import Database
+from subgraphs.kernel.mongo import Database, update_and_read
 from subgraphs.notifications import store
 
 FIELDS = ("companyId", "reference", "title", "status", "priority", "creatorId", "assigneeId", "tutorId",
@@ -63,18 +63,17 @@ async def remember(db: Database, event: Event, session: AsyncClientSession) -> T
     """
     data = event.data
     if "reference" not in data:
-        doc = await db[store.TICKETS].find_one_and_update(
-            {"_id": data["ticketId"]}, {"$setOnInsert": {"companyId": event.company_id}}, upsert=True,
-            session=session, return_document=True)
+        doc = await update_and_read(db[store.TICKETS], {"_id": data["ticketId"]},
+                                    {"$setOnInsert": {"companyId": event.company_id}}, upsert=True, session=session)
         assert doc is not None
         return TicketView.from_doc(doc)
     update: dict[str, Any] = {k: data[k] for k in FIELDS if k in data}
     update.setdefault("companyId", event.company_id)
     if data.get("commentId") and "excerpt" in data:
         update["lastComment"] = {"id": data["commentId"], "excerpt": data["excerpt"]}
-    doc = await db[store.TICKETS].find_one_and_update({"_id": data["ticketId"]}, {"$set": update}, upsert=True,
-                                                      session=session, return_document=True)
-    assert doc is not None  # an upsert that returns the document after it always has one
+    doc = await update_and_read(db[store.TICKETS], {"_id": data["ticketId"]}, {"$set": update}, upsert=True,
+                                session=session)
+    assert doc is not None  # an upsert always leaves the document
     return TicketView.from_doc(doc)
 
 

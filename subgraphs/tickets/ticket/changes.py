@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pymongo import ReturnDocument
-
 from subgraphs.kernel import clock
 from subgraphs.kernel.errors import Conflict
 from subgraphs.kernel.events.outbox import UnitOfWork
+from subgraphs.kernel.mongo import update_and_read
 from subgraphs.kernel.tenancy import TenantCollection
 from subgraphs.tickets import store
 from subgraphs.tickets.deps import TicketsDeps
@@ -49,10 +48,8 @@ async def write(deps: TicketsDeps, uow: UnitOfWork, tickets: TenantCollection, t
                 actor_id: str | None) -> Ticket | None:
     """Apply `edit` inside `uow` if the ticket is still as read (and meets the guard); else None."""
     now = edit.at or clock.now()
-    updated = await tickets.find_one_and_update(
-        {"_id": ticket["_id"], "version": ticket["version"], **edit.guard}, edit.update(now),
-        session=uow.session, return_document=ReturnDocument.AFTER,
-    )
+    updated = await update_and_read(tickets, {"_id": ticket["_id"], "version": ticket["version"], **edit.guard},
+                                    edit.update(now), session=uow.session)
     if updated is None:
         return None
     await history.record(deps.db, uow.session, updated, at=now, actor_id=actor_id, action=edit.action,
