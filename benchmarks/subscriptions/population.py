@@ -108,51 +108,51 @@ async def _company(stack: Stack, users: Api, tickets: Api, root: str, n: int, sp
         "admin": {"email": admin_email, "firstName": "Ada", "lastName": f"Admin{n}", "password": PASSWORD}}},
         root))["createCompany"]["company"]
     code = company["accessCode"]
-    admin = await _sign_in(users, code, admin_email)
+    admin = await sign_in(users, code, admin_email)
     roles = {r["key"]: r["id"] for r in (await users("{ roles { id key } }", {}, admin["token"]))["roles"]}
     people = [(f"agent{i}@company{n}.bench", "agent") for i in range(spread.agents)]
     people += [(f"customer{i}@company{n}.bench", "customer") for i in range(spread.customers)]
-    ids = await gathered([partial(_create_user, users, admin["token"], roles[r], e, r) for e, r in people])
-    await _known(stack, "tickets", "people", ids)
-    await _known(stack, "chat", "people", ids)
+    ids = await gathered([partial(create_user, users, admin["token"], roles[r], e, r) for e, r in people])
+    await known(stack, "tickets", "people", ids)
+    await known(stack, "chat", "people", ids)
     by_email = dict(zip([e for e, _ in people], ids, strict=True))
     agents = [e for e, r in people if r == "agent"]
     customers = [e for e, r in people if r == "customer"]
-    item = (await tickets(CREATE_ITEM, {"i": _item()}, admin["token"]))["createServiceItem"]["id"]
+    item = (await tickets(CREATE_ITEM, {"i": item_input()}, admin["token"]))["createServiceItem"]["id"]
     tabs: list[Tab] = []
     for t in range(spread.tickets):
         creator, *watchers = chooser.sample(customers, spread.watchers + 1)
         agent = agents[t % len(agents)]
-        creator_login = await _sign_in(users, code, creator)
+        creator_login = await sign_in(users, code, creator)
         ticket = (await tickets(CREATE_TICKET, {"i": {"itemId": item, "title": f"Bench ticket {n}-{t}",
                                                       "description": "Measured.",
                                                       "watcherIds": [by_email[w] for w in watchers]}},
                                 creator_login["token"]))["createTicket"]["id"]
         await tickets(ASSIGN, {"id": ticket, "a": by_email[agent]}, admin["token"])
-        logins = await gathered([partial(_sign_in, users, code, e) for e in (agent, *watchers)])
+        logins = await gathered([partial(sign_in, users, code, e) for e in (agent, *watchers)])
         tabs += [Tab(creator_login["id"], ticket, creator_login["token"])]
         tabs += [Tab(login["id"], ticket, login["token"]) for login in logins]
-    await _assigned_in_chat(stack, [t.ticket_id for t in tabs])
+    await assigned_in_chat(stack, [t.ticket_id for t in tabs])
     return tabs
 
 
-def _item() -> dict[str, Any]:
+def item_input() -> dict[str, Any]:
     return {"name": "Bench VPN", "type": "INCIDENT", "category": "Network", "impact": "MEDIUM", "urgency": "HIGH",
             "responseMinutes": 60, "resolutionMinutes": 480, "careGroup": "Network"}
 
 
-async def _create_user(users: Api, token: str, role_id: str, email: str, role: str) -> str:
+async def create_user(users: Api, token: str, role_id: str, email: str, role: str) -> str:
     payload = {"email": email, "firstName": role.title(), "lastName": email.split("@")[0], "roleId": role_id,
                "password": PASSWORD, "careGroups": ["Network"] if role == "agent" else []}
     return str((await users(CREATE_USER, {"i": payload}, token))["createUser"]["id"])
 
 
-async def _sign_in(users: Api, code: str, email: str) -> dict[str, str]:
+async def sign_in(users: Api, code: str, email: str) -> dict[str, str]:
     login = (await users(LOGIN, {"c": code, "e": email, "p": PASSWORD}))["login"]
     return {"id": login["user"]["id"], "token": login["accessToken"]}
 
 
-async def _caught_up(stack: Stack, service: str, collection: str, query: dict[str, Any], count: int,
+async def caught_up(stack: Stack, service: str, collection: str, query: dict[str, Any], count: int,
                      seconds: float = 120) -> None:
     """Wait until a service's read model holds `count` rows matching `query` (its consumers caught up)."""
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.mongo_url)
@@ -167,10 +167,10 @@ async def _caught_up(stack: Stack, service: str, collection: str, query: dict[st
         await client.close()
 
 
-async def _known(stack: Stack, service: str, collection: str, ids: list[str]) -> None:
-    await _caught_up(stack, service, collection, {"_id": {"$in": ids}}, len(ids))
+async def known(stack: Stack, service: str, collection: str, ids: list[str]) -> None:
+    await caught_up(stack, service, collection, {"_id": {"$in": ids}}, len(ids))
 
 
-async def _assigned_in_chat(stack: Stack, ticket_ids: list[str]) -> None:
+async def assigned_in_chat(stack: Stack, ticket_ids: list[str]) -> None:
     wanted = list(dict.fromkeys(ticket_ids))
-    await _caught_up(stack, "chat", "tickets", {"_id": {"$in": wanted}, "assigneeId": {"$ne": None}}, len(wanted))
+    await caught_up(stack, "chat", "tickets", {"_id": {"$in": wanted}, "assigneeId": {"$ne": None}}, len(wanted))

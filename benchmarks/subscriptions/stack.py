@@ -62,6 +62,7 @@ class Stack:
     mongo_url: str = ""
     prefix: str = field(default_factory=lambda: f"bench{new_id()[-6:]}_")
     mongo_options: str = ""  # appended to the services' MONGODB_URL, e.g. "&maxPoolSize=16"
+    notifications: bool = False  # the notifications service too (mail to .eml files in the work directory)
 
     def url(self, name: str) -> str:
         return self.services[name].url
@@ -84,7 +85,11 @@ class Stack:
         await self._subgraph("tickets", AUTH_JWKS_URL=jwks, SLA_SCAN_INTERVAL_SECONDS="3600")
         # Many people of a ticket write in it: the limit stays on, generous enough for the offered load.
         await self._subgraph("chat", AUTH_JWKS_URL=jwks, CHAT_RATE_LIMIT_MESSAGES="100")
-        subgraphs = ",".join(f"{n}={self.url(n)}/graphql" for n in ("users", "tickets", "chat"))
+        names = ("users", "tickets", "chat")
+        if self.notifications:
+            await self._subgraph("notifications", AUTH_JWKS_URL=jwks)
+            names += ("notifications",)
+        subgraphs = ",".join(f"{n}={self.url(n)}/graphql" for n in names)
         await self._launch("gateway", "/health", GATEWAY_SUBGRAPHS=subgraphs, GATEWAY_JWKS_URL=jwks,
                            GATEWAY_POLL_INTERVAL="3600")
 

@@ -23,6 +23,7 @@ from yarl import URL
 
 from subgraphs.kernel.events.bus import ConsumerSpec, next_attempt, retry_delay
 from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.lanes import WIDTH, Lanes
 from subgraphs.kernel.events.listening import listening
 from subgraphs.kernel.events.topology import Durable
 from subgraphs.kernel.logging import get_logger
@@ -56,6 +57,13 @@ async def connect_when_up(url: str, name: str, *, wait: float = CONNECT_WAIT_SEC
             delay = min(delay * 2, 5.0)
 
 
+def _attempt(message: AbstractIncomingMessage) -> int:
+    attempt = (message.headers or {}).get(ATTEMPT_HEADER, 1)
+    if not isinstance(attempt, int):
+        raise ValueError(f"{ATTEMPT_HEADER} is not a number: {attempt!r}")
+    return attempt
+
+
 def retry_queues(spec: ConsumerSpec) -> dict[int, str]:
     """The queue that holds a delivery failed at each attempt until its retry: one per distinct delay."""
     return {
@@ -65,9 +73,10 @@ def retry_queues(spec: ConsumerSpec) -> dict[int, str]:
 
 
 class AmqpBus:
-    def __init__(self, url: str, *, exchange: str = "aurontek.events", prefetch: int = 32,
+    def __init__(self, url: str, *, exchange: str = "aurontek.events", prefetch: int = 32, width: int = WIDTH,
                  connect_wait: float = CONNECT_WAIT_SECONDS) -> None:
         self.url = url
+        self.width = width  # deliveries of one queue handled at once (in order per subject: lanes.py)
         self.connect_wait = connect_wait
         self.exchange_name = exchange
         self.prefetch = prefetch
@@ -141,26 +150,30 @@ class AmqpBus:
                 arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": spec.queue},
             )
         await channel.declare_queue(f"{spec.queue}.dead", durable=True)
-        lock = asyncio.Lock()  # one delivery at a time keeps a queue's events in order
+        lanes = Lanes(self.width)  # in order per ticket (or company), several subjects at once
 
         async def on_message(message: AbstractIncomingMessage) -> None:
-            async with lock:
-                await self._deliver(channel, spec, message)
+            try:
+                event: Event | Exception = self._decode(message)
+            except Exception as exc:  # unreadable: its own lane, dead-lettered below
+                event = exc
+            async with lanes.hold(spec.subject(event) if isinstance(event, Event) else "malformed"):
+                await self._deliver(channel, spec, message, event)
 
         await queue.consume(on_message)
 
-    async def _deliver(
-        self, channel: AbstractRobustChannel, spec: ConsumerSpec, message: AbstractIncomingMessage
-    ) -> None:
-        try:
-            attempt = (message.headers or {}).get(ATTEMPT_HEADER, 1)
-            if not isinstance(attempt, int):
-                raise ValueError(f"{ATTEMPT_HEADER} is not a number: {attempt!r}")
-            event = Event.from_json(message.body)
-        except Exception as exc:  # unreadable: no retry can fix it, and it must not sit unacknowledged
-            await self._forward(channel, message, f"{spec.queue}.dead", 1, error=f"malformed event: {exc!r}")
+    @staticmethod
+    def _decode(message: AbstractIncomingMessage) -> Event:
+        _attempt(message)
+        return Event.from_json(message.body)
+
+    async def _deliver(self, channel: AbstractRobustChannel, spec: ConsumerSpec, message: AbstractIncomingMessage,
+                       event: Event | Exception) -> None:
+        if isinstance(event, Exception):  # unreadable: no retry can fix it, and it must not sit unacknowledged
+            await self._forward(channel, message, f"{spec.queue}.dead", 1, error=f"malformed event: {event!r}")
             await message.ack()
             return
+        attempt = _attempt(message)
         try:
             await spec.handler(event)
         except Exception as exc:  # the handler's failure must never stop the consumer

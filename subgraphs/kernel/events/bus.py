@@ -12,6 +12,7 @@ from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 
 from subgraphs.kernel.errors import ServiceUnavailable
 from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.lanes import subject
 from subgraphs.kernel.events.topology import Durable
 
 # A delivery failing only for passing reasons is retried this long (at its longest delay) before it is dead:
@@ -31,6 +32,8 @@ class ConsumerSpec:
     max_attempts: int = 5
     retry_delay_ms: int = 2000
     transient_window: float = TRANSIENT_WINDOW  # seconds a passing failure is retried past max_attempts
+    # What an event is about: events of one subject are handled one at a time, in order; others at once.
+    subject: Callable[[Event], str] = subject
 
 
 class EventBus(Protocol):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from dataclasses import replace
 
@@ -119,6 +120,33 @@ class Conflicted:
         if self.calls <= self.times:
             raise OperationFailure("WriteConflict error", code=112,
                                    details={"errorLabels": ["TransientTransactionError"]})
+
+
+async def test_one_slow_ticket_does_not_hold_up_the_others_and_each_ticket_keeps_its_order(broker: Broker) -> None:
+    """The first event of ticket 0 waits until every other ticket's events are handled (one event at a time, it
+    would wait for ever); each ticket's events are handled in the order they were published, though handlers of
+    different tickets run at once and finish in any order."""
+    others_done = asyncio.Event()
+    handled: dict[str, list[int]] = {}
+    sent = [event(ticketId=f"t{n % 5}", n=n) for n in range(60)]
+    others = sum(1 for e in sent if e.data["ticketId"] != "t0")
+    chooser = random.Random(3)
+
+    async def handler(e: Event) -> None:
+        if e.data["n"] == 0:
+            await asyncio.wait_for(others_done.wait(), timeout=10)
+        await asyncio.sleep(chooser.uniform(0, 0.01))
+        handled.setdefault(e.data["ticketId"], []).append(e.data["n"])
+        if sum(len(v) for k, v in handled.items() if k != "t0") == others:
+            others_done.set()
+
+    await broker.consume(broker.spec(("#",), handler))
+    publisher = broker.bus()
+    await publisher.start()
+    for e in sent:
+        await publisher.publish(e)
+    await eventually(lambda: sum(len(v) for v in handled.values()) == len(sent))
+    assert handled == {f"t{t}": [n for n in range(60) if n % 5 == t] for t in range(5)}
 
 
 async def test_a_passing_failure_outlasts_the_attempts_and_is_not_dead_lettered(broker: Broker) -> None:

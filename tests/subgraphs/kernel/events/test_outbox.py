@@ -41,7 +41,7 @@ class Seen:
 @pytest.fixture
 async def seen(broker: Broker) -> Seen:
     seen = Seen()
-    await broker.consume(broker.spec(("#",), seen))
+    await broker.consume(broker.spec(("#",), seen, subject=lambda event: "everything"))  # one lane: publish order
     return seen
 
 
