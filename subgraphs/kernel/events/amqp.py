@@ -23,7 +23,7 @@ from yarl import URL
 
 from subgraphs.kernel.events.bus import ConsumerSpec, next_attempt, retry_delay
 from subgraphs.kernel.events.envelope import Event
-from subgraphs.kernel.events.lanes import WIDTH, Lanes
+from subgraphs.kernel.events.lanes import WIDTH, Lanes, scope
 from subgraphs.kernel.events.listening import listening
 from subgraphs.kernel.events.topology import Durable
 from subgraphs.kernel.logging import get_logger
@@ -150,14 +150,15 @@ class AmqpBus:
                 arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": spec.queue},
             )
         await channel.declare_queue(f"{spec.queue}.dead", durable=True)
-        lanes = Lanes(self.width)  # in order per ticket (or company), several subjects at once
+        lanes = Lanes(self.width)  # several at once, in order per ticket, company-wide events as barriers
 
         async def on_message(message: AbstractIncomingMessage) -> None:
             try:
                 event: Event | Exception = self._decode(message)
             except Exception as exc:  # unreadable: its own lane, dead-lettered below
                 event = exc
-            async with lanes.hold(spec.subject(event) if isinstance(event, Event) else "malformed"):
+            key, within = (spec.subject(event), scope(event)) if isinstance(event, Event) else ("malformed", "")
+            async with lanes.hold(key, within):
                 await self._deliver(channel, spec, message, event)
 
         await queue.consume(on_message)

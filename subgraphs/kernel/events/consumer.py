@@ -30,9 +30,7 @@ def idempotent(outbox: Outbox, queue: str, handler: IdempotentHandler,
     async def handle(event: Event) -> None:
         if accepts is not None and not accepts(event):
             return
-        key = f"{queue}:{event.id}"
-        if await processed.find_one({"_id": key}, projection={"_id": 1}) is not None:
-            return
+        key = f"{queue}:{event.id}"  # no look for it first: the marker's insert finds a redelivery at once
 
         async def work(uow: UnitOfWork) -> None:
             try:

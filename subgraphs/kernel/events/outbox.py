@@ -3,9 +3,11 @@
 A unit of work inserts its events into `outbox` inside the same MongoDB transaction as the
 change. The relay claims pending rows with a lease (so several instances can run it), publishes
 them in order with broker confirms, and marks them published; a broker outage only delays.
-The lease is one for the whole outbox, held for one pass: one replica relays at a time, so
-events go out in one order and no row is published by two replicas; a replica that dies
-mid-pass holds it until it lapses.
+The lease is one for the whole outbox: one replica relays at a time, so events go out in one
+order and no row is published by two replicas. A replica keeps it from pass to pass while its
+own commits keep coming (each pass publishes every pending row, other replicas' too) and gives
+it back when they stop: two writes per busy spell instead of two per pass. A replica that dies
+holding it holds it until it lapses.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ class Outbox:
         # so commits close together go out in one (at 100 commits a second, a pass each was half the queries).
         self.gather = gather
         self.instance = new_event_id()
+        self._held_until: datetime | None = None  # the lease's end, while this replica holds it
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -115,6 +118,7 @@ class Outbox:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        await self._release()
 
     async def _relay_forever(self) -> None:
         backoff = 0.5
@@ -128,7 +132,7 @@ class Outbox:
             try:
                 busy = BUSY_RETRY
                 while True:
-                    published = await self.relay_once(look_first=not announced)
+                    published = await self.relay_once(look_first=not announced, keep=True)
                     announced = False
                     if published is None:
                         await asyncio.sleep(busy)
@@ -136,19 +140,23 @@ class Outbox:
                     elif published < self.batch_size:
                         break  # all that was pending when read went out; later commits wake the next round
                 backoff = 0.5
+                if not self._wake.is_set():  # no commit since: the spell is over, another replica may relay
+                    await self._release()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # broker or database away: try again later
                 log.warning("outbox relay paused", extra={"error": repr(exc), "retryIn": backoff})
+                await self._release()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)
                 self._wake.set()
 
-    async def relay_once(self, *, look_first: bool = True) -> int | None:
+    async def relay_once(self, *, look_first: bool = True, keep: bool = False) -> int | None:
         """Publish the oldest pending batch in order; return how many went out, None if another replica is at it.
 
         `look_first` checks that something is pending before taking the lease (replicas polling an empty
         outbox must not fight over it); after a local commit there is, and the look is one query saved.
+        `keep` holds on to the lease afterwards (the caller gives it back with `_release`).
         """
         if look_first and await self.rows.find_one({"publishedAt": None}, projection={"_id": 1}) is None:
             return 0
@@ -170,21 +178,33 @@ class Outbox:
         finally:
             if published:
                 await self.rows.update_many({"_id": {"$in": published}}, {"$set": {"publishedAt": clock.now()}})
-            with contextlib.suppress(PyMongoError):  # if this fails, the lease simply lapses
-                await self.leases.update_one({"_id": "relay", "holder": self.instance}, {"$set": {"until": EPOCH}})
+            if not keep:
+                await self._release()
         return len(published)
 
     async def _take_lease(self) -> bool:
+        """Hold the lease, fresh for at least half its length (no write while this replica holds it so)."""
         now = clock.now()
+        if self._held_until is not None and now < self._held_until - LEASE / 2:
+            return True
         try:
             await self.leases.update_one(
-                {"_id": "relay", "until": {"$lt": now}},
+                {"_id": "relay", "$or": [{"until": {"$lt": now}}, {"holder": self.instance}]},
                 {"$set": {"holder": self.instance, "until": now + LEASE}},
                 upsert=True,
             )
         except DuplicateKeyError:  # held by another replica
+            self._held_until = None
             return False
+        self._held_until = now + LEASE
         return True
+
+    async def _release(self) -> None:
+        if self._held_until is None:
+            return
+        self._held_until = None
+        with contextlib.suppress(PyMongoError):  # if this fails, the lease simply lapses
+            await self.leases.update_one({"_id": "relay", "holder": self.instance}, {"$set": {"until": EPOCH}})
 
     async def pending(self) -> int:
         return await self.rows.count_documents({"publishedAt": None})

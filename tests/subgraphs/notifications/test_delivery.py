@@ -4,8 +4,10 @@ outbox when no SMTP server is configured."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ import pytest
 
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.memory import InProcessBus
+from subgraphs.kernel.ids import new_id
 from subgraphs.notifications import store
 from subgraphs.notifications.service import DEFINITION as NOTIFICATIONS
 from tests.fixtures.users import Tenant, unique
@@ -149,3 +152,22 @@ async def test_without_an_smtp_server_mail_lands_in_the_outbox_directory(stack: 
 async def _all_sent(post: Post, events: list[Event]) -> bool:
     rows = [row for e in events for row in await post.rows(e)]
     return bool(rows) and all(r["status"] == "sent" for r in rows)
+
+
+async def test_a_mail_its_dead_sender_left_sending_is_sent_once_its_lease_lapses(post: Post) -> None:
+    """A sender that died mid-send leaves its row `sending` under a lease; once the lease has lapsed another
+    sender takes it (its next attempt) and the mail arrives once."""
+    address = f"{unique('rita')}@lapsed.test"
+    now = datetime.now(UTC)
+    await post.service.runtime.db[store.MAIL].insert_one({
+        "_id": new_id(), "key": f"lapsed:{address}", "status": "sending", "attempts": 1, "leaseUntil": now,
+        "nextAttemptAt": now - timedelta(minutes=2), "lastError": None, "createdAt": now, "updatedAt": now,
+        "sentAt": None, "companyId": post.tenant.id, "recipientId": None, "to": address, "language": "en",
+        "kind": "password_reset", "mandatory": True, "subject": "Reset your password", "text": "Left behind.",
+        "html": "<p>Left behind.</p>"})
+    [received] = await post.mail.mailbox.wait_for(address)
+    assert received.message["Subject"] == "Reset your password"
+    row = await post.service.runtime.db[store.MAIL].find_one({"key": f"lapsed:{address}"})
+    assert row is not None and row["status"] == "sent" and row["attempts"] == 2
+    await asyncio.sleep(0.5)
+    assert len(post.mail.mailbox.to(address)) == 1

@@ -149,6 +149,31 @@ async def test_one_slow_ticket_does_not_hold_up_the_others_and_each_ticket_keeps
     assert handled == {f"t{t}": [n for n in range(60) if n % 5 == t] for t in range(5)}
 
 
+async def test_an_event_about_the_whole_company_waits_for_its_earlier_events_and_holds_up_its_later_ones(
+        broker: Broker) -> None:
+    """A person's creation between tickets' events: the tickets before it are handled (at once) before it starts,
+    the tickets after it start once it is done, so no ticket's handler meets a read model without the person."""
+    spans: dict[str, list[float]] = {}
+
+    async def handler(e: Event) -> None:
+        name = e.data["name"]
+        spans[name] = [time.monotonic()]
+        await asyncio.sleep(0.1)
+        spans[name].append(time.monotonic())
+
+    await broker.consume(broker.spec(("#",), handler))
+    publisher = broker.bus()
+    await publisher.start()
+    for e in [event(ticketId="a", name="a"), event(ticketId="b", name="b"), event("user.created", name="person"),
+              event(ticketId="c", name="c"), event(ticketId="d", name="d")]:
+        await publisher.publish(e)
+    await eventually(lambda: all(len(spans.get(n, ())) == 2 for n in "abcd") and "person" in spans)
+    person_began, person_ended = spans["person"]
+    assert max(spans["a"][1], spans["b"][1]) <= person_began
+    assert min(spans["c"][0], spans["d"][0]) >= person_ended
+    assert spans["b"][0] < spans["a"][1] and spans["d"][0] < spans["c"][1]  # tickets side by side
+
+
 async def test_a_passing_failure_outlasts_the_attempts_and_is_not_dead_lettered(broker: Broker) -> None:
     """Three attempts allowed; a write conflict that lasts six is retried until it passes, never dead-lettered (a
     poison event with the same budget is dead after three: the test above)."""

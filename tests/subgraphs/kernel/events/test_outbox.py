@@ -160,6 +160,24 @@ async def test_two_replicas_publish_each_row_once_and_in_order(replica: Replica,
     assert seen.ids() == [e.id for e in sent]
 
 
+async def test_a_replica_gives_the_lease_back_when_its_commits_stop(replica: Replica, seen: Seen) -> None:
+    """A replica keeps the lease through a spell of commits and gives it back when they stop; then the other
+    replica's commit goes out at once (it needs no lease to lapse)."""
+    first, second = await replica(), await replica()
+    sent: list[Event] = []
+    for _ in range(10):
+        sent += await commit(first, "ticket.created")
+    await eventually(lambda: len(seen.events) >= len(sent))
+
+    async def given_back() -> bool:
+        lease = await first.leases.find_one({"_id": "relay"})
+        return lease is not None and lease["until"] <= clock.now()
+
+    await eventually(given_back, timeout=2)
+    [last] = await commit(second, "ticket.assigned")
+    await eventually(lambda: last.id in seen.ids(), timeout=1)
+
+
 async def test_concurrent_commits_on_two_replicas_are_each_published_once(replica: Replica, seen: Seen) -> None:
     first, second = await replica(), await replica()
 
