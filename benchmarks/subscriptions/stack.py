@@ -85,7 +85,7 @@ class Stack:
         await self._subgraph("tickets", AUTH_JWKS_URL=jwks, SLA_SCAN_INTERVAL_SECONDS="3600")
         # Many people of a ticket write in it: the limit stays on, generous enough for the offered load.
         await self._subgraph("chat", AUTH_JWKS_URL=jwks, CHAT_RATE_LIMIT_MESSAGES="100")
-        names = ("users", "tickets", "chat")
+        names: tuple[str, ...] = ("users", "tickets", "chat")
         if self.notifications:
             await self._subgraph("notifications", AUTH_JWKS_URL=jwks)
             names += ("notifications",)

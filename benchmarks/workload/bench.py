@@ -1,6 +1,7 @@
 """A helpdesk's load on the distributed stack, and how far behind it the event consumers fall.
 
-    .venv/bin/python -m benchmarks.workload.bench [--agents 10 --customers 90 --seconds 60] [--json FILE]
+    .venv/bin/python -m benchmarks.workload.bench [--agents 10 --customers 90 --seconds 60] [--concurrency 8]
+                                                   [--json FILE]
 
 SecantusDB, users, tickets, chat, notifications and the gateway each in their own process (`aurontek serve`), on
 the machine's RabbitMQ in a virtual host of the run's own. One company of agents and customers (100 people by
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
@@ -140,7 +142,7 @@ def _report(args: argparse.Namespace, outcomes: Outcomes, seconds: float, during
         for name, v in sorted(outcomes.latencies.items())
     }
     return {
-        "people": args.agents + args.customers, "seconds": round(seconds, 1),
+        "people": args.agents + args.customers, "seconds": round(seconds, 1), "event_concurrency": args.concurrency,
         "operations_per_second": round(outcomes.operations / seconds, 1),
         "errors": dict(outcomes.errors),
         "operations": per_operation,
@@ -160,10 +162,13 @@ def main() -> None:
     parser.add_argument("--agents", type=int, default=10)
     parser.add_argument("--customers", type=int, default=90)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--concurrency", type=int, default=8,
+                        help="EVENT_CONCURRENCY of every service (1: one event at a time per queue, as before)")
     parser.add_argument("--drain-limit", type=float, default=300, help="give up waiting for a backlog after this")
     parser.add_argument("--amqp-url", default="amqp://guest:guest@127.0.0.1:5672/")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    os.environ["EVENT_CONCURRENCY"] = str(args.concurrency)  # the services inherit it
     report = asyncio.run(run(args))
     text = orjson.dumps(report, option=orjson.OPT_INDENT_2).decode()
     print(text)

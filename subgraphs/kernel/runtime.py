@@ -55,7 +55,8 @@ class Runtime:
         self.public_url = settings.public_url
         self._shared_bus = bus
         self.bus: EventBus = bus or (
-            AmqpBus(settings.amqp_url, exchange=settings.events_exchange) if settings.amqp_url else InProcessBus()
+            AmqpBus(settings.amqp_url, exchange=settings.events_exchange, width=settings.event_concurrency)
+            if settings.amqp_url else InProcessBus()
         )
         self.embedded: EmbeddedMongo | None = None
         self.state: dict[str, Any] = {}  # service-specific resources, set by its setup hook

@@ -40,6 +40,8 @@ class ServiceSettings(BaseSettings):
     events_exchange: str = Field("aurontek.events", validation_alias=_env("EVENTS_EXCHANGE"))
     event_max_attempts: int = Field(5, ge=1, le=50, validation_alias=_env("EVENT_MAX_ATTEMPTS"))
     event_retry_delay_ms: int = Field(2000, ge=10, validation_alias=_env("EVENT_RETRY_DELAY_MS"))
+    # Deliveries of one queue handled at once by one process (in order per ticket; company-wide events wait).
+    event_concurrency: int = Field(8, ge=1, le=64, validation_alias=_env("EVENT_CONCURRENCY"))
     # A read model built from another service's events that finds itself empty at start asks the owner to tell
     # its history again (`resync.<source>` events): a service added or wiped later catches up.
     events_resync: bool = Field(True, validation_alias=_env("EVENTS_RESYNC"))

@@ -79,7 +79,7 @@ class AmqpBus:
         self.width = width  # deliveries of one queue handled at once (in order per subject: lanes.py)
         self.connect_wait = connect_wait
         self.exchange_name = exchange
-        self.prefetch = prefetch
+        self.prefetch = max(prefetch, width)
         self._connection: AbstractRobustConnection | None = None
         self._channel: AbstractRobustChannel | None = None
         self._exchange: aio_pika.abc.AbstractExchange | None = None
