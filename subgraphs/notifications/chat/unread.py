@@ -42,8 +42,10 @@ async def on_event(event: Event, db: Database, session: AsyncClientSession, *, d
 
 async def _add(db: Database, event: Event, session: AsyncClientSession, delay: timedelta) -> None:
     data = event.data
-    ticket = await recall(db, data["ticketId"], session)
-    participants = data.get("participantIds") or (ticket.participant_ids if ticket else [])
+    participants = data.get("participantIds")
+    if not participants:  # an older chat service's event: the ticket's people as its events told us
+        ticket = await recall(db, data["ticketId"], session)
+        participants = ticket.participant_ids if ticket else []
     now = clock.now()
     text = (data.get("text") or data.get("excerpt") or "")[:EXCERPT]
     message = {"authorId": data.get("authorId"), "text": text, "at": now}

@@ -71,8 +71,12 @@ async def remember(db: Database, event: Event, session: AsyncClientSession) -> T
     update.setdefault("companyId", event.company_id)
     if data.get("commentId") and "excerpt" in data:
         update["lastComment"] = {"id": data["commentId"], "excerpt": data["excerpt"]}
-    doc = await update_and_read(db[store.TICKETS], {"_id": data["ticketId"]}, {"$set": update}, upsert=True,
-                                session=session)
+    rows = db[store.TICKETS]
+    if all(k in data for k in FIELDS) and event.type != "ticket.mentioned":
+        # The event tells the whole ticket: no need to read it back (a mention may need the stored last comment).
+        await rows.update_one({"_id": data["ticketId"]}, {"$set": update}, upsert=True, session=session)
+        return TicketView.from_doc({"_id": data["ticketId"], **update})
+    doc = await update_and_read(rows, {"_id": data["ticketId"]}, {"$set": update}, upsert=True, session=session)
     assert doc is not None  # an upsert always leaves the document
     return TicketView.from_doc(doc)
 
