@@ -13,7 +13,7 @@ from subgraphs.kernel.errors import NotFound
 from subgraphs.kernel.graphql.pagination import Sort
 from subgraphs.kernel.tenancy import Tenancy, TenantCollection
 from subgraphs.tickets import store
-from subgraphs.tickets.ticket.access import visibility_filter
+from subgraphs.tickets.ticket.access import standing, visibility_filter
 
 Ticket = dict[str, Any]
 
@@ -22,8 +22,9 @@ async def visible_tickets(tenancy: Tenancy, principal: Principal, ids: list[str]
     """The tickets among `ids` the caller may see: in their company by permission or part, elsewhere by
     the global read permission."""
     own = tenancy.collection(store.TICKETS)
-    query = {"_id": {"$in": ids}, **visibility_filter(principal, principal.company_id)}
-    found = {t["_id"]: t for t in await own.find(query).to_list(None)}
+    # By id, then who may see each: the same test as visibility_filter, made here because the embedded database
+    # reads the whole collection for an `$or` beside the ids (35 ms against 2 ms at 2,000 tickets).
+    found = {t["_id"]: t for t in await own.find({"_id": {"$in": ids}}).to_list(None) if standing(principal, t).sees}
     missing = [i for i in ids if i not in found]
     if missing and principal.holds("tickets.read.global"):
         anywhere = tenancy.everywhere(store.TICKETS, permission="tickets.read")
