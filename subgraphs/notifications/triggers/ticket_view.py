@@ -32,7 +32,6 @@ class TicketView:
     assignee_id: str | None
     tutor_id: str | None
     watcher_ids: tuple[str, ...]
-    last_comment: dict[str, Any] | None = None
 
     @property
     def participant_ids(self) -> list[str]:
@@ -51,7 +50,7 @@ class TicketView:
             id=doc["_id"], company_id=doc["companyId"], reference=doc.get("reference") or "",
             title=doc.get("title") or "", status=doc.get("status"), priority=doc.get("priority"),
             creator_id=doc.get("creatorId"), assignee_id=doc.get("assigneeId"), tutor_id=doc.get("tutorId"),
-            watcher_ids=tuple(doc.get("watcherIds") or ()), last_comment=doc.get("lastComment"),
+            watcher_ids=tuple(doc.get("watcherIds") or ()),
         )
 
 
@@ -69,16 +68,9 @@ async def remember(db: Database, event: Event, session: AsyncClientSession) -> T
         return TicketView.from_doc(doc)
     update: dict[str, Any] = {k: data[k] for k in FIELDS if k in data}
     update.setdefault("companyId", event.company_id)
-    if data.get("commentId") and "excerpt" in data:
-        update["lastComment"] = {"id": data["commentId"], "excerpt": data["excerpt"]}
-    rows = db[store.TICKETS]
-    if all(k in data for k in FIELDS) and event.type != "ticket.mentioned":
-        # The event tells the whole ticket: no need to read it back (a mention may need the stored last comment).
-        await rows.update_one({"_id": data["ticketId"]}, {"$set": update}, upsert=True, session=session)
-        return TicketView.from_doc({"_id": data["ticketId"], **update})
-    doc = await update_and_read(rows, {"_id": data["ticketId"]}, {"$set": update}, upsert=True, session=session)
-    assert doc is not None  # an upsert always leaves the document
-    return TicketView.from_doc(doc)
+    # The event tells the whole ticket (every snapshot carries every field): no need to read it back.
+    await db[store.TICKETS].update_one({"_id": data["ticketId"]}, {"$set": update}, upsert=True, session=session)
+    return TicketView.from_doc({"_id": data["ticketId"], **update})
 
 
 async def recall(db: Database, ticket_id: str, session: AsyncClientSession | None = None) -> TicketView | None:

@@ -3,7 +3,7 @@
 Every ticket event carries the ticket's snapshot (see ticket_view) plus, per type:
 ticket.assigned `previousAssigneeId`, `automatic`; ticket.status_changed `from`, `to`, `reason`;
 ticket.delegated `internId`, `tutorId`; ticket.commented `commentId`, `authorId`, `internal`,
-`excerpt`, `mentionIds`; ticket.mentioned `commentId`, `authorId`, `internal`, `mentionedUserId`;
+`excerpt`, `mentionIds`; ticket.mentioned `commentId`, `authorId`, `internal`, `excerpt`, `mentionedUserId`;
 ticket.rated `score`, `comment`, `agentId`; ticket.sla_warning / sla_breached `kind`
 (response | resolution), `dueAt`. The IA's ticket.assignment_needed carries no snapshot: `ticketId`,
 `reason`, `careGroup`, `category` (its routing found no agent; the company's administrators hear of it).
@@ -107,10 +107,8 @@ async def _mentioned(event: Event, ticket: TicketView, look: Lookup) -> list[Not
     person = await look.person(data.get("mentionedUserId"))
     if person is None or person.id == data.get("authorId") or (data.get("internal") and not person.may(NOTES)):
         return []
-    comment = ticket.last_comment or {}
-    excerpt = data.get("excerpt") or (comment.get("excerpt") if comment.get("id") == data.get("commentId") else "")
     return _one("ticket_mentioned", person, ticket, author=await look.name(data.get("authorId")) or "",
-                excerpt=excerpt or "", internal=bool(data.get("internal")))
+                excerpt=data.get("excerpt") or "", internal=bool(data.get("internal")))
 
 
 async def _rated(event: Event, ticket: TicketView, look: Lookup) -> list[Notice]:

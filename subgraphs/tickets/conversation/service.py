@@ -70,8 +70,9 @@ def _comment_edit(ticket: Ticket, comment: Comment, mentions: list[str], answere
     ops: dict[str, dict[str, Any]] = {"$inc": counts}
     if newcomers:  # mentioned in a public reply: they follow the ticket from now on
         ops["$addToSet"] = {"watchers": {"$each": newcomers}}
-    base = {"commentId": comment["_id"], "authorId": comment["authorId"], "internal": comment["internal"]}
-    events = [("ticket.commented", {**base, "excerpt": comment["body"][:EXCERPT], "mentionIds": mentions})]
+    base = {"commentId": comment["_id"], "authorId": comment["authorId"], "internal": comment["internal"],
+            "excerpt": comment["body"][:EXCERPT]}
+    events = [("ticket.commented", {**base, "mentionIds": mentions})]
     events += [("ticket.mentioned", {**base, "mentionedUserId": m}) for m in mentions]
     action = "note_added" if comment["internal"] else "replied"
     return Edit(action, set={"lastActivityAt": comment["createdAt"], **answered}, ops=ops,

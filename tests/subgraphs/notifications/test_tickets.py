@@ -138,10 +138,10 @@ async def test_an_internal_note_reaches_agents_only(stack: Stack, desk: Desk) ->
 
 async def test_mentions_reach_the_mentioned_and_not_twice(stack: Stack, desk: Desk) -> None:
     ticket = desk.ticket(stack, assigneeId=desk.agent.id)
-    comment = {"commentId": "c3", "authorId": desk.agent.id, "internal": False}
+    comment = {"commentId": "c3", "authorId": desk.agent.id, "internal": False,
+               "excerpt": "@Other can you check the toner?"}  # both events carry the comment's excerpt
     replied = await stack.desk.raise_("ticket.commented", ticket, actor_id=desk.agent.id, **comment,
-                                      excerpt="@Other can you check the toner?", mentionIds=[desk.other_agent.id,
-                                                                                         desk.watcher.id])
+                                      mentionIds=[desk.other_agent.id, desk.watcher.id])
     mentioned = await stack.desk.raise_("ticket.mentioned", ticket, actor_id=desk.agent.id, **comment,
                                         mentionedUserId=desk.other_agent.id)
     # The watcher is mentioned too, but only ticket.commented named them: no reply notice for them here.
