@@ -154,27 +154,23 @@ class AmqpBus:
 
         async def on_message(message: AbstractIncomingMessage) -> None:
             try:
-                event: Event | Exception = self._decode(message)
+                decoded: tuple[Event, int] | Exception = Event.from_json(message.body), _attempt(message)
             except Exception as exc:  # unreadable: its own lane, dead-lettered below
-                event = exc
-            key, within = (spec.subject(event), scope(event)) if isinstance(event, Event) else ("malformed", "")
+                decoded = exc
+            key, within = ("malformed", "") if isinstance(decoded, Exception) else (
+                spec.subject(decoded[0]), scope(decoded[0]))
             async with lanes.hold(key, within):
-                await self._deliver(channel, spec, message, event)
+                await self._deliver(channel, spec, message, decoded)
 
         await queue.consume(on_message)
 
-    @staticmethod
-    def _decode(message: AbstractIncomingMessage) -> Event:
-        _attempt(message)
-        return Event.from_json(message.body)
-
     async def _deliver(self, channel: AbstractRobustChannel, spec: ConsumerSpec, message: AbstractIncomingMessage,
-                       event: Event | Exception) -> None:
-        if isinstance(event, Exception):  # unreadable: no retry can fix it, and it must not sit unacknowledged
-            await self._forward(channel, message, f"{spec.queue}.dead", 1, error=f"malformed event: {event!r}")
+                       decoded: tuple[Event, int] | Exception) -> None:
+        if isinstance(decoded, Exception):  # unreadable: no retry can fix it, and it must not sit unacknowledged
+            await self._forward(channel, message, f"{spec.queue}.dead", 1, error=f"malformed event: {decoded!r}")
             await message.ack()
             return
-        attempt = _attempt(message)
+        event, attempt = decoded
         try:
             await spec.handler(event)
         except Exception as exc:  # the handler's failure must never stop the consumer

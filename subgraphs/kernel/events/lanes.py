@@ -81,6 +81,3 @@ class Lanes:
             place.pending -= 1
             if not place.pending:
                 del self._scopes[within]
-
-    def __len__(self) -> int:
-        return len(self._lanes)
