@@ -11,8 +11,7 @@ from subgraphs.kernel.tenancy import Tenancy
 from subgraphs.tickets.deps import TicketsDeps
 from subgraphs.tickets.people.lookup import Person, active_person, fits_care_group, is_agent, is_intern
 from subgraphs.tickets.ticket.access import standing
-from subgraphs.tickets.ticket.changes import Edit, Ticket, commit
-from subgraphs.tickets.ticket.finding import locate
+from subgraphs.tickets.ticket.changes import Edit, Ticket, change
 from subgraphs.tickets.ticket.history import FieldChange
 from subgraphs.tickets.ticket.lifecycle import WORKABLE, Status
 
@@ -64,34 +63,37 @@ def assignment_edit(ticket: Ticket, assignee_id: str | None, *, automatic: bool 
 async def assign(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ticket_id: str, *,
                  assignee_id: str | None) -> Ticket:
     """Assign, reassign (assignee_id given) or unassign (None)."""
-    ticket, tickets = await locate(tenancy, actor, ticket_id)
-    if not actor.can("tickets.assign", ticket["companyId"]):
-        raise Forbidden("you lack the permission tickets.assign", permission="tickets.assign")
-    ensure_workable(ticket)
-    if assignee_id is not None:
-        await eligible(deps.db, ticket, assignee_id, role="agent")
-    if ticket.get("assigneeId") == assignee_id and not ticket.get("tutorId"):
-        return ticket
-    return await commit(deps, tickets, ticket, assignment_edit(ticket, assignee_id), actor_id=actor.user_id)
+    async def plan(ticket: Ticket) -> Edit | None:
+        if not actor.can("tickets.assign", ticket["companyId"]):
+            raise Forbidden("you lack the permission tickets.assign", permission="tickets.assign")
+        ensure_workable(ticket)
+        if assignee_id is not None:
+            await eligible(deps.db, ticket, assignee_id, role="agent")
+        if ticket.get("assigneeId") == assignee_id and not ticket.get("tutorId"):
+            return None
+        return assignment_edit(ticket, assignee_id)
+
+    return await change(deps, tenancy, actor, ticket_id, plan)
 
 
 async def delegate(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ticket_id: str, *, intern_id: str
                    ) -> Ticket:
     """Give an agent's ticket to an intern; the agent stays on it as tutor."""
-    ticket, tickets = await locate(tenancy, actor, ticket_id)
-    if not actor.can("tickets.delegate", ticket["companyId"]):
-        raise Forbidden("you lack the permission tickets.delegate", permission="tickets.delegate")
-    ensure_workable(ticket)
-    mine = standing(actor, ticket)
-    if ticket.get("tutorId"):
-        raise BadUserInput("the ticket is already delegated; reassign it first", field="id")
-    if ticket.get("assigneeId") is None:
-        raise BadUserInput("only an assigned ticket is delegated: its agent becomes the tutor", field="id")
-    if not (mine.assignee or mine.supervisor):
-        raise Forbidden("only the ticket's agent or a supervisor delegates it")
-    await eligible(deps.db, ticket, intern_id, role="intern")
-    tutor = ticket["assigneeId"]
-    edit = Edit("delegated", set={"assigneeId": intern_id, "tutorId": tutor},
-                changes=[FieldChange("assigneeId", tutor, intern_id), FieldChange("tutorId", None, tutor)],
-                events=[("ticket.delegated", {"internId": intern_id, "tutorId": tutor})])
-    return await commit(deps, tickets, ticket, edit, actor_id=actor.user_id)
+    async def plan(ticket: Ticket) -> Edit:
+        if not actor.can("tickets.delegate", ticket["companyId"]):
+            raise Forbidden("you lack the permission tickets.delegate", permission="tickets.delegate")
+        ensure_workable(ticket)
+        mine = standing(actor, ticket)
+        if ticket.get("tutorId"):
+            raise BadUserInput("the ticket is already delegated; reassign it first", field="id")
+        if ticket.get("assigneeId") is None:
+            raise BadUserInput("only an assigned ticket is delegated: its agent becomes the tutor", field="id")
+        if not (mine.assignee or mine.supervisor):
+            raise Forbidden("only the ticket's agent or a supervisor delegates it")
+        await eligible(deps.db, ticket, intern_id, role="intern")
+        tutor = ticket["assigneeId"]
+        return Edit("delegated", set={"assigneeId": intern_id, "tutorId": tutor},
+                    changes=[FieldChange("assigneeId", tutor, intern_id), FieldChange("tutorId", None, tutor)],
+                    events=[("ticket.delegated", {"internId": intern_id, "tutorId": tutor})])
+
+    return await change(deps, tenancy, actor, ticket_id, plan)

@@ -19,7 +19,7 @@ from subgraphs.tickets.people.lookup import active_people, can
 from subgraphs.tickets.sla import clocks
 from subgraphs.tickets.ticket import history
 from subgraphs.tickets.ticket.access import Standing, standing
-from subgraphs.tickets.ticket.changes import Edit, Stale, Ticket, commit
+from subgraphs.tickets.ticket.changes import Edit, Ticket, change
 from subgraphs.tickets.ticket.editing import ensure_editable
 from subgraphs.tickets.ticket.finding import company_view, locate, visible_tickets
 from subgraphs.tickets.ticket.history import FieldChange
@@ -27,7 +27,6 @@ from subgraphs.tickets.ticket.history import FieldChange
 MAX_BODY = 10_000
 MAX_MENTIONS = 20
 EXCERPT = 280
-APPEND_ATTEMPTS = 8  # a comment re-applied on a ticket that changed meanwhile
 Comment = dict[str, Any]
 
 
@@ -83,8 +82,9 @@ def _comment_edit(ticket: Ticket, comment: Comment, mentions: list[str], answere
 async def add_comment(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ticket_id: str, *,
                       draft: CommentDraft) -> tuple[Comment, Ticket]:
     """A comment is an append: another change of the ticket meanwhile (a second comment at the same moment, say)
-    does not refuse it; it is applied again on the ticket as it is now, up to APPEND_ATTEMPTS times."""
-    ticket, tickets = await locate(tenancy, actor, ticket_id)
+    does not refuse it; it is applied again on the ticket as it is now (`change`)."""
+    read = await locate(tenancy, actor, ticket_id)
+    ticket = read[0]
     mine = standing(actor, ticket)
     ensure_editable(ticket)
     if draft.internal and not mine.notes:
@@ -101,17 +101,12 @@ async def add_comment(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, tic
     async def insert(uow: UnitOfWork, _: Ticket) -> None:
         await comments.insert_one(comment, session=uow.session)
 
-    for attempt in range(APPEND_ATTEMPTS):
-        edit = _comment_edit(ticket, comment, mentions, await _answered(deps, ticket, mine, draft.internal))
-        try:
-            return comment, await commit(deps, tickets, ticket, edit, actor_id=actor.user_id, also=insert)
-        except Stale:
-            if attempt == APPEND_ATTEMPTS - 1:
-                raise
-        ticket, tickets = await locate(tenancy, actor, ticket_id)  # as it is now: still yours, still open?
-        mine = standing(actor, ticket)
-        ensure_editable(ticket)
-    raise AssertionError("unreachable")
+    async def plan(current: Ticket) -> Edit:  # as it is now: still yours, still open?
+        ensure_editable(current)
+        now_mine = standing(actor, current)
+        return _comment_edit(current, comment, mentions, await _answered(deps, current, now_mine, draft.internal))
+
+    return comment, await change(deps, tenancy, actor, ticket_id, plan, also=insert, read=read)
 
 
 async def _visible_comment(tenancy: Tenancy, actor: Principal, comment_id: str

@@ -14,7 +14,7 @@ from subgraphs.tickets import store
 from subgraphs.tickets.conversation.counts import public_comment_count
 from subgraphs.tickets.deps import TicketsDeps
 from subgraphs.tickets.sla import clocks
-from subgraphs.tickets.ticket.changes import Edit, Ticket, commit, stale, write
+from subgraphs.tickets.ticket.changes import Edit, Ticket, commit, retried, stale, write
 from subgraphs.tickets.ticket.editing import ensure_editable
 from subgraphs.tickets.ticket.finding import company_view, locate
 from subgraphs.tickets.ticket.history import FieldChange
@@ -67,6 +67,11 @@ def _primary_edit(primary: Ticket, duplicate: Ticket) -> Edit:
 async def merge(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, *, primary_id: str, duplicate_id: str
                 ) -> Ticket:
     """Close the duplicate with a pointer to the primary, which takes its conversation and watchers."""
+    return await retried(lambda: _merge(deps, tenancy, actor, primary_id=primary_id, duplicate_id=duplicate_id))
+
+
+async def _merge(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, *, primary_id: str, duplicate_id: str
+                 ) -> Ticket:
     (primary, primaries), (duplicate, duplicates) = await _pair(tenancy, actor, primary_id, duplicate_id)
     for ticket in (primary, duplicate):
         ensure_editable(ticket)
@@ -115,11 +120,16 @@ async def link(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ticket_id:
                kind: LinkKind) -> Ticket:
     """Link two open tickets. A ticket has at most one parent: a second, different parent is a conflict
     (unlink the first), never a silent replacement; linking what is already linked changes nothing."""
+    return await retried(lambda: _link(deps, tenancy, actor, ticket_id, other_id=other_id, kind=kind))
+
+
+async def _link(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ticket_id: str, *, other_id: str,
+                kind: LinkKind) -> Ticket:
     (ticket, tickets), (other, _) = await _pair(tenancy, actor, ticket_id, other_id)
     _ensure_linkable(ticket, field="id")
     _ensure_linkable(other, field="otherId")
     if kind is LinkKind.CHILD:
-        await link(deps, tenancy, actor, other_id, other_id=ticket_id, kind=LinkKind.PARENT)
+        await _link(deps, tenancy, actor, other_id, other_id=ticket_id, kind=LinkKind.PARENT)
         return (await locate(tenancy, actor, ticket_id))[0]
     if kind is LinkKind.PARENT:
         current = ticket.get("parentId")
@@ -161,6 +171,10 @@ async def _relate(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ticket:
 
 async def unlink(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ticket_id: str, *, other_id: str) -> Ticket:
     """Undo whichever link joins the two tickets."""
+    return await retried(lambda: _unlink(deps, tenancy, actor, ticket_id, other_id=other_id))
+
+
+async def _unlink(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ticket_id: str, *, other_id: str) -> Ticket:
     (ticket, tickets), (other, others) = await _pair(tenancy, actor, ticket_id, other_id)
     if ticket.get("parentId") == other_id:
         return await commit(deps, tickets, ticket, _link_edit("parentId", other_id, None, fields={"parentId": None}),

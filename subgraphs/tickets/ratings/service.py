@@ -10,8 +10,7 @@ from subgraphs.kernel.errors import BadUserInput, Forbidden
 from subgraphs.kernel.tenancy import Tenancy
 from subgraphs.tickets import validation
 from subgraphs.tickets.deps import TicketsDeps
-from subgraphs.tickets.ticket.changes import Edit, Ticket, commit
-from subgraphs.tickets.ticket.finding import locate
+from subgraphs.tickets.ticket.changes import Edit, Ticket, change
 from subgraphs.tickets.ticket.history import FieldChange
 from subgraphs.tickets.ticket.lifecycle import Status
 
@@ -32,16 +31,17 @@ def _check(ticket: Ticket, actor: Principal, score: int, window: timedelta) -> N
 
 async def rate(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ticket_id: str, *, score: int,
                comment: str | None) -> Ticket:
-    ticket, tickets = await locate(tenancy, actor, ticket_id)
-    _check(ticket, actor, score, timedelta(days=deps.settings.rating_change_window_days))
-    remark = validation.optional_line(comment, field="comment", max_length=2000)
-    before = ticket.get("rating")
-    now = clock.now()
-    rating = {"score": score, "comment": remark, "ratedAt": before["ratedAt"] if before else now, "updatedAt": now,
-              "agentId": ticket.get("resolverId")}
-    data = {"score": score, "comment": remark, "agentId": rating["agentId"], "changed": before is not None,
-            "previousScore": before["score"] if before else None}
-    edit = Edit("rated", set={"rating": rating},
-                changes=[FieldChange("rating", before["score"] if before else None, score)],
-                events=[("ticket.rated", data)], at=now)
-    return await commit(deps, tickets, ticket, edit, actor_id=actor.user_id)
+    async def plan(ticket: Ticket) -> Edit:
+        _check(ticket, actor, score, timedelta(days=deps.settings.rating_change_window_days))
+        remark = validation.optional_line(comment, field="comment", max_length=2000)
+        before = ticket.get("rating")
+        now = clock.now()
+        rating = {"score": score, "comment": remark, "ratedAt": before["ratedAt"] if before else now,
+                  "updatedAt": now, "agentId": ticket.get("resolverId")}
+        data = {"score": score, "comment": remark, "agentId": rating["agentId"], "changed": before is not None,
+                "previousScore": before["score"] if before else None}
+        return Edit("rated", set={"rating": rating},
+                    changes=[FieldChange("rating", before["score"] if before else None, score)],
+                    events=[("ticket.rated", data)], at=now)
+
+    return await change(deps, tenancy, actor, ticket_id, plan)

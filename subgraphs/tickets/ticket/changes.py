@@ -1,7 +1,10 @@
 """The one write path for an existing ticket: a guarded update, its history rows and its events, together.
 
-Every ticket document carries a `version`; a write names the version it read, so two people
-changing the same ticket at once cannot both win: the second is told to reload (CONFLICT).
+Every ticket document carries a `version`; a write names the version it read, so no change is made on a
+ticket as it no longer is. A person's change (`change`) that loses that race to another write (a colleague's,
+the IA's triage, a chat reply, the SLA clock) is planned again on the ticket as it is now, with every check
+it makes: a ticket resolved meanwhile refuses what a resolved ticket refuses. Only a ticket that keeps moving
+under ATTEMPTS tries is answered CONFLICT.
 """
 
 from __future__ import annotations
@@ -9,20 +12,24 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from subgraphs.kernel import clock
+from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import Conflict
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import update_and_read
-from subgraphs.kernel.tenancy import TenantCollection
+from subgraphs.kernel.tenancy import Tenancy, TenantCollection
 from subgraphs.tickets import store
 from subgraphs.tickets.deps import TicketsDeps
 from subgraphs.tickets.ticket import history
 from subgraphs.tickets.ticket.documents import snapshot
+from subgraphs.tickets.ticket.finding import locate
 from subgraphs.tickets.ticket.history import FieldChange
 
 Ticket = dict[str, Any]
+T = TypeVar("T")
+ATTEMPTS = 8  # plans of one change, each on the ticket as it was just read
 
 
 @dataclass
@@ -80,6 +87,38 @@ async def commit(deps: TicketsDeps, tickets: TenantCollection, ticket: Ticket, e
         return updated
 
     return await deps.outbox.transaction(work)
+
+
+Plan = Callable[[Ticket], Awaitable[Edit | None]]
+
+
+async def change(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ticket_id: str, plan: Plan, *,
+                 also: Callable[[UnitOfWork, Ticket], Awaitable[None]] | None = None,
+                 read: tuple[Ticket, TenantCollection] | None = None) -> Ticket:
+    """Read the ticket the caller may see (or take the `read` the caller just made), `plan` an edit from it (its
+    checks raise the caller's errors; None changes nothing) and commit it; when the ticket moved between the read
+    and the write, read and plan again."""
+    reads = [read] if read is not None else []
+
+    async def once() -> Ticket:
+        ticket, tickets = reads.pop() if reads else await locate(tenancy, actor, ticket_id)
+        edit = await plan(ticket)
+        if edit is None:
+            return ticket
+        return await commit(deps, tickets, ticket, edit, actor_id=actor.user_id, also=also)
+
+    return await retried(once)
+
+
+async def retried(operation: Callable[[], Awaitable[T]]) -> T:
+    """Run `operation` (its reads, its checks and its guarded writes) again while a write finds a ticket moved
+    since the operation read it; CONFLICT once that happened ATTEMPTS times."""
+    for _ in range(ATTEMPTS - 1):
+        try:
+            return await operation()
+        except Stale:
+            continue
+    return await operation()
 
 
 def system_view(deps: TicketsDeps, company_id: str) -> TenantCollection:

@@ -15,7 +15,7 @@ from subgraphs.tickets.deps import TicketsDeps
 from subgraphs.tickets.people.lookup import active_person
 from subgraphs.tickets.ticket.access import Standing, standing
 from subgraphs.tickets.ticket.attachments import Upload, check_uploads, save
-from subgraphs.tickets.ticket.changes import Edit, Ticket, commit
+from subgraphs.tickets.ticket.changes import Edit, Ticket, change
 from subgraphs.tickets.ticket.creation import MAX_DESCRIPTION, MAX_WATCHERS
 from subgraphs.tickets.ticket.finding import locate
 from subgraphs.tickets.ticket.history import FieldChange, diff
@@ -78,59 +78,71 @@ def _validated(ticket: Ticket, changes: TicketChanges) -> dict[str, Any]:
 
 async def update_ticket(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ticket_id: str, *,
                         changes: TicketChanges) -> Ticket:
-    ticket, tickets = await locate(tenancy, actor, ticket_id)
-    ensure_editable(ticket)
-    _ensure_may_edit(ticket, standing(actor, ticket), changes.given())
-    values = _validated(ticket, changes)
-    changed = diff(ticket, values)
-    if not changed:
-        return ticket
-    fields = {c.field: c.new for c in changed}
-    if "priority" in fields:
-        fields["priorityRank"] = RANK[Priority(fields["priority"])]
-    if set(fields) & set(TRIAGE):  # a person triaged it: the IA no longer overwrites, nothing awaits review
-        fields.update(manualTriage=True, needsReview=False)
-    names = sorted(c.field for c in changed)
-    edit = Edit("updated", set=fields, changes=changed, events=[("ticket.updated", {"changed": names})])
-    return await commit(deps, tickets, ticket, edit, actor_id=actor.user_id)
+    async def plan(ticket: Ticket) -> Edit | None:
+        ensure_editable(ticket)
+        _ensure_may_edit(ticket, standing(actor, ticket), changes.given())
+        values = _validated(ticket, changes)
+        changed = diff(ticket, values)
+        if not changed:
+            return None
+        fields = {c.field: c.new for c in changed}
+        if "priority" in fields:
+            fields["priorityRank"] = RANK[Priority(fields["priority"])]
+        if set(fields) & set(TRIAGE):  # a person triaged it: the IA no longer overwrites, nothing awaits review
+            fields.update(manualTriage=True, needsReview=False)
+        names = sorted(c.field for c in changed)
+        return Edit("updated", set=fields, changes=changed, events=[("ticket.updated", {"changed": names})])
+
+    return await change(deps, tenancy, actor, ticket_id, plan)
 
 
 async def add_attachments(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ticket_id: str, *,
                           uploads: list[Upload]) -> Ticket:
-    ticket, tickets = await locate(tenancy, actor, ticket_id)
+    limit = deps.settings.max_attachments_per_ticket
+    read = await locate(tenancy, actor, ticket_id)
+    ticket = read[0]
     ensure_editable(ticket)
     problems = Problems()
-    room = deps.settings.max_attachments_per_ticket - len(ticket["attachments"])
-    files = check_uploads(uploads, max_bytes=deps.settings.max_attachment_bytes, room=room, problems=problems)
+    files = check_uploads(uploads, max_bytes=deps.settings.max_attachment_bytes,
+                          room=limit - len(ticket["attachments"]), problems=problems)
     if not uploads:
         problems.add("send at least one attachment", "attachments")
     problems.raise_if_any()
-    rows = await save(deps.storage, files, company_id=ticket["companyId"], actor_id=actor.user_id)
+    rows = await save(deps.storage, files, company_id=ticket["companyId"], actor_id=actor.user_id)  # once
     names = [row["name"] for row in rows]
-    edit = Edit("attachments_added", ops={"$push": {"attachments": {"$each": rows}}},
-                changes=[FieldChange("attachments", None, names)],
-                events=[("ticket.updated", {"changed": ["attachments"], "attachmentNames": names})])
-    return await commit(deps, tickets, ticket, edit, actor_id=actor.user_id)
+
+    async def plan(current: Ticket) -> Edit:
+        ensure_editable(current)
+        room = limit - len(current["attachments"])
+        if len(rows) > room:  # others were attached meanwhile
+            raise BadUserInput(f"a ticket holds at most {room} more attachments", field="attachments")
+        return Edit("attachments_added", ops={"$push": {"attachments": {"$each": rows}}},
+                    changes=[FieldChange("attachments", None, names)],
+                    events=[("ticket.updated", {"changed": ["attachments"], "attachmentNames": names})])
+
+    return await change(deps, tenancy, actor, ticket_id, plan, read=read)
 
 
 async def set_watching(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ticket_id: str, *,
                        user_id: str | None, watch: bool) -> Ticket:
     """Follow (or stop following) a ticket; the creator and desk staff may add and remove others."""
-    ticket, tickets = await locate(tenancy, actor, ticket_id)
-    ensure_editable(ticket)
     target = user_id or actor.user_id
-    mine = standing(actor, ticket)
-    if target != actor.user_id and not (mine.editor or mine.creator):
-        raise Forbidden("only the creator and desk staff choose who else watches a ticket")
-    if target != actor.user_id and await active_person(deps.db, company_id=ticket["companyId"], user_id=target) is None:
-        raise BadUserInput("no active person of the ticket's company has this id", field="userId")
-    watching = target in ticket["watchers"]
-    if watching == watch:
-        return ticket
-    if watch and len(ticket["watchers"]) >= MAX_WATCHERS:
-        raise BadUserInput(f"a ticket has at most {MAX_WATCHERS} watchers", field="userId")
-    op, action = ("$addToSet", "watcher_added") if watch else ("$pull", "watcher_removed")
-    change = FieldChange("watchers", None, target) if watch else FieldChange("watchers", target, None)
-    edit = Edit(action, ops={op: {"watchers": target}}, changes=[change],
-                events=[("ticket.updated", {"changed": ["watchers"], "watcherId": target, "watching": watch})])
-    return await commit(deps, tickets, ticket, edit, actor_id=actor.user_id)
+
+    async def plan(ticket: Ticket) -> Edit | None:
+        ensure_editable(ticket)
+        mine = standing(actor, ticket)
+        if target != actor.user_id and not (mine.editor or mine.creator):
+            raise Forbidden("only the creator and desk staff choose who else watches a ticket")
+        if target != actor.user_id and await active_person(deps.db, company_id=ticket["companyId"],
+                                                           user_id=target) is None:
+            raise BadUserInput("no active person of the ticket's company has this id", field="userId")
+        if (target in ticket["watchers"]) == watch:
+            return None
+        if watch and len(ticket["watchers"]) >= MAX_WATCHERS:
+            raise BadUserInput(f"a ticket has at most {MAX_WATCHERS} watchers", field="userId")
+        op, action = ("$addToSet", "watcher_added") if watch else ("$pull", "watcher_removed")
+        row = FieldChange("watchers", None, target) if watch else FieldChange("watchers", target, None)
+        return Edit(action, ops={op: {"watchers": target}}, changes=[row],
+                    events=[("ticket.updated", {"changed": ["watchers"], "watcherId": target, "watching": watch})])
+
+    return await change(deps, tenancy, actor, ticket_id, plan)

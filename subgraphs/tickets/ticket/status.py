@@ -14,8 +14,7 @@ from subgraphs.tickets.desk.service import desk_of
 from subgraphs.tickets.sla import clocks
 from subgraphs.tickets.sla.calendar import BusinessCalendar
 from subgraphs.tickets.ticket.access import standing
-from subgraphs.tickets.ticket.changes import Edit, Ticket, commit
-from subgraphs.tickets.ticket.finding import locate
+from subgraphs.tickets.ticket.changes import Edit, Ticket, change
 from subgraphs.tickets.ticket.history import FieldChange
 from subgraphs.tickets.ticket.lifecycle import Situation, Status, Transition, check
 
@@ -61,11 +60,14 @@ def status_edit(ticket: Ticket, transition: Transition, *, at: datetime, reason:
 
 async def change_status(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ticket_id: str, *, target: Status,
                         reason: str | None) -> Ticket:
-    ticket, tickets = await locate(tenancy, actor, ticket_id)
-    now = clock.now()
     window = timedelta(days=deps.settings.reopen_window_days)
-    transition = check(Situation.of(ticket, now=now, reopen_window=window), standing(actor, ticket), target, reason)
-    cleaned = validation.optional_line(reason, field="reason", max_length=500)
-    desk = await desk_of(deps.db, ticket["companyId"], default_timezone=deps.settings.default_timezone)
-    edit = status_edit(ticket, transition, at=now, reason=cleaned, calendar=desk.calendar)
-    return await commit(deps, tickets, ticket, edit, actor_id=actor.user_id)
+
+    async def plan(ticket: Ticket) -> Edit:
+        now = clock.now()
+        transition = check(Situation.of(ticket, now=now, reopen_window=window), standing(actor, ticket), target,
+                           reason)
+        cleaned = validation.optional_line(reason, field="reason", max_length=500)
+        desk = await desk_of(deps.db, ticket["companyId"], default_timezone=deps.settings.default_timezone)
+        return status_edit(ticket, transition, at=now, reason=cleaned, calendar=desk.calendar)
+
+    return await change(deps, tenancy, actor, ticket_id, plan)
