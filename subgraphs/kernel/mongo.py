@@ -82,3 +82,20 @@ async def update_and_read(rows: Any, filter: Mapping[str, Any], update: Any, *,
     if not result.matched_count and result.upserted_id is None:
         return None
     return await rows.find_one({"_id": filter["_id"]}, session=session)
+
+
+def all_of(*conditions: Mapping[str, Any]) -> Document:
+    """The conjunction of `conditions` as one flat filter, with an `$and` only for the conditions whose fields
+    overlap. It matches what `{"$and": [...]}` matches; the embedded database (SecantusDB) answers a filter with an
+    `$and` by reading the whole collection (50 ms at 3,000 tickets, against 1 ms for the same fields flat), and
+    chooses an index only for a filter whose fields are all in it."""
+    merged: Document = {}
+    overlapping: list[Mapping[str, Any]] = []
+    for condition in conditions:
+        if merged.keys() & condition.keys():
+            overlapping.append(condition)
+        else:
+            merged.update(condition)
+    if overlapping:
+        merged["$and"] = [*merged.get("$and", []), *overlapping]
+    return merged

@@ -14,7 +14,7 @@ from subgraphs.tickets.intelligence import consumers as intelligence
 from subgraphs.tickets.people import model as people
 from subgraphs.tickets.settings import TicketsSettings
 from subgraphs.tickets.sla.scheduler import SlaScheduler
-from subgraphs.tickets.ticket import live
+from subgraphs.tickets.ticket import backfill, live
 
 
 async def setup(runtime: Runtime) -> None:
@@ -22,6 +22,7 @@ async def setup(runtime: Runtime) -> None:
     assert isinstance(settings, TicketsSettings)
     await store.ensure_indexes(runtime.db)
     await counts.backfill(runtime.db)
+    await backfill.participants_backfill(runtime.db)
     deps = TicketsDeps(settings=settings, db=runtime.db, outbox=runtime.outbox, storage=runtime.storage)
     runtime.state["tickets"] = deps
     if settings.seed_catalogue:

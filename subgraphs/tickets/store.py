@@ -30,6 +30,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         _company(("assigneeId", ASCENDING), ("status", ASCENDING)),
         _company(("creatorId", ASCENDING)),
         _company(("watchers", ASCENDING)),
+        _company(("participants", ASCENDING)),
         _company(("tags", ASCENDING)),
         _company(("category", ASCENDING)),
         _company(("parentId", ASCENDING)),

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from subgraphs.ia.vectors.index import VectorIndex
+from subgraphs.kernel.mongo import all_of
 from subgraphs.kernel.tenancy import TenantCollection
 
 Ticket = dict[str, Any]
@@ -22,7 +23,7 @@ async def nearest(index: VectorIndex, rows: TenantCollection, vector: np.ndarray
                               exclude=exclude)
     if not hits:
         return []
-    docs = await rows.find({"$and": [{"_id": {"$in": [i for i, _ in hits]}}, condition]}).to_list(None)
+    docs = await rows.find(all_of({"_id": {"$in": [i for i, _ in hits]}}, condition)).to_list(None)
     found = {doc["_id"]: doc for doc in docs}
     return [(found[i], score) for i, score in hits if i in found][:limit]
 

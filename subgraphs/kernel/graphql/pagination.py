@@ -11,7 +11,7 @@ import strawberry
 from bson import json_util
 
 from subgraphs.kernel.errors import BadUserInput
-from subgraphs.kernel.mongo import Document
+from subgraphs.kernel.mongo import Document, all_of
 from subgraphs.kernel.tenancy import TenantCollection
 
 Node = TypeVar("Node")
@@ -90,7 +90,7 @@ async def paginate(
     limit = DEFAULT_PAGE if first is None else first
     if not 1 <= limit <= MAX_PAGE:
         raise BadUserInput(f"first must be between 1 and {MAX_PAGE}", field="first")
-    query = {"$and": [filter, after_filter(after, sort)]} if after else filter
+    query = all_of(filter, after_filter(after, sort)) if after else filter
     direction = -1 if sort.descending else 1
     order = [(sort.field, direction)] + ([("_id", direction)] if sort.field != "_id" else [])
     documents = await collection.find(query).sort(order).limit(limit + 1).to_list(limit + 1)

@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 
 from subgraphs.kernel.graphql.pagination import Connection, paginate
+from subgraphs.kernel.mongo import all_of
 from subgraphs.tickets import store
 from subgraphs.tickets.catalogue.service import list_items
 from subgraphs.tickets.deps import deps_of
@@ -52,8 +53,7 @@ class Query:
         principal = info.context.require()
         tickets, visible = listing(info.context.tenancy, principal, company_id=_id(company_id),
                                    all_companies=all_companies)
-        parts = [visible, view_filter(view, principal.user_id), query_filter(filter.query()) if filter else {}]
-        query = {"$and": [p for p in parts if p]} if any(parts) else {}
+        query = all_of(visible, view_filter(view, principal.user_id), query_filter(filter.query()) if filter else {})
         order = sort or TicketSort()
         return await paginate(tickets, query, first=first, after=after, to_node=Ticket.from_doc,
                               sort=sort_of(order.field, order.descending))

@@ -50,8 +50,15 @@ def standing(principal: Principal, ticket: dict[str, Any]) -> Standing:
     )
 
 
+def participants(ticket: dict[str, Any]) -> list[str]:
+    """Everyone who takes part in the ticket (creator, assignee, tutor, watchers), kept on it as `participants`
+    so "the tickets I take part in" is one indexed condition rather than an `$or` of four."""
+    people = [ticket["creatorId"], ticket.get("assigneeId"), ticket.get("tutorId"), *(ticket.get("watchers") or ())]
+    return [p for p in dict.fromkeys(people) if p]
+
+
 def participant_filter(user_id: str) -> dict[str, Any]:
-    return {"$or": [{"creatorId": user_id}, {"assigneeId": user_id}, {"tutorId": user_id}, {"watchers": user_id}]}
+    return {"participants": user_id}
 
 
 def visibility_filter(principal: Principal, company_id: str) -> dict[str, Any]:

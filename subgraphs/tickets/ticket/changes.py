@@ -23,6 +23,7 @@ from subgraphs.kernel.tenancy import Tenancy, TenantCollection
 from subgraphs.tickets import store
 from subgraphs.tickets.deps import TicketsDeps
 from subgraphs.tickets.ticket import history
+from subgraphs.tickets.ticket.access import participants
 from subgraphs.tickets.ticket.documents import snapshot
 from subgraphs.tickets.ticket.finding import locate
 from subgraphs.tickets.ticket.history import FieldChange
@@ -59,6 +60,10 @@ async def write(deps: TicketsDeps, uow: UnitOfWork, tickets: TenantCollection, t
                                     edit.update(now), session=uow.session)
     if updated is None:
         return None
+    people = participants(updated)
+    if updated.get("participants") != people:  # the edit changed who takes part: assignee, tutor or watchers
+        await tickets.update_one({"_id": updated["_id"]}, {"$set": {"participants": people}}, session=uow.session)
+        updated["participants"] = people
     await history.record(deps.db, uow.session, updated, at=now, actor_id=actor_id, action=edit.action,
                          changes=edit.changes, internal=edit.internal)
     for type, data in edit.events:

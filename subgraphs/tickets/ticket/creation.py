@@ -103,6 +103,7 @@ def new_ticket(item: dict[str, Any], checked: TicketInput, *, actor: Principal, 
         "commentCount": 0, "publicCommentCount": 0, "mergedIntoId": None, "parentId": None, "relatedIds": [],
         "classification": None,
         "suggestion": None, "needsReview": False, "manualTriage": False, "version": 1,
+        "participants": list(dict.fromkeys([actor.user_id, *checked.watchers])),
     }
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import NotFound
 from subgraphs.kernel.graphql.pagination import Sort
+from subgraphs.kernel.mongo import all_of
 from subgraphs.kernel.tenancy import Tenancy, TenantCollection
 from subgraphs.tickets import store
 from subgraphs.tickets.ticket.access import standing, visibility_filter
@@ -120,8 +121,7 @@ def query_filter(query: TicketQuery) -> dict[str, Any]:
         parts.append({"tags": {"$all": list(query.tags)}})
     if query.needs_review is not None:
         parts.append({"needsReview": query.needs_review})
-    parts = [p for p in parts if p]
-    return {"$and": parts} if parts else {}
+    return all_of(*parts)
 
 
 class SortField(StrEnum):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from subgraphs.tickets import store
+from subgraphs.tickets.ticket.backfill import participants_backfill
 from tests.subgraphs.tickets.harness import CREATE_ITEM, Desk, Member, Team, item_input
 from tests.subgraphs.tickets.ticket.test_status import move
 
@@ -99,3 +101,38 @@ async def test_platform_staff_list_across_companies_and_nobody_else_does(desk: D
     assert await titles(root, c=two.id) == ["two"]
     assert (await one.admin(LIST, {"all": True})).codes == ["FORBIDDEN"]
     assert (await one.admin(LIST, {"c": two.id})).codes == ["FORBIDDEN"]
+
+
+DELEGATE = "mutation($id: ID!, $i: ID!) { delegateTicket(id: $id, internId: $i) { id } }"
+UNASSIGN = "mutation($id: ID!) { unassignTicket(id: $id) { id } }"
+WATCH = "mutation($id: ID!, $u: ID) { watchTicket(id: $id, userId: $u) { id } }"
+UNWATCH = "mutation($id: ID!, $u: ID) { unwatchTicket(id: $id, userId: $u) { id } }"
+
+
+async def test_a_persons_list_follows_them_onto_and_off_a_ticket(desk: Desk) -> None:
+    """Without tickets.read a person lists the tickets they take part in; each change of who takes part (delegation,
+    unassignment, watching) shows in their list at once."""
+    team = await desk.team()
+    ticket = await team.assigned(title="VPN drops")
+    assert await titles(team.intern) == [] and await titles(team.colleague) == []
+    await team.agent.ok(DELEGATE, {"id": ticket["id"], "i": team.intern.id})
+    assert await titles(team.intern) == ["VPN drops"]
+    await team.customer.ok(WATCH, {"id": ticket["id"], "u": team.colleague.id})
+    assert await titles(team.colleague) == ["VPN drops"] == await titles(team.colleague, v="WATCHING")
+    await team.admin.ok(UNASSIGN, {"id": ticket["id"]})
+    assert await titles(team.intern) == []  # neither assignee nor tutor any more
+    await team.customer.ok(UNWATCH, {"id": ticket["id"], "u": team.colleague.id})
+    assert await titles(team.colleague) == []
+    assert await titles(team.customer) == ["VPN drops"]
+
+
+async def test_tickets_stored_before_participants_were_kept_are_listed_after_the_start_fills_them_in(
+        desk: Desk) -> None:
+    team = await desk.team()
+    await _populate(team)
+    tickets = desk.tickets.runtime.db[store.TICKETS]
+    await tickets.update_many({"companyId": team.tenant.id}, {"$unset": {"participants": ""}})
+    assert await titles(team.customer) == []  # what the list would miss without them
+    assert await participants_backfill(desk.tickets.runtime.db) >= 4
+    assert await titles(team.customer) == ["d Badge", "b Printer jam", "a VPN drops"]
+    assert await participants_backfill(desk.tickets.runtime.db) == 0
