@@ -1,7 +1,7 @@
 """A helpdesk's load on the distributed stack, and how far behind it the event consumers fall.
 
     .venv/bin/python -m benchmarks.workload.bench [--agents 10 --customers 90 --seconds 60] [--concurrency 8]
-                                                   [--json FILE]
+                                                   [--slow-ms 20] [--json FILE]
 
 SecantusDB, users, tickets, chat, notifications and the gateway each in their own process (`aurontek serve`), on
 the machine's RabbitMQ in a virtual host of the run's own. One company of agents and customers (100 people by
@@ -9,7 +9,8 @@ default) acts through the gateway for `--seconds` (see load.py). Reported: opera
 operation; for each running consumer's queue, its depth during the load and the time after the load until it is
 empty (messages ready or unacknowledged, retry queues included, and nothing of its left in the producers'
 outboxes); the lag of the notifications consumer (the moment an event was handled minus the moment its
-transaction committed) as p50/p99/max; CPU per process.
+transaction committed) as p50/p99/max; CPU per process; with `--slow-ms`, the database operations slower than that
+during the load and the drain, grouped by the shape of their filter (slowops.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import orjson
 from pymongo import AsyncMongoClient
 
 from benchmarks.subscriptions.stack import Stack
+from benchmarks.workload import slowops
 from benchmarks.workload.load import Outcomes, drive
 from benchmarks.workload.people import populate
 
@@ -85,6 +87,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             company = await populate(stack, agents=args.agents, customers=args.customers)
             client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.mongo_url, tz_aware=True)
             await _settled(stack, client)
+            if args.slow_ms is not None:
+                await slowops.start(client, stack.prefix, args.slow_ms)
             cpu_before = {n: s.cpu_seconds() for n, s in stack.services.items()}
             during: list[dict[str, int]] = []
             load_began = time.time()
@@ -98,8 +102,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             cpu = {n: round((s.cpu_seconds() - cpu_before[n]) / (time.monotonic() - began), 2)
                    for n, s in stack.services.items()}
             lag = await lags(client, stack.prefix, load_began)
+            slow = await slowops.report(client, stack.prefix) if args.slow_ms is not None else None
             await client.close()
-            return _report(args, outcomes, load_ended - began, during, drained, lag, cpu)
+            return {**_report(args, outcomes, load_ended - began, during, drained, lag, cpu),
+                    **({"slow_operations": slow} if slow is not None else {})}
         finally:
             await stack.stop()
 
@@ -166,6 +172,8 @@ def main() -> None:
                         help="EVENT_CONCURRENCY of every service (1: one event at a time per queue, as before)")
     parser.add_argument("--drain-limit", type=float, default=300, help="give up waiting for a backlog after this")
     parser.add_argument("--amqp-url", default="amqp://guest:guest@127.0.0.1:5672/")
+    parser.add_argument("--slow-ms", type=int, default=None,
+                        help="report the database operations slower than this, grouped by filter shape")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     os.environ["EVENT_CONCURRENCY"] = str(args.concurrency)  # the services inherit it
