@@ -35,6 +35,7 @@ ATTEMPT_HEADER = "x-aurontek-attempt"
 # which puts today's time up to a minute off, so the time goes as an integer.
 FIRST_FAILURE_HEADER = "x-aurontek-first-failure-ms"
 CONNECT_WAIT_SECONDS = 60.0
+CONFIRM_TIMEOUT = 10.0  # seconds a publish waits for the broker to take the message
 
 
 async def connect_when_up(url: str, name: str, *, wait: float = CONNECT_WAIT_SECONDS) -> AbstractRobustConnection:
@@ -74,8 +75,9 @@ def retry_queues(spec: ConsumerSpec) -> dict[int, str]:
 
 class AmqpBus:
     def __init__(self, url: str, *, exchange: str = "aurontek.events", prefetch: int = 32, width: int = WIDTH,
-                 connect_wait: float = CONNECT_WAIT_SECONDS) -> None:
+                 connect_wait: float = CONNECT_WAIT_SECONDS, confirm_timeout: float = CONFIRM_TIMEOUT) -> None:
         self.url = url
+        self.confirm_timeout = confirm_timeout  # seconds a publish waits for the broker's confirm
         self.width = width  # deliveries of one queue handled at once (in order per subject: lanes.py)
         self.connect_wait = connect_wait
         self.exchange_name = exchange
@@ -116,7 +118,7 @@ class AmqpBus:
             delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
         )
         # With publisher confirms, publish() returns once the broker has taken responsibility.
-        await self._exchange.publish(message, routing_key=event.type, timeout=10)
+        await self._exchange.publish(message, routing_key=event.type, timeout=self.confirm_timeout)
 
     async def declare(self, durables: Iterable[Durable]) -> None:
         if self._channel is None:
@@ -166,11 +168,21 @@ class AmqpBus:
 
     async def _deliver(self, channel: AbstractRobustChannel, spec: ConsumerSpec, message: AbstractIncomingMessage,
                        decoded: tuple[Event, int] | Exception) -> None:
-        if isinstance(decoded, Exception):  # unreadable: no retry can fix it, and it must not sit unacknowledged
-            await self._forward(channel, message, f"{spec.queue}.dead", 1, error=f"malformed event: {decoded!r}")
-            await message.ack()
+        try:
+            if isinstance(decoded, Exception):  # unreadable: no retry can fix it, and it must not sit unacknowledged
+                await self._forward(channel, message, f"{spec.queue}.dead", 1, error=f"malformed event: {decoded!r}")
+            else:
+                await self._handle(channel, spec, message, *decoded)
+        except Exception as exc:  # the copy for its retry (or the dead queue) was not confirmed: back to its queue
+            log.warning("could not set a failed event aside; it goes back to its queue",
+                        extra={"queue": spec.queue, "messageId": message.message_id, "error": repr(exc)})
+            await _requeue(message)
             return
-        event, attempt = decoded
+        await message.ack()
+
+    async def _handle(self, channel: AbstractRobustChannel, spec: ConsumerSpec, message: AbstractIncomingMessage,
+                      event: Event, attempt: int) -> None:
+        """Run the handler; a failure is forwarded to the retry queue of its next attempt, or to the dead queue."""
         try:
             await spec.handler(event)
         except Exception as exc:  # the handler's failure must never stop the consumer
@@ -186,10 +198,9 @@ class AmqpBus:
                 number, delay = retry  # the retry queue of a delay holds the deliveries for the attempt after it
                 await self._forward(channel, message, retry_queues(spec)[number - 1], number, expiration=delay,
                                     first_failure=first)
-        await message.ack()
 
-    @staticmethod
     async def _forward(
+        self,
         channel: AbstractRobustChannel,
         message: AbstractIncomingMessage,
         queue: str,
@@ -214,7 +225,7 @@ class AmqpBus:
             delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
             expiration=expiration,
         )
-        await channel.default_exchange.publish(copy, routing_key=queue, timeout=10)
+        await channel.default_exchange.publish(copy, routing_key=queue, timeout=self.confirm_timeout)
 
     @asynccontextmanager
     async def live(self, patterns: tuple[str, ...]) -> AsyncIterator[AsyncIterator[Event]]:
@@ -232,6 +243,18 @@ class AmqpBus:
                 yield _decoded(messages)
         finally:
             await channel.close()
+
+
+async def _requeue(message: AbstractIncomingMessage) -> None:
+    """Return a delivery to its queue now. Left unacknowledged on a channel that lives on, it would never be
+    delivered again (a publish that timed out leaves the channel open). The forward may have reached the broker
+    all the same: then the event comes twice, which the idempotent consumers absorb; it never comes zero times.
+    When the channel is gone the broker requeues the delivery itself."""
+    try:
+        await message.nack(requeue=True)
+    except Exception as exc:
+        log.warning("could not return a delivery to its queue; the broker does when its channel closes",
+                    extra={"messageId": message.message_id, "error": repr(exc)})
 
 
 async def _decoded(messages: AsyncIterator[AbstractIncomingMessage]) -> AsyncIterator[Event]:

@@ -13,6 +13,7 @@ from pymongo.errors import OperationFailure
 
 from subgraphs.kernel.events.amqp import ATTEMPT_HEADER, AmqpBus, retry_queues
 from subgraphs.kernel.events.envelope import Event
+from tests.fixtures.forwarder import Forwarder
 from tests.subgraphs.kernel.events.conftest import Broker, BrokerOutage, event, eventually
 
 pytestmark = pytest.mark.amqp
@@ -199,6 +200,41 @@ async def test_a_passing_failure_that_never_passes_is_dead_when_its_window_ends(
     await eventually(lambda: _has(broker, f"{spec.queue}.dead", 1), timeout=20)
     assert 1.0 <= time.monotonic() - began < 3.0
     assert conflicted.calls > 3  # retried past its attempts while the window lasted
+
+
+async def test_a_failed_event_whose_retry_copy_is_not_confirmed_goes_back_to_its_queue(broker: Broker) -> None:
+    """The broker stops answering as a handler fails, so the copy for its retry is never confirmed: the delivery
+    is returned to its queue and handled again, and nothing stays behind. It used to stay unacknowledged on the
+    live channel for as long as the consumer ran (in CI a chat consumer so never folded a reply)."""
+    forwarder, url = Forwarder.to_url(broker.url)
+    await forwarder.start()
+    calls = Recorder()
+
+    async def handler(e: Event) -> None:
+        await calls(e)
+        if len(calls.calls) == 1:
+            forwarder.stall()  # the broker stops answering now
+            raise RuntimeError("not now")
+
+    spec = broker.spec(("#",), handler, max_attempts=3, retry_delay_ms=50)
+    consumer = broker.bus(url, confirm_timeout=1.0)
+    consumer.add_consumer(spec)
+    await consumer.start()
+    try:
+        publisher = broker.bus()
+        await publisher.start()
+        await publisher.publish(event())
+        await eventually(lambda: len(calls.calls) == 1)
+        await asyncio.sleep(2.0)  # past the confirm timeout
+        forwarder.flow()
+        await eventually(lambda: len(calls.calls) >= 2, timeout=10)
+        await asyncio.sleep(1.0)  # the retry copy, confirmed late, is handled too: at least once, never zero times
+        await consumer.close()
+        assert await broker.count(spec.queue) == 0  # nothing was left unacknowledged to come back now
+        for queue in {*retry_queues(spec).values(), f"{spec.queue}.dead"}:
+            assert await broker.count(queue) == 0, queue
+    finally:
+        await forwarder.stop()
 
 
 async def test_a_short_retry_does_not_wait_behind_a_longer_one(broker: Broker) -> None:
