@@ -44,7 +44,7 @@ async def _company_for_login(deps: UsersDeps, access_code: str | None) -> dict[s
 
 def ensure_company_usable(company: dict[str, Any]) -> None:
     if company.get("deleted"):
-        raise Unauthenticated(BAD_CREDENTIALS)
+        raise Unauthenticated(BAD_CREDENTIALS, reason="BAD_CREDENTIALS")
     if company.get("status") == "suspended":
         raise Forbidden("your company's access is suspended; contact the platform operator", reason="COMPANY_SUSPENDED")
     ends = (company.get("licence") or {}).get("endsAt")
@@ -70,7 +70,7 @@ async def login(deps: UsersDeps, *, access_code: str | None, email: str, passwor
     verified = await deps.passwords.verify(user.get("passwordHash") if user else None, password)
     if not verified or user is None or company is None:
         await deps.login_failures.record(account_key, source_key)
-        raise Unauthenticated(BAD_CREDENTIALS)
+        raise Unauthenticated(BAD_CREDENTIALS, reason="BAD_CREDENTIALS")
     await deps.login_failures.clear(account_key)
     ensure_company_usable(company)
     if user["status"] != AccountStatus.ACTIVE:

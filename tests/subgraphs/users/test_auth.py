@@ -39,6 +39,7 @@ async def test_login_needs_the_right_code_email_and_password(anonymous: Client, 
         result = await fresh(anonymous)(LOGIN, {"code": code, "email": email, "password": password})
         assert result.codes == ["UNAUTHENTICATED"]
         assert result.errors[0]["message"] == "the access code, e-mail or password is not right"
+        assert result.errors[0]["extensions"]["reason"] == "BAD_CREDENTIALS"  # what the app's sign-in page reads
 
 
 async def test_access_token_is_short_lived_eddsa_with_kid(anonymous: Client, tenant: Tenant) -> None:
