@@ -34,7 +34,7 @@ def codegen(directory: Path) -> subprocess.CompletedProcess[str]:
 def test_the_operations_generate_typed_documents(project: Path) -> None:
     done = codegen(project)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    generated = (project / "build" / "codegen" / "graphql.ts").read_text()
+    generated = (project / "web" / "src" / "gql" / "graphql.ts").read_text()
     assert "export type LoginMutation" in generated and "export const TicketDetailDocument" in generated
     # custom scalars are typed, never `any`
     assert "Date: { input: string; output: string; }" in generated
@@ -58,4 +58,4 @@ def test_an_operation_that_no_longer_validates_fails_codegen(project: Path) -> N
     output = done.stdout + done.stderr
     assert done.returncode != 0, output[-2000:]
     assert 'Cannot query field "titel" on type "Ticket"' in output and "broken.graphql" in output
-    assert not (project / "build" / "codegen").exists()
+    assert not (project / "web" / "src" / "gql").exists()

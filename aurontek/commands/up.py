@@ -40,6 +40,8 @@ async def _run(args: argparse.Namespace) -> int:
     # every service, the gateway included, verifies tokens with this stack's own users service
     jwks = f"http://{args.host}:{ports['users']}/.well-known/jwks.json"
     os.environ["AUTH_JWKS_URL"] = os.environ["GATEWAY_JWKS_URL"] = jwks
+    # the links the product mails (password reset, welcome) open the web app this gateway serves
+    os.environ.setdefault("APP_URL", f"http://{args.host}:{args.port}")
     stack = Stack(data_dir=Path(args.data_dir), host=args.host, gateway_port=args.port, ports=ports,
                   progress=lambda line: print(line, flush=True))
     stopping = asyncio.Event()
@@ -67,7 +69,8 @@ async def _run(args: argparse.Namespace) -> int:
 def _announce(gateway_url: str, logins: list[tuple[str, str, str]]) -> None:
     from aurontek.demo import DEMO_PASSWORD
 
-    print(f"\nGraphiQL:  {gateway_url}/graphql")
+    print(f"\nweb app:   {gateway_url}/")
+    print(f"GraphiQL:  {gateway_url}/graphql")
     print(f"platform admin:  {os.environ['AURONTEK_ADMIN_EMAIL']} / {os.environ['AURONTEK_ADMIN_PASSWORD']}"
           "  (no access code)")
     for who, code, email in logins:

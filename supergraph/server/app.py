@@ -1,6 +1,6 @@
 """The gateway's ASGI application: `/graphql` (POST, GET, WebSocket speaking `graphql-transport-ws`,
 and GraphiQL for a browser), GraphiQL's files under `/graphiql/`, signed file links under `/files/`,
-and `/health`."""
+`/health`, and the web app: its files under `/assets/` and its page for a browser's every other path."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from supergraph.server.http import (
     headers_of,
 )
 from supergraph.server.runtime import GatewayRuntime
+from supergraph.server.webapp import ASSETS as APP_ASSETS
+from supergraph.server.webapp import WebApp, wants_app_page
 from supergraph.server.websocket import serve_websocket
 
 log = logging.getLogger("supergraph.server")
@@ -36,6 +38,7 @@ class GatewayApp:
         self.runtime = runtime
         settings = runtime.settings
         self.graphiql = GraphiQL(settings.graphiql_assets) if settings.graphiql else None
+        self.webapp = WebApp(settings.web_dir) if settings.web else None
 
     async def __call__(self, scope: Scope, receive, send) -> None:
         kind = scope["type"]
@@ -58,6 +61,8 @@ class GatewayApp:
                     return
                 if self.graphiql is not None:
                     self.graphiql.report()
+                if self.webapp is not None:
+                    self.webapp.report()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await self.runtime.stop()
@@ -82,6 +87,10 @@ class GatewayApp:
             await _send(send, *self.graphiql.asset(path[len(ASSET_PREFIX):]))
         elif path == "/favicon.ico":  # asked for by every browser tab; none, rather than a 404
             await _send(send, 204, [], b"")
+        elif self.webapp is not None and path.startswith(APP_ASSETS):
+            await _send(send, *self.webapp.asset(path))
+        elif self.webapp is not None and wants_app_page(scope["method"], headers_of(scope).get("accept", "")):
+            await _send(send, *self.webapp.page())
         else:
             await _send_json(send, 404, {"errors": [{"message": "Not found"}]})
 

@@ -35,6 +35,8 @@ class GatewaySettings(BaseSettings):
     csrf_prevention: bool = True
     graphiql: bool = True  # GraphiQL for a browser's GET /graphql
     graphiql_assets: str = ""  # its browser files (node_modules); empty: where ./scripts/install puts them
+    web: bool = True  # the web app at / (and its page paths) for a browser
+    web_dir: str = ""  # its build; empty: web/dist, where ./scripts/install builds it
     plan_cache_size: int = 1024
     pool_size: int = 256  # pooled keep-alive connections to subgraphs, all hosts together
     dedupe_requests: bool = True  # identical in-flight client queries share one execution

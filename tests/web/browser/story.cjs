@@ -1,0 +1,109 @@
+// The web app in Debian's headless Chromium, as its people use it: a customer and an agent, each in a browser
+// context of their own, at the same time. Input: JSON on stdin (origin, access code, password, screenshots
+// folder). Output: one JSON object on stdout with what each page showed.
+const path = require("path");
+const { chromium } = require(path.join(process.env.PLAYWRIGHT_MODULES, "playwright-core"));
+
+const ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+];
+
+async function api(origin, query, variables, token) {
+  const answer = await fetch(`${origin}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return answer.json();
+}
+
+async function signIn(page, input, email, password) {
+  await page.goto(`${input.origin}/login`);
+  await page.fill("input[name=accessCode]", input.code);
+  await page.fill("input[name=email]", email);
+  await page.fill("input[name=password]", password);
+  await page.click("button[type=submit]");
+}
+
+function watch(page, report, who) {
+  page.on("console", (m) => m.type() === "error" && report.consoleErrors.push(`${who}: ${m.text()}`));
+  page.on("pageerror", (e) => report.consoleErrors.push(`${who}: ${e.message}`));
+  page.on("request", (r) => report.requests.push(r.url()));
+}
+
+async function main(input) {
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS });
+  const report = { consoleErrors: [], requests: [] };
+  const shot = (page, name) => page.screenshot({ path: path.join(input.screenshots, `${name}.png`), fullPage: true });
+  try {
+    const customerContext = await browser.newContext({ locale: "en-US" });
+    const agentContext = await browser.newContext({ locale: "en-US" });
+    const customer = await customerContext.newPage();
+    const agent = await agentContext.newPage();
+    watch(customer, report, "customer");
+    watch(agent, report, "agent");
+
+    // A wrong password: the person reads why, in the browser's language (English before signing in).
+    await signIn(customer, input, input.customer, "not-the-password");
+    report.wrongPassword = (await customer.locator("[role=alert]").first().textContent({ timeout: 20000 })).trim();
+    await shot(customer, "01-sign-in-refused");
+
+    // Signed in: their own tickets, in their own language (the demo people speak Spanish).
+    await signIn(customer, input, input.customer, input.password);
+    await customer.waitForURL("**/tickets", { timeout: 20000 });
+    await customer.waitForSelector("table.tickets tbody tr", { timeout: 20000 });
+    report.customerHeading = await customer.locator("h1").textContent();
+    report.customerRows = await customer.locator("table.tickets tbody tr").count();
+    await shot(customer, "02-customer-tickets");
+
+    await signIn(agent, input, input.agent, input.password);
+    await agent.waitForURL("**/queue", { timeout: 20000 });
+    await agent.waitForSelector("table.tickets tbody tr", { timeout: 20000 });
+    report.agentHeading = await agent.locator("h1").textContent();
+    report.agentRowsBefore = await agent.locator("table.tickets tbody tr").count();
+    await shot(agent, "03-agent-queue");
+
+    // A ticket raised elsewhere shows in the agent's open queue without a reload (the marker would not survive one).
+    await agent.evaluate(() => { window.__stillTheSamePage = true; });
+    const login = await api(input.origin, "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
+                            { i: { accessCode: input.code, email: input.customer, password: input.password } });
+    const token = login.data.login.accessToken;
+    const items = await api(input.origin, "{ serviceItems { id form { required } } }", {}, token);
+    const item = items.data.serviceItems.find((i) => !i.form.some((f) => f.required));
+    const raised = await api(input.origin,
+      "mutation($i: CreateTicketInput!) { createTicket(input: $i) { reference } }",
+      { i: { itemId: item.id, title: "Monitor flickers since this morning", description: "Raised during the test." } },
+      token);
+    report.raised = raised.data.createTicket.reference;
+    const began = Date.now();
+    await agent.waitForSelector(`tr[data-ticket="${report.raised}"]`, { timeout: 20000 });
+    report.liveQueueMs = Date.now() - began;
+    report.agentPageKept = await agent.evaluate(() => window.__stillTheSamePage === true);
+    await shot(agent, "04-agent-queue-live");
+
+    // A reload keeps the person signed in (the refresh token survives it; the access token does not).
+    await customer.reload();
+    await customer.waitForSelector(`tr[data-ticket="${report.raised}"]`, { timeout: 20000 });
+    report.customerRowsAfterReload = await customer.locator("table.tickets tbody tr").count();
+
+    // Signing out ends the session on this device: back to the sign-in page, and a reload stays there.
+    await customer.click("header button:not(.quiet)");
+    await customer.waitForURL("**/login", { timeout: 20000 });
+    await customer.reload();
+    report.afterSignOut = new URL(customer.url()).pathname;
+    await shot(customer, "05-signed-out");
+  } finally {
+    await browser.close();
+  }
+  return report;
+}
+
+let raw = "";
+process.stdin.on("data", (chunk) => (raw += chunk));
+process.stdin.on("end", () => {
+  main(JSON.parse(raw)).then(
+    (report) => { process.stdout.write(JSON.stringify(report) + "\n"); },
+    (error) => { process.stderr.write(String(error && error.stack || error)); process.exit(1); },
+  );
+});

@@ -1,0 +1,54 @@
+"""The web app in Debian's headless Chromium against `aurontek up --demo`, a customer and an agent at once, each
+in a browser context of their own: sign-in (a refused one says why), the customer's tickets, the agent's queue
+following a ticket raised elsewhere without a reload, a reload that keeps the session, and signing out. Each
+screen's screenshot is kept in the test's output folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from aurontek.demo import DEMO_PASSWORD
+from tests.supergraph.npm_packages import unavailable
+from tests.supergraph.server.test_graphiql_browser import playwright, product  # noqa: F401 (fixtures)
+
+SCRIPT = Path(__file__).parent / "browser" / "story.cjs"
+DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
+
+
+@pytest.fixture(scope="module")
+def built() -> Path:
+    if not (DIST / "index.html").is_file():
+        unavailable("the web app's build", "run ./scripts/install (it builds web/dist)")
+    return DIST
+
+
+def test_a_customer_and_an_agent_use_the_app_at_once(playwright: Path, product: tuple[str, str],  # noqa: F811
+                                                     built: Path, tmp_path: Path) -> None:
+    url, code = product
+    origin = url.removesuffix("/graphql")
+    screenshots = tmp_path / "screens"
+    screenshots.mkdir()
+    task = {"origin": origin, "code": code, "password": DEMO_PASSWORD, "screenshots": str(screenshots),
+            "customer": "carla@demo.aurontek.local", "agent": "ana.agent@demo.aurontek.local"}
+    done = subprocess.run(["node", str(SCRIPT)], input=json.dumps(task), capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "PLAYWRIGHT_MODULES": str(playwright)}, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+
+    assert report["wrongPassword"] == "The access code, e-mail or password is not right."
+    assert report["customerHeading"] == "Mis tickets" and report["customerRows"] == 2  # her two demo tickets
+    assert report["agentHeading"] == "Cola de tickets" and report["agentRowsBefore"] >= 3
+    assert report["liveQueueMs"] < 10_000
+    assert report["agentPageKept"]  # no reload: the new ticket came live
+    assert report["customerRowsAfterReload"] == 3
+    assert report["afterSignOut"] == "/login"
+    assert not report["consoleErrors"], report["consoleErrors"]
+    assert all(u.startswith(origin) or u.startswith("data:") for u in report["requests"]), report["requests"]
+    assert sorted(p.name for p in screenshots.iterdir()) == [
+        "01-sign-in-refused.png", "02-customer-tickets.png", "03-agent-queue.png", "04-agent-queue-live.png",
+        "05-signed-out.png"]

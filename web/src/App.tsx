@@ -1,0 +1,99 @@
+// The shell every screen sits in: the header with the person's menu and language, the banner while the live
+// connection is being restored, and the routes (the administration screens slot in beside these).
+import { useApolloClient, useMutation } from "@apollo/client";
+import type { ReactNode } from "react";
+import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from "react-router-dom";
+
+import { useConnectionState, useSession, useUser } from "./auth/context";
+import { LogoutDocument } from "./gql/graphql";
+import { useI18n } from "./i18n/i18n";
+import { LANGUAGES, type Language } from "./i18n/messages";
+import { ChoosePassword, ForgotPassword } from "./pages/Passwords";
+import { SignIn } from "./pages/SignIn";
+import { TicketList } from "./pages/TicketList";
+
+function isStaff(role: string | undefined): boolean {
+  return !!role && role !== "customer";
+}
+
+function SignedIn({ children }: { children: ReactNode }) {
+  const user = useUser();
+  const location = useLocation();
+  if (!user) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  return <>{children}</>;
+}
+
+function Header() {
+  const { t, language, setLanguage } = useI18n();
+  const user = useUser();
+  const session = useSession();
+  const client = useApolloClient();
+  const navigate = useNavigate();
+  const [logout] = useMutation(LogoutDocument);
+
+  async function signOut(everywhere: boolean) {
+    await logout({ variables: { everywhere } }).catch(() => undefined); // signed out here whatever it answers
+    session.end();
+    await client.clearStore();
+    navigate("/login", { replace: true });
+  }
+
+  return (
+    <header className="top">
+      <a className="skip" href="#content">{t("app.skip")}</a>
+      <strong className="brand">{t("app.name")}</strong>
+      {user && (
+        <nav aria-label="main">
+          <NavLink to="/tickets">{t("nav.myTickets")}</NavLink>
+          {isStaff(user.role?.key) && <NavLink to="/queue">{t("nav.queue")}</NavLink>}
+        </nav>
+      )}
+      <span className="spacer" />
+      <label className="language">
+        {t("nav.language")}{" "}
+        <select value={language} onChange={(e) => setLanguage(e.target.value as Language)}>
+          {LANGUAGES.map((l) => <option key={l} value={l}>{l.toUpperCase()}</option>)}
+        </select>
+      </label>
+      {user && (
+        <>
+          <span className="who">{user.name}</span>
+          <button type="button" onClick={() => void signOut(false)}>{t("nav.signOut")}</button>
+          <button type="button" className="quiet" onClick={() => void signOut(true)}>
+            {t("nav.signOutEverywhere")}
+          </button>
+        </>
+      )}
+    </header>
+  );
+}
+
+function ConnectionBanner() {
+  const { t } = useI18n();
+  const state = useConnectionState();
+  if (state !== "reconnecting") return null;
+  return <div className="banner" role="status">{t("connection.reconnecting")}</div>;
+}
+
+function Home() {
+  const user = useUser();
+  return <Navigate to={isStaff(user?.role?.key) ? "/queue" : "/tickets"} replace />;
+}
+
+export function App() {
+  return (
+    <>
+      <Header />
+      <ConnectionBanner />
+      <Routes>
+        <Route path="/login" element={<SignIn />} />
+        <Route path="/forgot-password" element={<ForgotPassword />} />
+        <Route path="/reset-password" element={<ChoosePassword welcome={false} />} />
+        <Route path="/set-password" element={<ChoosePassword welcome />} />
+        <Route path="/tickets" element={<SignedIn><TicketList title="tickets.title" view="VISIBLE" /></SignedIn>} />
+        <Route path="/queue" element={<SignedIn><TicketList title="tickets.queueTitle" view="VISIBLE" /></SignedIn>} />
+        <Route path="*" element={<SignedIn><Home /></SignedIn>} />
+      </Routes>
+    </>
+  );
+}

@@ -1,0 +1,90 @@
+// Apollo Client on the gateway: queries and mutations over HTTP, subscriptions over graphql-transport-ws.
+// Every request carries a fresh access token; a request refused for an expired or stale token is sent once more
+// after a refresh; the socket renews its token before reconnecting (the gateway closes it with 4419 when the
+// token runs out, 4401 when it is not accepted), and after a reconnect the queries on screen are fetched again.
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, Observable, split } from "@apollo/client";
+import { setContext } from "@apollo/client/link/context";
+import { onError } from "@apollo/client/link/error";
+import { GraphQLWsLink } from "@apollo/client/link/subscriptions";
+import { getMainDefinition, relayStylePagination } from "@apollo/client/utilities";
+import { createClient, type Client } from "graphql-ws";
+
+import type { Session } from "../auth/session";
+import { API_URL, websocketUrl } from "./config";
+import type { Connection } from "./connection";
+
+const RENEW_CLOSES = new Set([4401, 4419]); // the token: refresh it, then reconnect
+const SIGNED_OUT_CLOSE = 4403; // the session ended: sign in again
+
+export function createSocket(session: Session, connection: Connection, onReconnect: () => void): Client {
+  return createClient({
+    url: websocketUrl(),
+    lazy: true,
+    retryAttempts: Number.POSITIVE_INFINITY,
+    shouldRetry: () => session.active,
+    connectionParams: async () => {
+      const token = await session.token();
+      return token ? { Authorization: `Bearer ${token}` } : {};
+    },
+    on: {
+      connected: () => {
+        if (connection.connected()) onReconnect();
+      },
+      closed: (event) => {
+        const code = (event as CloseEvent | undefined)?.code;
+        if (code === SIGNED_OUT_CLOSE) session.end();
+        else if (code !== undefined && RENEW_CLOSES.has(code)) void session.refresh().catch(() => undefined);
+        if (session.active) connection.lost();
+      },
+    },
+  });
+}
+
+function isRenewable(errors: readonly { extensions?: Record<string, unknown> }[] | undefined): boolean {
+  return !!errors?.some((e) => e.extensions?.code === "UNAUTHENTICATED" &&
+    (e.extensions?.reason === "TOKEN_EXPIRED" || e.extensions?.reason === "TOKEN_STALE"));
+}
+
+export function createApollo(session: Session, connection: Connection): { client: ApolloClient<object>; socket: Client } {
+  const auth = setContext(async (_, { headers }) => {
+    const token = await session.token();
+    return { headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } };
+  });
+  const renew = onError(({ graphQLErrors, operation, forward }) => {
+    if (!isRenewable(graphQLErrors) || operation.getContext().renewed) return;
+    return new Observable((observer) => {
+      session.refresh().then((token) => {
+        if (!token) {
+          observer.error(new Error("signed out"));
+          return;
+        }
+        operation.setContext(({ headers }: { headers?: Record<string, string> }) => ({
+          renewed: true, headers: { ...headers, authorization: `Bearer ${token}` } }));
+        forward(operation).subscribe(observer);
+      }, (error: unknown) => observer.error(error));
+    });
+  });
+  const http = new HttpLink({ uri: API_URL });
+  let client: ApolloClient<object> | null = null;
+  const socket = createSocket(session, connection, () => {
+    void client?.refetchQueries({ include: "active" });
+  });
+  const link = split(
+    ({ query }) => {
+      const definition = getMainDefinition(query);
+      return definition.kind === "OperationDefinition" && definition.operation === "subscription";
+    },
+    new GraphQLWsLink(socket),
+    ApolloLink.from([renew, auth, http]),
+  );
+  client = new ApolloClient({
+    link,
+    cache: new InMemoryCache({
+      typePolicies: {
+        Query: { fields: { tickets: relayStylePagination(["view", "filter", "sort", "companyId", "allCompanies"]) } },
+      },
+    }),
+    defaultOptions: { watchQuery: { fetchPolicy: "cache-and-network", errorPolicy: "none" } },
+  });
+  return { client, socket };
+}

@@ -1,0 +1,32 @@
+// The live connection's state, for the banner: "online" once the socket is acknowledged, "reconnecting" while a
+// socket that was up is being opened again.
+export type ConnectionState = "connecting" | "online" | "reconnecting";
+
+export class Connection {
+  state: ConnectionState = "connecting";
+  private listeners = new Set<() => void>();
+  private everOnline = false;
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The socket is up; true when it was up before (a reconnect: what is on screen may have missed events). */
+  connected(): boolean {
+    const again = this.everOnline;
+    this.everOnline = true;
+    this.set("online");
+    return again;
+  }
+
+  lost(): void {
+    if (this.everOnline) this.set("reconnecting");
+  }
+
+  private set(state: ConnectionState): void {
+    if (state === this.state) return;
+    this.state = state;
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,63 @@
+// What a person reads when an operation fails: from the error's stable `extensions.code` (and `reason`), never
+// from a stack trace. Field errors (`BAD_USER_INPUT` with `field`) are also kept by field, for forms.
+import type { MessageKey } from "../i18n/messages";
+
+export interface ApiError {
+  message: string;
+  extensions?: Record<string, unknown>;
+}
+
+export interface Explained {
+  key: MessageKey;
+  values: Record<string, string | number>;
+  field?: string;
+}
+
+const BY_REASON: Record<string, MessageKey> = {
+  BAD_CREDENTIALS: "error.BAD_CREDENTIALS",
+  COMPANY_SUSPENDED: "error.COMPANY_SUSPENDED",
+  LICENCE_EXPIRED: "error.LICENCE_EXPIRED",
+  ACCOUNT_INACTIVE: "error.ACCOUNT_INACTIVE",
+  SESSION_REVOKED: "error.SESSION_ENDED",
+  TOKEN_STALE: "error.SESSION_ENDED",
+  TOKEN_EXPIRED: "error.SESSION_ENDED",
+  REFRESH_REUSED: "error.SESSION_ENDED",
+};
+
+const BY_CODE: Record<string, MessageKey> = {
+  FORBIDDEN: "error.FORBIDDEN",
+  NOT_FOUND: "error.NOT_FOUND",
+  CONFLICT: "error.CONFLICT",
+  SERVICE_UNAVAILABLE: "error.SERVICE_UNAVAILABLE",
+};
+
+/** One GraphQL error as a message key with its values. */
+export function explain(error: ApiError): Explained {
+  const ext = error.extensions ?? {};
+  const code = typeof ext.code === "string" ? ext.code : "";
+  const reason = typeof ext.reason === "string" ? ext.reason : "";
+  const field = typeof ext.field === "string" ? ext.field : undefined;
+  if (reason && reason in BY_REASON) return { key: BY_REASON[reason], values: {}, field };
+  if (code === "RATE_LIMITED") {
+    const seconds = typeof ext.retryAfter === "number" ? ext.retryAfter : 60;
+    return { key: "error.RATE_LIMITED", values: { seconds }, field };
+  }
+  if (code === "UNAUTHENTICATED") return { key: "error.SESSION_ENDED", values: {}, field };
+  if (code === "BAD_USER_INPUT") {
+    const reasons = Array.isArray(ext.reasons) ? ext.reasons.join("; ") : error.message;
+    return { key: "error.BAD_USER_INPUT", values: { detail: reasons }, field };
+  }
+  if (code in BY_CODE) return { key: BY_CODE[code], values: {}, field };
+  return { key: "error.UNKNOWN", values: {}, field };
+}
+
+/** The errors of a failed request (an Apollo error, a fetch failure...), explained; never empty. */
+export function explainAll(failure: unknown): Explained[] {
+  const graphQLErrors = (failure as { graphQLErrors?: ApiError[] } | null)?.graphQLErrors;
+  if (graphQLErrors && graphQLErrors.length) return graphQLErrors.map(explain);
+  const errors = (failure as { errors?: ApiError[] } | null)?.errors;
+  if (Array.isArray(errors) && errors.length) return errors.map(explain);
+  const network = (failure as { networkError?: unknown } | null)?.networkError;
+  if (network || failure instanceof TypeError) return [{ key: "error.NETWORK", values: {} }];
+  return [{ key: "error.UNKNOWN", values: {} }];
+}
