@@ -11,6 +11,7 @@ import { LANGUAGES, type Language } from "./i18n/messages";
 import { ChoosePassword, ForgotPassword } from "./pages/Passwords";
 import { SignIn } from "./pages/SignIn";
 import { TicketList } from "./pages/TicketList";
+import { TicketPage } from "./pages/TicketPage";
 
 function isStaff(role: string | undefined): boolean {
   return !!role && role !== "customer";
@@ -91,6 +92,7 @@ export function App() {
         <Route path="/reset-password" element={<ChoosePassword welcome={false} />} />
         <Route path="/set-password" element={<ChoosePassword welcome />} />
         <Route path="/tickets" element={<SignedIn><TicketList title="tickets.title" view="VISIBLE" /></SignedIn>} />
+        <Route path="/tickets/:id" element={<SignedIn><TicketPage /></SignedIn>} />
         <Route path="/queue" element={<SignedIn><TicketList title="tickets.queueTitle" view="VISIBLE" /></SignedIn>} />
         <Route path="*" element={<SignedIn><Home /></SignedIn>} />
       </Routes>

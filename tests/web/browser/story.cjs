@@ -15,7 +15,9 @@ async function api(origin, query, variables, token) {
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
-  return answer.json();
+  const body = await answer.json();
+  if (body.errors) throw new Error(`${query.slice(0, 60)}: ${JSON.stringify(body.errors)}`);
+  return body;
 }
 
 async function signIn(page, input, email, password) {
@@ -81,6 +83,53 @@ async function main(input) {
     report.liveQueueMs = Date.now() - began;
     report.agentPageKept = await agent.evaluate(() => window.__stillTheSamePage === true);
     await shot(agent, "04-agent-queue-live");
+
+    // The admin gives the new ticket to the agent; both open it from their lists.
+    const admin = await api(input.origin, "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
+                            { i: { accessCode: input.code, email: input.admin, password: input.password } });
+    const ticketId = (await api(input.origin, "query($r: String!) { ticketByReference(reference: $r) { id } }",
+                                { r: report.raised }, admin.data.login.accessToken)).data.ticketByReference.id;
+    const agentId = (await api(input.origin, "{ me { id } }", {}, (await api(input.origin,
+      "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
+      { i: { accessCode: input.code, email: input.agent, password: input.password } })).data.login.accessToken)).data.me.id;
+    await api(input.origin, "mutation($id: ID!, $a: ID!) { assignTicket(id: $id, assigneeId: $a) { id } }",
+              { id: ticketId, a: agentId }, admin.data.login.accessToken);
+
+    await customer.waitForSelector(`tr[data-ticket="${report.raised}"]`, { timeout: 20000 });
+    let opened = Date.now();
+    await customer.click(`tr[data-ticket="${report.raised}"] a`);
+    await customer.waitForSelector("h1 .reference", { timeout: 20000 });
+    report.customerTicketMs = Date.now() - opened;
+    report.customerTitle = await customer.locator("h1").textContent();
+    opened = Date.now();
+    await agent.click(`tr[data-ticket="${report.raised}"] a`);
+    await agent.waitForSelector("h1 .reference", { timeout: 20000 });
+    report.agentTicketMs = Date.now() - opened;
+
+    // The agent writes an internal note, then a public reply; the customer's page shows the reply alone.
+    await agent.fill("textarea[name=body]", "Checked the cable: it is the monitor itself.");
+    await agent.check("input[name=internal]");
+    await agent.click("form.reply button[type=submit]");
+    await agent.waitForSelector("li.comment.internal", { timeout: 20000 });
+    await agent.fill("textarea[name=body]", "We are sending you a new monitor today.");
+    await agent.click("form.reply button[type=submit]");
+    await agent.waitForSelector("li.comment:not(.internal)", { timeout: 20000 });
+    await shot(agent, "06-agent-ticket");
+    await customer.waitForSelector("li.comment", { timeout: 20000 });
+    report.customerComments = await customer.locator("li.comment .body").allTextContents();
+    report.agentComments = await agent.locator("li.comment .body").allTextContents();
+
+    // The agent resolves it; the customer's page changes status live, and she rates it.
+    await agent.click("section.moves button:has-text('Resolver')");
+    await agent.waitForSelector("[data-status=RESOLVED]", { timeout: 20000 });
+    await customer.waitForSelector("[data-status=RESOLVED]", { timeout: 20000 });
+    await shot(customer, "07-customer-resolved");
+    await customer.check("input[name=score][value='5']");
+    await customer.fill("input[name=ratingComment]", "Quick and kind.");
+    await customer.click("form.rating button[type=submit]");
+    report.rated = (await customer.locator("p.rated").textContent({ timeout: 20000 })).trim();
+    await shot(customer, "08-customer-rated");
+    await customer.click("a:has-text('Volver a la lista')");
 
     // A reload keeps the person signed in (the refresh token survives it; the access token does not).
     await customer.reload();
