@@ -1,6 +1,6 @@
 """The web app in Debian's headless Chromium against `aurontek up --demo`, a customer and an agent at once, each
-in a browser context of their own: sign-in (a refused one says why), the customer's tickets, the agent's queue
-following a ticket raised elsewhere without a reload, the ticket page on both sides (an internal note the
+in a browser context of their own: sign-in (a refused one says why), the customer's tickets, a ticket raised
+through the catalogue's form with an attachment, the agent's queue showing it without a reload, the ticket page on both sides (an internal note the
 customer never sees, a public reply she does, the resolution reaching her page live, her rating), a reload that
 keeps the session, and signing out. Each
 screen's screenshot is kept in the test's output folder."""
@@ -35,7 +35,7 @@ def test_a_customer_and_an_agent_use_the_app_at_once(playwright: Path, product: 
     origin = url.removesuffix("/graphql")
     screenshots = tmp_path / "screens"
     screenshots.mkdir()
-    # Bruno's care groups take the ticket the story raises (an "Account locked" of the Service Desk).
+    # Bruno's care groups take the ticket the story raises (a "Hardware failure", Field Support's).
     task = {"origin": origin, "code": code, "password": DEMO_PASSWORD, "screenshots": str(screenshots),
             "customer": "carla@demo.aurontek.local", "agent": "bruno.agent@demo.aurontek.local",
             "admin": DEMO_ADMIN}
@@ -49,6 +49,8 @@ def test_a_customer_and_an_agent_use_the_app_at_once(playwright: Path, product: 
     assert report["agentHeading"] == "Cola de tickets" and report["agentRowsBefore"] >= 3
     assert report["liveQueueMs"] < 10_000
     assert report["agentPageKept"]  # no reload: the new ticket came live
+    assert report["bannersWhileRaising"] == 0  # the socket closed by the app itself is no lost connection
+    assert report["raised"].startswith("TKT-") and report["attachments"] == ["flicker.png"]
     assert report["customerTitle"].endswith("Monitor flickers since this morning")
     assert report["customerTicketMs"] < 1000 and report["agentTicketMs"] < 1000  # the ticket page within 1 s
     assert report["agentComments"] == ["Checked the cable: it is the monitor itself.",
@@ -60,5 +62,6 @@ def test_a_customer_and_an_agent_use_the_app_at_once(playwright: Path, product: 
     assert not report["consoleErrors"], report["consoleErrors"]
     assert all(u.startswith(origin) or u.startswith("data:") for u in report["requests"]), report["requests"]
     assert sorted(p.name for p in screenshots.iterdir()) == [
-        "01-sign-in-refused.png", "02-customer-tickets.png", "03-agent-queue.png", "04-agent-queue-live.png",
-        "05-signed-out.png", "06-agent-ticket.png", "07-customer-resolved.png", "08-customer-rated.png"]
+        "01-sign-in-refused.png", "02-customer-tickets.png", "03-agent-queue.png", "04-customer-raises.png",
+        "05-agent-queue-live.png", "06-agent-ticket.png", "07-customer-resolved.png", "08-customer-rated.png",
+        "09-signed-out.png"]

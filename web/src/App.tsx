@@ -8,6 +8,7 @@ import { useConnectionState, useSession, useUser } from "./auth/context";
 import { LogoutDocument } from "./gql/graphql";
 import { useI18n } from "./i18n/i18n";
 import { LANGUAGES, type Language } from "./i18n/messages";
+import { NewTicket } from "./pages/NewTicket";
 import { ChoosePassword, ForgotPassword } from "./pages/Passwords";
 import { SignIn } from "./pages/SignIn";
 import { TicketList } from "./pages/TicketList";
@@ -45,7 +46,8 @@ function Header() {
       <strong className="brand">{t("app.name")}</strong>
       {user && (
         <nav aria-label="main">
-          <NavLink to="/tickets">{t("nav.myTickets")}</NavLink>
+          <NavLink to="/tickets" end>{t("nav.myTickets")}</NavLink>
+          <NavLink to="/new">{t("nav.newTicket")}</NavLink>
           {isStaff(user.role?.key) && <NavLink to="/queue">{t("nav.queue")}</NavLink>}
         </nav>
       )}
@@ -92,6 +94,7 @@ export function App() {
         <Route path="/reset-password" element={<ChoosePassword welcome={false} />} />
         <Route path="/set-password" element={<ChoosePassword welcome />} />
         <Route path="/tickets" element={<SignedIn><TicketList title="tickets.title" view="VISIBLE" /></SignedIn>} />
+        <Route path="/new" element={<SignedIn><NewTicket /></SignedIn>} />
         <Route path="/tickets/:id" element={<SignedIn><TicketPage /></SignedIn>} />
         <Route path="/queue" element={<SignedIn><TicketList title="tickets.queueTitle" view="VISIBLE" /></SignedIn>} />
         <Route path="*" element={<SignedIn><Home /></SignedIn>} />

@@ -4,6 +4,9 @@
 const path = require("path");
 const { chromium } = require(path.join(process.env.PLAYWRIGHT_MODULES, "playwright-core"));
 
+// A 1x1 PNG: the API checks an attachment's bytes, not its name.
+const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+
 const ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
@@ -68,21 +71,26 @@ async function main(input) {
 
     // A ticket raised elsewhere shows in the agent's open queue without a reload (the marker would not survive one).
     await agent.evaluate(() => { window.__stillTheSamePage = true; });
-    const login = await api(input.origin, "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
-                            { i: { accessCode: input.code, email: input.customer, password: input.password } });
-    const token = login.data.login.accessToken;
-    const items = await api(input.origin, "{ serviceItems { id form { required } } }", {}, token);
-    const item = items.data.serviceItems.find((i) => !i.form.some((f) => f.required));
-    const raised = await api(input.origin,
-      "mutation($i: CreateTicketInput!) { createTicket(input: $i) { reference } }",
-      { i: { itemId: item.id, title: "Monitor flickers since this morning", description: "Raised during the test." } },
-      token);
-    report.raised = raised.data.createTicket.reference;
+    // The customer raises a ticket through the catalogue's form, with a screenshot attached.
+    await customer.click("nav a[href='/new']");
+    await customer.selectOption("select[name=itemId]", { label: "Hardware failure" });
+    await customer.selectOption("select[name=answer-device]", "Monitor");
+    await customer.fill("input[name=answer-asset_tag]", "MON-0042");
+    await customer.fill("input[name=title]", "Monitor flickers since this morning");
+    await customer.fill("textarea[name=description]", "The screen goes dark for a second every few minutes.");
+    await customer.setInputFiles("input[name=attachments]", {
+      name: "flicker.png", mimeType: "image/png", buffer: Buffer.from(PNG, "base64") });
+    await shot(customer, "04-customer-raises");
+    report.bannersWhileRaising = await customer.locator(".banner").count(); // nothing was lost: no banner
+    await customer.click("form button[type=submit]");
+    await customer.waitForSelector("h1 .reference", { timeout: 20000 });
+    report.raised = (await customer.locator("h1 .reference").textContent()).trim();
+    report.attachments = await customer.locator("section a[href]").allTextContents();
     const began = Date.now();
     await agent.waitForSelector(`tr[data-ticket="${report.raised}"]`, { timeout: 20000 });
     report.liveQueueMs = Date.now() - began;
     report.agentPageKept = await agent.evaluate(() => window.__stillTheSamePage === true);
-    await shot(agent, "04-agent-queue-live");
+    await shot(agent, "05-agent-queue-live");
 
     // The admin gives the new ticket to the agent; both open it from their lists.
     const admin = await api(input.origin, "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
@@ -95,6 +103,7 @@ async function main(input) {
     await api(input.origin, "mutation($id: ID!, $a: ID!) { assignTicket(id: $id, assigneeId: $a) { id } }",
               { id: ticketId, a: agentId }, admin.data.login.accessToken);
 
+    await customer.click("nav a[href='/tickets']");
     await customer.waitForSelector(`tr[data-ticket="${report.raised}"]`, { timeout: 20000 });
     let opened = Date.now();
     await customer.click(`tr[data-ticket="${report.raised}"] a`);
@@ -141,7 +150,7 @@ async function main(input) {
     await customer.waitForURL("**/login", { timeout: 20000 });
     await customer.reload();
     report.afterSignOut = new URL(customer.url()).pathname;
-    await shot(customer, "05-signed-out");
+    await shot(customer, "09-signed-out");
   } finally {
     await browser.close();
   }

@@ -34,7 +34,7 @@ export function createSocket(session: Session, connection: Connection, onReconne
         const code = (event as CloseEvent | undefined)?.code;
         if (code === SIGNED_OUT_CLOSE) session.end();
         else if (code !== undefined && RENEW_CLOSES.has(code)) void session.refresh().catch(() => undefined);
-        if (session.active) connection.lost();
+        if (session.active) connection.closed(code);
       },
     },
   });

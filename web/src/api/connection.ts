@@ -1,6 +1,9 @@
 // The live connection's state, for the banner: "online" once the socket is acknowledged, "reconnecting" while a
-// socket that was up is being opened again.
-export type ConnectionState = "connecting" | "online" | "reconnecting";
+// socket that was up is being opened again after it was lost, "idle" when the app closed it itself (no
+// subscription on screen needs it: graphql-ws closes a lazy socket with 1000).
+export type ConnectionState = "connecting" | "online" | "reconnecting" | "idle";
+
+export const NORMAL_CLOSURE = 1000;
 
 export class Connection {
   state: ConnectionState = "connecting";
@@ -20,8 +23,10 @@ export class Connection {
     return again;
   }
 
-  lost(): void {
-    if (this.everOnline) this.set("reconnecting");
+  /** The socket closed: by the app itself (1000), or lost (anything else) while it had been up. */
+  closed(code: number | undefined): void {
+    if (code === NORMAL_CLOSURE) this.set("idle");
+    else if (this.everOnline) this.set("reconnecting");
   }
 
   private set(state: ConnectionState): void {
