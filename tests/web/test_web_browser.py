@@ -57,11 +57,15 @@ def test_a_customer_and_an_agent_use_the_app_at_once(playwright: Path, product: 
                                        "We are sending you a new monitor today."]
     assert report["customerComments"] == ["We are sending you a new monitor today."]  # never the internal note
     assert report["rated"] == "Lo valoraste con 5 de 5."
+    assert report["customerUnreadAfter"] > report["customerUnreadBefore"]  # live, without a reload
+    assert any(report["raised"] in title for title in report["customerNotices"]), report["customerNotices"]
+    assert report["customerPathAfterNotice"].startswith("/tickets/")
+    assert report["agentUnread"] >= 1
     assert report["customerRowsAfterReload"] == 3
     assert report["afterSignOut"] == "/login"
     assert not report["consoleErrors"], report["consoleErrors"]
     assert all(u.startswith(origin) or u.startswith("data:") for u in report["requests"]), report["requests"]
     assert sorted(p.name for p in screenshots.iterdir()) == [
         "01-sign-in-refused.png", "02-customer-tickets.png", "03-agent-queue.png", "04-customer-raises.png",
-        "05-agent-queue-live.png", "06-agent-ticket.png", "07-customer-resolved.png", "08-customer-rated.png",
-        "09-signed-out.png"]
+        "05-agent-queue-live.png", "06-customer-bell.png", "07-agent-ticket.png", "08-customer-resolved.png",
+        "09-customer-rated.png", "10-signed-out.png"]

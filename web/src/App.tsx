@@ -5,6 +5,7 @@ import type { ReactNode } from "react";
 import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from "react-router-dom";
 
 import { useConnectionState, useSession, useUser } from "./auth/context";
+import { Bell } from "./components/Bell";
 import { LogoutDocument } from "./gql/graphql";
 import { useI18n } from "./i18n/i18n";
 import { LANGUAGES, type Language } from "./i18n/messages";
@@ -60,8 +61,9 @@ function Header() {
       </label>
       {user && (
         <>
+          <Bell />
           <span className="who">{user.name}</span>
-          <button type="button" onClick={() => void signOut(false)}>{t("nav.signOut")}</button>
+          <button type="button" className="sign-out" onClick={() => void signOut(false)}>{t("nav.signOut")}</button>
           <button type="button" className="quiet" onClick={() => void signOut(true)}>
             {t("nav.signOutEverywhere")}
           </button>

@@ -115,6 +115,9 @@ async function main(input) {
     await agent.waitForSelector("h1 .reference", { timeout: 20000 });
     report.agentTicketMs = Date.now() - opened;
 
+    const unread = (page) => page.evaluate(() => Number(document.querySelector(".bell .count").dataset.unread));
+    report.customerUnreadBefore = await unread(customer);
+
     // The agent writes an internal note, then a public reply; the customer's page shows the reply alone.
     await agent.fill("textarea[name=body]", "Checked the cable: it is the monitor itself.");
     await agent.check("input[name=internal]");
@@ -123,21 +126,35 @@ async function main(input) {
     await agent.fill("textarea[name=body]", "We are sending you a new monitor today.");
     await agent.click("form.reply button[type=submit]");
     await agent.waitForSelector("li.comment:not(.internal)", { timeout: 20000 });
-    await shot(agent, "06-agent-ticket");
+    await shot(agent, "07-agent-ticket");
     await customer.waitForSelector("li.comment", { timeout: 20000 });
     report.customerComments = await customer.locator("li.comment .body").allTextContents();
     report.agentComments = await agent.locator("li.comment .body").allTextContents();
+
+    // Her bell counts the reply as it arrives; the notification opens the ticket it is about.
+    await customer.waitForFunction((n) => Number(document.querySelector(".bell .count").dataset.unread) > n,
+                                   report.customerUnreadBefore, { timeout: 20000 });
+    report.customerUnreadAfter = await unread(customer);
+    await customer.click(".bell > button");
+    await customer.waitForSelector("#bell-panel li.unread", { timeout: 20000 });
+    report.customerNotices = await customer.locator("#bell-panel li strong").allTextContents();
+    await shot(customer, "06-customer-bell");
+    await customer.click("#bell-panel li.unread button.link");
+    await customer.waitForFunction((n) => Number(document.querySelector(".bell .count").dataset.unread) < n,
+                                   report.customerUnreadAfter, { timeout: 20000 });
+    report.customerPathAfterNotice = new URL(customer.url()).pathname;
+    report.agentUnread = await unread(agent); // the assignment told him
 
     // The agent resolves it; the customer's page changes status live, and she rates it.
     await agent.click("section.moves button:has-text('Resolver')");
     await agent.waitForSelector("[data-status=RESOLVED]", { timeout: 20000 });
     await customer.waitForSelector("[data-status=RESOLVED]", { timeout: 20000 });
-    await shot(customer, "07-customer-resolved");
+    await shot(customer, "08-customer-resolved");
     await customer.check("input[name=score][value='5']");
     await customer.fill("input[name=ratingComment]", "Quick and kind.");
     await customer.click("form.rating button[type=submit]");
     report.rated = (await customer.locator("p.rated").textContent({ timeout: 20000 })).trim();
-    await shot(customer, "08-customer-rated");
+    await shot(customer, "09-customer-rated");
     await customer.click("a:has-text('Volver a la lista')");
 
     // A reload keeps the person signed in (the refresh token survives it; the access token does not).
@@ -146,11 +163,11 @@ async function main(input) {
     report.customerRowsAfterReload = await customer.locator("table.tickets tbody tr").count();
 
     // Signing out ends the session on this device: back to the sign-in page, and a reload stays there.
-    await customer.click("header button:not(.quiet)");
+    await customer.click("header button.sign-out");
     await customer.waitForURL("**/login", { timeout: 20000 });
     await customer.reload();
     report.afterSignOut = new URL(customer.url()).pathname;
-    await shot(customer, "09-signed-out");
+    await shot(customer, "10-signed-out");
   } finally {
     await browser.close();
   }
