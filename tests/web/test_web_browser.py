@@ -1,9 +1,10 @@
 """The web app in Debian's headless Chromium against `aurontek up --demo`, a customer and an agent at once, each
 in a browser context of their own: sign-in (a refused one says why), the customer's tickets, a ticket raised
-through the catalogue's form with an attachment, the agent's queue showing it without a reload, the ticket page on both sides (an internal note the
-customer never sees, a public reply she does, the resolution reaching her page live, her rating), a reload that
-keeps the session, and signing out. Each
-screen's screenshot is kept in the test's output folder."""
+through the catalogue's form with an attachment, the agent's queue showing it without a reload, the ticket page
+on both sides (an internal note the customer never sees, a public reply she does, her bell counting it live), the
+chat both ways with typing and read receipts, 20 chat messages timed from his send to her page, the resolution
+reaching her page live, her rating, a reload that keeps the session, and signing out. Each screen's screenshot is
+kept in the test's output folder."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from tests.supergraph.server.test_graphiql_browser import playwright, product  #
 
 SCRIPT = Path(__file__).parent / "browser" / "story.cjs"
 DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
+CHAT_MESSAGES = 20
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +40,7 @@ def test_a_customer_and_an_agent_use_the_app_at_once(playwright: Path, product: 
     # Bruno's care groups take the ticket the story raises (a "Hardware failure", Field Support's).
     task = {"origin": origin, "code": code, "password": DEMO_PASSWORD, "screenshots": str(screenshots),
             "customer": "carla@demo.aurontek.local", "agent": "bruno.agent@demo.aurontek.local",
-            "admin": DEMO_ADMIN}
+            "admin": DEMO_ADMIN, "chatMessages": CHAT_MESSAGES}
     done = subprocess.run(["node", str(SCRIPT)], input=json.dumps(task), capture_output=True, text=True,
                           timeout=300, env={**os.environ, "PLAYWRIGHT_MODULES": str(playwright)}, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -57,6 +59,13 @@ def test_a_customer_and_an_agent_use_the_app_at_once(playwright: Path, product: 
                                        "We are sending you a new monitor today."]
     assert report["customerComments"] == ["We are sending you a new monitor today."]  # never the internal note
     assert report["rated"] == "Lo valoraste con 5 de 5."
+    assert report["agentSawTyping"] == "Carla Customer está escribiendo…"
+    assert report["customerSeen"] == "Visto por Bruno Agent"
+    assert report["customerChatOrder"] == [f"Mensaje de prueba {n}" for n in range(CHAT_MESSAGES)]
+    latencies = sorted(report["chatLatenciesMs"])
+    assert len(latencies) == CHAT_MESSAGES and all(ms >= 0 for ms in latencies)
+    print(f"live chat message, agent's send to the customer's page: p50 {latencies[len(latencies) // 2]} ms, "
+          f"p95 {latencies[int(len(latencies) * 0.95) - 1]} ms; ticket page {report['customerTicketMs']} ms")
     assert report["customerUnreadAfter"] > report["customerUnreadBefore"]  # live, without a reload
     assert any(report["raised"] in title for title in report["customerNotices"]), report["customerNotices"]
     assert report["customerPathAfterNotice"].startswith("/tickets/")
@@ -67,5 +76,5 @@ def test_a_customer_and_an_agent_use_the_app_at_once(playwright: Path, product: 
     assert all(u.startswith(origin) or u.startswith("data:") for u in report["requests"]), report["requests"]
     assert sorted(p.name for p in screenshots.iterdir()) == [
         "01-sign-in-refused.png", "02-customer-tickets.png", "03-agent-queue.png", "04-customer-raises.png",
-        "05-agent-queue-live.png", "06-customer-bell.png", "07-agent-ticket.png", "08-customer-resolved.png",
-        "09-customer-rated.png", "10-signed-out.png"]
+        "05-agent-queue-live.png", "06-customer-bell.png", "07-customer-chat.png", "08-agent-ticket.png",
+        "09-customer-resolved.png", "10-customer-rated.png", "11-signed-out.png"]

@@ -126,7 +126,7 @@ async function main(input) {
     await agent.fill("textarea[name=body]", "We are sending you a new monitor today.");
     await agent.click("form.reply button[type=submit]");
     await agent.waitForSelector("li.comment:not(.internal)", { timeout: 20000 });
-    await shot(agent, "07-agent-ticket");
+    await shot(agent, "08-agent-ticket");
     await customer.waitForSelector("li.comment", { timeout: 20000 });
     report.customerComments = await customer.locator("li.comment .body").allTextContents();
     report.agentComments = await agent.locator("li.comment .body").allTextContents();
@@ -145,16 +145,51 @@ async function main(input) {
     report.customerPathAfterNotice = new URL(customer.url()).pathname;
     report.agentUnread = await unread(agent); // the assignment told him
 
+    // They chat both ways: her typing shows on his side, his page reads her message, she sees that he has.
+    await customer.waitForSelector(".chat form.send", { timeout: 20000 });
+    await agent.waitForSelector(".chat form.send", { timeout: 20000 });
+    await customer.click("input[name=chatText]");
+    await customer.keyboard.type("Hola, ¿cuándo llega el monitor?", { delay: 30 });
+    await agent.waitForSelector(".chat .typing:has-text('Carla Customer')", { timeout: 20000 });
+    report.agentSawTyping = (await agent.locator(".chat .typing").textContent()).trim();
+    await customer.click(".chat form.send button[type=submit]");
+    await agent.waitForSelector(".chat li.theirs .text:has-text('¿cuándo llega el monitor?')", { timeout: 20000 });
+    await customer.waitForSelector(".chat .seen", { timeout: 20000 });
+    report.customerSeen = (await customer.locator(".chat .seen").textContent()).trim();
+    await shot(customer, "07-customer-chat");
+
+    // From his send to the message showing in her browser, message after message.
+    await customer.evaluate(() => {
+      window.__shown = {};
+      new MutationObserver(() => {
+        for (const el of document.querySelectorAll(".chat li .text")) {
+          if (!(el.textContent in window.__shown)) window.__shown[el.textContent] = Date.now();
+        }
+      }).observe(document.querySelector(".chat .messages"), { childList: true, subtree: true, characterData: true });
+    });
+    const sent = {};
+    for (let n = 0; n < input.chatMessages; n += 1) {
+      const text = `Mensaje de prueba ${n}`;
+      await agent.fill("input[name=chatText]", text);
+      sent[text] = await agent.evaluate(() => Date.now());
+      await agent.click(".chat form.send button[type=submit]");
+      await customer.waitForSelector(`.chat li .text:text-is("${text}")`, { timeout: 20000 });
+    }
+    const shown = await customer.evaluate(() => window.__shown);
+    report.chatLatenciesMs = Object.entries(sent).map(([text, at]) => shown[text] - at);
+    report.customerChatOrder = (await customer.locator(".chat li.theirs .text").allTextContents())
+      .filter((x) => x.startsWith("Mensaje de prueba"));
+
     // The agent resolves it; the customer's page changes status live, and she rates it.
     await agent.click("section.moves button:has-text('Resolver')");
     await agent.waitForSelector("[data-status=RESOLVED]", { timeout: 20000 });
     await customer.waitForSelector("[data-status=RESOLVED]", { timeout: 20000 });
-    await shot(customer, "08-customer-resolved");
+    await shot(customer, "09-customer-resolved");
     await customer.check("input[name=score][value='5']");
     await customer.fill("input[name=ratingComment]", "Quick and kind.");
     await customer.click("form.rating button[type=submit]");
     report.rated = (await customer.locator("p.rated").textContent({ timeout: 20000 })).trim();
-    await shot(customer, "09-customer-rated");
+    await shot(customer, "10-customer-rated");
     await customer.click("a:has-text('Volver a la lista')");
 
     // A reload keeps the person signed in (the refresh token survives it; the access token does not).
@@ -167,7 +202,7 @@ async function main(input) {
     await customer.waitForURL("**/login", { timeout: 20000 });
     await customer.reload();
     report.afterSignOut = new URL(customer.url()).pathname;
-    await shot(customer, "10-signed-out");
+    await shot(customer, "11-signed-out");
   } finally {
     await browser.close();
   }

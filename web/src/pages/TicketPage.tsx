@@ -6,6 +6,7 @@ import { useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router-dom";
 
 import { useUser } from "../auth/context";
+import { Chat } from "../chat/Chat";
 import { ErrorMessage } from "../components/ErrorMessage";
 import {
   ChangeTicketStatusDocument, RateTicketDocument, ReplyToTicketDocument, TicketDetailDocument, TicketUpdatedDocument,
@@ -159,6 +160,7 @@ export function TicketPage() {
         )}
       </section>
       {creator && resolved && <Rating id={ticket.id} rated={ticket.rating?.score ?? null} />}
+      <Chat ticketId={ticket.id} />
       <section aria-labelledby="conversation">
         <h2 id="conversation">{t("ticket.conversation")}</h2>
         {ticket.comments.edges.length === 0 && <p>{t("ticket.noComments")}</p>}
