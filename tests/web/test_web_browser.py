@@ -42,7 +42,8 @@ def test_a_customer_and_an_agent_use_the_app_at_once(playwright: Path, product: 
             "customer": "carla@demo.aurontek.local", "agent": "bruno.agent@demo.aurontek.local",
             "admin": DEMO_ADMIN, "chatMessages": CHAT_MESSAGES}
     done = subprocess.run(["node", str(SCRIPT)], input=json.dumps(task), capture_output=True, text=True,
-                          timeout=300, env={**os.environ, "PLAYWRIGHT_MODULES": str(playwright)}, check=False)
+                          timeout=300, env={**os.environ, "PLAYWRIGHT_MODULES": str(playwright),
+                               "WEB_MODULES": str(built.parent / "node_modules")}, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -73,6 +74,8 @@ def test_a_customer_and_an_agent_use_the_app_at_once(playwright: Path, product: 
     assert report["customerRowsAfterReload"] == 3
     assert report["afterSignOut"] == "/login"
     assert not report["consoleErrors"], report["consoleErrors"]
+    assert report["accessibility"] == {"sign-in": [], "queue": [], "ticket and chat": [],
+                                       "agent's ticket and chat": []}, report["accessibility"]
     assert all(u.startswith(origin) or u.startswith("data:") for u in report["requests"]), report["requests"]
     assert sorted(p.name for p in screenshots.iterdir()) == [
         "01-sign-in-refused.png", "02-customer-tickets.png", "03-agent-queue.png", "04-customer-raises.png",

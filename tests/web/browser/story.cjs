@@ -23,6 +23,19 @@ async function api(origin, query, variables, token) {
   return body;
 }
 
+const AXE = require("fs").readFileSync(require.resolve("axe-core/axe.min.js", { paths: [process.env.WEB_MODULES] }), "utf8");
+
+// axe-core's WCAG 2 A and AA rules on the page as it is; the serious and critical findings, named.
+async function accessibility(page, screen, report) {
+  await page.evaluate(AXE);
+  const found = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa"] } });
+    return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+  report.accessibility[screen] = found;
+}
+
 async function signIn(page, input, email, password) {
   await page.goto(`${input.origin}/login`);
   await page.fill("input[name=accessCode]", input.code);
@@ -39,7 +52,7 @@ function watch(page, report, who) {
 
 async function main(input) {
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS });
-  const report = { consoleErrors: [], requests: [] };
+  const report = { consoleErrors: [], requests: [], accessibility: {} };
   const shot = (page, name) => page.screenshot({ path: path.join(input.screenshots, `${name}.png`), fullPage: true });
   try {
     const customerContext = await browser.newContext({ locale: "en-US" });
@@ -53,6 +66,7 @@ async function main(input) {
     await signIn(customer, input, input.customer, "not-the-password");
     report.wrongPassword = (await customer.locator("[role=alert]").first().textContent({ timeout: 20000 })).trim();
     await shot(customer, "01-sign-in-refused");
+    await accessibility(customer, "sign-in", report);
 
     // Signed in: their own tickets, in their own language (the demo people speak Spanish).
     await signIn(customer, input, input.customer, input.password);
@@ -68,6 +82,7 @@ async function main(input) {
     report.agentHeading = await agent.locator("h1").textContent();
     report.agentRowsBefore = await agent.locator("table.tickets tbody tr").count();
     await shot(agent, "03-agent-queue");
+    await accessibility(agent, "queue", report);
 
     // A ticket raised elsewhere shows in the agent's open queue without a reload (the marker would not survive one).
     await agent.evaluate(() => { window.__stillTheSamePage = true; });
@@ -157,6 +172,8 @@ async function main(input) {
     await customer.waitForSelector(".chat .seen", { timeout: 20000 });
     report.customerSeen = (await customer.locator(".chat .seen").textContent()).trim();
     await shot(customer, "07-customer-chat");
+    await accessibility(customer, "ticket and chat", report);
+    await accessibility(agent, "agent's ticket and chat", report);
 
     // From his send to the message showing in her browser, message after message.
     await customer.evaluate(() => {
