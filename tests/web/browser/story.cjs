@@ -129,6 +129,10 @@ async function main(input) {
     await agent.click(`tr[data-ticket="${report.raised}"] a`);
     await agent.waitForSelector("h1 .reference", { timeout: 20000 });
     report.agentTicketMs = Date.now() - opened;
+    // The desk's IA panel: the triage once the IA has made it, tickets like it, replies to start from.
+    await agent.waitForSelector(".insights dl.triage", { timeout: 30000 });
+    report.agentTriage = await agent.locator(".insights dl.triage dt").allTextContents();
+    report.customerSeesInsights = await customer.locator(".insights").count();
 
     const unread = (page) => page.evaluate(() => Number(document.querySelector(".bell .count").dataset.unread));
     report.customerUnreadBefore = await unread(customer);

@@ -8,6 +8,7 @@ import { Link, useParams } from "react-router-dom";
 import { useUser } from "../auth/context";
 import { Chat } from "../chat/Chat";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { InsightsPanel } from "../components/InsightsPanel";
 import {
   ChangeTicketStatusDocument, RateTicketDocument, ReplyToTicketDocument, TicketDetailDocument, TicketUpdatedDocument,
   type TicketStatus,
@@ -49,9 +50,10 @@ function Moves({ id, allowed }: { id: string; allowed: readonly TicketStatus[] }
   );
 }
 
-function Reply({ ticketId, staff }: { ticketId: string; staff: boolean }) {
+function Reply({ ticketId, staff, body, setBody }: {
+  ticketId: string; staff: boolean; body: string; setBody(body: string): void;
+}) {
   const { t } = useI18n();
-  const [body, setBody] = useState("");
   const [internal, setInternal] = useState(false);
   const [reply, { loading, error }] = useMutation(ReplyToTicketDocument, {
     refetchQueries: [TicketDetailDocument],
@@ -116,6 +118,7 @@ export function TicketPage() {
   const { t, dateTime } = useI18n();
   const user = useUser();
   const { data, error, loading, refetch } = useQuery(TicketDetailDocument, { variables: { id } });
+  const [draft, setDraft] = useState("");
   useSubscription(TicketUpdatedDocument, {
     variables: { ticketId: id },
     onData: ({ data: live }) => {
@@ -175,8 +178,13 @@ export function TicketPage() {
             </li>
           ))}
         </ol>
-        {ticket.status !== "CLOSED" && ticket.status !== "CANCELLED" && <Reply ticketId={ticket.id} staff={staff} />}
+        {ticket.status !== "CLOSED" && ticket.status !== "CANCELLED" &&
+          <Reply ticketId={ticket.id} staff={staff} body={draft} setBody={setDraft} />}
       </section>
+      {staff && <InsightsPanel ticketId={ticket.id} onUseReply={(text) => {
+        setDraft(text);
+        document.querySelector<HTMLTextAreaElement>("textarea[name=body]")?.focus();
+      }} />}
     </main>
   );
 }
