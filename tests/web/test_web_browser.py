@@ -72,6 +72,7 @@ def test_a_customer_and_an_agent_use_the_app_at_once(playwright: Path, product: 
     assert any(report["raised"] in title for title in report["customerNotices"]), report["customerNotices"]
     assert report["customerPathAfterNotice"].startswith("/tickets/")
     assert report["agentUnread"] >= 1
+    assert report["agentResolvedMine"] == 1  # filtered by view and status, kept across a reload
     assert report["customerRowsAfterReload"] == 3
     assert report["afterSignOut"] == "/login"
     assert not report["consoleErrors"], report["consoleErrors"]

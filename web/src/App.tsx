@@ -98,7 +98,7 @@ export function App() {
         <Route path="/tickets" element={<SignedIn><TicketList title="tickets.title" view="VISIBLE" /></SignedIn>} />
         <Route path="/new" element={<SignedIn><NewTicket /></SignedIn>} />
         <Route path="/tickets/:id" element={<SignedIn><TicketPage /></SignedIn>} />
-        <Route path="/queue" element={<SignedIn><TicketList title="tickets.queueTitle" view="VISIBLE" /></SignedIn>} />
+        <Route path="/queue" element={<SignedIn><TicketList title="tickets.queueTitle" view="VISIBLE" controls /></SignedIn>} />
         <Route path="*" element={<SignedIn><Home /></SignedIn>} />
       </Routes>
     </>

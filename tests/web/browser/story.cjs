@@ -213,6 +213,16 @@ async function main(input) {
     await shot(customer, "10-customer-rated");
     await customer.click("a:has-text('Volver a la lista')");
 
+    // The agent narrows his queue: his own tickets, resolved ones; the choice stays in the address.
+    await agent.click("nav a[href='/queue']");
+    await agent.selectOption("select[name=view]", "ASSIGNED_TO_ME");
+    await agent.selectOption("select[name=status]", "RESOLVED");
+    await agent.waitForFunction(() => location.search.includes("status=RESOLVED"));
+    await agent.waitForSelector(`tr[data-ticket="${report.raised}"]`, { timeout: 20000 });
+    await agent.reload();
+    await agent.waitForSelector(`tr[data-ticket="${report.raised}"]`, { timeout: 20000 });
+    report.agentResolvedMine = await agent.locator("table.tickets tbody tr").count();
+
     // A reload keeps the person signed in (the refresh token survives it; the access token does not).
     await customer.reload();
     await customer.waitForSelector(`tr[data-ticket="${report.raised}"]`, { timeout: 20000 });
