@@ -133,6 +133,13 @@ async function main(input) {
     await agent.waitForSelector(".insights dl.triage", { timeout: 30000 });
     report.agentTriage = await agent.locator(".insights dl.triage dt").allTextContents();
     report.customerSeesInsights = await customer.locator(".insights").count();
+    // He links it to an earlier ticket by its reference; the link and its history row show at once.
+    await agent.fill("input[name=linkOther]", "TKT-2026-000001");
+    await agent.click(".desk form:has(input[name=linkOther]) button[type=submit]");
+    await agent.waitForSelector(".desk dl.links a:has-text('TKT-2026-000001')", { timeout: 20000 });
+    await agent.click(".desk details summary");
+    report.agentHistory = await agent.locator(".desk .history li").allTextContents();
+    report.customerSeesDesk = await customer.locator(".desk").count();
 
     const unread = (page) => page.evaluate(() => Number(document.querySelector(".bell .count").dataset.unread));
     report.customerUnreadBefore = await unread(customer);

@@ -7,6 +7,7 @@ import { Link, useParams } from "react-router-dom";
 
 import { useUser } from "../auth/context";
 import { Chat } from "../chat/Chat";
+import { DeskTools } from "../components/DeskTools";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { InsightsPanel } from "../components/InsightsPanel";
 import {
@@ -181,6 +182,7 @@ export function TicketPage() {
         {ticket.status !== "CLOSED" && ticket.status !== "CANCELLED" &&
           <Reply ticketId={ticket.id} staff={staff} body={draft} setBody={setDraft} />}
       </section>
+      {staff && <DeskTools ticketId={ticket.id} />}
       {staff && <InsightsPanel ticketId={ticket.id} onUseReply={(text) => {
         setDraft(text);
         document.querySelector<HTMLTextAreaElement>("textarea[name=body]")?.focus();
