@@ -79,7 +79,8 @@ def test_a_customer_and_an_agent_use_the_app_at_once(playwright: Path, product: 
     assert report["afterSignOut"] == "/login"
     assert not report["consoleErrors"], report["consoleErrors"]
     assert report["accessibility"] == {"sign-in": [], "queue": [], "ticket and chat": [],
-                                       "agent's ticket and chat": []}, report["accessibility"]
+                                       "agent's ticket and chat": [], "profile": []}, report["accessibility"]
+    assert report["customerHeadingInEnglish"] == "My tickets"
     assert all(u.startswith(origin) or u.startswith("data:") for u in report["requests"]), report["requests"]
     assert sorted(p.name for p in screenshots.iterdir()) == [
         "01-sign-in-refused.png", "02-customer-tickets.png", "03-agent-queue.png", "04-customer-raises.png",

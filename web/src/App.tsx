@@ -11,6 +11,7 @@ import { useI18n } from "./i18n/i18n";
 import { LANGUAGES, type Language } from "./i18n/messages";
 import { NewTicket } from "./pages/NewTicket";
 import { ChoosePassword, ForgotPassword } from "./pages/Passwords";
+import { Profile } from "./pages/Profile";
 import { SignIn } from "./pages/SignIn";
 import { TicketList } from "./pages/TicketList";
 import { TicketPage } from "./pages/TicketPage";
@@ -62,7 +63,7 @@ function Header() {
       {user && (
         <>
           <Bell />
-          <span className="who">{user.name}</span>
+          <NavLink to="/profile" className="who">{user.name}</NavLink>
           <button type="button" className="sign-out" onClick={() => void signOut(false)}>{t("nav.signOut")}</button>
           <button type="button" className="quiet" onClick={() => void signOut(true)}>
             {t("nav.signOutEverywhere")}
@@ -96,6 +97,7 @@ export function App() {
         <Route path="/reset-password" element={<ChoosePassword welcome={false} />} />
         <Route path="/set-password" element={<ChoosePassword welcome />} />
         <Route path="/tickets" element={<SignedIn><TicketList title="tickets.title" view="VISIBLE" /></SignedIn>} />
+        <Route path="/profile" element={<SignedIn><Profile /></SignedIn>} />
         <Route path="/new" element={<SignedIn><NewTicket /></SignedIn>} />
         <Route path="/tickets/:id" element={<SignedIn><TicketPage /></SignedIn>} />
         <Route path="/queue" element={<SignedIn><TicketList title="tickets.queueTitle" view="VISIBLE" controls /></SignedIn>} />

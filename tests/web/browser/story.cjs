@@ -230,6 +230,16 @@ async function main(input) {
     await agent.waitForSelector(`tr[data-ticket="${report.raised}"]`, { timeout: 20000 });
     report.agentResolvedMine = await agent.locator("table.tickets tbody tr").count();
 
+    // Her profile: she switches to English, and the app speaks it at once and after a reload.
+    await customer.click("header a.who");
+    await customer.waitForSelector("table.prefs tbody tr", { timeout: 20000 });
+    await accessibility(customer, "profile", report);
+    await customer.selectOption("select[name=language]", "en");
+    await customer.click("form button[type=submit]");
+    await customer.waitForSelector("h1:has-text('Your profile')", { timeout: 20000 });
+    await customer.click("nav a[href='/tickets']");
+    report.customerHeadingInEnglish = await customer.locator("h1").textContent();
+
     // A reload keeps the person signed in (the refresh token survives it; the access token does not).
     await customer.reload();
     await customer.waitForSelector(`tr[data-ticket="${report.raised}"]`, { timeout: 20000 });
