@@ -36,8 +36,30 @@ async function accessibility(page, screen, report) {
   report.accessibility[screen] = found;
 }
 
-async function signIn(page, input, email, password) {
-  await page.goto(`${input.origin}/login`);
+// A TCP forwarder in front of the gateway for one person's browser: `cut()` drops its connections and refuses new
+// ones, as a lost network would; `restore()` lets them through again.
+function forwarder(targetPort) {
+  const net = require("net");
+  const sockets = new Set();
+  let refusing = false;
+  const server = net.createServer((client) => {
+    if (refusing) { client.destroy(); return; }
+    const upstream = net.connect(targetPort, "127.0.0.1");
+    const end = () => { client.destroy(); upstream.destroy(); sockets.delete(client); sockets.delete(upstream); };
+    for (const side of [client, upstream]) { sockets.add(side); side.on("error", end); side.on("close", end); }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  return {
+    listen: () => new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server.address().port))),
+    cut() { refusing = true; for (const socket of sockets) socket.destroy(); },
+    restore() { refusing = false; },
+    close() { this.cut(); server.close(); },
+  };
+}
+
+async function signIn(page, input, email, password, origin = input.origin) {
+  await page.goto(`${origin}/login`);
   await page.fill("input[name=accessCode]", input.code);
   await page.fill("input[name=email]", email);
   await page.fill("input[name=password]", password);
@@ -53,8 +75,13 @@ function watch(page, report, who) {
 async function main(input) {
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS });
   const report = { consoleErrors: [], requests: [], accessibility: {} };
+  let line = null;
   const shot = (page, name) => page.screenshot({ path: path.join(input.screenshots, `${name}.png`), fullPage: true });
   try {
+    // The customer reaches the gateway through a forwarder, so her network can be cut.
+    line = forwarder(Number(new URL(input.origin).port));
+    const customerOrigin = `http://127.0.0.1:${await line.listen()}`;
+    report.customerOrigin = customerOrigin;
     const customerContext = await browser.newContext({ locale: "en-US" });
     const agentContext = await browser.newContext({ locale: "en-US" });
     const customer = await customerContext.newPage();
@@ -63,13 +90,13 @@ async function main(input) {
     watch(agent, report, "agent");
 
     // A wrong password: the person reads why, in the browser's language (English before signing in).
-    await signIn(customer, input, input.customer, "not-the-password");
+    await signIn(customer, input, input.customer, "not-the-password", customerOrigin);
     report.wrongPassword = (await customer.locator("[role=alert]").first().textContent({ timeout: 20000 })).trim();
     await shot(customer, "01-sign-in-refused");
     await accessibility(customer, "sign-in", report);
 
     // Signed in: their own tickets, in their own language (the demo people speak Spanish).
-    await signIn(customer, input, input.customer, input.password);
+    await signIn(customer, input, input.customer, input.password, customerOrigin);
     await customer.waitForURL("**/tickets", { timeout: 20000 });
     await customer.waitForSelector("table.tickets tbody tr", { timeout: 20000 });
     report.customerHeading = await customer.locator("h1").textContent();
@@ -208,6 +235,17 @@ async function main(input) {
     report.customerChatOrder = (await customer.locator(".chat li.theirs .text").allTextContents())
       .filter((x) => x.startsWith("Mensaje de prueba"));
 
+    // Her network drops: the page says so; what the agent wrote meanwhile is on her screen once it is back.
+    line.cut();
+    await customer.waitForSelector(".banner", { timeout: 30000 });
+    report.offlineBanner = (await customer.locator(".banner").textContent()).trim();
+    await agent.fill("input[name=chatText]", "Escrito mientras no tenías conexión");
+    await agent.click(".chat form.send button[type=submit]");
+    await agent.waitForSelector('.chat li .text:text-is("Escrito mientras no tenías conexión")', { timeout: 20000 });
+    line.restore();
+    await customer.waitForSelector('.chat li .text:text-is("Escrito mientras no tenías conexión")', { timeout: 60000 });
+    await customer.waitForSelector(".banner", { state: "detached", timeout: 60000 });
+
     // The agent resolves it; the customer's page changes status live, and she rates it.
     await agent.click("section.moves button:has-text('Resolver')");
     await agent.waitForSelector("[data-status=RESOLVED]", { timeout: 20000 });
@@ -253,6 +291,7 @@ async function main(input) {
     await shot(customer, "11-signed-out");
   } finally {
     await browser.close();
+    if (line) line.close();
   }
   return report;
 }

@@ -16,10 +16,16 @@ import type { Connection } from "./connection";
 const RENEW_CLOSES = new Set([4401, 4419]); // the token: refresh it, then reconnect
 const SIGNED_OUT_CLOSE = 4403; // the session ended: sign in again
 
+const PING_EVERY_MS = 10_000; // a socket that stopped answering (a laptop waking, a network that changed) ...
+const PONG_WITHIN_MS = 5_000; // ... is closed and opened again rather than left silent
+
 export function createSocket(session: Session, connection: Connection, onReconnect: () => void): Client {
+  let socket: WebSocket | null = null;
+  let pongDue: number | undefined;
   return createClient({
     url: websocketUrl(),
     lazy: true,
+    keepAlive: PING_EVERY_MS,
     retryAttempts: Number.POSITIVE_INFINITY,
     shouldRetry: () => session.active,
     connectionParams: async () => {
@@ -27,10 +33,23 @@ export function createSocket(session: Session, connection: Connection, onReconne
       return token ? { Authorization: `Bearer ${token}` } : {};
     },
     on: {
+      opened: (opened) => {
+        socket = opened as WebSocket;
+      },
+      ping: (received) => {
+        if (received) return;
+        pongDue = window.setTimeout(() => {
+          if (socket?.readyState === WebSocket.OPEN) socket.close(4408, "no pong");
+        }, PONG_WITHIN_MS);
+      },
+      pong: (received) => {
+        if (received) window.clearTimeout(pongDue);
+      },
       connected: () => {
         if (connection.connected()) onReconnect();
       },
       closed: (event) => {
+        window.clearTimeout(pongDue);
         const code = (event as CloseEvent | undefined)?.code;
         if (code === SIGNED_OUT_CLOSE) session.end();
         else if (code !== undefined && RENEW_CLOSES.has(code)) void session.refresh().catch(() => undefined);
