@@ -78,6 +78,16 @@ describe("Session", () => {
     expect(await s.token()).toBe("access-1");
   });
 
+  it("renews a short-lived token when three quarters of its life are gone, not every few seconds", () => {
+    const s = session();
+    const short = { ...tokens(clock, 0), accessTokenExpiresAt: new Date(clock.now() + 60_000).toISOString() };
+    s.begin(short, USER);
+    clock.advance(44_000);
+    expect(calls).toEqual([]);
+    clock.advance(1_000);
+    expect(calls).toEqual(["refresh-0"]);
+  });
+
   it("ends when the server refuses the refresh token, and stays when the server cannot be reached", async () => {
     const s = session();
     s.begin(tokens(clock, 0), USER);

@@ -129,7 +129,9 @@ export class Session {
     this.accessExpiresAt = Date.parse(tokens.accessTokenExpiresAt);
     this.save();
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
-    const wait = Math.max(SOONEST_MS, this.accessExpiresAt - EARLY_MS - this.clock.now());
+    // A minute early, or a quarter of the token's life for a short-lived one (renewing every few seconds helps no one).
+    const life = this.accessExpiresAt - this.clock.now();
+    const wait = Math.max(SOONEST_MS, life - Math.min(EARLY_MS, life / 4));
     this.timer = this.clock.setTimeout(() => {
       this.timer = null;
       this.refresh().catch(() => undefined); // unreachable now: the next request tries again
