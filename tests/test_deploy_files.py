@@ -97,7 +97,7 @@ def test_env_example_holds_no_secret_and_defines_what_compose_needs() -> None:
 def test_images_are_multi_stage_slim_and_non_root() -> None:
     dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
     stages = {stage for _, stage in re.findall(r"^FROM (\S+) AS (\S+)$", dockerfile, re.M)}
-    assert stages == {"graphiql", "build", "build-ia", "runtime", "ia", "app"}
+    assert stages == {"graphiql", "web", "build", "build-ia", "runtime", "ia", "app"}
     assert "slim" in dockerfile.split("ARG PYTHON_IMAGE=")[1].split()[0]
     for target in ("ia", "app"):  # each image ends as the unprivileged user
         body = dockerfile.split(f" AS {target}\n")[1].split("\nFROM ")[0]
@@ -107,6 +107,10 @@ def test_images_are_multi_stage_slim_and_non_root() -> None:
     assert "COPY --from=build /opt/venv" in app and "GATEWAY_GRAPHIQL_ASSETS=/opt/graphiql" in app
     for _, (path, _) in ASSETS.items():
         assert path in dockerfile  # the gateway finds each file where the image puts it
+    # the web app: built from its lock and the operations' typed documents, served by the gateway from the image
+    web = dockerfile.split(" AS web\n")[1].split("\nFROM ")[0]
+    assert "web/package-lock.json" in web and "npm ci" in web and "codegen.yml" in web and "npm run build" in web
+    assert "COPY --from=web /src/web/dist /opt/web" in app and "GATEWAY_WEB_DIR=/opt/web" in app
 
 
 def test_the_ia_image_has_cpu_torch_and_the_app_image_none() -> None:
