@@ -65,6 +65,7 @@ def test_a_customer_and_an_agent_use_the_app_at_once(playwright: Path, product: 
     assert report["rated"] == "Lo valoraste con 5 de 5."
     assert report["agentSawTyping"] == "Carla Customer está escribiendo…"
     assert report["customerSeen"] == "Visto por Bruno Agent"
+    assert "Asignado a Bruno Agent" in report["customerSystemMessages"]  # worded in her language by the app
     assert report["offlineBanner"].startswith("Se perdió la conexión")
     assert report["customerChatOrder"] == [f"Mensaje de prueba {n}" for n in range(CHAT_MESSAGES)]
     latencies = sorted(report["chatLatenciesMs"])

@@ -210,6 +210,7 @@ async function main(input) {
     await customer.waitForSelector(".chat .seen", { timeout: 20000 });
     report.customerSeen = (await customer.locator(".chat .seen").textContent()).trim();
     await shot(customer, "07-customer-chat");
+    report.customerSystemMessages = await customer.locator(".chat li.system").allTextContents();
     await accessibility(customer, "ticket and chat", report);
     await accessibility(agent, "agent's ticket and chat", report);
 

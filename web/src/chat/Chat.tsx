@@ -11,6 +11,7 @@ import {
   TicketChatDocument, type ChatMessageFragment,
 } from "../gql/graphql";
 import { useI18n } from "../i18n/i18n";
+import type { MessageKey } from "../i18n/messages";
 import { mergeMessages } from "./merge";
 
 const PAGE = 30;
@@ -37,7 +38,13 @@ function Bubble({ message, mine, onEdit, onDelete }: {
   const editable = mine && !message.deleted && message.kind === "TEXT" &&
     Date.now() - Date.parse(message.createdAt) < EDIT_WINDOW_MS;
   if (message.kind === "SYSTEM") {
-    return <li className="system" data-message={message.id}>{message.text ?? message.system?.action}</li>;
+    const event = message.system;
+    const worded = event ? t(`system.${event.action}` as MessageKey, {
+      from: event.fromStatus ? t(`status.${event.fromStatus}` as MessageKey) : "—",
+      to: event.toStatus ? t(`status.${event.toStatus}` as MessageKey) : "—",
+      name: event.assignee?.name ?? "—",
+    }) : message.text;
+    return <li className="system" data-message={message.id}>{worded}</li>;
   }
   return (
     <li className={mine ? "mine" : "theirs"} data-message={message.id}>
