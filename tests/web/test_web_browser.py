@@ -67,6 +67,7 @@ def test_a_customer_and_an_agent_use_the_app_at_once(playwright: Path, product: 
     assert report["customerSeen"] == "Visto por Bruno Agent"
     assert "Asignado a Bruno Agent" in report["customerSystemMessages"]  # worded in her language by the app
     assert report["offlineBanner"].startswith("Se perdió la conexión")
+    assert report["agentEdited"] >= 1  # the corrected message says it was edited
     assert report["customerChatOrder"] == [f"Mensaje de prueba {n}" for n in range(CHAT_MESSAGES)]
     latencies = sorted(report["chatLatenciesMs"])
     assert len(latencies) == CHAT_MESSAGES and all(ms >= 0 for ms in latencies)

@@ -66,8 +66,15 @@ async function signIn(page, input, email, password, origin = input.origin) {
   await page.click("button[type=submit]");
 }
 
+// While a person's network is cut on purpose, the browser's own reports of the failed requests are expected.
+const cut = { customer: false };
+const EXPECTED_WHILE_CUT = /net::ERR_|WebSocket connection/;
+
 function watch(page, report, who) {
-  page.on("console", (m) => m.type() === "error" && report.consoleErrors.push(`${who}: ${m.text()}`));
+  page.on("console", (m) => {
+    if (m.type() !== "error" || (cut[who] && EXPECTED_WHILE_CUT.test(m.text()))) return;
+    report.consoleErrors.push(`${who}: ${m.text()}`);
+  });
   page.on("pageerror", (e) => report.consoleErrors.push(`${who}: ${e.message}`));
   page.on("request", (r) => report.requests.push(r.url()));
 }
@@ -82,7 +89,9 @@ async function main(input) {
     line = forwarder(Number(new URL(input.origin).port));
     const customerOrigin = `http://127.0.0.1:${await line.listen()}`;
     report.customerOrigin = customerOrigin;
-    const customerContext = await browser.newContext({ locale: "en-US" });
+    // Her page's origin is the forwarder's, while the file links the API signs name the gateway's public origin:
+    // her context does not apply the page's CSP to them (the agent's, on the gateway's origin, applies it all).
+    const customerContext = await browser.newContext({ locale: "en-US", bypassCSP: true });
     const agentContext = await browser.newContext({ locale: "en-US" });
     const customer = await customerContext.newPage();
     const agent = await agentContext.newPage();
@@ -236,7 +245,23 @@ async function main(input) {
     report.customerChatOrder = (await customer.locator(".chat li.theirs .text").allTextContents())
       .filter((x) => x.startsWith("Mensaje de prueba"));
 
+    // She sends a photo in the chat; it shows on both sides. He corrects one of his messages and deletes another.
+    await customer.setInputFiles("input[name=chatFile]", {
+      name: "monitor.png", mimeType: "image/png", buffer: Buffer.from(PNG, "base64") });
+    await customer.waitForSelector(".chat li.mine img[alt='monitor.png']", { timeout: 20000 });
+    await agent.waitForSelector(".chat li.theirs img[alt='monitor.png']", { timeout: 20000 });
+    const last = agent.locator(".chat li.mine").last();
+    await last.locator("button:has-text('Editar')").click();
+    await last.locator("input[name=editText]").fill("Mensaje corregido");
+    await last.locator("button[type=submit]").click();
+    await agent.waitForSelector(".chat li.mine .text:text-is('Mensaje corregido')", { timeout: 20000 });
+    const before = agent.locator(".chat li.mine").nth(-2);
+    await before.locator("button:has-text('Eliminar')").click();
+    await agent.waitForSelector(".chat li.mine .deleted", { timeout: 20000 });
+    report.agentEdited = await agent.locator(".chat li.mine em").count();
+
     // Her network drops: the page says so; what the agent wrote meanwhile is on her screen once it is back.
+    cut.customer = true;
     line.cut();
     await customer.waitForSelector(".banner", { timeout: 30000 });
     report.offlineBanner = (await customer.locator(".banner").textContent()).trim();
@@ -246,6 +271,8 @@ async function main(input) {
     line.restore();
     await customer.waitForSelector('.chat li .text:text-is("Escrito mientras no tenías conexión")', { timeout: 60000 });
     await customer.waitForSelector(".banner", { state: "detached", timeout: 60000 });
+    await customer.waitForTimeout(500); // the last reports of the cut come in
+    cut.customer = false;
 
     // The agent resolves it; the customer's page changes status live, and she rates it.
     await agent.click("section.moves button:has-text('Resolver')");
