@@ -58,24 +58,24 @@ class GraphiQL:
         missing = self.missing()
         if missing:
             body = MISSING.format(directory=self.directory, files=", ".join(missing)).encode()
-            return 503, _headers("text/html; charset=utf-8", body, cache="no-store"), body
+            return 503, static_headers("text/html; charset=utf-8", body, cache="no-store"), body
         body = PAGE.read_bytes()
-        return 200, [*_headers("text/html; charset=utf-8", body, cache="no-cache"),
+        return 200, [*static_headers("text/html; charset=utf-8", body, cache="no-cache"),
                      (b"content-security-policy", CSP.encode())], body
 
     def asset(self, name: str) -> Response:
         if name not in ASSETS:
             body = b"Not found"
-            return 404, _headers("text/plain; charset=utf-8", body, cache="no-store"), body
+            return 404, static_headers("text/plain; charset=utf-8", body, cache="no-store"), body
         path, content_type = ASSETS[name]
         if name not in self._cache:
             try:
                 self._cache[name] = (self.directory / path).read_bytes()
             except OSError:
                 body = f"{name} is not installed: run ./scripts/install".encode()
-                return 404, _headers("text/plain; charset=utf-8", body, cache="no-store"), body
+                return 404, static_headers("text/plain; charset=utf-8", body, cache="no-store"), body
         body = self._cache[name]
-        return 200, _headers(content_type, body, cache="public, max-age=3600"), body
+        return 200, static_headers(content_type, body, cache="public, max-age=3600"), body
 
     def report(self) -> None:
         """Say at start when the page cannot work, so nobody finds out from a blank browser tab."""
@@ -85,7 +85,8 @@ class GraphiQL:
                         self.directory, ", ".join(missing))
 
 
-def _headers(content_type: str, body: bytes, *, cache: str) -> list[tuple[bytes, bytes]]:
+def static_headers(content_type: str, body: bytes, *, cache: str) -> list[tuple[bytes, bytes]]:
+    """The headers of a file the gateway serves itself (GraphiQL's, the web app's)."""
     return [
         (b"content-type", content_type.encode()),
         (b"content-length", str(len(body)).encode()),

@@ -9,6 +9,8 @@ import logging
 import mimetypes
 from pathlib import Path
 
+from supergraph.server.graphiql import static_headers
+
 log = logging.getLogger("supergraph.webapp")
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "web" / "dist"
@@ -85,10 +87,4 @@ def wants_app_page(method: str, accept: str) -> bool:
 
 
 def _headers(content_type: str, body: bytes, *, cache: str) -> list[tuple[bytes, bytes]]:
-    return [
-        (b"content-type", content_type.encode()),
-        (b"content-length", str(len(body)).encode()),
-        (b"cache-control", cache.encode()),
-        (b"x-content-type-options", b"nosniff"),
-        (b"referrer-policy", b"same-origin"),
-    ]
+    return [*static_headers(content_type, body, cache=cache), (b"referrer-policy", b"same-origin")]

@@ -3,6 +3,7 @@
 import { useApolloClient, useMutation, useQuery, useSubscription } from "@apollo/client";
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 
+import { base64 } from "../api/files";
 import { useUser } from "../auth/context";
 import { ErrorMessage } from "../components/ErrorMessage";
 import {
@@ -21,13 +22,6 @@ const TYPING_SHOWN_MS = 6_000; // someone's "typing" fades when nothing confirms
 const READ_KEY = (ticketId: string) => `chat-read:${ticketId}`;
 
 type Receipt = { lastReadMessageId?: string | null; user: { id: string; name: string } };
-
-async function base64(file: File): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
 
 function Bubble({ message, mine, onEdit, onDelete }: {
   message: ChatMessageFragment; mine: boolean; onEdit(text: string): Promise<unknown>; onDelete(): Promise<unknown>;

@@ -4,17 +4,11 @@ import { useMutation, useQuery } from "@apollo/client";
 import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router-dom";
 
+import { base64 } from "../api/files";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { answersOf, FormFields, missingRequired, type Values } from "../components/FormFields";
 import { CreateTicketDocument, ServiceCatalogueDocument, TicketQueueDocument } from "../gql/graphql";
 import { useI18n } from "../i18n/i18n";
-
-async function base64(file: File): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
 
 export function NewTicket() {
   const { t } = useI18n();

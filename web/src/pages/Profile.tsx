@@ -2,6 +2,7 @@
 import { useMutation, useQuery } from "@apollo/client";
 import { useEffect, useState, type FormEvent } from "react";
 
+import { base64 } from "../api/files";
 import { useSession } from "../auth/context";
 import { ErrorMessage } from "../components/ErrorMessage";
 import {
@@ -10,13 +11,6 @@ import {
 } from "../gql/graphql";
 import { toLanguage, useI18n } from "../i18n/i18n";
 import { LANGUAGES, type Language, type MessageKey } from "../i18n/messages";
-
-async function base64(file: File): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
 
 function Preferences() {
   const { t } = useI18n();
