@@ -1,12 +1,12 @@
 // The shell every screen sits in: the header with the person's menu and language, the banner while the live
 // connection is being restored, and the routes (the administration screens slot in beside these).
-import { useApolloClient, useMutation } from "@apollo/client";
-import type { ReactNode } from "react";
+import { useApolloClient, useMutation, useQuery } from "@apollo/client";
+import { useEffect, type ReactNode } from "react";
 import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from "react-router-dom";
 
 import { useConnectionState, useSession, useUser } from "./auth/context";
 import { Bell } from "./components/Bell";
-import { LogoutDocument } from "./gql/graphql";
+import { DeskTimeZoneDocument, LogoutDocument } from "./gql/graphql";
 import { useI18n } from "./i18n/i18n";
 import { LANGUAGES, type Language } from "./i18n/messages";
 import { NewTicket } from "./pages/NewTicket";
@@ -20,11 +20,21 @@ function isStaff(role: string | undefined): boolean {
   return !!role && role !== "customer";
 }
 
+/** Dates in the company's time zone, once the signed-in person's company is known. */
+function CompanyTimeZone() {
+  const { setTimeZone } = useI18n();
+  const user = useUser();
+  const { data } = useQuery(DeskTimeZoneDocument, { fetchPolicy: "cache-first", skip: !user?.company });
+  const zone = data?.deskSettings.calendar.timezone ?? null;
+  useEffect(() => setTimeZone(zone), [zone, setTimeZone]);
+  return null;
+}
+
 function SignedIn({ children }: { children: ReactNode }) {
   const user = useUser();
   const location = useLocation();
   if (!user) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
-  return <>{children}</>;
+  return <><CompanyTimeZone />{children}</>;
 }
 
 function Header() {
