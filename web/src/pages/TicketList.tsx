@@ -126,7 +126,9 @@ export function TicketList({ title, view: initialView, controls = false }: {
             {tickets.edges.map(({ node }) => (
               <tr key={node.id} data-ticket={node.reference}>
                 <td><Link to={`/tickets/${node.id}`}>{node.reference}</Link></td>
-                <td>{node.title}</td>
+                <td>{node.title}
+                  {node.unreadCount ? <span className="unread" data-unread={node.unreadCount}>
+                    {" "}{t("chat.unread", { count: node.unreadCount })}</span> : null}</td>
                 <td><span className={`status status-${node.status}`}>{t(`status.${node.status}` as MessageKey)}</span></td>
                 <td>{t(`priority.${node.priority}` as MessageKey)}</td>
                 <td>{node.assignee?.name ?? t("tickets.unassigned")}</td>
