@@ -9,10 +9,13 @@ import {
   TicketByReferenceDocument, TicketDeskDetailDocument, TicketDetailDocument, UnlinkTicketsDocument, type LinkKind,
 } from "../gql/graphql";
 import { useI18n } from "../i18n/i18n";
-import type { MessageKey } from "../i18n/messages";
+import { MESSAGES, type MessageKey } from "../i18n/messages";
 import { ErrorMessage } from "./ErrorMessage";
 
 const KINDS: LinkKind[] = ["RELATED", "PARENT", "CHILD"];
+// Actions the app words itself; one the API adds later shows as its name until it is worded here.
+const HISTORY_WORDED = new Set<string>(Object.keys(MESSAGES.en).filter((k) => k.startsWith("history."))
+  .map((k) => k.slice("history.".length)));
 const REFRESH = [TicketDeskDetailDocument, TicketDetailDocument];
 
 export function DeskTools({ ticketId }: { ticketId: string }) {
@@ -124,7 +127,8 @@ export function DeskTools({ ticketId }: { ticketId: string }) {
         <summary>{t("desk.history")}</summary>
         <ol className="history">
           {ticket.history.edges.map(({ node }) => (
-            <li key={node.id}>{dateTime(node.at)} · {node.actor?.name ?? t("desk.system")} · {node.action}
+            <li key={node.id} data-action={node.action}>{dateTime(node.at)} · {node.actor?.name ?? t("desk.system")}{" "}
+              {(HISTORY_WORDED.has(node.action) ? t(`history.${node.action}` as MessageKey) : node.action)}
               {node.field && <> · {node.field}: {node.oldValue ?? "—"} → {node.newValue ?? "—"}</>}</li>
           ))}
         </ol>
