@@ -31,7 +31,9 @@ class GatewaySettings(BaseSettings):
     max_cost: int = 1_000_000
     default_list_size: int = 10
     introspection: bool = True
-    max_body_bytes: int = 1_048_576
+    # largest request body (and WebSocket message): the subgraphs' own 4 MiB, so the largest file a service takes
+    # (2 MiB, 2.8 MB once base64) reaches it and is judged by its rule there
+    max_body_bytes: int = 4 * 1024 * 1024
     csrf_prevention: bool = True
     graphiql: bool = True  # GraphiQL for a browser's GET /graphql
     graphiql_assets: str = ""  # its browser files (node_modules); empty: where ./scripts/install puts them
