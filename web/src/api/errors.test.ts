@@ -12,6 +12,8 @@ describe("error messages", () => {
        "Your company's access is suspended. Contact the platform operator."],
       [{ code: "UNAUTHENTICATED", reason: "TOKEN_EXPIRED" }, "Your session has ended. Sign in again."],
       [{ code: "CONFLICT" }, "Someone changed it meanwhile. Reload and try again."],
+      [{ code: "PAYLOAD_TOO_LARGE" },
+       "That is too much to send at once (at most 4 MiB). Send large files one at a time."],
       [{ code: "INTERNAL_SERVER_ERROR" }, "Something went wrong on our side. Try again; if it keeps happening, tell support."],
       [{}, "Something went wrong on our side. Try again; if it keeps happening, tell support."],
     ];
@@ -31,6 +33,10 @@ describe("error messages", () => {
   it("say the server cannot be reached when no answer came", () => {
     expect(explainAll({ networkError: new TypeError("Failed to fetch"), graphQLErrors: [] })[0].key).toBe("error.NETWORK");
     expect(explainAll(new TypeError("Failed to fetch"))[0].key).toBe("error.NETWORK");
+    // a 413 or 400 from the gateway: no GraphQL errors on the response, but its body names the code
+    const tooLarge = { graphQLErrors: [], networkError: { statusCode: 413, result: {
+      errors: [{ message: "The request body exceeds 4194304 bytes.", extensions: { code: "PAYLOAD_TOO_LARGE" } }] } } };
+    expect(explainAll(tooLarge)[0].key).toBe("error.PAYLOAD_TOO_LARGE");
     expect(explainAll({ graphQLErrors: [{ message: "m", extensions: { code: "NOT_FOUND" } }] })[0].key)
       .toBe("error.NOT_FOUND");
   });

@@ -29,6 +29,7 @@ const BY_CODE: Record<string, MessageKey> = {
   NOT_FOUND: "error.NOT_FOUND",
   CONFLICT: "error.CONFLICT",
   SERVICE_UNAVAILABLE: "error.SERVICE_UNAVAILABLE",
+  PAYLOAD_TOO_LARGE: "error.PAYLOAD_TOO_LARGE",
 };
 
 /** One GraphQL error as a message key with its values. */
@@ -57,7 +58,9 @@ export function explainAll(failure: unknown): Explained[] {
   if (graphQLErrors && graphQLErrors.length) return graphQLErrors.map(explain);
   const errors = (failure as { errors?: ApiError[] } | null)?.errors;
   if (Array.isArray(errors) && errors.length) return errors.map(explain);
-  const network = (failure as { networkError?: unknown } | null)?.networkError;
+  const network = (failure as { networkError?: { result?: { errors?: ApiError[] } } | null } | null)?.networkError;
+  const refused = network?.result?.errors; // an answer with an error status (413...) still says why, by its code
+  if (Array.isArray(refused) && refused.length) return refused.map(explain);
   if (network || failure instanceof TypeError) return [{ key: "error.NETWORK", values: {} }];
   return [{ key: "error.UNKNOWN", values: {} }];
 }

@@ -225,6 +225,7 @@ const en = {
   "error.BAD_USER_INPUT": "Please check what you entered: {detail}",
   "error.SERVICE_UNAVAILABLE": "Part of the service is unavailable right now. Try again in a moment.",
   "error.NETWORK": "The server cannot be reached. Check your connection and try again.",
+  "error.PAYLOAD_TOO_LARGE": "That is too much to send at once (at most 4 MiB). Send large files one at a time.",
   "error.UNKNOWN": "Something went wrong on our side. Try again; if it keeps happening, tell support.",
 } as const;
 
@@ -453,6 +454,7 @@ const es: Record<MessageKey, string> = {
   "error.BAD_USER_INPUT": "Revisa lo que escribiste: {detail}",
   "error.SERVICE_UNAVAILABLE": "Una parte del servicio no está disponible ahora. Inténtalo en un momento.",
   "error.NETWORK": "No se puede contactar al servidor. Revisa tu conexión e inténtalo de nuevo.",
+  "error.PAYLOAD_TOO_LARGE": "Es demasiado para enviar de una vez (máximo 4 MiB). Envía los archivos grandes de a uno.",
   "error.UNKNOWN": "Algo falló de nuestro lado. Inténtalo de nuevo; si sigue pasando, avisa a soporte.",
 };
 
