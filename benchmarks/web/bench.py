@@ -19,9 +19,7 @@ import json
 import os
 import re
 import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -46,51 +44,25 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
-def start_product(data_dir: Path) -> tuple[subprocess.Popen[str], str, str]:
-    from tests.harness import free_port
-
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("MONGODB_URL", "AMQP_URL", "AURONTEK_ADMIN_PASSWORD")}
-    env.update({f"{name}_PORT": str(free_port()) for name in ("USERS", "TICKETS", "CHAT", "NOTIFICATIONS", "IA")})
-    env["CHAT_RATE_LIMIT_MESSAGES"] = "100000"  # the agent sends faster than a person may (30 in 10 s)
-    process = subprocess.Popen([sys.executable, "-m", "aurontek", "up", "--demo", "--port", str(port),
-                                "--data-dir", str(data_dir)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    assert process.stdout is not None
-    lines: list[str] = []
-    deadline = time.monotonic() + 240
-    while not any("Ctrl-C stops everything" in line for line in lines):
-        line = process.stdout.readline()
-        if (not line and process.poll() is not None) or time.monotonic() > deadline:
-            process.kill()
-            raise SystemExit("aurontek up did not start:\n" + "".join(lines[-30:]))
-        lines.append(line)
-    code = next(line.split("access code ")[1].split()[0] for line in lines if "demo company admin" in line)
-    return process, f"http://127.0.0.1:{port}", code
-
-
 def run(messages: int) -> dict[str, Any]:
-    from tests.supergraph.npm_packages import install_npm_packages
+    from tests.fixtures.demo import playwright_modules, running_demo
 
-    playwright = install_npm_packages("npm-playwright", {"playwright-core": "1.56.1"}, "playwright-core")
-    with tempfile.TemporaryDirectory(prefix="aurontek-web-bench-") as work:
-        process, origin, code = start_product(Path(work) / "data")
-        try:
-            shots = Path(work) / "screens"
-            shots.mkdir()
-            task = {"origin": origin, "code": code, "password": DEMO_PASSWORD, "screenshots": str(shots),
-                    "customer": "carla@demo.aurontek.local", "agent": "bruno.agent@demo.aurontek.local",
-                    "admin": DEMO_ADMIN, "chatMessages": messages}
-            done = subprocess.run(["node", str(STORY)], input=json.dumps(task), capture_output=True, text=True,
-                                  timeout=900, check=False,
-                                  env={**os.environ, "PLAYWRIGHT_MODULES": str(playwright),
-                                       "WEB_MODULES": str(ROOT / "web" / "node_modules")})
-            if done.returncode != 0:
-                raise SystemExit(done.stderr[-3000:])
-            report = json.loads(done.stdout.strip().splitlines()[-1])
-        finally:
-            process.terminate()
-            process.communicate(timeout=60)
+    # the agent sends faster than a person may (30 messages in 10 s): timed here, not limited
+    faster = {"CHAT_RATE_LIMIT_MESSAGES": "100000"}
+    with tempfile.TemporaryDirectory(prefix="aurontek-web-bench-") as work, \
+            running_demo(Path(work) / "data", faster, wait=240) as (origin, code):
+        shots = Path(work) / "screens"
+        shots.mkdir()
+        task = {"origin": origin, "code": code, "password": DEMO_PASSWORD, "screenshots": str(shots),
+                "customer": "carla@demo.aurontek.local", "agent": "bruno.agent@demo.aurontek.local",
+                "admin": DEMO_ADMIN, "chatMessages": messages}
+        done = subprocess.run(["node", str(STORY)], input=json.dumps(task), capture_output=True, text=True,
+                              timeout=900, check=False,
+                              env={**os.environ, "PLAYWRIGHT_MODULES": str(playwright_modules()),
+                                   "WEB_MODULES": str(ROOT / "web" / "node_modules")})
+        if done.returncode != 0:
+            raise SystemExit(done.stderr[-3000:])
+        report = json.loads(done.stdout.strip().splitlines()[-1])
     latencies = [float(x) for x in report["chatLatenciesMs"]]
     return {
         "live_chat_ms": {"messages": len(latencies), "p50": percentile(latencies, 0.5),

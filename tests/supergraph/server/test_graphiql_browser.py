@@ -6,19 +6,16 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from aurontek.commands.serve import SUBGRAPHS
 from aurontek.demo import DEMO_PASSWORD
 from supergraph.server.graphiql import ASSETS, DEFAULT_ASSETS_DIR
-from tests.harness import free_port
-from tests.supergraph.npm_packages import install_npm_packages, unavailable
+from tests.fixtures.demo import playwright_modules, running_demo
+from tests.supergraph.npm_packages import unavailable
 
 ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = Path(__file__).parent / "browser" / "graphiql.cjs"
@@ -36,33 +33,14 @@ def playwright() -> Path:
         unavailable("Debian's chromium", "run ./scripts/install (apt-get install chromium)")
     if any(not (DEFAULT_ASSETS_DIR / path).is_file() for path, _ in ASSETS.values()):
         unavailable("GraphiQL's browser files", "run ./scripts/install")
-    return install_npm_packages("npm-playwright", {"playwright-core": "1.56.1"}, "playwright-core")
+    return playwright_modules()
 
 
 @pytest.fixture(scope="module")
 def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """`aurontek up --demo` on free ports: (GraphiQL URL, the demo company's access code)."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("MONGODB_URL", "AMQP_URL", "AURONTEK_ADMIN_PASSWORD")}
-    env.update({f"{name.upper()}_PORT": str(free_port()) for name in SUBGRAPHS})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "aurontek", "up", "--demo", "--port", str(port),
-         "--data-dir", str(tmp_path_factory.mktemp("up"))],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert process.stdout is not None
-    lines: list[str] = []
-    try:
-        deadline = time.monotonic() + 180
-        while not any("Ctrl-C stops everything" in line for line in lines):
-            line = process.stdout.readline()
-            assert line or process.poll() is None, "".join(lines)
-            lines.append(line)
-            assert time.monotonic() < deadline, "".join(lines)
-        code = next(line.split("access code ")[1].split()[0] for line in lines if "demo company admin" in line)
-        yield f"http://127.0.0.1:{port}/graphql", code
-    finally:
-        process.terminate()
-        process.communicate(timeout=60)
+    with running_demo(tmp_path_factory.mktemp("up")) as (origin, code):
+        yield f"{origin}/graphql", code
 
 
 def _login(url: str, code: str, email: str) -> str:
