@@ -19,6 +19,14 @@ const SIGNED_OUT_CLOSE = 4403; // the session ended: sign in again
 const PING_EVERY_MS = 10_000; // a socket that stopped answering (a laptop waking, a network that changed) ...
 const PONG_WITHIN_MS = 5_000; // ... is closed and opened again rather than left silent
 
+/** What a closed socket means for the person: the session ended (4403: sign in again), the token must be renewed
+before the client reconnects (4401, 4419), and whether the banner shows (a loss, not the app's own 1000). */
+export function socketClosed(code: number | undefined, session: Session, connection: Connection): void {
+  if (code === SIGNED_OUT_CLOSE) session.end();
+  else if (code !== undefined && RENEW_CLOSES.has(code)) void session.refresh().catch(() => undefined);
+  if (session.active) connection.closed(code);
+}
+
 export function createSocket(session: Session, connection: Connection, onReconnect: () => void): Client {
   let socket: WebSocket | null = null;
   let pongDue: number | undefined;
@@ -50,10 +58,7 @@ export function createSocket(session: Session, connection: Connection, onReconne
       },
       closed: (event) => {
         window.clearTimeout(pongDue);
-        const code = (event as CloseEvent | undefined)?.code;
-        if (code === SIGNED_OUT_CLOSE) session.end();
-        else if (code !== undefined && RENEW_CLOSES.has(code)) void session.refresh().catch(() => undefined);
-        if (session.active) connection.closed(code);
+        socketClosed((event as CloseEvent | undefined)?.code, session, connection);
       },
     },
   });

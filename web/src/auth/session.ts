@@ -85,6 +85,7 @@ export class Session {
   /** An access token good for at least a little while, renewed first when it is not; null: signed out. */
   async token(): Promise<string | null> {
     if (!this.stored) return null;
+    if (this.inFlight) return this.inFlight; // a renewal is under way (the server refused this one): wait for it
     if (this.access && this.clock.now() < this.accessExpiresAt - SOONEST_MS) return this.access;
     return this.refresh();
   }
