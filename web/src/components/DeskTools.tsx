@@ -18,6 +18,25 @@ const HISTORY_WORDED = new Set<string>(Object.keys(MESSAGES.en).filter((k) => k.
   .map((k) => k.slice("history.".length)));
 const REFRESH = [TicketDeskDetailDocument, TicketDetailDocument];
 
+/** A choice of one person of the ticket's care group, and the button that acts on them. */
+function PersonPicker({ name, label, action, people, busy, onPick }: {
+  name: string; label: string; action: string; people: readonly { id: string; name: string }[]; busy: boolean;
+  onPick(id: string): void;
+}) {
+  const [chosen, setChosen] = useState("");
+  return (
+    <form className="inline" onSubmit={(e: FormEvent) => { e.preventDefault(); if (chosen) onPick(chosen); }}>
+      <label>{label}
+        <select name={name} value={chosen} onChange={(e) => setChosen(e.target.value)}>
+          <option value="">—</option>
+          {people.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+        </select>
+      </label>
+      <button type="submit" disabled={!chosen || busy}>{action}</button>
+    </form>
+  );
+}
+
 export function DeskTools({ ticketId }: { ticketId: string }) {
   const { t, dateTime } = useI18n();
   const client = useApolloClient();
@@ -29,8 +48,6 @@ export function DeskTools({ ticketId }: { ticketId: string }) {
   const [merge, merging] = useMutation(MergeTicketsDocument, { refetchQueries: REFRESH });
   const [link, linking] = useMutation(LinkTicketsDocument, { refetchQueries: REFRESH });
   const [unlink, unlinking] = useMutation(UnlinkTicketsDocument, { refetchQueries: REFRESH });
-  const [assignee, setAssignee] = useState("");
-  const [intern, setIntern] = useState("");
   const [duplicate, setDuplicate] = useState("");
   const [other, setOther] = useState("");
   const [kind, setKind] = useState<LinkKind>("RELATED");
@@ -53,31 +70,13 @@ export function DeskTools({ ticketId }: { ticketId: string }) {
     <section className="desk" aria-labelledby="desk-title">
       <h2 id="desk-title">{t("desk.title")}</h2>
       <div className="tools">
-        <form className="inline" onSubmit={(e: FormEvent) => {
-          e.preventDefault();
-          if (assignee) void assign({ variables: { id: ticketId, assigneeId: assignee } }).catch(swallow);
-        }}>
-          <label>{t("desk.assign")}
-            <select name="assignee" value={assignee} onChange={(e) => setAssignee(e.target.value)}>
-              <option value="">—</option>
-              {agents.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
-            </select>
-          </label>
-          <button type="submit" disabled={!assignee || assigning.loading}>{t("desk.assignDo")}</button>
-        </form>
+        <PersonPicker name="assignee" label={t("desk.assign")} action={t("desk.assignDo")} people={agents}
+                      busy={assigning.loading}
+                      onPick={(id) => void assign({ variables: { id: ticketId, assigneeId: id } }).catch(swallow)} />
         {ticket.assignee && !ticket.tutor && interns.length > 0 && (
-          <form className="inline" onSubmit={(e: FormEvent) => {
-            e.preventDefault();
-            if (intern) void delegate({ variables: { id: ticketId, internId: intern } }).catch(swallow);
-          }}>
-            <label>{t("desk.delegate")}
-              <select name="intern" value={intern} onChange={(e) => setIntern(e.target.value)}>
-                <option value="">—</option>
-                {interns.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
-              </select>
-            </label>
-            <button type="submit" disabled={!intern || delegating.loading}>{t("desk.delegateDo")}</button>
-          </form>
+          <PersonPicker name="intern" label={t("desk.delegate")} action={t("desk.delegateDo")} people={interns}
+                        busy={delegating.loading}
+                        onPick={(id) => void delegate({ variables: { id: ticketId, internId: id } }).catch(swallow)} />
         )}
         {ticket.tutor && <p>{t("desk.tutor", { name: ticket.tutor.name })}</p>}
         <form className="inline" onSubmit={(e: FormEvent) => {
