@@ -93,7 +93,6 @@ def main() -> int:
            "AURONTEK_ADMIN_EMAIL": ADMIN[0], "AURONTEK_ADMIN_PASSWORD": ADMIN[1],
            "AMQP_URL": os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/"),
            "AUTH_JWKS_URL": f"http://127.0.0.1:{ports['users']}/.well-known/jwks.json",
-           "GATEWAY_JWKS_URL": f"http://127.0.0.1:{ports['users']}/.well-known/jwks.json",
            "GATEWAY_SUBGRAPHS": ",".join(f"{n}=http://127.0.0.1:{ports[n]}/graphql" for n in names)}
     processes: dict[str, subprocess.Popen[bytes]] = {}
     try:

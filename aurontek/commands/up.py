@@ -39,7 +39,7 @@ async def _run(args: argparse.Namespace) -> int:
     ports = {name: resolve_port(name, None) for name in SUBGRAPHS}
     # every service, the gateway included, verifies tokens with this stack's own users service
     jwks = f"http://{args.host}:{ports['users']}/.well-known/jwks.json"
-    os.environ["AUTH_JWKS_URL"] = os.environ["GATEWAY_JWKS_URL"] = jwks
+    os.environ["AUTH_JWKS_URL"] = jwks
     # the links the product mails (password reset, welcome) open the web app this gateway serves
     os.environ.setdefault("APP_URL", f"http://{args.host}:{args.port}")
     stack = Stack(data_dir=Path(args.data_dir), host=args.host, gateway_port=args.port, ports=ports,

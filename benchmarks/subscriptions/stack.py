@@ -90,7 +90,7 @@ class Stack:
             await self._subgraph("notifications", AUTH_JWKS_URL=jwks)
             names += ("notifications",)
         subgraphs = ",".join(f"{n}={self.url(n)}/graphql" for n in names)
-        await self._launch("gateway", "/health", GATEWAY_SUBGRAPHS=subgraphs, GATEWAY_JWKS_URL=jwks,
+        await self._launch("gateway", "/health", GATEWAY_SUBGRAPHS=subgraphs, AUTH_JWKS_URL=jwks,
                            GATEWAY_POLL_INTERVAL="3600")
 
     async def _database(self) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.routing import BaseRoute
 
-from subgraphs.kernel.auth.keys import KeySource
+from identity import KeySource
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.settings import ServiceSettings
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from subgraphs.kernel.auth.keys import KeySource, RemoteKeySource
+from identity import JwksKeys, KeySource
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.auth.revocations import PATTERNS as revocation_events
 from subgraphs.kernel.auth.revocations import Revocations
@@ -95,10 +95,11 @@ class Runtime:
         keys: KeySource = (
             self.definition.key_source(self)
             if self.definition.key_source
-            else RemoteKeySource(self.settings.auth_jwks_url, self.http,
-                                 min_refresh=self.settings.auth_jwks_min_refresh)
+            else JwksKeys(self.settings.auth_jwks_url, self.http, ttl=self.settings.auth_jwks_ttl,
+                          min_refresh=self.settings.auth_jwks_min_refresh)
         )
-        self.verifier = TokenVerifier(keys, issuer=self.settings.auth_issuer, audience=self.settings.auth_audience)
+        self.verifier = TokenVerifier(keys, issuer=self.settings.auth_issuer, audience=self.settings.auth_audience,
+                                      leeway=self.settings.auth_leeway)
         if self._shared_bus is None:
             await self.bus.start()
         # Every service's queues exist before this one publishes: none of its events is lost to a consumer that

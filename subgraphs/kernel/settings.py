@@ -7,8 +7,10 @@ from typing import Annotated, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
+
+from identity.settings import IdentitySettings
 
 # Passwords that mean "nobody set this": refused outside development.
 PLACEHOLDER_SECRETS = frozenset({"changeme", "change-me", "secret", "password", "example", "guest"})
@@ -24,8 +26,9 @@ def _env(*names: str) -> AliasChoices:
     return AliasChoices(*names)
 
 
-class ServiceSettings(BaseSettings):
-    """Settings every subgraph shares. Each default works on a laptop; see the README's table."""
+class ServiceSettings(IdentitySettings):
+    """Settings every subgraph shares (the `AUTH_*` ones from the identity package). Each default works on a
+    laptop; see the README's table."""
 
     model_config = SettingsConfigDict(extra="ignore", case_sensitive=False, populate_by_name=True)
 
@@ -45,12 +48,6 @@ class ServiceSettings(BaseSettings):
     # A read model built from another service's events that finds itself empty at start asks the owner to tell
     # its history again (`resync.<source>` events): a service added or wiped later catches up.
     events_resync: bool = Field(True, validation_alias=_env("EVENTS_RESYNC"))
-    auth_jwks_url: str = Field(
-        "http://127.0.0.1:3001/.well-known/jwks.json", validation_alias=_env("AUTH_JWKS_URL")
-    )
-    auth_jwks_min_refresh: float = Field(10.0, ge=0, validation_alias=_env("AUTH_JWKS_MIN_REFRESH_SECONDS"))
-    auth_issuer: str = Field("aurontek-users", validation_alias=_env("AUTH_ISSUER"))
-    auth_audience: str = Field("aurontek", validation_alias=_env("AUTH_AUDIENCE"))
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["127.0.0.1", "::1"], validation_alias=_env("TRUSTED_PROXIES")
     )
@@ -86,7 +83,7 @@ class ServiceSettings(BaseSettings):
             raise ValueError("must start with amqp:// or amqps://")
         return value or None
 
-    @field_validator("auth_jwks_url", "app_url")
+    @field_validator("app_url")
     @classmethod
     def _check_http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from subgraphs.kernel.auth.keys import KeySource
+from identity import KeySource
 from subgraphs.kernel.definition import SubgraphDefinition
 from subgraphs.kernel.ratelimit import FailureWindow
 from subgraphs.kernel.runtime import Runtime

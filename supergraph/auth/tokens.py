@@ -1,4 +1,5 @@
-"""Access-token verification: EdDSA only, a known `kid`, issuer, audience and times checked."""
+"""Who is calling the gateway: the `Authorization` value's access token checked by the identity package's
+verifier (the subgraphs use the same one), and what the gateway itself requires of it (a company)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import jwt
-
-from supergraph.auth.jwks import JwksKeys
-
-ALGORITHM = "EdDSA"
-REQUIRED_CLAIMS = ("exp", "iat", "sub", "iss", "aud")
+from identity import AccessTokenVerifier, NotAnAccessToken, TokenRejected
 
 
 class Unauthenticated(Exception):
@@ -34,57 +30,28 @@ class Caller:
     claims: Mapping[str, Any] = field(default_factory=dict)  # user, company, role and session the token names
 
 
-class AccessTokenVerifier:
-    """Verifies `Bearer` access tokens signed by the users service, as every subgraph does."""
+class CallerVerifier:
+    """The caller behind a `Bearer` access token signed by the users service."""
 
-    def __init__(self, keys: JwksKeys, *, issuer: str, audience: str, leeway: float = 5.0) -> None:
-        self.keys = keys
-        self.issuer = issuer
-        self.audience = audience
-        self.leeway = leeway
+    def __init__(self, tokens: AccessTokenVerifier) -> None:
+        self.tokens = tokens
 
     async def verify(self, authorization: str | None) -> Caller:
-        """The caller behind an `Authorization` value; raises `Unauthenticated`, `Refused`, or
-        `KeysUnavailable` when the keys cannot be fetched."""
+        """Raises `Unauthenticated`, `Refused`, or `KeysUnavailable` when the keys cannot be fetched."""
         scheme, _, token = (authorization or "").strip().partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
             raise Unauthenticated("an access token is required: {\"authorization\": \"Bearer <token>\"}")
-        claims = await self._claims(token.strip())
-        if claims.get("typ") != "access":
-            raise Refused("this token is not an access token")
+        try:
+            claims = await self.tokens.verify(token)
+        except NotAnAccessToken as refused:
+            raise Refused(str(refused)) from None
+        except TokenRejected as rejected:
+            raise Unauthenticated(str(rejected)) from None
         if not isinstance(claims.get("cid"), str) or not claims["cid"]:
             raise Refused("this token names no company")
-        valid_until = float(claims["exp"]) + self.leeway
+        valid_until = float(claims["exp"]) + self.tokens.leeway
         issued_ms = claims.get("iat_ms")
         issued_at = issued_ms / 1000 if isinstance(issued_ms, int) else float(claims.get("iat") or 0)
-        return Caller(f"Bearer {token.strip()}", str(claims["sub"]), claims["cid"], valid_until, issued_at,
+        return Caller(f"Bearer {token}", str(claims["sub"]), claims["cid"], valid_until, issued_at,
                       {k: claims.get(k) for k in ("sub", "cid", "rid", "sid")})
-
-    async def _claims(self, token: str) -> dict[str, Any]:
-        try:
-            header = jwt.get_unverified_header(token)
-        except jwt.PyJWTError:
-            raise Unauthenticated("the access token is malformed") from None
-        # the algorithm is ours to choose, never the token's (no `none`, no HS256 with a public key)
-        if header.get("alg") != ALGORITHM:
-            raise Unauthenticated("the access token uses an algorithm we do not accept")
-        kid = header.get("kid")
-        if not isinstance(kid, str) or not kid:
-            raise Unauthenticated("the access token names no signing key")
-        key = await self.keys.get(kid)
-        if key is None:
-            raise Unauthenticated("the access token was signed by an unknown key")
-        try:
-            return jwt.decode(
-                token,
-                key.key,
-                algorithms=[ALGORITHM],
-                audience=self.audience,
-                issuer=self.issuer,
-                leeway=self.leeway,
-                options={"require": list(REQUIRED_CLAIMS)},
-            )
-        except jwt.ExpiredSignatureError:
-            raise Unauthenticated("the access token has expired") from None
-        except jwt.PyJWTError as error:
-            raise Unauthenticated(f"the access token is not valid: {error}") from None

@@ -6,11 +6,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 
 import aiohttp
+import httpx
 
-from supergraph.auth.jwks import JwksKeys
-from supergraph.auth.tokens import AccessTokenVerifier
+from identity import AccessTokenVerifier, JwksKeys
+from identity.settings import deprecated_names
+from supergraph.auth.tokens import CallerVerifier
 from supergraph.gateway import Gateway, GatewayOptions, Supergraph
 from supergraph.limits import Limits
 from supergraph.server.session_ends import Listen, amqp_listener, watch
@@ -53,7 +56,8 @@ class GatewayRuntime:
         self.options = options_from(settings)
         self.gateway: Gateway | None = None
         self.source: ComposedSource | None = None
-        self.verifier: AccessTokenVerifier | None = None
+        self.verifier: CallerVerifier | None = None
+        self._keys_client: httpx.AsyncClient | None = None
         self.connections = Connections(settings.ws_max_connections)
         self._session: aiohttp.ClientSession | None = None
         self._socket_session: aiohttp.ClientSession | None = None
@@ -69,18 +73,15 @@ class GatewayRuntime:
         self._session = new_session(self.settings.pool_size)
         # upstream subscriptions hold their connection for as long as they live: never pooled
         self._socket_session = new_session(0)
-        keys = JwksKeys(
-            self.settings.jwks_url,
-            self._session,
-            ttl=self.settings.jwks_ttl,
-            min_refresh=self.settings.jwks_min_refresh,
-        )
-        self.verifier = AccessTokenVerifier(
-            keys,
-            issuer=self.settings.token_issuer,
-            audience=self.settings.token_audience,
-            leeway=self.settings.token_leeway,
-        )
+        for name in deprecated_names(os.environ):
+            log.warning("%s is a former name, read for this release only", name)
+        self._keys_client = httpx.AsyncClient()
+        keys = JwksKeys(self.settings.auth_jwks_url, self._keys_client, ttl=self.settings.auth_jwks_ttl,
+                        min_refresh=self.settings.auth_jwks_min_refresh)
+        self.verifier = CallerVerifier(AccessTokenVerifier(
+            keys, issuer=self.settings.auth_issuer, audience=self.settings.auth_audience,
+            leeway=self.settings.auth_leeway,
+        ))
         self._watch_sessions()
         if self.settings.supergraph:
             self.install(read_supergraph_file(self.settings.supergraph))
@@ -134,3 +135,5 @@ class GatewayRuntime:
         for session in (self._socket_session, self._session):
             if session is not None:
                 await session.close()
+        if self._keys_client is not None:
+            await self._keys_client.aclose()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from identity.settings import IdentitySettings
 
 DEFAULT_SUBGRAPHS = (
     "users=http://127.0.0.1:3001/graphql,"
@@ -14,10 +16,10 @@ DEFAULT_SUBGRAPHS = (
 )
 
 
-class GatewaySettings(BaseSettings):
+class GatewaySettings(IdentitySettings):
     """Every gateway setting; validated once at start."""
 
-    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore", populate_by_name=True)
 
     host: str = Field("127.0.0.1", validation_alias=AliasChoices("GATEWAY_HOST", "HOST"))
     port: int = Field(3000, validation_alias=AliasChoices("GATEWAY_PORT", "PORT"))
@@ -45,13 +47,8 @@ class GatewaySettings(BaseSettings):
     dedupe_subgraph_requests: bool = True  # identical in-flight subgraph queries share one
     # proxies in front of the gateway whose X-Forwarded-For is believed (comma-separated)
     trusted_proxies: str = "127.0.0.1,::1"
-    # identity: the access token of a WebSocket's connection_init, checked with the users' JWKS
-    jwks_url: str = "http://127.0.0.1:3001/.well-known/jwks.json"
-    token_issuer: str = "aurontek-users"
-    token_audience: str = "aurontek"
-    token_leeway: float = 5.0  # seconds of clock skew allowed on exp, iat and nbf
-    jwks_ttl: float = 300.0  # seconds the fetched key set is trusted
-    jwks_min_refresh: float = 5.0  # an unknown kid refetches the key set, at most this often (seconds)
+    # identity (the access token of a WebSocket's connection_init, checked with the users' JWKS): the AUTH_*
+    # settings every service shares, from IdentitySettings
     # subscriptions: graphql-transport-ws on /graphql
     ws_init_timeout: float = 3.0  # seconds to send connection_init, else close 4408
     ws_keepalive: float = 15.0  # seconds between server pings; no pong by the next one closes 4408; 0: off

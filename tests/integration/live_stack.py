@@ -94,7 +94,7 @@ class LiveStack:
         subgraphs = {"users": self.users.url, "tickets": self.tickets.url, "chat": chat.url,
                      **{s.runtime.name: s.url for s in self.late}}
         settings = GatewaySettings(subgraphs=",".join(f"{n}={u}/graphql" for n, u in subgraphs.items()),
-                                   host="127.0.0.1", port=free_port(), jwks_url=self.jwks_url, poll_interval=3600,
+                                   host="127.0.0.1", port=free_port(), auth_jwks_url=self.jwks_url, poll_interval=3600,
                                    amqp_url=self.settings["common"]["amqp_url"],
                                    events_exchange=self.settings["common"]["events_exchange"])
         app = create_app(settings)

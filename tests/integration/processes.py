@@ -140,7 +140,7 @@ async def deployed(amqp_url: str, mongo_url: str, http: httpx.AsyncClient, tmp_p
         "notifications": {"SMTP_URL": mail.url, "MAIL_RETRY_DELAY_MS": "100", "MAIL_POLL_INTERVAL_MS": "100"},
         "gateway": {"GATEWAY_SUBGRAPHS": ",".join(f"{n}=http://127.0.0.1:{p}/graphql" for n, p in ports.items()
                                                   if n != "gateway"),
-                    "GATEWAY_JWKS_URL": jwks, "GATEWAY_AMQP_URL": reach, "GATEWAY_EVENTS_EXCHANGE": exchange},
+                    "AUTH_JWKS_URL": jwks, "GATEWAY_AMQP_URL": reach, "GATEWAY_EVENTS_EXCHANGE": exchange},
     }
     extra = env or {}
     services = {name: Process(name, port, {**common, "AURONTEK_DATA_DIR": str(tmp_path / name), **own[name],

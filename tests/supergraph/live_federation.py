@@ -69,7 +69,7 @@ class LiveFederation:
     supergraph_path: str
 
     def gateway(self, **settings: Any) -> contextlib.AbstractAsyncContextManager[RunningGateway]:
-        settings.setdefault("jwks_url", self.jwks.url)
+        settings.setdefault("auth_jwks_url", self.jwks.url)
         return running_gateway(self.supergraph_path, **settings)
 
 

@@ -16,9 +16,8 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from identity import ALGORITHM, StaticKeys
 from subgraphs.kernel import clock
-from subgraphs.kernel.auth.keys import StaticKeySource
-from subgraphs.kernel.auth.tokens import ALGORITHM
 from subgraphs.kernel.ids import new_event_id
 from subgraphs.kernel.mongo import Database
 
@@ -49,7 +48,7 @@ class Signer:
         self.token_ttl = token_ttl
         self.current: SigningKey | None = None
         self.jwks: dict[str, Any] = {"keys": []}
-        self.verification_keys = StaticKeySource()
+        self.verification_keys = StaticKeys()
 
     async def load(self) -> None:
         """Load the ring, adding a key when none is young enough to sign."""

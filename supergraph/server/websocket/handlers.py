@@ -6,7 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, cast
 
-from supergraph.auth.jwks import KeysUnavailable
+from identity import KeysUnavailable
 from supergraph.auth.tokens import Refused, Unauthenticated
 from supergraph.graphql_ws.close_codes import CloseCode
 from supergraph.graphql_ws.messages import (

@@ -27,7 +27,7 @@ SEARCH = """query($t: String!) { searchTickets(text: $t, limit: 3) { similarity 
 async def gateway(ia_desk: IaDesk) -> AsyncIterator[GatewayRuntime]:
     listing = ",".join(f"{s.runtime.name}={s.url}/graphql" for s in (ia_desk.users, ia_desk.tickets, ia_desk.ia))
     runtime = GatewayRuntime(GatewaySettings(subgraphs=listing, poll_interval=3600,
-                                             jwks_url=f"{ia_desk.users.url}/.well-known/jwks.json"))
+                                             auth_jwks_url=f"{ia_desk.users.url}/.well-known/jwks.json"))
     await runtime.start()
     for _ in range(250):
         if runtime.gateway is not None:

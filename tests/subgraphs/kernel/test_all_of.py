@@ -44,4 +44,5 @@ async def test_all_of_matches_what_and_matches(db: Database, conditions: tuple[d
 
 def test_conditions_on_different_fields_stay_flat_and_overlapping_ones_are_kept_apart() -> None:
     assert all_of({"companyId": "c"}, {"status": "open"}, {}) == {"companyId": "c", "status": "open"}
-    assert all_of({"rank": {"$gte": 1}}, {"rank": {"$lte": 2}}) == {"rank": {"$gte": 1}, "$and": [{"rank": {"$lte": 2}}]}
+    assert all_of({"rank": {"$gte": 1}}, {"rank": {"$lte": 2}}) == {"rank": {"$gte": 1},
+                                                                      "$and": [{"rank": {"$lte": 2}}]}

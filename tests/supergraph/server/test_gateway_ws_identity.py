@@ -102,7 +102,7 @@ async def test_the_socket_closes_4419_when_the_token_expires(live: LiveFederatio
     """4419 (not 4401, which graphql-ws treats as fatal): the client refreshes its token and reconnects."""
     ticket = new_ticket()
     expires = math.ceil(time.time()) + 1  # whole seconds: in one to two seconds
-    async with live.gateway(token_leeway=0) as gateway, connect(gateway.ws_url) as client:
+    async with live.gateway(auth_leeway=0) as gateway, connect(gateway.ws_url) as client:
         assert await client.init(live.issuer.bearer(exp=expires)) == {"type": "connection_ack"}
         await client.subscribe("1", MESSAGE_ADDED, {"t": ticket})
         await live.chat.wait_active(ticket, 1)
@@ -129,7 +129,8 @@ async def test_the_callers_token_and_request_id_reach_the_subgraph(
 
 async def test_unreachable_keys_close_1013_and_unknown_kids_refetch_rarely(live: LiveFederation) -> None:
     issuer = TokenIssuer(kid="rotated")
-    async with serve_jwks(live.issuer) as jwks, live.gateway(jwks_url=jwks.url, jwks_min_refresh=0.6) as gateway:
+    async with (serve_jwks(live.issuer) as jwks,
+                live.gateway(auth_jwks_url=jwks.url, auth_jwks_min_refresh=0.6) as gateway):
         jwks.status = 503
         code, reason = await _closed_after_init(gateway, live.issuer.bearer())
         assert (code, reason) == (1013, "Try again later: the signing keys are unavailable")

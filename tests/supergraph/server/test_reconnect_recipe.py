@@ -61,7 +61,7 @@ async def test_an_expired_token_is_refreshed_and_the_subscription_resumes(module
                                                                           ) -> None:
     ticket = new_ticket()
     expires = math.ceil(time.time()) + 2
-    async with live.gateway(token_leeway=0) as gateway:
+    async with live.gateway(auth_leeway=0) as gateway:
         client = await Recipe.start(modules, url=gateway.ws_url, subscription=MESSAGE_ADDED,
                                     variables={"t": ticket}, events=2)
         await client.give_token(live.issuer.token(exp=expires))

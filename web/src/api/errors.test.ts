@@ -12,6 +12,8 @@ describe("error messages", () => {
        "Your company's access is suspended. Contact the platform operator."],
       [{ code: "UNAUTHENTICATED", reason: "TOKEN_EXPIRED" }, "Your session has ended. Sign in again."],
       [{ code: "CONFLICT" }, "Someone changed it meanwhile. Reload and try again."],
+      [{ code: "UNAUTHENTICATED", reason: "KEYS_UNAVAILABLE" },
+       "Part of the service is unavailable right now. Try again in a moment."],
       [{ code: "PAYLOAD_TOO_LARGE" },
        "That is too much to send at once (at most 4 MiB). Send large files one at a time."],
       [{ code: "INTERNAL_SERVER_ERROR" }, "Something went wrong on our side. Try again; if it keeps happening, tell support."],

@@ -22,6 +22,7 @@ const BY_REASON: Record<string, MessageKey> = {
   TOKEN_STALE: "error.SESSION_ENDED",
   TOKEN_EXPIRED: "error.SESSION_ENDED",
   REFRESH_REUSED: "error.SESSION_ENDED",
+  KEYS_UNAVAILABLE: "error.SERVICE_UNAVAILABLE",
 };
 
 const BY_CODE: Record<string, MessageKey> = {

@@ -1,20 +1,26 @@
-"""The users service's public signing keys, fetched from its JWKS and cached."""
+"""The users service's public signing keys: parsed from a JWKS, known in process or fetched and cached."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from typing import Any
+from typing import Any, Protocol
 
-import aiohttp
+import httpx
 import jwt
 
-log = logging.getLogger("supergraph.auth")
+log = logging.getLogger("identity.keys")
 
 
 class KeysUnavailable(Exception):
     """The key a token names is unknown and the key set could not be fetched."""
+
+
+class KeySource(Protocol):
+    async def get(self, kid: str) -> jwt.PyJWK | None:
+        """The key named `kid`, or None; may raise `KeysUnavailable`."""
+        ...
 
 
 def parse_jwks(document: Any) -> dict[str, jwt.PyJWK]:
@@ -32,25 +38,38 @@ def parse_jwks(document: Any) -> dict[str, jwt.PyJWK]:
     return keys
 
 
+class StaticKeys:
+    """Keys known in process (the users service verifies with its own public keys)."""
+
+    def __init__(self, jwks: dict[str, Any] | None = None) -> None:
+        self.keys = parse_jwks(jwks or {"keys": []})
+
+    def replace(self, jwks: dict[str, Any]) -> None:
+        self.keys = parse_jwks(jwks)
+
+    async def get(self, kid: str) -> jwt.PyJWK | None:
+        return self.keys.get(kid)
+
+
 class JwksKeys:
-    """Keys from a JWKS URL, cached for `ttl` seconds. An unknown `kid` refetches, at most
-    every `min_refresh` seconds, so a flood of made-up kids cannot hammer the users service.
-    A failed fetch keeps the keys already known (fail closed: unknown keys stay unknown)."""
+    """Keys from a JWKS URL, cached for `ttl` seconds. An unknown `kid` refetches, at most every `min_refresh`
+    seconds, so a flood of made-up kids cannot hammer the users service. A failed fetch keeps the keys already
+    known (fail closed: unknown keys stay unknown) and makes an unknown kid `KeysUnavailable`."""
 
     def __init__(
         self,
         url: str,
-        session: aiohttp.ClientSession,
+        client: httpx.AsyncClient,
         *,
         ttl: float = 300.0,
         min_refresh: float = 5.0,
         timeout: float = 5.0,
     ) -> None:
         self.url = url
-        self.session = session
+        self.client = client
         self.ttl = ttl
         self.min_refresh = min_refresh
-        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self.timeout = timeout
         self.keys: dict[str, jwt.PyJWK] = {}
         self.fetches = 0
         self._fetched_at: float | None = None
@@ -58,8 +77,6 @@ class JwksKeys:
         self._lock = asyncio.Lock()
 
     async def get(self, kid: str) -> jwt.PyJWK | None:
-        """The key named `kid`, or None; raises `KeysUnavailable` when it may exist but the
-        key set cannot be fetched."""
         age = None if self._fetched_at is None else time.monotonic() - self._fetched_at
         if age is None or age > self.ttl or (kid not in self.keys and age > self.min_refresh):
             await self._refresh()
@@ -74,11 +91,11 @@ class JwksKeys:
                 return  # another caller refreshed while we waited
             self.fetches += 1
             try:
-                async with self.session.get(self.url, timeout=self.timeout) as response:
-                    response.raise_for_status()
-                    self.keys = parse_jwks(await response.json(content_type=None))
-                    self._failed = False
-            except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+                response = await self.client.get(self.url, timeout=self.timeout)
+                response.raise_for_status()
+                self.keys = parse_jwks(response.json())
+                self._failed = False
+            except (httpx.HTTPError, ValueError) as error:
                 self._failed = True
                 log.warning("cannot fetch the JWKS at %s: %r", self.url, error)
             finally:
