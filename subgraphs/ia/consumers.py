@@ -14,29 +14,31 @@ from subgraphs.ia.assignment import activity
 from subgraphs.ia.classification import labelling
 from subgraphs.ia.readmodel import catalogue, people, replies, tickets
 from subgraphs.ia.readmodel.tickets import Ticket
+from subgraphs.kernel.events.contracts import ia as ia_events
+from subgraphs.kernel.events.contracts import tickets as ticket_events
+from subgraphs.kernel.events.contracts.tickets import TicketStatus, is_snapshot
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
 
 TICKET_PATTERNS = ("ticket.*",)
-OWN = frozenset({"ticket.classified", "ticket.assignment_suggested", "ticket.duplicate_suspected",
-                 "ticket.assignment_needed"})
 TEXT = {"title", "description"}
 
 
 def from_tickets(event: Event) -> bool:
     """The tickets service's events; the IA's own conclusions are not news to it."""
-    return event.type not in OWN
+    return event.type not in ia_events.OWN
 
 
 def tasks_for(event: Event, after: Ticket) -> list[str]:
     """The analysis a ticket event calls for."""
     data = event.data
-    if event.type == "ticket.created":
+    if event.type == ticket_events.CREATED:
         return [jobs.TRIAGE, jobs.ROUTE]
-    if event.type == "ticket.updated" and TEXT & set(data.get("changed") or ()):
+    if event.type == ticket_events.UPDATED and TEXT & set(data.get("changed") or ()):
         return [jobs.TRIAGE]
-    if event.type == "ticket.assigned" and after.get("status") == "open" and not after.get("assigneeId"):
+    if (event.type == ticket_events.ASSIGNED and after.get("status") == TicketStatus.OPEN
+            and not after.get("assigneeId")):
         return [jobs.ROUTE]
     return []
 
@@ -50,7 +52,7 @@ class Consumers:
 
     async def on_ticket(self, event: Event, uow: UnitOfWork) -> None:
         await replies.record(self.db, event, uow)
-        if not tickets.is_snapshot(event.data):
+        if not is_snapshot(event.data):
             return
         before, after = await tickets.remember(self.db, event, uow)
         if after is None:

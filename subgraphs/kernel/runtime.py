@@ -19,6 +19,7 @@ from subgraphs.kernel.auth.tokens import TokenVerifier
 from subgraphs.kernel.definition import SubgraphDefinition
 from subgraphs.kernel.embedded_mongo import EmbeddedMongo
 from subgraphs.kernel.errors import AppError, Unauthenticated
+from subgraphs.kernel.events import contracts
 from subgraphs.kernel.events.amqp import AmqpBus
 from subgraphs.kernel.events.bus import ConsumerSpec, EventBus
 from subgraphs.kernel.events.consumer import IdempotentHandler, idempotent
@@ -84,6 +85,8 @@ class Runtime:
         self.client = connect(url, app_name=f"aurontek-{self.name}")
         self.db = Database(self.client, self.settings.database_name(self.name))
         self.outbox = Outbox(self.db, self.bus)
+        # every emitted event is checked against its contract, except in production (where it costs and cannot help)
+        contracts.check_events(self.settings.environment != "production")
         await self.outbox.ensure_indexes()
         self.revocations: Revocations | None = None
         if self.definition.principal_loader is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from subgraphs.kernel.events.contracts import users as user_events
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
@@ -18,10 +19,10 @@ from subgraphs.notifications.triggers.notice import Notice
 PATTERNS = ("user.*", "company.*", "password.*", "ticket.*", "chat.*")
 
 ACCOUNT_TRIGGERS: dict[str, Callable[[Event, Lookup], Awaitable[list[Notice]]]] = {
-    "user.created": accounts.welcome,
-    "password.reset_requested": accounts.password_reset,
-    "user.password_changed": accounts.password_changed,
-    "company.access_code_changed": accounts.access_code_changed,
+    user_events.USER_CREATED: accounts.welcome,
+    user_events.PASSWORD_RESET_REQUESTED: accounts.password_reset,
+    user_events.USER_PASSWORD_CHANGED: accounts.password_changed,
+    user_events.COMPANY_ACCESS_CODE_CHANGED: accounts.access_code_changed,
 }
 
 
@@ -33,7 +34,7 @@ class Consumer:
 
     async def handle(self, event: Event, uow: UnitOfWork) -> None:
         await sync.apply(self.db, event, uow.session)
-        if event.type == "user.deleted":
+        if event.type == user_events.USER_DELETED:
             await erasure.forget(self.db, event.data["userId"], uow.session)
         if event.type.startswith("chat."):
             await unread.on_event(event, self.db, uow.session, delay=self.chat_delay)

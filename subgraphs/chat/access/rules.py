@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from subgraphs.chat.policy.rules import ChatPolicy
-from subgraphs.chat.tickets.view import TicketView
 from subgraphs.kernel.auth.principal import Principal
+from subgraphs.kernel.events.contracts.tickets import TicketView
 
 ADMIN = "tickets.manage"  # company administrators (and platform staff with its global form)
 READER = "tickets.read"  # sees every ticket of the company, so may learn that a chat exists

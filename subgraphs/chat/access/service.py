@@ -6,9 +6,9 @@ from subgraphs.chat import store
 from subgraphs.chat.access.rules import ADMIN, ChatAccess, decide
 from subgraphs.chat.policy.service import policy_in
 from subgraphs.chat.tickets.model import find_arriving, find_ticket
-from subgraphs.chat.tickets.view import TicketView
 from subgraphs.kernel.auth.principal import GLOBAL_SUFFIX, Principal
 from subgraphs.kernel.errors import Forbidden, NotFound
+from subgraphs.kernel.events.contracts.tickets import TicketView
 from subgraphs.kernel.tenancy import Tenancy, TenantCollection
 
 

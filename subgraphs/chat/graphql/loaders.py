@@ -8,7 +8,7 @@ from subgraphs.chat import store
 from subgraphs.chat.access.rules import ChatAccess
 from subgraphs.chat.access.service import access_to, company_view
 from subgraphs.chat.people.model import names
-from subgraphs.chat.tickets.view import TicketView
+from subgraphs.kernel.events.contracts.tickets import TicketView
 from subgraphs.kernel.graphql.context import RequestContext
 
 

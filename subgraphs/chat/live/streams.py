@@ -17,8 +17,8 @@ from subgraphs.chat.deps import ChatDeps
 from subgraphs.chat.live.order import InOrder, number_of
 from subgraphs.chat.messages.documents import ADDED
 from subgraphs.chat.messages.ordering import last_number
-from subgraphs.chat.tickets.view import TicketView, is_snapshot
 from subgraphs.kernel.auth.principal import Principal
+from subgraphs.kernel.events.contracts.tickets import TicketView, is_snapshot
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.tenancy import Tenancy
 

@@ -6,14 +6,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from subgraphs.chat.tickets.view import TicketView
 from subgraphs.kernel import clock
+from subgraphs.kernel.events.contracts import chat as chat_events
+from subgraphs.kernel.events.contracts.tickets import TicketView
 from subgraphs.kernel.ids import new_id
 
-ADDED = "chat.message_added"
-EDITED = "chat.message_edited"
-DELETED = "chat.message_deleted"
-READ = "chat.messages_read"
+ADDED = chat_events.MESSAGE_ADDED
+EDITED = chat_events.MESSAGE_EDITED
+DELETED = chat_events.MESSAGE_DELETED
+READ = chat_events.MESSAGES_READ
 EXCERPT = 280
 
 Message = dict[str, Any]

@@ -13,10 +13,10 @@ from subgraphs.chat.live.announce import commit_and_announce
 from subgraphs.chat.messages import files
 from subgraphs.chat.messages.documents import ADDED, Message, MessageKind, added_event, new_message
 from subgraphs.chat.messages.ordering import place
-from subgraphs.chat.tickets.view import TicketView
 from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import BadUserInput, RateLimited
+from subgraphs.kernel.events.contracts.tickets import TicketView
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.tenancy import Tenancy
 from subgraphs.kernel.validation import Problems

@@ -9,7 +9,8 @@ from subgraphs.chat.messages.documents import ADDED, Message, MessageKind, added
 from subgraphs.chat.messages.ordering import place
 from subgraphs.chat.people.model import names
 from subgraphs.chat.tickets import model as tickets
-from subgraphs.chat.tickets.view import TicketView
+from subgraphs.kernel.events.contracts import tickets as ticket_events
+from subgraphs.kernel.events.contracts.tickets import TicketView
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
@@ -25,15 +26,15 @@ def _label(status: str | None) -> str:
 def describe(event: Event, people: dict[str, str]) -> tuple[str, dict[str, Any]] | None:
     """The text (English; the structured part lets clients say it their way) and the structured change."""
     data = event.data
-    if event.type == "ticket.status_changed":
+    if event.type == ticket_events.STATUS_CHANGED:
         text = f"Status changed from {_label(data.get('from'))} to {_label(data.get('to'))}"
         return text, {"action": "status_changed", "from": data.get("from"), "to": data.get("to")}
-    if event.type == "ticket.assigned":
+    if event.type == ticket_events.ASSIGNED:
         before, after = data.get("previousAssigneeId"), data.get("assigneeId")
         if after is None:
             return "Ticket unassigned", {"action": "unassigned", "from": before, "to": None}
         return f"Assigned to {people.get(after) or 'an agent'}", {"action": "assigned", "from": before, "to": after}
-    if event.type == "ticket.delegated":
+    if event.type == ticket_events.DELEGATED:
         intern = data.get("internId")
         return (f"Delegated to {people.get(intern or '') or 'an intern'}",
                 {"action": "delegated", "from": data.get("tutorId"), "to": intern})

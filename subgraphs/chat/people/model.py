@@ -6,12 +6,13 @@ from collections.abc import Iterable
 
 from subgraphs.chat import store
 from subgraphs.chat.recent import Recent
+from subgraphs.kernel.events.contracts import users as user_events
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
 from subgraphs.kernel.tenancy import TenantCollection
 
-PATTERNS = ("user.created", "user.updated", "user.deactivated", "user.reactivated", "user.deleted")
+PATTERNS = user_events.PERSON_EVENTS
 FIELDS = ("companyId", "firstName", "lastName", "status")
 
 
@@ -22,7 +23,7 @@ async def remember(event: Event, uow: UnitOfWork, db: Database) -> None:
     if current is not None and current["asOf"] > event.occurred_at:
         return
     row = {k: data.get(k) for k in FIELDS if k in data}
-    row.update(deleted=event.type == "user.deleted", asOf=event.occurred_at)
+    row.update(deleted=event.type == user_events.USER_DELETED, asOf=event.occurred_at)
     await rows.update_one({"_id": data["userId"]}, {"$set": row}, upsert=True, session=uow.session)
 
 

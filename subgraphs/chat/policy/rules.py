@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from subgraphs.kernel.errors import BadUserInput
-
-
-class TicketStatus(StrEnum):
-    """The tickets service's lifecycle states, as its events spell them."""
-
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    ON_HOLD = "on_hold"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
-
+from subgraphs.kernel.events.contracts.tickets import TicketStatus
 
 EVERY_STATUS = frozenset(TicketStatus)
 # A chat is a conversation about work still going on; once the work is done it stays on record.

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from bson import ObjectId
 
 from subgraphs.chat import store
-from subgraphs.chat.tickets.view import SNAPSHOT_FIELDS, TicketView, is_snapshot
+from subgraphs.kernel.events.contracts.tickets import TicketView, is_snapshot, view_row
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import is_id
@@ -32,7 +32,7 @@ async def remember(db: Database, event: Event, uow: UnitOfWork) -> TicketView | 
     rows = db[store.TICKETS]
     current = await rows.find_one({"_id": data["ticketId"]}, projection={"asOf": 1}, session=uow.session)
     if current is None or current["asOf"] <= event.occurred_at:  # a redelivered older event changes nothing
-        row = {k: data.get(k) for k in SNAPSHOT_FIELDS}
+        row = view_row(data)
         await rows.update_one({"_id": data["ticketId"]}, {"$set": {**row, "asOf": event.occurred_at}}, upsert=True,
                               session=uow.session)
     return TicketView.from_snapshot(data)

@@ -20,6 +20,7 @@ from subgraphs.ia.readmodel.tickets import WORKABLE, Ticket
 from subgraphs.ia.similar.duplicates import duplicate_event, likely_duplicate
 from subgraphs.ia.triage.text import ticket_text
 from subgraphs.kernel import clock
+from subgraphs.kernel.events.contracts import ia as ia_events
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.logging import get_logger
 
@@ -127,10 +128,10 @@ class Analyst:
             await deps.index.save(ticket_id=ticket["_id"], company_id=company, vector=vector, session=uow.session)
         if outcome is not None:
             found["classification"] = outcome.stored(now)
-            uow.emit("ticket.classified", outcome.event(ticket["_id"]), company_id=company, actor_id=None)
+            uow.emit(ia_events.CLASSIFIED, outcome.event(ticket["_id"]), company_id=company, actor_id=None)
         if duplicate is not None and duplicate[0]["_id"] != (ticket.get("duplicateOf") or {}).get("ticketId"):
             found["duplicateOf"] = {"ticketId": duplicate[0]["_id"], "similarity": round(duplicate[1], 4), "at": now}
-            uow.emit("ticket.duplicate_suspected", duplicate_event(ticket, *duplicate), company_id=company,
+            uow.emit(ia_events.DUPLICATE_SUSPECTED, duplicate_event(ticket, *duplicate), company_id=company,
                      actor_id=None)
         if found:
             await deps.db[store.TICKETS].update_one({"_id": ticket["_id"]}, {"$set": found}, session=uow.session)

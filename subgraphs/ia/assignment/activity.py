@@ -11,6 +11,7 @@ from typing import Any
 
 from subgraphs.ia import store
 from subgraphs.ia.readmodel.tickets import Ticket
+from subgraphs.kernel.events.contracts import tickets as ticket_events
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
@@ -52,9 +53,9 @@ def _status_rows(event: Event, before: Ticket | None) -> list[Row]:
 
 def rows_for(event: Event, before: Ticket | None) -> list[Row]:
     """The work-log rows a ticket event gives (most give none)."""
-    if event.type == "ticket.assigned":
+    if event.type == ticket_events.ASSIGNED:
         return _assignment_rows(event, before)
-    if event.type == "ticket.status_changed":
+    if event.type == ticket_events.STATUS_CHANGED:
         return _status_rows(event, before)
     return []
 

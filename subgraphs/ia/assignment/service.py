@@ -17,6 +17,7 @@ from subgraphs.ia.assignment.scoring import company_baseline
 from subgraphs.ia.assignment.stats import AgentStats, OpenTicket, WorkRow, agent_stats
 from subgraphs.ia.readmodel.people import Person, can, is_agent
 from subgraphs.ia.readmodel.tickets import WORKABLE, Ticket
+from subgraphs.kernel.events.contracts import ia as ia_events
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database
@@ -115,12 +116,12 @@ async def route(db: Database, uow: UnitOfWork, ticket: Ticket, *, now: datetime,
     chosen = decision.chosen
     await of_company(db, store.TICKETS, company).update_one({"_id": ticket["_id"]}, {"$set": {
         "suggestedTo": chosen.user_id if chosen else None, "suggestedAt": now}}, session=uow.session)
-    uow.emit("ticket.assignment_suggested", {
+    uow.emit(ia_events.ASSIGNMENT_SUGGESTED, {
         "ticketId": ticket["_id"], "assigneeId": chosen.user_id if chosen else None,
         "score": chosen.score if chosen else 0.0, "factors": chosen.factors if chosen else {},
         "reason": decision.reason}, company_id=company, actor_id=None)
     if chosen is None:
-        uow.emit("ticket.assignment_needed", {"ticketId": ticket["_id"], "reason": decision.reason,
+        uow.emit(ia_events.ASSIGNMENT_NEEDED, {"ticketId": ticket["_id"], "reason": decision.reason,
                                               "careGroup": ticket.get("careGroup"), "category": ticket.get("category")},
                  company_id=company, actor_id=None)
     return decision

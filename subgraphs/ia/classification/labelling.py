@@ -14,6 +14,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from subgraphs.ia import store
 from subgraphs.ia.readmodel.tickets import TRIAGE, Ticket
+from subgraphs.kernel.events.contracts import tickets as ticket_events
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
@@ -25,9 +26,9 @@ CORRECTED, RESOLVED = "corrected", "resolved"
 def label_source(event: Event, before: Ticket | None) -> str | None:
     """CORRECTED or RESOLVED when this event makes the ticket's labels ones to learn from, else None."""
     data = event.data
-    if event.type == "ticket.updated" and event.actor_id and not data.get("automatic"):
+    if event.type == ticket_events.UPDATED and event.actor_id and not data.get("automatic"):
         return CORRECTED if set(data.get("changed") or ()) & set(TRIAGE) else None
-    if event.type == "ticket.status_changed" and data.get("to") == "resolved":
+    if event.type == ticket_events.STATUS_CHANGED and data.get("to") == "resolved":
         return None if (before or {}).get("labelled") == CORRECTED else RESOLVED
     return None
 

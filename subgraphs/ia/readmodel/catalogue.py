@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from subgraphs.ia import store
+from subgraphs.kernel.events.contracts import catalogue as catalogue_events
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
 
-PATTERNS = ("catalogue.item_created", "catalogue.item_updated")
-RESYNC = "resync.catalogue"  # answered by tickets with every item (subgraphs/tickets/catalogue/resync.py)
+PATTERNS = (catalogue_events.ITEM_CREATED, catalogue_events.ITEM_UPDATED)
+RESYNC = catalogue_events.RESYNC  # answered by tickets with every item (subgraphs/tickets/catalogue/resync.py)
 FIELDS = ("companyId", "name", "description", "type", "category", "priority", "careGroup", "active")
 Item = dict[str, Any]
 

@@ -11,11 +11,12 @@ from typing import Any
 
 from subgraphs.ia import store
 from subgraphs.kernel.auth.principal import holds
+from subgraphs.kernel.events.contracts import users as user_events
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
 
-PATTERNS = ("user.*", "role.created", "role.updated")
+PATTERNS = ("user.*", user_events.ROLE_CREATED, user_events.ROLE_UPDATED)
 SNAPSHOT_FIELDS = ("companyId", "email", "firstName", "lastName", "roleId", "roleKey", "permissions", "skills",
                    "careGroups", "activityStatus", "status")
 Person = dict[str, Any]
@@ -56,7 +57,7 @@ async def _record_person(db: Database, event: Event, uow: UnitOfWork) -> None:
     if current is not None and current["version"] >= event.occurred_at:
         return
     person: dict[str, Any] = {k: data.get(k) for k in SNAPSHOT_FIELDS}
-    person.update(deleted=event.type == "user.deleted", version=event.occurred_at)
+    person.update(deleted=event.type == user_events.USER_DELETED, version=event.occurred_at)
     await people.update_one({"_id": data["userId"]}, {"$set": person}, upsert=True, session=uow.session)
 
 

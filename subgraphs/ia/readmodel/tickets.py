@@ -11,21 +11,19 @@ from datetime import datetime
 from typing import Any
 
 from subgraphs.ia import store
+from subgraphs.kernel.events.contracts import tickets as ticket_events
+from subgraphs.kernel.events.contracts.tickets import TicketStatus
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
 
+# what the view keeps of the snapshot (`TicketSnapshot`): enough to triage and route
 SNAPSHOT_FIELDS = ("companyId", "reference", "title", "description", "status", "type", "priority", "category",
                    "careGroup", "itemId", "creatorId", "assigneeId", "tutorId", "watcherIds", "createdAt")
-WORKABLE = ("open", "in_progress", "on_hold")
-DONE = ("resolved", "closed", "cancelled")
+WORKABLE = (TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.ON_HOLD)
+DONE = (TicketStatus.RESOLVED, TicketStatus.CLOSED, TicketStatus.CANCELLED)
 TRIAGE = ("category", "type", "priority")
 Ticket = dict[str, Any]
-
-
-def is_snapshot(data: dict[str, Any]) -> bool:
-    """The tickets service's own events carry the snapshot; the IA's conclusions do not."""
-    return all(field in data for field in ("ticketId", "companyId", "status", "creatorId", "reference"))
 
 
 def as_datetime(value: Any) -> datetime | None:
@@ -42,7 +40,7 @@ def derived(before: Ticket | None, data: dict[str, Any], event: Event) -> dict[s
     previous = (before or {}).get("assigneeId")
     if data.get("assigneeId") != previous or before is None:
         fields["assignedAt"] = at if data.get("assigneeId") else None
-    if data.get("status") == "resolved" and (before or {}).get("status") != "resolved":
+    if data.get("status") == TicketStatus.RESOLVED and (before or {}).get("status") != TicketStatus.RESOLVED:
         fields.update(resolvedAt=at, lastResolverId=data.get("assigneeId"))
     return fields
 
@@ -60,7 +58,7 @@ async def remember(db: Database, event: Event, uow: UnitOfWork) -> tuple[Ticket 
     previous = (before or {}).get("assigneeId")
     if previous and previous != data.get("assigneeId"):
         update["$addToSet"] = {"heldBy": previous}  # routing does not hand it back to them
-    if event.type == "ticket.status_changed" and data.get("verb") == "reopen":
+    if event.type == ticket_events.STATUS_CHANGED and data.get("verb") == "reopen":
         update["$inc"] = {"reopenCount": 1}
     after = await rows.find_one_and_update({"_id": data["ticketId"]}, update, upsert=True, session=uow.session,
                                            return_document=True)

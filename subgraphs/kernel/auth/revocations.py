@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from subgraphs.kernel.events.contracts import users as user_events
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
@@ -22,9 +23,9 @@ COLLECTION = "auth_revocations"
 PATTERNS = ("user.*", "role.*", "company.*")
 # user.updated revokes only when one of these changed; a new phone number changes no power.
 SECURITY_FIELDS = frozenset({"roleId", "permissions", "status", "email", "companyId"})
-_WHOLE_USER = {"user.deactivated", "user.deleted", "user.password_changed"}
-_WHOLE_COMPANY = {"company.suspended", "company.deleted"}
-_ROLE = {"role.updated", "role.deleted"}
+_WHOLE_USER = {user_events.USER_DEACTIVATED, user_events.USER_DELETED, user_events.USER_PASSWORD_CHANGED}
+_WHOLE_COMPANY = {user_events.COMPANY_SUSPENDED, user_events.COMPANY_DELETED}
+_ROLE = {user_events.ROLE_UPDATED, user_events.ROLE_DELETED}
 
 
 def revoked_keys(event: Event) -> list[str]:
@@ -32,11 +33,11 @@ def revoked_keys(event: Event) -> list[str]:
     data = event.data
     if event.type in _WHOLE_USER:
         return [f"user:{data['userId']}"]
-    if event.type == "user.updated" and SECURITY_FIELDS & set(data.get("changed") or ()):
+    if event.type == user_events.USER_UPDATED and SECURITY_FIELDS & set(data.get("changed") or ()):
         return [f"user:{data['userId']}"]
-    if event.type == "user.signed_out":
+    if event.type == user_events.USER_SIGNED_OUT:
         return [f"user:{data['userId']}"] if data.get("everywhere") else [f"session:{data['sessionId']}"]
-    if event.type == "user.session_revoked":
+    if event.type == user_events.USER_SESSION_REVOKED:
         return [f"session:{data['sessionId']}"]
     if event.type in _ROLE:
         return [f"role:{data['roleId']}"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -23,6 +23,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from subgraphs.kernel import clock, idempotency
+from subgraphs.kernel.events import contracts
 from subgraphs.kernel.events.bus import EventBus
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.ids import new_event_id, new_id
@@ -49,8 +50,10 @@ class UnitOfWork:
         self.session = session
         self.events: list[Event] = []
 
-    def emit(self, type: str, data: dict[str, Any], *, company_id: str | None, actor_id: str | None) -> Event:
-        event = Event(type=type, data=data, company_id=company_id, actor_id=actor_id)
+    def emit(self, type: str, data: Mapping[str, Any], *, company_id: str | None, actor_id: str | None) -> Event:
+        """Queue an event to be written with this unit's writes; its payload must keep its contract."""
+        contracts.check(type, data)
+        event = Event(type=type, data=dict(data), company_id=company_id, actor_id=actor_id)
         self.events.append(event)
         return event
 

@@ -18,16 +18,17 @@ from typing import Any
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from subgraphs.kernel import clock
+from subgraphs.kernel.events.contracts import chat as chat_events
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database
 from subgraphs.notifications import store
 from subgraphs.notifications.triggers.lookup import Lookup
 from subgraphs.notifications.triggers.notice import Notice, Target, TargetType
-from subgraphs.notifications.triggers.ticket_view import recall
+from subgraphs.notifications.triggers.ticket_view import recall, template_context
 
-ADDED = "chat.message_added"
-READ = "chat.messages_read"
+ADDED = chat_events.MESSAGE_ADDED
+READ = chat_events.MESSAGES_READ
 KEPT_MESSAGES = 5  # the newest few are quoted; the count says how many there were
 EXCERPT = 200
 
@@ -78,5 +79,5 @@ async def notice_for(batch: dict[str, Any], look: Lookup) -> Notice | None:
         return None
     messages = [{"author": await look.name(m.get("authorId")) or "", "text": m.get("text") or ""}
                 for m in batch["messages"]]
-    context = {"ticket": ticket.context(), "count": batch["count"], "messages": messages}
+    context = {"ticket": template_context(ticket), "count": batch["count"], "messages": messages}
     return Notice("chat_unread", person, context, Target(TargetType.TICKET, ticket.id))

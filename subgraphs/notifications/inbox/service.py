@@ -8,6 +8,7 @@ from typing import Any
 
 from subgraphs.kernel import clock
 from subgraphs.kernel.errors import NotFound
+from subgraphs.kernel.events.contracts import notifications as notification_events
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database
@@ -15,7 +16,7 @@ from subgraphs.kernel.tenancy import TenantCollection
 from subgraphs.notifications import store
 
 # Raised for every new notification; each instance fans it out to that person's live subscriptions.
-ADDED = "notification.created"
+ADDED = notification_events.CREATED
 
 
 @dataclass(frozen=True)

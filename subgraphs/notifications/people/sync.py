@@ -10,13 +10,13 @@ from typing import Any
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from subgraphs.kernel.events.contracts import users as user_events
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.mongo import Database
 from subgraphs.notifications import store
 
-USER_EVENTS = frozenset({"user.created", "user.updated", "user.deactivated", "user.reactivated", "user.deleted"})
-COMPANY_EVENTS = frozenset({"company.created", "company.updated", "company.suspended", "company.reactivated",
-                            "company.deleted", "company.licence_renewed", "company.access_code_changed"})
+USER_EVENTS = frozenset(user_events.PERSON_EVENTS)
+COMPANY_EVENTS = frozenset(user_events.COMPANY_EVENTS)
 USER_FIELDS = ("companyId", "email", "firstName", "lastName", "language", "roleId", "roleKey", "roleLevel",
                "permissions", "status")
 COMPANY_FIELDS = ("name", "email", "contacts", "status")
@@ -26,11 +26,11 @@ async def apply(db: Database, event: Event, session: AsyncClientSession) -> None
     """Fold `event` into the read model when it is about a person or a company."""
     if event.type in USER_EVENTS:
         row = {k: event.data[k] for k in USER_FIELDS if k in event.data}
-        row["deleted"] = event.type == "user.deleted"
+        row["deleted"] = event.type == user_events.USER_DELETED
         await _upsert(db[store.PEOPLE], event.data["userId"], row, event, session)
     elif event.type in COMPANY_EVENTS:
         row = {k: event.data[k] for k in COMPANY_FIELDS if k in event.data}
-        row["deleted"] = event.type == "company.deleted"
+        row["deleted"] = event.type == user_events.COMPANY_DELETED
         await _upsert(db[store.COMPANIES], event.data["companyId"], row, event, session)
 
 

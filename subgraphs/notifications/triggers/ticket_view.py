@@ -7,51 +7,20 @@ the chat batching finds the participants here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from subgraphs.kernel.events.contracts.tickets import TicketView, view_row
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.mongo import Database, update_and_read
 from subgraphs.notifications import store
 
-FIELDS = ("companyId", "reference", "title", "status", "priority", "creatorId", "assigneeId", "tutorId",
-          "watcherIds")
 
-
-@dataclass(frozen=True)
-class TicketView:
-    id: str
-    company_id: str
-    reference: str
-    title: str
-    status: str | None
-    priority: str | None
-    creator_id: str | None
-    assignee_id: str | None
-    tutor_id: str | None
-    watcher_ids: tuple[str, ...]
-
-    @property
-    def participant_ids(self) -> list[str]:
-        """Creator, assignee, tutor and watchers, each once."""
-        ids = [self.creator_id, self.assignee_id, self.tutor_id, *self.watcher_ids]
-        return list(dict.fromkeys(i for i in ids if i))
-
-    def context(self) -> dict[str, Any]:
-        """The ticket as templates use it."""
-        return {"id": self.id, "reference": self.reference, "title": self.title, "status": self.status,
-                "priority": self.priority}
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> TicketView:
-        return cls(
-            id=doc["_id"], company_id=doc["companyId"], reference=doc.get("reference") or "",
-            title=doc.get("title") or "", status=doc.get("status"), priority=doc.get("priority"),
-            creator_id=doc.get("creatorId"), assignee_id=doc.get("assigneeId"), tutor_id=doc.get("tutorId"),
-            watcher_ids=tuple(doc.get("watcherIds") or ()),
-        )
+def template_context(ticket: TicketView) -> dict[str, Any]:
+    """The ticket as templates use it."""
+    return {"id": ticket.id, "reference": ticket.reference, "title": ticket.title, "status": ticket.status or None,
+            "priority": ticket.priority}
 
 
 async def remember(db: Database, event: Event, session: AsyncClientSession) -> TicketView:
@@ -66,7 +35,7 @@ async def remember(db: Database, event: Event, session: AsyncClientSession) -> T
                                     {"$setOnInsert": {"companyId": event.company_id}}, upsert=True, session=session)
         assert doc is not None
         return TicketView.from_doc(doc)
-    update: dict[str, Any] = {k: data[k] for k in FIELDS if k in data}
+    update = view_row(data)
     update.setdefault("companyId", event.company_id)
     # The event tells the whole ticket (every snapshot carries every field): no need to read it back.
     await db[store.TICKETS].update_one({"_id": data["ticketId"]}, {"$set": update}, upsert=True, session=session)

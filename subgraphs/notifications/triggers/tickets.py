@@ -17,11 +17,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from subgraphs.kernel.events.contracts import ia as ia_events
+from subgraphs.kernel.events.contracts import tickets as ticket_events
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.notifications.people.model import Person
 from subgraphs.notifications.triggers.lookup import Lookup
 from subgraphs.notifications.triggers.notice import Notice, Target, TargetType, to_each
-from subgraphs.notifications.triggers.ticket_view import TicketView, remember
+from subgraphs.notifications.triggers.ticket_view import TicketView, remember, template_context
 
 NOTES = "tickets.internal_notes"
 EVERY_COMPANY = "tickets.read.global"
@@ -48,7 +50,7 @@ def _may_hear(notice: Notice, ticket: TicketView, event: Event) -> bool:
 
 
 def _base(ticket: TicketView, **context: Any) -> dict[str, Any]:
-    return {"ticket": ticket.context(), **context}
+    return {"ticket": template_context(ticket), **context}
 
 
 def _target(ticket: TicketView) -> Target:
@@ -137,14 +139,14 @@ async def _assignment_needed(event: Event, ticket: TicketView, look: Lookup) -> 
 
 
 TRIGGERS: dict[str, Trigger] = {
-    "ticket.created": _created,
-    "ticket.assigned": _assigned,
-    "ticket.status_changed": _status_changed,
-    "ticket.delegated": _delegated,
-    "ticket.commented": _commented,
-    "ticket.mentioned": _mentioned,
-    "ticket.rated": _rated,
-    "ticket.sla_warning": _sla("sla_warning"),
-    "ticket.sla_breached": _sla("sla_breached"),
-    "ticket.assignment_needed": _assignment_needed,
+    ticket_events.CREATED: _created,
+    ticket_events.ASSIGNED: _assigned,
+    ticket_events.STATUS_CHANGED: _status_changed,
+    ticket_events.DELEGATED: _delegated,
+    ticket_events.COMMENTED: _commented,
+    ticket_events.MENTIONED: _mentioned,
+    ticket_events.RATED: _rated,
+    ticket_events.SLA_WARNING: _sla("sla_warning"),
+    ticket_events.SLA_BREACHED: _sla("sla_breached"),
+    ia_events.ASSIGNMENT_NEEDED: _assignment_needed,
 }

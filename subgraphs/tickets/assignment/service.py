@@ -6,6 +6,7 @@ from typing import Any
 
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import BadUserInput, Forbidden
+from subgraphs.kernel.events.contracts import tickets as ticket_events
 from subgraphs.kernel.mongo import Database
 from subgraphs.kernel.tenancy import Tenancy
 from subgraphs.tickets.deps import TicketsDeps
@@ -57,7 +58,7 @@ def assignment_edit(ticket: Ticket, assignee_id: str | None, *, automatic: bool 
         changes.append(FieldChange("status", Status.IN_PROGRESS.label, Status.OPEN.label))
     data = {"previousAssigneeId": ticket.get("assigneeId"), "automatic": automatic, **(extra or {})}
     action = "assigned" if assignee_id else "unassigned"
-    return Edit(action, set=fields, changes=changes, events=[("ticket.assigned", data)])
+    return Edit(action, set=fields, changes=changes, events=[(ticket_events.ASSIGNED, data)])
 
 
 async def assign(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ticket_id: str, *,
@@ -94,6 +95,6 @@ async def delegate(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ticket
         tutor = ticket["assigneeId"]
         return Edit("delegated", set={"assigneeId": intern_id, "tutorId": tutor},
                     changes=[FieldChange("assigneeId", tutor, intern_id), FieldChange("tutorId", None, tutor)],
-                    events=[("ticket.delegated", {"internId": intern_id, "tutorId": tutor})])
+                    events=[(ticket_events.DELEGATED, {"internId": intern_id, "tutorId": tutor})])
 
     return await change(deps, tenancy, actor, ticket_id, plan)

@@ -8,6 +8,7 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
+from subgraphs.kernel.events.contracts import catalogue as catalogue_events
 from subgraphs.kernel.events.outbox import Outbox, UnitOfWork
 from subgraphs.kernel.mongo import Database
 from subgraphs.tickets import store
@@ -42,7 +43,7 @@ async def seed(db: Database, outbox: Outbox) -> None:
             result = await db[store.SERVICE_ITEMS].update_one({"_id": item["_id"]}, {"$setOnInsert": item},
                                                               upsert=True, session=uow.session)
             if result.upserted_id is not None:
-                uow.emit("catalogue.item_created", item_event(item), company_id=None, actor_id=None)
+                uow.emit(catalogue_events.ITEM_CREATED, item_event(item), company_id=None, actor_id=None)
 
         try:
             await outbox.transaction(work)

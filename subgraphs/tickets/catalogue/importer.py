@@ -9,6 +9,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import BadUserInput, Conflict
+from subgraphs.kernel.events.contracts import catalogue as catalogue_events
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.tenancy import Tenancy
 from subgraphs.tickets.catalogue.items import ItemDraft, item_event, prepare_item
@@ -66,7 +67,7 @@ async def import_items(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, *,
         except (DuplicateKeyError, BulkWriteError):
             raise Conflict("an item of the same name was created meanwhile; send the import again") from None
         for item in report.created:
-            uow.emit("catalogue.item_created", item_event(item), company_id=company_id, actor_id=actor.user_id)
+            uow.emit(catalogue_events.ITEM_CREATED, item_event(item), company_id=company_id, actor_id=actor.user_id)
 
     await deps.outbox.transaction(work)
     return report

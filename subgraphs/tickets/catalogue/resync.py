@@ -7,13 +7,14 @@ platform's, which read models fold in as they fold in any newer version of an it
 
 from __future__ import annotations
 
+from subgraphs.kernel.events.contracts import catalogue as catalogue_events
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
 from subgraphs.tickets import store
 from subgraphs.tickets.catalogue.items import item_event
 
-REQUEST = "resync.catalogue"
+REQUEST = catalogue_events.RESYNC
 PATTERNS = (REQUEST,)
 
 
@@ -23,4 +24,4 @@ class CatalogueResync:
 
     async def answer(self, event: Event, uow: UnitOfWork) -> None:
         async for item in self.db[store.SERVICE_ITEMS].find({}, session=uow.session).sort("_id", 1):
-            uow.emit("catalogue.item_updated", item_event(item), company_id=item["companyId"], actor_id=None)
+            uow.emit(catalogue_events.ITEM_UPDATED, item_event(item), company_id=item["companyId"], actor_id=None)

@@ -10,6 +10,7 @@ from pymongo.errors import DuplicateKeyError
 from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import Conflict, Forbidden, NotFound
+from subgraphs.kernel.events.contracts import catalogue as catalogue_events
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database
@@ -94,7 +95,7 @@ async def create_item(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, *, 
             await items.insert_one(item, session=uow.session)
         except DuplicateKeyError:
             raise name_taken(item["name"]) from None
-        uow.emit("catalogue.item_created", item_event(item), company_id=company_id, actor_id=actor.user_id)
+        uow.emit(catalogue_events.ITEM_CREATED, item_event(item), company_id=company_id, actor_id=actor.user_id)
 
     await deps.outbox.transaction(work)
     return item
@@ -115,7 +116,7 @@ async def update_item(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ite
             raise name_taken(changes["name"]) from None
         if updated is None:
             raise NotFound("no such catalogue item", itemId=item_id)
-        uow.emit("catalogue.item_updated", item_event(updated), company_id=updated["companyId"],
+        uow.emit(catalogue_events.ITEM_UPDATED, item_event(updated), company_id=updated["companyId"],
                  actor_id=actor.user_id)
         return updated
 

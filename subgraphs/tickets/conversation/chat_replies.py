@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from subgraphs.kernel.auth.principal import GLOBAL_SUFFIX
+from subgraphs.kernel.events.contracts import chat as chat_events
+from subgraphs.kernel.events.contracts import tickets as ticket_events
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.tickets import store
@@ -23,7 +25,7 @@ from subgraphs.tickets.sla import clocks
 from subgraphs.tickets.ticket.changes import Edit, Ticket, stale, system_view, write
 from subgraphs.tickets.ticket.history import FieldChange
 
-PATTERNS = ("chat.message_added",)
+PATTERNS = (chat_events.MESSAGE_ADDED,)
 
 
 def from_the_desk(event: Event) -> bool:
@@ -64,4 +66,4 @@ class ChatReplies:
         sla = clocks.respond(ticket["sla"], at, desk.calendar)
         return Edit("answered_in_chat", set={"sla": sla, "lastActivityAt": at},
                     changes=[FieldChange("firstResponseAt", None, at)],
-                    events=[("ticket.updated", {"changed": ["sla"]})])
+                    events=[(ticket_events.UPDATED, {"changed": ["sla"]})])

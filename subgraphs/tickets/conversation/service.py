@@ -9,6 +9,7 @@ from typing import Any
 from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import BadUserInput, Forbidden, NotFound
+from subgraphs.kernel.events.contracts import tickets as ticket_events
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.tenancy import Tenancy, TenantCollection
@@ -71,8 +72,8 @@ def _comment_edit(ticket: Ticket, comment: Comment, mentions: list[str], answere
         ops["$addToSet"] = {"watchers": {"$each": newcomers}}
     base = {"commentId": comment["_id"], "authorId": comment["authorId"], "internal": comment["internal"],
             "excerpt": comment["body"][:EXCERPT]}
-    events = [("ticket.commented", {**base, "mentionIds": mentions})]
-    events += [("ticket.mentioned", {**base, "mentionedUserId": m}) for m in mentions]
+    events = [(ticket_events.COMMENTED, {**base, "mentionIds": mentions})]
+    events += [(ticket_events.MENTIONED, {**base, "mentionedUserId": m}) for m in mentions]
     action = "note_added" if comment["internal"] else "replied"
     return Edit(action, set={"lastActivityAt": comment["createdAt"], **answered}, ops=ops,
                 changes=[FieldChange("comments", None, comment["_id"])], events=events, at=comment["createdAt"],
@@ -161,7 +162,7 @@ async def edit_comment(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, co
     ensure_editable(ticket)
     text = validation.text(body, field="body", max_length=MAX_BODY)
     return await _save(deps, comments, comment, ticket, changes={"body": text}, action="edited",
-                       event="ticket.comment_edited", actor_id=actor.user_id)
+                       event=ticket_events.COMMENT_EDITED, actor_id=actor.user_id)
 
 
 async def delete_comment(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, comment_id: str) -> Comment:
@@ -170,4 +171,4 @@ async def delete_comment(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, 
     if comment["authorId"] != actor.user_id and not standing(actor, ticket).supervisor:
         raise Forbidden("only the author or a supervisor deletes a comment")
     return await _save(deps, comments, comment, ticket, changes={"deleted": True, "deletedBy": actor.user_id},
-                       action="deleted", event="ticket.comment_deleted", actor_id=actor.user_id)
+                       action="deleted", event=ticket_events.COMMENT_DELETED, actor_id=actor.user_id)

@@ -7,6 +7,7 @@ from typing import Any
 
 from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
+from subgraphs.kernel.events.contracts import catalogue as catalogue_events
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
 from subgraphs.kernel.tenancy import Tenancy
@@ -51,7 +52,8 @@ async def update_desk(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, *, 
 
     async def work(uow: UnitOfWork) -> None:
         await desks.update_one({"_id": company_id}, {"$set": doc}, upsert=True, session=uow.session)
-        uow.emit("desk.updated", {"companyId": company_id, **doc}, company_id=company_id, actor_id=actor.user_id)
+        uow.emit(catalogue_events.DESK_UPDATED, {"companyId": company_id, **doc}, company_id=company_id,
+                 actor_id=actor.user_id)
 
     await deps.outbox.transaction(work)
     return desk

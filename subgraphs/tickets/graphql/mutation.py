@@ -8,6 +8,7 @@ import strawberry
 
 from subgraphs.kernel import idempotency
 from subgraphs.kernel.errors import NotFound
+from subgraphs.kernel.events.contracts import tickets as ticket_events
 from subgraphs.tickets.assignment import service as assignment
 from subgraphs.tickets.catalogue import importer
 from subgraphs.tickets.catalogue import service as catalogue
@@ -104,7 +105,7 @@ class TicketMutation:
             return Ticket.from_doc(doc)
 
         return await idempotency.once(ctx.runtime.db, ctx.require(), "createTicket", idempotency_key, repr(draft),
-                                      result_of=idempotency.created("ticket.created", "ticketId"), run=run,
+                                      result_of=idempotency.created(ticket_events.CREATED, "ticketId"), run=run,
                                       replay=replay)
 
     @strawberry.mutation
@@ -197,7 +198,7 @@ class ConversationMutation:
 
         return await idempotency.once(ctx.runtime.db, ctx.require(), "addTicketComment", idempotency_key,
                                       [str(ticket_id), repr(draft)],
-                                      result_of=idempotency.created("ticket.commented", "commentId"), run=run,
+                                      result_of=idempotency.created(ticket_events.COMMENTED, "commentId"), run=run,
                                       replay=replay)
 
     @strawberry.mutation(description="Change your own comment, within minutes of writing it.")

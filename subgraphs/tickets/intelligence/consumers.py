@@ -33,6 +33,8 @@ from __future__ import annotations
 from typing import Any
 
 from subgraphs.kernel import clock
+from subgraphs.kernel.events.contracts import ia as ia_events
+from subgraphs.kernel.events.contracts import tickets as ticket_events
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.tickets.assignment.service import assignment_edit, unfit
@@ -44,7 +46,7 @@ from subgraphs.tickets.ticket.changes import Edit, Ticket, stale, system_view, w
 from subgraphs.tickets.ticket.history import FieldChange
 from subgraphs.tickets.ticket.lifecycle import Status
 
-PATTERNS = ("ticket.classified", "ticket.assignment_suggested")
+PATTERNS = (ia_events.CLASSIFIED, ia_events.ASSIGNMENT_SUGGESTED)
 
 
 def _classification(data: dict[str, Any]) -> dict[str, Any]:
@@ -69,7 +71,7 @@ def classified_edit(ticket: Ticket, data: dict[str, Any]) -> Edit:
     if "priority" in applied:
         fields["priorityRank"] = RANK[Priority(applied["priority"])]
     changes = [FieldChange(k, ticket.get(k), v) for k, v in applied.items()]
-    events = [("ticket.updated", {"changed": sorted(applied), "automatic": True})] if applied else []
+    events = [(ticket_events.UPDATED, {"changed": sorted(applied), "automatic": True})] if applied else []
     return Edit("classified", set=fields, changes=changes, events=events)
 
 
@@ -84,7 +86,7 @@ class IntelligenceConsumer:
         ticket = await tickets.find_one({"_id": event.data.get("ticketId")}, session=uow.session)
         if ticket is None:
             return  # another company's ticket, or one that does not exist: nothing to do
-        if event.type == "ticket.classified":
+        if event.type == ia_events.CLASSIFIED:
             edit = classified_edit(ticket, event.data)
         else:
             edit = await self._suggestion_edit(ticket, event.data)

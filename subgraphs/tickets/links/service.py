@@ -8,6 +8,7 @@ from typing import Any
 from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import BadUserInput, Conflict, Forbidden
+from subgraphs.kernel.events.contracts import tickets as ticket_events
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.tenancy import Tenancy, TenantCollection
 from subgraphs.tickets import store
@@ -51,7 +52,7 @@ def _duplicate_edit(duplicate: Ticket, primary: Ticket) -> Edit:
     changes = [FieldChange("status", Status(duplicate["status"]).label, Status.CLOSED.label),
                FieldChange("mergedIntoId", None, primary["reference"])]
     data = {"from": duplicate["status"], "to": Status.CLOSED.value, "verb": "merge", "reason": reason}
-    return Edit("merged_into", set=fields, changes=changes, events=[("ticket.status_changed", data)], at=now)
+    return Edit("merged_into", set=fields, changes=changes, events=[(ticket_events.STATUS_CHANGED, data)], at=now)
 
 
 def _primary_edit(primary: Ticket, duplicate: Ticket) -> Edit:
@@ -61,7 +62,7 @@ def _primary_edit(primary: Ticket, duplicate: Ticket) -> Edit:
     ops = {"$inc": counts, "$addToSet": {"watchers": {"$each": joining}}}
     data = {"duplicateId": duplicate["_id"], "duplicateReference": duplicate["reference"], "newWatcherIds": joining}
     return Edit("merged", ops=ops, changes=[FieldChange("mergedFrom", None, duplicate["reference"])],
-                events=[("ticket.merged", data)])
+                events=[(ticket_events.MERGED, data)])
 
 
 async def merge(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, *, primary_id: str, duplicate_id: str
@@ -106,7 +107,7 @@ async def _ancestors(tickets: TenantCollection, ticket: Ticket) -> list[str]:
 def _link_edit(field: str, old: object, new: object, *, ops: dict[str, dict[str, Any]] | None = None,
                fields: dict[str, Any] | None = None) -> Edit:
     return Edit("linked" if new else "unlinked", set=fields or {}, ops=ops or {},
-                changes=[FieldChange(field, old, new)], events=[("ticket.updated", {"changed": [field]})])
+                changes=[FieldChange(field, old, new)], events=[(ticket_events.UPDATED, {"changed": [field]})])
 
 
 def _ensure_linkable(ticket: Ticket, *, field: str) -> None:

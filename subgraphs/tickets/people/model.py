@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from subgraphs.kernel.events.contracts import users as user_events
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
 from subgraphs.tickets import store
 
-PATTERNS = ("user.*", "role.created", "role.updated")
+PATTERNS = ("user.*", user_events.ROLE_CREATED, user_events.ROLE_UPDATED)
 SNAPSHOT_FIELDS = ("companyId", "email", "firstName", "lastName", "language", "roleId", "roleKey", "roleName",
                    "roleLevel", "permissions", "skills", "careGroups", "activityStatus", "status")
 
@@ -38,7 +39,7 @@ class PeopleModel:
         if current is not None and current["version"] >= event.occurred_at:
             return
         person: dict[str, Any] = {k: data.get(k) for k in SNAPSHOT_FIELDS}
-        person.update(deleted=event.type == "user.deleted", version=event.occurred_at)
+        person.update(deleted=event.type == user_events.USER_DELETED, version=event.occurred_at)
         await self.people.update_one({"_id": data["userId"]}, {"$set": person}, upsert=True, session=uow.session)
 
     async def _record_role(self, data: dict[str, Any], uow: UnitOfWork) -> None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import BadUserInput, Forbidden
+from subgraphs.kernel.events.contracts import tickets as ticket_events
 from subgraphs.kernel.tenancy import Tenancy
 from subgraphs.tickets import validation
 from subgraphs.tickets.deps import TicketsDeps
@@ -42,6 +43,6 @@ async def rate(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ticket_id:
                 "previousScore": before["score"] if before else None}
         return Edit("rated", set={"rating": rating},
                     changes=[FieldChange("rating", before["score"] if before else None, score)],
-                    events=[("ticket.rated", data)], at=now)
+                    events=[(ticket_events.RATED, data)], at=now)
 
     return await change(deps, tenancy, actor, ticket_id, plan)

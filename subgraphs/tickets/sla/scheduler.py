@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from subgraphs.kernel import clock
+from subgraphs.kernel.events.contracts import tickets as ticket_events
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.tickets import store
 from subgraphs.tickets.deps import TicketsDeps
@@ -44,7 +45,7 @@ def _flag_edit(ticket: Ticket, kind: Kind, flag: str, now: datetime) -> Edit:
     fields: dict[str, Any] = {f"sla.{kind}{flag}At": now}
     if flag == "Breached":
         fields[f"sla.{kind}Met"] = False
-    event = "ticket.sla_breached" if flag == "Breached" else "ticket.sla_warning"
+    event = ticket_events.SLA_BREACHED if flag == "Breached" else ticket_events.SLA_WARNING
     state = "breached" if flag == "Breached" else "warning"
     return Edit(f"sla_{state}", set=fields, changes=[FieldChange(f"sla.{kind}", None, state)],
                 events=[(event, {"kind": kind, "dueAt": ticket["sla"][f"{kind}DueAt"]})],

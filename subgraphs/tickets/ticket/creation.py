@@ -9,6 +9,7 @@ from typing import Any
 from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import BadUserInput, Forbidden
+from subgraphs.kernel.events.contracts import tickets as ticket_events
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database
@@ -127,7 +128,7 @@ async def create_ticket(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, *
         await tickets.insert_one(ticket, session=uow.session)
         await history.record(deps.db, uow.session, ticket, at=now, actor_id=actor.user_id, action="created",
                              changes=[])
-        uow.emit("ticket.created", snapshot(ticket), company_id=actor.company_id, actor_id=actor.user_id)
+        uow.emit(ticket_events.CREATED, snapshot(ticket), company_id=actor.company_id, actor_id=actor.user_id)
 
     await deps.outbox.transaction(work)
     return ticket

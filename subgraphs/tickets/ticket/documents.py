@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-DESCRIPTION_IN_EVENTS = 4000  # enough for triage; the whole text stays here
+from subgraphs.kernel.events.contracts.tickets import DESCRIPTION_IN_EVENTS, TicketSnapshot
 
 
-def snapshot(ticket: dict[str, Any]) -> dict[str, Any]:
+def snapshot(ticket: dict[str, Any]) -> TicketSnapshot:
     """The ticket as every ticket event carries it: identity, state and the people involved."""
     sla = ticket.get("sla") or {}
     return {

@@ -7,6 +7,7 @@ from typing import Any
 
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import BadUserInput, Forbidden
+from subgraphs.kernel.events.contracts import tickets as ticket_events
 from subgraphs.kernel.tenancy import Tenancy
 from subgraphs.kernel.validation import Problems
 from subgraphs.tickets import validation
@@ -91,7 +92,7 @@ async def update_ticket(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, t
         if set(fields) & set(TRIAGE):  # a person triaged it: the IA no longer overwrites, nothing awaits review
             fields.update(manualTriage=True, needsReview=False)
         names = sorted(c.field for c in changed)
-        return Edit("updated", set=fields, changes=changed, events=[("ticket.updated", {"changed": names})])
+        return Edit("updated", set=fields, changes=changed, events=[(ticket_events.UPDATED, {"changed": names})])
 
     return await change(deps, tenancy, actor, ticket_id, plan)
 
@@ -118,7 +119,7 @@ async def add_attachments(deps: TicketsDeps, tenancy: Tenancy, actor: Principal,
             raise BadUserInput(f"a ticket holds at most {room} more attachments", field="attachments")
         return Edit("attachments_added", ops={"$push": {"attachments": {"$each": rows}}},
                     changes=[FieldChange("attachments", None, names)],
-                    events=[("ticket.updated", {"changed": ["attachments"], "attachmentNames": names})])
+                    events=[(ticket_events.UPDATED, {"changed": ["attachments"], "attachmentNames": names})])
 
     return await change(deps, tenancy, actor, ticket_id, plan, read=read)
 
@@ -143,6 +144,6 @@ async def set_watching(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ti
         op, action = ("$addToSet", "watcher_added") if watch else ("$pull", "watcher_removed")
         row = FieldChange("watchers", None, target) if watch else FieldChange("watchers", target, None)
         return Edit(action, ops={op: {"watchers": target}}, changes=[row],
-                    events=[("ticket.updated", {"changed": ["watchers"], "watcherId": target, "watching": watch})])
+                    events=[(ticket_events.UPDATED, {"changed": ["watchers"], "watcherId": target, "watching": watch})])
 
     return await change(deps, tenancy, actor, ticket_id, plan)

@@ -10,25 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from subgraphs.kernel.errors import BadUserInput, Forbidden
+from subgraphs.kernel.events.contracts.tickets import TicketStatus as Status
 from subgraphs.tickets.ticket.access import Standing
-
-
-class Status(StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    ON_HOLD = "on_hold"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self) -> str:
-        return self.name  # as the API spells it
-
 
 ACTIVE = frozenset({Status.OPEN, Status.IN_PROGRESS})  # the SLA clocks run
 WORKABLE = frozenset({Status.OPEN, Status.IN_PROGRESS, Status.ON_HOLD})  # may be assigned, edited

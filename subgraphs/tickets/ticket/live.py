@@ -6,10 +6,11 @@ from collections.abc import Hashable, Iterable
 from typing import Any
 
 from subgraphs.kernel.auth.principal import Principal
+from subgraphs.kernel.events.contracts import tickets as ticket_events
 from subgraphs.kernel.events.envelope import Event
 
 CHANNELS = ("ticket.*",)
-SKIPPED = frozenset({"ticket.mentioned"})  # the same change as the ticket.commented beside it
+SKIPPED = frozenset({ticket_events.MENTIONED})  # the same change as the ticket.commented beside it
 
 
 def ticket_key(ticket_id: str) -> tuple[str, str]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
+from subgraphs.kernel.events.contracts import tickets as ticket_events
 from subgraphs.kernel.tenancy import Tenancy
 from subgraphs.tickets import validation
 from subgraphs.tickets.deps import TicketsDeps
@@ -54,7 +55,7 @@ def status_edit(ticket: Ticket, transition: Transition, *, at: datetime, reason:
             fields["rating"] = None
             ops["$push"] = {"previousRatings": rating}
             changes.append(FieldChange("rating", rating["score"], None))
-    return Edit(transition.verb, set=fields, ops=ops, changes=changes, events=[("ticket.status_changed", data)],
+    return Edit(transition.verb, set=fields, ops=ops, changes=changes, events=[(ticket_events.STATUS_CHANGED, data)],
                 at=at)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from pymongo import ReturnDocument
 
 from subgraphs.kernel import clock
+from subgraphs.kernel.events.contracts import users as user_events
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.users import store
 from subgraphs.users.accounts.drafts import ActivityStatus
@@ -34,7 +35,7 @@ async def _set(deps: UsersDeps, uow: UnitOfWork, user_id: str, *, when: str | di
     if updated is None:
         return None
     role = await find_role(deps.db, updated["roleId"], company_id=updated["companyId"])
-    uow.emit("user.updated", {**snapshot(updated, role), "changed": ["activityStatus"]},
+    uow.emit(user_events.USER_UPDATED, {**snapshot(updated, role), "changed": ["activityStatus"]},
              company_id=updated["companyId"], actor_id=user_id)
     return updated
 

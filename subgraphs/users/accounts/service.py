@@ -13,6 +13,7 @@ from pymongo.errors import DuplicateKeyError
 from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import BadUserInput, Conflict, NotFound
+from subgraphs.kernel.events.contracts import users as user_events
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.files.content import sniff_content_type
 from subgraphs.kernel.tenancy import Tenancy, TenantCollection
@@ -75,7 +76,7 @@ async def insert_prepared(deps: UsersDeps, uow: UnitOfWork, users: TenantCollect
         )
         data["setPasswordUrl"] = f"{deps.settings.app_url}/set-password?token={token}"
         data["setPasswordExpiresAt"] = expires.isoformat()
-    uow.emit("user.created", data, company_id=doc["companyId"], actor_id=actor_id)
+    uow.emit(user_events.USER_CREATED, data, company_id=doc["companyId"], actor_id=actor_id)
 
 
 async def create_user(deps: UsersDeps, tenancy: Tenancy, actor: Principal, *, company_id: str | None,
@@ -117,7 +118,7 @@ async def _managed(deps: UsersDeps, tenancy: Tenancy, actor: Principal, user_id:
 
 
 async def _apply(deps: UsersDeps, users: TenantCollection, actor: Principal, user: dict[str, Any],
-                 changes: dict[str, Any], *, event: str = "user.updated",
+                 changes: dict[str, Any], *, event: str = user_events.USER_UPDATED,
                  revoke_reason: str | None = None) -> dict[str, Any]:
     changes = {k: v for k, v in changes.items() if user.get(k) != v}
     if not changes:
@@ -196,7 +197,7 @@ async def assign_role(deps: UsersDeps, tenancy: Tenancy, actor: Principal, user_
     ensure_can_assign(actor, role, target_is_platform=bool(company.get("isPlatform")))
     if role_id != user["roleId"]:
         await _ensure_not_last_keeper(deps, user)
-    return await _apply(deps, users, actor, user, {"roleId": role_id}, event="user.updated")
+    return await _apply(deps, users, actor, user, {"roleId": role_id}, event=user_events.USER_UPDATED)
 
 
 async def set_permissions(deps: UsersDeps, tenancy: Tenancy, actor: Principal, user_id: str, *,
@@ -228,12 +229,13 @@ async def deactivate(deps: UsersDeps, tenancy: Tenancy, actor: Principal, user_i
     await _ensure_not_last_keeper(deps, user)
     return await _apply(deps, users, actor, user, {"status": AccountStatus.INACTIVE.value,
                                                    "activityStatus": ActivityStatus.OFFLINE.value},
-                        event="user.deactivated", revoke_reason="user deactivated")
+                        event=user_events.USER_DEACTIVATED, revoke_reason="user deactivated")
 
 
 async def reactivate(deps: UsersDeps, tenancy: Tenancy, actor: Principal, user_id: str) -> dict[str, Any]:
     user, _role, users = await _managed(deps, tenancy, actor, user_id, "users.deactivate")
-    return await _apply(deps, users, actor, user, {"status": AccountStatus.ACTIVE.value}, event="user.reactivated")
+    return await _apply(deps, users, actor, user, {"status": AccountStatus.ACTIVE.value},
+                        event=user_events.USER_REACTIVATED)
 
 
 async def delete(deps: UsersDeps, tenancy: Tenancy, actor: Principal, user_id: str) -> bool:
@@ -243,7 +245,7 @@ async def delete(deps: UsersDeps, tenancy: Tenancy, actor: Principal, user_id: s
     await _ensure_not_last_keeper(deps, user)
     await _apply(deps, users, actor, user, {"deleted": True, "deletedAt": clock.now(),
                                             "status": AccountStatus.INACTIVE.value},
-                 event="user.deleted", revoke_reason="user deleted")
+                 event=user_events.USER_DELETED, revoke_reason="user deleted")
     return True
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import BadUserInput, Forbidden, RateLimited, Unauthenticated
+from subgraphs.kernel.events.contracts import users as user_events
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.users import store, validation
 from subgraphs.users.accounts import presence
@@ -125,7 +126,7 @@ async def _revoke_stolen_family(deps: UsersDeps, row: dict[str, Any]) -> None:
     async def work(uow: UnitOfWork) -> None:
         await sessions.revoke_sessions(deps.db, {"_id": row["familyId"]}, reason="refresh token reused",
                                        session=uow.session)
-        uow.emit("user.session_revoked", {"userId": row["userId"], "sessionId": row["familyId"],
+        uow.emit(user_events.USER_SESSION_REVOKED, {"userId": row["userId"], "sessionId": row["familyId"],
                                           "reason": "refresh token reused"},
                  company_id=row["companyId"], actor_id=None)
 
@@ -137,7 +138,7 @@ async def logout(deps: UsersDeps, actor: Principal, *, everywhere: bool) -> int:
 
     async def work(uow: UnitOfWork) -> int:
         revoked = await sessions.revoke_sessions(deps.db, target, reason="signed out", session=uow.session)
-        uow.emit("user.signed_out", {"userId": actor.user_id, "sessionId": actor.session_id,
+        uow.emit(user_events.USER_SIGNED_OUT, {"userId": actor.user_id, "sessionId": actor.session_id,
                                      "everywhere": everywhere},
                  company_id=actor.company_id, actor_id=actor.user_id)
         await presence.signed_out(deps, uow, actor.user_id)
@@ -167,7 +168,7 @@ async def change_password(deps: UsersDeps, actor: Principal, *, current: str, ne
         # Other devices must sign in again with the new password; this one stays.
         await sessions.revoke_sessions(deps.db, {"userId": user["_id"], "_id": {"$ne": actor.session_id}},
                                        reason="password changed", session=uow.session)
-        uow.emit("user.password_changed", {"userId": user["_id"], "email": user["email"],
+        uow.emit(user_events.USER_PASSWORD_CHANGED, {"userId": user["_id"], "email": user["email"],
                                            "language": user["language"]},
                  company_id=user["companyId"], actor_id=actor.user_id)
 
@@ -198,7 +199,7 @@ async def request_reset(deps: UsersDeps, *, access_code: str | None, email: str,
             deps.db, user=user, purpose="reset", ttl=timedelta(seconds=deps.settings.password_reset_ttl),
             session=uow.session,
         )
-        uow.emit("password.reset_requested", {
+        uow.emit(user_events.PASSWORD_RESET_REQUESTED, {
             "userId": user["_id"], "email": user["email"], "firstName": user["firstName"],
             "language": user["language"], "resetUrl": f"{deps.settings.app_url}/reset-password?token={token}",
             "expiresAt": expires.isoformat(), "requestedFrom": ip,
@@ -221,7 +222,7 @@ async def reset_password(deps: UsersDeps, *, token: str, new_password: str) -> b
             "passwordHash": await deps.passwords.hash(new_password), "passwordChangedAt": clock.now()}},
             session=uow.session)
         await sessions.revoke_sessions(deps.db, {"userId": user["_id"]}, reason="password reset", session=uow.session)
-        uow.emit("user.password_changed", {"userId": user["_id"], "email": user["email"],
+        uow.emit(user_events.USER_PASSWORD_CHANGED, {"userId": user["_id"], "email": user["email"],
                                            "language": user["language"], "via": row["purpose"]},
                  company_id=user["companyId"], actor_id=user["_id"])
         return user

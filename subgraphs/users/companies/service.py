@@ -11,6 +11,7 @@ from pymongo.errors import DuplicateKeyError
 from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import BadUserInput, Conflict, Forbidden, NotFound
+from subgraphs.kernel.events.contracts import users as user_events
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.tenancy import Tenancy
@@ -97,7 +98,8 @@ async def create_company(deps: UsersDeps, tenancy: Tenancy, actor: Principal, *,
             await companies.insert_one(company, session=uow.session)
         except DuplicateKeyError as exc:
             raise _duplicate(exc) from None
-        uow.emit("company.created", _company_event(company), company_id=company["_id"], actor_id=actor.user_id)
+        uow.emit(user_events.COMPANY_CREATED, _company_event(company), company_id=company["_id"],
+                 actor_id=actor.user_id)
         await insert_prepared(deps, uow, users, prepared, actor_id=actor.user_id)
 
     await deps.outbox.transaction(work)
@@ -154,7 +156,7 @@ async def update_company(deps: UsersDeps, tenancy: Tenancy, actor: Principal, co
     if "taxId" in changes and not actor.holds("companies.update.global"):
         raise Forbidden("only platform staff change a company's tax id")
     return await _change(deps, tenancy, actor, company_id, permission="companies.update", changes=changes,
-                         event="company.updated", event_data={"changed": sorted(changes)})
+                         event=user_events.COMPANY_UPDATED, event_data={"changed": sorted(changes)})
 
 
 async def regenerate_access_code(deps: UsersDeps, tenancy: Tenancy, actor: Principal, company_id: str
@@ -163,7 +165,7 @@ async def regenerate_access_code(deps: UsersDeps, tenancy: Tenancy, actor: Princ
     if company.get("isPlatform"):
         raise BadUserInput("platform staff sign in without an access code", field="companyId")
     return await _change(deps, tenancy, actor, company_id, permission="companies.access_code",
-                         changes={"accessCode": new_access_code()}, event="company.access_code_changed")
+                         changes={"accessCode": new_access_code()}, event=user_events.COMPANY_ACCESS_CODE_CHANGED)
 
 
 async def renew_licence(deps: UsersDeps, tenancy: Tenancy, actor: Principal, company_id: str, plan: Plan
@@ -173,7 +175,7 @@ async def renew_licence(deps: UsersDeps, tenancy: Tenancy, actor: Principal, com
     company = await find_company(tenancy, company_id, permission="companies.license")
     start = renewal_start(company.get("licence"), clock.now())
     return await _change(deps, tenancy, actor, company_id, permission="companies.license",
-                         changes={"licence": licence(plan, start)}, event="company.licence_renewed")
+                         changes={"licence": licence(plan, start)}, event=user_events.COMPANY_LICENCE_RENEWED)
 
 
 async def set_suspended(deps: UsersDeps, tenancy: Tenancy, actor: Principal, company_id: str, *,
@@ -185,10 +187,11 @@ async def set_suspended(deps: UsersDeps, tenancy: Tenancy, actor: Principal, com
         return await _change(deps, tenancy, actor, company_id, permission="companies.suspend",
                              changes={"status": CompanyStatus.SUSPENDED, "suspendedAt": clock.now(),
                                       "suspendedReason": why},
-                             event="company.suspended", event_data={"reason": why}, revoke_reason="company suspended")
+                             event=user_events.COMPANY_SUSPENDED, event_data={"reason": why},
+                             revoke_reason="company suspended")
     return await _change(deps, tenancy, actor, company_id, permission="companies.suspend",
                          changes={"status": CompanyStatus.ACTIVE, "suspendedAt": None, "suspendedReason": None},
-                         event="company.reactivated")
+                         event=user_events.COMPANY_REACTIVATED)
 
 
 async def delete_company(deps: UsersDeps, tenancy: Tenancy, actor: Principal, company_id: str) -> bool:
@@ -196,7 +199,7 @@ async def delete_company(deps: UsersDeps, tenancy: Tenancy, actor: Principal, co
         raise Forbidden("only platform staff delete companies", permission="companies.delete.global")
     await _change(deps, tenancy, actor, company_id, permission="companies.delete",
                   changes={"deleted": True, "deletedAt": clock.now(), "accessCode": None},
-                  event="company.deleted", revoke_reason="company deleted")
+                  event=user_events.COMPANY_DELETED, revoke_reason="company deleted")
     return True
 
 

@@ -9,6 +9,7 @@ from pymongo.errors import DuplicateKeyError
 from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import BadUserInput, Conflict, Forbidden, NotFound
+from subgraphs.kernel.events.contracts import users as user_events
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database
@@ -106,7 +107,7 @@ async def create_role(
             await roles.insert_one(doc, session=uow.session)
         except DuplicateKeyError:
             raise Conflict(f"a role named {doc['name']} already exists", field="name") from None
-        uow.emit("role.created", _role_event(doc), company_id=company_id, actor_id=actor.user_id)
+        uow.emit(user_events.ROLE_CREATED, _role_event(doc), company_id=company_id, actor_id=actor.user_id)
 
     await deps.outbox.transaction(work)
     return doc
@@ -150,7 +151,7 @@ async def update_role(
                                                       return_document=True)
         except DuplicateKeyError:
             raise Conflict(f"a role named {changes['name']} already exists", field="name") from None
-        uow.emit("role.updated", _role_event(updated), company_id=role["companyId"], actor_id=actor.user_id)
+        uow.emit(user_events.ROLE_UPDATED, _role_event(updated), company_id=role["companyId"], actor_id=actor.user_id)
         return updated
 
     return await deps.outbox.transaction(work)
@@ -164,7 +165,7 @@ async def delete_role(deps: UsersDeps, tenancy: Tenancy, actor: Principal, role_
 
     async def work(uow: UnitOfWork) -> None:
         await roles.delete_one({"_id": role_id}, session=uow.session)
-        uow.emit("role.deleted", {"roleId": role_id}, company_id=role["companyId"], actor_id=actor.user_id)
+        uow.emit(user_events.ROLE_DELETED, {"roleId": role_id}, company_id=role["companyId"], actor_id=actor.user_id)
 
     await deps.outbox.transaction(work)
     return True

@@ -67,11 +67,14 @@ class Line:
     async def people(self) -> None:
         """A company and its customers, told as the users service tells them."""
         await self.emit("company.created", {"companyId": self.company_id, "name": "Durable Co", "status": "active",
-                                            "email": f"it-{self.company_id}@durable.test", "contacts": []})
+                                            "email": f"it-{self.company_id}@durable.test", "contacts": [],
+                                            "licence": None})
         for n in range(CUSTOMERS):
             person = {"userId": new_id(), "email": f"c{n}-{self.company_id}@durable.test", "firstName": f"C{n}",
                       "lastName": "Durable", "language": "en", "roleKey": "customer", "permissions": [],
-                      "status": "active", "companyId": self.company_id}
+                      "status": "active", "companyId": self.company_id, "jobTitle": None, "roleId": new_id(),
+                      "roleName": "Customer", "roleLevel": 10, "skills": [], "careGroups": [],
+                      "activityStatus": "available"}
             self.customers.append(person)
             await self.emit("user.created", person)
 

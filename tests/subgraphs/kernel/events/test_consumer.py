@@ -7,13 +7,24 @@ from collections.abc import AsyncIterator
 
 import pytest
 from pymongo.errors import DuplicateKeyError
+from typing_extensions import TypedDict
 
+from subgraphs.kernel.events import contracts
 from subgraphs.kernel.events.consumer import idempotent
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.memory import InProcessBus
 from subgraphs.kernel.events.outbox import Outbox, UnitOfWork
 from subgraphs.kernel.mongo import Database
 from tests.subgraphs.kernel.events.conftest import Broker, event, eventually
+
+
+class Noted(TypedDict):
+    """The payload of this module's events: they prove the consumer, not any service's contract."""
+
+    eventId: str
+
+
+contracts.register("probe.noted", Noted)
 
 
 class Notifier:
@@ -27,7 +38,7 @@ class Notifier:
     async def __call__(self, event: Event, uow: UnitOfWork) -> None:
         self.calls += 1
         await self.outbox.db["notifications"].insert_one({"eventId": event.id}, session=uow.session)
-        uow.emit("notification.created", {"eventId": event.id}, company_id=event.company_id, actor_id=None)
+        uow.emit("probe.noted", {"eventId": event.id}, company_id=event.company_id, actor_id=None)
         if self.calls <= self.failures:
             raise RuntimeError("mail server refused")
 

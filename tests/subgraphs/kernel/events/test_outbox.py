@@ -9,8 +9,10 @@ from functools import partial
 from typing import Any
 
 import pytest
+from typing_extensions import TypedDict
 
 from subgraphs.kernel import clock
+from subgraphs.kernel.events import contracts
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import LEASE, Outbox, UnitOfWork
 from subgraphs.kernel.mongo import Database
@@ -18,6 +20,16 @@ from tests.harness import free_port
 from tests.subgraphs.kernel.events.conftest import Broker, BrokerOutage, eventually
 
 pytestmark = pytest.mark.amqp
+
+
+class Probe(TypedDict):
+    """The payload of this module's events: they prove the outbox, not any service's contract."""
+
+    ticketId: str
+
+
+for _type in ("probe.created", "probe.assigned", "probe.moved"):
+    contracts.register(_type, Probe)
 
 
 class Seen:
@@ -87,7 +99,7 @@ async def test_committed_events_are_published_once_in_commit_order(replica: Repl
 
     sent: list[Event] = []
     for _ in range(20):
-        sent += await commit(outbox, "ticket.created", "ticket.assigned", "ticket.status.changed")
+        sent += await commit(outbox, "probe.created", "probe.assigned", "probe.moved")
 
     await eventually(lambda: len(seen.events) >= len(sent))
     await asyncio.sleep(0.2)
@@ -100,8 +112,8 @@ async def test_events_of_an_aborted_transaction_are_neither_stored_nor_published
     outbox = await replica()
 
     with pytest.raises(RuntimeError):
-        await commit(outbox, "ticket.created", fail=True)
-    [kept] = await commit(outbox, "ticket.assigned")
+        await commit(outbox, "probe.created", fail=True)
+    [kept] = await commit(outbox, "probe.assigned")
 
     await eventually(lambda: len(seen.events) == 1)
     await asyncio.sleep(0.3)
@@ -116,7 +128,7 @@ async def test_transactions_in_the_same_millisecond_keep_their_order(replica: Re
     try:
         sent: list[Event] = []
         for _ in range(5):
-            sent += await commit(outbox, "ticket.created", "ticket.assigned")
+            sent += await commit(outbox, "probe.created", "probe.assigned")
     finally:
         clock.reset()
 
@@ -127,7 +139,7 @@ async def test_transactions_in_the_same_millisecond_keep_their_order(replica: Re
 
 async def test_a_backlog_larger_than_one_batch_goes_out_without_waiting(replica: Replica, seen: Seen) -> None:
     outbox = await replica(relay=False, batch_size=5)
-    sent = await commit(outbox, *["ticket.created"] * 12)
+    sent = await commit(outbox, *["probe.created"] * 12)
 
     outbox.start()
     await eventually(lambda: len(seen.events) == 12, timeout=3)
@@ -136,7 +148,7 @@ async def test_a_backlog_larger_than_one_batch_goes_out_without_waiting(replica:
 
 async def test_while_the_broker_is_unreachable_rows_stay_pending_and_go_out_later(replica: Replica, seen: Seen) -> None:
     cut_off = await replica(f"amqp://guest:guest@127.0.0.1:{free_port()}/")  # nothing listens there
-    sent = await commit(cut_off, "ticket.created", "ticket.assigned")
+    sent = await commit(cut_off, "probe.created", "probe.assigned")
     await asyncio.sleep(1.0)  # the relay has tried and failed by now
     assert await cut_off.pending() == 2
     assert seen.events == []
@@ -153,7 +165,7 @@ async def test_two_replicas_publish_each_row_once_and_in_order(replica: Replica,
 
     sent: list[Event] = []
     for i in range(30):
-        sent += await commit(first if i % 2 else second, "ticket.created", "ticket.assigned")
+        sent += await commit(first if i % 2 else second, "probe.created", "probe.assigned")
 
     await eventually(lambda: len(seen.events) >= len(sent))
     await asyncio.sleep(0.5)
@@ -166,7 +178,7 @@ async def test_a_replica_gives_the_lease_back_when_its_commits_stop(replica: Rep
     first, second = await replica(), await replica()
     sent: list[Event] = []
     for _ in range(10):
-        sent += await commit(first, "ticket.created")
+        sent += await commit(first, "probe.created")
     await eventually(lambda: len(seen.events) >= len(sent))
 
     async def given_back() -> bool:
@@ -174,14 +186,14 @@ async def test_a_replica_gives_the_lease_back_when_its_commits_stop(replica: Rep
         return lease is not None and lease["until"] <= clock.now()
 
     await eventually(given_back, timeout=2)
-    [last] = await commit(second, "ticket.assigned")
+    [last] = await commit(second, "probe.assigned")
     await eventually(lambda: last.id in seen.ids(), timeout=1)
 
 
 async def test_concurrent_commits_on_two_replicas_are_each_published_once(replica: Replica, seen: Seen) -> None:
     first, second = await replica(), await replica()
 
-    batches = await asyncio.gather(*[commit(first if i % 2 else second, "ticket.created") for i in range(40)])
+    batches = await asyncio.gather(*[commit(first if i % 2 else second, "probe.created") for i in range(40)])
 
     sent = {e.id for batch in batches for e in batch}
     await eventually(lambda: len(seen.events) >= len(sent))
@@ -193,7 +205,7 @@ async def test_a_replica_that_died_mid_relay_is_replaced_when_its_lease_lapses(r
     alive = await replica(relay=False)
     # What a replica killed while relaying leaves behind: the lease, held for its full term.
     await alive.leases.insert_one({"_id": "relay", "holder": "killed", "until": clock.now() + LEASE})
-    sent = await commit(alive, "ticket.created")
+    sent = await commit(alive, "probe.created")
 
     assert await alive.relay_once() is None
     clock.advance(LEASE)
@@ -209,7 +221,7 @@ async def test_a_commit_on_any_replica_goes_out_at_once(replica: Replica, seen: 
     first, second = await replica(), await replica()
     for outbox in (first, second, first, second):
         committed = time.monotonic()
-        [sent] = await commit(outbox, "ticket.created")
+        [sent] = await commit(outbox, "probe.created")
         await eventually(partial(seen.has, sent.id))
 
         assert seen.arrivals[sent.id] - committed < 0.5
@@ -220,12 +232,12 @@ async def test_a_broker_restart_delays_events_but_loses_none(
     replica: Replica, seen: Seen, broker_outage: BrokerOutage
 ) -> None:
     outbox = await replica()
-    sent = await commit(outbox, "ticket.created")
+    sent = await commit(outbox, "probe.created")
     await eventually(lambda: len(seen.events) == 1)
 
     async with broker_outage():
         for _ in range(5):
-            sent += await commit(outbox, "ticket.created", "ticket.assigned")
+            sent += await commit(outbox, "probe.created", "probe.assigned")
         await asyncio.sleep(1.0)
         assert await outbox.pending() == 10
 
