@@ -13,20 +13,18 @@ import orjson
 from graphql import GraphQLSchema
 
 from supergraph.api_schema import api_document
+from supergraph.errors import ErrorCode
 from supergraph.execution.executor import ExecutionContext
 from supergraph.limits import Limits
 from supergraph.model import SupergraphModel, build_model
 from supergraph.pipeline import execute as execute_stage
-from supergraph.pipeline.normalize import normalize_operation
-from supergraph.pipeline.parse import parse_operation
-from supergraph.pipeline.plan import PlanCache, plan
+from supergraph.pipeline.prepare import LruCache, Preparer
 from supergraph.pipeline.types import (
     GraphQLRequest,
     GraphQLResponse,
     PreparedOperation,
     RequestError,
 )
-from supergraph.pipeline.validate import enforce_limits, validate_operation
 from supergraph.pipeline.variables import coerce_variables
 from supergraph.planning.nodes import Subscription
 from supergraph.subscriptions.hub import ClientSubscription, SubscriptionHub
@@ -78,7 +76,9 @@ class Gateway:
         self.supergraph = supergraph
         self.clients = clients
         self.options = options
-        self.cache = PlanCache(options.plan_cache_size)
+        self.preparer = Preparer(supergraph.api_schema, supergraph.model, limits=options.limits,
+                                 introspection=options.introspection, max_tokens=options.max_tokens,
+                                 cache_size=options.plan_cache_size)
         self._in_flight: dict[tuple, asyncio.Future[GraphQLResponse]] = {}
         self.subscriptions = SubscriptionHub(
             supergraph.api_schema,
@@ -89,42 +89,26 @@ class Gateway:
             backlog=options.subscription_backlog,
         )
 
+    @property
+    def cache(self) -> LruCache[PreparedOperation]:
+        """The prepared operations, by text and name."""
+        return self.preparer.plans
+
     def prepare(self, query: str | None, operation_name: str | None) -> PreparedOperation:
-        """Stages 1-3 and 5: parse, validate, normalize, plan; cached per text and name."""
-        cached = self.cache.get(query or "", operation_name)
-        if cached is not None:
-            return cached
-        schema = self.supergraph.api_schema
-        document = parse_operation(query, self.options.max_tokens)
-        validate_operation(schema, document)
-        operation = normalize_operation(document, operation_name)
-        enforce_limits(schema, operation, self.options.limits)
-        from supergraph.planning.operation import select_operation
+        """Parse, validate, select, normalize, check limits and introspection, plan: once per text and name (the
+        outcome, a refusal too, is cached); raises `RequestError`."""
+        return self.preparer.prepare(query, operation_name)
 
-        definition = select_operation(document, operation_name)
-        introspection = execute_stage.introspection_document(document, definition)
-        if introspection is not None and not self.options.introspection:
-            raise RequestError("Introspection is disabled on this gateway.", "INTROSPECTION_DISABLED")
-        prepared = PreparedOperation(
-            document=document,
-            definition=definition,
-            operation=operation,
-            plan=plan(self.supergraph.model, operation),
-            introspection=introspection,
-        )
-        self.cache.put(query or "", operation_name, prepared)
-        return prepared
-
-    async def handle(self, request: GraphQLRequest) -> GraphQLResponse:
-        """Run one request; identical queries in flight at once share one execution (their
-        result can only depend on the operation, its variables and the Authorization)."""
-        if not self.options.dedupe_client_requests:
-            return await self._handle(request)
+    async def handle(self, request: GraphQLRequest, prepared: PreparedOperation | None = None) -> GraphQLResponse:
+        """Run one request (`prepared`: its operation, when the caller already prepared it); identical queries in
+        flight at once share one execution (their result can only depend on the operation, its variables and the
+        Authorization)."""
         try:
-            if self.prepare(request.query, request.operation_name).operation.kind != "query":
-                return await self._handle(request)  # mutations are never shared
-        except RequestError:
-            return await self._handle(request)
+            prepared = prepared or self.prepare(request.query, request.operation_name)
+        except RequestError as error:
+            return _refusal(error)
+        if not self.options.dedupe_client_requests or prepared.operation.kind != "query":
+            return await self._run(request, prepared)  # mutations are never shared
         try:
             key = (
                 request.query,
@@ -133,18 +117,19 @@ class Gateway:
                 request.headers.get("authorization"),
             )
         except TypeError:
-            return await self._handle(request)
+            return await self._run(request, prepared)
         pending = self._in_flight.get(key)
         if pending is None:
-            pending = self._in_flight[key] = asyncio.ensure_future(self._handle(request, key))
+            pending = self._in_flight[key] = asyncio.ensure_future(self._shared(request, prepared, key))
         return await asyncio.shield(pending)
 
-    def subscribe(self, request: GraphQLRequest, sink: Sink[str]) -> Listening:
+    def subscribe(self, request: GraphQLRequest, sink: Sink[str], prepared: PreparedOperation | None = None
+                  ) -> Listening:
         """Start a subscription whose results (serialized response bodies) go to `sink`, shared
         with identical ones; raises `RequestError` when it is refused before it starts."""
-        prepared = self.prepare(request.query, request.operation_name)
+        prepared = prepared or self.prepare(request.query, request.operation_name)
         if prepared.operation.kind != "subscription" or not isinstance(prepared.plan.node, Subscription):
-            raise RequestError("Only subscriptions stream results.", "BAD_REQUEST")
+            raise RequestError("Only subscriptions stream results.", ErrorCode.BAD_REQUEST)
         variables = coerce_variables(self.supergraph.api_schema, prepared.definition, request.variables)
         subscription = ClientSubscription(
             request.query or "", request.operation_name, prepared, variables, dict(request.headers)
@@ -155,27 +140,22 @@ class Gateway:
         """Stop every live subscription of this gateway (on shutdown)."""
         await self.subscriptions.aclose()
 
-    async def _handle(self, request: GraphQLRequest, key: tuple | None = None) -> GraphQLResponse:
+    async def _shared(self, request: GraphQLRequest, prepared: PreparedOperation, key: tuple) -> GraphQLResponse:
         try:
-            return await self._run(request)
+            return await self._run(request, prepared)
         finally:
-            if key is not None:
-                self._in_flight.pop(key, None)
+            self._in_flight.pop(key, None)
 
-    async def _run(self, request: GraphQLRequest) -> GraphQLResponse:
-        """The pipeline proper: prepare (cached), coerce variables, execute, shape."""
+    async def _run(self, request: GraphQLRequest, prepared: PreparedOperation) -> GraphQLResponse:
+        """What is per request: the transport's rules for the operation's kind, variables, execution."""
         try:
-            prepared = self.prepare(request.query, request.operation_name)
             if request.method == "GET" and prepared.operation.kind != "query":
-                raise RequestError("Only queries may be sent with GET; use POST.", "METHOD_NOT_ALLOWED", 405)
+                raise RequestError("Only queries may be sent with GET; use POST.", ErrorCode.METHOD_NOT_ALLOWED, 405)
             if prepared.operation.kind == "subscription":
-                raise RequestError("Subscriptions are served over WebSocket.", "BAD_REQUEST")
+                raise RequestError("Subscriptions are served over WebSocket.", ErrorCode.BAD_REQUEST)
             variables = coerce_variables(self.supergraph.api_schema, prepared.definition, request.variables)
         except RequestError as error:
-            body: dict[str, Any] = {"errors": [error.as_error()]}
-            if error.during_execution:
-                body["data"] = None
-            return GraphQLResponse(body, error.status)
+            return _refusal(error)
         context = ExecutionContext(
             clients=self.clients,
             variables=variables,
@@ -186,3 +166,10 @@ class Gateway:
         )
         body = await execute_stage.run(self.supergraph.api_schema, prepared, context)
         return GraphQLResponse(body)
+
+
+def _refusal(error: RequestError) -> GraphQLResponse:
+    body: dict[str, Any] = {"errors": error.as_errors()}
+    if error.during_execution:
+        body["data"] = None
+    return GraphQLResponse(body, error.status)

@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 
+from supergraph.errors import ErrorCode, graphql_error
 from supergraph.execution.entities import merge, objects_at, path_to, representation
 from supergraph.planning.nodes import (
     Condition,
@@ -164,5 +165,5 @@ def with_service(error: Any, service: str) -> dict[str, Any]:
     return error
 
 
-def _failure(service: str, message: str, code: str = "SUBGRAPH_EXECUTION_FAILURE") -> dict[str, Any]:
-    return {"message": message, "extensions": {"code": code, "service": service}}
+def _failure(service: str, message: str, code: str = ErrorCode.SUBGRAPH_EXECUTION_FAILURE) -> dict[str, Any]:
+    return graphql_error(message, code, service=service)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from supergraph.errors import ErrorCode
 from supergraph.limits.types import Limits, Violation
 from supergraph.planning.operation import Field, Operation, Selection
 
@@ -13,7 +14,7 @@ def check_aliases(_schema, operation: Operation, limits: Limits) -> list[Violati
     if count <= limits.max_aliases:
         return []
     message = f"Operation uses {count} aliases; the maximum is {limits.max_aliases}."
-    return [Violation("MAX_ALIASES_EXCEEDED", message)]
+    return [Violation(ErrorCode.MAX_ALIASES_EXCEEDED, message)]
 
 
 def _aliases(selections: list[Selection]) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from graphql import GraphQLList, GraphQLSchema, get_named_type, get_nullable_type
 
+from supergraph.errors import ErrorCode
 from supergraph.limits.types import Limits, Violation
 from supergraph.planning.operation import Field, Operation, Selection
 
@@ -23,7 +24,7 @@ def check_cost(schema: GraphQLSchema, operation: Operation, limits: Limits) -> l
     if cost <= limits.max_cost:
         return []
     message = f"Operation has an estimated cost of {cost}; the maximum is {limits.max_cost}."
-    return [Violation("MAX_COST_EXCEEDED", message)]
+    return [Violation(ErrorCode.MAX_COST_EXCEEDED, message)]
 
 
 def estimate_cost(schema: GraphQLSchema, operation: Operation, limits: Limits) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from supergraph.errors import ErrorCode
 from supergraph.limits.types import Limits, Violation
 from supergraph.planning.operation import Field, Operation, Selection
 
@@ -13,7 +14,7 @@ def check_depth(_schema, operation: Operation, limits: Limits) -> list[Violation
     if depth <= limits.max_depth:
         return []
     message = f"Operation is {depth} fields deep; the maximum depth is {limits.max_depth}."
-    return [Violation("MAX_DEPTH_EXCEEDED", message)]
+    return [Violation(ErrorCode.MAX_DEPTH_EXCEEDED, message)]
 
 
 def _depth(selections: list[Selection]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from supergraph.errors import ErrorCode
 from supergraph.limits.types import Limits, Violation
 from supergraph.planning.operation import Field, Operation, Selection
 
@@ -13,7 +14,7 @@ def check_root_fields(_schema, operation: Operation, limits: Limits) -> list[Vio
     if count <= limits.max_root_fields:
         return []
     message = f"Operation selects {count} root fields; the maximum is {limits.max_root_fields}."
-    return [Violation("MAX_ROOT_FIELDS_EXCEEDED", message)]
+    return [Violation(ErrorCode.MAX_ROOT_FIELDS_EXCEEDED, message)]
 
 
 def _root_keys(selections: list[Selection]) -> set[str]:

@@ -1,2 +1,2 @@
-"""The request pipeline, one module per stage: parse, validate, normalize, coerce variables,
-plan, execute."""
+"""The request pipeline, one module per stage: parse, validate, select, normalize, limits, introspection, plan
+(together in `prepare`, once per operation text), then per request: coerce variables, execute."""

@@ -1,14 +1,11 @@
-"""Stage 6: run the plan, answer introspection, and shape the response."""
+"""Stage 9: run the plan, answer introspection, and shape the response."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from graphql import (
-    DocumentNode,
-    FieldNode,
     GraphQLSchema,
-    OperationDefinitionNode,
     execute_sync,
 )
 
@@ -16,31 +13,6 @@ from supergraph.execution.executor import ExecutionContext, execute_plan, with_s
 from supergraph.execution.projection import Projector
 from supergraph.pipeline.types import PreparedOperation
 from supergraph.planning.nodes import Subscription
-
-_INTROSPECTION = ("__schema", "__type")
-
-
-def introspection_document(document: DocumentNode, definition: OperationDefinitionNode):
-    """The operation reduced to its root introspection fields, or None when it has none."""
-    fields = [
-        s for s in definition.selection_set.selections if isinstance(s, FieldNode) and s.name.value in _INTROSPECTION
-    ]
-    if not fields:
-        return None
-    selection_set = definition.selection_set.__class__(selections=tuple(fields))
-    reduced = definition.__class__(
-        operation=definition.operation,
-        name=definition.name,
-        variable_definitions=definition.variable_definitions,
-        directives=definition.directives,
-        selection_set=selection_set,
-    )
-    others = [d for d in document.definitions if not isinstance(d, OperationDefinitionNode)]
-    return DocumentNode(definitions=(reduced, *others))
-
-
-def uses_introspection(prepared: PreparedOperation) -> bool:
-    return prepared.introspection is not None
 
 
 async def run(

@@ -1,15 +1,11 @@
-"""Stage 3: pick the operation and inline its fragments for planning."""
+"""Stage 4: inline the selected operation's fragments for the limits and the planner."""
 
 from __future__ import annotations
 
-from graphql import DocumentNode
+from graphql import DocumentNode, OperationDefinitionNode
 
-from supergraph.pipeline.types import RequestError
-from supergraph.planning.operation import Operation, OperationError, normalize
+from supergraph.planning.operation import Operation, normalize_definition
 
 
-def normalize_operation(document: DocumentNode, operation_name: str | None) -> Operation:
-    try:
-        return normalize(document, operation_name)
-    except OperationError as error:
-        raise RequestError(str(error), "OPERATION_RESOLUTION_FAILURE") from error
+def normalize_operation(document: DocumentNode, definition: OperationDefinitionNode) -> Operation:
+    return normalize_definition(document, definition)

@@ -7,6 +7,7 @@ from typing import Any
 
 from graphql import DocumentNode, OperationDefinitionNode
 
+from supergraph.errors import ErrorCode, graphql_error
 from supergraph.planning.nodes import QueryPlan
 from supergraph.planning.operation import Operation
 
@@ -46,17 +47,20 @@ class PreparedOperation:
 class RequestError(Exception):
     """A request the gateway refuses before executing it, with a stable code."""
 
-    def __init__(self, message: str, code: str, status: int = 400, **extensions: Any):
+    def __init__(self, message: str, code: str, status: int = 400, *, errors: list[dict[str, Any]] | None = None,
+                 **extensions: Any):
         super().__init__(message)
         self.message = message
         self.code = code
         self.status = status
         self.extensions = extensions
+        self.errors = errors  # every error when there is more than the first (validation, limits)
 
     @property
     def during_execution(self) -> bool:
         """Planning failures answer like execution failures: `data: null` and a 200."""
-        return self.code == "QUERY_PLANNING_FAILED"
+        return self.code == ErrorCode.QUERY_PLANNING_FAILED
 
-    def as_error(self) -> dict[str, Any]:
-        return {"message": self.message, "extensions": {"code": self.code, **self.extensions}}
+    def as_errors(self) -> list[dict[str, Any]]:
+        """The response's `errors`."""
+        return self.errors or [graphql_error(self.message, self.code, **self.extensions)]

@@ -1,4 +1,4 @@
-"""Stage 4: coerce the request's variables against the operation's definitions."""
+"""Stage 8: coerce the request's variables against the operation's definitions."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from graphql import GraphQLSchema, OperationDefinitionNode
 from graphql.execution.values import get_variable_values
 
+from supergraph.errors import ErrorCode
 from supergraph.pipeline.types import RequestError
 
 
@@ -16,10 +17,10 @@ def coerce_variables(
     if not definition.variable_definitions:
         return {}
     if raw is not None and not isinstance(raw, dict):
-        raise RequestError("`variables` must be an object.", "BAD_REQUEST")
+        raise RequestError("`variables` must be an object.", ErrorCode.BAD_REQUEST)
     result = get_variable_values(schema, definition.variable_definitions, raw or {})
     if isinstance(result, list):
-        raise RequestError(result[0].message, "BAD_USER_INPUT")
+        raise RequestError(result[0].message, ErrorCode.BAD_USER_INPUT)
     # graphql-core 3.3 wraps the values with their sources; 3.2 returns the dict itself
     coerced: dict[str, Any] = getattr(result, "coerced", result)  # type: ignore[arg-type]
     # subgraphs receive the client's JSON values for the variables they use

@@ -74,7 +74,11 @@ def select_operation(document: DocumentNode, name: str | None) -> OperationDefin
 
 def normalize(document: DocumentNode, operation_name: str | None) -> Operation:
     """Inline fragments and drop selections excluded by literal `@skip`/`@include`."""
-    operation = select_operation(document, operation_name)
+    return normalize_definition(document, select_operation(document, operation_name))
+
+
+def normalize_definition(document: DocumentNode, operation: OperationDefinitionNode) -> Operation:
+    """`normalize` for an operation already selected from `document`."""
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     return Operation(
         kind=operation.operation.value,
@@ -84,7 +88,7 @@ def normalize(document: DocumentNode, operation_name: str | None) -> Operation:
     )
 
 
-def _selections(node: SelectionSetNode, fragments: dict) -> list[Selection]:
+def _selections(node: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode]) -> list[Selection]:
     result: list[Selection] = []
     for selection in node.selections:
         conditions = _conditions(selection.directives)

@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from supergraph.errors import ErrorCode, graphql_error
 from supergraph.pipeline.types import GraphQLRequest, GraphQLResponse, RequestError
 from supergraph.server import files
 from supergraph.server.graphiql import ASSET_PREFIX, GraphiQL, wants_page
@@ -37,7 +38,7 @@ class GatewayApp:
     def __init__(self, runtime: GatewayRuntime) -> None:
         self.runtime = runtime
         settings = runtime.settings
-        self.graphiql = GraphiQL(settings.graphiql_assets) if settings.graphiql else None
+        self.graphiql = GraphiQL(settings.graphiql_assets) if settings.graphiql_on else None
         self.webapp = WebApp(settings.web_dir) if settings.web else None
 
     async def __call__(self, scope: Scope, receive, send) -> None:
@@ -119,7 +120,7 @@ class GatewayApp:
         try:
             request = await self._decode(scope, receive, headers)
         except RequestError as error:
-            await _send_json(send, error.status, {"errors": [error.as_error()]}, extra)
+            await _send_json(send, error.status, {"errors": error.as_errors()}, extra)
             return
         peer = scope.get("client")
         request.headers = forwarded_headers(headers, request_id, peer=peer[0] if peer else None,
@@ -130,7 +131,7 @@ class GatewayApp:
     async def _decode(self, scope: Scope, receive, headers: dict[str, str]) -> GraphQLRequest:
         method = scope["method"]
         if method not in ("GET", "POST"):
-            raise RequestError("Use GET or POST for /graphql.", "METHOD_NOT_ALLOWED", 405)
+            raise RequestError("Use GET or POST for /graphql.", ErrorCode.METHOD_NOT_ALLOWED, 405)
         if self.runtime.settings.csrf_prevention:
             check_csrf(method, headers)
         if method == "GET":
@@ -139,38 +140,38 @@ class GatewayApp:
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in ("application/json", "application/graphql-response+json", ""):
             if content_type != "application/graphql":
-                raise RequestError("POST bodies must be application/json.", "UNSUPPORTED_MEDIA_TYPE", 415)
+                raise RequestError("POST bodies must be application/json.", ErrorCode.UNSUPPORTED_MEDIA_TYPE, 415)
             return GraphQLRequest(query=body.decode("utf-8", "replace"))
         return from_json_body(body)
 
     async def _execute(self, request: GraphQLRequest) -> GraphQLResponse:
         gateway = self.runtime.gateway
         if gateway is None:
-            error = {"message": "The gateway has no supergraph yet.", "extensions": {"code": "SUPERGRAPH_UNAVAILABLE"}}
+            error = graphql_error("The gateway has no supergraph yet.", ErrorCode.SUPERGRAPH_UNAVAILABLE)
             return GraphQLResponse({"errors": [error]}, 503)
         try:
             return await gateway.handle(request)
         except Exception:  # never a bare 500: the client gets a GraphQL error
             log.exception("unexpected failure executing an operation")
-            error = {"message": "Internal gateway error.", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}
+            error = graphql_error("Internal gateway error.", ErrorCode.INTERNAL_SERVER_ERROR)
             return GraphQLResponse({"data": None, "errors": [error]}, 200)
 
 
 async def _read_body(receive, headers: dict[str, str], limit: int) -> bytes:
     declared = headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise RequestError(f"The request body exceeds {limit} bytes.", "PAYLOAD_TOO_LARGE", 413)
+        raise RequestError(f"The request body exceeds {limit} bytes.", ErrorCode.PAYLOAD_TOO_LARGE, 413)
     chunks: list[bytes] = []
     size = 0
     more = True
     while more:
         message = await receive()
         if message["type"] == "http.disconnect":
-            raise RequestError("The client went away.", "BAD_REQUEST")
+            raise RequestError("The client went away.", ErrorCode.BAD_REQUEST)
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
-            raise RequestError(f"The request body exceeds {limit} bytes.", "PAYLOAD_TOO_LARGE", 413)
+            raise RequestError(f"The request body exceeds {limit} bytes.", ErrorCode.PAYLOAD_TOO_LARGE, 413)
         chunks.append(chunk)
         more = message.get("more_body", False)
     return b"".join(chunks)

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs
 
 import orjson
 
+from supergraph.errors import ErrorCode
 from supergraph.pipeline.types import GraphQLRequest, RequestError
 
 # a browser cannot send these cross-site without a CORS preflight, which we never grant
@@ -31,7 +32,7 @@ def check_csrf(method: str, headers: dict[str, str]) -> None:
         "This request has been blocked as a potential Cross-Site Request Forgery (CSRF). "
         "Send it as POST with Content-Type: application/json, or add a non-empty "
         "`apollo-require-preflight` (or `x-apollo-operation-name`, `graphql-require-preflight`) header.",
-        "CSRF_BLOCKED",
+        ErrorCode.CSRF_BLOCKED,
         status=400,
     )
 
@@ -51,15 +52,15 @@ def from_json_body(body: bytes) -> GraphQLRequest:
     try:
         payload = orjson.loads(body)
     except orjson.JSONDecodeError as error:
-        raise RequestError(f"The request body is not valid JSON: {error}", "BAD_REQUEST") from error
+        raise RequestError(f"The request body is not valid JSON: {error}", ErrorCode.BAD_REQUEST) from error
     if not isinstance(payload, dict):
-        raise RequestError("The request body must be a JSON object.", "BAD_REQUEST")
+        raise RequestError("The request body must be a JSON object.", ErrorCode.BAD_REQUEST)
     query = payload.get("query")
     if query is not None and not isinstance(query, str):
-        raise RequestError("`query` must be a string.", "BAD_REQUEST")
+        raise RequestError("`query` must be a string.", ErrorCode.BAD_REQUEST)
     variables = payload.get("variables")
     if variables is not None and not isinstance(variables, dict):
-        raise RequestError("`variables` must be an object.", "BAD_REQUEST")
+        raise RequestError("`variables` must be an object.", ErrorCode.BAD_REQUEST)
     name = payload.get("operationName")
     return GraphQLRequest(
         query=query,
@@ -76,9 +77,9 @@ def _json_param(value: str | None, name: str) -> dict[str, Any] | None:
     try:
         decoded = orjson.loads(value)
     except orjson.JSONDecodeError as error:
-        raise RequestError(f"`{name}` is not valid JSON.", "BAD_REQUEST") from error
+        raise RequestError(f"`{name}` is not valid JSON.", ErrorCode.BAD_REQUEST) from error
     if decoded is not None and not isinstance(decoded, dict):
-        raise RequestError(f"`{name}` must be a JSON object.", "BAD_REQUEST")
+        raise RequestError(f"`{name}` must be a JSON object.", ErrorCode.BAD_REQUEST)
     return decoded
 
 

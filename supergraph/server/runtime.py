@@ -37,7 +37,7 @@ def options_from(settings: GatewaySettings) -> GatewayOptions:
     )
     return GatewayOptions(
         limits=limits,
-        introspection=settings.introspection,
+        introspection=settings.introspection_on,
         plan_cache_size=settings.plan_cache_size,
         dedupe_client_requests=settings.dedupe_requests,
         dedupe_subgraph_requests=settings.dedupe_subgraph_requests,

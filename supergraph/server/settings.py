@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from identity.settings import IdentitySettings
@@ -21,28 +23,32 @@ class GatewaySettings(IdentitySettings):
 
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore", populate_by_name=True)
 
-    host: str = Field("127.0.0.1", validation_alias=AliasChoices("GATEWAY_HOST", "HOST"))
-    port: int = Field(3000, validation_alias=AliasChoices("GATEWAY_PORT", "PORT"))
+    host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("GATEWAY_HOST", "HOST"))
+    port: int = Field(default=3000, ge=0, le=65535, validation_alias=AliasChoices("GATEWAY_PORT", "PORT"))
+    # production turns introspection and GraphiQL off unless they are set
+    environment: Literal["development", "test", "production"] = Field(
+        default="development", validation_alias=AliasChoices("GATEWAY_ENVIRONMENT", "AURONTEK_ENV"))
     supergraph: str | None = None  # a supergraph SDL file; when unset, compose `subgraphs`
     subgraphs: str = DEFAULT_SUBGRAPHS  # name=url,name=url
-    poll_interval: float = 10.0  # seconds between SDL polls when composing
-    subgraph_timeout: float = 30.0  # seconds per subgraph request
-    max_depth: int = 15
-    max_aliases: int = 30
-    max_root_fields: int = 20
-    max_cost: int = 1_000_000
-    default_list_size: int = 10
-    introspection: bool = True
+    poll_interval: float = Field(default=10.0, gt=0)  # seconds between SDL polls when composing
+    subgraph_timeout: float = Field(default=30.0, gt=0, le=600)  # seconds per subgraph request
+    max_depth: int = Field(default=15, ge=0)  # 0: off (as for every limit)
+    max_aliases: int = Field(default=30, ge=0)
+    max_root_fields: int = Field(default=20, ge=0)
+    max_cost: int = Field(default=1_000_000, ge=0)
+    default_list_size: int = Field(default=10, ge=1)
+    introspection: bool | None = None  # unset: on, except in production
     # largest request body (and WebSocket message): the subgraphs' own 4 MiB, so the largest file a service takes
     # (2 MiB, 2.8 MB once base64) reaches it and is judged by its rule there
-    max_body_bytes: int = 4 * 1024 * 1024
+    max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024)
     csrf_prevention: bool = True
-    graphiql: bool = True  # GraphiQL for a browser's GET /graphql
+    graphiql: bool | None = None  # GraphiQL for a browser's GET /graphql; unset: on, except in production
     graphiql_assets: str = ""  # its browser files (node_modules); empty: where ./scripts/install puts them
     web: bool = True  # the web app at / (and its page paths) for a browser
     web_dir: str = ""  # its build; empty: web/dist, where ./scripts/install builds it
-    plan_cache_size: int = 1024
-    pool_size: int = 256  # pooled keep-alive connections to subgraphs, all hosts together
+    plan_cache_size: int = Field(default=1024, ge=1)
+    # pooled keep-alive connections to subgraphs, all hosts together
+    pool_size: int = Field(default=256, ge=0)
     dedupe_requests: bool = True  # identical in-flight client queries share one execution
     dedupe_subgraph_requests: bool = True  # identical in-flight subgraph queries share one
     # proxies in front of the gateway whose X-Forwarded-For is believed (comma-separated)
@@ -50,18 +56,41 @@ class GatewaySettings(IdentitySettings):
     # identity (the access token of a WebSocket's connection_init, checked with the users' JWKS): the AUTH_*
     # settings every service shares, from IdentitySettings
     # subscriptions: graphql-transport-ws on /graphql
-    ws_init_timeout: float = 3.0  # seconds to send connection_init, else close 4408
-    ws_keepalive: float = 15.0  # seconds between server pings; no pong by the next one closes 4408; 0: off
-    ws_send_queue: int = 256  # messages waiting per connection; one more closes it 1008 "slow consumer"
-    ws_max_connections: int = 10_000  # open WebSockets; more are closed 1013 (try again later)
-    ws_max_subscriptions: int = 100  # operations running at once on one connection
+    # seconds to send connection_init, else close 4408
+    ws_init_timeout: float = Field(default=3.0, gt=0, le=60)
+    # seconds between server pings; no pong by the next one closes 4408; 0: off
+    ws_keepalive: float = Field(default=15.0, ge=0, le=3600)
+    # messages waiting per connection; one more closes it 1008 "slow consumer"
+    ws_send_queue: int = Field(default=256, ge=1)
+    # open WebSockets; more are closed 1013 (try again later)
+    ws_max_connections: int = Field(default=10_000, ge=1)
+    # operations running at once on one connection
+    ws_max_subscriptions: int = Field(default=100, ge=1)
     ws_compression: bool = False  # permessage-deflate: less traffic, more CPU per message
-    ws_close_timeout: float = 5.0  # seconds to flush queued messages when closing a socket
+    # seconds to flush queued messages when closing a socket
+    ws_close_timeout: float = Field(default=5.0, ge=0, le=60)
     # security events (sign-out, deactivation, ...) that close ended sessions' sockets: RabbitMQ and the services'
     # exchange; unset: sockets end with their token (aurontek up wires its in-process bus instead)
     amqp_url: str | None = None
     events_exchange: str = "aurontek.events"
-    subscription_backlog: int = 1000  # events a shared subscription may hold while completing earlier ones
+    # events a shared subscription may hold while completing earlier ones
+    subscription_backlog: int = Field(default=1000, ge=1)
+
+    @model_validator(mode="after")
+    def _production_defaults(self) -> GatewaySettings:
+        """Introspection and GraphiQL show the whole API to anyone: off in production unless set."""
+        for name in ("introspection", "graphiql"):
+            if getattr(self, name) is None:
+                setattr(self, name, self.environment != "production")
+        return self
+
+    @property
+    def introspection_on(self) -> bool:
+        return bool(self.introspection)
+
+    @property
+    def graphiql_on(self) -> bool:
+        return bool(self.graphiql)
 
     def trusted_proxy_list(self) -> tuple[str, ...]:
         return tuple(part.strip() for part in self.trusted_proxies.split(",") if part.strip())

@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from supergraph.errors import ErrorCode
+
 
 @dataclass(frozen=True, slots=True)
 class SubgraphRequest:
@@ -22,7 +24,7 @@ class SubgraphRequest:
 class SubgraphError(Exception):
     """A subgraph could not be reached or did not answer with GraphQL."""
 
-    def __init__(self, subgraph: str, message: str, code: str = "SUBGRAPH_EXECUTION_FAILURE"):
+    def __init__(self, subgraph: str, message: str, code: str = ErrorCode.SUBGRAPH_EXECUTION_FAILURE):
         super().__init__(message)
         self.subgraph = subgraph
         self.code = code
@@ -32,7 +34,7 @@ class SubgraphOperationError(SubgraphError):
     """A subgraph refused an operation with GraphQL errors (a graphql-transport-ws `error`)."""
 
     def __init__(self, subgraph: str, errors: list[dict[str, Any]]):
-        super().__init__(subgraph, f"subgraph '{subgraph}' refused the operation", "SUBGRAPH_EXECUTION_FAILURE")
+        super().__init__(subgraph, f"subgraph '{subgraph}' refused the operation", ErrorCode.SUBGRAPH_EXECUTION_FAILURE)
         self.errors = errors
 
 

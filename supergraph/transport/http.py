@@ -9,6 +9,7 @@ from typing import Any
 import aiohttp
 import orjson
 
+from supergraph.errors import ErrorCode
 from supergraph.transport.base import SubgraphError, SubgraphRequest
 
 _JSON_HEADERS = {"content-type": "application/json", "accept": "application/json"}
@@ -57,7 +58,7 @@ class HttpSubgraphClient:
             async with self.session.post(self.url, data=payload, headers=headers, timeout=self.timeout) as response:
                 return response.status, await response.read()
         except TimeoutError as error:
-            raise SubgraphError(self.name, f"subgraph '{self.name}' timed out", "SUBGRAPH_TIMEOUT") from error
+            raise SubgraphError(self.name, f"subgraph '{self.name}' timed out", ErrorCode.SUBGRAPH_TIMEOUT) from error
         except aiohttp.ClientError as error:
             raise SubgraphError(self.name, f"subgraph '{self.name}' is unreachable: {error}") from error
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import aiohttp
 
+from supergraph.errors import ErrorCode
 from supergraph.graphql_ws import SUBPROTOCOL
 from supergraph.graphql_ws.codec import InvalidMessage, decode, encode
 from supergraph.graphql_ws.messages import FROM_SERVER, Message, SubscribeMessage, SubscribePayload
@@ -20,7 +21,7 @@ from supergraph.transport.base import SubgraphError, SubgraphOperationError, Sub
 
 log = logging.getLogger("supergraph.transport")
 
-FAILED = "SUBGRAPH_SUBSCRIPTION_FAILED"
+FAILED = ErrorCode.SUBGRAPH_SUBSCRIPTION_FAILED
 BARRIER_TIMEOUT = 15.0  # seconds a subscription waits for the subgraph to say it listens
 # a refusal at connection_init keeps the meaning the subgraph gave it
 _REFUSALS = {4401: "UNAUTHENTICATED", 4403: "FORBIDDEN"}

@@ -11,6 +11,7 @@ from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Protocol
 
 from supergraph.auth.tokens import Caller
+from supergraph.errors import ErrorCode, graphql_error
 from supergraph.graphql_ws.close_codes import CloseCode, limit_reason
 from supergraph.graphql_ws.codec import InvalidMessage, LoneSurrogate, decode, encode
 from supergraph.graphql_ws.messages import FROM_CLIENT, Message
@@ -96,7 +97,7 @@ class Connection:
                         await self.close(CloseCode.BAD_REQUEST, str(error))
                     else:  # that operation's bad input; the socket and its other operations go on
                         self.send({"id": error.operation_id, "type": "error", "payload": [
-                            {"message": str(error), "extensions": {"code": "BAD_USER_INPUT"}}]})
+                            graphql_error(str(error), ErrorCode.BAD_USER_INPUT)]})
                     continue
                 except InvalidMessage as error:
                     await self.close(CloseCode.BAD_REQUEST, str(error))

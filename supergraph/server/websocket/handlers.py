@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from identity import KeysUnavailable
 from supergraph.auth.tokens import Refused, Unauthenticated
+from supergraph.errors import ErrorCode
 from supergraph.graphql_ws.close_codes import CloseCode
 from supergraph.graphql_ws.messages import (
     CompleteMessage,
@@ -74,11 +75,12 @@ async def on_subscribe(connection: Connection, message: SubscribeMessage) -> Non
         return
     limit = connection.settings.ws_max_subscriptions
     if len(connection.operations) >= limit:
-        refuse(connection, operation_id, f"This connection already runs {limit} operations.", "TOO_MANY_SUBSCRIPTIONS")
+        refuse(connection, operation_id, f"This connection already runs {limit} operations.",
+               ErrorCode.TOO_MANY_SUBSCRIPTIONS)
         return
     gateway = connection.runtime.gateway
     if gateway is None:
-        refuse(connection, operation_id, "The gateway has no supergraph yet.", "SUPERGRAPH_UNAVAILABLE")
+        refuse(connection, operation_id, "The gateway has no supergraph yet.", ErrorCode.SUPERGRAPH_UNAVAILABLE)
         return
     payload = message["payload"]
     request = GraphQLRequest(
@@ -90,14 +92,14 @@ async def on_subscribe(connection: Connection, message: SubscribeMessage) -> Non
     )
     operation: SubscriptionOperation | SingleResultOperation
     try:
-        kind = gateway.prepare(request.query, request.operation_name).operation.kind
-        if kind == "subscription":
+        prepared = gateway.prepare(request.query, request.operation_name)
+        if prepared.operation.kind == "subscription":
             operation = SubscriptionOperation(connection, operation_id)
-            operation.listening = gateway.subscribe(request, operation)
+            operation.listening = gateway.subscribe(request, operation, prepared)
         else:
-            operation = SingleResultOperation(connection, operation_id, gateway, request, kind)
+            operation = SingleResultOperation(connection, operation_id, gateway, request, prepared)
     except RequestError as error:
-        connection.send({"id": operation_id, "type": "error", "payload": [error.as_error()]})
+        connection.send({"id": operation_id, "type": "error", "payload": error.as_errors()})
         return
     connection.operations[operation_id] = operation
 

@@ -7,10 +7,11 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any, cast
 
+from supergraph.errors import ErrorCode, graphql_error
 from supergraph.execution.executor import with_service
 from supergraph.graphql_ws.codec import next_frame
 from supergraph.graphql_ws.messages import NextMessage, NextPayload
-from supergraph.pipeline.types import GraphQLRequest
+from supergraph.pipeline.types import GraphQLRequest, PreparedOperation
 from supergraph.subscriptions.queue import BacklogExceeded
 from supergraph.subscriptions.shared import Listening
 from supergraph.transport.base import SubgraphError, SubgraphOperationError
@@ -66,17 +67,17 @@ class SingleResultOperation:
     __slots__ = ("connection", "id", "kind", "task")
 
     def __init__(self, connection: Connection, operation_id: str, gateway: Gateway, request: GraphQLRequest,
-                 kind: str) -> None:
+                 prepared: PreparedOperation) -> None:
         self.connection = connection
         self.id = operation_id
-        self.kind = kind
-        self.task = asyncio.get_running_loop().create_task(self._run(gateway, request))
+        self.kind = prepared.operation.kind
+        self.task = asyncio.get_running_loop().create_task(self._run(gateway, request, prepared))
         _RUNNING.add(self.task)
         self.task.add_done_callback(_RUNNING.discard)
 
-    async def _run(self, gateway: Gateway, request: GraphQLRequest) -> None:
+    async def _run(self, gateway: Gateway, request: GraphQLRequest, prepared: PreparedOperation) -> None:
         try:
-            body = (await gateway.handle(request)).body
+            body = (await gateway.handle(request, prepared)).body
         except Exception:
             log.exception("unexpected failure executing an operation over WebSocket")
             body = {"data": None, "errors": [_internal()]}
@@ -100,8 +101,7 @@ class SingleResultOperation:
 
 
 def refuse(connection: Connection, operation_id: str, message: str, code: str) -> None:
-    connection.send({"id": operation_id, "type": "error", "payload": [{"message": message,
-                                                                       "extensions": {"code": code}}]})
+    connection.send({"id": operation_id, "type": "error", "payload": [graphql_error(message, code)]})
 
 
 def errors_of(error: BaseException) -> list[dict[str, Any]]:
@@ -109,13 +109,13 @@ def errors_of(error: BaseException) -> list[dict[str, Any]]:
     if isinstance(error, SubgraphOperationError):
         return [with_service(e, error.subgraph) for e in error.errors]
     if isinstance(error, SubgraphError):
-        return [{"message": str(error), "extensions": {"code": error.code, "service": error.subgraph}}]
+        return [graphql_error(str(error), error.code, service=error.subgraph)]
     if isinstance(error, BacklogExceeded):
         message = "The gateway could not complete this subscription's events as fast as they came."
-        return [{"message": message, "extensions": {"code": "SUBSCRIPTION_BACKLOG"}}]
+        return [graphql_error(message, ErrorCode.SUBSCRIPTION_BACKLOG)]
     log.error("a subscription failed", exc_info=error)
     return [_internal()]
 
 
 def _internal() -> dict[str, Any]:
-    return {"message": "Internal gateway error.", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}
+    return graphql_error("Internal gateway error.", ErrorCode.INTERNAL_SERVER_ERROR)
