@@ -23,7 +23,8 @@ def collect_fields(model: SupergraphModel, selections: list[Selection], type_nam
     return fields
 
 
-def _collect(model, selections, type_name, inherited, fields) -> None:
+def _collect(model: SupergraphModel, selections: list[Selection], type_name: str,
+             inherited: tuple[Condition, ...], fields: dict[str, Field]) -> None:
     for selection in selections:
         if isinstance(selection, Fragment):
             if applies(model, selection.type_condition, type_name):
@@ -44,7 +45,7 @@ def _merge(first: Field, second: Field) -> Field:
     return replace(first, conditions=common, selections=children)
 
 
-def _minus(conditions: tuple[Condition, ...], common: tuple[Condition, ...]):
+def _minus(conditions: tuple[Condition, ...], common: tuple[Condition, ...]) -> tuple[Condition, ...]:
     return tuple(c for c in conditions if c not in common)
 
 

@@ -8,9 +8,9 @@ from supergraph.model import SupergraphModel
 from supergraph.planning.collect import collect_fields
 from supergraph.planning.groups import Group
 from supergraph.planning.nodes import QueryPlan
-from supergraph.planning.operation import Field, Operation
+from supergraph.planning.operation import Condition, Field, Operation, Selection
 from supergraph.planning.schedule import schedule, schedule_subscription
-from supergraph.planning.walk import INF, PlanningError, Walker
+from supergraph.planning.walk import INF, PlanningError, Step, Walker
 
 __all__ = ["PlanningError", "plan_operation"]
 
@@ -48,7 +48,7 @@ def build_query_groups(walker: Walker, operation: Operation) -> list[Group]:
     """Root fields grouped by the subgraph chosen for each; one fetch per subgraph."""
     root, fields = _root_fields(walker, operation)
     info = walker.types[root]
-    roots: dict[tuple, Group] = {}
+    roots: dict[tuple[str, tuple[Condition, ...]], Group] = {}
     for whole in fields:
         finfo = info.fields[whole.name]
         used = [g.subgraph for g in roots.values()]
@@ -57,7 +57,7 @@ def build_query_groups(walker: Walker, operation: Operation) -> list[Group]:
             group = roots.get(key)
             if group is None:
                 group = roots[key] = walker.new_group(graph, (), False, field.conditions)
-            walker.plan_local(group, group.selection, info, finfo, field, (), (), (), 0)
+            walker.plan_local(group, group.selection, info, finfo, field, Step())
     return list(walker.groups)
 
 
@@ -72,7 +72,7 @@ def split_root_field(walker: Walker, root: str, field: Field, used: list[str]) -
     finfo = walker.types[root].fields[field.name]
     if walker.types[finfo.named_type].is_abstract:
         raise PlanningError(f"cannot plan {root}.{field.name} from any subgraph")
-    parts: dict[str, list] = {}
+    parts: dict[str, list[Selection]] = {}
     for sub in collect_fields(walker.model, field.selections or [], finfo.named_type).values():
         part = replace(field, selections=[sub])
         graph = choose_root_subgraph(walker, root, part, [*used, *parts])
@@ -95,7 +95,7 @@ def build_mutation_steps(walker: Walker, operation: Operation) -> list[list[Grou
             steps.append([])
         else:
             start = len(walker.groups)
-        walker.plan_local(current, current.selection, info, finfo, field, (), (), (), 0)
+        walker.plan_local(current, current.selection, info, finfo, field, Step())
         if current not in steps[-1]:
             steps[-1].append(current)
         steps[-1].extend(walker.groups[max(start, current.id + 1) :])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from graphql import FieldNode, InlineFragmentNode, SelectionSetNode
 
 from supergraph.model import SupergraphModel
@@ -25,7 +27,7 @@ def provided_field(
     return found, tuple(below)
 
 
-def _fields(model, selection_set: SelectionSetNode, type_name: str):
+def _fields(model: SupergraphModel, selection_set: SelectionSetNode, type_name: str) -> Iterator[FieldNode]:
     for node in selection_set.selections:
         if isinstance(node, FieldNode):
             yield node

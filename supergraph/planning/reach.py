@@ -3,11 +3,13 @@ many entity jumps a choice costs (the planner's walk chooses with these)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 
-from graphql import SelectionSetNode
+from graphql import FieldNode, InlineFragmentNode, SelectionNode, SelectionSetNode
 
 from supergraph.model import FieldInfo, SupergraphModel, TypeInfo
+from supergraph.model.types import KeyInfo
 from supergraph.planning.collect import collect_fields
 from supergraph.planning.operation import Field, Fragment, Selection, field_selections
 from supergraph.planning.provides import Provided, provided_field
@@ -22,9 +24,10 @@ class Reach:
         self.model = model
         self.types = model.types
         self._order = {name: i for i, name in enumerate(sorted(model.urls))}
-        self._enter_memo: dict[tuple, bool] = {}
+        self._enter_memo: dict[tuple[str, str, str, str], bool] = {}
 
-    def destinations(self, subgraph: str, info: TypeInfo, field: Field, provided: Provided = ()):
+    def destinations(self, subgraph: str, info: TypeInfo, field: Field, provided: Provided = ()
+                     ) -> Iterator[tuple[str, str]]:
         """(subgraph, entity type) pairs that can resolve `field` on objects of `info` and
         whose key this subgraph can supply (directly or through one other subgraph)."""
         for graph, entity_type in self._destinations(subgraph, info, field):
@@ -43,16 +46,16 @@ class Reach:
             self._enter_memo[memo_key] = known
         return known
 
-    def _obtainable(self, subgraph: str, type_name: str, selection) -> bool:
+    def _obtainable(self, subgraph: str, type_name: str, selection: SelectionSetNode) -> bool:
         """Whether a field set can be gathered from `subgraph`, each field either there or
         one entity jump away."""
         info = self.types.get(type_name)
         if info is None:
             return False
         for node in selection.selections:
-            if node.kind == "inline_fragment" or node.name.value == "__typename":
+            if not isinstance(node, FieldNode) or node.name.value == "__typename":
                 continue
-            single = _single(node)
+            single = single_selection(node)
             finfo = info.fields.get(node.name.value)
             if finfo is not None and node.selection_set is not None and subgraph in finfo.resolvable_in:
                 if self._obtainable(subgraph, finfo.named_type, node.selection_set):
@@ -68,22 +71,25 @@ class Reach:
                 return False
         return True
 
-    def _has_locally(self, subgraph: str, type_name: str, selection, provided: Provided = ()) -> bool:
+    def _has_locally(self, subgraph: str, type_name: str, selection: SelectionSetNode, provided: Provided = ()
+                     ) -> bool:
         """Whether every field of a field set resolves in `subgraph` without a jump."""
         info = self.types.get(type_name)
         if info is None:
             return False
         for node in selection.selections:
-            if node.kind == "inline_fragment":
+            if isinstance(node, InlineFragmentNode):
                 condition = node.type_condition.name.value if node.type_condition else type_name
                 if not self._has_locally(subgraph, condition, node.selection_set, provided):
                     return False
                 continue
+            if not isinstance(node, FieldNode):
+                continue  # field sets (keys, @requires, @provides) hold no named fragments
             name = node.name.value
             if name == "__typename":
                 continue
             finfo = info.fields.get(name)
-            if finfo is None or subgraph not in finfo.resolvable_in or _requires(finfo, subgraph):
+            if finfo is None or subgraph not in finfo.resolvable_in or requires_here(finfo, subgraph):
                 if not (provided and provided_field(self.model, provided, type_name, name)[0]):
                     return False
             if node.selection_set is not None and finfo is not None:
@@ -92,12 +98,12 @@ class Reach:
                     return False
         return True
 
-    def _destinations(self, subgraph: str, info: TypeInfo, field: Field):
+    def _destinations(self, subgraph: str, info: TypeInfo, field: Field) -> Iterator[tuple[str, str]]:
         finfo = info.fields.get(field.name)
         if finfo is None:
             return
         for graph in sorted(finfo.resolvable_in, key=self._order.__getitem__):
-            if (graph != subgraph or _requires(finfo, graph)) and info.resolvable_keys(graph):
+            if (graph != subgraph or requires_here(finfo, graph)) and info.resolvable_keys(graph):
                 yield graph, info.name
         if finfo.resolvable_in or info.kind != "object":
             return
@@ -108,7 +114,7 @@ class Reach:
             if ifield is None:
                 continue
             for graph in sorted(ifield.resolvable_in, key=self._order.__getitem__):
-                if (graph != subgraph or _requires(ifield, graph)) and iinfo.resolvable_keys(graph):
+                if (graph != subgraph or requires_here(ifield, graph)) and iinfo.resolvable_keys(graph):
                     yield graph, interface.name
 
     def reachable(self, destination: tuple[str, str], field: Field) -> bool:
@@ -120,11 +126,11 @@ class Reach:
     def _field_info(self, type_name: str, field: Field) -> FieldInfo:
         return self.types[type_name].fields[field.name]
 
-    def key_cost(self, subgraph: str, type_name: str, key) -> int:
+    def key_cost(self, subgraph: str, type_name: str, key: KeyInfo) -> int:
         fields = collect_fields(self.model, field_selections(key.selection), type_name)
         return self.cost(subgraph, type_name, fields, (), 0)
 
-    def cost(self, subgraph, type_name, fields: dict[str, Field], provided, depth) -> int:
+    def cost(self, subgraph: str, type_name: str, fields: dict[str, Field], provided: Provided, depth: int) -> int:
         """Entity jumps needed to resolve `fields` from `subgraph` (INF: impossible)."""
         if depth > 3:
             return 0
@@ -138,10 +144,11 @@ class Reach:
                 return INF
         return total
 
-    def field_cost(self, subgraph, info: TypeInfo, finfo: FieldInfo, field: Field, provided, depth) -> int:
+    def field_cost(self, subgraph: str, info: TypeInfo, finfo: FieldInfo, field: Field, provided: Provided,
+                   depth: int) -> int:
         """The cheaper of resolving the field here and jumping to a subgraph that has it."""
         best = INF
-        local = (subgraph in finfo.resolvable_in and not _requires(finfo, subgraph)) or provided_field(
+        local = (subgraph in finfo.resolvable_in and not requires_here(finfo, subgraph)) or provided_field(
             self.model, provided, info.name, field.name
         )[0]
         if local:
@@ -160,7 +167,8 @@ class Reach:
             best = self.split_cost(subgraph, local, info, finfo, field, provided, destinations, depth)
         return best
 
-    def split_cost(self, subgraph, local, info, finfo, field, provided, destinations, depth) -> int:
+    def split_cost(self, subgraph: str, local: bool, info: TypeInfo, finfo: FieldInfo, field: Field,
+                   provided: Provided, destinations: list[tuple[str, str]], depth: int) -> int:
         """The cost when the field's sub-fields are shared out among subgraphs (see `split`)."""
         total = 0
         for sub in collect_fields(self.model, field.selections or [], finfo.named_type).values():
@@ -176,7 +184,8 @@ class Reach:
                 return INF
         return total
 
-    def child_cost(self, subgraph, parent: str, finfo: FieldInfo, field: Field, provided, depth) -> int:
+    def child_cost(self, subgraph: str, parent: str, finfo: FieldInfo, field: Field, provided: Provided,
+                   depth: int) -> int:
         below = provided_field(self.model, provided, parent, field.name)[1] if provided else ()
         source = finfo.sources.get(subgraph)
         if source is not None and source.provides is not None:
@@ -187,9 +196,8 @@ class Reach:
             fields = collect_fields(self.model, selections, info.name)
             return self.cost(subgraph, info.name, fields, below, depth)
         if subgraph in info.interface_object_in:
-            return self.cost(
-                subgraph, info.name, collect_fields(self.model, _exact(selections, info.name), info.name), below, depth
-            )
+            own = collect_fields(self.model, exact_selections(selections, info.name), info.name)
+            return self.cost(subgraph, info.name, own, below, depth)
         total = 0
         for runtime in info.possible_in.get(subgraph, ()):
             total += self.cost(subgraph, runtime, collect_fields(self.model, selections, runtime), below, depth)
@@ -198,19 +206,19 @@ class Reach:
         return total
 
 
-def _single(node) -> SelectionSetNode:
+def single_selection(node: SelectionNode) -> SelectionSetNode:
     return SelectionSetNode(selections=(node,))
 
 
-def _requires(finfo: FieldInfo, graph: str) -> bool:
+def requires_here(finfo: FieldInfo, graph: str) -> bool:
     source = finfo.sources.get(graph)
     return source is not None and source.requires is not None
 
 
-def _exact(selections: list[Selection], type_name: str) -> list[Selection]:
+def exact_selections(selections: list[Selection], type_name: str) -> list[Selection]:
     """The selections that apply to the interface itself (no fragment on another type)."""
     return [s for s in selections if not isinstance(s, Fragment) or s.type_condition in (None, type_name)]
 
 
-def _concrete(selections: list[Selection], type_name: str) -> list[Selection]:
+def concrete_selections(selections: list[Selection], type_name: str) -> list[Selection]:
     return [s for s in selections if isinstance(s, Fragment) and s.type_condition not in (None, type_name)]

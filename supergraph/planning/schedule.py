@@ -57,7 +57,7 @@ def _level(group: Group, memo: dict[int, int], live: set[Group]) -> int:
     return memo[group.id]
 
 
-def _wrap(kind, nodes: list[PlanNode]) -> PlanNode | None:
+def _wrap(kind: type[Sequence] | type[Parallel], nodes: list[PlanNode]) -> PlanNode | None:
     if not nodes:
         return None
     if len(nodes) == 1:

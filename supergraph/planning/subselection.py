@@ -18,7 +18,7 @@ class SubField:
     selection: SubSelection | None = None
 
     @property
-    def signature(self) -> tuple:
+    def signature(self) -> tuple[str, str, tuple[Condition, ...]]:
         return (self.name, self.args_text, self.conditions)
 
 
@@ -58,7 +58,7 @@ class SubSelection:
         self.fields[key] = sub
         return sub
 
-    def _free_alias(self, name: str, args_text: str, conditions) -> str:
+    def _free_alias(self, name: str, args_text: str, conditions: tuple[Condition, ...]) -> str:
         index = 0
         while True:
             alias = f"_{name}{index}"

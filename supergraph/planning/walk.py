@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from supergraph.model import FieldInfo, SupergraphModel, TypeInfo
 from supergraph.planning.collect import collect_fields
 from supergraph.planning.groups import Group, RepDraft, RepFragmentDraft
 from supergraph.planning.operation import Condition, Field, Selection, field_selections
 from supergraph.planning.provides import Provided, provided_field
-from supergraph.planning.reach import INF, Reach, _concrete, _exact, _requires
+from supergraph.planning.reach import INF as INF
+from supergraph.planning.reach import Reach, concrete_selections, exact_selections, requires_here
 from supergraph.planning.subselection import SubSelection
 
 Drafts = list[RepDraft | RepFragmentDraft]
@@ -22,6 +24,25 @@ class PlanningError(Exception):
     """The operation cannot be planned against this supergraph."""
 
 
+@dataclass(frozen=True, slots=True)
+class Step:
+    """Where the walk stands: the response path (`@` for a list level), what an enclosing `@provides` makes local
+    in the current fetch, the `@skip`/`@include` conditions over it, and how many entity jumps led here."""
+
+    path: tuple[str, ...] = ()
+    provided: Provided = ()
+    conditions: tuple[Condition, ...] = ()
+    depth: int = 0
+
+    def jumped(self) -> Step:
+        """One entity jump further."""
+        return replace(self, depth=self.depth + 1)
+
+    def entered(self) -> Step:
+        """In a fetch of another subgraph, one jump further: the parent fetch's `@provides` no longer applies."""
+        return replace(self, provided=(), depth=self.depth + 1)
+
+
 def list_depth(type_ref: str) -> int:
     return type_ref.count("[")
 
@@ -32,17 +53,19 @@ class Walker(Reach):
     def __init__(self, model: SupergraphModel) -> None:
         super().__init__(model)
         self.groups: list[Group] = []
-        self._entity_groups: dict[tuple, Group] = {}
+        self._entity_groups: dict[tuple[str, tuple[str, ...], frozenset[Group], tuple[Condition, ...], int], Group] = {}
         self._peers: dict[int, frozenset[str]] = {}  # selection id -> subgraphs sharing it
 
     # groups ------------------------------------------------------------------------------
 
-    def new_group(self, subgraph: str, path: tuple[str, ...], entity: bool, conditions=()) -> Group:
+    def new_group(self, subgraph: str, path: tuple[str, ...], entity: bool,
+                  conditions: tuple[Condition, ...] = ()) -> Group:
         group = Group(len(self.groups), subgraph, path, entity, tuple(conditions))
         self.groups.append(group)
         return group
 
-    def entity_group(self, subgraph, path, deps: set[Group], conditions, names: dict[str, str]) -> Group:
+    def entity_group(self, subgraph: str, path: tuple[str, ...], deps: set[Group], conditions: tuple[Condition, ...],
+                     names: dict[str, str]) -> Group:
         """The entity fetch for these dependencies, shared unless two `@requires` need the
         same field with different arguments (one representation cannot carry both)."""
         base = (subgraph, path, frozenset(deps), tuple(conditions))
@@ -65,13 +88,10 @@ class Walker(Reach):
         target: SubSelection,
         type_name: str,
         fields: dict[str, Field],
-        path: tuple[str, ...],
-        provided: Provided,
-        conditions: tuple[Condition, ...],
-        depth: int = 0,
+        step: Step,
         requires_met: bool = False,
     ) -> Planned:
-        if depth > _MAX_DEPTH:
+        if step.depth > _MAX_DEPTH:
             raise PlanningError(f"cannot plan fields of {type_name}: entity jumps do not end")
         info = self.types[type_name]
         producers: set[Group] = set()
@@ -86,24 +106,25 @@ class Walker(Reach):
             finfo = info.fields.get(field.name)
             if finfo is None:
                 continue
-            split = self.split(group.subgraph, info, finfo, field, provided)
+            split = self.split(group.subgraph, info, finfo, field, step.provided)
             if split is not None:
                 field, elsewhere = split
                 remote.append(elsewhere)
-            if self.is_local(group.subgraph, info, finfo, field, provided, requires_met):
-                local, draft = self.plan_local(group, target, info, finfo, field, path, provided, conditions, depth)
+            if self.is_local(group.subgraph, info, finfo, field, step.provided, requires_met):
+                local, draft = self.plan_local(group, target, info, finfo, field, step)
                 producers |= local
                 drafts.append(draft)
             else:
                 remote.append(field)
         if remote:
-            p, d = self.plan_remote(group, target, type_name, remote, path, provided, conditions, depth)
+            p, d = self.plan_remote(group, target, type_name, remote, step)
             producers |= p
             drafts.extend(d)
         return producers, drafts
 
-    def is_local(self, subgraph, info, finfo, field, provided, requires_met=False) -> bool:
-        if not requires_met and _requires(finfo, subgraph):
+    def is_local(self, subgraph: str, info: TypeInfo, finfo: FieldInfo, field: Field, provided: Provided,
+                 requires_met: bool = False) -> bool:
+        if not requires_met and requires_here(finfo, subgraph):
             return False  # its required fields must be fetched first, then passed back
         if subgraph in finfo.resolvable_in:
             local = True
@@ -119,14 +140,15 @@ class Walker(Reach):
             for other, _ in self.destinations(subgraph, info, field, provided)
         )
 
-    def split(self, subgraph, info, finfo, field, provided) -> tuple[Field, Field] | None:
+    def split(self, subgraph: str, info: TypeInfo, finfo: FieldInfo, field: Field, provided: Provided
+              ) -> tuple[Field, Field] | None:
         """A field resolvable here whose sub-selection is only partly reachable from here is
         cut in two: what this subgraph can complete, and the rest fetched through the
         parent entity from another subgraph (e.g. a value type spread over subgraphs)."""
         if field.selections is None or subgraph not in finfo.resolvable_in:
             return None
         child = self.types[finfo.named_type]
-        if child.is_abstract or _requires(finfo, subgraph):
+        if child.is_abstract or requires_here(finfo, subgraph):
             return None
         if self.child_cost(subgraph, info.name, finfo, field, provided, 0) < INF:
             return None
@@ -141,36 +163,28 @@ class Walker(Reach):
             return None
         return replace(field, selections=here), replace(field, selections=there)
 
-    def plan_local(self, group, target, info, finfo, field, path, provided, conditions, depth) -> LocalPlanned:
+    def plan_local(self, group: Group, target: SubSelection, info: TypeInfo, finfo: FieldInfo, field: Field,
+                   step: Step) -> LocalPlanned:
         composite = field.selections is not None
         sub = target.add_field(field.key, field.name, field.args_text, field.conditions, composite)
         if not composite:
             return {group}, RepDraft(field.name, sub)
-        below = provided_field(self.model, provided, info.name, field.name)[1]
+        below = provided_field(self.model, step.provided, info.name, field.name)[1]
         source = finfo.sources.get(group.subgraph)
         if source is not None and source.provides is not None:
             below = (*below, source.provides)
-        child_path = path + (sub.key,) + ("@",) * list_depth(finfo.type_ref)
-        child_conditions = conditions + field.conditions
+        child = Step(step.path + (sub.key,) + ("@",) * list_depth(finfo.type_ref), below,
+                     step.conditions + field.conditions, step.depth)
         assert sub.selection is not None
         self._peers[id(sub.selection)] = self.peers(group.subgraph, info, finfo, target)
         # the subgraph may declare a narrower type (`@join__field(type:)`), e.g. a member
         child_type = finfo.named_type
         if source is not None and source.type_name:
             child_type = source.type_name.strip("[]!")
-        producers, drafts = self.plan_selection(
-            group,
-            sub.selection,
-            child_type,
-            field.selections or [],
-            child_path,
-            below,
-            child_conditions,
-            depth,
-        )
+        producers, drafts = self.plan_selection(group, sub.selection, child_type, field.selections or [], child)
         return {group} | producers, RepDraft(field.name, sub, drafts)
 
-    def peers(self, subgraph: str, info: TypeInfo, finfo: FieldInfo, target) -> frozenset[str]:
+    def peers(self, subgraph: str, info: TypeInfo, finfo: FieldInfo, target: SubSelection) -> frozenset[str]:
         """The subgraphs that could equally have served this field here: any that resolves
         it on an entity (or root) type, else those that also served its parent."""
         if info.keys or info.name == self.model.query_type:
@@ -180,7 +194,7 @@ class Walker(Reach):
         parent = self._peers.get(id(target))
         return finfo.resolvable_in if parent is None else parent & finfo.resolvable_in
 
-    def allowed_runtimes(self, info: TypeInfo, target) -> frozenset[str] | None:
+    def allowed_runtimes(self, info: TypeInfo, target: SubSelection) -> frozenset[str] | None:
         """At a field shareable among subgraphs whose abstract types differ, only the types
         every one of them can return are planned (a shareable field resolves alike anywhere)."""
         peers = self._peers.get(id(target))
@@ -196,19 +210,21 @@ class Walker(Reach):
             return info.possible_in[graph]
         return info.possible if graph in info.graphs else frozenset()
 
-    def plan_selection(self, group, target, type_name, selections, path, provided, conditions, depth) -> Planned:
+    def plan_selection(self, group: Group, target: SubSelection, type_name: str, selections: list[Selection],
+                       step: Step) -> Planned:
         """Plans a client selection set on any composite type."""
         info = self.types[type_name]
         if info.is_abstract:
-            return self.plan_abstract(group, target, info, selections, path, provided, conditions, depth)
+            return self.plan_abstract(group, target, info, selections, step)
         fields = collect_fields(self.model, selections, type_name)
-        return self.plan_object(group, target, type_name, fields, path, provided, conditions, depth)
+        return self.plan_object(group, target, type_name, fields, step)
 
     # abstract types ----------------------------------------------------------------------
 
-    def plan_abstract(self, group, target, info: TypeInfo, selections, path, provided, conditions, depth) -> Planned:
+    def plan_abstract(self, group: Group, target: SubSelection, info: TypeInfo, selections: list[Selection],
+                      step: Step) -> Planned:
         if group.subgraph in info.interface_object_in:
-            return self.plan_interface_object(group, target, info, selections, path, provided, conditions, depth)
+            return self.plan_interface_object(group, target, info, selections, step)
         target.add_typename()
         producers: set[Group] = {group}
         drafts: Drafts = [RepDraft("__typename", target.fields["__typename"])]
@@ -218,8 +234,8 @@ class Walker(Reach):
             runtimes = [r for r in runtimes if r in allowed]
         if not runtimes and info.kind == "interface":
             # no implementation here: the interface's own fields must still be reachable
-            fields = collect_fields(self.model, _exact(selections, info.name), info.name)
-            self.plan_object(group, SubSelection(), info.name, fields, path, provided, conditions, depth)
+            fields = collect_fields(self.model, exact_selections(selections, info.name), info.name)
+            self.plan_object(group, SubSelection(), info.name, fields, step)
         for runtime in runtimes:
             fields = collect_fields(self.model, selections, runtime)
             if not fields:
@@ -227,7 +243,7 @@ class Walker(Reach):
             fragment = target.fragment(runtime)
             if id(target) in self._peers:
                 self._peers[id(fragment)] = self._peers[id(target)]
-            p, d = self.plan_object(group, fragment, runtime, fields, path, provided, conditions, depth)
+            p, d = self.plan_object(group, fragment, runtime, fields, step)
             producers |= p
             drafts.append(RepFragmentDraft(runtime, d))
         self.alias_clashes(group.subgraph, target)
@@ -252,14 +268,15 @@ class Walker(Reach):
                     sub.key = alias
                     fragment.selection.fields[alias] = sub
 
-    def plan_interface_object(self, group, target, info, selections, path, provided, conditions, depth) -> Planned:
+    def plan_interface_object(self, group: Group, target: SubSelection, info: TypeInfo, selections: list[Selection],
+                              step: Step) -> Planned:
         """Here the interface is an object type (`@interfaceObject`): the concrete type and
         the implementations' own fields come from a subgraph that knows them."""
-        direct = collect_fields(self.model, _exact(selections, info.name), info.name)
-        concrete = _concrete(selections, info.name)
+        direct = collect_fields(self.model, exact_selections(selections, info.name), info.name)
+        concrete = concrete_selections(selections, info.name)
         wants_typename = any(f.name == "__typename" for f in direct.values())
         fields = {k: f for k, f in direct.items() if f.name != "__typename"}
-        producers, drafts = self.plan_object(group, target, info.name, fields, path, provided, conditions, depth)
+        producers, drafts = self.plan_object(group, target, info.name, fields, step)
         if not concrete and not wants_typename:
             return producers, drafts
         owner = self.interface_owner(info)
@@ -267,19 +284,8 @@ class Walker(Reach):
             raise PlanningError(f"no subgraph resolves the concrete types of {info.name}")
         typename = [f for f in direct.values() if f.name == "__typename"]
         wanted: list[Selection] = [*typename, *concrete]
-        p, _ = self.jump(
-            group,
-            target,
-            info.name,
-            info.name,
-            owner,
-            [],
-            path,
-            provided,
-            conditions,
-            depth,
-            then=lambda g, frag: self.plan_abstract(g, frag, info, wanted, path, (), conditions, depth + 1),
-        )
+        p, _ = self.jump(group, target, info.name, info.name, owner, [], step,
+                         then=lambda g, frag: self.plan_abstract(g, frag, info, wanted, step.entered()))
         return producers | p, drafts
 
     def interface_owner(self, info: TypeInfo) -> str | None:
@@ -290,10 +296,12 @@ class Walker(Reach):
 
     # entity jumps ------------------------------------------------------------------------
 
-    def plan_remote(self, group, target, type_name, remote, path, provided, conditions, depth) -> Planned:
+    def plan_remote(self, group: Group, target: SubSelection, type_name: str, remote: list[Field], step: Step
+                    ) -> Planned:
         info = self.types[type_name]
         producers: set[Group] = set()
         drafts: Drafts = []
+        provided = step.provided
         pending = self.split_remote(group.subgraph, info, remote, provided)
         while pending:
             options: dict[tuple[str, str], list[Field]] = {}
@@ -309,15 +317,16 @@ class Walker(Reach):
             best = max(options, key=lambda d: (len(options[d]), self._key_local(group, info, d), -self._order[d[0]]))
             chosen = options[best]
             pending = [(f, only) for f, only in pending if f not in chosen]
-            p, d = self.jump(group, target, type_name, best[1], best[0], chosen, path, provided, conditions, depth)
+            p, d = self.jump(group, target, type_name, best[1], best[0], chosen, step)
             producers |= p
             drafts.extend(d)
         return producers, drafts
 
-    def split_remote(self, subgraph, info, remote: list[Field], provided) -> list[tuple[Field, tuple | None]]:
+    def split_remote(self, subgraph: str, info: TypeInfo, remote: list[Field], provided: Provided
+                     ) -> list[tuple[Field, tuple[str, str] | None]]:
         """Remote fields paired with a forced destination when no single subgraph can complete
         a field's sub-selection: its sub-fields are then shared out among subgraphs."""
-        pending: list[tuple[Field, tuple | None]] = []
+        pending: list[tuple[Field, tuple[str, str] | None]] = []
         for field in remote:
             destinations = list(self.destinations(subgraph, info, field, provided))
             if field.selections is None or any(self.reachable(d, field) for d in destinations):
@@ -327,7 +336,7 @@ class Walker(Reach):
             if child is None or self.types[child].is_abstract:
                 pending.append((field, None))
                 continue
-            parts: dict[tuple, list[Selection]] = {}
+            parts: dict[tuple[str, str], list[Selection]] = {}
             for sub in collect_fields(self.model, field.selections, child).values():
                 part = replace(field, selections=[sub])
                 home = next((d for d in destinations if self.reachable(d, part)), destinations[0])
@@ -335,12 +344,20 @@ class Walker(Reach):
             pending.extend((replace(field, selections=subs), home) for home, subs in parts.items())
         return pending
 
-    def _key_local(self, group: Group, info: TypeInfo, destination) -> int:
+    def _key_local(self, group: Group, info: TypeInfo, destination: tuple[str, str]) -> int:
         keys = self.types[destination[1]].resolvable_keys(destination[0])
         return int(any(self.key_cost(group.subgraph, info.name, k) == 0 for k in keys))
 
     def jump(
-        self, group, target, type_name, entity_type, subgraph, fields, path, provided, conditions, depth, then=None
+        self,
+        group: Group,
+        target: SubSelection,
+        type_name: str,
+        entity_type: str,
+        subgraph: str,
+        fields: list[Field],
+        step: Step,
+        then: Callable[[Group, SubSelection], Planned] | None = None,
     ) -> Planned:
         """Fetch `fields` of the objects at `path` from `subgraph` through `_entities`."""
         keys = self.types[entity_type].resolvable_keys(subgraph)
@@ -349,10 +366,10 @@ class Walker(Reach):
         deps: set[Group] = {group}
         base: Drafts = [RepDraft("__typename", target.fields["__typename"])]
         key_fields = collect_fields(self.model, field_selections(key.selection), type_name)
-        p, d = self.plan_object(group, target, type_name, key_fields, path, provided, conditions, depth + 1)
+        p, d = self.plan_object(group, target, type_name, key_fields, step.jumped())
         deps |= p
         base.extend(d)
-        batches: list[tuple[list[Field], set[Group], Drafts]] = []
+        batches: list[Batch] = []
         einfo = self.types[entity_type]
         for field in fields:
             source = einfo.fields[field.name].sources.get(subgraph) if field.name in einfo.fields else None
@@ -360,9 +377,7 @@ class Walker(Reach):
             drafts: Drafts = []
             if source is not None and source.requires is not None:
                 needed = collect_fields(self.model, field_selections(source.requires), type_name)
-                field_deps, drafts = self.plan_object(
-                    group, target, type_name, needed, path, provided, conditions, depth + 1
-                )
+                field_deps, drafts = self.plan_object(group, target, type_name, needed, step.jumped())
             _place(batches, field, field_deps, drafts)
         if not batches:
             batches.append(([], set(), []))
@@ -373,15 +388,15 @@ class Walker(Reach):
             requires = base + batch_drafts
             # a fetch only for conditional fields runs under their shared condition
             shared = _shared_conditions(batch_fields)
-            when = conditions + tuple(c for c in shared if c not in conditions)
-            child = self.entity_group(subgraph, path, deps | batch_deps, when, _names(requires))
+            when = step.conditions + tuple(c for c in shared if c not in step.conditions)
+            child = self.entity_group(subgraph, step.path, deps | batch_deps, when, _names(requires))
             child.add_requires(type_name, typename_as, requires)
             fragment = child.selection.fragment(entity_type)
             if then is not None:
                 p, d = then(child, fragment)
             else:
                 wanted = {f.key: f for f in batch_fields}
-                p, d = self.plan_object(child, fragment, entity_type, wanted, path, (), conditions, depth + 1, True)
+                p, d = self.plan_object(child, fragment, entity_type, wanted, step.entered(), True)
             producers |= p | {child}
             out.extend(d)
         return producers, out
@@ -401,7 +416,10 @@ def _compatible(first: dict[str, str], second: dict[str, str]) -> bool:
     return all(first.get(name, source) == source for name, source in second.items())
 
 
-def _place(batches, field: Field, deps: set[Group], drafts: Drafts) -> None:
+Batch = tuple[list[Field], set[Group], Drafts]
+
+
+def _place(batches: list[Batch], field: Field, deps: set[Group], drafts: Drafts) -> None:
     """Adds a field to the first batch whose representation it does not contradict."""
     names = _names(drafts)
     for batch_fields, batch_deps, batch_drafts in batches:
