@@ -40,7 +40,7 @@ class GatewaySettings(IdentitySettings):
     introspection: bool | None = None  # unset: on, except in production
     # largest request body (and WebSocket message): the subgraphs' own 4 MiB, so the largest file a service takes
     # (2 MiB, 2.8 MB once base64) reaches it and is judged by its rule there
-    max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024)
+    max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=64, le=64 * 1024 * 1024)
     csrf_prevention: bool = True
     graphiql: bool | None = None  # GraphiQL for a browser's GET /graphql; unset: on, except in production
     graphiql_assets: str = ""  # its browser files (node_modules); empty: where ./scripts/install puts them
