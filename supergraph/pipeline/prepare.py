@@ -9,6 +9,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from graphql import GraphQLSchema
+
 from supergraph.limits import Limits
 from supergraph.model import SupergraphModel
 from supergraph.pipeline.introspection import introspection_stage
@@ -61,11 +63,8 @@ class StageCounts:
 
 
 class Preparer:
-    def __init__(self, schema: object, model: SupergraphModel, *, limits: Limits, introspection: bool,
+    def __init__(self, schema: GraphQLSchema, model: SupergraphModel, *, limits: Limits, introspection: bool,
                  max_tokens: int, cache_size: int) -> None:
-        from graphql import GraphQLSchema
-
-        assert isinstance(schema, GraphQLSchema)
         self.schema = schema
         self.model = model
         self.limits = limits
