@@ -56,7 +56,8 @@ class Runtime:
         self.public_url = settings.public_url
         self._shared_bus = bus
         self.bus: EventBus = bus or (
-            AmqpBus(settings.amqp_url, exchange=settings.events_exchange, width=settings.event_concurrency)
+            AmqpBus(settings.amqp_url, exchange=settings.events_exchange, width=settings.event_concurrency,
+                    queue_type=settings.amqp_queue_type)
             if settings.amqp_url else InProcessBus()
         )
         self.embedded: EmbeddedMongo | None = None

@@ -41,6 +41,9 @@ class ServiceSettings(IdentitySettings):
     data_dir: Path = Field(Path(".aurontek"), validation_alias=_env("AURONTEK_DATA_DIR"))
     amqp_url: str | None = Field(None, validation_alias=_env("AMQP_URL"))
     events_exchange: str = Field("aurontek.events", validation_alias=_env("EVENTS_EXCHANGE"))
+    # Durable queues as RabbitMQ declares them: classic (the default: one broker gains nothing from replication and
+    # a quorum queue costs it more memory and disk writes) or quorum (replicated: a cluster of three or more).
+    amqp_queue_type: Literal["classic", "quorum"] = Field("classic", validation_alias=_env("AMQP_QUEUE_TYPE"))
     event_max_attempts: int = Field(5, ge=1, le=50, validation_alias=_env("EVENT_MAX_ATTEMPTS"))
     event_retry_delay_ms: int = Field(2000, ge=10, validation_alias=_env("EVENT_RETRY_DELAY_MS"))
     # Deliveries of one queue handled at once by one process (in order per ticket; company-wide events wait).

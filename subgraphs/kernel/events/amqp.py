@@ -12,9 +12,11 @@ duplicates at worst, and consumers drop duplicates by event id.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage, AbstractRobustChannel, AbstractRobustConnection
@@ -65,6 +67,37 @@ def _attempt(message: AbstractIncomingMessage) -> int:
     return attempt
 
 
+QUEUE_TYPES = ("classic", "quorum")
+# A quorum queue counts the deliveries of each message; past this many (a process that dies on it every time), it
+# goes to the consumer's dead queue instead of going round for ever. Failures the handler reports are counted by
+# the attempt header and retried through the retry queues, not here.
+DELIVERY_LIMIT = 10
+
+
+def queue_type_of(setting: str | None) -> str:
+    """`setting`, else AMQP_QUEUE_TYPE, else classic: the queue type of the durable queues a bus declares."""
+    chosen = (setting or os.environ.get("AMQP_QUEUE_TYPE") or "classic").strip().lower()
+    if chosen not in QUEUE_TYPES:
+        raise ValueError(f"AMQP_QUEUE_TYPE must be one of {', '.join(QUEUE_TYPES)}, not {chosen!r}")
+    return chosen
+
+
+def queue_arguments(queue_type: str, *, dead_letter_to: str | None = None,
+                    delivery_limit: bool = False) -> dict[str, Any]:
+    """The declare arguments of a durable queue: where expired or rejected messages go and, for quorum queues,
+    the type, the delivery limit and at-least-once dead-lettering (which needs `reject-publish` overflow)."""
+    arguments: dict[str, Any] = {}
+    if dead_letter_to is not None:
+        arguments.update({"x-dead-letter-exchange": "", "x-dead-letter-routing-key": dead_letter_to})
+    if queue_type == "quorum":
+        arguments["x-queue-type"] = "quorum"
+        if delivery_limit:
+            arguments["x-delivery-limit"] = DELIVERY_LIMIT
+        if dead_letter_to is not None:
+            arguments.update({"x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish"})
+    return arguments
+
+
 def retry_queues(spec: ConsumerSpec) -> dict[int, str]:
     """The queue that holds a delivery failed at each attempt until its retry: one per distinct delay."""
     return {
@@ -75,8 +108,10 @@ def retry_queues(spec: ConsumerSpec) -> dict[int, str]:
 
 class AmqpBus:
     def __init__(self, url: str, *, exchange: str = "aurontek.events", prefetch: int = 32, width: int = WIDTH,
-                 connect_wait: float = CONNECT_WAIT_SECONDS, confirm_timeout: float = CONFIRM_TIMEOUT) -> None:
+                 connect_wait: float = CONNECT_WAIT_SECONDS, confirm_timeout: float = CONFIRM_TIMEOUT,
+                 queue_type: str | None = None) -> None:
         self.url = url
+        self.queue_type = queue_type_of(queue_type)  # of every durable queue it declares
         self.confirm_timeout = confirm_timeout  # seconds a publish waits for the broker's confirm
         self.width = width  # deliveries of one queue handled at once (in order per subject: lanes.py)
         self.connect_wait = connect_wait
@@ -125,10 +160,20 @@ class AmqpBus:
             raise ConnectionError("the event bus is not started")
         exchange = await self._channel.declare_exchange(self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True)
         for durable in durables:
-            queue = await self._channel.declare_queue(durable.queue, durable=True)
+            # its dead queue first: a quorum queue sends a message past the delivery limit there
+            await self._channel.declare_queue(f"{durable.queue}.dead", durable=True,
+                                              arguments=queue_arguments(self.queue_type))
+            queue = await self._channel.declare_queue(durable.queue, durable=True,
+                                                      arguments=self._consumer_queue_arguments(durable.queue))
             for pattern in durable.patterns:
                 await queue.bind(exchange, routing_key=pattern)
             self.declared.add(durable.queue)
+
+    def _consumer_queue_arguments(self, queue: str) -> dict[str, Any]:
+        """A consumer's queue: as a quorum queue, a message past the delivery limit goes to its dead queue."""
+        if self.queue_type != "quorum":
+            return {}
+        return queue_arguments(self.queue_type, dead_letter_to=f"{queue}.dead", delivery_limit=True)
 
     def add_consumer(self, spec: ConsumerSpec) -> None:
         self._specs.append(spec)
@@ -142,16 +187,14 @@ class AmqpBus:
         channel = await self._connection.channel(publisher_confirms=True)
         await channel.set_qos(prefetch_count=self.prefetch)
         exchange = await channel.declare_exchange(self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True)
-        queue = await channel.declare_queue(spec.queue, durable=True)
+        await channel.declare_queue(f"{spec.queue}.dead", durable=True, arguments=queue_arguments(self.queue_type))
+        queue = await channel.declare_queue(spec.queue, durable=True,
+                                            arguments=self._consumer_queue_arguments(spec.queue))
         for pattern in spec.patterns:
             await queue.bind(exchange, routing_key=pattern)
         for retry_queue in set(retry_queues(spec).values()):
-            await channel.declare_queue(
-                retry_queue,
-                durable=True,
-                arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": spec.queue},
-            )
-        await channel.declare_queue(f"{spec.queue}.dead", durable=True)
+            await channel.declare_queue(retry_queue, durable=True,
+                                        arguments=queue_arguments(self.queue_type, dead_letter_to=spec.queue))
         lanes = Lanes(self.width)  # several at once, in order per ticket, company-wide events as barriers
 
         async def on_message(message: AbstractIncomingMessage) -> None:
