@@ -109,6 +109,9 @@ class Runtime:
         # Every service's queues exist before this one publishes: none of its events is lost to a consumer that
         # starts later (or is deployed for the first time after it).
         await self.bus.declare(whole_topology())
+        if self.revocations is not None:  # every replica follows the security events live
+            revocations = self.revocations
+            self.spawn("revocations-live", lambda: revocations.watch(self.bus))
         self.outbox.start()
         self.spawn("expiry", lambda: sweep_forever(self.db))
         self.started = True

@@ -5,21 +5,33 @@ role change, a deactivation or a logout by up to its lifetime. Each service ther
 a small read model, fed by the users service's events: for a user, role, company or session,
 the instant before which tokens no longer count. A refused token says TOKEN_STALE, so the
 client refreshes it (and gets the current permissions) or signs in again.
+
+The durable consumer (one replica of the service gets each event) writes the read model. Each
+replica also keeps the bounds it read in memory, so a request costs no database read; the live
+feed (every replica gets every event) moves a replica's bounds the moment a security event is
+published. While that feed is away, a bound read from the database is trusted for one second only,
+and the memory is emptied when the feed comes back (what it missed is in the database).
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+from subgraphs.kernel.events.bus import EventBus
 from subgraphs.kernel.events.contracts import users as user_events
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
+from subgraphs.kernel.logging import get_logger
 from subgraphs.kernel.mongo import Database
 
+log = get_logger(__name__)
+
 COLLECTION = "auth_revocations"
+MEMORY_LIMIT = 100_000  # keys a replica remembers before it starts afresh
 PATTERNS = ("user.*", "role.*", "company.*")
 # user.updated revokes only when one of these changed; a new phone number changes no power.
 SECURITY_FIELDS = frozenset({"roleId", "permissions", "status", "email", "companyId"})
@@ -56,10 +68,41 @@ def keys_of(claims: dict[str, Any]) -> list[str]:
 
 
 class Revocations:
-    def __init__(self, db: Database, *, cache_seconds: float = 1.0) -> None:
+    def __init__(self, db: Database, *, cache_seconds: float = 300.0, unwatched_seconds: float = 1.0) -> None:
         self.rows = db[COLLECTION]
-        self.cache_seconds = cache_seconds
+        self.cache_seconds = cache_seconds  # how long a bound read from the database holds while the feed is live
+        self.unwatched_seconds = unwatched_seconds  # ... and while it is not
         self._cache: dict[str, tuple[float, float]] = {}  # key -> (not-before epoch s, cached at)
+        self._watching: Callable[[], bool] = lambda: False
+        self._missed = False  # the feed was away since the memory was last trusted
+        self.reads = 0  # database reads of bounds (a replica under load should make few)
+
+    async def watch(self, bus: EventBus, *, retry_seconds: float = 1.0) -> None:
+        """Follow the security events on the live feed for as long as the service runs."""
+        listening = False
+        self._watching = lambda: listening and bus.connected
+        while True:
+            try:
+                async with bus.live(PATTERNS) as events:
+                    listening = True
+                    async for event in events:
+                        self.learn(event)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("the live feed of security events stopped; trying again", extra={"error": repr(exc)})
+            finally:
+                listening = False
+            await asyncio.sleep(retry_seconds)
+
+    def learn(self, event: Event) -> None:
+        """A security event seen live: its keys' tokens stop counting now, in this replica."""
+        at, now = _epoch(event.occurred_at), time.monotonic()
+        if len(self._cache) > MEMORY_LIMIT:
+            self._cache.clear()  # read again from the database as needed
+        for key in revoked_keys(event):
+            known = self._cache.get(key)
+            self._cache[key] = (max(at, known[0] if known else 0.0), now)
 
     async def record(self, event: Event, uow: UnitOfWork) -> None:
         """Consumer handler: remember when each revoked key's tokens stop counting."""
@@ -75,10 +118,20 @@ class Revocations:
         issued_s = issued / 1000 if isinstance(issued, int) else float(claims.get("iat") or 0)
         return any(issued_s < bound for bound in await self._bounds(keys_of(claims)))
 
+    def _trust_seconds(self) -> float:
+        if not self._watching():
+            self._missed = True
+            return self.unwatched_seconds
+        if self._missed:  # back: the events it missed are in the database only
+            self._cache.clear()
+            self._missed = False
+        return self.cache_seconds
+
     async def _bounds(self, keys: Iterable[str]) -> list[float]:
-        now = time.monotonic()
-        missing = [k for k in keys if k not in self._cache or now - self._cache[k][1] > self.cache_seconds]
+        now, trust = time.monotonic(), self._trust_seconds()
+        missing = [k for k in keys if k not in self._cache or now - self._cache[k][1] > trust]
         if missing:
+            self.reads += 1
             rows = await self.rows.find({"_id": {"$in": missing}}).to_list(None)
             found = {row["_id"]: row["notBefore"] for row in rows}
             for key in missing:
