@@ -24,6 +24,7 @@ from subgraphs.kernel.events.amqp import AmqpBus
 from subgraphs.kernel.events.bus import ConsumerSpec, EventBus
 from subgraphs.kernel.events.consumer import IdempotentHandler, idempotent
 from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.follow import LiveFollower
 from subgraphs.kernel.events.memory import InProcessBus
 from subgraphs.kernel.events.outbox import Outbox
 from subgraphs.kernel.events.topology import REVOCATIONS, consumers_of, queue_name, whole_topology
@@ -70,6 +71,7 @@ class Runtime:
         )
         self.started = False
         self._tasks: list[asyncio.Task[None]] = []
+        self._followers: list[LiveFollower] = []
 
     def _file_links(self, settings: ServiceSettings) -> FileLinks:
         secret = settings.file_link_secret
@@ -79,6 +81,7 @@ class Runtime:
                          ttl_seconds=settings.file_link_ttl_seconds)
 
     async def start(self) -> None:
+        self._followers = []  # what this start sets up follows the feed (a restart does not double them)
         url = self.settings.mongodb_url
         if url is None:
             self.embedded = EmbeddedMongo(self.settings.data_dir / "mongodb")
@@ -94,6 +97,7 @@ class Runtime:
             # Claims are trusted as signed, so learn which ones a security change made stale.
             self.revocations = Revocations(self.db)
             self.consume(REVOCATIONS, revocation_events, self.revocations.record)
+            self.follow(self.revocations.follower)
         if self.definition.setup is not None:
             await self.definition.setup(self)
         keys: KeySource = (
@@ -109,9 +113,8 @@ class Runtime:
         # Every service's queues exist before this one publishes: none of its events is lost to a consumer that
         # starts later (or is deployed for the first time after it).
         await self.bus.declare(whole_topology())
-        if self.revocations is not None:  # every replica follows the security events live
-            revocations = self.revocations
-            self.spawn("revocations-live", lambda: revocations.watch(self.bus))
+        for follower in self._followers:  # every replica follows the events its caches depend on, live
+            self._spawn_follower(follower)
         self.outbox.start()
         self.spawn("expiry", lambda: sweep_forever(self.db))
         self.started = True
@@ -127,6 +130,15 @@ class Runtime:
         await self.client.close()
         if self.embedded is not None:
             self.embedded.stop()
+
+    def follow(self, follower: LiveFollower) -> None:
+        """Have `follower` follow the live feed once the bus is up, for as long as the service runs."""
+        self._followers.append(follower)
+        if self.started:
+            self._spawn_follower(follower)
+
+    def _spawn_follower(self, follower: LiveFollower) -> None:
+        self.spawn(f"follow {','.join(follower.patterns)}", lambda: follower.run(self.bus))
 
     def spawn(self, name: str, work: Callable[[], Coroutine[Any, Any, None]]) -> asyncio.Task[None]:
         """Run `work()` in the background for as long as the service runs; `stop()` cancels it first."""

@@ -13,7 +13,7 @@ from subgraphs.kernel.definition import SubgraphDefinition
 from subgraphs.kernel.ratelimit import FailureWindow
 from subgraphs.kernel.runtime import Runtime
 from subgraphs.users import store
-from subgraphs.users.auth.principal import load_principal
+from subgraphs.users.auth.principal import follow_principals, load_principal
 from subgraphs.users.deps import UsersDeps
 from subgraphs.users.graphql.schema import build_schema
 from subgraphs.users.security.passwords import Passwords
@@ -43,6 +43,7 @@ async def setup(runtime: Runtime) -> None:
         login_failures=login_failures, reset_requests=reset_requests, storage=runtime.storage,
     )
     runtime.state["users"] = deps
+    follow_principals(runtime)
     await seed(deps)
 
 

@@ -12,8 +12,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from subgraphs.kernel.auth.revocations import Revocations
-from tests.fixtures.users import Factory, Person
+from subgraphs.users.service import DEFINITION as USERS
+from tests.fixtures.users import FAST_HASH, ROOT_EMAIL, ROOT_PASSWORD, Factory, Person
 from tests.harness import RunningService
 from tests.integration.live_stack import LiveStack, live_stack
 
@@ -29,52 +29,64 @@ async def stack(amqp_url: str, mongo_url: str, http: httpx.AsyncClient) -> Async
         yield running
 
 
-def _revocations(service: RunningService) -> Revocations:
-    assert service.runtime.revocations is not None
-    return service.runtime.revocations
+def _reads(service: RunningService) -> int:
+    """Database reads a replica made to learn who is calling: revocation bounds, or (users) principals."""
+    if service.runtime.revocations is not None:
+        return service.runtime.revocations.reads
+    return int(service.runtime.state["principals"].loads)
 
 
-async def _warm(stack: LiveStack, *people: Person) -> None:
-    """The people are let in at both replicas, again and again, for one database read each at most: what a
+async def _warm(replicas: list[RunningService], query: str, *people: Person) -> None:
+    """The people are let in at every replica, again and again, for one database read each at most: what a
     replica read stays good for longer than a second (the bound a live feed makes safe)."""
-    for chat in stack.chats:
+    for replica in replicas:
         for person in people:
-            assert (await chat.client.as_(person.client.token)(SIGNED_IN)).ok()
-    reads = [_revocations(chat).reads for chat in stack.chats]
+            assert (await replica.client.as_(person.client.token)(query)).ok()
+    reads = [_reads(replica) for replica in replicas]
     await asyncio.sleep(1.2)
-    for chat in stack.chats:
+    for replica in replicas:
         for person in people:
             for _ in range(10):
-                assert (await chat.client.as_(person.client.token)(SIGNED_IN)).ok()
-    assert [_revocations(chat).reads for chat in stack.chats] == reads, "a known caller cost a database read"
+                assert (await replica.client.as_(person.client.token)(query)).ok()
+    assert [_reads(replica) for replica in replicas] == reads, "a known caller cost a database read"
 
 
-async def _refused_everywhere(stack: LiveStack, token: str) -> float:
+async def _refused_everywhere(replicas: list[RunningService], query: str, token: str) -> float:
     """Seconds until every replica refuses `token`."""
     started = time.monotonic()
-    pending = list(stack.chats)
+    pending = list(replicas)
     while pending:
-        answers = [await chat.client.as_(token)(SIGNED_IN) for chat in pending]
-        pending = [chat for chat, answer in zip(pending, answers, strict=True) if "UNAUTHENTICATED" not in answer.codes]
+        answers = [await replica.client.as_(token)(query) for replica in pending]
+        pending = [r for r, answer in zip(pending, answers, strict=True) if "UNAUTHENTICATED" not in answer.codes]
         if time.monotonic() - started > 5:
             break
     assert not pending, "a replica still lets the caller in"
     return time.monotonic() - started
 
 
+@pytest.fixture(scope="module")
+async def users_replicas(stack: LiveStack) -> list[RunningService]:
+    """The stack's users service and a second replica on the same database and broker."""
+    second = await stack.start(USERS, admin_email=ROOT_EMAIL, admin_password=ROOT_PASSWORD, access_token_ttl=3600,
+                               **FAST_HASH)
+    return [stack.users, second]
+
+
+@pytest.mark.parametrize("service", ["chat", "users"])
 async def test_a_signed_out_session_and_a_deactivated_person_are_refused_by_every_replica_at_once(
-    stack: LiveStack
+    stack: LiveStack, users_replicas: list[RunningService], service: str
 ) -> None:
+    replicas, query = (stack.chats, SIGNED_IN) if service == "chat" else (users_replicas, "{ me { id } }")
     factory = Factory(stack.root)
     tenant = await factory.tenant()
     leaving, deactivated = await factory.person(tenant, "customer"), await factory.person(tenant, "agent")
-    await _warm(stack, leaving, deactivated)
+    await _warm(replicas, query, leaving, deactivated)
 
     assert (await leaving.client("mutation { logout }")).ok() == {"logout": True}
-    signed_out = await _refused_everywhere(stack, str(leaving.client.token))
+    signed_out = await _refused_everywhere(replicas, query, str(leaving.client.token))
 
     admin = tenant.admin.client
     assert (await admin("mutation($u: ID!) { deactivateUser(id: $u) { id } }", {"u": deactivated.id})).ok()
-    gone = await _refused_everywhere(stack, str(deactivated.client.token))
+    gone = await _refused_everywhere(replicas, query, str(deactivated.client.token))
 
     assert signed_out < WITHIN and gone < WITHIN, (signed_out, gone)

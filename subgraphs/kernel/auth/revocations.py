@@ -15,20 +15,16 @@ and the memory is emptied when the feed comes back (what it missed is in the dat
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from subgraphs.kernel.events.bus import EventBus
 from subgraphs.kernel.events.contracts import users as user_events
 from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.follow import LiveFollower
 from subgraphs.kernel.events.outbox import UnitOfWork
-from subgraphs.kernel.logging import get_logger
 from subgraphs.kernel.mongo import Database
-
-log = get_logger(__name__)
 
 COLLECTION = "auth_revocations"
 MEMORY_LIMIT = 100_000  # keys a replica remembers before it starts afresh
@@ -73,27 +69,8 @@ class Revocations:
         self.cache_seconds = cache_seconds  # how long a bound read from the database holds while the feed is live
         self.unwatched_seconds = unwatched_seconds  # ... and while it is not
         self._cache: dict[str, tuple[float, float]] = {}  # key -> (not-before epoch s, cached at)
-        self._watching: Callable[[], bool] = lambda: False
-        self._missed = False  # the feed was away since the memory was last trusted
+        self.follower = LiveFollower(PATTERNS, self.learn)
         self.reads = 0  # database reads of bounds (a replica under load should make few)
-
-    async def watch(self, bus: EventBus, *, retry_seconds: float = 1.0) -> None:
-        """Follow the security events on the live feed for as long as the service runs."""
-        listening = False
-        self._watching = lambda: listening and bus.connected
-        while True:
-            try:
-                async with bus.live(PATTERNS) as events:
-                    listening = True
-                    async for event in events:
-                        self.learn(event)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("the live feed of security events stopped; trying again", extra={"error": repr(exc)})
-            finally:
-                listening = False
-            await asyncio.sleep(retry_seconds)
 
     def learn(self, event: Event) -> None:
         """A security event seen live: its keys' tokens stop counting now, in this replica."""
@@ -119,13 +96,10 @@ class Revocations:
         return any(issued_s < bound for bound in await self._bounds(keys_of(claims)))
 
     def _trust_seconds(self) -> float:
-        if not self._watching():
-            self._missed = True
-            return self.unwatched_seconds
-        if self._missed:  # back: the events it missed are in the database only
+        following, resumed = self.follower.trusted()
+        if resumed:  # the events of the gap are in the database only
             self._cache.clear()
-            self._missed = False
-        return self.cache_seconds
+        return self.cache_seconds if following else self.unwatched_seconds
 
     async def _bounds(self, keys: Iterable[str]) -> list[float]:
         now, trust = time.monotonic(), self._trust_seconds()

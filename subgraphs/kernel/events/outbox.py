@@ -71,6 +71,9 @@ class Outbox:
         # so commits close together go out in one (at 100 commits a second, a pass each was half the queries).
         self.gather = gather
         self.instance = new_event_id()
+        # told, in this process, the events of each unit of work once it committed (before any relay: a cache of this
+        # replica forgets what they change at once; the others learn it from the live feed)
+        self.committed: list[Callable[[list[Event]], None]] = []
         self._held_until: datetime | None = None  # the lease's end, while this replica holds it
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -87,9 +90,12 @@ class Outbox:
     async def transaction(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """Run `work` in a transaction; the events it emits are stored with it, then relayed."""
 
+        emitted: list[Event] = []
+
         async def run(session: AsyncClientSession) -> T:
             uow = UnitOfWork(session)
             result = await work(uow)
+            emitted[:] = uow.events  # a retried transaction's last run is the one that commits
             await idempotency.record(self.db, uow.events, session)  # a keyed mutation's claim, with its writes
             if uow.events:
                 created = clock.now()
@@ -99,6 +105,8 @@ class Outbox:
         result = await self.db.run_transaction(run)
         idempotency.committed()
         self._wake.set()
+        for listener in self.committed:
+            listener(emitted)
         return result
 
     @staticmethod
