@@ -45,6 +45,8 @@ class GatewayOptions:
     dedupe_subgraph_requests: bool = True  # identical in-flight subgraph queries share one
     dedupe_client_requests: bool = True  # identical in-flight client queries share one run
     subscription_backlog: int = 1000  # events one shared subscription may hold while completing others
+    # subscription events being completed at once (their entity fetches): one event to 1,000 callers is 1,000 fetches
+    subscription_completions: int = 64
 
 
 class Supergraph:
@@ -87,6 +89,7 @@ class Gateway:
             supergraph.abstract,
             dedupe=options.dedupe_subgraph_requests,
             backlog=options.subscription_backlog,
+            completions=options.subscription_completions,
         )
 
     @property

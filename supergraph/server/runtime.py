@@ -42,6 +42,7 @@ def options_from(settings: GatewaySettings) -> GatewayOptions:
         dedupe_client_requests=settings.dedupe_requests,
         dedupe_subgraph_requests=settings.dedupe_subgraph_requests,
         subscription_backlog=settings.subscription_backlog,
+        subscription_completions=settings.subscription_completions,
     )
 
 

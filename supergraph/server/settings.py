@@ -75,6 +75,8 @@ class GatewaySettings(IdentitySettings):
     events_exchange: str = "aurontek.events"
     # events a shared subscription may hold while completing earlier ones
     subscription_backlog: int = Field(default=1000, ge=1)
+    # subscription events completed at once across callers (each a caller's own entity fetches)
+    subscription_completions: int = Field(default=64, ge=1, le=10_000)
 
     @model_validator(mode="after")
     def _production_defaults(self) -> GatewaySettings:

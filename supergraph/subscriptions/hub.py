@@ -3,6 +3,7 @@ variables, caller), and one completion per identical client operation, fanned ou
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ class SubscriptionHub:
         *,
         dedupe: bool = True,
         backlog: int = 1000,
+        completions: int = 64,
     ) -> None:
         self.schema = schema
         self.clients = clients
@@ -59,6 +61,9 @@ class SubscriptionHub:
         self.abstract = abstract
         self.dedupe = dedupe
         self.backlog = backlog
+        # Completing an event for many callers sends each caller's own entity fetches (answers are never shared
+        # across callers), all at once but no more than this many, so a burst does not swamp the subgraph.
+        self._completing = asyncio.Semaphore(completions)
         self.upstreams: SharedStreams[dict[str, Any]] = SharedStreams("upstream subscription")
         self.feeds: SharedStreams[str] = SharedStreams("subscription feed")
 
@@ -106,7 +111,10 @@ class SubscriptionHub:
             abstract=self.abstract,
             dedupe=self.dedupe,
         )
-        return await execute_stage.run_event(self.schema, subscription.prepared, context, event)
+        if not private:  # nothing to fetch: shaping only
+            return await execute_stage.run_event(self.schema, subscription.prepared, context, event)
+        async with self._completing:
+            return await execute_stage.run_event(self.schema, subscription.prepared, context, event)
 
     @property
     def live(self) -> bool:

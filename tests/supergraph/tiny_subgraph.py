@@ -62,6 +62,8 @@ class TinySubgraph:
     status: int = 200
     requests: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
+    in_flight: int = 0  # requests being answered now
+    most_in_flight: int = 0  # the most answered at once
 
     @property
     def full_sdl(self) -> str:
@@ -123,8 +125,13 @@ def make_app(subgraph: TinySubgraph) -> web.Application:
         body = orjson.loads(await request.read())
         headers = {k.lower(): v for k, v in request.headers.items()}
         subgraph.requests.append({"headers": headers, "body": body})
-        if subgraph.delay:
-            await asyncio.sleep(subgraph.delay)
+        subgraph.in_flight += 1
+        subgraph.most_in_flight = max(subgraph.most_in_flight, subgraph.in_flight)
+        try:
+            if subgraph.delay:
+                await asyncio.sleep(subgraph.delay)
+        finally:
+            subgraph.in_flight -= 1
         if subgraph.status != 200:
             return web.Response(status=subgraph.status, text="subgraph unavailable")
         result = await graphql(

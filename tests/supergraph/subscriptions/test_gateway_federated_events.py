@@ -4,6 +4,8 @@ refusal and disconnects reach the client."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from pathlib import Path
 
 from tests.supergraph.live_federation import MESSAGE_ADDED, LiveFederation, live_federation, new_ticket
@@ -83,3 +85,23 @@ async def test_a_subgraph_going_away_ends_the_subscription_with_an_error(tmp_pat
     [error] = ended["payload"]
     assert error["extensions"] == {"code": "SUBGRAPH_SUBSCRIPTION_FAILED", "service": "chat"}
     assert error["message"].startswith("subgraph 'chat' closed the subscription connection (1012")
+
+
+async def test_completions_for_many_callers_are_concurrent_but_bounded(live: LiveFederation) -> None:
+    """One event to ten callers is ten entity fetches (never shared across callers): sent at once, but no more than
+    `subscription_completions` at a time, and every caller gets the event."""
+    ticket, callers = new_ticket(), 10
+    async with live.gateway(subscription_completions=3) as gateway, contextlib.AsyncExitStack() as stack:
+        clients = [await stack.enter_async_context(connect(gateway.ws_url)) for _ in range(callers)]
+        for n, client in enumerate(clients):
+            await client.init(live.issuer.bearer(user=f"caller-{n}"))
+            await client.subscribe("1", MESSAGE_ADDED, {"t": ticket})
+        await live.chat.wait_active(ticket, callers)
+        live.users.delay, live.users.most_in_flight = 0.2, 0
+        try:
+            live.chat.publish(ticket, "to everyone", author="u2")
+            frames = await asyncio.gather(*(client.receive() for client in clients))
+        finally:
+            live.users.delay = 0.0
+    assert [f["payload"]["data"]["messageAdded"]["author"] for f in frames] == [{"name": "Grace"}] * callers
+    assert 2 <= live.users.most_in_flight <= 3
