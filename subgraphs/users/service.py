@@ -44,6 +44,8 @@ async def setup(runtime: Runtime) -> None:
     )
     runtime.state["users"] = deps
     follow_principals(runtime)
+    runtime.outbox.committed.append(deps.user_docs.forget)
+    runtime.follow(deps.user_docs.follower)
     await seed(deps)
 
 

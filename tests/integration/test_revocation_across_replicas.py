@@ -33,7 +33,7 @@ def _reads(service: RunningService) -> int:
     """Database reads a replica made to learn who is calling: revocation bounds, or (users) principals."""
     if service.runtime.revocations is not None:
         return service.runtime.revocations.reads
-    return int(service.runtime.state["principals"].loads)
+    return int(service.runtime.state["principals"].misses)
 
 
 async def _warm(replicas: list[RunningService], query: str, *people: Person) -> None:

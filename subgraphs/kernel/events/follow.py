@@ -6,7 +6,9 @@ suspect (the events of the gap are lost to it), so `trusted()` says so once with
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Hashable, Iterable
+from typing import Generic, TypeVar
 
 from subgraphs.kernel.events.bus import EventBus
 from subgraphs.kernel.events.envelope import Event
@@ -53,3 +55,68 @@ class LiveFollower:
             finally:
                 self._listening = False
             await asyncio.sleep(self.retry_seconds)
+
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class FollowedCache(Generic[K, V]):
+    """Values read from the database and kept in memory, per replica, until an event says they changed.
+
+    Each entry carries tags (`"user:<id>"`, `"session:<id>"`, ...) and `tags_of` says which tags some events
+    change; `forget` is told the events of this replica's own commits at once (hook it to `Outbox.committed`)
+    and every replica's through the live feed (`follower`, started with `Runtime.follow`). While the feed is away
+    a value is trusted for `unwatched_seconds` only, and what was kept is dropped when the feed returns.
+    `seconds` bounds a value's life whatever happens (a write that tells no event)."""
+
+    def __init__(self, patterns: tuple[str, ...], tags_of: Callable[[Event], Iterable[str]], *,
+                 seconds: float = 60.0, unwatched_seconds: float = 1.0, limit: int = 50_000) -> None:
+        self.tags_of = tags_of
+        self.seconds = seconds
+        self.unwatched_seconds = unwatched_seconds
+        self.limit = limit
+        self._entries: dict[K, tuple[V, float, float, frozenset[str]]] = {}  # -> (value, read at, until, tags)
+        self._tagged: dict[str, set[K]] = {}
+        self.follower = LiveFollower(patterns, lambda event: self.forget([event]))
+        self.misses = 0  # asked for what it did not hold (or no longer trusted)
+
+    def get(self, key: K) -> V | None:
+        following, resumed = self.follower.trusted()
+        if resumed:
+            self.clear()
+        entry, now = self._entries.get(key), time.monotonic()
+        if entry is None or entry[2] <= now or (not following and entry[1] + self.unwatched_seconds <= now):
+            self.misses += 1
+            return None
+        return entry[0]
+
+    def put(self, key: K, value: V, tags: Iterable[str], *, seconds: float | None = None) -> None:
+        if len(self._entries) >= self.limit:
+            self.clear()
+        self.drop(key)
+        now, kept = time.monotonic(), frozenset(tags)
+        self._entries[key] = (value, now, now + (self.seconds if seconds is None else min(self.seconds, seconds)),
+                              kept)
+        for tag in kept:
+            self._tagged.setdefault(tag, set()).add(key)
+
+    def drop(self, key: K) -> None:
+        entry = self._entries.pop(key, None)
+        for tag in entry[3] if entry else ():
+            keys = self._tagged.get(tag)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self._tagged[tag]
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._tagged.clear()
+
+    def forget(self, events: list[Event]) -> None:
+        """Drop every entry tagged with something these events change."""
+        for event in events:
+            for tag in self.tags_of(event):
+                for key in list(self._tagged.get(tag, ())):
+                    self.drop(key)

@@ -8,16 +8,13 @@ While the feed is away a principal is trusted for one second only; a principal n
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Iterable
 from typing import Any
 
 from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.auth.revocations import PATTERNS, revoked_keys
 from subgraphs.kernel.errors import Unauthenticated
-from subgraphs.kernel.events.envelope import Event
-from subgraphs.kernel.events.follow import LiveFollower
+from subgraphs.kernel.events.follow import FollowedCache
 from subgraphs.kernel.runtime import Runtime
 from subgraphs.users import store
 from subgraphs.users.accounts.drafts import AccountStatus
@@ -26,46 +23,13 @@ from subgraphs.users.roles.rules import effective_permissions
 from subgraphs.users.roles.service import find_role
 
 Key = tuple[str, str, str, str]  # user, company, session, the token's issue time
-
-
-class PrincipalCache:
-    def __init__(self, *, seconds: float = 60.0, unwatched_seconds: float = 1.0, limit: int = 50_000) -> None:
-        self.seconds = seconds
-        self.unwatched_seconds = unwatched_seconds
-        self.limit = limit
-        self._entries: dict[Key, tuple[Principal, float, float]] = {}  # -> (principal, read at, good until)
-        self.follower = LiveFollower(PATTERNS, lambda event: self.forget([event]))
-        self.loads = 0  # principals read from the database
-
-    def get(self, key: Key) -> Principal | None:
-        following, resumed = self.follower.trusted()
-        if resumed:
-            self._entries.clear()
-        entry, now = self._entries.get(key), time.monotonic()
-        if entry is None or entry[2] <= now or (not following and entry[1] + self.unwatched_seconds <= now):
-            return None
-        return entry[0]
-
-    def put(self, key: Key, principal: Principal, session_left: float) -> None:
-        if len(self._entries) >= self.limit:
-            self._entries.clear()
-        now = time.monotonic()
-        self._entries[key] = (principal, now, now + min(self.seconds, session_left))
-
-    def forget(self, events: Iterable[Event]) -> None:
-        """Drop the principals a security event changed: its person's, session's, role's or company's."""
-        keys = {key for event in events for key in revoked_keys(event)}
-        if not keys:
-            return
-        for cached, (principal, _, _) in list(self._entries.items()):
-            if keys & {f"user:{principal.user_id}", f"company:{principal.company_id}", f"role:{principal.role_id}",
-                       f"session:{cached[2]}"}:
-                self._entries.pop(cached, None)
+PrincipalCache = FollowedCache[Key, Principal]
 
 
 def follow_principals(runtime: Runtime) -> PrincipalCache:
     """This replica's cache, told of its own commits at once and of every replica's through the live feed."""
-    cache = runtime.state["principals"] = PrincipalCache()
+    cache: PrincipalCache = FollowedCache(PATTERNS, revoked_keys)
+    runtime.state["principals"] = cache
     runtime.outbox.committed.append(cache.forget)
     runtime.follow(cache.follower)
     return cache
@@ -78,7 +42,6 @@ async def load_principal(runtime: Runtime, claims: dict[str, Any]) -> Principal:
     known = cache.get(key)
     if known is not None:
         return known
-    cache.loads += 1
     db = runtime.db
     user, company, session = await asyncio.gather(
         db[store.USERS].find_one({"_id": claims["sub"], "companyId": claims.get("cid"), "deleted": False}),
@@ -102,5 +65,7 @@ async def load_principal(runtime: Runtime, claims: dict[str, Any]) -> Principal:
         session_id=session["_id"],
         issued_at=int(claims.get("iat") or 0),
     )
-    cache.put(key, principal, (session["expiresAt"] - clock.now()).total_seconds())
+    tags = (f"user:{principal.user_id}", f"company:{principal.company_id}", f"role:{principal.role_id}",
+            f"session:{principal.session_id}")
+    cache.put(key, principal, tags, seconds=(session["expiresAt"] - clock.now()).total_seconds())
     return principal

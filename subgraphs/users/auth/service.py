@@ -82,6 +82,7 @@ async def login(deps: UsersDeps, *, access_code: str | None, email: str, passwor
     session_id = await sessions.open_session(deps.db, user=user, ip=ip, user_agent=user_agent,
                                              max_age=timedelta(seconds=deps.settings.session_max_age))
     await deps.db[store.USERS].update_one({"_id": user["_id"]}, {"$set": {"lastLoginAt": clock.now()}})
+    deps.user_docs.drop(user["_id"])  # written without an event
     user = await presence.signed_in(deps, user)
     return await _tokens(deps, user=user, company=company, session_id=session_id)
 

@@ -14,6 +14,7 @@ from subgraphs.kernel import clock
 from subgraphs.kernel.errors import NotFound
 from subgraphs.kernel.graphql.context import RequestContext
 from subgraphs.kernel.graphql.pagination import Connection, Sort, paginate
+from subgraphs.kernel.tenancy import ALL_TENANTS
 from subgraphs.users import store
 from subgraphs.users.deps import deps_of
 from subgraphs.users.permissions import describe, is_global
@@ -86,14 +87,24 @@ class Permission:
 # --- entity loaders: one query per request per entity type, tenant-scoped ------------------
 
 def _loader(ctx: RequestContext, collection: str, permission: str, *, field: str = "companyId"):
+    kept = deps_of(ctx).user_docs if collection == store.USERS else None
+
     async def load(ids: Sequence[str]) -> list[dict[str, Any] | None]:
         principal = ctx.require()
         if principal.holds(permission + ".global"):
             scoped = ctx.tenancy.everywhere(collection, permission=permission, field=field)
         else:
             scoped = ctx.tenancy.collection(collection, field=field)
-        rows = await scoped.find({"_id": {"$in": list(ids)}, "deleted": False}).to_list(None)
-        by_id = {row["_id"]: row for row in rows}
+        # what this replica holds, seen through the same scope as the query below
+        by_id = {i: doc for i in ids if (doc := kept.get(i) if kept else None) is not None
+                 and (scoped.company_id is ALL_TENANTS or doc[field] == scoped.company_id)}
+        missing = [i for i in ids if i not in by_id]
+        if missing:
+            rows = await scoped.find({"_id": {"$in": missing}, "deleted": False}).to_list(None)
+            for row in rows:
+                by_id[row["_id"]] = row
+                if kept is not None:
+                    kept.put(row["_id"], row, (f"user:{row['_id']}",))
         return [by_id.get(i) for i in ids]
 
     return ctx.loader(f"{collection}:{permission}", load)
