@@ -90,3 +90,30 @@ async def test_a_signed_out_session_and_a_deactivated_person_are_refused_by_ever
     gone = await _refused_everywhere(replicas, query, str(deactivated.client.token))
 
     assert signed_out < WITHIN and gone < WITHIN, (signed_out, gone)
+
+
+async def test_a_renamed_person_reads_renamed_at_every_users_replica_within_a_second(
+    stack: LiveStack, users_replicas: list[RunningService]
+) -> None:
+    """Entity fetches of a person (what a chat screen asks users for each subscriber) come from each replica's
+    memory, and a change made through one replica reaches the other's within a second."""
+    factory = Factory(stack.root)
+    tenant = await factory.tenant()
+    person = await factory.person(tenant, "customer")
+    admin = str(tenant.admin.client.token)
+    entity = ("query($r: [_Any!]!) { _entities(representations: $r) { ... on User { firstName } } }",
+              {"r": [{"__typename": "User", "id": person.id}]})
+    for replica in users_replicas:
+        assert (await replica.client.as_(admin)(*entity)).ok()["_entities"][0]["firstName"] != "Renata"
+    misses = [replica.runtime.state["users"].user_docs.misses for replica in users_replicas]
+    for replica in users_replicas:
+        for _ in range(5):
+            await replica.client.as_(admin)(*entity)
+    assert [replica.runtime.state["users"].user_docs.misses for replica in users_replicas] == misses
+
+    renamed = await users_replicas[0].client.as_(admin)(
+        "mutation($u: ID!) { updateUser(id: $u, input: {firstName: \"Renata\"}) { firstName } }", {"u": person.id})
+    assert renamed.ok() == {"updateUser": {"firstName": "Renata"}}
+    started = time.monotonic()
+    while (await users_replicas[1].client.as_(admin)(*entity)).ok() != {"_entities": [{"firstName": "Renata"}]}:
+        assert time.monotonic() - started < WITHIN, "the other replica still shows the old name"
