@@ -21,7 +21,7 @@ async def mongo_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[s
     if os.environ.get("MONGODB_URL"):
         yield os.environ["MONGODB_URL"]
         return
-    server = EmbeddedMongo(Path(tmp_path_factory.mktemp("mongodb")))
+    server = EmbeddedMongo(Path(tmp_path_factory.mktemp("mongodb")), die_with_parent=True)
     url = await server.start()
     yield url
     server.stop()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import os
 import signal
 import socket
@@ -40,8 +41,11 @@ def _answers(port: int) -> bool:
 class EmbeddedMongo:
     """One SecantusDB server on `data_dir`; `url` is set once `start()` returns."""
 
-    def __init__(self, data_dir: Path, *, port: int | None = None, ttl_sweep_seconds: float = 0.0) -> None:
+    def __init__(self, data_dir: Path, *, port: int | None = None, ttl_sweep_seconds: float = 0.0,
+                 die_with_parent: bool = False) -> None:
         self.data_dir = data_dir.resolve()
+        # a test run's server ends with the run, even one killed outright (Linux: the parent-death signal)
+        self.die_with_parent = die_with_parent
         self.port = port
         # The server's own TTL sweeper is off unless asked for: it stalls every write while it reads whole
         # collections, and each service deletes its expired rows by their indexes instead (kernel/expiry.py).
@@ -71,6 +75,7 @@ class EmbeddedMongo:
              "--storage-path", str(self.data_dir / "db"), "--log-level", "WARNING"],
             stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,  # Ctrl-C in a terminal goes to us; we stop it in order
+            preexec_fn=_term_with_parent if self.die_with_parent else None,
         )
         log_file.close()
         deadline = time.monotonic() + timeout
@@ -116,3 +121,9 @@ class EmbeddedMongo:
         # One server never fails over, so retryable writes protect nothing here; and SecantusDB's record of
         # them slows every later write (30 % after 6,000 writes), collapsing a long run at 100 messages/s.
         return f"mongodb://127.0.0.1:{port}/?directConnection=true&retryWrites=false"
+
+
+def _term_with_parent() -> None:
+    """In the child, before exec: SIGTERM when the process that started it dies (PR_SET_PDEATHSIG)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
