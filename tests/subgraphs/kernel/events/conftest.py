@@ -1,14 +1,13 @@
-"""Event-test fixtures: a fresh database per test, unique broker names, and a broker client to inspect queues."""
+"""Event-test fixtures: a fresh database per test, unique broker names, a broker client to inspect queues, and a
+broker outage a test can cause."""
 
 from __future__ import annotations
 
 import asyncio
-import shutil
-import subprocess
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import aio_pika
@@ -21,13 +20,7 @@ from subgraphs.kernel.events.amqp import AmqpBus, retry_queues
 from subgraphs.kernel.events.bus import ConsumerSpec, Handler
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.mongo import Database, Document, connect
-from tests.harness import reachable
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "broker_restart: stops and restarts the local RabbitMQ app (needs rabbitmqctl); slower"
-    )
+from tests.fixtures.forwarder import Forwarder
 
 
 async def eventually(
@@ -71,8 +64,9 @@ async def db(mongo_client: AsyncMongoClient[Document]) -> AsyncIterator[Database
 class Broker:
     """A plain client of the test broker: unique names, queue inspection, and cleanup of what a test made.
 
-    It uses a plain (not robust) connection, opened again when a test restarted the broker: a robust
-    channel answers a passive declare from its cache, which would freeze the message counts.
+    It uses a plain (not robust) connection, opened again when it was closed: a robust channel answers a
+    passive declare from its cache, which would freeze the message counts. It always reaches the broker
+    directly, never through a `BrokerOutage`'s forwarder.
     """
 
     def __init__(self, url: str) -> None:
@@ -82,6 +76,7 @@ class Broker:
         self._channel: AbstractChannel | None = None
         self._queues: list[str] = []
         self._buses: list[AmqpBus] = []
+        self._forwarders: list[Forwarder] = []
 
     async def channel(self) -> AbstractChannel:
         if self._connection is None or self._connection.is_closed:
@@ -103,9 +98,9 @@ class Broker:
         self._buses.append(bus)
         return bus
 
-    async def consume(self, spec: ConsumerSpec) -> AmqpBus:
+    async def consume(self, spec: ConsumerSpec, url: str | None = None) -> AmqpBus:
         """A started bus whose one consumer is `spec`: a service replica that consumes."""
-        bus = self.bus()
+        bus = self.bus(url)
         bus.add_consumer(spec)
         await bus.start()
         return bus
@@ -127,9 +122,18 @@ class Broker:
             taken.append(message)
         return taken
 
+    async def outage(self) -> BrokerOutage:
+        """A way to this broker that the test can cut; it is stopped after the buses through it are closed."""
+        forwarder, url = Forwarder.to_url(self.url)
+        await forwarder.start()
+        self._forwarders.append(forwarder)
+        return BrokerOutage(forwarder, url)
+
     async def close(self) -> None:
         for bus in self._buses:
             await bus.close()
+        for forwarder in self._forwarders:
+            await forwarder.stop()
         channel = await self.channel()
         for queue in set(self._queues):
             await channel.queue_delete(queue)
@@ -145,39 +149,28 @@ async def broker(amqp_url: str) -> AsyncIterator[Broker]:
     await broker.close()
 
 
-async def _rabbitmqctl(command: str) -> None:
-    process = await asyncio.create_subprocess_exec(
-        "rabbitmqctl", command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
-    )
-    output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
-    if process.returncode != 0:
-        raise RuntimeError(f"rabbitmqctl {command} failed: {output.decode(errors='replace')}")
+class BrokerOutage:
+    """The broker going away and coming back, as its clients see it, on any machine (no control of the broker).
 
+    Clients given `url` reach the broker through a TCP forwarder on a free port. `async with outage():` is the
+    broker down for the block: the forwarder resets every connection through it and refuses new ones; after
+    the block (however it ends) it accepts them again on the same port, and the clients reconnect by
+    themselves. Clients on the broker's own URL, the test's inspection among them, are not cut.
+    """
 
-@asynccontextmanager
-async def _stopped() -> AsyncIterator[None]:
-    await _rabbitmqctl("stop_app")
-    try:
-        yield
-    finally:
+    def __init__(self, forwarder: Forwarder, url: str) -> None:
+        self.forwarder = forwarder
+        self.url = url
+
+    @asynccontextmanager
+    async def __call__(self) -> AsyncIterator[None]:
+        await self.forwarder.cut()
         try:
-            await _rabbitmqctl("start_app")
-        except Exception:
-            await asyncio.sleep(1)
-            await _rabbitmqctl("start_app")
-
-
-BrokerOutage = Callable[[], AbstractAsyncContextManager[None]]
+            yield
+        finally:
+            await self.forwarder.restore()
 
 
 @pytest.fixture
-def broker_outage(amqp_url: str) -> Iterator[BrokerOutage]:
-    """`async with broker_outage():` stops the local RabbitMQ app for the block and always starts it again."""
-    if shutil.which("rabbitmqctl") is None:
-        pytest.skip("rabbitmqctl is not installed here")
-    url = URL(amqp_url)
-    if url.host not in ("127.0.0.1", "localhost", "::1"):
-        pytest.skip("the broker at AMQP_URL is not on this machine")
-    yield _stopped
-    if not reachable(url.host, url.port or 5672):  # the block was torn down before its `finally` could run
-        subprocess.run(["rabbitmqctl", "start_app"], check=True, capture_output=True, timeout=60)
+async def broker_outage(broker: Broker) -> BrokerOutage:
+    return await broker.outage()
