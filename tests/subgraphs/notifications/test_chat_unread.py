@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from subgraphs.kernel import clock
@@ -44,7 +43,7 @@ async def test_unread_messages_are_told_once_per_batch_to_each_participant(stack
 
     await eventually(lambda: _has(stack, creator, ticket), timeout=DELAY * 10, what="creator's batch told")
     await eventually(lambda: _has(stack, watcher, ticket), timeout=DELAY * 10, what="watcher's batch told")
-    await asyncio.sleep(DELAY * 2)
+    await later_batch_told(stack, tenant, creator, agent)
     await stack.settled()
     [told] = await notices(stack, creator, ticket)
     assert told["title"] == f"3 mensajes sin leer en el ticket {ticket['reference']}"
@@ -62,12 +61,22 @@ async def test_reading_the_chat_in_time_cancels_the_notice(stack: Stack, tenant:
     await stack.desk.raise_("ticket.created", ticket, actor_id=creator.id)
     await say(stack, ticket, agent, "Fixed, please check")
     await stack.desk.chat("chat.messages_read", tenant.id, ticketId=ticket["ticketId"], userId=creator.id)
-    await asyncio.sleep(DELAY * 3)
+    await later_batch_told(stack, tenant, creator, agent)
     await stack.settled()
     assert await notices(stack, creator, ticket) == []
     # A later message opens a new batch.
     await say(stack, ticket, agent, "Anything else?")
     await eventually(lambda: _has(stack, creator, ticket), timeout=DELAY * 10, what="new batch told")
+
+
+async def later_batch_told(stack: Stack, tenant: Tenant, reader: Person, author: Person) -> None:
+    """Leave `reader` a message unread on a ticket of its own and wait until its batch is told. Batches are told in
+    the order they fall due, and this one falls due after every batch opened before it: by then each of those has
+    been told, or was never there to tell."""
+    other = stack.desk.ticket(tenant.id, reader.id, assigneeId=author.id)
+    await stack.desk.raise_("ticket.created", other, actor_id=reader.id)
+    await say(stack, other, author, "Anything new on your side?")
+    await eventually(lambda: _has(stack, reader, other), timeout=DELAY * 10, what="a later batch told")
 
 
 async def _has(stack: Stack, person: Person, ticket: dict[str, Any]) -> bool:

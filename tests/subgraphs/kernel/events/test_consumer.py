@@ -129,10 +129,12 @@ async def test_an_event_redelivered_after_the_work_committed_is_not_handled_agai
     """The consumer stops after committing but before acknowledging: the broker delivers again."""
     notifier, committed, release = Notifier(outbox), asyncio.Event(), asyncio.Event()
     deliveries: list[Event] = []
+    handled: list[Event] = []  # deliveries whose handling has returned
 
     async def deliver(e: Event) -> None:
         deliveries.append(e)
         await handle(e)
+        handled.append(e)
         if len(deliveries) == 1:
             committed.set()
             await release.wait()
@@ -147,8 +149,7 @@ async def test_an_event_redelivered_after_the_work_committed_is_not_handled_agai
     release.set()
 
     await broker.consume(spec)
-    await eventually(lambda: len(deliveries) == 2)
-    await asyncio.sleep(0.1)
+    await eventually(lambda: len(handled) == 2)  # the second delivery is past the point of notifying
 
     assert deliveries == [sent, sent]
     assert notifier.calls == 1

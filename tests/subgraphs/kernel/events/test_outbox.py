@@ -94,6 +94,40 @@ async def commit(outbox: Outbox, *types: str, fail: bool = False) -> list[Event]
     return await outbox.transaction(work)
 
 
+async def past(outbox: Outbox, seen: Seen) -> Event:
+    """Commit one more event and wait until it is seen: the relay and the consumer (one lane, in publish order) are
+    past everything committed before it, so what has not arrived by then was not published."""
+    [last] = await commit(outbox, "probe.moved")
+    await eventually(partial(seen.has, last.id))
+    return last
+
+
+async def marked(outbox: Outbox) -> None:
+    """Wait until every row is marked published: the relay marks a batch once the broker confirmed all of it, a
+    moment after the consumer may have had it."""
+
+    async def none_pending() -> bool:
+        return await outbox.pending() == 0
+
+    await eventually(none_pending)
+
+
+def refusals(outbox: Outbox, monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """The ids of the events the relay of `outbox` tries to publish from now on and cannot."""
+    refused: set[str] = set()
+    publish = outbox.bus.publish
+
+    async def recorded(event: Event) -> None:
+        try:
+            await publish(event)
+        except Exception:
+            refused.add(event.id)
+            raise
+
+    monkeypatch.setattr(outbox.bus, "publish", recorded)
+    return refused
+
+
 async def test_committed_events_are_published_once_in_commit_order(replica: Replica, seen: Seen) -> None:
     outbox = await replica()
 
@@ -101,11 +135,10 @@ async def test_committed_events_are_published_once_in_commit_order(replica: Repl
     for _ in range(20):
         sent += await commit(outbox, "probe.created", "probe.assigned", "probe.moved")
 
-    await eventually(lambda: len(seen.events) >= len(sent))
-    await asyncio.sleep(0.2)
-    assert seen.ids() == [e.id for e in sent]
-    assert seen.events == sent
-    assert await outbox.pending() == 0
+    last = await past(outbox, seen)
+    assert seen.ids() == [e.id for e in [*sent, last]]
+    assert seen.events == [*sent, last]
+    await marked(outbox)
 
 
 async def test_events_of_an_aborted_transaction_are_neither_stored_nor_published(replica: Replica, seen: Seen) -> None:
@@ -115,8 +148,7 @@ async def test_events_of_an_aborted_transaction_are_neither_stored_nor_published
         await commit(outbox, "probe.created", fail=True)
     [kept] = await commit(outbox, "probe.assigned")
 
-    await eventually(lambda: len(seen.events) == 1)
-    await asyncio.sleep(0.3)
+    await eventually(partial(seen.has, kept.id))  # committed after the refused one: it would have come first
     assert seen.events == [kept]
     assert await outbox.db["tickets"].count_documents({}) == 1
     assert await outbox.rows.count_documents({}) == 1
@@ -146,10 +178,13 @@ async def test_a_backlog_larger_than_one_batch_goes_out_without_waiting(replica:
     assert seen.events == sent
 
 
-async def test_while_the_broker_is_unreachable_rows_stay_pending_and_go_out_later(replica: Replica, seen: Seen) -> None:
+async def test_while_the_broker_is_unreachable_rows_stay_pending_and_go_out_later(
+    replica: Replica, seen: Seen, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cut_off = await replica(f"amqp://guest:guest@127.0.0.1:{free_port()}/", connect=False)  # nothing listens there
+    refused = refusals(cut_off, monkeypatch)
     sent = await commit(cut_off, "probe.created", "probe.assigned")
-    await asyncio.sleep(1.0)  # the relay has tried and failed by now
+    await eventually(lambda: {e.id for e in sent} <= refused)  # the relay has tried them and failed
     assert await cut_off.pending() == 2
     assert seen.events == []
 
@@ -167,9 +202,8 @@ async def test_two_replicas_publish_each_row_once_and_in_order(replica: Replica,
     for i in range(30):
         sent += await commit(first if i % 2 else second, "probe.created", "probe.assigned")
 
-    await eventually(lambda: len(seen.events) >= len(sent))
-    await asyncio.sleep(0.5)
-    assert seen.ids() == [e.id for e in sent]
+    last = await past(first, seen)
+    assert seen.ids() == [e.id for e in [*sent, last]]
 
 
 async def test_a_replica_gives_the_lease_back_when_its_commits_stop(replica: Replica, seen: Seen) -> None:
@@ -196,9 +230,8 @@ async def test_concurrent_commits_on_two_replicas_are_each_published_once(replic
     batches = await asyncio.gather(*[commit(first if i % 2 else second, "probe.created") for i in range(40)])
 
     sent = {e.id for batch in batches for e in batch}
-    await eventually(lambda: len(seen.events) >= len(sent))
-    await asyncio.sleep(0.5)
-    assert sorted(seen.ids()) == sorted(sent)
+    last = await past(first, seen)
+    assert sorted(seen.ids()) == sorted([*sent, last.id])
 
 
 async def test_a_replica_that_died_mid_relay_is_replaced_when_its_lease_lapses(replica: Replica, seen: Seen) -> None:
@@ -228,20 +261,23 @@ async def test_a_commit_on_any_replica_goes_out_at_once(replica: Replica, seen: 
 
 
 async def test_a_broker_outage_delays_events_but_loses_none(
-    replica: Replica, seen: Seen, broker_outage: BrokerOutage
+    replica: Replica, seen: Seen, broker_outage: BrokerOutage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     outbox = await replica(broker_outage.url)  # the relay's bus is cut; the consumer of `seen` is not
+    refused = refusals(outbox, monkeypatch)
     sent = await commit(outbox, "probe.created")
     await eventually(lambda: len(seen.events) == 1)
 
     async with broker_outage():
+        during: list[Event] = []
         for _ in range(5):
-            sent += await commit(outbox, "probe.created", "probe.assigned")
-        await asyncio.sleep(1.0)
+            during += await commit(outbox, "probe.created", "probe.assigned")
+        await eventually(lambda: {e.id for e in during} <= refused)  # the relay has tried them and failed
         assert await outbox.pending() == 10
         assert len(seen.events) == 1
+    sent += during
 
     await eventually(lambda: len(seen.events) >= len(sent), timeout=30)
-    await asyncio.sleep(0.5)
-    assert seen.ids() == [e.id for e in sent]
-    assert await outbox.pending() == 0
+    last = await past(outbox, seen)
+    assert seen.ids() == [e.id for e in [*sent, last]]
+    await marked(outbox)

@@ -6,6 +6,7 @@ import asyncio
 from datetime import timedelta
 
 import httpx
+import pytest
 
 from subgraphs.kernel import clock
 from subgraphs.tickets.service import DEFINITION as TICKETS
@@ -65,8 +66,8 @@ async def test_a_ticket_on_hold_or_answered_is_not_flagged(desk: Desk, frozen: N
     assert await flags(desk, held["id"]) == [("warning", "response")]  # 60 min were left of it at the hold
 
 
-async def test_replicas_scanning_together_raise_each_flag_once(desk: Desk, http: httpx.AsyncClient,
-                                                                frozen: None) -> None:
+async def test_replicas_scanning_together_raise_each_flag_once(desk: Desk, http: httpx.AsyncClient, frozen: None,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monday = next_monday(10)
     clock.freeze(monday)
     team = await desk.team()
@@ -78,7 +79,18 @@ async def test_replicas_scanning_together_raise_each_flag_once(desk: Desk, http:
     try:
         other = replica.runtime.state["sla_scheduler"]
         await asyncio.gather(*(s.scan() for s in (scheduler(desk), other, scheduler(desk), other)))
-        await asyncio.sleep(0.2)  # and the replica's own background loop went round a few times
+        scan, went_round = other.scan, asyncio.Event()
+        rounds: list[int] = []
+
+        async def counted() -> int:
+            changed = await scan()
+            rounds.append(changed)
+            if len(rounds) == 2:
+                went_round.set()
+            return changed
+
+        monkeypatch.setattr(other, "scan", counted)
+        await asyncio.wait_for(went_round.wait(), 10)  # and the replica's own background loop went round twice since
         for ticket in tickets:
             assert sorted(await flags(desk, ticket["id"])) == [("breached", "resolution"), ("breached", "response")]
     finally:
