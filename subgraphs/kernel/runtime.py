@@ -27,7 +27,7 @@ from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.follow import LiveFollower
 from subgraphs.kernel.events.memory import InProcessBus
 from subgraphs.kernel.events.outbox import Outbox
-from subgraphs.kernel.events.topology import REVOCATIONS, consumers_of, queue_name, whole_topology
+from subgraphs.kernel.events.topology import REVOCATIONS, consumers_of, namespace_of, queue_name, whole_topology
 from subgraphs.kernel.expiry import sweep_forever
 from subgraphs.kernel.files.links import FileLinks
 from subgraphs.kernel.mongo import Database, connect
@@ -112,7 +112,7 @@ class Runtime:
             await self.bus.start()
         # Every service's queues exist before this one publishes: none of its events is lost to a consumer that
         # starts later (or is deployed for the first time after it).
-        await self.bus.declare(whole_topology())
+        await self.bus.declare(whole_topology(namespace_of(self.settings.events_exchange)))
         for follower in self._followers:  # every replica follows the events its caches depend on, live
             self._spawn_follower(follower)
         self.outbox.start()
@@ -162,7 +162,7 @@ class Runtime:
         if declared.get(queue) != tuple(patterns):
             raise ValueError(f"the {self.name} service consumes {queue} {patterns} but its definition declares "
                              f"{declared.get(queue)}: add it to SubgraphDefinition.consumers")
-        name = queue_name(self.name, queue)
+        name = queue_name(self.name, queue, namespace_of(self.settings.events_exchange))
         self.bus.add_consumer(
             ConsumerSpec(
                 queue=name,

@@ -26,8 +26,18 @@ class Durable:
     patterns: tuple[str, ...]
 
 
-def queue_name(service: str, consumer: str) -> str:
-    return f"aurontek.{service}.{consumer}"
+DEFAULT_EXCHANGE = "aurontek.events"
+DEFAULT_NAMESPACE = "aurontek"
+
+
+def namespace_of(exchange: str) -> str:
+    """The prefix of a deployment's queue names: `aurontek` on the default exchange, else the exchange's own name,
+    so deployments that share a broker (and virtual host) with exchanges of their own never share a queue."""
+    return DEFAULT_NAMESPACE if exchange == DEFAULT_EXCHANGE else exchange
+
+
+def queue_name(service: str, consumer: str, namespace: str = DEFAULT_NAMESPACE) -> str:
+    return f"{namespace}.{service}.{consumer}"
 
 
 def consumers_of(definition: SubgraphDefinition) -> dict[str, tuple[str, ...]]:
@@ -40,13 +50,13 @@ def consumers_of(definition: SubgraphDefinition) -> dict[str, tuple[str, ...]]:
     return declared
 
 
-def durables_of(definition: SubgraphDefinition) -> list[Durable]:
-    return [Durable(queue_name(definition.name, name), tuple(patterns))
+def durables_of(definition: SubgraphDefinition, namespace: str = DEFAULT_NAMESPACE) -> list[Durable]:
+    return [Durable(queue_name(definition.name, name, namespace), tuple(patterns))
             for name, patterns in consumers_of(definition).items()]
 
 
-def whole_topology() -> list[Durable]:
-    """Every durable consumer of every service of the product."""
+def whole_topology(namespace: str = DEFAULT_NAMESPACE) -> list[Durable]:
+    """Every durable consumer of every service of the product, its queues named in `namespace`."""
     from subgraphs.kernel.runner import SUBGRAPHS, load_definition
 
-    return [durable for name in SUBGRAPHS for durable in durables_of(load_definition(name))]
+    return [durable for name in SUBGRAPHS for durable in durables_of(load_definition(name), namespace)]
