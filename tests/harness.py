@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import itertools
 import os
 import socket
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +18,7 @@ import uvicorn
 from subgraphs.kernel.definition import SubgraphDefinition
 from subgraphs.kernel.embedded_mongo import free_port
 from subgraphs.kernel.events.bus import EventBus
+from subgraphs.kernel.events.memory import InProcessBus
 from subgraphs.kernel.http import KEEP_ALIVE_SECONDS, create_app
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.runtime import Runtime
@@ -122,3 +125,50 @@ async def start_service(definition: SubgraphDefinition, *, mongo_url: str, http:
         await asyncio.sleep(0.02)
     url = f"http://127.0.0.1:{port}"
     return RunningService(runtime, url, server, task, Client(http, url))
+
+
+Check = Callable[[], Awaitable[object] | object]
+
+
+async def eventually(check: Check, *, timeout: float = 10.0, what: str = "condition", interval: float = 0.02
+                     ) -> None:
+    """Poll `check` (plain or async) every `interval` seconds until it holds (its result is true); fail naming
+    `what` once `timeout` seconds have passed, cutting short a check still running then. An error a check raises
+    (its own TimeoutError too) goes to the caller as it is."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    limit = asyncio.timeout_at(deadline)
+    try:
+        async with limit:
+            while True:
+                result = check()
+                if inspect.isawaitable(result):
+                    result = await result
+                if result:
+                    return
+                await asyncio.sleep(interval)
+    except TimeoutError:
+        if not limit.expired():
+            raise
+        raise AssertionError(f"{what} not met within {timeout}s") from None
+
+
+async def settle(bus: InProcessBus, services: Iterable[RunningService], *,
+                 also: Callable[[], Awaitable[bool]] | None = None, timeout: float = 10.0,
+                 what: str = "every event relayed and handled") -> None:
+    """Wait until every event `services` wrote so far is relayed to `bus` and handled there: no outbox row of theirs
+    pending, the bus drained, and still none pending after the drain (a handler may write events of its own).
+    `also`, checked after the drain, is any further work that must be done (work the events queued)."""
+    services = list(services)
+
+    async def pending() -> int:
+        return sum([await service.runtime.outbox.pending() for service in services])
+
+    async def quiet() -> bool:
+        if await pending():
+            return False
+        await bus.drain()
+        if also is not None and not await also():
+            return False
+        return await pending() == 0
+
+    await eventually(quiet, timeout=timeout, what=what, interval=0.01)

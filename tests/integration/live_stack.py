@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+import functools
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,28 +24,13 @@ from subgraphs.users.service import DEFINITION as USERS
 from supergraph.server import create_app
 from supergraph.server.serving import GatewayServer, uvicorn_config
 from supergraph.server.settings import GatewaySettings
+from tests import harness
 from tests.fixtures.users import FAST_HASH, ROOT_EMAIL, ROOT_PASSWORD, Factory, Person, Tenant, sign_in
 from tests.harness import Client, RunningService, free_port, start_service
 from tests.subgraphs.tickets.harness import ASSIGN, CREATE_ITEM, CREATE_TICKET, Member, item_input
 from tests.supergraph.gateway_harness import RunningGateway
 
-
-async def eventually(check: Callable[[], Awaitable[bool] | bool], *, timeout: float = 20.0,
-                     what: str = "condition") -> None:
-    """Poll `check` (a read model caught up, a listener in place) until it holds."""
-
-    async def holds() -> bool:
-        result = check()
-        return result if isinstance(result, bool) else await result
-
-    try:
-        async with asyncio.timeout(timeout):
-            while True:
-                if await holds():
-                    return
-                await asyncio.sleep(0.02)
-    except TimeoutError:
-        raise AssertionError(f"{what} not met within {timeout}s") from None
+eventually = functools.partial(harness.eventually, timeout=20.0)  # a read model caught up, a listener in place
 
 
 @dataclass

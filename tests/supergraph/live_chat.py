@@ -3,8 +3,9 @@ real port (HTTP and graphql-transport-ws), recording every connection it accepts
 
 import asyncio
 import contextlib
+import functools
 from collections import defaultdict
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,8 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 from strawberry.types.unset import UNSET
+
+from tests import harness
 
 
 @strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])
@@ -68,16 +71,10 @@ class ChatEvents:
         return [c for c in self.connections if c["params"].get("authorization") == authorization]
 
     async def wait_active(self, ticket_id: str, count: int, timeout: float = 5.0) -> None:
-        await eventually(lambda: self.active(ticket_id) == count, timeout)
+        await eventually(lambda: self.active(ticket_id) == count, timeout=timeout)
 
 
-async def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Wait until `check()` holds."""
-    async with asyncio.timeout(timeout):
-        while True:
-            if check():
-                return
-            await asyncio.sleep(0.01)
+eventually = functools.partial(harness.eventually, timeout=5.0, interval=0.01)
 
 
 @strawberry.type

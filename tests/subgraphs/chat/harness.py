@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from subgraphs.kernel.events.broadcast import LiveFeed
 from subgraphs.kernel.events.memory import InProcessBus
 from tests.fixtures.users import Person
-from tests.harness import Client, Result, RunningService
+from tests.harness import Client, Result, RunningService, eventually
+from tests.harness import settle as settle_events
 from tests.subgraphs.tickets.harness import Desk, Member
 from tests.supergraph.ws_client import ProtocolClient, connect
 
@@ -40,18 +40,6 @@ def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
-async def eventually(check: Callable[[], Awaitable[bool] | bool], *, timeout: float = 10.0) -> None:
-    """Wait until `check()` holds (for readiness the code itself signals, e.g. a listener in place)."""
-    async with asyncio.timeout(timeout):
-        while True:
-            result = check()
-            if not isinstance(result, bool):
-                result = await result
-            if result:
-                return
-            await asyncio.sleep(0.01)
-
-
 class ChatDesk(Desk):
     """The users, tickets and chat services on one in-process bus."""
 
@@ -75,14 +63,7 @@ class ChatDesk(Desk):
 
     async def settle(self) -> None:
         """Every event written so far is relayed and handled by every consumer (read models are current)."""
-        services = (self.users, self.tickets, self.chat)
-        for _ in range(500):
-            if sum([await s.runtime.outbox.pending() for s in services]) == 0:
-                await self.bus.drain()
-                if sum([await s.runtime.outbox.pending() for s in services]) == 0:
-                    return
-            await asyncio.sleep(0.01)
-        raise AssertionError("events are still pending")
+        await settle_events(self.bus, (self.users, self.tickets, self.chat))
 
     async def events(self, type: str, **data: Any) -> list[dict[str, Any]]:
         """Events of `type` (oldest first) the chat or tickets service wrote, whose data match."""
@@ -104,7 +85,7 @@ class ChatDesk(Desk):
             assert (await client.init(f"Bearer {member.client.token}"))["type"] == "connection_ack"
             await client.subscribe("1", query, variables)
             if ticket_id:
-                await eventually(lambda: self.feed.listeners(ticket_id) > listening)
+                await eventually(lambda: self.feed.listeners(ticket_id) > listening, interval=0.01)
             yield client
 
 

@@ -33,7 +33,7 @@ class Catalogue:
 async def catalogue(desk: IaDesk, team: Team) -> Catalogue:
     items = {}
     for category, (name, description, type_, impact, urgency) in ITEMS.items():
-        items[category] = await desk.item(team, name=name, description=description, type=type_, category=category,
+        items[category] = await desk.item(team.admin, name=name, description=description, type=type_, category=category,
                                           impact=impact, urgency=urgency, careGroup=None)
     await desk.settle()
     return Catalogue(items, team.item_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from subgraphs.ia import store
@@ -11,7 +10,8 @@ from subgraphs.ia.deps import IaDeps
 from subgraphs.kernel.events.memory import InProcessBus
 from tests.fixtures.users import Person
 from tests.harness import Client, Result, RunningService
-from tests.subgraphs.tickets.harness import CREATE_ITEM, Desk, Member, Team, item_input
+from tests.harness import settle as settle_events
+from tests.subgraphs.tickets.harness import Desk, Member
 
 AVAILABLE = "mutation { setMyActivityStatus(status: AVAILABLE) { id } }"
 OFFLINE = "mutation { setMyActivityStatus(status: OFFLINE) { id } }"
@@ -44,25 +44,18 @@ class IaDesk(Desk):
     async def call(self, member: Member, query: str, variables: dict[str, Any] | None = None) -> Result:
         return await self.ask(member)(query, variables)
 
-    async def _quiet(self) -> bool:
-        services = (self.users, self.tickets, self.ia)
-        if sum([await s.runtime.outbox.pending() for s in services]):
-            return False
-        await self.bus.drain()
-        jobs = await self.ia.runtime.db[store.JOBS].count_documents({})
-        if jobs or self.analyst.working:
+    async def _analysed(self) -> bool:
+        """No ticket waits for the analyst; one still waiting is nudged."""
+        if await self.ia.runtime.db[store.JOBS].count_documents({}) or self.analyst.working:
             self.analyst.nudge()
             return False
-        return sum([await s.runtime.outbox.pending() for s in services]) == 0
+        return True
 
     async def settle(self) -> None:
         """Every event written so far is handled and every ticket the IA queued is analysed (and its conclusions
         handled by the tickets service)."""
-        for _ in range(1500):
-            if await self._quiet():
-                return
-            await asyncio.sleep(0.01)
-        raise AssertionError("events or analysis are still pending")
+        await settle_events(self.bus, (self.users, self.tickets, self.ia), also=self._analysed, timeout=30.0,
+                            what="every event handled and every queued ticket analysed")
 
     async def ia_events(self, type: str, **data: Any) -> list[dict[str, Any]]:
         """Events of `type` the IA wrote (oldest first) whose data match."""
@@ -80,7 +73,3 @@ class IaDesk(Desk):
         for member in members:
             (await member.person.client(AVAILABLE)).ok()
         await self.settle()
-
-    async def item(self, team: Team, **fields: Any) -> str:
-        item = (await team.admin.ok(CREATE_ITEM, {"i": item_input(**fields)}))["createServiceItem"]
-        return str(item["id"])

@@ -3,9 +3,7 @@ server, factories for tenants and people, and a stand-in that raises ticket even
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,28 +15,14 @@ from subgraphs.notifications import store
 from subgraphs.notifications.service import DEFINITION as NOTIFICATIONS
 from subgraphs.users.service import DEFINITION as USERS
 from tests.fixtures.users import FAST_HASH, ROOT_EMAIL, ROOT_PASSWORD, Factory, Person, Tenant, sign_in
-from tests.harness import Client, RunningService, start_service
+from tests.harness import Client, RunningService, eventually, start_service
+from tests.harness import settle as settle_events
 from tests.subgraphs.notifications.desk import Desk
 from tests.subgraphs.notifications.mailserver import Mailbox, MailServer
 
 # Small delays keep the suite fast; the behaviour is the same as with production's.
 FAST: dict[str, Any] = {"event_retry_delay_ms": 50, "mail_retry_delay_ms": 50, "mail_poll_interval_ms": 20,
         "chat_unread_delay_seconds": 0.4}
-
-
-async def eventually(check: Callable[[], Awaitable[bool] | bool], *, timeout: float = 10.0, what: str = "condition"
-                     ) -> None:
-    """Poll `check` until it holds; fail naming `what` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if not isinstance(result, bool):
-            result = await result
-        if result:
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not met within {timeout}s")
-        await asyncio.sleep(0.02)
 
 
 @dataclass
@@ -73,12 +57,11 @@ class Stack:
 
     async def settled(self) -> None:
         """Every event published so far is handled (and every mail it queued is out of the queue)."""
-        await self.bus.drain()
 
         async def sent() -> bool:
             return await self.db[store.MAIL].count_documents({"status": {"$nin": ["sent", "failed"]}}) == 0
 
-        await eventually(sent, what="mail queue empty")
+        await settle_events(self.bus, (), also=sent, what="mail queue empty")
 
     async def deliveries(self, source_id: str) -> set[tuple[str, str, str]]:
         """(channel, recipient, kind) of everything an event (or batch) delivered."""

@@ -7,8 +7,8 @@ import re
 
 from subgraphs.notifications import store
 from tests.fixtures.users import CREATE_USER, PASSWORD, Tenant, unique
-from tests.harness import Client
-from tests.subgraphs.notifications.conftest import Stack, eventually
+from tests.harness import Client, eventually
+from tests.subgraphs.notifications.conftest import Stack
 
 RESET = "mutation($c: String, $e: String!) { requestPasswordReset(input: {accessCode: $c, email: $e}) }"
 CHANGE = "mutation($c: String!, $n: String!) { changePassword(input: {currentPassword: $c, newPassword: $n}) }"

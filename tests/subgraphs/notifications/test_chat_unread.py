@@ -8,7 +8,8 @@ from subgraphs.kernel import clock
 from subgraphs.kernel.ids import new_id
 from subgraphs.notifications import store
 from tests.fixtures.users import Person, Tenant
-from tests.subgraphs.notifications.conftest import FAST, Stack, eventually
+from tests.harness import eventually
+from tests.subgraphs.notifications.conftest import FAST, Stack
 
 DELAY = FAST["chat_unread_delay_seconds"]
 

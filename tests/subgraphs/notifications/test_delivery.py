@@ -19,8 +19,8 @@ from subgraphs.kernel.ids import new_id
 from subgraphs.notifications import store
 from subgraphs.notifications.service import DEFINITION as NOTIFICATIONS
 from tests.fixtures.users import Tenant, unique
-from tests.harness import Client, RunningService, start_service
-from tests.subgraphs.notifications.conftest import FAST, Stack, eventually
+from tests.harness import Client, RunningService, eventually, start_service
+from tests.subgraphs.notifications.conftest import FAST, Stack
 from tests.subgraphs.notifications.mailserver import MailServer
 
 DELIVERIES = """query($f: MailDeliveryFilter) { mailDeliveries(filter: $f, first: 50) { totalCount edges { node {

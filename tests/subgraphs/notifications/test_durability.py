@@ -30,8 +30,8 @@ from subgraphs.kernel.mongo import Database, connect
 from subgraphs.notifications import store
 from subgraphs.notifications.service import DEFINITION as NOTIFICATIONS
 from tests.fixtures.forwarder import Forwarder
-from tests.harness import RunningService, start_service
-from tests.subgraphs.notifications.conftest import FAST, eventually
+from tests.harness import RunningService, eventually, start_service
+from tests.subgraphs.notifications.conftest import FAST
 from tests.subgraphs.notifications.desk import Desk
 from tests.subgraphs.notifications.mailserver import MailServer
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from subgraphs.kernel.events.memory import InProcessBus
 from subgraphs.kernel.ids import new_id
 from tests.fixtures.users import Factory, Person, Tenant, sign_in, unique
 from tests.harness import Client, Result, RunningService
+from tests.harness import settle as settle_events
 
 TICKET_FIELDS = """
 fragment T on Ticket { id reference title status priority category type tags careGroup holdReason
@@ -130,15 +130,7 @@ class Desk:
 
     async def settle(self) -> None:
         """Wait until every event written so far is relayed and handled (read models are current)."""
-        for _ in range(500):
-            pending = await self.users.runtime.outbox.pending() + await self.tickets.runtime.outbox.pending()
-            if pending == 0:
-                await self.bus.drain()
-                again = await self.users.runtime.outbox.pending() + await self.tickets.runtime.outbox.pending()
-                if again == 0:
-                    return
-            await asyncio.sleep(0.01)
-        raise AssertionError("events are still pending")
+        await settle_events(self.bus, (self.users, self.tickets))
 
     async def person(self, tenant: Tenant, role: str, **fields: Any) -> Member:
         return self.member(await self.factory.person(tenant, role, **fields), role)
@@ -149,20 +141,37 @@ class Desk:
                               access_code=member.person.access_code)
         return self.member(fresh, member.role)
 
+    def admin(self, tenant: Tenant) -> Member:
+        """The company's administrator, made with the company."""
+        return self.member(tenant.admin, "company_admin")
+
+    async def agent(self, tenant: Tenant, groups: list[str]) -> Member:
+        """An agent of the company in the care `groups`."""
+        return await self.person(tenant, "agent", careGroups=groups)
+
+    async def intern(self, tenant: Tenant, groups: list[str]) -> Member:
+        """An intern of the company in the care `groups` (works under a tutor)."""
+        return await self.person(tenant, "intern", careGroups=groups)
+
+    async def customer(self, tenant: Tenant) -> Member:
+        return await self.person(tenant, "customer")
+
+    @staticmethod
+    async def item(admin: Member, **fields: Any) -> str:
+        """A service item of `admin`'s company, a Network incident unless `fields` say otherwise; its id."""
+        return str((await admin.ok(CREATE_ITEM, {"i": item_input(**fields)}))["createServiceItem"]["id"])
+
     async def team(self) -> Team:
+        """A new company and its desk (see `Team`), every event of its making handled."""
         tenant = await self.tenant()
-        people = {
-            "agent": await self.person(tenant, "agent", careGroups=["Network", "Service Desk"]),
-            "other_agent": await self.person(tenant, "agent", careGroups=["Hardware"]),
-            "intern": await self.person(tenant, "intern", careGroups=["Network"]),
-            "customer": await self.person(tenant, "customer"),
-            "colleague": await self.person(tenant, "customer"),
-        }
-        admin = self.member(tenant.admin, "company_admin")
-        item = (await admin.ok(CREATE_ITEM, {"i": item_input()}))["createServiceItem"]
+        agent = await self.agent(tenant, ["Network", "Service Desk"])
+        other_agent = await self.agent(tenant, ["Hardware"])
+        intern = await self.intern(tenant, ["Network"])
+        customer, colleague = await self.customer(tenant), await self.customer(tenant)
+        admin = self.admin(tenant)
+        item_id = await self.item(admin)
         await self.settle()
-        return Team(tenant, admin, people["agent"], people["other_agent"], people["intern"], people["customer"],
-                    people["colleague"], item_id=item["id"])
+        return Team(tenant, admin, agent, other_agent, intern, customer, colleague, item_id=item_id)
 
     async def events(self, type: str, **data: Any) -> list[dict[str, Any]]:
         """Events of `type` the tickets service wrote (oldest first) whose data match."""

@@ -79,7 +79,7 @@ async def test_a_ticket_given_back_goes_to_someone_else(ia_desk: IaDesk, routed:
 async def test_with_nobody_to_take_it_the_admins_are_told(ia_desk: IaDesk, routed: tuple[Team, Member, Member]
                                                           ) -> None:
     team, _, _ = routed
-    item = await ia_desk.item(team, category="Facilities", careGroup="Facilities")
+    item = await ia_desk.item(team.admin, category="Facilities", careGroup="Facilities")
     ticket = await open_ticket(team, item, "The air conditioning is broken")
     await ia_desk.settle()
     assert await assignee(team, ticket["id"]) is None

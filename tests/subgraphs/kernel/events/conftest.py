@@ -3,10 +3,8 @@ broker outage a test can cause."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -21,22 +19,6 @@ from subgraphs.kernel.events.bus import ConsumerSpec, Handler
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.mongo import Database, Document, connect
 from tests.fixtures.forwarder import Forwarder
-
-
-async def eventually(
-    check: Callable[[], Awaitable[bool] | bool], *, timeout: float = 10.0, every: float = 0.02
-) -> None:
-    """Poll `check` until it is true; fail with the time waited otherwise."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if not isinstance(result, bool):
-            result = await result
-        if result:
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        await asyncio.sleep(every)
 
 
 def event(type: str = "ticket.created", **data: Any) -> Event:

@@ -14,7 +14,8 @@ from pymongo.errors import OperationFailure
 from subgraphs.kernel.events.amqp import ATTEMPT_HEADER, AmqpBus, retry_queues
 from subgraphs.kernel.events.envelope import Event
 from tests.fixtures.forwarder import Forwarder
-from tests.subgraphs.kernel.events.conftest import Broker, BrokerOutage, event, eventually
+from tests.harness import eventually
+from tests.subgraphs.kernel.events.conftest import Broker, BrokerOutage, event
 
 pytestmark = pytest.mark.amqp
 

@@ -15,7 +15,8 @@ from subgraphs.kernel.events.amqp import AmqpBus
 from subgraphs.kernel.events.broadcast import AmqpBackend, BusBackend, Listener, LiveEventsLost, LiveFeed
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.memory import InProcessBus
-from tests.subgraphs.kernel.events.conftest import Broker, BrokerOutage, event, eventually
+from tests.harness import eventually
+from tests.subgraphs.kernel.events.conftest import Broker, BrokerOutage, event
 
 CHANNELS = ("ticket.*", "chat.message_added", "live.chat.*")
 
@@ -205,7 +206,7 @@ async def test_live_fan_out_resumes_after_a_broker_outage(broker: Broker, broker
                     return await first(listener, timeout=1) == sent
                 return False
 
-            await eventually(delivered, timeout=60, every=0.2)
+            await eventually(delivered, timeout=60, interval=0.2)
 
 
 async def test_an_announced_event_is_heard_at_once_and_once_only(world: tuple[Instance, Publish]) -> None:

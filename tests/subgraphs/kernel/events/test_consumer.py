@@ -15,7 +15,8 @@ from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.memory import InProcessBus
 from subgraphs.kernel.events.outbox import Outbox, UnitOfWork
 from subgraphs.kernel.mongo import Database
-from tests.subgraphs.kernel.events.conftest import Broker, event, eventually
+from tests.harness import eventually
+from tests.subgraphs.kernel.events.conftest import Broker, event
 
 
 class Noted(TypedDict):

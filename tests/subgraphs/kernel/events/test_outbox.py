@@ -16,8 +16,8 @@ from subgraphs.kernel.events import contracts
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import LEASE, Outbox, UnitOfWork
 from subgraphs.kernel.mongo import Database
-from tests.harness import free_port
-from tests.subgraphs.kernel.events.conftest import Broker, BrokerOutage, eventually
+from tests.harness import eventually, free_port
+from tests.subgraphs.kernel.events.conftest import Broker, BrokerOutage
 
 pytestmark = pytest.mark.amqp
 

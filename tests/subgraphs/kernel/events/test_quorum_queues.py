@@ -17,7 +17,7 @@ from subgraphs.kernel.events.amqp import DELIVERY_LIMIT, AmqpBus, queue_type_of,
 from subgraphs.kernel.events.bus import ConsumerSpec
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.topology import Durable
-from tests.subgraphs.kernel.events.conftest import eventually
+from tests.harness import eventually
 
 pytestmark = pytest.mark.amqp
 
