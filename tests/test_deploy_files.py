@@ -238,7 +238,7 @@ def test_ci_lints_type_checks_tests_with_services_and_guards_the_schema() -> Non
     triggers = spec[True] if True in spec else spec["on"]  # YAML 1.1 reads a bare `on` as true
     assert triggers["push"]["branches"] == ["dev", "test", "main"] and "pull_request" in triggers
     jobs = spec["jobs"]
-    assert "ruff check" in runs(jobs["lint"]) and "mypy" in runs(jobs["lint"])
+    assert "./scripts/check" in runs(jobs["lint"])  # the lint and type-check a developer runs, not a copy
     schema = runs(jobs["schema"])
     assert "aurontek schema --check" in schema and "aurontek schema compat --base" in schema
     assert "github.base_ref" in schema and "./scripts/codegen" in schema
@@ -248,6 +248,21 @@ def test_ci_lints_type_checks_tests_with_services_and_guards_the_schema() -> Non
     assert "./scripts/install" in runs(test) and "./scripts/test" in runs(test)
     images = jobs["images"]
     assert images["strategy"]["matrix"]["target"] == ["app", "ia"] and "build-push-action" in runs(images)
+
+
+def test_the_check_script_lints_and_type_checks_every_python_package() -> None:
+    path = ROOT / "scripts" / "check"
+    assert path.stat().st_mode & 0o111, "scripts/check is not executable"
+    text = path.read_text()
+    assert "set -euo pipefail" in text
+    ruff = next(line.split() for line in text.splitlines() if line.startswith(".venv/bin/ruff check "))
+    mypy = next(line.split() for line in text.splitlines() if line.startswith(".venv/bin/mypy "))
+    packages = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
+    for package in (pattern.rstrip("*") for pattern in packages["include"]):
+        assert package in ruff[2:] and package in mypy[1:], package
+    assert {"tests", "deploy"} <= set(ruff[2:])
+    done = subprocess.run(["bash", "-n", str(path)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
 
 
 def test_deploy_runs_for_main_only_after_ci_and_rolls_out_over_ssh() -> None:
