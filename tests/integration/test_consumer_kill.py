@@ -24,7 +24,7 @@ import httpx
 import pytest
 from pymongo import AsyncMongoClient
 
-from subgraphs.kernel.events.topology import whole_topology
+from subgraphs.kernel.events.topology import namespace_of, whole_topology
 from subgraphs.kernel.ids import new_id
 from subgraphs.notifications import store as notifications_store
 from tests.fixtures.forwarder import Forwarder
@@ -99,7 +99,7 @@ async def test_a_consumer_killed_while_it_catches_up_loses_and_doubles_nothing(
                 len(_message_ids(deployment, customer.email)) < REPLIES:
             assert time.monotonic() < deadline, (await notices.count_documents(commented),
                                                  len(_message_ids(deployment, customer.email)))
-            assert await _dead_letters(vhost) == {}  # no waiting for what can no longer come
+            assert await _dead_letters(vhost, deployment.exchange) == {}  # no waiting for what can no longer come
             await asyncio.sleep(0.5)
         await asyncio.sleep(1.0)  # anything doubled would show now
         per_reply = await (await notices.aggregate([
@@ -115,7 +115,7 @@ async def test_a_consumer_killed_while_it_catches_up_loses_and_doubles_nothing(
     assert len(per_reply) == REPLIES and all(row["n"] == 1 for row in per_reply), per_reply
     assert len(_message_ids(deployment, customer.email)) == REPLIES
     assert folded == REPLIES
-    assert await _dead_letters(vhost) == {}
+    assert await _dead_letters(vhost, deployment.exchange) == {}
 
 
 async def _folded(db: Any, event_type: str, count: int, *, within: float = 30.0) -> None:
@@ -134,13 +134,13 @@ def _message_ids(deployment: Deployment, address: str) -> set[str]:
     return {str(m.message["Message-ID"]) for m in deployment.mail.mailbox.to(address, "ticket_commented")}
 
 
-async def _dead_letters(amqp_url: str) -> dict[str, int]:
-    """Every dead-letter queue of the topology that holds a message, with how many."""
+async def _dead_letters(amqp_url: str, exchange: str) -> dict[str, int]:
+    """Every dead-letter queue of the deployment's topology that holds a message, with how many."""
     connection = await aio_pika.connect(amqp_url)
     found: dict[str, int] = {}
     async with connection:
         channel = await connection.channel()
-        for durable in whole_topology():
+        for durable in whole_topology(namespace_of(exchange)):
             try:
                 queue = await channel.declare_queue(f"{durable.queue}.dead", passive=True)
             except aio_pika.exceptions.ChannelClosed:
