@@ -19,14 +19,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-import aio_pika
 import httpx
 
-from subgraphs.kernel.events.amqp import retry_queues
-from subgraphs.kernel.events.bus import ConsumerSpec
-from subgraphs.kernel.events.envelope import Event
-from subgraphs.kernel.events.topology import namespace_of, whole_topology
 from subgraphs.kernel.ids import new_id
+from tests.fixtures.topology import delete_topology
 from tests.fixtures.users import FAST_HASH, ROOT_EMAIL, ROOT_PASSWORD, Factory, Person, sign_in
 from tests.harness import Client, free_port
 from tests.subgraphs.notifications.mailserver import MailServer
@@ -163,31 +159,7 @@ async def deployed(amqp_url: str, mongo_url: str, http: httpx.AsyncClient, tmp_p
     finally:
         stop_all(list(services.values()))
         mail.stop()
-        await delete_topology(amqp_url, exchange)
-
-
-def topology_queues(exchange: str) -> list[str]:
-    """Every durable queue a deployment on `exchange` declares: consumers, their retry and dead queues."""
-    names: list[str] = []
-    for durable in whole_topology(namespace_of(exchange)):
-        spec = ConsumerSpec(durable.queue, durable.patterns, _never, max_attempts=MAX_ATTEMPTS,
-                            retry_delay_ms=RETRY_DELAY_MS)
-        names += [durable.queue, f"{durable.queue}.dead", *retry_queues(spec).values()]
-    return names
-
-
-async def _never(event: Event) -> None:
-    raise AssertionError("only names are asked of this consumer")
-
-
-async def delete_topology(amqp_url: str, exchange: str) -> None:
-    """The deployment's queues and exchange (its own virtual host, when it had one, goes as a whole)."""
-    connection = await aio_pika.connect(amqp_url)
-    async with connection:
-        channel = await connection.channel()
-        for name in topology_queues(exchange):
-            await channel.queue_delete(name)
-        await channel.exchange_delete(exchange)
+        await delete_topology(amqp_url, exchange, max_attempts=MAX_ATTEMPTS, retry_delay_ms=RETRY_DELAY_MS)
 
 
 @contextlib.asynccontextmanager

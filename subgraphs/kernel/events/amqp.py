@@ -163,6 +163,7 @@ class AmqpBus:
             # its dead queue first: a quorum queue sends a message past the delivery limit there
             await self._channel.declare_queue(f"{durable.queue}.dead", durable=True,
                                               arguments=queue_arguments(self.queue_type))
+            self.declared.add(f"{durable.queue}.dead")
             queue = await self._channel.declare_queue(durable.queue, durable=True,
                                                       arguments=self._consumer_queue_arguments(durable.queue))
             for pattern in durable.patterns:

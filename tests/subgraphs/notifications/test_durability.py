@@ -16,13 +16,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import aio_pika
 import httpx
 import pytest
 from yarl import URL
 
-from subgraphs.kernel.events.amqp import AmqpBus, retry_queues
-from subgraphs.kernel.events.bus import ConsumerSpec
+from subgraphs.kernel.events.amqp import AmqpBus
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import Outbox, UnitOfWork
 from subgraphs.kernel.ids import new_id
@@ -30,6 +28,7 @@ from subgraphs.kernel.mongo import Database, connect
 from subgraphs.notifications import store
 from subgraphs.notifications.service import DEFINITION as NOTIFICATIONS
 from tests.fixtures.forwarder import Forwarder
+from tests.fixtures.topology import delete_topology
 from tests.harness import RunningService, eventually, start_service
 from tests.subgraphs.notifications.conftest import FAST
 from tests.subgraphs.notifications.desk import Desk
@@ -39,7 +38,6 @@ pytestmark = pytest.mark.amqp
 
 STREAM = 40  # events per test
 CUSTOMERS = 5
-QUEUES = ("aurontek.notifications.notify", "aurontek.notifications.revocations")
 
 
 @dataclass
@@ -116,19 +114,8 @@ class Line:
 
 
 async def _delete_topology(amqp_url: str, exchange: str, settings: dict[str, Any]) -> None:
-    connection = await aio_pika.connect(amqp_url)
-    async with connection:
-        channel = await connection.channel()
-        for queue in QUEUES:
-            spec = ConsumerSpec(queue, (), _never, max_attempts=settings["event_max_attempts"],
-                                retry_delay_ms=settings["event_retry_delay_ms"])
-            for name in (queue, f"{queue}.dead", *retry_queues(spec).values()):
-                await channel.queue_delete(name)
-        await channel.exchange_delete(exchange)
-
-
-async def _never(event: Event) -> None:
-    raise AssertionError("not a real consumer")
+    await delete_topology(amqp_url, exchange, max_attempts=settings["event_max_attempts"],
+                          retry_delay_ms=settings["event_retry_delay_ms"])
 
 
 @pytest.fixture
