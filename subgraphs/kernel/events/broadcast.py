@@ -39,6 +39,7 @@ log = get_logger(__name__)
 Route = Callable[[Event], Iterable[Hashable]]
 DEFAULT_BACKLOG = 256  # events a listener may leave unread before it is dropped
 EARLY = "live."  # routing-key prefix of early copies: no durable consumer binds it
+STOP_SECONDS = 5.0  # how long stopping waits for a pump or an unbinding before it goes on without it
 RECENT_EVENTS = 10_000  # ids remembered to drop a second copy; far more than arrive while one is in flight
 
 
@@ -73,9 +74,16 @@ class AmqpBackend(BroadcastBackend):
         self._channels.add(channel)
 
     async def unsubscribe(self, channel: str) -> None:
-        self._channels.discard(channel)
-        if self._queue is not None and self._exchange is not None:
-            await self._queue.unbind(self._exchange, routing_key=channel)
+        self._channels.discard(channel)  # from now on its deliveries are not passed on, bound or not
+        if self._queue is None or self._exchange is None:
+            return
+        if self._connection is None or not self._connection.connected.is_set():
+            return  # the exclusive queue, and its bindings, went with the connection: waiting would hang
+        try:
+            await asyncio.wait_for(self._queue.unbind(self._exchange, routing_key=channel), STOP_SECONDS)
+        except Exception as exc:
+            log.warning("could not unbind a live channel; its deliveries are ignored", extra={
+                "channel": channel, "error": repr(exc)})
 
     async def publish(self, channel: str, message: str) -> None:
         """Publish to the events exchange with `channel` as the routing key; transient, never stored."""
@@ -128,9 +136,7 @@ class BusBackend(BroadcastBackend):
     async def unsubscribe(self, channel: str) -> None:
         task = self._pumps.pop(channel, None)
         if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await _cancelled([task])
 
     async def publish(self, channel: str, message: str) -> None:
         await self.bus.publish(Event.from_json(message.encode()))
@@ -210,11 +216,7 @@ class LiveFeed:
 
     async def stop(self) -> None:
         pumps, self._pumps = self._pumps, []
-        for task in pumps:
-            task.cancel()
-        for task in pumps:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await _cancelled(pumps)
 
     async def publish(self, event: Event, channel: str | None = None) -> None:
         """Send an ephemeral event (never stored) to every instance's live subscribers, under its type or
@@ -332,3 +334,16 @@ async def _close(feed: LiveFeed, broadcast: Broadcast, backend: BroadcastBackend
     with contextlib.suppress(Exception):
         await broadcast.disconnect()
     await backend.disconnect()
+
+
+async def _cancelled(tasks: list[asyncio.Task[None]]) -> None:
+    """Cancel `tasks` and wait (at most STOP_SECONDS) for them to end. Unlike awaiting each under
+    `suppress(CancelledError)`, this never swallows a cancellation of the caller, so a stop can itself be
+    cancelled or timed out."""
+    for task in tasks:
+        task.cancel()
+    if not tasks:
+        return
+    _, pending = await asyncio.wait(tasks, timeout=STOP_SECONDS)
+    if pending:
+        log.warning("live pumps did not stop in time; left behind", extra={"pumps": len(pending)})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable
 
 import pytest
@@ -244,3 +245,20 @@ async def test_early_copies_reach_no_durable_consumer(broker: Broker) -> None:
 def test_the_rabbitmq_bus_names_its_url_and_exchange() -> None:
     bus = AmqpBus("amqp://guest:guest@127.0.0.1:5672/", exchange="x")
     assert (bus.url, bus.exchange_name) == ("amqp://guest:guest@127.0.0.1:5672/", "x")
+
+
+async def test_a_feed_stops_promptly_while_the_broker_is_away(broker: Broker, broker_outage: BrokerOutage) -> None:
+    """A service shutting down during a broker outage (a rolling restart in an incident) must not hang on the
+    live queue's unbinding: that queue went with the connection anyway."""
+    url = str(URL(broker_outage.url).update_query(reconnect_interval="0.5"))
+    backend = AmqpBackend(url, exchange=broker.exchange)
+    broadcast = Broadcast(backend=backend)  # type: ignore[arg-type]
+    await broadcast.connect()
+    feed = LiveFeed(broadcast, CHANNELS, by_ticket, early=True)
+    await feed.start()
+    async with broker_outage():
+        await eventually(lambda: backend._connection is not None and not backend._connection.connected.is_set())
+        started = time.monotonic()
+        await asyncio.wait_for(feed.stop(), 15)
+        await asyncio.wait_for(broadcast.disconnect(), 15)
+        assert time.monotonic() - started < 10
