@@ -39,6 +39,10 @@ class TenantCollection:
             scoped[self.field] = self.company_id  # ours wins over anything the caller passed
         return scoped
 
+    def covers(self, document: Mapping[str, Any]) -> bool:
+        """Whether a document already read (a cache's) is one this scope would find: the same rule as `scope`."""
+        return self.company_id is ALL_TENANTS or document.get(self.field) == self.company_id
+
     def _stamp(self, document: dict[str, Any]) -> dict[str, Any]:
         if self.company_id is ALL_TENANTS:
             if self.field not in document:

@@ -15,12 +15,12 @@ from supergraph.limits import Limits
 from supergraph.model import SupergraphModel
 from supergraph.pipeline.introspection import introspection_stage
 from supergraph.pipeline.limits import enforce_limits
-from supergraph.pipeline.normalize import normalize_operation
 from supergraph.pipeline.parse import parse_operation
 from supergraph.pipeline.plan import plan
 from supergraph.pipeline.select import select
 from supergraph.pipeline.types import PreparedOperation, RequestError
 from supergraph.pipeline.validate import validate_operation
+from supergraph.planning.operation import normalize_definition
 
 V = TypeVar("V")
 Key = tuple[str, str | None]
@@ -59,7 +59,6 @@ class StageCounts:
 
     parses: int = 0
     validations: int = 0
-    plans: int = 0
 
 
 class Preparer:
@@ -97,9 +96,8 @@ class Preparer:
         self.counts.validations += 1
         validate_operation(self.schema, document)
         definition = select(document, operation_name)
-        operation = normalize_operation(document, definition)
+        operation = normalize_definition(document, definition)
         enforce_limits(self.schema, operation, self.limits)
         introspection = introspection_stage(document, definition, allowed=self.introspection)
-        self.counts.plans += 1
         return PreparedOperation(document=document, definition=definition, operation=operation,
                                  plan=plan(self.model, operation), introspection=introspection)

@@ -14,7 +14,6 @@ from subgraphs.kernel import clock
 from subgraphs.kernel.errors import NotFound
 from subgraphs.kernel.graphql.context import RequestContext
 from subgraphs.kernel.graphql.pagination import Connection, Sort, paginate
-from subgraphs.kernel.tenancy import ALL_TENANTS
 from subgraphs.users import store
 from subgraphs.users.deps import deps_of
 from subgraphs.users.permissions import describe, is_global
@@ -96,8 +95,7 @@ def _loader(ctx: RequestContext, collection: str, permission: str, *, field: str
         else:
             scoped = ctx.tenancy.collection(collection, field=field)
         # what this replica holds, seen through the same scope as the query below
-        by_id = {i: doc for i in ids if (doc := kept.get(i) if kept else None) is not None
-                 and (scoped.company_id is ALL_TENANTS or doc[field] == scoped.company_id)}
+        by_id = {i: doc for i in ids if (doc := kept.get(i) if kept else None) is not None and scoped.covers(doc)}
         missing = [i for i in ids if i not in by_id]
         if missing:
             rows = await scoped.find({"_id": {"$in": missing}, "deleted": False}).to_list(None)

@@ -65,3 +65,13 @@ async def test_crossing_tenants_needs_the_global_permission(db: Database) -> Non
     assert await Tenancy(db, OPERATOR).everywhere("things", permission="things.read").count_documents({}) == 3
     with pytest.raises(Unauthenticated):
         Tenancy(db, None).collection("things")
+
+
+async def test_a_cached_document_is_covered_exactly_when_the_scope_would_find_it(db: Database) -> None:
+    """Caches (the users service's people) serve a document only to a scope whose query would return it."""
+    documents = await db["things"].find({}).to_list(None)
+    scopes = {"acme": Tenancy(db, ACME).collection("things"),
+              "everywhere": Tenancy(db, OPERATOR).everywhere("things", permission="things.read")}
+    for name, scoped in scopes.items():
+        found = {d["_id"] for d in await scoped.find({}).to_list(None)}
+        assert {d["_id"] for d in documents if scoped.covers(d)} == found, name
