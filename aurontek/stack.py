@@ -59,6 +59,11 @@ class Stack:
     _bus: InProcessBus | None = None
 
     @property
+    def bus(self) -> InProcessBus | None:
+        """The in-process bus every service shares (None until started)."""
+        return self._bus
+
+    @property
     def gateway_url(self) -> str:
         return f"http://{self.host}:{self.gateway_port}"
 

@@ -6,7 +6,12 @@ import argparse
 import asyncio
 import os
 import signal
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aurontek.stack import Stack
 
 DEFAULT_ADMIN_EMAIL = "admin@aurontek.local"
 DEFAULT_ADMIN_PASSWORD = "Aurontek-Platform-2026!"
@@ -21,17 +26,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--demo", action="store_true", help="seed a demo company with agents and customers")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, *, started: Callable[[Stack], None] | None = None) -> int:
+    """Run until SIGINT or SIGTERM; `started`, if given, is called with the running stack (benchmarks read its
+    bus's backlog)."""
     from subgraphs.kernel.logging import configure_logging
 
     configure_logging("aurontek", level=os.environ.get("LOG_LEVEL", "WARNING"), fmt="console")
     os.environ.setdefault("AURONTEK_ADMIN_EMAIL", DEFAULT_ADMIN_EMAIL)
     if "AURONTEK_ADMIN_PASSWORD" not in os.environ:
         os.environ["AURONTEK_ADMIN_PASSWORD"] = DEFAULT_ADMIN_PASSWORD
-    return asyncio.run(_run(args))
+    return asyncio.run(_run(args, started))
 
 
-async def _run(args: argparse.Namespace) -> int:
+async def _run(args: argparse.Namespace, started: Callable[[Stack], None] | None) -> int:
     from aurontek.commands.serve import SUBGRAPHS
     from aurontek.stack import Stack
     from subgraphs.kernel.runner import resolve_port
@@ -58,6 +65,8 @@ async def _run(args: argparse.Namespace) -> int:
         else:
             logins = []
         _announce(stack.gateway_url, logins)
+        if started is not None:
+            started(stack)
         await stopping.wait()
         print("\nstopping ...", flush=True)
     finally:

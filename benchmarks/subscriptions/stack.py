@@ -1,6 +1,10 @@
-"""The benchmark's services, each in its own process: SecantusDB, users, tickets, chat and the gateway, on the
-machine's RabbitMQ, in a virtual host of the run's own (made and removed with `rabbitmqctl`), so nothing
-else using the broker can touch its queues, nor it theirs."""
+"""The benchmark's services, each in its own process: SecantusDB, users, tickets, chat and the gateway (and on
+request notifications and the IA), on the machine's RabbitMQ, in a virtual host of the run's own (made and removed
+with `rabbitmqctl`), so nothing else using the broker can touch its queues, nor it theirs.
+
+`embedded=True` runs the product as `aurontek up` does instead: SecantusDB, and one process with every service, the
+gateway and the in-process bus. `launcher` is the module the services are run with (`aurontek`, or the workload
+benchmark's instrumented wrapper of it, which writes each process's database commands to `status-<name>.json`)."""
 
 from __future__ import annotations
 
@@ -63,9 +67,18 @@ class Stack:
     prefix: str = field(default_factory=lambda: f"bench{new_id()[-6:]}_")
     mongo_options: str = ""  # appended to the services' MONGODB_URL, e.g. "&maxPoolSize=16"
     notifications: bool = False  # the notifications service too (mail to .eml files in the work directory)
+    ia: bool = False  # the IA service too (its sentence model on the CPU)
+    embedded: bool = False  # everything in one `aurontek up` process, on the in-process bus
+    launcher: str = "aurontek"
+    ports: dict[str, int] = field(default_factory=dict)  # embedded: each subgraph's port in the one process
 
     def url(self, name: str) -> str:
+        if name in self.ports:
+            return f"http://127.0.0.1:{self.ports[name]}"
         return self.services[name].url
+
+    def status_file(self, name: str) -> Path:
+        return self.workdir / f"status-{name}.json"
 
     def env(self, **extra: str) -> dict[str, str]:
         base = {k: v for k, v in os.environ.items() if not k.startswith(("GATEWAY_", "CHAT_"))}
@@ -75,6 +88,9 @@ class Stack:
                 "LOG_LEVEL": "WARNING", "AURONTEK_ENV": "test", **RETRY, **extra}
 
     async def start(self) -> None:
+        if self.embedded:
+            await self._embedded()
+            return
         rabbitmqctl("add_vhost", self.vhost)
         rabbitmqctl("set_permissions", "-p", self.vhost, urlsplit(self.amqp_url).username or "guest", ".*", ".*", ".*")
         await self._database()
@@ -89,18 +105,41 @@ class Stack:
         if self.notifications:
             await self._subgraph("notifications", AUTH_JWKS_URL=jwks)
             names += ("notifications",)
+        if self.ia:
+            await self._subgraph("ia", AUTH_JWKS_URL=jwks)
+            names += ("ia",)
         subgraphs = ",".join(f"{n}={self.url(n)}/graphql" for n in names)
         await self._launch("gateway", "/health", GATEWAY_SUBGRAPHS=subgraphs, AUTH_JWKS_URL=jwks,
                            GATEWAY_POLL_INTERVAL="3600")
 
-    async def _database(self) -> None:
+    async def _embedded(self) -> None:
+        """`aurontek up` on the database this stack starts (it uses the server it finds running in its data
+        directory), with the settings the distributed stack gives each service."""
+        data = self.workdir / "data"
+        await self._database(data / "mongodb")
+        self.ports = {name: free_port() for name in ("users", "tickets", "chat", "notifications", "ia")}
+        settings = {f"{name.upper()}_PORT": str(port) for name, port in self.ports.items()}
+        port = free_port()
+        log = open(self.workdir / "aurontek.log", "wb")  # the child writes to it for its whole life
+        process = subprocess.Popen(
+            [sys.executable, "-m", self.launcher, "up", "--data-dir", str(data), "--port", str(port)], cwd=ROOT,
+            env=self.env(**settings, BENCH_STATUS_FILE=str(self.status_file("aurontek")),
+                         AURONTEK_ADMIN_EMAIL=ROOT_EMAIL, AURONTEK_ADMIN_PASSWORD=ROOT_PASSWORD,
+                         ACCESS_TOKEN_TTL_SECONDS="3600", PASSWORD_HASH_MEMORY_KIB="1024", PASSWORD_HASH_TIME_COST="1",
+                         SLA_SCAN_INTERVAL_SECONDS="3600", CHAT_RATE_LIMIT_MESSAGES="100"),
+            stdout=log, stderr=subprocess.STDOUT)
+        self.services["aurontek"] = Service("aurontek", process, f"http://127.0.0.1:{port}")
+        self.ports["gateway"] = port
+        await _wait_ready(self.services["aurontek"], "/health", seconds=120)
+
+    async def _database(self, directory: Path | None = None) -> None:
         """SecantusDB as the embedded mode runs it; its own TTL sweeper every `ttl_sweep` seconds (0: off).
 
         The sweeper reads every document of every TTL-indexed collection under the server's global
         lock (the outbox keeps 14 days), so each pass stalls all writes for longer as data grows; the
         services delete their expired rows by index instead (subgraphs/kernel/expiry.py).
         """
-        database = EmbeddedMongo(self.workdir / "db", ttl_sweep_seconds=self.ttl_sweep)
+        database = EmbeddedMongo(directory or self.workdir / "db", ttl_sweep_seconds=self.ttl_sweep)
         self.mongo_url = await database.start(timeout=60)
         assert database.process is not None
         self.services["database"] = Service("database", database.process, self.mongo_url)
@@ -111,8 +150,9 @@ class Stack:
     async def _launch(self, name: str, probe: str, **extra: str) -> None:
         port = free_port()
         log = open(self.workdir / f"{name}.log", "wb")  # the child writes to it for its whole life
-        process = subprocess.Popen([sys.executable, "-m", "aurontek", "serve", name, "--port", str(port)], cwd=ROOT,
-                                   env=self.env(**extra), stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen([sys.executable, "-m", self.launcher, "serve", name, "--port", str(port)], cwd=ROOT,
+                                   env=self.env(**extra, BENCH_STATUS_FILE=str(self.status_file(name))),
+                                   stdout=log, stderr=subprocess.STDOUT)
         service = Service(name, process, f"http://127.0.0.1:{port}")
         self.services[name] = service
         await _wait_ready(service, probe)
@@ -124,7 +164,8 @@ class Stack:
                 service.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 service.process.kill()
-        rabbitmqctl("delete_vhost", self.vhost)
+        if not self.embedded:
+            rabbitmqctl("delete_vhost", self.vhost)
 
 
 async def _wait_ready(service: Service, probe: str, seconds: float = 60.0) -> None:

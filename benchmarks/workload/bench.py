@@ -1,16 +1,21 @@
-"""A helpdesk's load on the distributed stack, and how far behind it the event consumers fall.
+"""A helpdesk's load through the gateway, and how far behind it the event consumers fall.
 
-    .venv/bin/python -m benchmarks.workload.bench [--agents 10 --customers 90 --seconds 60] [--concurrency 8]
-                                                   [--slow-ms 20] [--json FILE]
+    .venv/bin/python -m benchmarks.workload.bench [--mode distributed|embedded] [--agents 20 --customers 180]
+                                                   [--seconds 60] [--hot 20] [--concurrency 8] [--slow-ms 20]
+                                                   [--json FILE]
 
-SecantusDB, users, tickets, chat, notifications and the gateway each in their own process (`aurontek serve`), on
-the machine's RabbitMQ in a virtual host of the run's own. One company of agents and customers (100 people by
-default) acts through the gateway for `--seconds` (see load.py). Reported: operations per second and p50/p99 per
-operation; for each running consumer's queue, its depth during the load and the time after the load until it is
-empty (messages ready or unacknowledged, retry queues included, and nothing of its left in the producers'
-outboxes); the lag of the notifications consumer (the moment an event was handled minus the moment its
-transaction committed) as p50/p99/max; CPU per process; with `--slow-ms`, the database operations slower than that
-during the load and the drain, grouped by the shape of their filter (slowops.py).
+`distributed`: SecantusDB, users, tickets, chat, notifications, ia and the gateway each in their own process
+(`aurontek serve`), on the machine's RabbitMQ in a virtual host of the run's own. `embedded`: SecantusDB and one
+`aurontek up` process with everything else, on its in-process bus. Each service runs under the instrumented
+wrapper (instrumented.py), which counts its database commands. One company of agents and customers (200 people
+by default) acts through the gateway for `--seconds`, with tabs held live on `--hot` tickets (see load.py).
+
+Reported: operations per second and p50/p99 per operation; for each consumer (by service), its backlog during the
+load and the time after the load until it is empty (messages ready, unacknowledged or waiting for a retry, and
+nothing left in the producers' outboxes); the lag of the notifications consumer (the moment an event was handled
+minus the moment its transaction committed); the live frames' delay from the send, and any frame missing or
+twice; database commands per user operation by service, from the load's start until the backlogs are empty; CPU
+per process; with `--slow-ms`, the database operations slower than that, grouped by filter shape (slowops.py).
 """
 
 from __future__ import annotations
@@ -31,15 +36,16 @@ from pymongo import AsyncMongoClient
 
 from benchmarks.subscriptions.stack import Stack
 from benchmarks.workload import slowops
-from benchmarks.workload.load import Outcomes, drive
+from benchmarks.workload.load import Outcomes, Tab, drive, live_report
 from benchmarks.workload.people import populate
 
-CONSUMERS = ("notifications", "chat", "tickets")  # the services of the stack that consume events
-PRODUCERS = ("users", "tickets", "chat")
+SERVICES = ("users", "tickets", "chat", "notifications", "ia")
+LAUNCHER = "benchmarks.workload.instrumented"
 
 
 def queue_depths(vhost: str) -> dict[str, int]:
-    """Messages (ready + unacknowledged) per queue of the virtual host, by consumer: its queue and retry queues."""
+    """Messages (ready + unacknowledged) per queue of the virtual host, by consuming service: its queues and retry
+    queues."""
     listed = subprocess.run(["rabbitmqctl", "list_queues", "-q", "--no-table-headers", "-p", vhost, "name",
                              "messages"], check=True, capture_output=True, text=True, timeout=60).stdout
     depths: dict[str, int] = {}
@@ -48,19 +54,49 @@ def queue_depths(vhost: str) -> dict[str, int]:
         if not name.startswith("aurontek.") or name.endswith(".dead"):
             continue
         service = name.split(".")[1]
-        if service in CONSUMERS:
-            depths[service] = depths.get(service, 0) + int(count)
+        depths[service] = depths.get(service, 0) + int(count)
     return depths
 
 
+def status(stack: Stack, name: str) -> dict[str, Any]:
+    """What the instrumented process `name` last wrote (instrumented.py)."""
+    written: dict[str, Any] = orjson.loads(stack.status_file(name).read_bytes())
+    return written
+
+
+async def backlogs(stack: Stack) -> dict[str, int]:
+    """Each consuming service's deliveries not yet done: its RabbitMQ queues, or its queues on the in-process bus."""
+    if not stack.embedded:
+        return await asyncio.to_thread(queue_depths, stack.vhost)
+    depths: dict[str, int] = {}
+    for queue, count in (status(stack, "aurontek")["backlog"] or {}).items():
+        service = queue.split(".")[1]
+        depths[service] = depths.get(service, 0) + count
+    return depths
+
+
+def commands(stack: Stack) -> dict[str, int]:
+    """Database commands sent so far by every process of the stack, by "<service> <command>"."""
+    total: dict[str, int] = {}
+    for name in stack.services:
+        if name == "database" or not stack.status_file(name).exists():
+            continue
+        for key, count in status(stack, name)["commands"].items():
+            database, _, command = key.partition(" ")
+            # a transaction's commit or abort goes to "admin", whichever service's transaction it ends
+            service = "transactions" if database == "admin" else database.removeprefix(stack.prefix)
+            total[f"{service} {command}"] = total.get(f"{service} {command}", 0) + count
+    return total
+
+
 async def pending_outbox(client: AsyncMongoClient[dict[str, Any]], prefix: str) -> int:
-    return sum([await client[f"{prefix}{p}"]["outbox"].count_documents({"publishedAt": None}) for p in PRODUCERS])
+    return sum([await client[f"{prefix}{p}"]["outbox"].count_documents({"publishedAt": None}) for p in SERVICES])
 
 
 async def lags(client: AsyncMongoClient[dict[str, Any]], prefix: str, since: float) -> list[float]:
     """Seconds from each producer's commit to the notifications consumer's handling, for events of the run."""
     committed: dict[str, Any] = {}
-    for producer in PRODUCERS:
+    for producer in SERVICES:
         async for row in client[f"{prefix}{producer}"]["outbox"].find({}, {"createdAt": 1}):
             committed[row["_id"]] = row["createdAt"]
     found = []
@@ -80,39 +116,47 @@ def percentile(values: list[float], q: float) -> float:
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="aurontek-workload-") as workdir:
-        stack = Stack(Path(workdir), args.amqp_url, notifications=True)
+        stack = Stack(Path(workdir), args.amqp_url, notifications=True, ia=True, embedded=args.mode == "embedded",
+                      launcher=LAUNCHER)
         try:
             await stack.start()
-            print(f"stack up; people: {args.agents} agents, {args.customers} customers", file=sys.stderr)
+            print(f"{args.mode} stack up; people: {args.agents} agents, {args.customers} customers", file=sys.stderr)
             company = await populate(stack, agents=args.agents, customers=args.customers)
             client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.mongo_url, tz_aware=True)
             await _settled(stack, client)
             if args.slow_ms is not None:
                 await slowops.start(client, stack.prefix, args.slow_ms)
             cpu_before = {n: s.cpu_seconds() for n, s in stack.services.items()}
+            sent_before = commands(stack)
             during: list[dict[str, int]] = []
             load_began = time.time()
-            sampler = asyncio.create_task(_sample(stack.vhost, during))
             print(f"load for {args.seconds}s", file=sys.stderr)
             began = time.monotonic()
-            outcomes = await drive(company, stack.url("gateway"), args.seconds)
-            load_ended = time.monotonic()
-            sampler.cancel()
-            drained = await _drain(stack, client, load_ended, limit=args.drain_limit)
+            sampler = asyncio.create_task(_sample(stack, during))
+            ended: list[float] = []
+
+            async def drained() -> dict[str, float | None]:
+                ended.append(time.monotonic())
+                sampler.cancel()
+                return await _drain(stack, client, ended[0], limit=args.drain_limit)
+
+            outcomes, tabs, drain = await drive(company, stack.url("gateway"), args.seconds, drained, hot=args.hot)
             cpu = {n: round((s.cpu_seconds() - cpu_before[n]) / (time.monotonic() - began), 2)
                    for n, s in stack.services.items()}
+            sent = {k: v - sent_before.get(k, 0) for k, v in commands(stack).items()}
             lag = await lags(client, stack.prefix, load_began)
             slow = await slowops.report(client, stack.prefix) if args.slow_ms is not None else None
             await client.close()
-            return {**_report(args, outcomes, load_ended - began, during, drained, lag, cpu),
+            return {**_report(args, outcomes, ended[0] - began, during, drain, lag, cpu), "live": _live(outcomes, tabs),
+                    "database_commands": _per_operation(sent, outcomes.operations),
                     **({"slow_operations": slow} if slow is not None else {})}
         finally:
             await stack.stop()
 
 
-async def _sample(vhost: str, into: list[dict[str, int]]) -> None:
+async def _sample(stack: Stack, into: list[dict[str, int]]) -> None:
     while True:
-        into.append(await asyncio.to_thread(queue_depths, vhost))
+        into.append(await backlogs(stack))
         await asyncio.sleep(1.0)
 
 
@@ -120,24 +164,48 @@ async def _settled(stack: Stack, client: AsyncMongoClient[dict[str, Any]]) -> No
     """Wait until the setup's events are all handled, so the load starts from empty queues."""
     busy = True
     while busy:  # polled: the work is in other processes
-        busy = bool(sum((await asyncio.to_thread(queue_depths, stack.vhost)).values())
-                    or await pending_outbox(client, stack.prefix))
+        busy = bool(sum((await backlogs(stack)).values()) or await pending_outbox(client, stack.prefix))
         await asyncio.sleep(0.5)
 
 
 async def _drain(stack: Stack, client: AsyncMongoClient[dict[str, Any]], ended: float, *, limit: float
                  ) -> dict[str, float | None]:
     """Seconds after the load until each consumer's backlog is zero (None: not within `limit`)."""
-    drained: dict[str, float | None] = dict.fromkeys(CONSUMERS)
-    while time.monotonic() - ended < limit and any(v is None for v in drained.values()):
-        depths = await asyncio.to_thread(queue_depths, stack.vhost)
+    drained: dict[str, float | None] = {}
+    while time.monotonic() - ended < limit:
+        depths = await backlogs(stack)
         outbox = await pending_outbox(client, stack.prefix)
         at = round(time.monotonic() - ended, 1)
-        for name in CONSUMERS:
-            if drained[name] is None and depths.get(name, 0) == 0 and outbox == 0:
+        for name, depth in depths.items():
+            if depth or outbox:
+                drained[name] = None
+            elif drained.get(name) is None:
                 drained[name] = at
+        if depths and all(v is not None for v in drained.values()):
+            break
         await asyncio.sleep(0.25)
-    return drained
+    return dict(sorted(drained.items()))
+
+
+def _per_operation(sent: dict[str, int], operations: int) -> dict[str, Any]:
+    by_service: dict[str, int] = {}
+    by_kind: dict[str, int] = {}
+    for key, count in sent.items():
+        service, _, command = key.partition(" ")
+        by_service[service] = by_service.get(service, 0) + count
+        by_kind[command] = by_kind.get(command, 0) + count
+    share = max(operations, 1)
+    return {"user_operations": operations, "total": sum(sent.values()),
+            "per_user_operation": round(sum(sent.values()) / share, 2),
+            "per_user_operation_by_service": {k: round(v / share, 2) for k, v in sorted(by_service.items())},
+            "by_command": dict(sorted(by_kind.items(), key=lambda item: -item[1]))}
+
+
+def _live(outcomes: Outcomes, tabs: list[Tab]) -> dict[str, Any]:
+    delays = outcomes.frames["messageAdded"]
+    return {**live_report(outcomes, tabs), "chat_frame_delay_ms": {
+        "p50": round(percentile(delays, 0.5) * 1000, 1), "p99": round(percentile(delays, 0.99) * 1000, 1),
+        "max": round(max(delays, default=0) * 1000, 1)}}
 
 
 def _report(args: argparse.Namespace, outcomes: Outcomes, seconds: float, during: list[dict[str, int]],
@@ -148,13 +216,14 @@ def _report(args: argparse.Namespace, outcomes: Outcomes, seconds: float, during
         for name, v in sorted(outcomes.latencies.items())
     }
     return {
-        "people": args.agents + args.customers, "seconds": round(seconds, 1), "event_concurrency": args.concurrency,
+        "mode": args.mode, "people": args.agents + args.customers, "seconds": round(seconds, 1),
+        "event_concurrency": args.concurrency,
         "operations_per_second": round(outcomes.operations / seconds, 1),
         "errors": dict(outcomes.errors),
         "operations": per_operation,
         "all_p50_ms": round(percentile([x for v in outcomes.latencies.values() for x in v], 0.5) * 1000, 1),
         "all_p99_ms": round(percentile([x for v in outcomes.latencies.values() for x in v], 0.99) * 1000, 1),
-        "max_backlog_during_load": {n: max((d.get(n, 0) for d in during), default=0) for n in CONSUMERS},
+        "max_backlog_during_load": {n: max((d.get(n, 0) for d in during), default=0) for n in drained},
         "drained_after_load_s": drained,
         "notifications_lag_s": {"events": len(lag), "p50": round(percentile(lag, 0.5), 2),
                                 "p99": round(percentile(lag, 0.99), 2), "max": round(max(lag, default=0), 2),
@@ -165,9 +234,11 @@ def _report(args: argparse.Namespace, outcomes: Outcomes, seconds: float, during
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--agents", type=int, default=10)
-    parser.add_argument("--customers", type=int, default=90)
+    parser.add_argument("--mode", choices=("distributed", "embedded"), default="distributed")
+    parser.add_argument("--agents", type=int, default=20)
+    parser.add_argument("--customers", type=int, default=180)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--hot", type=int, default=20, help="tickets whose customer and agent hold live tabs")
     parser.add_argument("--concurrency", type=int, default=8,
                         help="EVENT_CONCURRENCY of every service (1: one event at a time per queue, as before)")
     parser.add_argument("--drain-limit", type=float, default=300, help="give up waiting for a backlog after this")

@@ -39,9 +39,14 @@ class Person:
 class Company:
     item: str
     people: list[Person]
+    opened: list[tuple[Person, Person, str]] = field(default_factory=list)  # (customer, agent, ticket) at the start
 
     def of(self, role: str) -> list[Person]:
         return [p for p in self.people if p.role == role]
+
+    def hot(self, count: int) -> list[tuple[Person, str]]:
+        """The tabs on the first `count` tickets: their customer's and their agent's."""
+        return [(who, ticket) for customer, agent, ticket in self.opened[:count] for who in (customer, agent)]
 
 
 async def populate(stack: Stack, *, agents: int, customers: int, seed: int = 11) -> Company:
@@ -68,6 +73,8 @@ async def populate(stack: Stack, *, agents: int, customers: int, seed: int = 11)
         staff = [p for p in people if p.role == "agent"]
         clients = [p for p in people if p.role == "customer"]
 
+        opened: list[tuple[Person, Person, str]] = []
+
         async def open_ticket(n: int, customer: Person) -> None:
             ticket = (await tickets(CREATE_TICKET, {"i": {"itemId": item, "title": f"Workload ticket {n}",
                                                           "description": "Measured."}},
@@ -76,8 +83,9 @@ async def populate(stack: Stack, *, agents: int, customers: int, seed: int = 11)
             await tickets(ASSIGN, {"id": ticket, "a": agent.id}, admin["token"])
             customer.tickets.append(ticket)
             agent.tickets.append(ticket)
+            opened.append((customer, agent, ticket))
 
         await gathered([partial(open_ticket, n, c) for n, c in enumerate(clients)])
         await assigned_in_chat(stack, [t for c in clients for t in c.tickets])
         chooser.shuffle(people)
-        return Company(item, people)
+        return Company(item, people, sorted(opened, key=lambda row: row[2]))

@@ -42,7 +42,8 @@ class InProcessBus:
         self.dead_letters: list[DeadLetter] = []
         self._retries: set[asyncio.Task[None]] = set()
         self._started = False
-        # Deliveries queued, being handled or waiting for a retry; drain() waits for none.
+        # Deliveries queued, being handled or waiting for a retry, by queue; drain() waits for none.
+        self._pending: dict[str, int] = {}
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -68,15 +69,15 @@ class InProcessBus:
                 await task
         self._workers.clear()
         # What is still queued is delivered after a restart; cancelled work is gone with the process.
-        self._in_flight = sum(queue.qsize() for _spec, queue in self._consumers)
+        self._pending = {spec.queue: queue.qsize() for spec, queue in self._consumers}
+        self._in_flight = sum(self._pending.values())
         if self._in_flight == 0:
             self._idle.set()
 
     async def publish(self, event: Event) -> None:
         for spec, queue in self._consumers:
             if matches_any(spec.patterns, event.type):
-                self._in_flight += 1
-                self._idle.clear()
+                self._enqueued(spec.queue)
                 queue.put_nowait((event, 1, None))
         for patterns, kept in self._waiting.values():
             if matches_any(patterns, event.type):
@@ -95,8 +96,7 @@ class InProcessBus:
         queue: asyncio.Queue[Delivery] = asyncio.Queue()
         _patterns, kept = self._waiting.pop(spec.queue, ((), []))
         for event in kept:  # what was published before the consumer came, in order
-            self._in_flight += 1
-            self._idle.clear()
+            self._enqueued(spec.queue)
             queue.put_nowait((event, 1, None))
         self._consumers.append((spec, queue))
         if self._started:
@@ -132,7 +132,17 @@ class InProcessBus:
         """Wait until every delivery, retries included, is handled or dead (tests and orderly shutdown)."""
         await self._idle.wait()
 
-    def _settled(self) -> None:
+    def backlog(self) -> dict[str, int]:
+        """Deliveries not yet done, by consumer queue: queued, being handled or waiting for a retry."""
+        return {spec.queue: self._pending.get(spec.queue, 0) for spec, _queue in self._consumers}
+
+    def _enqueued(self, queue: str) -> None:
+        self._pending[queue] = self._pending.get(queue, 0) + 1
+        self._in_flight += 1
+        self._idle.clear()
+
+    def _settled(self, queue: str) -> None:
+        self._pending[queue] -= 1
         self._in_flight -= 1
         if self._in_flight == 0:
             self._idle.set()
@@ -152,7 +162,7 @@ class InProcessBus:
             except Exception as exc:  # a handler's failure must never stop the consumer
                 self._retry_or_bury(spec, queue, event, attempt, first_failure or time.time(), exc)
             else:
-                self._settled()
+                self._settled(spec.queue)
             finally:
                 queue.task_done()
 
@@ -163,7 +173,7 @@ class InProcessBus:
         if retry is None:
             log.error("event dead-lettered", extra={**context, "error": repr(exc)})
             self.dead_letters.append(DeadLetter(spec.queue, event, repr(exc), attempt))
-            self._settled()
+            self._settled(spec.queue)
             return
         log.warning("event handler failed; will retry", extra={**context, "error": repr(exc)})
         number, delay = retry

@@ -12,6 +12,7 @@ from subgraphs.kernel.events.bus import ConsumerSpec
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.memory import InProcessBus
 from subgraphs.kernel.events.topology import Durable
+from tests.harness import eventually
 from tests.subgraphs.kernel.events.conftest import event
 
 
@@ -190,3 +191,20 @@ async def test_a_declared_queue_keeps_its_events_until_its_consumer_registers(bu
     await bus.publish(final := event("catalogue.item_created"))
     await bus.drain()
     assert late.handled[-1] == final and len(late.handled) == 3
+
+
+async def test_backlog_counts_each_queues_deliveries_until_handled_retries_included(bus: InProcessBus) -> None:
+    flaky, idle = Recorder(failures=1), Recorder()
+    bus.add_consumer(ConsumerSpec("flaky", ("ticket.#",), flaky, max_attempts=3, retry_delay_ms=200))
+    bus.add_consumer(ConsumerSpec("idle", ("user.#",), idle))
+
+    async with bus.held("flaky"):
+        await bus.publish(event())
+        await bus.publish(event())
+        assert bus.backlog() == {"flaky": 2, "idle": 0}
+
+    # the first failed and waits for its retry; the second is handled
+    await eventually(lambda: bool(flaky.handled), what="the second event handled")
+    assert bus.backlog() == {"flaky": 1, "idle": 0}
+    await bus.drain()
+    assert bus.backlog() == {"flaky": 0, "idle": 0}

@@ -1,0 +1,93 @@
+"""A service run exactly as `aurontek` runs it, watched for the workload benchmark.
+
+    BENCH_STATUS_FILE=F python -m benchmarks.workload.instrumented serve tickets --port 3002
+    BENCH_STATUS_FILE=F python -m benchmarks.workload.instrumented up --data-dir D --port 3000
+
+Every database command the process sends is counted by database and command name (a pymongo command listener,
+registered before any client exists); under `up`, the in-process bus's backlog by consumer queue is read too.
+Both are written to the JSON file `BENCH_STATUS_FILE` five times a second (written aside, then renamed, so a
+reader never sees half a file). Nothing else about the service changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import orjson
+from pymongo import monitoring
+
+if TYPE_CHECKING:
+    from aurontek.stack import Stack
+
+INTERVAL = 0.2
+Backlog = Callable[[], dict[str, int]]
+
+
+class Commands(monitoring.CommandListener):
+    """Commands sent, keyed "<database> <command>"."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        self.counts[f"{event.database_name} {event.command_name}"] += 1
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
+def _snapshot(commands: Commands, backlog: Backlog | None) -> bytes:
+    while True:  # read from another thread than the one counting: a dict may change while copied
+        with contextlib.suppress(RuntimeError):
+            return orjson.dumps({"at": time.time(), "commands": dict(commands.counts),
+                                 "backlog": backlog() if backlog is not None else None})
+
+
+def _write_forever(path: Path, commands: Commands, backlog: Backlog | None) -> None:
+    aside = path.with_suffix(".writing")
+    while True:
+        aside.write_bytes(_snapshot(commands, backlog))
+        os.replace(aside, path)
+        time.sleep(INTERVAL)
+
+
+def _watch(path: Path, commands: Commands, backlog: Backlog | None) -> None:
+    threading.Thread(target=_write_forever, args=(path, commands, backlog), daemon=True, name="bench-status").start()
+
+
+def main() -> int:
+    path = Path(os.environ["BENCH_STATUS_FILE"])
+    commands = Commands()
+    monitoring.register(commands)
+    argv = sys.argv[1:]
+    if argv[:1] == ["up"]:
+        import argparse
+
+        from aurontek.commands import up
+
+        parser = argparse.ArgumentParser()
+        up.configure(parser)
+
+        def started(stack: Stack) -> None:
+            _watch(path, commands, stack.bus.backlog if stack.bus is not None else None)
+
+        return up.run(parser.parse_args(argv[1:]), started=started)
+    from aurontek.cli import main as aurontek
+
+    _watch(path, commands, None)
+    return aurontek(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
