@@ -16,6 +16,7 @@ JOBS = "analysis_jobs"  # tickets waiting to be encoded, classified, checked for
 ACTIVITY = "agent_activity"  # agents' work log: assignments, resolutions, reopens, hand-backs
 DECISIONS = "assignment_decisions"  # every routing decision with every candidate's factors
 TRAINING = "training"  # per company: how many labelled tickets, and when the labels last changed
+TRAINING_RUNS = "training_runs"  # per company and model directory: the labels' version trained (or training) there
 
 
 def _company(*fields: tuple[str, int], **options: object) -> IndexModel:

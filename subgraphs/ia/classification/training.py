@@ -3,29 +3,40 @@
 A company is due when its labels changed (classification/labelling.py) at least `debounce` ago, since
 this replica last trained it, and it has `min_labelled` labelled tickets. Training runs on the model
 registry's own thread; the classifiers are saved under the data directory with the labels' version,
-so a restart does not retrain. Each replica trains its own copy (one IA replica is the usual set-up:
-the model takes half a gigabyte).
+so a restart does not retrain.
+
+Each version of a company's labels is trained once per model directory: the replica that trains it first
+claims it (a `training_runs` row per company and directory, with a lease), and replicas sharing the directory
+load what it saved once it is done instead of training it again. A replica with a directory of its own trains
+its own copy. A run whose replica died is claimed again once its lease lapses.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
 
 from subgraphs.ia import store
 from subgraphs.ia.classification.examples import training_sets
 from subgraphs.ia.classification.labelling import labelled_count
 from subgraphs.ia.triage import TriageModels
 from subgraphs.kernel import clock
+from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.logging import get_logger
 from subgraphs.kernel.mongo import Database
 
 log = get_logger(__name__)
 STATE = "training.json"
+DIRECTORY_ID = "directory.id"  # the model directory's own id, shared by the replicas that share the directory
+LEASE = timedelta(minutes=30)  # a run not done by then is taken for dead and claimed again
 
 
 @dataclass(frozen=True)
@@ -40,7 +51,9 @@ class Trainer:
         self.db = db
         self.models = models
         self.policy = policy
+        self.instance = new_id()
         self._versions: dict[str, int] = {}
+        self._directory: str | None = None
 
     def state(self, company_id: str) -> dict[str, Any]:
         """What this replica last trained for the company ({} if nothing)."""
@@ -69,9 +82,61 @@ class Trainer:
         settled = clock.now() - self.policy.debounce
         trained = []
         async for doc in self.db[store.TRAINING].find({"changedAt": {"$lte": settled}}):
-            if doc["version"] > self._trained_version(doc["_id"]) and await self.train(doc["_id"], doc["version"]):
-                trained.append(doc["_id"])
+            company_id, version = doc["_id"], doc["version"]
+            if version <= self._trained_version(company_id):
+                continue
+            if not await self._claim(company_id, version):
+                await self._adopt(company_id)
+                continue
+            if await self.train(company_id, version):
+                trained.append(company_id)
+            await self._runs.update_one({"_id": self._run_id(company_id), "by": self.instance, "version": version},
+                                        {"$set": {"done": True}})
         return trained
+
+    @property
+    def _runs(self) -> AsyncCollection[dict[str, Any]]:
+        return self.db[store.TRAINING_RUNS]
+
+    def _run_id(self, company_id: str) -> str:
+        return f"{company_id}:{self._directory_id()}"
+
+    def _directory_id(self) -> str:
+        """The model directory's id: made by the first replica to use the directory, read by the others."""
+        if self._directory is None:
+            path = self.models.root / DIRECTORY_ID
+            path.parent.mkdir(parents=True, exist_ok=True)
+            written = path.with_name(f".{DIRECTORY_ID}.{new_id()}")
+            written.write_text(new_id(), encoding="utf-8")
+            try:
+                os.link(written, path)  # whole or not at all, and only if no replica made it first
+            except FileExistsError:
+                pass
+            finally:
+                written.unlink()
+            self._directory = path.read_text(encoding="utf-8").strip()
+        return self._directory
+
+    async def _claim(self, company_id: str, version: int) -> bool:
+        """This replica trains `version` of the company's labels into its directory; False when another replica
+        sharing the directory trains it, or did (or a later version)."""
+        now = clock.now()
+        lapsed = {"version": {"$lte": version}, "done": False, "until": {"$lt": now}}
+        try:
+            await self._runs.update_one(
+                {"_id": self._run_id(company_id), "$or": [{"version": {"$lt": version}}, lapsed]},
+                {"$set": {"version": version, "by": self.instance, "until": now + LEASE, "done": False}},
+                upsert=True)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def _adopt(self, company_id: str) -> None:
+        """Once another replica is done training the company into the shared directory, serve what it saved."""
+        run = await self._runs.find_one({"_id": self._run_id(company_id)})
+        if run is not None and run["done"] and run["version"] > self._trained_version(company_id):
+            self._versions[company_id] = run["version"]
+            self.models.forget(company_id)
 
     async def train(self, company_id: str, version: int) -> bool:
         """Train the company's classifiers if it has enough labelled tickets; True if it did."""
@@ -86,8 +151,11 @@ class Trainer:
             if len(examples.labels()) >= 2:
                 await self.models.train(company_id, target, *examples.texts_and_labels())
                 summary["targets"][target] = {"examples": len(examples), "labels": sorted(examples.labels())}
-        self._state_path(company_id).parent.mkdir(parents=True, exist_ok=True)
-        self._state_path(company_id).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        path = self._state_path(company_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        written = path.with_name(f".{STATE}.{new_id()}")
+        written.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        written.replace(path)  # a replica sharing the directory reads the old summary or the new, never half
         log.info("triage trained", extra={"companyId": company_id, "labelled": labelled,
                                           "targets": sorted(summary["targets"])})
         return True

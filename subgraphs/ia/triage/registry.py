@@ -15,7 +15,8 @@ _SAFE = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
 
 
 class TriageModels:
-    """The classifiers of every company: `root/<company>/<target>/`, each loaded at most once and then reused."""
+    """The classifiers of every company: `root/<company>/<target>/`, each loaded once and then reused (until
+    `forget`: another replica sharing the root saved newer ones)."""
 
     def __init__(self, root: str | Path, *, config: TriageConfig | None = None) -> None:
         self.root = Path(root)
@@ -56,6 +57,11 @@ class TriageModels:
         async with self._lock:
             self._loaded[(company_id, target)] = trained
         return trained
+
+    def forget(self, company_id: str) -> None:
+        """Load the company's classifiers from the directory again when next asked for them."""
+        for key in [key for key in self._loaded if key[0] == company_id]:
+            del self._loaded[key]
 
     def close(self) -> None:
         """Forget the loaded classifiers and stop the worker thread."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,14 @@ def save(directory: str | Path, *, config: dict[str, Any], state: dict[str, Any]
     """Write the manifest (format, versions, config) and the fitted state; returns the directory."""
     path = Path(directory)
     path.mkdir(parents=True, exist_ok=True)
-    joblib.dump(state, path / _STATE, compress=3)
+    # Each file written aside and moved in whole: a replica sharing the directory never loads half of one.
+    written = path / f".{_STATE}.{uuid.uuid4().hex}"
+    joblib.dump(state, written, compress=3)
+    written.replace(path / _STATE)
     manifest = {"format": FORMAT, "sklearn": sklearn.__version__, "config": config}
-    (path / _MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    written = path / f".{_MANIFEST}.{uuid.uuid4().hex}"
+    written.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    written.replace(path / _MANIFEST)
     return path
 
 
