@@ -75,10 +75,14 @@ class LiveStack:
         return f"{self.users.url}/.well-known/jwks.json"
 
     @contextlib.asynccontextmanager
-    async def gateway(self, chat: RunningService) -> AsyncIterator[RunningGateway]:
-        """A gateway composing users, tickets, `chat` (one of the chat instances) and the services started late."""
+    async def gateway(self, chat: RunningService, users: RunningService | None = None
+                      ) -> AsyncIterator[RunningGateway]:
+        """A gateway composing users, tickets, `chat` (one of the chat instances) and the services started late;
+        with `users`, that users instance (one of several replicas) rather than the stack's or a late one."""
         subgraphs = {"users": self.users.url, "tickets": self.tickets.url, "chat": chat.url,
                      **{s.runtime.name: s.url for s in self.late}}
+        if users is not None:
+            subgraphs["users"] = users.url
         settings = GatewaySettings(subgraphs=",".join(f"{n}={u}/graphql" for n, u in subgraphs.items()),
                                    host="127.0.0.1", port=free_port(), auth_jwks_url=self.jwks_url, poll_interval=3600,
                                    amqp_url=self.settings["common"]["amqp_url"],
