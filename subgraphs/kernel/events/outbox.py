@@ -104,7 +104,8 @@ class Outbox:
 
         result = await self.db.run_transaction(run)
         idempotency.committed()
-        self._wake.set()
+        if emitted:  # only a commit that wrote rows gives the relay work (most consumer commits write none)
+            self._wake.set()
         for listener in self.committed:
             listener(emitted)
         return result
