@@ -38,7 +38,7 @@ async def setup(runtime: Runtime) -> None:
         await system.on_ticket_event(db, event, uow)
 
     runtime.consume("people", people.PATTERNS, on_person)
-    runtime.consume("tickets", system.PATTERNS, on_ticket)
+    runtime.consume("tickets", system.PATTERNS, on_ticket, accepts=system.wanted)
 
 
 DEFINITION = SubgraphDefinition(

@@ -41,12 +41,19 @@ def describe(event: Event, people: dict[str, str]) -> tuple[str, dict[str, Any]]
     return None
 
 
+def wanted(event: Event) -> bool:
+    """The ticket events the chat keeps or shows: those that may change its view of the ticket (the rest, most of
+    them comments, are declined before any database work)."""
+    return ticket_events.changes_view(event.type, event.data)
+
+
 async def on_ticket_event(db: Database, event: Event, uow: UnitOfWork) -> None:
     """Consumer handler: keep the read model, and write a system message for the changes chats show."""
     ticket = await tickets.remember(db, event, uow)
     if ticket is None:
         return
-    mentioned = [i for i in (event.data.get("assigneeId"), event.data.get("internId")) if i]
+    named = event.type in (ticket_events.ASSIGNED, ticket_events.DELEGATED)  # the changes whose words name someone
+    mentioned = [i for i in (event.data.get("assigneeId"), event.data.get("internId")) if i] if named else []
     people = await names(TenantCollection(db[store.PEOPLE], ticket.company_id), mentioned) if mentioned else {}
     described = describe(event, people)
     if described is None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from subgraphs.kernel.events.contracts.tickets import TicketView, view_row
+from subgraphs.kernel.events.contracts.tickets import TicketView, changes_view, view_row
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.mongo import Database, update_and_read
 from subgraphs.notifications import store
@@ -37,8 +37,10 @@ async def remember(db: Database, event: Event, session: AsyncClientSession) -> T
         return TicketView.from_doc(doc)
     update = view_row(data)
     update.setdefault("companyId", event.company_id)
-    # The event tells the whole ticket (every snapshot carries every field): no need to read it back.
-    await db[store.TICKETS].update_one({"_id": data["ticketId"]}, {"$set": update}, upsert=True, session=session)
+    # The event tells the whole ticket (every snapshot carries every field): no need to read it back, and no need to
+    # write it when this kind of event leaves the view as the one before it left it (most are comments).
+    if changes_view(event.type, data):
+        await db[store.TICKETS].update_one({"_id": data["ticketId"]}, {"$set": update}, upsert=True, session=session)
     return TicketView.from_doc({"_id": data["ticketId"], **update})
 
 

@@ -205,3 +205,14 @@ VIEW_FIELDS = ("companyId", "reference", "title", "status", "priority", "creator
 def view_row(data: dict[str, Any]) -> dict[str, Any]:
     """The part of a snapshot a `TicketView` is made of, as a read model's row keeps it."""
     return {k: data[k] for k in VIEW_FIELDS if k in data}
+
+
+# The events that may change what a `TicketView` holds. The others (a comment without mentions, a mention, an edited
+# or deleted comment, a rating, an SLA clock) carry the same view as the event before them, so a consumer that only
+# keeps the view declines them before any database work. A comment's mentions make their people watchers.
+VIEW_CHANGES = frozenset({CREATED, UPDATED, STATUS_CHANGED, ASSIGNED, DELEGATED, MERGED})
+
+
+def changes_view(type: str, data: dict[str, Any]) -> bool:
+    """Whether a ticket event of `type` with `data` may change the ticket's view."""
+    return type in VIEW_CHANGES or (type == COMMENTED and bool(data.get("mentionIds")))
