@@ -13,21 +13,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from pymongo import ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from subgraphs.chat import store
 from subgraphs.kernel.ids import new_id
-from subgraphs.kernel.mongo import Database
+from subgraphs.kernel.mongo import Database, update_and_read
 
 
 async def place(db: Database, session: AsyncClientSession, message: dict[str, Any]) -> None:
     """Give `message` (not yet stored) its number (`seq`) and an `_id` above the ticket's earlier messages."""
     sequences = db[store.SEQUENCES]
     ticket = message["ticketId"]
-    counted = await sequences.find_one_and_update(
-        {"_id": ticket}, {"$inc": {"seq": 1}, "$setOnInsert": {"companyId": message["companyId"]}},
-        upsert=True, return_document=ReturnDocument.AFTER, session=session)
+    counted = await update_and_read(
+        sequences, {"_id": ticket}, {"$inc": {"seq": 1}, "$setOnInsert": {"companyId": message["companyId"]}},
+        upsert=True, session=session)
     assert counted is not None  # upserted
     candidate, last = new_id(), counted.get("lastId")
     if last is not None and candidate <= last:  # lowercase hex of one length: text order is number order

@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pymongo import ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from subgraphs.ia import store
@@ -42,11 +41,12 @@ async def claim(db: Database, *, limit: int) -> list[Job]:
     free = await db[store.JOBS].find({"leaseUntil": {"$lt": now}}).sort("queuedAt", 1).limit(limit).to_list(None)
     claimed = []
     for job in free:
-        held = await db[store.JOBS].find_one_and_update(
-            {"_id": job["_id"], "leaseUntil": {"$lt": now}},
-            {"$set": {"leaseUntil": now + LEASE}, "$inc": {"attempts": 1}}, return_document=ReturnDocument.AFTER)
-        if held is not None:
-            claimed.append(held)
+        # taken only if still as read (no findAndModify: the embedded database reads the whole collection for one)
+        still = {"_id": job["_id"], "leaseUntil": job["leaseUntil"], "attempts": job.get("attempts", 0),
+                 "tasks": job["tasks"]}
+        held = {"leaseUntil": now + LEASE, "attempts": job.get("attempts", 0) + 1}
+        if (await db[store.JOBS].update_one(still, {"$set": held})).modified_count:
+            claimed.append({**job, **held})
     return claimed
 
 

@@ -15,7 +15,7 @@ from subgraphs.kernel.events.contracts import tickets as ticket_events
 from subgraphs.kernel.events.contracts.tickets import TicketStatus
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
-from subgraphs.kernel.mongo import Database
+from subgraphs.kernel.mongo import Database, update_and_read
 
 # what the view keeps of the snapshot (`TicketSnapshot`): enough to triage and route
 SNAPSHOT_FIELDS = ("companyId", "reference", "title", "description", "status", "type", "priority", "category",
@@ -60,8 +60,7 @@ async def remember(db: Database, event: Event, uow: UnitOfWork) -> tuple[Ticket 
         update["$addToSet"] = {"heldBy": previous}  # routing does not hand it back to them
     if event.type == ticket_events.STATUS_CHANGED and data.get("verb") == "reopen":
         update["$inc"] = {"reopenCount": 1}
-    after = await rows.find_one_and_update({"_id": data["ticketId"]}, update, upsert=True, session=uow.session,
-                                           return_document=True)
+    after = await update_and_read(rows, {"_id": data["ticketId"]}, update, upsert=True, session=uow.session)
     return before, after
 
 
