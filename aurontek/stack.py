@@ -72,7 +72,7 @@ class Stack:
         self.progress(f"starting the database (data in {self.data_dir.resolve()}) ...")
         self._database = EmbeddedMongo(self.data_dir / "mongodb")
         url = await self._database.start()
-        self._bus = InProcessBus()
+        self._bus = InProcessBus(width=load_settings(ServiceSettings).event_concurrency)
         await self._bus.start()
         for definition in built_definitions():
             await self._start_subgraph(definition, url)

@@ -59,7 +59,7 @@ class Runtime:
         self.bus: EventBus = bus or (
             AmqpBus(settings.amqp_url, exchange=settings.events_exchange, width=settings.event_concurrency,
                     queue_type=settings.amqp_queue_type)
-            if settings.amqp_url else InProcessBus()
+            if settings.amqp_url else InProcessBus(width=settings.event_concurrency)
         )
         self.embedded: EmbeddedMongo | None = None
         self.state: dict[str, Any] = {}  # service-specific resources, set by its setup hook

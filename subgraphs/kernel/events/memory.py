@@ -1,9 +1,10 @@
 """The in-process bus for embedded mode: same contract as RabbitMQ, inside one process.
 
-Each consumer has its own queue and worker, so a slow consumer delays only itself; failed
-handlers are retried with backoff and, after `max_attempts`, kept in `dead_letters`. A queue
-declared from the topology before its consumer registers keeps its events until it does, as a
-durable RabbitMQ queue would.
+Each consumer has its own queue and worker, so a slow consumer delays only itself. A worker hands
+its queue's events to lanes (lanes.py), as the RabbitMQ consumer does: up to `width` at once, one
+at a time per ticket, events about a company as a whole as barriers. Failed handlers are retried
+with backoff and, after `max_attempts`, kept in `dead_letters`. A queue declared from the topology
+before its consumer registers keeps its events until it does, as a durable RabbitMQ queue would.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 from subgraphs.kernel.events.bus import ConsumerSpec, next_attempt
 from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.lanes import WIDTH, Lanes, scope
 from subgraphs.kernel.events.listening import listening
 from subgraphs.kernel.events.topics import matches_any
 from subgraphs.kernel.events.topology import Durable
@@ -35,9 +37,11 @@ class DeadLetter:
 
 
 class InProcessBus:
-    def __init__(self) -> None:
+    def __init__(self, *, width: int = WIDTH) -> None:
+        self.width = width  # events of one queue handled at once
         self._consumers: list[tuple[ConsumerSpec, asyncio.Queue[Delivery]]] = []
         self._workers: list[asyncio.Task[None]] = []
+        self._handling: set[asyncio.Task[None]] = set()
         self._live: list[tuple[tuple[str, ...], asyncio.Queue[Event]]] = []
         self.dead_letters: list[DeadLetter] = []
         self._retries: set[asyncio.Task[None]] = set()
@@ -62,9 +66,9 @@ class InProcessBus:
 
     async def close(self) -> None:
         self._started = False
-        for task in [*self._workers, *self._retries]:
+        for task in [*self._workers, *self._handling, *self._retries]:
             task.cancel()
-        for task in self._workers:
+        for task in [*self._workers, *self._handling]:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._workers.clear()
@@ -151,10 +155,21 @@ class InProcessBus:
         self._workers.append(asyncio.create_task(self._work(spec, queue), name=f"consumer:{spec.queue}"))
 
     async def _work(self, spec: ConsumerSpec, queue: asyncio.Queue[Delivery]) -> None:
+        lanes = Lanes(self.width)
         while True:
-            event, attempt, first_failure = await queue.get()
+            delivery = await queue.get()
+            queue.task_done()
             if (gate := self._holds.get(spec.queue)) is not None:
                 await gate.wait()
+            # Tasks start in the order they are made, so each takes its place in its lane in the queue's order.
+            task = asyncio.create_task(self._handle(spec, queue, lanes, delivery), name=f"handle:{spec.queue}")
+            self._handling.add(task)
+            task.add_done_callback(self._handling.discard)
+
+    async def _handle(self, spec: ConsumerSpec, queue: asyncio.Queue[Delivery], lanes: Lanes,
+                      delivery: Delivery) -> None:
+        event, attempt, first_failure = delivery
+        async with lanes.hold(spec.subject(event), scope(event)):
             try:
                 await spec.handler(event)
             except asyncio.CancelledError:
@@ -163,8 +178,6 @@ class InProcessBus:
                 self._retry_or_bury(spec, queue, event, attempt, first_failure or time.time(), exc)
             else:
                 self._settled(spec.queue)
-            finally:
-                queue.task_done()
 
     def _retry_or_bury(self, spec: ConsumerSpec, queue: asyncio.Queue[Delivery], event: Event, attempt: int,
                        first_failure: float, exc: Exception) -> None:
