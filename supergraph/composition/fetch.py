@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import httpx
 
 SERVICE_QUERY = "{ _service { sdl } }"
 
@@ -16,14 +20,19 @@ async def fetch_subgraph_sdl(
     *,
     headers: Mapping[str, str] | None = None,
     timeout: float = 10.0,
+    client: httpx.AsyncClient | None = None,
 ) -> str:
+    """`client`: one to reuse (a poller's; a client of its own costs a TLS context each time), else one for this."""
     import httpx  # only callers that fetch pay for importing the HTTP client
 
     request_headers = {"content-type": "application/json", "accept": "application/json"}
     request_headers.update(headers or {})
     try:
-        async with httpx.AsyncClient(timeout=timeout) as client:
-            response = await client.post(url, json={"query": SERVICE_QUERY}, headers=request_headers)
+        if client is not None:
+            response = await client.post(url, json={"query": SERVICE_QUERY}, headers=request_headers, timeout=timeout)
+        else:
+            async with httpx.AsyncClient(timeout=timeout) as own:
+                response = await own.post(url, json={"query": SERVICE_QUERY}, headers=request_headers)
     except httpx.HTTPError as error:
         raise SubgraphFetchError(f"{url}: {error.__class__.__name__}: {error}") from error
     if response.status_code != 200:

@@ -7,6 +7,10 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("supergraph.source")
 
@@ -35,12 +39,13 @@ class ComposedSource:
         self.last_errors: list[str] = []
         self.supergraph_sdl: str | None = None
 
-    async def refresh(self) -> bool:
-        """Fetch every SDL; compose when something changed. True when a new supergraph came."""
+    async def refresh(self, client: httpx.AsyncClient | None = None) -> bool:
+        """Fetch every SDL (with `client`, when given); compose when something changed. True when a new supergraph
+        came."""
         from supergraph.composition import SubgraphSource, compose, fetch_subgraph_sdl
 
         results = await asyncio.gather(
-            *(fetch_subgraph_sdl(url, timeout=self.timeout) for _, url in self.subgraphs),
+            *(fetch_subgraph_sdl(url, timeout=self.timeout, client=client) for _, url in self.subgraphs),
             return_exceptions=True,
         )
         sdls: dict[str, str] = {}
@@ -73,12 +78,15 @@ class ComposedSource:
         return True
 
     async def run(self) -> None:
-        """Refresh forever; errors are logged, never fatal."""
-        while True:
-            try:
-                await self.refresh()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # a bad poll must not stop the gateway
-                log.exception("supergraph refresh failed")
-            await asyncio.sleep(self.interval)
+        """Refresh forever, on one HTTP client; errors are logged, never fatal."""
+        import httpx
+
+        async with httpx.AsyncClient(timeout=self.timeout) as client:
+            while True:
+                try:
+                    await self.refresh(client)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # a bad poll must not stop the gateway
+                    log.exception("supergraph refresh failed")
+                await asyncio.sleep(self.interval)
