@@ -27,6 +27,7 @@ from supergraph.pipeline.types import (
 )
 from supergraph.pipeline.variables import coerce_variables
 from supergraph.planning.nodes import Subscription
+from supergraph.subscriptions.answers import RecentAnswers
 from supergraph.subscriptions.hub import ClientSubscription, SubscriptionHub
 from supergraph.subscriptions.shared import Listening, Sink
 from supergraph.transport.base import SubgraphClient
@@ -47,6 +48,9 @@ class GatewayOptions:
     subscription_backlog: int = 1000  # events one shared subscription may hold while completing others
     # subscription events being completed at once (their entity fetches): one event to 1,000 callers is 1,000 fetches
     subscription_completions: int = 64
+    # how long a caller's entity answers serve its next live events (0: every event asks), and how many are kept
+    subscription_answer_ttl: float = 30.0
+    subscription_answers: int = 20_000
 
 
 class Supergraph:
@@ -90,6 +94,8 @@ class Gateway:
             dedupe=options.dedupe_subgraph_requests,
             backlog=options.subscription_backlog,
             completions=options.subscription_completions,
+            answers=RecentAnswers(ttl=options.subscription_answer_ttl, size=options.subscription_answers)
+            if options.subscription_answer_ttl > 0 else None,
         )
 
     @property

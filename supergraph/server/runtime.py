@@ -43,6 +43,8 @@ def options_from(settings: GatewaySettings) -> GatewayOptions:
         dedupe_subgraph_requests=settings.dedupe_subgraph_requests,
         subscription_backlog=settings.subscription_backlog,
         subscription_completions=settings.subscription_completions,
+        subscription_answer_ttl=settings.subscription_answer_ttl,
+        subscription_answers=settings.subscription_answers,
     )
 
 

@@ -77,6 +77,9 @@ class GatewaySettings(IdentitySettings):
     subscription_backlog: int = Field(default=1000, ge=1)
     # subscription events completed at once across callers (each a caller's own entity fetches)
     subscription_completions: int = Field(default=64, ge=1, le=10_000)
+    # seconds a caller's entity answers serve its next live events (0: every event asks again), and how many kept
+    subscription_answer_ttl: float = Field(default=30.0, ge=0, le=3600)
+    subscription_answers: int = Field(default=20_000, ge=1, le=1_000_000)
 
     @model_validator(mode="after")
     def _production_defaults(self) -> GatewaySettings:

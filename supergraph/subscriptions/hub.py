@@ -16,6 +16,7 @@ from supergraph.execution.executor import ExecutionContext
 from supergraph.pipeline import execute as execute_stage
 from supergraph.pipeline.types import PreparedOperation
 from supergraph.planning.nodes import Subscription
+from supergraph.subscriptions.answers import RecentAnswers, remembering
 from supergraph.subscriptions.queue import EventQueue
 from supergraph.subscriptions.shared import READY, Listening, SharedStreams, Sink
 from supergraph.transport.base import SubgraphClient, SubgraphError, SubgraphRequest, caller_key
@@ -54,6 +55,7 @@ class SubscriptionHub:
         dedupe: bool = True,
         backlog: int = 1000,
         completions: int = 64,
+        answers: RecentAnswers | None = None,
     ) -> None:
         self.schema = schema
         self.clients = clients
@@ -64,6 +66,9 @@ class SubscriptionHub:
         # Completing an event for many callers sends each caller's own entity fetches (answers are never shared
         # across callers), all at once but no more than this many, so a burst does not swamp the subgraph.
         self._completing = asyncio.Semaphore(completions)
+        # Each caller's entity answers, kept a few seconds for its next events (answers.py); None: always ask.
+        self.answers = answers
+        self._completion_clients = remembering(clients, answers)
         self.upstreams: SharedStreams[dict[str, Any]] = SharedStreams("upstream subscription")
         self.feeds: SharedStreams[str] = SharedStreams("subscription feed")
 
@@ -104,7 +109,7 @@ class SubscriptionHub:
         if private:  # entity results are merged into the event: other feeds share the original
             event = orjson.loads(orjson.dumps(event))
         context = ExecutionContext(
-            clients=self.clients,
+            clients=self._completion_clients,
             variables=subscription.variables,
             headers=subscription.headers,
             possible=self.possible,

@@ -9,6 +9,7 @@ import contextlib
 from pathlib import Path
 
 from tests.supergraph.live_federation import MESSAGE_ADDED, LiveFederation, live_federation, new_ticket
+from tests.supergraph.tiny_subgraph import TinySubgraph
 from tests.supergraph.ws_client import connect
 
 
@@ -36,7 +37,8 @@ async def test_events_are_completed_with_entity_fetches(live: LiveFederation) ->
 async def test_errors_in_events_reach_the_client_with_their_subgraph(live: LiveFederation) -> None:
     ticket = new_ticket()
     query = "subscription($t: ID!) { messageAdded(ticketId: $t) { text mood ticket { title } } }"
-    async with live.gateway() as gateway, connect(gateway.ws_url) as client:
+    # every event asks the tickets subgraph again (by default the first answer would serve the second event)
+    async with live.gateway(subscription_answer_ttl=0) as gateway, connect(gateway.ws_url) as client:
         await client.init(live.issuer.bearer())
         await client.subscribe("1", query, {"t": ticket})
         await live.chat.wait_active(ticket, 1)
@@ -105,3 +107,50 @@ async def test_completions_for_many_callers_are_concurrent_but_bounded(live: Liv
             live.users.delay = 0.0
     assert [f["payload"]["data"]["messageAdded"]["author"] for f in frames] == [{"name": "Grace"}] * callers
     assert 2 <= live.users.most_in_flight <= 3
+
+
+def _entity_fetches(subgraph: TinySubgraph) -> int:
+    return sum("_entities" in request["body"].get("query", "") for request in subgraph.requests)
+
+
+async def test_a_callers_entity_answers_serve_its_next_events_for_a_while_and_never_another_caller(
+    live: LiveFederation,
+) -> None:
+    """The same author in the next events of one caller's subscription is not asked for again within the answers'
+    time to live; each caller asks for its own; an answer with errors is asked for again; after the time to live,
+    asked again."""
+    ticket, ttl = new_ticket(), 1.0
+    async with live.gateway(subscription_answer_ttl=ttl) as gateway, connect(gateway.ws_url) as first, \
+            connect(gateway.ws_url) as second:
+        for n, client in enumerate((first, second)):
+            await client.init(live.issuer.bearer(user=f"caller-{n}"))
+            await client.subscribe("1", MESSAGE_ADDED, {"t": ticket})
+        await live.chat.wait_active(ticket, 2)
+
+        async def event(text: str, author: str) -> list[str]:
+            live.chat.publish(ticket, text, author=author)
+            frames = [await first.receive(), await second.receive()]
+            return [f["payload"]["data"]["messageAdded"]["author"]["name"] for f in frames]
+
+        users, tickets = _entity_fetches(live.users), _entity_fetches(live.tickets)
+        assert await event("one", "u2") == ["Grace", "Grace"]
+        assert (_entity_fetches(live.users), _entity_fetches(live.tickets)) == (users + 2, tickets + 2)
+        assert await event("two", "u2") == ["Grace", "Grace"]  # from each caller's own answers
+        assert (_entity_fetches(live.users), _entity_fetches(live.tickets)) == (users + 2, tickets + 2)
+        assert await event("three", "u3") == ["Edsger", "Edsger"]  # another author: asked
+        assert _entity_fetches(live.users) == users + 4
+
+        live.users.status = 503
+        try:
+            live.chat.publish(ticket, "four", author="u1")
+            refused = [await first.receive(), await second.receive()]
+        finally:
+            live.users.status = 200
+        assert all(f["payload"]["errors"][0]["extensions"]["service"] == "users" for f in refused)
+        assert await event("five", "u1") == ["Ada", "Ada"]  # the refusal was kept nowhere: asked again
+        assert _entity_fetches(live.users) == users + 8
+
+        await asyncio.sleep(ttl + 0.1)  # the time to live passes: nothing else can show it
+        asked = _entity_fetches(live.users)
+        assert await event("six", "u2") == ["Grace", "Grace"]
+        assert _entity_fetches(live.users) == asked + 2
