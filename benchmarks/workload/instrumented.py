@@ -3,8 +3,9 @@
     BENCH_STATUS_FILE=F python -m benchmarks.workload.instrumented serve tickets --port 3002
     BENCH_STATUS_FILE=F python -m benchmarks.workload.instrumented up --data-dir D --port 3000
 
-Every database command the process sends is counted by database and command name (a pymongo command listener,
-registered before any client exists); under `up`, the in-process bus's backlog by consumer queue is read too.
+Every database command the process sends is counted by database, command name and collection (a pymongo command
+listener, registered before any client exists); under `up`, the in-process bus's backlog by consumer queue is read
+too.
 Both are written to the JSON file `BENCH_STATUS_FILE` five times a second (written aside, then renamed, so a
 reader never sees half a file). Nothing else about the service changes.
 """
@@ -32,13 +33,15 @@ Backlog = Callable[[], dict[str, int]]
 
 
 class Commands(monitoring.CommandListener):
-    """Commands sent, keyed "<database> <command>"."""
+    """Commands sent, keyed "<database> <command> <collection>" (the collection empty for commands without one)."""
 
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
-        self.counts[f"{event.database_name} {event.command_name}"] += 1
+        target = event.command.get(event.command_name)
+        collection = target if isinstance(target, str) else ""
+        self.counts[f"{event.database_name} {event.command_name} {collection}"] += 1
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
         pass

@@ -14,6 +14,7 @@ thought between them, as a helpdesk's people do.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import random
 import time
@@ -55,6 +56,7 @@ MIX = {
     "agent": (("comment", 18), ("chat", 20), ("queue", 14), ("notifications", 12), ("detail", 14), ("move", 12),
               ("take", 10)),
 }
+FRAMES_WAIT = 30.0  # after the backlogs drain, how long the tabs may still wait for their frames
 NEXT_STATUS = {"OPEN": "IN_PROGRESS", "IN_PROGRESS": "ON_HOLD", "ON_HOLD": "IN_PROGRESS"}
 
 
@@ -66,6 +68,8 @@ class Outcomes:
     frames: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # subscription -> delays
     received: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))  # (tab, text) -> times
     stored_chat: set[str] = field(default_factory=set)  # the texts whose send was answered
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)  # set at each chat frame matched to its send
+    frames_waited: float = 0.0  # seconds after the backlogs drained until every owed frame was in (or gave up)
 
     @property
     def operations(self) -> int:
@@ -198,6 +202,7 @@ class Tab:
         sent = self.outcomes.sent_chat.get(text)
         if sent is not None:
             self.outcomes.received[(self.number, text)] += 1
+            self.outcomes.arrived.set()
             self.outcomes.frames["messageAdded"].append(at - sent[1])
 
 
@@ -214,7 +219,17 @@ def live_report(outcomes: Outcomes, tabs: list[Tab]) -> dict[str, Any]:
             duplicated += times > 1
     return {"tabs": len(tabs), "subscriptions": 2 * len(tabs), "chat_frames_expected": expected,
             "chat_frames_missing": missing, "chat_frames_duplicated": duplicated,
-            "ticket_frames": len(outcomes.frames["ticketUpdated"])}
+            "ticket_frames": len(outcomes.frames["ticketUpdated"]), "waited_for_frames_s": outcomes.frames_waited}
+
+
+async def _frames_in(outcomes: Outcomes, tabs: list[Tab], limit: float) -> None:
+    """Wait until every tab has every chat frame it is owed, or `limit` seconds (the report says what is missing)."""
+    ended = time.monotonic()
+    while live_report(outcomes, tabs)["chat_frames_missing"] and time.monotonic() - ended < limit:
+        outcomes.arrived.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(outcomes.arrived.wait(), timeout=limit - (time.monotonic() - ended))
+    outcomes.frames_waited = round(time.monotonic() - ended, 1)
 
 
 async def drive(company: Company, gateway: str, seconds: float, after: Callable[[], Awaitable[T]], *, hot: int,
@@ -235,6 +250,7 @@ async def drive(company: Company, gateway: str, seconds: float, after: Callable[
                       for p in company.people]
             await asyncio.gather(*(a.run(until) for a in actors))
             outcome = await after()
+            await _frames_in(outcomes, tabs, FRAMES_WAIT)
         finally:
             for task in live:
                 task.cancel()
