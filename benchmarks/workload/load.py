@@ -187,11 +187,14 @@ class Tab:
             async for message in socket:
                 if message.type != aiohttp.WSMsgType.TEXT:
                     break
-                self.frame(orjson.loads(message.data), time.monotonic())
+                frame = orjson.loads(message.data)
+                if frame.get("type") == "ping":  # the gateway closes a socket that does not answer (4408)
+                    await socket.send_str('{"type":"pong"}')
+                    continue
+                self.frame(frame, time.monotonic())
+            self.outcomes.errors[f"live: socket closed {socket.close_code}"] += 1
 
     def frame(self, frame: dict[str, Any], at: float) -> None:
-        if frame.get("type") == "ping":
-            return
         if frame.get("type") != "next" or frame["payload"].get("errors"):
             self.outcomes.errors[f"live {frame.get('id')}: {frame.get('type')} {frame.get('payload')}"[:120]] += 1
             return
