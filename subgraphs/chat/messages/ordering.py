@@ -24,14 +24,17 @@ async def place(db: Database, session: AsyncClientSession, message: dict[str, An
     """Give `message` (not yet stored) its number (`seq`) and an `_id` above the ticket's earlier messages."""
     sequences = db[store.SEQUENCES]
     ticket = message["ticketId"]
+    # One update numbers the message and raises the ticket's highest id to a new one; only when an earlier message
+    # holds a higher id (another replica's clock ahead) is a second write needed, to go just above it.
+    candidate = new_id()
     counted = await update_and_read(
-        sequences, {"_id": ticket}, {"$inc": {"seq": 1}, "$setOnInsert": {"companyId": message["companyId"]}},
+        sequences, {"_id": ticket},
+        {"$inc": {"seq": 1}, "$max": {"lastId": candidate}, "$setOnInsert": {"companyId": message["companyId"]}},
         upsert=True, session=session)
     assert counted is not None  # upserted
-    candidate, last = new_id(), counted.get("lastId")
-    if last is not None and candidate <= last:  # lowercase hex of one length: text order is number order
-        candidate = format(int(last, 16) + 1, "024x")
-    await sequences.update_one({"_id": ticket}, {"$set": {"lastId": candidate}}, session=session)
+    if counted["lastId"] != candidate:  # lowercase hex of one length: text order is number order
+        candidate = format(int(counted["lastId"], 16) + 1, "024x")
+        await sequences.update_one({"_id": ticket}, {"$set": {"lastId": candidate}}, session=session)
     message["_id"], message["seq"] = candidate, counted["seq"]
 
 

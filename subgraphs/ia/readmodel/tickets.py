@@ -15,7 +15,7 @@ from subgraphs.kernel.events.contracts import tickets as ticket_events
 from subgraphs.kernel.events.contracts.tickets import TicketStatus
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
-from subgraphs.kernel.mongo import Database, update_and_read
+from subgraphs.kernel.mongo import Database
 
 # what the view keeps of the snapshot (`TicketSnapshot`): enough to triage and route
 SNAPSHOT_FIELDS = ("companyId", "reference", "title", "description", "status", "type", "priority", "category",
@@ -54,13 +54,19 @@ async def remember(db: Database, event: Event, uow: UnitOfWork) -> tuple[Ticket 
         return before, None
     snapshot = {k: data.get(k) for k in SNAPSHOT_FIELDS}
     snapshot["createdAt"] = as_datetime(snapshot["createdAt"])
-    update: dict[str, Any] = {"$set": {**snapshot, **derived(before, data, event), "asOf": event.occurred_at}}
+    fields = {**snapshot, **derived(before, data, event), "asOf": event.occurred_at}
+    update: dict[str, Any] = {"$set": fields}
+    # the ticket as it now is, from what was read and what is written (inside the transaction: no read back)
+    after: Ticket = {**(before or {"_id": data["ticketId"]}), **fields}
     previous = (before or {}).get("assigneeId")
     if previous and previous != data.get("assigneeId"):
         update["$addToSet"] = {"heldBy": previous}  # routing does not hand it back to them
+        held = list(after.get("heldBy") or [])
+        after["heldBy"] = held if previous in held else [*held, previous]
     if event.type == ticket_events.STATUS_CHANGED and data.get("verb") == "reopen":
         update["$inc"] = {"reopenCount": 1}
-    after = await update_and_read(rows, {"_id": data["ticketId"]}, update, upsert=True, session=uow.session)
+        after["reopenCount"] = int(after.get("reopenCount") or 0) + 1
+    await rows.update_one({"_id": data["ticketId"]}, update, upsert=True, session=uow.session)
     return before, after
 
 

@@ -1,0 +1,55 @@
+"""A message's place in its ticket's chat: the next number, and an id above every earlier message's, even when an
+earlier message's id is ahead of this instance's clock (taken by another instance)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from subgraphs.chat import store
+from subgraphs.chat.messages.ordering import last_number, place
+from subgraphs.kernel.ids import new_id
+from subgraphs.kernel.mongo import Database, connect
+
+
+@pytest.fixture
+async def db(mongo_url: str) -> AsyncIterator[Database]:
+    client = connect(mongo_url, app_name="aurontek-ordering-tests")
+    database = Database(client, f"ordering_{uuid.uuid4().hex[:12]}")
+    yield database
+    await client.drop_database(database.name)
+    await client.close()
+
+
+async def _placed(db: Database, ticket: str) -> dict[str, Any]:
+    message: dict[str, Any] = {"ticketId": ticket, "companyId": "c1"}
+
+    async def work(session: Any) -> None:
+        await place(db, session, message)
+
+    await db.run_transaction(work)
+    return message
+
+
+async def test_each_message_takes_the_next_number_and_a_higher_id(db: Database) -> None:
+    ticket = new_id()
+    placed = [await _placed(db, ticket) for _ in range(5)]
+
+    assert [m["seq"] for m in placed] == [1, 2, 3, 4, 5]
+    assert [m["_id"] for m in placed] == sorted(m["_id"] for m in placed)
+    assert len({m["_id"] for m in placed}) == 5
+    assert await last_number(db, ticket) == 5
+
+
+async def test_an_earlier_id_ahead_of_this_clock_is_passed_by_one(db: Database) -> None:
+    ticket, ahead = new_id(), "f" + "0" * 23  # an id from far ahead: another instance's clock
+    await db[store.SEQUENCES].insert_one({"_id": ticket, "seq": 7, "lastId": ahead, "companyId": "c1"})
+
+    first, second = await _placed(db, ticket), await _placed(db, ticket)
+
+    assert (first["seq"], first["_id"]) == (8, "f" + "0" * 22 + "1")
+    assert (second["seq"], second["_id"]) == (9, "f" + "0" * 22 + "2")
+    assert (await db[store.SEQUENCES].find_one({"_id": ticket}))["lastId"] == second["_id"]
