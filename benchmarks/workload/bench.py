@@ -35,7 +35,7 @@ import aio_pika
 import orjson
 from pymongo import AsyncMongoClient
 
-from benchmarks.subscriptions.stack import Stack, in_vhost
+from benchmarks.subscriptions.stack import CLOCK_TICKS, Stack, in_vhost
 from benchmarks.workload import slowops
 from benchmarks.workload.load import Outcomes, Tab, drive, live_report
 from benchmarks.workload.people import populate
@@ -92,6 +92,13 @@ class Ready:
     async def close(self) -> None:
         if self.connection is not None:
             await self.connection.close()
+
+
+def machine_busy() -> tuple[float, float]:
+    """CPU seconds the whole machine spent busy and in all, so far (/proc/stat): what else ran shows here."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields) - idle) / CLOCK_TICKS, sum(fields) / CLOCK_TICKS
 
 
 def status(stack: Stack, name: str) -> dict[str, Any]:
@@ -167,6 +174,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             if args.slow_ms is not None:
                 await slowops.start(client, stack.prefix, args.slow_ms)
             cpu_before = {n: s.cpu_seconds() for n, s in stack.services.items()}
+            busy_before, own_before = machine_busy(), os.times()
             sent_before = commands(stack)
             during: list[dict[str, int]] = []
             load_began = time.time()
@@ -181,8 +189,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 return await _drain(stack, ready, client, ended[0], limit=args.drain_limit)
 
             outcomes, tabs, drain = await drive(company, stack.url("gateway"), args.seconds, drained, hot=args.hot)
-            cpu = {n: round((s.cpu_seconds() - cpu_before[n]) / (time.monotonic() - began), 2)
-                   for n, s in stack.services.items()}
+            elapsed = time.monotonic() - began
+            cpu = {n: round((s.cpu_seconds() - cpu_before[n]) / elapsed, 2) for n, s in stack.services.items()}
+            own = os.times()
+            cpu["load generator (this process)"] = round((own.user + own.system - own_before.user
+                                                          - own_before.system) / elapsed, 2)
+            busy_after = machine_busy()
+            cpu["whole machine"] = round((busy_after[0] - busy_before[0]) / (busy_after[1] - busy_before[1])
+                                         * (os.cpu_count() or 1), 2)
             sent = {k: v - sent_before.get(k, 0) for k, v in commands(stack).items()}
             lag = await lags(client, stack.prefix, load_began)
             slow = await slowops.report(client, stack.prefix) if args.slow_ms is not None else None
