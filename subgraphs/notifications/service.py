@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from subgraphs.kernel.definition import SubgraphDefinition
+from subgraphs.kernel.events.broadcast import start_feed
 from subgraphs.kernel.runtime import Runtime
 from subgraphs.notifications import store
 from subgraphs.notifications.chat.flush import UnreadFlusher
 from subgraphs.notifications.consumer import PATTERNS, Consumer
 from subgraphs.notifications.dispatch import Dispatcher
 from subgraphs.notifications.graphql.schema import build_schema
+from subgraphs.notifications.inbox import live
 from subgraphs.notifications.mail.queue import MailQueue
 from subgraphs.notifications.mail.sender import Sender
 from subgraphs.notifications.mail.transport import DirectoryTransport, SmtpTransport, Transport
@@ -33,6 +35,7 @@ async def setup(runtime: Runtime) -> None:
     dispatcher = Dispatcher(runtime.db, Renderer(app_url=settings.app_url), settings.default_language)
     consumer = Consumer(runtime.db, dispatcher, chat_delay=timedelta(seconds=settings.chat_unread_delay_seconds))
     runtime.consume("notify", PATTERNS, consumer.handle)
+    runtime.state["notifications_live"] = await start_feed(runtime, live.CHANNELS, live.routes)
     # A send that outlives its lease is taken for dead and retried elsewhere: give it ample time.
     queue = MailQueue(runtime.db, max_attempts=settings.mail_max_attempts, retry_delay_ms=settings.mail_retry_delay_ms,
                       lease=timedelta(seconds=max(60.0, settings.smtp_timeout * 3)))

@@ -1,4 +1,5 @@
-"""The live feed of new notifications: every instance sees each one and passes on the subscriber's own."""
+"""The live feed of new notifications: every instance sees each one and passes on the subscriber's own, once (a
+notification's event may come twice: an outbox relay that died before recording what it published is repeated)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
+from subgraphs.kernel.events.broadcast import LiveFeed
 from subgraphs.notifications.graphql.access import own_inbox
 from subgraphs.notifications.graphql.types import Ctx, Notification
-from subgraphs.notifications.inbox.service import ADDED
+from subgraphs.notifications.inbox.live import recipient_key
 
 
 @strawberry.type
@@ -17,7 +19,7 @@ class Subscription:
     async def notification_added(self, info: Ctx) -> AsyncGenerator[Notification, None]:
         _, user_id = own_inbox(info.context)
         company_id = info.context.require().company_id
-        async with info.context.runtime.bus.live((ADDED,)) as events:
+        live: LiveFeed = info.context.runtime.state["notifications_live"]
+        async with live.listen(recipient_key(company_id, user_id)) as events:
             async for event in events:
-                if event.data.get("recipientId") == user_id and event.company_id == company_id:
-                    yield Notification.from_doc(event.data)
+                yield Notification.from_doc(event.data)
