@@ -3,6 +3,10 @@
 `ticket.created` queues the ticket for triage (encoding, classification, a duplicate check) and routing;
 a changed title or description queues triage again; a ticket given back unassigned while open queues
 routing. The IA's own conclusions (also `ticket.*`) are declined before any database work.
+
+A ticket's events may be folded out of order (replicas share the queue; an event that failed waits for its retry
+while later ones pass), and an event older than the view changes nothing: so it is the first event heard of a
+ticket, `ticket.created` or one that overtook it, that queues the ticket's first triage and routing.
 """
 
 from __future__ import annotations
@@ -30,10 +34,10 @@ def from_tickets(event: Event) -> bool:
     return event.type not in ia_events.OWN
 
 
-def tasks_for(event: Event, after: Ticket) -> list[str]:
-    """The analysis a ticket event calls for."""
+def tasks_for(event: Event, before: Ticket | None, after: Ticket) -> list[str]:
+    """The analysis a ticket event calls for, the view as it was `before` the event and is `after` it."""
     data = event.data
-    if event.type == ticket_events.CREATED:
+    if before is None:  # the first event heard of the ticket
         return [jobs.TRIAGE, jobs.ROUTE]
     if event.type == ticket_events.UPDATED and TEXT & set(data.get("changed") or ()):
         return [jobs.TRIAGE]
@@ -59,7 +63,7 @@ class Consumers:
             return  # an older event than what the view holds
         await activity.record(self.db, event, before, uow)
         await labelling.record(self.db, event, before, uow)
-        wanted = tasks_for(event, after)
+        wanted = tasks_for(event, before, after)
         if wanted:
             await jobs.enqueue(self.db, ticket_id=after["_id"], company_id=after["companyId"], tasks=wanted,
                                session=uow.session)
