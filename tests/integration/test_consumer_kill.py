@@ -1,14 +1,15 @@
 """A consumer killed while it catches up after a broker outage loses nothing and doubles nothing.
 
 Distributed, on a RabbitMQ virtual host of its own reached through a TCP forwarder: the broker is cut while an agent
-writes five replies (they wait in the tickets service's outbox), let back, and while notifications and chat work
-through the backlog both are killed (`kill -9`) in the middle of a transaction, its writes made and its commit not
-yet sent (a failpoint holds each there, so the kill lands inside it every run), and started again. The database
-keeps a dead process's transaction open for its lifetime (60 s), so every retry of the held event, and in chat of
-each later event of the same ticket, meets a write conflict until then. After that the customer has exactly one
-in-app notification and one mail (one Message-ID) per reply, chat has folded every reply's ticket change into its
-read model, and no dead-letter queue holds anything: a conflict with a dead process's transaction is retried until
-that transaction is gone, never dead-lettered as if the event were poison.
+writes five replies and moves the ticket on five times (they wait in the tickets service's outbox), let back, and
+while notifications and chat work through the backlog both are killed (`kill -9`) in the middle of a transaction,
+its writes made and its commit not yet sent (a failpoint holds each there, so the kill lands inside it every run),
+and started again. The database keeps a dead process's transaction open for its lifetime (60 s), so every retry of
+the held event, and in chat of each later event of the same ticket, meets a write conflict until then. After that
+the customer has exactly one in-app notification and one mail (one Message-ID) per reply, chat has folded every
+move into its read model and written one system message for each (a reply leaves chat's view as it was: chat
+declines it), and no dead-letter queue holds anything: a conflict with a dead process's transaction is retried
+until that transaction is gone, never dead-lettered as if the event were poison.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ pytestmark = pytest.mark.amqp
 REPLY = """mutation($t: ID!, $b: String!, $k: String) {
   addTicketComment(ticketId: $t, input: {body: $b}, idempotencyKey: $k) { comment { id } } }"""
 REPLIES = 5
+MOVE = "mutation($t: ID!, $s: TicketStatus!, $r: String) { changeTicketStatus(id: $t, status: $s, reason: $r) { id } }"
+MOVES = ("IN_PROGRESS", "ON_HOLD", "IN_PROGRESS", "ON_HOLD", "IN_PROGRESS")
 # The killed consumers' retry budget: three attempts a second apart. Spent, before the rule that a passing failure
 # outlasts its attempts, well inside the 60 s the dead transaction blocks the ticket's events: they were
 # dead-lettered then (this test failed so), and are retried until they pass now.
@@ -78,6 +81,9 @@ async def test_a_consumer_killed_while_it_catches_up_loses_and_doubles_nothing(
         try:
             for n, body in enumerate(replies):  # through the gateway: the tickets service stores them meanwhile
                 await answered(http, gateway, agent_token, REPLY, {"t": ticket["id"], "b": body, "k": f"{run}-{n}"})
+            for status in MOVES:
+                reason = "Waiting for the customer" if status == "ON_HOLD" else None
+                await answered(http, gateway, agent_token, MOVE, {"t": ticket["id"], "s": status, "r": reason})
             for point in failpoints.values():  # the next transaction each commits is held open
                 point.write_text("transaction.commit")
         finally:
@@ -104,17 +110,19 @@ async def test_a_consumer_killed_while_it_catches_up_loses_and_doubles_nothing(
         await asyncio.sleep(1.0)  # anything doubled would show now
         per_reply = await (await notices.aggregate([
             {"$match": commented}, {"$group": {"_id": "$sourceId", "n": {"$sum": 1}}}])).to_list(None)
-        # chat meets the same dead transaction as notifications, and its five replies of one ticket go one at a
+        # chat meets the same dead transaction as notifications, and its five moves of one ticket go one at a
         # time: it has what is left of the same bound, not a fresh 30 s behind notifications
-        await _folded(client[f"{deployment.database_prefix}chat"], "ticket.commented", REPLIES,
-                      within=max(30.0, deadline - time.monotonic()))
-        folded = await client[f"{deployment.database_prefix}chat"]["processed_events"].count_documents(
-            {"type": "ticket.commented"})
+        chat = client[f"{deployment.database_prefix}chat"]
+        await _folded(chat, "ticket.status_changed", len(MOVES), within=max(30.0, deadline - time.monotonic()))
+        folded = await chat["processed_events"].count_documents({"type": "ticket.status_changed"})
+        told = await chat["messages"].count_documents({"ticketId": ticket["id"], "kind": "system",
+                                                       "system.action": "status_changed"})
     finally:
         await client.close()
     assert len(per_reply) == REPLIES and all(row["n"] == 1 for row in per_reply), per_reply
     assert len(_message_ids(deployment, customer.email)) == REPLIES
-    assert folded == REPLIES
+    assert folded == len(MOVES)
+    assert told == len(MOVES)  # one system message per move, none twice
     assert await _dead_letters(vhost, deployment.exchange) == {}
 
 
