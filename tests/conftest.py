@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import httpx
 import pytest
 
 from subgraphs.kernel.embedded_mongo import EmbeddedMongo
+from subgraphs.kernel.mongo import Database, connect
 from tests.harness import AMQP_URL, reachable
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -46,3 +48,13 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
     limits = httpx.Limits(keepalive_expiry=2.0)
     async with httpx.AsyncClient(timeout=30.0, limits=limits) as client:
         yield client
+
+
+@pytest.fixture
+async def scratch_db(mongo_url: str, request: pytest.FixtureRequest) -> AsyncIterator[Database]:
+    """A database of the test's own on the suite's server, dropped afterwards."""
+    client = connect(mongo_url, app_name=f"aurontek-tests-{request.module.__name__.rpartition('.')[2]}")
+    database = Database(client, f"scratch_{uuid.uuid4().hex[:12]}")
+    yield database
+    await client.drop_database(database.name)
+    await client.close()

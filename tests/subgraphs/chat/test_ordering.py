@@ -3,8 +3,6 @@ earlier message's id is ahead of this instance's clock (taken by another instanc
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -12,16 +10,12 @@ import pytest
 from subgraphs.chat import store
 from subgraphs.chat.messages.ordering import last_number, place
 from subgraphs.kernel.ids import new_id
-from subgraphs.kernel.mongo import Database, connect
+from subgraphs.kernel.mongo import Database
 
 
 @pytest.fixture
-async def db(mongo_url: str) -> AsyncIterator[Database]:
-    client = connect(mongo_url, app_name="aurontek-ordering-tests")
-    database = Database(client, f"ordering_{uuid.uuid4().hex[:12]}")
-    yield database
-    await client.drop_database(database.name)
-    await client.close()
+def db(scratch_db: Database) -> Database:
+    return scratch_db
 
 
 async def _placed(db: Database, ticket: str) -> dict[str, Any]:

@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from pymongo import ASCENDING, IndexModel
 
 from subgraphs.kernel.expiry import sweep
-from subgraphs.kernel.mongo import Database, connect
+from subgraphs.kernel.mongo import Database
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def db(mongo_url: str) -> AsyncIterator[Database]:
-    client = connect(mongo_url, app_name="aurontek-expiry-tests")
-    database = Database(client, f"expiry_{uuid.uuid4().hex[:12]}")
-    yield database
-    await client.drop_database(database.name)
-    await client.close()
+def db(scratch_db: Database) -> Database:
+    return scratch_db
 
 
 async def _ids(db: Database, collection: str) -> list[str]:

@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 
-from subgraphs.kernel.mongo import Database, connect
+from subgraphs.kernel.mongo import Database
 from subgraphs.kernel.ratelimit import FixedWindowLimiter
 
 
 @pytest.fixture
-async def db(mongo_url: str) -> AsyncIterator[Database]:
-    client = connect(mongo_url, app_name="aurontek-ratelimit-tests")
-    database = Database(client, f"ratelimit_{uuid.uuid4().hex[:12]}")
-    yield database
-    await client.drop_database(database.name)
-    await client.close()
+def db(scratch_db: Database) -> Database:
+    return scratch_db
 
 
 async def test_concurrent_first_hits_on_a_key_are_each_counted_once(db: Database) -> None:
