@@ -42,10 +42,13 @@ async def inbox(stack: Stack) -> Inbox:
     tickets = [stack.desk.ticket(tenant.id, person.id, title=f"Ticket {n}") for n in range(3)]
     for ticket in tickets:
         await stack.desk.raise_("ticket.created", ticket, actor_id=person.id)
+    # Events of different tickets are handled side by side (lanes): each change is let settle before the next, so
+    # the notices are made in this order and "newest first" is known.
+    await stack.settled()
     for ticket in tickets[:2]:
         await stack.desk.raise_("ticket.status_changed", {**ticket, "status": "resolved"}, actor_id=None,
                                 **{"from": "open", "to": "resolved", "reason": None})
-    await stack.settled()
+        await stack.settled()
     return Inbox(person, stack.client(person), tickets)
 
 
