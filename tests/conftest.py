@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from subgraphs.kernel import clock
 from subgraphs.kernel.embedded_mongo import EmbeddedMongo
 from subgraphs.kernel.mongo import Database, connect
 from tests.harness import AMQP_URL, reachable
@@ -58,3 +59,12 @@ async def scratch_db(mongo_url: str, request: pytest.FixtureRequest) -> AsyncIte
     yield database
     await client.drop_database(database.name)
     await client.close()
+
+
+@pytest.fixture
+def frozen() -> Iterator[None]:
+    """Stop the services' clock where the test puts it (`clock.freeze`); run it again afterwards."""
+    try:
+        yield
+    finally:
+        clock.reset()

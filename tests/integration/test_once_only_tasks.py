@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -108,14 +108,6 @@ async def ground(amqp_url: str, mongo_url: str, http: httpx.AsyncClient) -> Asyn
         await _delete_queues(amqp_url, exchange, ground.buses)
         await ground.client.close()
         mail.stop()
-
-
-@pytest.fixture
-def frozen() -> Iterator[None]:
-    try:
-        yield
-    finally:
-        clock.reset()
 
 
 @dataclass
