@@ -29,17 +29,13 @@ class RecentAnswers:
         self.ttl = ttl
         self.size = size
         self._kept: OrderedDict[Key, tuple[float, bytes]] = OrderedDict()
-        self.hits = 0
-        self.misses = 0
 
     def get(self, key: Key) -> dict[str, Any] | None:
         kept = self._kept.get(key)
         if kept is None or kept[0] <= time.monotonic():
             if kept is not None:
                 del self._kept[key]
-            self.misses += 1
             return None
-        self.hits += 1
         answer: dict[str, Any] = orjson.loads(kept[1])  # a copy each time: completion merges into what it gets
         return answer
 
@@ -49,13 +45,15 @@ class RecentAnswers:
         while len(self._kept) > self.size:
             self._kept.popitem(last=False)
 
-    def __len__(self) -> int:
-        return len(self._kept)
+
+def canonical(variables: Mapping[str, Any]) -> bytes:
+    """Variables as bytes that are equal exactly when the variables are (keys sorted)."""
+    return orjson.dumps(variables, option=orjson.OPT_SORT_KEYS, default=str)
 
 
 def key_of(service: str, request: SubgraphRequest) -> Key:
-    variables = orjson.dumps(request.variables or {}, option=orjson.OPT_SORT_KEYS, default=str)
-    return service, request.query, request.operation_name, variables, caller_key(request.headers)
+    return service, request.query, request.operation_name, canonical(request.variables or {}), \
+        caller_key(request.headers)
 
 
 class Remembering:

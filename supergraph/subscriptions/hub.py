@@ -16,7 +16,7 @@ from supergraph.execution.executor import ExecutionContext
 from supergraph.pipeline import execute as execute_stage
 from supergraph.pipeline.types import PreparedOperation
 from supergraph.planning.nodes import Subscription
-from supergraph.subscriptions.answers import RecentAnswers, remembering
+from supergraph.subscriptions.answers import RecentAnswers, canonical, remembering
 from supergraph.subscriptions.queue import EventQueue
 from supergraph.subscriptions.shared import READY, Listening, SharedStreams, Sink
 from supergraph.transport.base import SubgraphClient, SubgraphError, SubgraphRequest, caller_key
@@ -77,7 +77,7 @@ class SubscriptionHub:
         key = (
             subscription.query,
             subscription.operation_name,
-            _canonical(subscription.variables),
+            canonical(subscription.variables),
             caller_key(subscription.headers),
         )
         return self.feeds.listen(key, sink, lambda: self._feed(subscription))
@@ -92,7 +92,7 @@ class SubscriptionHub:
         if client is None:
             raise SubgraphError(primary.service, f"no client for subgraph '{primary.service}'")
         request = SubgraphRequest(primary.operation, variables, primary.operation_name, subscription.headers)
-        key = (primary.service, primary.operation, _canonical(variables), caller_key(subscription.headers))
+        key = (primary.service, primary.operation, canonical(variables), caller_key(subscription.headers))
         events: EventQueue[dict[str, Any]] = EventQueue(self.backlog)
         listening = self.upstreams.listen(key, events, lambda: client.subscribe(request))
         try:
@@ -130,6 +130,3 @@ class SubscriptionHub:
         await self.feeds.aclose()
         await self.upstreams.aclose()
 
-
-def _canonical(variables: Mapping[str, Any]) -> bytes:
-    return orjson.dumps(variables, option=orjson.OPT_SORT_KEYS, default=str)
