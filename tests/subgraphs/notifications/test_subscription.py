@@ -31,6 +31,14 @@ async def frame(ws: ClientConnection, timeout: float = 5.0) -> dict[str, Any]:
     return json.loads(await asyncio.wait_for(ws.recv(), timeout))
 
 
+async def next_frame_if_any(ws: ClientConnection, timeout: float = 0.5) -> dict[str, Any] | None:
+    """The next frame, or None when none comes within `timeout` (after a settle: what was coming has come)."""
+    try:
+        return await frame(ws, timeout=timeout)
+    except TimeoutError:
+        return None
+
+
 async def subscribed(stack: Stack, person: Person) -> AsyncIterator[ClientConnection]:
     async with connected(stack, {"authorization": f"Bearer {person.client.token}"}) as ws:
         assert (await frame(ws))["type"] == "connection_ack"
@@ -70,10 +78,7 @@ async def test_a_subscriber_gets_their_own_new_notifications_only(stack: Stack, 
         assert added["kind"] == "TICKET_CREATED" and mine["reference"] in added["title"]
         assert added["target"] == {"id": mine["ticketId"]} and added["read"] is False
         await stack.settled()
-        try:
-            extra = await frame(ws, timeout=0.5)
-        except TimeoutError:
-            extra = None
+        extra = await next_frame_if_any(ws)
         assert extra is None, f"a notification of someone else arrived: {extra}"
 
 
@@ -105,8 +110,5 @@ async def test_a_notification_relayed_twice_arrives_once(stack: Stack, tenant: T
         # an outbox relay that died after publishing the row, before recording it, has another replica send it again
         await stack.bus.publish(Event.from_dict(row["event"]))
         await stack.settled()
-        try:
-            again = await frame(ws, timeout=0.5)
-        except TimeoutError:
-            again = None
+        again = await next_frame_if_any(ws)
         assert again is None, f"the notification arrived twice: {again}"

@@ -23,7 +23,7 @@ from subgraphs.notifications.graphql.schema import build_schema
 from tests.fixtures.users import Person, Tenant
 from tests.harness import Client, Result
 from tests.subgraphs.notifications.conftest import Stack
-from tests.subgraphs.notifications.test_subscription import SUBSCRIBE, connected, frame
+from tests.subgraphs.notifications.test_subscription import SUBSCRIBE, connected, frame, next_frame_if_any
 
 ANONYMOUS, OUTSIDER, COLLEAGUE, ADMIN, STAFF, ROOT = "anonymous", "outsider", "colleague", "admin", "staff", "root"
 NULL, OK, ALLOWED = "null", "ok", "allowed"  # null answer; allowed but shows nothing of the victim; allowed to see
@@ -176,8 +176,5 @@ async def _subscription_probe(stack: Stack, world: World, caller: str) -> None:
         ticket = stack.desk.ticket(world.tenant.id, world.victim.id)
         await stack.desk.raise_("ticket.created", ticket, actor_id=world.victim.id)
         await stack.settled()
-        try:
-            leaked = await frame(ws, timeout=0.5)
-        except TimeoutError:
-            leaked = None
+        leaked = await next_frame_if_any(ws)
         assert leaked is None, f"{caller} saw {leaked}"
