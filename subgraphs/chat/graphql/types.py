@@ -22,6 +22,7 @@ from subgraphs.chat.graphql.loaders import load_chat, people_names
 from subgraphs.chat.messages.history import messages_of
 from subgraphs.chat.policy.rules import ChatPolicy as Policy
 from subgraphs.chat.receipts import service as receipts
+from subgraphs.chat.tickets.model import unheard_of
 from subgraphs.kernel.errors import NotFound
 from subgraphs.kernel.graphql.pagination import Connection, Edge, Sort, paginate
 
@@ -173,6 +174,10 @@ class Ticket:
     async def resolve_reference(cls, info: Ctx, id: strawberry.ID, status: str | None = None) -> Ticket | None:
         chat = await load_chat(info.context, str(id))
         if chat is None:
+            if await unheard_of(info.context.runtime.db, str(id)):
+                # Created a moment ago and its event not here yet: the ticket's page must still load, without a
+                # chat for now (a null entity would null the non-null canChat and with it the whole ticket).
+                return cls(id=id, title="", chat=None, owner_status=_status_value(status))
             return None
         return cls(id=id, title=chat.ticket.title, chat=chat, owner_status=_status_value(status))
 

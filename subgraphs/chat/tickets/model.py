@@ -52,6 +52,12 @@ def is_fresh(ticket_id: str) -> bool:
     return timedelta(seconds=-5) <= age <= FRESH
 
 
+async def unheard_of(db: Database, ticket_id: str) -> bool:
+    """Whether `ticket_id` is fresh and in no company's read model yet: its creation is still on the way. Says
+    nothing about a ticket that exists (in the caller's company or another's)."""
+    return is_fresh(ticket_id) and await db[store.TICKETS].find_one({"_id": ticket_id}, projection={"_id": 1}) is None
+
+
 async def find_arriving(find: Callable[[], Awaitable[TicketView | None]], ticket_id: str) -> TicketView | None:
     """`find()`'s ticket; for a fresh id not found yet, polls the read model until its creation arrives or
     ARRIVAL_WAIT passes. Polling the shared database (not a signal in this process) works with several chat

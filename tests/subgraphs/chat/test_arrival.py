@@ -43,3 +43,22 @@ async def test_an_unknown_ticket_is_still_not_found_at_once(chat_desk: ChatDesk,
         await client.subscribe("1", MESSAGE_ADDED, {"t": UNKNOWN})
         answer = await client.receive(timeout=2)
     assert [e["extensions"]["code"] for e in answer["payload"]["errors"]] == ["NOT_FOUND"], answer
+
+
+PAGE = """query($t: ID!) { ticket(id: $t) { title status canChat unreadCount
+  messages(first: 10) { edges { node { text } } } } }"""
+
+
+async def test_the_page_of_a_ticket_chat_has_not_heard_of_yet_loads_without_its_chat(
+        chat_desk: ChatDesk, team: Team, gateway_url: str) -> None:
+    customer = chat_desk.through(gateway_url, team.customer)
+    async with chat_desk.bus.held(TICKETS_CONSUMER):
+        ticket = (await customer.ok(CREATE_TICKET, {"i": {"itemId": team.item_id, "title": "Mouse lags",
+                                                           "description": "Since Monday."}}))["createTicket"]
+        early = await customer(PAGE, {"t": ticket["id"]})
+    assert not early.errors, early.errors
+    assert early.data == {"ticket": {"title": "Mouse lags", "status": "OPEN", "canChat": False, "unreadCount": None,
+                                     "messages": None}}
+    await chat_desk.settle()
+    later = (await customer.ok(PAGE, {"t": ticket["id"]}))["ticket"]
+    assert later["canChat"] is True and later["messages"] == {"edges": []}, later
