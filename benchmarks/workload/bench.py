@@ -119,13 +119,15 @@ async def backlogs(stack: Stack, ready: Ready | None = None) -> dict[str, int]:
     return depths
 
 
-def commands(stack: Stack) -> dict[str, int]:
-    """Database commands sent so far by every process of the stack, by "<service> <command> <collection>"."""
+def commands(stack: Stack, tally: str = "commands") -> dict[str, int]:
+    """Database commands sent so far by every process of the stack, by "<service> <command> <collection>"; with
+    `tally` "micros", the microseconds they took to be answered, and with "failures", the failed ones (the key ends
+    with the error's code)."""
     total: dict[str, int] = {}
     for name in stack.services:
         if name == "database" or not stack.status_file(name).exists():
             continue
-        for key, count in status(stack, name)["commands"].items():
+        for key, count in status(stack, name).get(tally, {}).items():
             database, _, rest = key.partition(" ")
             # a transaction's commit or abort goes to "admin", whichever service's transaction it ends
             service = "transactions" if database == "admin" else database.removeprefix(stack.prefix)
@@ -175,7 +177,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 await slowops.start(client, stack.prefix, args.slow_ms)
             cpu_before = {n: s.cpu_seconds() for n, s in stack.services.items()}
             busy_before, own_before = machine_busy(), os.times()
-            sent_before = commands(stack)
+            sent_before, waited_before, failed_before = (commands(stack, t) for t in ("commands", "micros", "failures"))
             during: list[dict[str, int]] = []
             load_began = time.time()
             print(f"load for {args.seconds}s", file=sys.stderr)
@@ -198,6 +200,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             cpu["whole machine"] = round((busy_after[0] - busy_before[0]) / (busy_after[1] - busy_before[1])
                                          * (os.cpu_count() or 1), 2)
             sent = {k: v - sent_before.get(k, 0) for k, v in commands(stack).items()}
+            waited = {k: v - waited_before.get(k, 0) for k, v in commands(stack, "micros").items()}
+            failed = {k: v - failed_before.get(k, 0) for k, v in commands(stack, "failures").items()}
             lag = await lags(client, stack.prefix, load_began)
             slow = await slowops.report(client, stack.prefix) if args.slow_ms is not None else None
             await client.close()
@@ -205,6 +209,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 await ready.close()
             return {**_report(args, outcomes, ended[0] - began, during, drain, lag, cpu), "live": _live(outcomes, tabs),
                     "database_commands": _per_operation(sent, outcomes.operations),
+                    "database_waits": _waits(sent, waited, failed),
                     **({"slow_operations": slow} if slow is not None else {})}
         finally:
             await stack.stop()
@@ -261,6 +266,15 @@ def _per_operation(sent: dict[str, int], operations: int) -> dict[str, Any]:
             "by_service_command_collection": {k: v for k, v in sorted(sent.items(), key=lambda item: -item[1]) if v}}
 
 
+def _waits(sent: dict[str, int], micros: dict[str, int], failed: dict[str, int]) -> dict[str, Any]:
+    """Where the services waited on the database: seconds in all from sending a command to its answer, and the mean
+    per command, by "<service> <command> <collection>", most first; and the commands that failed, by error code."""
+    by_key = {k: {"seconds": round(v / 1e6, 1), "mean_ms": round(v / 1e3 / max(sent.get(k, 0), 1), 2)}
+              for k, v in sorted(micros.items(), key=lambda item: -item[1]) if v}
+    return {"seconds": round(sum(micros.values()) / 1e6, 1), "by_service_command_collection": by_key,
+            "failures": {k: v for k, v in sorted(failed.items(), key=lambda item: -item[1]) if v}}
+
+
 def _live(outcomes: Outcomes, tabs: list[Tab]) -> dict[str, Any]:
     delays = outcomes.frames["messageAdded"]
     return {**live_report(outcomes, tabs), "chat_frame_delay_ms": {
@@ -279,7 +293,7 @@ def _report(args: argparse.Namespace, outcomes: Outcomes, seconds: float, during
         "mode": args.mode, "people": args.agents + args.customers, "seconds": round(seconds, 1),
         "event_concurrency": args.concurrency,
         "operations_per_second": round(outcomes.operations / seconds, 1),
-        "errors": dict(outcomes.errors),
+        "errors": dict(outcomes.errors), "error_samples": outcomes.error_samples,
         "operations": per_operation,
         "all_p50_ms": round(percentile([x for v in outcomes.latencies.values() for x in v], 0.5) * 1000, 1),
         "all_p99_ms": round(percentile([x for v in outcomes.latencies.values() for x in v], 0.99) * 1000, 1),

@@ -33,27 +33,40 @@ Backlog = Callable[[], dict[str, int]]
 
 
 class Commands(monitoring.CommandListener):
-    """Commands sent, keyed "<database> <command> <collection>" (the collection empty for commands without one)."""
+    """Commands sent, keyed "<database> <command> <collection>" (the collection empty for commands without one);
+    the time from sending each to its answer, in microseconds, by the same key; failures by key and error code."""
 
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
+        self.micros: Counter[str] = Counter()
+        self.failures: Counter[str] = Counter()
+        self._keys: dict[tuple[object, int], str] = {}
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
         target = event.command.get(event.command_name)
         collection = target if isinstance(target, str) else ""
-        self.counts[f"{event.database_name} {event.command_name} {collection}"] += 1
+        key = f"{event.database_name} {event.command_name} {collection}"
+        self.counts[key] += 1
+        self._keys[(event.connection_id, event.request_id)] = key
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        pass
+        key = self._keys.pop((event.connection_id, event.request_id), None)
+        if key is not None:
+            self.micros[key] += event.duration_micros
 
     def failed(self, event: monitoring.CommandFailedEvent) -> None:
-        pass
+        key = self._keys.pop((event.connection_id, event.request_id), None)
+        if key is not None:
+            self.micros[key] += event.duration_micros
+            code = event.failure.get("codeName") or event.failure.get("code") or "?"
+            self.failures[f"{key} {code}"] += 1
 
 
 def _snapshot(commands: Commands, backlog: Backlog | None) -> bytes:
     while True:  # read from another thread than the one counting: a dict may change while copied
         with contextlib.suppress(RuntimeError):
             return orjson.dumps({"at": time.time(), "commands": dict(commands.counts),
+                                 "micros": dict(commands.micros), "failures": dict(commands.failures),
                                  "backlog": backlog() if backlog is not None else None})
 
 

@@ -64,6 +64,7 @@ NEXT_STATUS = {"OPEN": "IN_PROGRESS", "IN_PROGRESS": "ON_HOLD", "ON_HOLD": "IN_P
 class Outcomes:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    error_samples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # the first errors of each kind
     sent_chat: dict[str, tuple[str, float]] = field(default_factory=dict)  # text -> (ticket, when its send began)
     frames: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # subscription -> delays
     received: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))  # (tab, text) -> times
@@ -159,6 +160,9 @@ class Actor:
         if body.get("errors"):
             code = body["errors"][0].get("extensions", {}).get("code", "?")
             self.outcomes.errors[f"{operation}: {code}"] += 1
+            samples = self.outcomes.error_samples.setdefault(f"{operation}: {code}", [])
+            if len(samples) < 3:
+                samples.append(body["errors"][0])
             return None
         self.outcomes.latencies[operation].append(time.monotonic() - began)
         data: dict[str, Any] = body["data"]
