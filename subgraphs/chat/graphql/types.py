@@ -16,6 +16,7 @@ from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
 from subgraphs.chat.access.rules import ChatAccess
+from subgraphs.chat.access.service import access_to, locate
 from subgraphs.chat.graphql.common import Ctx
 from subgraphs.chat.graphql.enums import MessageKind, SystemAction, TicketStatus
 from subgraphs.chat.graphql.loaders import load_chat, people_names
@@ -173,11 +174,17 @@ class Ticket:
     @classmethod
     async def resolve_reference(cls, info: Ctx, id: strawberry.ID, status: str | None = None) -> Ticket | None:
         chat = await load_chat(info.context, str(id))
-        if chat is None:
-            if await unheard_of(info.context.runtime.db, str(id)):
-                # Created a moment ago and its event not here yet: the ticket's page must still load, without a
-                # chat for now (a null entity would null the non-null canChat and with it the whole ticket).
+        db, ticket_id = info.context.runtime.db, str(id)
+        if chat is None and await unheard_of(db, ticket_id):
+            # Created a moment ago, its event still on the way: waited for briefly, as sending a message does. If
+            # it is still not here, the ticket's page loads without its chat for now (a null entity would null the
+            # non-null canChat, and with it the whole ticket).
+            ticket = await locate(info.context.tenancy, info.context.require(), ticket_id)
+            if ticket is None and await unheard_of(db, ticket_id):
                 return cls(id=id, title="", chat=None, owner_status=_status_value(status))
+            chat = await access_to(info.context.tenancy, info.context.require(), ticket) if ticket else None
+            chat = chat if chat is not None and chat.sees_ticket else None
+        if chat is None:
             return None
         return cls(id=id, title=chat.ticket.title, chat=chat, owner_status=_status_value(status))
 

@@ -62,3 +62,15 @@ async def test_the_page_of_a_ticket_chat_has_not_heard_of_yet_loads_without_its_
     await chat_desk.settle()
     later = (await customer.ok(PAGE, {"t": ticket["id"]}))["ticket"]
     assert later["canChat"] is True and later["messages"] == {"edges": []}, later
+
+
+async def test_the_page_asked_during_a_short_lag_shows_the_chat(chat_desk: ChatDesk, team: Team,
+                                                                gateway_url: str) -> None:
+    customer = chat_desk.through(gateway_url, team.customer)
+    async with chat_desk.bus.held(TICKETS_CONSUMER):
+        ticket = (await customer.ok(CREATE_TICKET, {"i": {"itemId": team.item_id, "title": "Keyboard sticks",
+                                                           "description": "The space bar."}}))["createTicket"]
+        asking = asyncio.create_task(customer(PAGE, {"t": ticket["id"]}))
+        await asyncio.sleep(LAG)
+    page = (await asking).ok()["ticket"]
+    assert page["canChat"] is True and page["unreadCount"] == 0 and page["messages"] == {"edges": []}, page
