@@ -19,9 +19,12 @@ from subgraphs.kernel.tenancy import TenantCollection
 PATTERNS = ("ticket.*",)
 # A ticket created this recently may not have reached the read model yet (its event is on the way): the chat waits
 # up to ARRIVAL_WAIT for it rather than calling it unknown. Older ids (and ids from the future) are answered at once.
+# The wait is long enough for a consumer seconds behind under load; its looks start quick and slow down (doubling
+# from ARRIVAL_POLL to ARRIVAL_POLL_MAX), so callers waiting add little to the database's load.
 FRESH = timedelta(minutes=2)
-ARRIVAL_WAIT = 3.0
+ARRIVAL_WAIT = 10.0
 ARRIVAL_POLL = 0.05
+ARRIVAL_POLL_MAX = 0.5
 
 
 async def remember(db: Database, event: Event, uow: UnitOfWork) -> TicketView | None:
@@ -66,8 +69,9 @@ async def find_arriving(find: Callable[[], Awaitable[TicketView | None]], ticket
     if found is not None or not is_fresh(ticket_id):
         return found
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + ARRIVAL_WAIT
+    deadline, pause = loop.time() + ARRIVAL_WAIT, ARRIVAL_POLL
     while found is None and loop.time() < deadline:
-        await asyncio.sleep(ARRIVAL_POLL)
+        await asyncio.sleep(min(pause, max(deadline - loop.time(), 0)))
+        pause = min(pause * 2, ARRIVAL_POLL_MAX)
         found = await find()
     return found
