@@ -1,0 +1,156 @@
+"""How many commands a second the embedded database serves on this machine, by kind, whatever asks them.
+
+    .venv/bin/python -m benchmarks.workload.ceiling [--seconds 10] [--concurrency 1 8 32] [--json FILE]
+
+Starts SecantusDB exactly as `aurontek up` does (`EmbeddedMongo`), fills a collection with 3,000 ticket-sized
+documents, then for each kind of command and each concurrency keeps that many callers asking for `--seconds`:
+
+- `find_by_id`: one document by `_id`;
+- `update_by_id`: a `$set` on one document by `_id`;
+- `insert`: a new small document (an event marker);
+- `transaction`: a marker inserted and a document updated in one transaction (three commands with the commit),
+  retried on a write conflict.
+
+Reported per kind and concurrency: commands a second, p50/p99 of each command in ms, and the database's CPU in
+cores. The workload benchmark's services send about 15 commands per user operation; this is the ceiling those
+commands meet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+from pymongo import AsyncMongoClient
+from pymongo.errors import OperationFailure
+
+from subgraphs.kernel.embedded_mongo import EmbeddedMongo
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+DOCUMENTS = 3_000
+Kind = Callable[[AsyncMongoClient[dict[str, Any]], int], Awaitable[int]]  # returns the commands it sent
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def some_id() -> str:
+    return f"t{random.randrange(DOCUMENTS):06d}"
+
+
+async def find_by_id(client: AsyncMongoClient[dict[str, Any]], n: int) -> int:
+    await client.bench.tickets.find_one({"_id": some_id()})
+    return 1
+
+
+async def update_by_id(client: AsyncMongoClient[dict[str, Any]], n: int) -> int:
+    await client.bench.tickets.update_one({"_id": some_id()}, {"$set": {"seen": n}})
+    return 1
+
+
+async def insert(client: AsyncMongoClient[dict[str, Any]], n: int) -> int:
+    await client.bench.markers.insert_one({"_id": f"m{n}-{random.random()}", "at": time.time()})
+    return 1
+
+
+async def transaction(client: AsyncMongoClient[dict[str, Any]], n: int) -> int:
+    """Retried on a write conflict, as the services retry theirs; every attempt's commands count."""
+    sent = 0
+    async with client.start_session() as session:
+        while True:
+            try:
+                async with await session.start_transaction():
+                    sent += 3
+                    await client.bench.markers.insert_one({"_id": f"x{n}-{random.random()}", "at": time.time()},
+                                                          session=session)
+                    await client.bench.tickets.update_one({"_id": some_id()}, {"$set": {"seen": n}},
+                                                          session=session)
+                return sent
+            except OperationFailure as error:
+                if not error.has_error_label("TransientTransactionError"):
+                    raise
+
+
+KINDS: dict[str, Kind] = {"find_by_id": find_by_id, "update_by_id": update_by_id, "insert": insert,
+                          "transaction": transaction}
+
+
+async def fill(client: AsyncMongoClient[dict[str, Any]]) -> None:
+    body = "A ticket's description of a reasonable length. " * 10
+    await client.bench.tickets.insert_many([
+        {"_id": f"t{i:06d}", "companyId": f"c{i % 5}", "title": f"Ticket {i}", "description": body, "status": "open",
+         "participants": [f"u{i % 200}", f"u{(i + 7) % 200}"], "seen": 0} for i in range(DOCUMENTS)])
+    await client.bench.tickets.create_index("companyId")
+
+
+async def measure(client: AsyncMongoClient[dict[str, Any]], kind: Kind, concurrency: int, seconds: float,
+                  pid: int) -> dict[str, Any]:
+    latencies: list[float] = []
+    sent = 0
+    counter = itertools.count()
+    deadline = time.monotonic() + seconds
+
+    async def caller() -> None:
+        nonlocal sent
+        while time.monotonic() < deadline:
+            began = time.monotonic()
+            commands = await kind(client, next(counter))
+            latencies.append((time.monotonic() - began) / commands)
+            sent += commands
+
+    cpu_before, began = cpu_seconds(pid), time.monotonic()
+    await asyncio.gather(*(caller() for _ in range(concurrency)))
+    elapsed = time.monotonic() - began
+    ordered = sorted(latencies)
+    return {"commands_per_second": round(sent / elapsed), "p50_ms": round(ordered[len(ordered) // 2] * 1000, 2),
+            "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 2),
+            "database_cpu_cores": round((cpu_seconds(pid) - cpu_before) / elapsed, 2)}
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="aurontek-ceiling-") as workdir:
+        database = EmbeddedMongo(Path(workdir), die_with_parent=True)
+        url = await database.start()
+        assert database.process is not None
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(url, maxPoolSize=max(args.concurrency) + 4)
+        try:
+            await fill(client)
+            report: dict[str, Any] = {}
+            for name, kind in KINDS.items():
+                for concurrency in args.concurrency:
+                    report[f"{name} x{concurrency}"] = await measure(client, kind, concurrency, args.seconds,
+                                                                     database.process.pid)
+                    print(f"{name} x{concurrency}: {report[f'{name} x{concurrency}']}", file=sys.stderr)
+            return report
+        finally:
+            await client.close()
+            database.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    report = asyncio.run(run(args))
+    text = orjson.dumps(report, option=orjson.OPT_INDENT_2).decode()
+    if args.json:
+        args.json.write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
