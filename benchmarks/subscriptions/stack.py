@@ -63,7 +63,7 @@ class Stack:
     vhost: str = field(default_factory=lambda: f"aurontek-bench-{new_id()}")
     services: dict[str, Service] = field(default_factory=dict)
     ttl_sweep: float = 0.0  # off, as the embedded mode runs it (60 s is SecantusDB's own default)
-    mongo_url: str = ""
+    mongo_url: str = ""  # set: the services use this MongoDB (distributed only) instead of a SecantusDB of the stack's
     prefix: str = field(default_factory=lambda: f"bench{new_id()[-6:]}_")
     mongo_options: str = ""  # appended to the services' MONGODB_URL, e.g. "&maxPoolSize=16"
     notifications: bool = False  # the notifications service too (mail to .eml files in the work directory)
@@ -93,7 +93,8 @@ class Stack:
             return
         rabbitmqctl("add_vhost", self.vhost)
         rabbitmqctl("set_permissions", "-p", self.vhost, urlsplit(self.amqp_url).username or "guest", ".*", ".*", ".*")
-        await self._database()
+        if not self.mongo_url:
+            await self._database()
         await self._subgraph("users", AURONTEK_ADMIN_EMAIL=ROOT_EMAIL, AURONTEK_ADMIN_PASSWORD=ROOT_PASSWORD,
                              ACCESS_TOKEN_TTL_SECONDS="3600", PASSWORD_HASH_MEMORY_KIB="1024",
                              PASSWORD_HASH_TIME_COST="1")

@@ -162,7 +162,10 @@ def percentile(values: list[float], q: float) -> float:
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="aurontek-workload-") as workdir:
-        stack = Stack(Path(workdir), args.amqp_url, notifications=True, ia=True, embedded=args.mode == "embedded",
+        if args.mongodb_url and args.mode == "embedded":
+            raise SystemExit("--mongodb-url is for --mode distributed: `aurontek up` always runs its own database")
+        stack = Stack(Path(workdir), args.amqp_url, mongo_url=args.mongodb_url, notifications=True, ia=True,
+                      embedded=args.mode == "embedded",
                       launcher=LAUNCHER)
         try:
             await stack.start()
@@ -317,6 +320,8 @@ def main() -> None:
                         help="EVENT_CONCURRENCY of every service (1: one event at a time per queue, as before)")
     parser.add_argument("--drain-limit", type=float, default=300, help="give up waiting for a backlog after this")
     parser.add_argument("--amqp-url", default="amqp://guest:guest@127.0.0.1:5672/")
+    parser.add_argument("--mongodb-url", default="", help="distributed mode: the services use this MongoDB (a "
+                        "mongod or replica set with transactions) instead of a SecantusDB the run starts")
     parser.add_argument("--slow-ms", type=int, default=None,
                         help="report the database operations slower than this, grouped by filter shape")
     parser.add_argument("--json", type=Path)

@@ -1,6 +1,7 @@
 """How many commands a second the embedded database serves on this machine, by kind, whatever asks them.
 
-    .venv/bin/python -m benchmarks.workload.ceiling [--seconds 10] [--concurrency 1 8 32] [--json FILE]
+    .venv/bin/python -m benchmarks.workload.ceiling [--seconds 10] [--concurrency 1 8 32] [--mongodb-url URL]
+        [--json FILE]
 
 Starts SecantusDB exactly as `aurontek up` does (`EmbeddedMongo`), fills a collection with 3,000 ticket-sized
 documents, then for each kind of command and each concurrency keeps that many callers asking for `--seconds`:
@@ -96,7 +97,7 @@ async def fill(client: AsyncMongoClient[dict[str, Any]]) -> None:
 
 
 async def measure(client: AsyncMongoClient[dict[str, Any]], kind: Kind, concurrency: int, seconds: float,
-                  pid: int) -> dict[str, Any]:
+                  pid: int | None) -> dict[str, Any]:
     latencies: list[float] = []
     sent = 0
     counter = itertools.count()
@@ -110,29 +111,30 @@ async def measure(client: AsyncMongoClient[dict[str, Any]], kind: Kind, concurre
             latencies.append((time.monotonic() - began) / commands)
             sent += commands
 
-    cpu_before, began = cpu_seconds(pid), time.monotonic()
+    cpu_before, began = cpu_seconds(pid) if pid else 0.0, time.monotonic()
     await asyncio.gather(*(caller() for _ in range(concurrency)))
     elapsed = time.monotonic() - began
     ordered = sorted(latencies)
     return {"commands_per_second": round(sent / elapsed), "p50_ms": round(ordered[len(ordered) // 2] * 1000, 2),
             "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 2),
-            "database_cpu_cores": round((cpu_seconds(pid) - cpu_before) / elapsed, 2)}
+            "database_cpu_cores": round((cpu_seconds(pid) - cpu_before) / elapsed, 2) if pid else None}
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="aurontek-ceiling-") as workdir:
         database = EmbeddedMongo(Path(workdir), die_with_parent=True)
-        url = await database.start()
-        assert database.process is not None
+        url = args.mongodb_url or await database.start()
+        pid = database.process.pid if database.process is not None else None
         client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(url, maxPoolSize=max(args.concurrency) + 4)
         try:
+            await client.drop_database("bench")
             await fill(client)
             report: dict[str, Any] = {}
             for name, kind in KINDS.items():
                 for concurrency in args.concurrency:
-                    report[f"{name} x{concurrency}"] = await measure(client, kind, concurrency, args.seconds,
-                                                                     database.process.pid)
+                    report[f"{name} x{concurrency}"] = await measure(client, kind, concurrency, args.seconds, pid)
                     print(f"{name} x{concurrency}: {report[f'{name} x{concurrency}']}", file=sys.stderr)
+            await client.drop_database("bench")
             return report
         finally:
             await client.close()
@@ -143,6 +145,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--mongodb-url", default="", help="measure this MongoDB instead (a database named bench is "
+                        "dropped, filled and dropped)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     report = asyncio.run(run(args))
