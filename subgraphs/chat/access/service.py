@@ -33,7 +33,7 @@ async def locate(tenancy: Tenancy, principal: Principal, ticket_id: str) -> Tick
             found = await find_ticket(tenancy.everywhere(store.TICKETS, permission=ADMIN), ticket_id)
         return found
 
-    return await find_arriving(find, ticket_id)
+    return await find_arriving(tenancy.db, find, ticket_id)
 
 
 async def access_to(tenancy: Tenancy, principal: Principal, ticket: TicketView) -> ChatAccess:

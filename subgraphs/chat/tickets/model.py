@@ -61,13 +61,24 @@ async def unheard_of(db: Database, ticket_id: str) -> bool:
     return is_fresh(ticket_id) and await db[store.TICKETS].find_one({"_id": ticket_id}, projection={"_id": 1}) is None
 
 
-async def find_arriving(find: Callable[[], Awaitable[TicketView | None]], ticket_id: str) -> TicketView | None:
-    """`find()`'s ticket; for a fresh id not found yet, polls the read model until its creation arrives or
-    ARRIVAL_WAIT passes. Polling the shared database (not a signal in this process) works with several chat
-    instances sharing one queue, whichever of them applies the event."""
+async def find_arriving(db: Database, find: Callable[[], Awaitable[TicketView | None]],
+                        ticket_id: str) -> TicketView | None:
+    """`find()`'s ticket; for a fresh id not found yet, waits up to ARRIVAL_WAIT while no company's read model has
+    it (`unheard_of`), then finds it once more. An id another company's view holds is answered at once: it is not
+    on its way, and a caller probing others' tickets makes the database work no longer. Polling the shared database
+    (not a signal in this process) works with several chat instances sharing one queue, whichever of them applies
+    the event."""
     found = await find()
-    if found is not None or not is_fresh(ticket_id):
+    if found is not None or not await unheard_of(db, ticket_id):
         return found
+    loop = asyncio.get_running_loop()
+    deadline, pause = loop.time() + ARRIVAL_WAIT, ARRIVAL_POLL
+    while loop.time() < deadline:
+        await asyncio.sleep(min(pause, max(deadline - loop.time(), 0)))
+        pause = min(pause * 2, ARRIVAL_POLL_MAX)
+        if not await unheard_of(db, ticket_id):
+            return await find()
+    return None
     loop = asyncio.get_running_loop()
     deadline, pause = loop.time() + ARRIVAL_WAIT, ARRIVAL_POLL
     while found is None and loop.time() < deadline:
