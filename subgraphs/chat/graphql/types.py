@@ -23,7 +23,7 @@ from subgraphs.chat.graphql.loaders import load_chat, people_names
 from subgraphs.chat.messages.history import messages_of
 from subgraphs.chat.policy.rules import ChatPolicy as Policy
 from subgraphs.chat.receipts import service as receipts
-from subgraphs.chat.tickets.model import unheard_of
+from subgraphs.chat.tickets.model import FIELDS_WAIT, unheard_of
 from subgraphs.kernel.errors import NotFound
 from subgraphs.kernel.graphql.pagination import Connection, Edge, Sort, paginate
 
@@ -176,10 +176,10 @@ class Ticket:
         chat = await load_chat(info.context, str(id))
         db, ticket_id = info.context.runtime.db, str(id)
         if chat is None and await unheard_of(db, ticket_id):
-            # Created a moment ago, its event still on the way: waited for briefly, as sending a message does. If
-            # it is still not here, the ticket's page loads without its chat for now (a null entity would null the
-            # non-null canChat, and with it the whole ticket).
-            ticket = await locate(info.context.tenancy, info.context.require(), ticket_id)
+            # Created a moment ago, its event still on the way: waited for briefly (FIELDS_WAIT). If it is still
+            # not here, the ticket's page loads without its chat for now (a null entity would null the non-null
+            # canChat, and with it the whole ticket).
+            ticket = await locate(info.context.tenancy, info.context.require(), ticket_id, wait=FIELDS_WAIT)
             if ticket is None and await unheard_of(db, ticket_id):
                 return cls(id=id, title="", chat=None, owner_status=_status_value(status))
             chat = await access_to(info.context.tenancy, info.context.require(), ticket) if ticket else None

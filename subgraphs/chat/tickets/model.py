@@ -23,6 +23,9 @@ PATTERNS = ("ticket.*",)
 # from ARRIVAL_POLL to ARRIVAL_POLL_MAX), so callers waiting add little to the database's load.
 FRESH = timedelta(minutes=2)
 ARRIVAL_WAIT = 10.0
+# A ticket's chat fields asked through the gateway (a page, a list's unread counts) wait less: a list must not stall
+# on a lagging view, and the page of a ticket created a moment ago still shows its chat.
+FIELDS_WAIT = 1.0
 ARRIVAL_POLL = 0.05
 ARRIVAL_POLL_MAX = 0.5
 
@@ -61,9 +64,9 @@ async def unheard_of(db: Database, ticket_id: str) -> bool:
     return is_fresh(ticket_id) and await db[store.TICKETS].find_one({"_id": ticket_id}, projection={"_id": 1}) is None
 
 
-async def find_arriving(db: Database, find: Callable[[], Awaitable[TicketView | None]],
-                        ticket_id: str) -> TicketView | None:
-    """`find()`'s ticket; for a fresh id not found yet, waits up to ARRIVAL_WAIT while no company's read model has
+async def find_arriving(db: Database, find: Callable[[], Awaitable[TicketView | None]], ticket_id: str, *,
+                        wait: float = ARRIVAL_WAIT) -> TicketView | None:
+    """`find()`'s ticket; for a fresh id not found yet, waits up to `wait` seconds while no company's read model has
     it (`unheard_of`), then finds it once more. An id another company's view holds is answered at once: it is not
     on its way, and a caller probing others' tickets makes the database work no longer. Polling the shared database
     (not a signal in this process) works with several chat instances sharing one queue, whichever of them applies
@@ -72,7 +75,7 @@ async def find_arriving(db: Database, find: Callable[[], Awaitable[TicketView | 
     if found is not None or not await unheard_of(db, ticket_id):
         return found
     loop = asyncio.get_running_loop()
-    deadline, pause = loop.time() + ARRIVAL_WAIT, ARRIVAL_POLL
+    deadline, pause = loop.time() + wait, ARRIVAL_POLL
     while loop.time() < deadline:
         await asyncio.sleep(min(pause, max(deadline - loop.time(), 0)))
         pause = min(pause * 2, ARRIVAL_POLL_MAX)
@@ -80,7 +83,7 @@ async def find_arriving(db: Database, find: Callable[[], Awaitable[TicketView | 
             return await find()
     return None
     loop = asyncio.get_running_loop()
-    deadline, pause = loop.time() + ARRIVAL_WAIT, ARRIVAL_POLL
+    deadline, pause = loop.time() + wait, ARRIVAL_POLL
     while found is None and loop.time() < deadline:
         await asyncio.sleep(min(pause, max(deadline - loop.time(), 0)))
         pause = min(pause * 2, ARRIVAL_POLL_MAX)

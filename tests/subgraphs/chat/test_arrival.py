@@ -4,7 +4,9 @@ heard of the new ticket yet (its event is on the way), and the creator must not 
 from __future__ import annotations
 
 import asyncio
+import time
 
+from subgraphs.chat.tickets.model import FIELDS_WAIT
 from tests.integration.live_stack import eventually
 from tests.subgraphs.chat.harness import ChatDesk
 from tests.subgraphs.tickets.harness import CREATE_TICKET, Team
@@ -74,3 +76,19 @@ async def test_the_page_asked_during_a_short_lag_shows_the_chat(chat_desk: ChatD
         await asyncio.sleep(LAG)
     page = (await asking).ok()["ticket"]
     assert page["canChat"] is True and page["unreadCount"] == 0 and page["messages"] == {"edges": []}, page
+
+
+LIST = """{ tickets(first: 50) { edges { node { id unreadCount } } } }"""
+
+
+async def test_a_list_with_a_ticket_chat_has_not_heard_of_yet_does_not_stall(chat_desk: ChatDesk, team: Team,
+                                                                              gateway_url: str) -> None:
+    customer = chat_desk.through(gateway_url, team.customer)
+    async with chat_desk.bus.held(TICKETS_CONSUMER):
+        ticket = (await customer.ok(CREATE_TICKET, {"i": {"itemId": team.item_id, "title": "Printer jams",
+                                                           "description": "Every page."}}))["createTicket"]
+        began = time.monotonic()
+        listed = (await customer.ok(LIST, {}))["tickets"]["edges"]
+        took = time.monotonic() - began
+    assert {"node": {"id": ticket["id"], "unreadCount": None}} in listed
+    assert took < FIELDS_WAIT + 4, took  # not the 10 s a message waits
