@@ -82,10 +82,3 @@ async def find_arriving(db: Database, find: Callable[[], Awaitable[TicketView | 
         if not await unheard_of(db, ticket_id):
             return await find()
     return None
-    loop = asyncio.get_running_loop()
-    deadline, pause = loop.time() + wait, ARRIVAL_POLL
-    while found is None and loop.time() < deadline:
-        await asyncio.sleep(min(pause, max(deadline - loop.time(), 0)))
-        pause = min(pause * 2, ARRIVAL_POLL_MAX)
-        found = await find()
-    return found
