@@ -15,15 +15,11 @@ from enum import StrEnum
 from typing import Any
 
 from pymongo.asynchronous.client_session import AsyncClientSession
-from pymongo.errors import InvalidOperation, PyMongoError
 
 from subgraphs.kernel import clock
 from subgraphs.kernel.ids import new_id
-from subgraphs.kernel.logging import get_logger
 from subgraphs.kernel.mongo import Database
 from subgraphs.notifications import store
-
-log = get_logger(__name__)
 
 CONTENT = {"text": "", "html": ""}
 MAX_BACKOFF = timedelta(hours=1)  # an SMTP outage can last hours; keep trying, at most hourly
@@ -70,7 +66,6 @@ class MailQueue:
         self._handed: collections.deque[dict[str, Any]] = collections.deque()  # claimed when queued, in this process
         self._arrived = asyncio.Event()
         self.open = False  # while `keep_handed` runs: mail may be queued claimed for this process's senders
-        self._releasing: set[asyncio.Task[None]] = set()
 
     @property
     def claims_for(self) -> timedelta | None:
@@ -79,11 +74,6 @@ class MailQueue:
 
     def hand(self, row: dict[str, Any]) -> None:
         """A row this process queued already claimed (`enqueue(claimed_for=self.claims_for)`), now committed."""
-        if not self.open:  # its transaction began before the senders stopped and committed after: put it back
-            releasing = asyncio.get_running_loop().create_task(self._release([row]))
-            self._releasing.add(releasing)
-            releasing.add_done_callback(self._releasing.discard)
-            return
         self._handed.append(row)
         self._arrived.set()
 
@@ -97,20 +87,11 @@ class MailQueue:
         finally:
             self.open = False
             handed, self._handed = list(self._handed), collections.deque()
-            await self._release(handed)
-
-    async def _release(self, rows: list[dict[str, Any]]) -> None:
-        """Rows handed to this process and not tried, back in the queue for any sender (if the database cannot be
-        reached now, their lease hands them on later)."""
-        if not rows:
-            return
-        try:
-            await self.rows.update_many(
-                {"_id": {"$in": [r["_id"] for r in rows]}, "status": MailStatus.SENDING, "attempts": 1},
-                {"$set": {"status": MailStatus.PENDING, "attempts": 0, "leaseUntil": None,
-                          "nextAttemptAt": clock.now(), "updatedAt": clock.now()}})
-        except (PyMongoError, InvalidOperation) as exc:
-            log.warning("handed mail left to its lease", extra={"deliveries": len(rows), "error": repr(exc)})
+            if handed:
+                await self.rows.update_many(
+                    {"_id": {"$in": [r["_id"] for r in handed]}, "status": MailStatus.SENDING, "attempts": 1},
+                    {"$set": {"status": MailStatus.PENDING, "attempts": 0, "leaseUntil": None,
+                              "nextAttemptAt": clock.now(), "updatedAt": clock.now()}})
 
     async def wait(self, timeout: float) -> None:
         """Until a row is handed to this process, or `timeout` seconds."""
@@ -118,13 +99,13 @@ class MailQueue:
             await asyncio.wait_for(self._arrived.wait(), timeout)
         self._arrived.clear()
 
-    async def claim(self, *, due: bool = True) -> dict[str, Any] | None:
-        """A row to send: first one handed to this process, else (with `due`) one claimed from the database."""
+    async def claim(self) -> dict[str, Any] | None:
+        """A row to send: first one handed to this process, else one claimed from the database (`claim_due`)."""
         while self._handed:
             row = await self._keep(self._handed.popleft())
             if row is not None:
                 return row
-        return await self.claim_due() if due else None
+        return await self.claim_due()
 
     async def _keep(self, row: dict[str, Any]) -> dict[str, Any] | None:
         """A handed row, with its lease renewed if less than half of it is left (sends queued up behind slow ones):

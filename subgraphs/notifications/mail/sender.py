@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import Coroutine
 from typing import Any
 
@@ -22,7 +21,6 @@ class Sender:
         self.transport = transport
         self.sender = sender
         self.poll_interval = poll_interval
-        self._nothing_due_at = float("-inf")  # when the queue last had nothing due: looked at again a poll later
 
     async def run(self) -> None:
         """Send whatever is due, for as long as the service runs."""
@@ -31,18 +29,13 @@ class Sender:
                 await self.queue.wait(self.poll_interval)  # a mail this process queues wakes it at once
 
     async def send_next(self) -> bool:
-        """Claim the next due mail and try it; False when none is due (or the database is away). Mail handed to
-        this process is taken at once; the queue in the database is looked at again only a poll after it last had
-        nothing due (not after every handed mail)."""
-        look = time.monotonic() - self._nothing_due_at >= self.poll_interval
+        """Claim the next due mail and try it; False when none is due (or the database is away)."""
         try:
-            row = await self.queue.claim(due=look)
+            row = await self.queue.claim()
         except Exception as exc:
             log.warning("mail queue unavailable", extra={"error": repr(exc)})
             return False
         if row is None:
-            if look:
-                self._nothing_due_at = time.monotonic()
             return False
         try:
             await self.attempt(row)
