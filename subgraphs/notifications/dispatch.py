@@ -7,14 +7,13 @@ a redelivered event can neither notify twice nor half-notify.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
 from subgraphs.notifications.inbox import service as inbox
 from subgraphs.notifications.kinds import KINDS, Channel, Kind
-from subgraphs.notifications.mail.queue import MailQueue, enqueue
+from subgraphs.notifications.mail.queue import enqueue
 from subgraphs.notifications.messages.render import Rendered, Renderer
 from subgraphs.notifications.messages.words import language_of
 from subgraphs.notifications.people.model import Person
@@ -27,7 +26,6 @@ class Dispatcher:
     db: Database
     renderer: Renderer
     default_language: str
-    mail: MailQueue | None = None  # this process's sender: its mail is queued claimed and handed over on commit
 
     async def deliver(self, uow: UnitOfWork, notices: list[Notice], *, source_id: str) -> None:
         """Deliver each notice; one per recipient (the first wins when an event names someone twice)."""
@@ -58,11 +56,8 @@ class Dispatcher:
             })
         if Channel.EMAIL in channels:
             mail = self._mail(notice, kind, language, rendered)
-            queue = self.mail
-            queued = await enqueue(self.db, {**mail, "key": f"{key}:{Channel.EMAIL}", "sourceId": source_id},
-                                   session=uow.session, claimed_for=queue.claims_for if queue else None)
-            if queue is not None and queued is not None:
-                uow.after_commit(functools.partial(queue.hand, queued))
+            await enqueue(self.db, {**mail, "key": f"{key}:{Channel.EMAIL}", "sourceId": source_id},
+                          session=uow.session)
 
     async def _channels(self, uow: UnitOfWork, notice: Notice, kind: Kind) -> frozenset[Channel]:
         recipient = notice.recipient

@@ -32,16 +32,15 @@ async def setup(runtime: Runtime) -> None:
     settings = runtime.settings
     assert isinstance(settings, NotificationsSettings)
     await store.ensure_indexes(runtime.db)
-    # A send that outlives its lease is taken for dead and retried elsewhere: give it ample time.
-    queue = MailQueue(runtime.db, max_attempts=settings.mail_max_attempts, retry_delay_ms=settings.mail_retry_delay_ms,
-                      lease=timedelta(seconds=max(60.0, settings.smtp_timeout * 3)))
-    dispatcher = Dispatcher(runtime.db, Renderer(app_url=settings.app_url), settings.default_language, mail=queue)
+    dispatcher = Dispatcher(runtime.db, Renderer(app_url=settings.app_url), settings.default_language)
     consumer = Consumer(runtime.db, dispatcher, chat_delay=timedelta(seconds=settings.chat_unread_delay_seconds))
     runtime.consume("notify", PATTERNS, consumer.handle)
     runtime.state["notifications_live"] = await start_feed(runtime, live.CHANNELS, live.routes)
+    # A send that outlives its lease is taken for dead and retried elsewhere: give it ample time.
+    queue = MailQueue(runtime.db, max_attempts=settings.mail_max_attempts, retry_delay_ms=settings.mail_retry_delay_ms,
+                      lease=timedelta(seconds=max(60.0, settings.smtp_timeout * 3)))
     sender = Sender(queue, transport(settings), sender=settings.mail_from,
                     poll_interval=settings.mail_poll_interval_ms / 1000)
-    runtime.spawn("mail-handed", queue.keep_handed)
     for n in range(MAIL_SENDERS):
         runtime.spawn(f"mail-sender-{n}", sender.run)
     flusher = UnreadFlusher(runtime.outbox, dispatcher, interval=_scan_interval(settings.chat_unread_delay_seconds))

@@ -49,11 +49,6 @@ class UnitOfWork:
     def __init__(self, session: AsyncClientSession) -> None:
         self.session = session
         self.events: list[Event] = []
-        self.after: list[Callable[[], None]] = []
-
-    def after_commit(self, action: Callable[[], None]) -> None:
-        """Run `action` in this process once the transaction committed (never if it did not)."""
-        self.after.append(action)
 
     def emit(self, type: str, data: Mapping[str, Any], *, company_id: str | None, actor_id: str | None) -> Event:
         """Queue an event to be written with this unit's writes; its payload must keep its contract."""
@@ -96,13 +91,11 @@ class Outbox:
         """Run `work` in a transaction; the events it emits are stored with it, then relayed."""
 
         emitted: list[Event] = []
-        after: list[Callable[[], None]] = []
 
         async def run(session: AsyncClientSession) -> T:
             uow = UnitOfWork(session)
             result = await work(uow)
             emitted[:] = uow.events  # a retried transaction's last run is the one that commits
-            after[:] = uow.after
             await idempotency.record(self.db, uow.events, session)  # a keyed mutation's claim, with its writes
             if uow.events:
                 created = clock.now()
@@ -115,8 +108,6 @@ class Outbox:
             self._wake.set()
         for listener in self.committed:
             listener(emitted)
-        for action in after:
-            action()
         return result
 
     @staticmethod

@@ -7,9 +7,6 @@ or given up on: mails carry personal links that should not outlive their purpose
 
 from __future__ import annotations
 
-import asyncio
-import collections
-import contextlib
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -33,22 +30,14 @@ class MailStatus(StrEnum):
     FAILED = "failed"
 
 
-async def enqueue(db: Database, row: dict[str, Any], *, session: AsyncClientSession,
-                  claimed_for: timedelta | None = None) -> dict[str, Any] | None:
-    """Queue `row` under its `key` unless a row with that key exists; the row as queued when it was queued now.
-
-    With `claimed_for`, it is queued already claimed by the caller for that long (`sending`, its first attempt), as
-    `MailQueue.claim` would have taken it: the caller hands it to its own sender once the transaction commits
-    (`MailQueue.hand`), which saves the claim's read and write. If the caller dies first, the lease lapses and
-    another sender takes it."""
+async def enqueue(db: Database, row: dict[str, Any], *, session: AsyncClientSession) -> bool:
+    """Queue `row` under its `key` unless a row with that key exists; True when it was queued now."""
     now = clock.now()
     queued = {"_id": new_id(), "status": MailStatus.PENDING, "attempts": 0, "nextAttemptAt": now,
               "leaseUntil": None, "lastError": None, "createdAt": now, "updatedAt": now, "sentAt": None, **row}
-    if claimed_for is not None:
-        queued.update(status=MailStatus.SENDING, attempts=1, leaseUntil=now + claimed_for)
     result = await db[store.MAIL].update_one({"key": row["key"]}, {"$setOnInsert": queued}, upsert=True,
                                              session=session)
-    return queued if result.upserted_id is not None else None
+    return result.upserted_id is not None
 
 
 CLAIM_TRIES = 5  # rows other senders took between our read and our update, before the next state
@@ -63,62 +52,8 @@ class MailQueue:
         self.retry_delay_ms = retry_delay_ms
         self.lease = lease
         self._lapses_seen: datetime | None = None  # when claim last looked for rows whose lease lapsed
-        self._handed: collections.deque[dict[str, Any]] = collections.deque()  # claimed when queued, in this process
-        self._arrived = asyncio.Event()
-        self.open = False  # while `keep_handed` runs: mail may be queued claimed for this process's senders
-
-    @property
-    def claims_for(self) -> timedelta | None:
-        """How long a mail queued now may be claimed for this process (None: queue it for any sender)."""
-        return self.lease if self.open else None
-
-    def hand(self, row: dict[str, Any]) -> None:
-        """A row this process queued already claimed (`enqueue(claimed_for=self.claims_for)`), now committed."""
-        self._handed.append(row)
-        self._arrived.set()
-
-    async def keep_handed(self) -> None:
-        """Runs as long as the service: while it does, mail is queued claimed for this process; when the service
-        stops, the rows handed to it and not yet sent go back to the queue for any sender, rather than waiting out
-        their lease (a process killed outright leaves them to the lease)."""
-        self.open = True
-        try:
-            await asyncio.Event().wait()
-        finally:
-            self.open = False
-            handed, self._handed = list(self._handed), collections.deque()
-            if handed:
-                await self.rows.update_many(
-                    {"_id": {"$in": [r["_id"] for r in handed]}, "status": MailStatus.SENDING, "attempts": 1},
-                    {"$set": {"status": MailStatus.PENDING, "attempts": 0, "leaseUntil": None,
-                              "nextAttemptAt": clock.now(), "updatedAt": clock.now()}})
-
-    async def wait(self, timeout: float) -> None:
-        """Until a row is handed to this process, or `timeout` seconds."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._arrived.wait(), timeout)
-        self._arrived.clear()
 
     async def claim(self) -> dict[str, Any] | None:
-        """A row to send: first one handed to this process, else one claimed from the database (`claim_due`)."""
-        while self._handed:
-            row = await self._keep(self._handed.popleft())
-            if row is not None:
-                return row
-        return await self.claim_due()
-
-    async def _keep(self, row: dict[str, Any]) -> dict[str, Any] | None:
-        """A handed row, with its lease renewed if less than half of it is left (sends queued up behind slow ones):
-        None when it lapsed and another sender took it meanwhile."""
-        now = clock.now()
-        if row["leaseUntil"] - now >= self.lease / 2:
-            return row
-        renewed = {"leaseUntil": now + self.lease, "updatedAt": now}
-        if (await self.rows.update_one(self._mine(row), {"$set": renewed})).modified_count:
-            return {**row, **renewed}
-        return None
-
-    async def claim_due(self) -> dict[str, Any] | None:
         """A due row, now `sending` under a lease: the oldest new one, then the oldest due for a retry, then one
         whose lease lapsed (its sender died; looked for first every quarter of a lease). One query per state, each on
         its index (status, then time): as one `$or` the embedded database read every row of the collection on

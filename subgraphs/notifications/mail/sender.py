@@ -26,7 +26,7 @@ class Sender:
         """Send whatever is due, for as long as the service runs."""
         while True:
             if not await _uninterrupted(self.send_next()):
-                await self.queue.wait(self.poll_interval)  # a mail this process queues wakes it at once
+                await asyncio.sleep(self.poll_interval)
 
     async def send_next(self) -> bool:
         """Claim the next due mail and try it; False when none is due (or the database is away)."""

@@ -45,11 +45,10 @@ class Received:
 @dataclass
 class Mailbox:
     """The aiosmtpd handler: keeps every accepted message; `refusing` answers 451 to DATA instead, and
-    addresses in `unknown` are refused for good (550); `slow` seconds pass before each DATA is answered."""
+    addresses in `unknown` are refused for good (550)."""
 
     received: list[Received] = field(default_factory=list)
     refusing: bool = False
-    slow: float = 0.0
     unknown: set[str] = field(default_factory=set)
     refused: int = 0
     logins: list[str] = field(default_factory=list)
@@ -62,7 +61,6 @@ class Mailbox:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        await asyncio.sleep(self.slow)
         if self.refusing:
             with self.lock:
                 self.refused += 1

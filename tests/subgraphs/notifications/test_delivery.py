@@ -4,8 +4,6 @@ outbox when no SMTP server is configured."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,7 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-from pymongo import AsyncMongoClient
 
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.memory import InProcessBus
@@ -182,58 +179,3 @@ async def test_a_mail_its_dead_sender_left_sending_is_sent_once_its_lease_lapses
     await rows.insert_one(row(later, status="pending", attempts=0, leaseUntil=None))
     await post.mail.mailbox.wait_for(later)
     assert len(post.mail.mailbox.to(address)) == 1
-
-
-async def test_a_mail_the_service_queues_goes_out_at_once_without_a_claim(stack: Stack, mongo_url: str,
-                                                                         http: httpx.AsyncClient) -> None:
-    """Mail an event queues is claimed when queued and handed to this instance's senders on commit: it goes out
-    at once, though the senders look at the queue only once a minute, as its first and only attempt."""
-    running = await _post(stack, mongo_url, http, mail_poll_interval_ms=60_000)
-    try:
-        await asyncio.sleep(0.2)  # the senders' first look at the empty queue is behind them
-        address = f"{unique('rita')}@handed.test"
-        began = time.monotonic()
-        event = await running.reset_requested(address)
-        await running.mail.mailbox.wait_for(address)
-        assert time.monotonic() - began < 5
-        await eventually(lambda: _all_sent(running, [event]), what="the send recorded")
-        [row] = await running.rows(event)
-        assert row["attempts"] == 1 and row["leaseUntil"] is None
-    finally:
-        await running.service.stop()
-        await running.bus.close()
-        running.mail.stop()
-
-
-async def test_mail_handed_to_a_stopping_service_goes_back_to_the_queue(stack: Stack, mongo_url: str,
-                                                                       http: httpx.AsyncClient) -> None:
-    """Mail claimed when queued but not yet sent when its service stops is put back for any sender at once, not
-    left to wait out its lease: the next instance sends it, and every mail arrives once."""
-    running = await _post(stack, mongo_url, http)
-    running.mail.mailbox.slow = 2.0  # both senders busy with a mail each; the others wait in hand
-    addresses = [f"{unique('rita')}@stopped.test" for _ in range(5)]
-    events = [await running.reset_requested(address) for address in addresses]
-    await eventually(lambda: _all_queued(running, events), what="the mails queued")
-    database = running.service.runtime.db.name
-    await running.service.stop()  # the two sends under way finish first
-    mail = AsyncMongoClient(mongo_url)[database][store.MAIL]
-    ids = [e.id for e in events]
-    assert sorted([r["status"] async for r in mail.find({"sourceId": {"$in": ids}})]) == ["pending"] * 3 + ["sent"] * 2
-    prefix = database.removesuffix("notifications")
-    again = await _post(stack, mongo_url, http, mongodb_database_prefix=prefix)  # the same database
-    try:
-        await eventually(lambda: _all_sent(again, events), timeout=10, what="every mail sent by the next instance")
-        for address in addresses:
-            sent_by = [post.mail.mailbox.to(address) for post in (running, again)]
-            assert sorted(len(copies) for copies in sent_by) == [0, 1], address
-    finally:
-        await again.service.stop()
-        await again.bus.close()
-        again.mail.stop()
-        await running.bus.close()
-        running.mail.stop()
-        await mail.database.client.close()
-
-
-async def _all_queued(post: Post, events: list[Event]) -> bool:
-    return all([await post.rows(e) for e in events])
