@@ -129,4 +129,3 @@ class SubscriptionHub:
     async def aclose(self) -> None:
         await self.feeds.aclose()
         await self.upstreams.aclose()
-

@@ -5,7 +5,7 @@ from __future__ import annotations
 from subgraphs.chat import store
 from subgraphs.chat.access.rules import ADMIN, ChatAccess, decide
 from subgraphs.chat.policy.service import policy_in
-from subgraphs.chat.tickets.model import ARRIVAL_WAIT, find_arriving, find_ticket
+from subgraphs.chat.tickets.model import find_arriving, find_ticket
 from subgraphs.kernel.auth.principal import GLOBAL_SUFFIX, Principal
 from subgraphs.kernel.errors import Forbidden, NotFound
 from subgraphs.kernel.events.contracts.tickets import TicketView
@@ -19,8 +19,7 @@ def company_view(tenancy: Tenancy, principal: Principal, name: str, company_id: 
     return tenancy.of(name, company_id, permission=ADMIN)
 
 
-async def locate(tenancy: Tenancy, principal: Principal, ticket_id: str, *,
-                 wait: float = ARRIVAL_WAIT) -> TicketView | None:
+async def locate(tenancy: Tenancy, principal: Principal, ticket_id: str) -> TicketView | None:
     """The ticket in the caller's company, or in any company for holders of the global administrator permission.
 
     Read from the database every time (never remembered): an unreachable database refuses access at once.
@@ -34,7 +33,7 @@ async def locate(tenancy: Tenancy, principal: Principal, ticket_id: str, *,
             found = await find_ticket(tenancy.everywhere(store.TICKETS, permission=ADMIN), ticket_id)
         return found
 
-    return await find_arriving(tenancy.db, find, ticket_id, wait=wait)
+    return await find_arriving(tenancy.db, find, ticket_id)
 
 
 async def access_to(tenancy: Tenancy, principal: Principal, ticket: TicketView) -> ChatAccess:

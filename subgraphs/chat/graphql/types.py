@@ -23,7 +23,7 @@ from subgraphs.chat.graphql.loaders import load_chat, people_names
 from subgraphs.chat.messages.history import messages_of
 from subgraphs.chat.policy.rules import ChatPolicy as Policy
 from subgraphs.chat.receipts import service as receipts
-from subgraphs.chat.tickets.model import FIELDS_WAIT, unheard_of
+from subgraphs.chat.tickets.model import FIELDS_WAIT, arrived, unheard_of
 from subgraphs.kernel.errors import NotFound
 from subgraphs.kernel.graphql.pagination import Connection, Edge, Sort, paginate
 
@@ -179,9 +179,9 @@ class Ticket:
             # Created a moment ago, its event still on the way: waited for briefly (FIELDS_WAIT). If it is still
             # not here, the ticket's page loads without its chat for now (a null entity would null the non-null
             # canChat, and with it the whole ticket).
-            ticket = await locate(info.context.tenancy, info.context.require(), ticket_id, wait=FIELDS_WAIT)
-            if ticket is None and await unheard_of(db, ticket_id):
+            if not await arrived(db, ticket_id, wait=FIELDS_WAIT):
                 return cls(id=id, title="", chat=None, owner_status=_status_value(status))
+            ticket = await locate(info.context.tenancy, info.context.require(), ticket_id)  # here now: no wait
             chat = await access_to(info.context.tenancy, info.context.require(), ticket) if ticket else None
             chat = chat if chat is not None and chat.sees_ticket else None
         if chat is None:

@@ -64,21 +64,26 @@ async def unheard_of(db: Database, ticket_id: str) -> bool:
     return is_fresh(ticket_id) and await db[store.TICKETS].find_one({"_id": ticket_id}, projection={"_id": 1}) is None
 
 
-async def find_arriving(db: Database, find: Callable[[], Awaitable[TicketView | None]], ticket_id: str, *,
-                        wait: float = ARRIVAL_WAIT) -> TicketView | None:
-    """`find()`'s ticket; for a fresh id not found yet, waits up to `wait` seconds while no company's read model has
-    it (`unheard_of`), then finds it once more. An id another company's view holds is answered at once: it is not
-    on its way, and a caller probing others' tickets makes the database work no longer. Polling the shared database
-    (not a signal in this process) works with several chat instances sharing one queue, whichever of them applies
-    the event."""
-    found = await find()
-    if found is not None or not await unheard_of(db, ticket_id):
-        return found
+async def arrived(db: Database, ticket_id: str, *, wait: float) -> bool:
+    """Whether a fresh id no company's read model holds yet (`unheard_of`) got there within `wait` seconds. Its
+    looks start quick and slow down; polling the shared database (not a signal in this process) works with several
+    chat instances sharing one queue, whichever of them applies the event."""
     loop = asyncio.get_running_loop()
     deadline, pause = loop.time() + wait, ARRIVAL_POLL
     while loop.time() < deadline:
         await asyncio.sleep(min(pause, max(deadline - loop.time(), 0)))
         pause = min(pause * 2, ARRIVAL_POLL_MAX)
         if not await unheard_of(db, ticket_id):
-            return await find()
-    return None
+            return True
+    return False
+
+
+async def find_arriving(db: Database, find: Callable[[], Awaitable[TicketView | None]],
+                        ticket_id: str) -> TicketView | None:
+    """`find()`'s ticket; for a fresh id no company's read model has yet, found once it `arrived`. An id another
+    company's view holds is answered at once: it is not on its way, and a caller probing others' tickets makes the
+    database work no longer."""
+    found = await find()
+    if found is not None or not await unheard_of(db, ticket_id):
+        return found
+    return await find() if await arrived(db, ticket_id, wait=ARRIVAL_WAIT) else None
