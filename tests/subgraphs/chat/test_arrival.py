@@ -9,7 +9,7 @@ import time
 from subgraphs.chat.tickets.model import FIELDS_WAIT
 from tests.integration.live_stack import eventually
 from tests.subgraphs.chat.harness import ChatDesk
-from tests.subgraphs.tickets.harness import CREATE_TICKET, Team
+from tests.subgraphs.tickets.harness import Team
 from tests.supergraph.ws_client import connect
 
 TICKETS_CONSUMER = "aurontek.chat.tickets"
@@ -25,8 +25,7 @@ async def test_a_chat_opened_right_after_creating_the_ticket_receives_its_messag
     async with connect(gateway_url.replace("http://", "ws://", 1) + "/graphql") as client:
         await client.init(f"Bearer {team.customer.client.token}")
         async with chat_desk.bus.held(TICKETS_CONSUMER):
-            ticket = (await customer.ok(CREATE_TICKET, {"i": {"itemId": team.item_id, "title": "Screen flickers",
-                                                               "description": "Since the update."}}))["createTicket"]
+            ticket = await team.ticket(customer, title="Screen flickers")
             await client.subscribe("1", MESSAGE_ADDED, {"t": ticket["id"]})
             sending = asyncio.create_task(customer(SEND, {"t": ticket["id"], "x": "Anyone there?"}))
             await asyncio.sleep(LAG)
@@ -55,8 +54,7 @@ async def test_the_page_of_a_ticket_chat_has_not_heard_of_yet_loads_without_its_
         chat_desk: ChatDesk, team: Team, gateway_url: str) -> None:
     customer = chat_desk.through(gateway_url, team.customer)
     async with chat_desk.bus.held(TICKETS_CONSUMER):
-        ticket = (await customer.ok(CREATE_TICKET, {"i": {"itemId": team.item_id, "title": "Mouse lags",
-                                                           "description": "Since Monday."}}))["createTicket"]
+        ticket = await team.ticket(customer, title="Mouse lags")
         early = await customer(PAGE, {"t": ticket["id"]})
     assert not early.errors, early.errors
     assert early.data == {"ticket": {"title": "Mouse lags", "status": "OPEN", "canChat": False, "unreadCount": None,
@@ -70,8 +68,7 @@ async def test_the_page_asked_during_a_short_lag_shows_the_chat(chat_desk: ChatD
                                                                 gateway_url: str) -> None:
     customer = chat_desk.through(gateway_url, team.customer)
     async with chat_desk.bus.held(TICKETS_CONSUMER):
-        ticket = (await customer.ok(CREATE_TICKET, {"i": {"itemId": team.item_id, "title": "Keyboard sticks",
-                                                           "description": "The space bar."}}))["createTicket"]
+        ticket = await team.ticket(customer, title="Keyboard sticks")
         asking = asyncio.create_task(customer(PAGE, {"t": ticket["id"]}))
         await asyncio.sleep(LAG)
     page = (await asking).ok()["ticket"]
@@ -85,8 +82,7 @@ async def test_a_list_with_a_ticket_chat_has_not_heard_of_yet_does_not_stall(cha
                                                                               gateway_url: str) -> None:
     customer = chat_desk.through(gateway_url, team.customer)
     async with chat_desk.bus.held(TICKETS_CONSUMER):
-        ticket = (await customer.ok(CREATE_TICKET, {"i": {"itemId": team.item_id, "title": "Printer jams",
-                                                           "description": "Every page."}}))["createTicket"]
+        ticket = await team.ticket(customer, title="Printer jams")
         began = time.monotonic()
         listed = (await customer.ok(LIST, {}))["tickets"]["edges"]
         took = time.monotonic() - began
