@@ -119,6 +119,9 @@ async def backlogs(stack: Stack, ready: Ready | None = None) -> dict[str, int]:
     return depths
 
 
+TALLIES = ("commands", "micros", "failures")  # what the instrumented processes count (instrumented.py)
+
+
 def commands(stack: Stack, tally: str = "commands") -> dict[str, int]:
     """Database commands sent so far by every process of the stack, by "<service> <command> <collection>"; with
     `tally` "micros", the microseconds they took to be answered, and with "failures", the failed ones (the key ends
@@ -180,7 +183,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 await slowops.start(client, stack.prefix, args.slow_ms)
             cpu_before = {n: s.cpu_seconds() for n, s in stack.services.items()}
             busy_before, own_before = machine_busy(), os.times()
-            sent_before, waited_before, failed_before = (commands(stack, t) for t in ("commands", "micros", "failures"))
+            tallied_before = {t: commands(stack, t) for t in TALLIES}
             during: list[dict[str, int]] = []
             load_began = time.time()
             print(f"load for {args.seconds}s", file=sys.stderr)
@@ -202,9 +205,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             busy_after = machine_busy()
             cpu["whole machine"] = round((busy_after[0] - busy_before[0]) / (busy_after[1] - busy_before[1])
                                          * (os.cpu_count() or 1), 2)
-            sent = {k: v - sent_before.get(k, 0) for k, v in commands(stack).items()}
-            waited = {k: v - waited_before.get(k, 0) for k, v in commands(stack, "micros").items()}
-            failed = {k: v - failed_before.get(k, 0) for k, v in commands(stack, "failures").items()}
+            sent, waited, failed = ({k: v - tallied_before[t].get(k, 0) for k, v in commands(stack, t).items()}
+                                    for t in TALLIES)
             lag = await lags(client, stack.prefix, load_began)
             slow = await slowops.report(client, stack.prefix) if args.slow_ms is not None else None
             await client.close()
