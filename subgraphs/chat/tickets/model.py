@@ -1,4 +1,4 @@
-"""Keeps the ticket read model current from ticket events; the newest snapshot wins."""
+"""Keeps the ticket read model current from ticket events; the newest snapshot (by the ticket's version) wins."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from bson import ObjectId
 
 from subgraphs.chat import store
-from subgraphs.kernel.events.contracts.tickets import TicketView, is_snapshot, view_row
+from subgraphs.kernel.events.contracts.tickets import TicketView, is_older, is_snapshot, view_row
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import is_id
@@ -36,8 +36,9 @@ async def remember(db: Database, event: Event, uow: UnitOfWork) -> TicketView | 
     if not is_snapshot(data):
         return None
     rows = db[store.TICKETS]
-    current = await rows.find_one({"_id": data["ticketId"]}, projection={"asOf": 1}, session=uow.session)
-    if current is None or current["asOf"] <= event.occurred_at:  # a redelivered older event changes nothing
+    current = await rows.find_one({"_id": data["ticketId"]}, projection={"asOf": 1, "version": 1},
+                                  session=uow.session)
+    if not is_older(data, event.occurred_at, current):  # an older snapshot, folded late, changes nothing
         row = view_row(data)
         await rows.update_one({"_id": data["ticketId"]}, {"$set": {**row, "asOf": event.occurred_at}}, upsert=True,
                               session=uow.session)

@@ -1,4 +1,5 @@
-"""Keeps the IA's view of each ticket current from the tickets service's events; the newest snapshot wins.
+"""Keeps the IA's view of each ticket current from the tickets service's events; the newest snapshot (by the
+ticket's version) wins.
 
 Beside the snapshot every ticket event carries, the view keeps what routing and learning need:
 when the current assignee got the ticket, who held it before, who resolved it last, when anyone
@@ -12,14 +13,14 @@ from typing import Any
 
 from subgraphs.ia import store
 from subgraphs.kernel.events.contracts import tickets as ticket_events
-from subgraphs.kernel.events.contracts.tickets import TicketStatus
+from subgraphs.kernel.events.contracts.tickets import TicketStatus, is_older
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
 
 # what the view keeps of the snapshot (`TicketSnapshot`): enough to triage and route
 SNAPSHOT_FIELDS = ("companyId", "reference", "title", "description", "status", "type", "priority", "category",
-                   "careGroup", "itemId", "creatorId", "assigneeId", "tutorId", "watcherIds", "createdAt")
+                   "careGroup", "itemId", "creatorId", "assigneeId", "tutorId", "watcherIds", "createdAt", "version")
 WORKABLE = (TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.ON_HOLD)
 DONE = (TicketStatus.RESOLVED, TicketStatus.CLOSED, TicketStatus.CANCELLED)
 TRIAGE = ("category", "type", "priority")
@@ -50,7 +51,7 @@ async def remember(db: Database, event: Event, uow: UnitOfWork) -> tuple[Ticket 
     data = event.data
     rows = db[store.TICKETS]
     before = await rows.find_one({"_id": data["ticketId"]}, session=uow.session)
-    if before is not None and before.get("asOf") and before["asOf"] > event.occurred_at:
+    if is_older(data, event.occurred_at, before):
         return before, None
     snapshot = {k: data.get(k) for k in SNAPSHOT_FIELDS}
     snapshot["createdAt"] = as_datetime(snapshot["createdAt"])

@@ -19,4 +19,5 @@ def snapshot(ticket: dict[str, Any]) -> TicketSnapshot:
         "assigneeId": ticket.get("assigneeId"), "tutorId": ticket.get("tutorId"),
         "watcherIds": ticket.get("watchers") or [], "createdAt": ticket["createdAt"],
         "responseDueAt": sla.get("responseDueAt"), "resolutionDueAt": sla.get("resolutionDueAt"),
+        "version": ticket["version"],
     }

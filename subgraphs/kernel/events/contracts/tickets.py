@@ -66,6 +66,9 @@ class TicketSnapshot(TypedDict):
     createdAt: datetime
     responseDueAt: datetime | None
     resolutionDueAt: datetime | None
+    # The ticket's version (one more with each change): what orders two snapshots of one ticket. Events written before
+    # it was carried lack it; their read models fall back on when the event occurred.
+    version: NotRequired[int]
 
 
 SNAPSHOT_FIELDS: tuple[str, ...] = tuple(TicketSnapshot.__annotations__)
@@ -197,9 +200,32 @@ class TicketView:
         return cls.from_doc({"_id": data["ticketId"], **view_row(data)})
 
 
-# What a `TicketView` is made of, in the snapshot's words: what chat and notifications keep of each ticket.
+# What chat and notifications keep of each ticket, in the snapshot's words: a `TicketView`'s fields and the version
+# that orders them.
 VIEW_FIELDS = ("companyId", "reference", "title", "status", "priority", "creatorId", "assigneeId", "tutorId",
-               "watcherIds")
+               "watcherIds", "version")
+
+
+def is_older(data: dict[str, Any], occurred_at: datetime, stored: dict[str, Any] | None) -> bool:
+    """Whether a read model's row `stored` holds a newer state of the ticket than the snapshot `data`.
+
+    Snapshots are ordered by the ticket's version: two replicas of a consumer, or an event waiting for its retry while
+    later ones pass, fold them out of order, and the time they occurred ties when two changes share a clock tick. Equal
+    versions are the same state (a comment leaves the ticket as it was), so folding either again changes nothing.
+    """
+    if stored is None:
+        return False
+    if isinstance(data.get("version"), int) and isinstance(stored.get("version"), int):
+        return bool(stored["version"] > data["version"])
+    as_of = stored.get("asOf")
+    return as_of is not None and as_of > occurred_at
+
+
+def version_guard(data: dict[str, Any]) -> dict[str, Any]:
+    """A filter matching a ticket's row only while it holds no newer state than the snapshot `data` (see `is_older`):
+    a row without a version (kept before snapshots carried one) is older than any."""
+    version = data.get("version")
+    return {"version": {"$not": {"$gt": version}}} if isinstance(version, int) else {}
 
 
 def view_row(data: dict[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ def _ticket() -> dict[str, Any]:
     return {"_id": "t1", "companyId": "c1", "reference": "TKT-1", "title": "VPN down", "description": "x" * 5000,
             "status": "open", "type": "incident", "priority": "high", "category": "network", "tags": [],
             "itemId": "i1", "careGroup": None, "creatorId": "u1", "assigneeId": None, "watchers": ["u2"],
-            "createdAt": now, "sla": {"responseDueAt": now, "resolutionDueAt": None}}
+            "createdAt": now, "sla": {"responseDueAt": now, "resolutionDueAt": None}, "version": 3}
 
 
 def test_the_tickets_snapshot_keeps_its_contract_and_a_consumer_reads_it() -> None:
