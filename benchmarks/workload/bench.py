@@ -119,7 +119,8 @@ async def backlogs(stack: Stack, ready: Ready | None = None) -> dict[str, int]:
     return depths
 
 
-TALLIES = ("commands", "micros", "failures")  # what the instrumented processes count (instrumented.py)
+# what the instrumented processes count (instrumented.py)
+TALLIES = ("commands", "micros", "failures", "in_transaction")
 
 
 def commands(stack: Stack, tally: str = "commands") -> dict[str, int]:
@@ -205,15 +206,15 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             busy_after = machine_busy()
             cpu["whole machine"] = round((busy_after[0] - busy_before[0]) / (busy_after[1] - busy_before[1])
                                          * (os.cpu_count() or 1), 2)
-            sent, waited, failed = ({k: v - tallied_before[t].get(k, 0) for k, v in commands(stack, t).items()}
-                                    for t in TALLIES)
+            sent, waited, failed, in_transactions = (
+                {k: v - tallied_before[t].get(k, 0) for k, v in commands(stack, t).items()} for t in TALLIES)
             lag = await lags(client, stack.prefix, load_began)
             slow = await slowops.report(client, stack.prefix) if args.slow_ms is not None else None
             await client.close()
             if ready is not None:
                 await ready.close()
             return {**_report(args, outcomes, ended[0] - began, during, drain, lag, cpu), "live": _live(outcomes, tabs),
-                    "database_commands": _per_operation(sent, outcomes.operations),
+                    "database_commands": _per_operation(sent, outcomes.operations, in_transactions),
                     "database_waits": _waits(sent, waited, failed),
                     **({"slow_operations": slow} if slow is not None else {})}
         finally:
@@ -256,7 +257,9 @@ async def _drain(stack: Stack, ready: Ready | None, client: AsyncMongoClient[dic
     return dict(sorted(drained.items()))
 
 
-def _per_operation(sent: dict[str, int], operations: int) -> dict[str, Any]:
+def _per_operation(sent: dict[str, int], operations: int, in_transactions: dict[str, int]) -> dict[str, Any]:
+    """Commands per user operation, in all, by service and by kind; and of them those sent inside a transaction, which
+    SecantusDB runs one at a time (see RESULTS.md)."""
     by_service: dict[str, int] = {}
     by_kind: dict[str, int] = {}
     for key, count in sent.items():
@@ -267,6 +270,9 @@ def _per_operation(sent: dict[str, int], operations: int) -> dict[str, Any]:
     return {"user_operations": operations, "total": sum(sent.values()),
             "per_user_operation": round(sum(sent.values()) / share, 2),
             "per_user_operation_by_service": {k: round(v / share, 2) for k, v in sorted(by_service.items())},
+            "in_transactions_per_user_operation": round(sum(in_transactions.values()) / share, 2),
+            "in_transactions_by_service_command_collection": {
+                k: round(v / share, 2) for k, v in sorted(in_transactions.items(), key=lambda item: -item[1]) if v},
             "by_command": dict(sorted(by_kind.items(), key=lambda item: -item[1])),
             "by_service_command_collection": {k: v for k, v in sorted(sent.items(), key=lambda item: -item[1]) if v}}
 

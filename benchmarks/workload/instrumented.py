@@ -34,12 +34,14 @@ Backlog = Callable[[], dict[str, int]]
 
 class Commands(monitoring.CommandListener):
     """Commands sent, keyed "<database> <command> <collection>" (the collection empty for commands without one);
-    the time from sending each to its answer, in microseconds, by the same key; failures by key and error code."""
+    the time from sending each to its answer, in microseconds, by the same key; failures by key and error code; and the
+    commands sent inside a transaction (its statements, commit and abort), by the same key."""
 
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
         self.micros: Counter[str] = Counter()
         self.failures: Counter[str] = Counter()
+        self.in_transaction: Counter[str] = Counter()
         self._keys: dict[tuple[object, int], str] = {}
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
@@ -47,6 +49,8 @@ class Commands(monitoring.CommandListener):
         collection = target if isinstance(target, str) else ""
         key = f"{event.database_name} {event.command_name} {collection}"
         self.counts[key] += 1
+        if event.command.get("autocommit") is False:  # what the driver sends with every command of a transaction
+            self.in_transaction[key] += 1
         self._keys[(event.connection_id, event.request_id)] = key
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
@@ -67,6 +71,7 @@ def _snapshot(commands: Commands, backlog: Backlog | None) -> bytes:
         with contextlib.suppress(RuntimeError):
             return orjson.dumps({"at": time.time(), "commands": dict(commands.counts),
                                  "micros": dict(commands.micros), "failures": dict(commands.failures),
+                                 "in_transaction": dict(commands.in_transaction),
                                  "backlog": backlog() if backlog is not None else None})
 
 

@@ -39,8 +39,10 @@ class Consumer:
         if event.type.startswith("chat."):
             await unread.on_event(event, self.db, uow.session, delay=self.chat_delay)
             return
-        notices = await self.notices(event, Lookup(self.db, uow.session, self.dispatcher.default_language))
-        await self.dispatcher.deliver(uow, notices, source_id=event.id)
+        # A ticket event's lookups (the people on it, their preferences) read nothing this transaction writes.
+        reads = None if event.type.startswith("ticket.") else uow.session
+        notices = await self.notices(event, Lookup(self.db, uow.session, self.dispatcher.default_language, reads))
+        await self.dispatcher.deliver(uow, notices, source_id=event.id, reads=reads)
 
     @staticmethod
     async def notices(event: Event, look: Lookup) -> list[Notice]:

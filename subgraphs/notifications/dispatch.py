@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pymongo.asynchronous.client_session import AsyncClientSession
+
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
 from subgraphs.notifications.inbox import service as inbox
@@ -27,19 +29,22 @@ class Dispatcher:
     renderer: Renderer
     default_language: str
 
-    async def deliver(self, uow: UnitOfWork, notices: list[Notice], *, source_id: str) -> None:
-        """Deliver each notice; one per recipient (the first wins when an event names someone twice)."""
+    async def deliver(self, uow: UnitOfWork, notices: list[Notice], *, source_id: str,
+                      reads: AsyncClientSession | None) -> None:
+        """Deliver each notice; one per recipient (the first wins when an event names someone twice). Preferences
+        are read through `reads` (see `Lookup.reads`)."""
         seen: set[str] = set()
         for notice in notices:
             if notice.recipient_key in seen:
                 continue
             seen.add(notice.recipient_key)
-            await self._deliver(uow, notice, source_id)
+            await self._deliver(uow, notice, source_id, reads)
 
-    async def _deliver(self, uow: UnitOfWork, notice: Notice, source_id: str) -> None:
+    async def _deliver(self, uow: UnitOfWork, notice: Notice, source_id: str, reads: AsyncClientSession | None
+                       ) -> None:
         kind = KINDS[notice.kind]
         key = f"{source_id}:{notice.recipient_key}"
-        channels = await self._channels(uow, notice, kind)
+        channels = await self._channels(notice, kind, reads)
         if not channels:
             return
         recipient = notice.recipient
@@ -59,13 +64,13 @@ class Dispatcher:
             await enqueue(self.db, {**mail, "key": f"{key}:{Channel.EMAIL}", "sourceId": source_id},
                           session=uow.session)
 
-    async def _channels(self, uow: UnitOfWork, notice: Notice, kind: Kind) -> frozenset[Channel]:
+    async def _channels(self, notice: Notice, kind: Kind, reads: AsyncClientSession | None) -> frozenset[Channel]:
         recipient = notice.recipient
         if not isinstance(recipient, Person):
             return kind.channels & {Channel.EMAIL}  # an address has no account, hence no inbox or preferences
         if not recipient.active:
             return frozenset()
-        return await enabled_channels(self.db, user_id=recipient.id, kind=kind, session=uow.session)
+        return await enabled_channels(self.db, user_id=recipient.id, kind=kind, session=reads)
 
     @staticmethod
     def _mail(notice: Notice, kind: Kind, language: str, rendered: Rendered) -> dict[str, object]:

@@ -1,4 +1,4 @@
-"""Looks people and companies up in the read model, inside the handler's transaction."""
+"""Looks people and companies up in the read model, inside the handler's transaction or outside it."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ ADMIN_ROLE = "company_admin"
 
 
 class Directory:
-    """Read-only access to the read model, bound to one transaction."""
+    """Read-only access to the read model, inside a transaction (`session`) or outside one (None)."""
 
     def __init__(self, db: Database, session: AsyncClientSession | None = None) -> None:
         self.db = db

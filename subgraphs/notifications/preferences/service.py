@@ -20,8 +20,9 @@ async def choices_of(rows: TenantCollection, user_id: str) -> Choices:
 
 
 async def enabled_channels(db: Database, *, user_id: str, kind: Kind,
-                           session: AsyncClientSession) -> frozenset[Channel]:
-    """The channels a notice of `kind` to `user_id` goes by (inside the dispatch transaction)."""
+                           session: AsyncClientSession | None) -> frozenset[Channel]:
+    """The channels a notice of `kind` to `user_id` goes by (read inside the dispatch transaction, or outside it
+    with no `session`)."""
     doc = await db[store.PREFERENCES].find_one({"_id": user_id}, session=session)
     return channels_for(kind, (doc or {}).get("choices") or {})
 

@@ -14,12 +14,16 @@ from subgraphs.notifications.people.model import Person
 @dataclass
 class Lookup:
     db: Database
-    session: AsyncClientSession
+    session: AsyncClientSession  # the handler's transaction, which what the event changes is written in
     default_language: str
+    # What the lookups read through: the transaction, to see what it has written (a person an account event has
+    # just added), or None, the rows as last committed. SecantusDB runs the commands of all transactions one at a
+    # time, so a read that needs none is kept out of them.
+    reads: AsyncClientSession | None
 
     @property
     def directory(self) -> Directory:
-        return Directory(self.db, self.session)
+        return Directory(self.db, self.reads)
 
     async def person(self, user_id: str | None) -> Person | None:
         return await self.directory.person(user_id)
