@@ -156,3 +156,62 @@ async def test_an_event_redelivered_after_the_work_committed_is_not_handled_agai
     assert notifier.calls == 1
     assert await notifier.stored() == 1
     assert await broker.count(spec.queue) == 0
+
+
+class Recorder(Notifier):
+    """A Notifier that remembers which transaction each event was handled in, and fails for the events named."""
+
+    def __init__(self, outbox: Outbox, failing: set[str] | None = None) -> None:
+        super().__init__(outbox)
+        self.failing = failing or set()
+        self.units: dict[str, int] = {}  # event id -> the unit of work (transaction) of its last run
+
+    async def __call__(self, event: Event, uow: UnitOfWork) -> None:
+        self.units[event.id] = id(uow)
+        await super().__call__(event, uow)
+        if event.id in self.failing:
+            raise RuntimeError("this event's handler fails")
+
+
+async def test_events_in_hand_at_once_commit_together_each_once(outbox: Outbox) -> None:
+    recorder = Recorder(outbox)
+    handle = idempotent(outbox, "notifications.mail", recorder)
+    sent = [event() for _ in range(12)]
+
+    await asyncio.gather(*[handle(e) for e in sent])
+
+    assert await recorder.stored() == 12
+    assert sorted(await markers(outbox)) == sorted(f"notifications.mail:{e.id}" for e in sent)
+    assert len(set(recorder.units.values())) < 12  # fewer transactions than events: one commit served several
+    assert await outbox.pending() == 12  # every event a handler emitted committed with it
+
+
+async def test_one_failing_event_fails_alone_and_its_neighbours_commit(outbox: Outbox) -> None:
+    sent = [event() for _ in range(6)]
+    bad = sent[2]
+    recorder = Recorder(outbox, failing={bad.id})
+    handle = idempotent(outbox, "notifications.mail", recorder)
+
+    outcomes = await asyncio.gather(*[handle(e) for e in sent], return_exceptions=True)
+
+    assert [isinstance(o, RuntimeError) for o in outcomes] == [e is bad for e in sent]
+    assert sorted(await markers(outbox)) == sorted(f"notifications.mail:{e.id}" for e in sent if e is not bad)
+    assert await recorder.stored() == 5  # the failing one's writes rolled back with its group and alone
+    recorder.failing.clear()
+    await handle(bad)  # its retry
+    assert await recorder.stored() == 6
+
+
+async def test_a_redelivery_among_new_events_is_not_handled_again(outbox: Outbox) -> None:
+    recorder = Recorder(outbox)
+    handle = idempotent(outbox, "notifications.mail", recorder)
+    old = event()
+    await handle(old)
+    fresh = [event() for _ in range(4)]
+
+    await asyncio.gather(handle(old), *[handle(e) for e in fresh])
+
+    assert recorder.calls == 1 + 4  # the old one when it first came, the new four once each (alone, after the
+    assert await recorder.stored() == 5  # group's markers met the old one's)
+    assert sorted(await markers(outbox)) == sorted(f"notifications.mail:{e.id}" for e in [old, *fresh])
+
