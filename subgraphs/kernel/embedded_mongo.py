@@ -24,10 +24,6 @@ log = get_logger(__name__)
 
 _PORT_FILE = "aurontek-server.port"
 _PID_FILE = "aurontek-server.pid"
-# As a single-node replica set (its default) SecantusDB writes an oplog entry for every document changed, for change
-# streams. Nothing here watches one, and transactions work without it: as a standalone server it takes 15-45 % more
-# writes a second (benchmarks/workload/ceiling.py).
-_STANDALONE = ("--standalone",)
 
 
 def free_port() -> int:
@@ -76,7 +72,7 @@ class EmbeddedMongo:
         log_file = open(self.data_dir / "server.log", "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "secantus", "--config", str(config), "--host", "127.0.0.1", "--port", str(self.port),
-             "--storage-path", str(self.data_dir / "db"), "--log-level", "WARNING", *_STANDALONE],
+             "--storage-path", str(self.data_dir / "db"), "--log-level", "WARNING"],
             stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,  # Ctrl-C in a terminal goes to us; we stop it in order
             preexec_fn=_term_with_parent if self.die_with_parent else None,
