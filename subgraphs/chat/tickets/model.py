@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 from bson import ObjectId
 
 from subgraphs.chat import store
-from subgraphs.kernel.events.contracts.tickets import TicketView, is_older, is_snapshot, view_row
+from subgraphs.kernel.events.contracts.tickets import TicketView, is_snapshot, view_row
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
+from subgraphs.kernel.events.ticket_views import fold
 from subgraphs.kernel.ids import is_id
 from subgraphs.kernel.mongo import Database
 from subgraphs.kernel.tenancy import TenantCollection
@@ -35,13 +36,7 @@ async def remember(db: Database, event: Event, uow: UnitOfWork) -> TicketView | 
     data = event.data
     if not is_snapshot(data):
         return None
-    rows = db[store.TICKETS]
-    current = await rows.find_one({"_id": data["ticketId"]}, projection={"asOf": 1, "version": 1},
-                                  session=uow.session)
-    if not is_older(data, event.occurred_at, current):  # an older snapshot, folded late, changes nothing
-        row = view_row(data)
-        await rows.update_one({"_id": data["ticketId"]}, {"$set": {**row, "asOf": event.occurred_at}}, upsert=True,
-                              session=uow.session)
+    await fold(db[store.TICKETS], event, view_row(data), uow.session)  # an older snapshot, folded late, changes nothing
     return TicketView.from_snapshot(data)
 
 

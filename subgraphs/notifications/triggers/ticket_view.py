@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from pymongo.asynchronous.client_session import AsyncClientSession
-from pymongo.asynchronous.collection import AsyncCollection
 
-from subgraphs.kernel.events.contracts.tickets import CREATED, TicketView, changes_view, version_guard, view_row
+from subgraphs.kernel.events.contracts.tickets import TicketView, changes_view, view_row
 from subgraphs.kernel.events.envelope import Event
-from subgraphs.kernel.mongo import Database, Document, update_and_read
+from subgraphs.kernel.events.ticket_views import fold
+from subgraphs.kernel.mongo import Database, update_and_read
 from subgraphs.notifications import store
 
 
@@ -41,28 +41,8 @@ async def remember(db: Database, event: Event, session: AsyncClientSession) -> T
     # The event tells the whole ticket (every snapshot carries every field): no need to read it back, and no need to
     # write it when this kind of event leaves the view as the one before it left it (most are comments).
     if changes_view(event.type, data):
-        await _fold(db[store.TICKETS], event, update, session)
+        await fold(db[store.TICKETS], event, update, session)
     return TicketView.from_doc({"_id": data["ticketId"], **update})
-
-
-async def _fold(rows: AsyncCollection[Document], event: Event, update: dict[str, Any],
-                session: AsyncClientSession) -> None:
-    """Write the snapshot `update` unless the row holds a newer state of the ticket; one command when the row is where
-    the event's kind expects it (none before `ticket.created`, one before any other), two otherwise."""
-    ticket = {"_id": event.data["ticketId"]}
-    guard = version_guard(event.data)
-
-    async def insert() -> bool:  # there was no row; now there is this one
-        done = await rows.update_one(ticket, {"$setOnInsert": update}, upsert=True, session=session)
-        return done.upserted_id is not None
-
-    async def overwrite() -> bool:  # the row held no newer state; now it holds this one
-        done = await rows.update_one({**ticket, **guard}, {"$set": update}, session=session)
-        return bool(done.matched_count)
-
-    first, then = (insert, overwrite) if event.type == CREATED else (overwrite, insert)
-    if not await first():
-        await then()
 
 
 async def recall(db: Database, ticket_id: str, session: AsyncClientSession | None = None) -> TicketView | None:

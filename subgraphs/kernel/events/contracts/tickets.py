@@ -206,26 +206,26 @@ VIEW_FIELDS = ("companyId", "reference", "title", "status", "priority", "creator
                "watcherIds", "version")
 
 
-def is_older(data: dict[str, Any], occurred_at: datetime, stored: dict[str, Any] | None) -> bool:
-    """Whether a read model's row `stored` holds a newer state of the ticket than the snapshot `data`.
+def newer_than(data: dict[str, Any], occurred_at: datetime) -> dict[str, Any]:
+    """A filter matching a read model's row of the ticket when it holds a newer state than the snapshot `data`, which
+    an event that occurred at `occurred_at` carries. Rows keep the snapshot's `version` and the event's time (`asOf`).
 
     Snapshots are ordered by the ticket's version: two replicas of a consumer, or an event waiting for its retry while
     later ones pass, fold them out of order, and the time they occurred ties when two changes share a clock tick. Equal
-    versions are the same state (a comment leaves the ticket as it was), so folding either again changes nothing.
+    versions are the same state (a comment leaves the ticket as it was), so folding either again changes nothing. A
+    snapshot from before they carried the version is ordered by its time; a row without a version is older than any
+    snapshot with one.
     """
+    version = data.get("version")
+    return {"version": {"$gt": version}} if isinstance(version, int) else {"asOf": {"$gt": occurred_at}}
+
+
+def is_older(data: dict[str, Any], occurred_at: datetime, stored: dict[str, Any] | None) -> bool:
+    """Whether the row `stored` (read with `version` and `asOf`) matches `newer_than(data, occurred_at)`."""
     if stored is None:
         return False
-    if isinstance(data.get("version"), int) and isinstance(stored.get("version"), int):
-        return bool(stored["version"] > data["version"])
-    as_of = stored.get("asOf")
-    return as_of is not None and as_of > occurred_at
-
-
-def version_guard(data: dict[str, Any]) -> dict[str, Any]:
-    """A filter matching a ticket's row only while it holds no newer state than the snapshot `data` (see `is_older`):
-    a row without a version (kept before snapshots carried one) is older than any."""
-    version = data.get("version")
-    return {"version": {"$not": {"$gt": version}}} if isinstance(version, int) else {}
+    (field, condition), = newer_than(data, occurred_at).items()
+    return stored.get(field) is not None and bool(stored[field] > condition["$gt"])
 
 
 def view_row(data: dict[str, Any]) -> dict[str, Any]:

@@ -90,3 +90,15 @@ async def test_a_snapshot_without_a_version_still_folds_over_a_row_with_one(scra
                                  occurred_at=TICK.replace(minute=1)))
     row = await scratch_db[rows].find_one({"_id": "t1"})
     assert row is not None and row["assigneeId"] == "a"
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+async def test_snapshots_without_a_version_are_ordered_by_when_they_occurred(scratch_db: Database, view: str) -> None:
+    fold, rows = VIEWS[view]
+    legacy = {k: v for k, v in LIFE[2][1].items() if k != "version"}
+    await fold(scratch_db, Event(type=LIFE[2][0], data=snapshot(**legacy), company_id="c1", actor_id="a",
+                                 occurred_at=TICK.replace(minute=10)))
+    await fold(scratch_db, Event(type=LIFE[0][0], data=snapshot(), company_id="c1", actor_id="a",
+                                 occurred_at=TICK.replace(minute=5)))  # older, folded later
+    row = await scratch_db[rows].find_one({"_id": "t1"})
+    assert row is not None and row["status"] == "resolved"
