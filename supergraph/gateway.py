@@ -31,6 +31,7 @@ from supergraph.subscriptions.answers import RecentAnswers
 from supergraph.subscriptions.hub import ClientSubscription, SubscriptionHub
 from supergraph.subscriptions.shared import Listening, Sink
 from supergraph.transport.base import SubgraphClient
+from telemetry import tracing
 
 log = logging.getLogger("supergraph")
 
@@ -116,6 +117,13 @@ class Gateway:
             prepared = prepared or self.prepare(request.query, request.operation_name)
         except RequestError as error:
             return _refusal(error)
+        span = tracing.current_span()
+        if span is not None:
+            name = prepared.definition.name.value if prepared.definition.name else None
+            span.set_attribute("graphql.operation.type", prepared.operation.kind)
+            if name:
+                span.set_attribute("graphql.operation.name", name)
+            span.update_name(f"{prepared.operation.kind} {name or 'anonymous'}")
         if not self.options.dedupe_client_requests or prepared.operation.kind != "query":
             return await self._run(request, prepared)  # mutations are never shared
         try:

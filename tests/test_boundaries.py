@@ -1,6 +1,7 @@
 """Who may import whom: the gateway imports no subgraph, no subgraph imports another (the kernel is shared), and
 the identity package both sides use imports neither. A dependency the other way would make a service's change
-break another's deployment, or pull a service's code into the gateway's process."""
+break another's deployment, or pull a service's code into the gateway's process. `telemetry` (traces and metrics),
+like `identity`, serves both sides and imports neither."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def _imports(path: Path) -> set[str]:
 
 
 def _refused(package: str) -> tuple[str, ...]:
-    if package == "identity":
+    if package in ("identity", "telemetry"):
         return ("subgraphs", "supergraph", "aurontek")
     if package == "supergraph":
         return ("subgraphs", "aurontek")
@@ -34,7 +35,7 @@ def _refused(package: str) -> tuple[str, ...]:
     return ("supergraph", "aurontek", *(f"subgraphs.{name}" for name in SERVICES if name != service))
 
 
-@pytest.mark.parametrize("package", ["identity", "supergraph", "subgraphs.kernel",
+@pytest.mark.parametrize("package", ["identity", "telemetry", "supergraph", "subgraphs.kernel",
                                      *(f"subgraphs.{name}" for name in SERVICES)])
 def test_a_package_imports_only_what_it_may(package: str) -> None:
     refused = _refused(package)

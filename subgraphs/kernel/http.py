@@ -28,6 +28,7 @@ from subgraphs.kernel.logging import request_id_var
 from subgraphs.kernel.runtime import Runtime
 from subgraphs.kernel.storage import LocalStorage
 from subgraphs.kernel.text import first_refusal
+from telemetry import tracing
 
 # Seconds a subgraph keeps an idle keep-alive connection: longer than the gateway's pool keeps one (60 s), so the
 # gateway never sends a request on a connection the subgraph is closing (uvicorn's default is 5 s; the request then
@@ -151,6 +152,8 @@ class BodyLimit:
             if message["type"] != "http.request" or not message.get("more_body"):
                 break
 
+        if tracing.enabled() and _is_json_post(scope):
+            _name_span(b"".join(m.get("body", b"") for m in messages))
         if _is_json_post(scope) and (refusal := body_refusal(b"".join(m.get("body", b"") for m in messages))):
             code, text = refusal
             await JSONResponse({"errors": [{"message": text, "extensions": {"code": code}}]},
@@ -166,6 +169,41 @@ class BodyLimit:
         body = {"errors": [{"message": f"request body over {self.limit} bytes",
                             "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]}
         await JSONResponse(body, status_code=413)(scope, receive, send)
+
+
+def _name_span(body: bytes) -> None:
+    """The current request span takes the operation's name (what a trace view lists)."""
+    try:
+        name = orjson.loads(body).get("operationName")
+    except (orjson.JSONDecodeError, AttributeError):
+        return
+    span = tracing.current_span()
+    if isinstance(name, str) and name and span is not None:
+        span.set_attribute("graphql.operation.name", name[:100])
+        span.update_name(f"graphql {name[:100]}")
+
+
+UNTRACED = frozenset({"/health", "/ready", "/metrics"})  # probes and scrapes: a trace each would drown the rest
+
+
+class Traced:
+    """Each HTTP request of a service in a span continuing the caller's `traceparent`."""
+
+    def __init__(self, app: ASGIApp, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        tracing.current_service.set(self.service)
+        if scope["type"] != "http" or scope["path"] in UNTRACED:  # a WebSocket lives for hours: its events have spans
+            await self.app(scope, receive, send)
+            return
+        headers = {key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]
+                   if key in (b"traceparent", b"tracestate")}
+        name = f"{scope['method']} {scope['path']}"
+        with tracing.span(self.service, name, kind=tracing.SpanKind.SERVER, parent=tracing.extract(headers),
+                          attributes={"http.route": scope["path"]}):
+            await self.app(scope, receive, send)
 
 
 def create_app(runtime: Runtime) -> Starlette:
@@ -202,5 +240,8 @@ def create_app(runtime: Runtime) -> Starlette:
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.runtime = runtime
-    return BodyLimit(app, runtime.settings.max_body_bytes)  # type: ignore[return-value]
+    limited = BodyLimit(app, runtime.settings.max_body_bytes)
+    if tracing.configure(runtime.name):
+        return Traced(limited, runtime.name)  # type: ignore[return-value]
+    return limited  # type: ignore[return-value]
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import orjson
 
+from telemetry import tracing
+
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
 # LogRecord attributes that are plumbing, not context worth printing.
@@ -33,6 +35,9 @@ class JsonFormatter(logging.Formatter):
         request_id = request_id_var.get()
         if request_id:
             entry["requestId"] = request_id
+        ids = tracing.log_ids()
+        if ids is not None:  # the line is found from a trace, and a trace from the line
+            entry["traceId"], entry["spanId"] = ids
         for key, value in vars(record).items():
             if key not in _RESERVED and not key.startswith("_"):
                 entry[key] = value

@@ -33,6 +33,7 @@ from subgraphs.kernel.files.links import FileLinks
 from subgraphs.kernel.mongo import Database, connect
 from subgraphs.kernel.settings import ServiceSettings
 from subgraphs.kernel.storage import CloudinaryStorage, LocalStorage, Storage
+from telemetry import tracing
 
 log = logging.getLogger(__name__)
 
@@ -82,13 +83,15 @@ class Runtime:
 
     async def start(self) -> None:
         self._followers = []  # what this start sets up follows the feed (a restart does not double them)
+        tracing.configure(self.name)
+        tracing.current_service.set(self.name)  # the spans of its background tasks, which inherit this
         url = self.settings.mongodb_url
         if url is None:
             self.embedded = EmbeddedMongo(self.settings.data_dir / "mongodb")
             url = await self.embedded.start()
-        self.client = connect(url, app_name=f"aurontek-{self.name}")
+        self.client = connect(url, app_name=f"aurontek-{self.name}", service=self.name)
         self.db = Database(self.client, self.settings.database_name(self.name))
-        self.outbox = Outbox(self.db, self.bus)
+        self.outbox = Outbox(self.db, self.bus, service=self.name)
         # every emitted event is checked against its contract, except in production (where it costs and cannot help)
         contracts.check_events(self.settings.environment != "production")
         await self.outbox.ensure_indexes()

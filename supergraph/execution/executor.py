@@ -20,6 +20,7 @@ from supergraph.planning.nodes import (
     Sequence,
 )
 from supergraph.transport.base import SubgraphClient, SubgraphError, SubgraphRequest
+from telemetry import tracing
 
 
 @dataclass(slots=True)
@@ -69,11 +70,27 @@ async def _send(fetch: Fetch, variables: dict[str, Any], context: ExecutionConte
     if client is None:
         context.errors.append(_failure(fetch.service, f"no client for subgraph '{fetch.service}'"))
         return None
+    if not tracing.enabled():
+        return await _execute(client, fetch, variables, context, context.headers)
+    entities = variables.get("representations")
+    attributes: dict[str, str | int] = {"aurontek.subgraph": fetch.service,
+                                        "aurontek.fetch.kind": "entities" if entities else "root",
+                                        "graphql.operation.type": fetch.operation_kind}
+    if isinstance(entities, list):
+        attributes["aurontek.fetch.entities"] = len(entities)
+    with tracing.span("gateway", f"fetch {fetch.service}", kind=tracing.SpanKind.CLIENT, attributes=attributes):
+        headers = dict(context.headers)
+        tracing.inject(headers)  # the subgraph's span continues this one
+        return await _execute(client, fetch, variables, context, headers)
+
+
+async def _execute(client: SubgraphClient, fetch: Fetch, variables: dict[str, Any], context: ExecutionContext,
+                   headers: Mapping[str, str]) -> dict | None:
     request = SubgraphRequest(
         fetch.operation,
         variables,
         fetch.operation_name,
-        context.headers,
+        headers,
         shareable=context.dedupe and fetch.operation_kind == "query",
     )
     try:

@@ -21,8 +21,10 @@ from supergraph.pipeline.select import select
 from supergraph.pipeline.types import PreparedOperation, RequestError
 from supergraph.pipeline.validate import validate_operation
 from supergraph.planning.operation import normalize_definition
+from telemetry import tracing
 
 V = TypeVar("V")
+GATEWAY = "gateway"  # whose spans these are
 Key = tuple[str, str | None]
 
 
@@ -92,12 +94,16 @@ class Preparer:
 
     def _prepare(self, query: str | None, operation_name: str | None) -> PreparedOperation:
         self.counts.parses += 1
-        document = parse_operation(query, self.max_tokens)
+        with tracing.span(GATEWAY, "graphql parse"):
+            document = parse_operation(query, self.max_tokens)
         self.counts.validations += 1
-        validate_operation(self.schema, document)
-        definition = select(document, operation_name)
-        operation = normalize_definition(document, definition)
-        enforce_limits(self.schema, operation, self.limits)
-        introspection = introspection_stage(document, definition, allowed=self.introspection)
+        with tracing.span(GATEWAY, "graphql validate"):
+            validate_operation(self.schema, document)
+            definition = select(document, operation_name)
+            operation = normalize_definition(document, definition)
+            enforce_limits(self.schema, operation, self.limits)
+            introspection = introspection_stage(document, definition, allowed=self.introspection)
+        with tracing.span(GATEWAY, "graphql plan"):
+            planned = plan(self.model, operation)
         return PreparedOperation(document=document, definition=definition, operation=operation,
-                                 plan=plan(self.model, operation), introspection=introspection)
+                                 plan=planned, introspection=introspection)

@@ -33,7 +33,11 @@ def serve(host: str | None = None, port: int | None = None, supergraph: str | No
     if supergraph:
         overrides["supergraph"] = supergraph
     settings = GatewaySettings(**overrides)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from telemetry.logs import TraceIds
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s%(trace)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(TraceIds())  # a line written during a traced request names its trace
     app = create_app(settings)
     GatewayServer(uvicorn_config(app, settings, loop="uvloop", http="httptools"), app).run()
     return 0

@@ -25,6 +25,7 @@ from supergraph.server.runtime import GatewayRuntime
 from supergraph.server.webapp import ASSETS as APP_ASSETS
 from supergraph.server.webapp import WebApp, wants_app_page
 from supergraph.server.websocket import serve_websocket
+from telemetry import tracing
 
 log = logging.getLogger("supergraph.server")
 
@@ -114,6 +115,17 @@ class GatewayApp:
         await _send_json(send, 200, body)
 
     async def _graphql(self, scope: Scope, receive, send) -> None:
+        if not tracing.enabled():
+            await self._serve_graphql(scope, receive, send)
+            return
+        # the web app's `traceparent` is continued: its request and ours are one trace
+        incoming = {key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]
+                    if key in (b"traceparent", b"tracestate")}
+        with tracing.span("gateway", f"{scope['method']} /graphql", kind=tracing.SpanKind.SERVER,
+                          parent=tracing.extract(incoming), attributes={"http.route": "/graphql"}):
+            await self._serve_graphql(scope, receive, send)
+
+    async def _serve_graphql(self, scope: Scope, receive, send) -> None:
         headers = headers_of(scope)
         request_id = headers.get("x-request-id") or uuid.uuid4().hex
         extra = [(b"x-request-id", request_id.encode("latin-1"))]
@@ -152,8 +164,11 @@ class GatewayApp:
         try:
             return await gateway.handle(request)
         except Exception:  # never a bare 500: the client gets a GraphQL error
-            log.exception("unexpected failure executing an operation")
+            log.exception("unexpected failure executing an operation")  # once, with the trace id the client gets
             error = graphql_error("Internal gateway error.", ErrorCode.INTERNAL_SERVER_ERROR)
+            ids = tracing.log_ids()
+            if ids is not None:
+                error["extensions"]["traceId"] = ids[0]
             return GraphQLResponse({"data": None, "errors": [error]}, 200)
 
 

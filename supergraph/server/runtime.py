@@ -23,6 +23,7 @@ from supergraph.server.websocket.registry import Connections
 from supergraph.transport.combined import SubgraphTransports
 from supergraph.transport.http import HttpSubgraphClient, new_session
 from supergraph.transport.websocket import WebSocketSubgraphClient, websocket_url
+from telemetry import tracing
 
 log = logging.getLogger("supergraph.runtime")
 
@@ -73,6 +74,7 @@ class GatewayRuntime:
         return self._session
 
     async def start(self) -> None:
+        tracing.configure("gateway")
         self._session = new_session(self.settings.pool_size)
         # upstream subscriptions hold their connection for as long as they live: never pooled
         self._socket_session = new_session(0)

@@ -20,8 +20,23 @@ from supergraph.subscriptions.answers import RecentAnswers, canonical, rememberi
 from supergraph.subscriptions.queue import EventQueue
 from supergraph.subscriptions.shared import READY, Listening, SharedStreams, Sink
 from supergraph.transport.base import SubgraphClient, SubgraphError, SubgraphRequest, caller_key
+from telemetry import tracing
 
 log = logging.getLogger("supergraph.subscriptions")
+
+
+class TracedFrame(str):
+    """A serialized live result that belongs to a trace: its deliveries to each socket continue it."""
+
+    traceparent: str | None = None
+
+
+def _trace_of(event: dict[str, Any]):
+    """The trace the subgraph's `next` names (`extensions.traceparent`), None when tracing is off or it names none."""
+    if not tracing.enabled():
+        return None
+    extensions = event.get("extensions")
+    return tracing.context_of(extensions.get("traceparent")) if isinstance(extensions, dict) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +115,18 @@ class SubscriptionHub:
             if not events.ended:  # else its failure or end is what comes next
                 yield READY
             async for event in events:
-                body = await self._complete(subscription, event, private=node.rest is not None)
-                yield orjson.dumps(body).decode()
+                parent = _trace_of(event)
+                if parent is None:
+                    body = await self._complete(subscription, event, private=node.rest is not None)
+                    yield orjson.dumps(body).decode()
+                    continue
+                with tracing.span("gateway", "subscription event", kind=tracing.SpanKind.CONSUMER, parent=parent,
+                                  attributes={"aurontek.subgraph": primary.service,
+                                              "graphql.operation.name": subscription.operation_name or ""}):
+                    body = await self._complete(subscription, event, private=node.rest is not None)
+                    frame = TracedFrame(orjson.dumps(body).decode())
+                    frame.traceparent = tracing.traceparent()
+                yield frame  # each socket's delivery continues this span
         finally:
             listening.close()
 

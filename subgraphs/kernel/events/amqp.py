@@ -29,6 +29,7 @@ from subgraphs.kernel.events.lanes import WIDTH, Lanes, scope
 from subgraphs.kernel.events.listening import listening
 from subgraphs.kernel.events.topology import Durable
 from subgraphs.kernel.logging import get_logger
+from telemetry import tracing
 
 log = get_logger(__name__)
 
@@ -145,15 +146,22 @@ class AmqpBus:
     async def publish(self, event: Event) -> None:
         if self._exchange is None:
             raise ConnectionError("the event bus is not started")
-        message = aio_pika.Message(
-            event.to_json(),
-            message_id=event.id,
-            type=event.type,
-            content_type="application/json",
-            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-        )
-        # With publisher confirms, publish() returns once the broker has taken responsibility.
-        await self._exchange.publish(message, routing_key=event.type, timeout=self.confirm_timeout)
+        with tracing.span(None, f"{event.type} publish", kind=tracing.SpanKind.PRODUCER,
+                          attributes=_messaging(self.exchange_name, event)) as span:
+            headers: dict[str, Any] | None = None
+            if span is not None:  # the consumers continue the trace from the publish
+                headers = {}
+                tracing.inject(headers)
+            message = aio_pika.Message(
+                event.to_json(),
+                headers=headers,
+                message_id=event.id,
+                type=event.type,
+                content_type="application/json",
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            )
+            # With publisher confirms, publish() returns once the broker has taken responsibility.
+            await self._exchange.publish(message, routing_key=event.type, timeout=self.confirm_timeout)
 
     async def declare(self, durables: Iterable[Durable]) -> None:
         if self._channel is None:
@@ -200,7 +208,8 @@ class AmqpBus:
 
         async def on_message(message: AbstractIncomingMessage) -> None:
             try:
-                decoded: tuple[Event, int] | Exception = Event.from_json(message.body), _attempt(message)
+                decoded: tuple[Event, int] | Exception = (
+                    Event.from_json(message.body, (message.headers or {}).get("traceparent")), _attempt(message))
             except Exception as exc:  # unreadable: its own lane, dead-lettered below
                 decoded = exc
             key, within = ("malformed", "") if isinstance(decoded, Exception) else (
@@ -289,6 +298,11 @@ class AmqpBus:
             await channel.close()
 
 
+def _messaging(exchange: str, event: Event) -> dict[str, Any]:
+    return {"messaging.system": "rabbitmq", "messaging.destination.name": exchange,
+            "messaging.rabbitmq.destination.routing_key": event.type, "messaging.message.id": event.id}
+
+
 async def _requeue(message: AbstractIncomingMessage) -> None:
     """Return a delivery to its queue now. Left unacknowledged on a channel that lives on, it would never be
     delivered again (a publish that timed out leaves the channel open). The forward may have reached the broker
@@ -304,6 +318,6 @@ async def _requeue(message: AbstractIncomingMessage) -> None:
 async def _decoded(messages: AsyncIterator[AbstractIncomingMessage]) -> AsyncIterator[Event]:
     async for message in messages:
         try:
-            yield Event.from_json(message.body)
+            yield Event.from_json(message.body, (message.headers or {}).get("traceparent"))
         except Exception:
             log.warning("dropping malformed live event", extra={"messageId": message.message_id})

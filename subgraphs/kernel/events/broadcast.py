@@ -20,6 +20,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 import aio_pika
+import orjson
 from aio_pika.abc import AbstractExchange, AbstractIncomingMessage, AbstractQueue, AbstractRobustConnection
 from broadcaster import Broadcast, BroadcastBackend
 from broadcaster import Event as Delivery
@@ -30,6 +31,7 @@ from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.listening import listening
 from subgraphs.kernel.events.topics import matches
 from subgraphs.kernel.logging import get_logger
+from telemetry import tracing
 
 if TYPE_CHECKING:
     from subgraphs.kernel.runtime import Runtime
@@ -103,6 +105,9 @@ class AmqpBackend(BroadcastBackend):
             log.warning("dropping a live event that is not UTF-8 JSON", extra={
                 "messageId": message.message_id, "routingKey": message.routing_key})
             return
+        traceparent = (message.headers or {}).get("traceparent")
+        if isinstance(traceparent, str | bytes) and tracing.enabled():  # an outbox copy: its trace, in the text
+            body = _with_traceparent(body, traceparent)
         for channel in self._channels:
             if matches(channel, message.routing_key or ""):
                 self._inbox.put_nowait(Delivery(channel, body))
@@ -139,7 +144,7 @@ class BusBackend(BroadcastBackend):
             await _cancelled([task])
 
     async def publish(self, channel: str, message: str) -> None:
-        await self.bus.publish(Event.from_json(message.encode()))
+        await self.bus.publish(from_live(message))
 
     async def next_published(self) -> Delivery:
         return await self._inbox.get()
@@ -148,7 +153,7 @@ class BusBackend(BroadcastBackend):
         async with self.bus.live((channel,)) as events:
             ready.set()
             async for event in events:
-                self._inbox.put_nowait(Delivery(channel, event.to_json().decode()))
+                self._inbox.put_nowait(Delivery(channel, live_text(event)))
 
 
 class LiveEventsLost(Exception):
@@ -179,6 +184,12 @@ class Listener:
         return self
 
     async def __anext__(self) -> Event:
+        event = await self._next()
+        # what the subscription sends next belongs to this event's trace (the transport reads it when it frames it)
+        tracing.live_traceparent.set(event.traceparent)
+        return event
+
+    async def _next(self) -> Event:
         while True:
             if self.lost:
                 raise LiveEventsLost(f"more than {self.limit} live events were waiting; refetch and resubscribe")
@@ -224,7 +235,7 @@ class LiveFeed:
         it, which is only logged: what is never stored is not worth failing the caller for."""
         self._deliver(event)
         try:
-            await self.broadcast.publish(channel or event.type, event.to_json().decode())
+            await self.broadcast.publish(channel or event.type, live_text(event))
         except Exception as exc:
             log.warning("live event not sent to the other instances", extra={"type": event.type,
                                                                              "error": repr(exc)})
@@ -237,7 +248,7 @@ class LiveFeed:
         if not self.early:
             return
         try:
-            await self.broadcast.publish(EARLY + event.type, event.to_json().decode())
+            await self.broadcast.publish(EARLY + event.type, live_text(event))
         except Exception as exc:
             log.warning("early live copy not sent; the outbox delivers it", extra={"error": repr(exc)})
 
@@ -270,7 +281,7 @@ class LiveFeed:
 
     def _dispatch(self, delivery: Delivery) -> None:
         try:
-            event = Event.from_json(delivery.message.encode())
+            event = from_live(delivery.message)
             keys = list(self.route(event))
         except Exception:  # one bad message must not stop the feed
             log.warning("dropping an unreadable live event", extra={"channel": delivery.channel})
@@ -295,6 +306,24 @@ class LiveFeed:
         if len(self._recent) > RECENT_EVENTS:
             self._recent.popitem(last=False)
         return False
+
+
+def live_text(event: Event) -> str:
+    """A live copy as sent between instances: the envelope, and the trace it belongs to when there is one."""
+    text = event.to_json().decode()
+    return _with_traceparent(text, event.traceparent) if event.traceparent else text
+
+
+def from_live(text: str) -> Event:
+    raw = orjson.loads(text)
+    return Event.from_dict(raw).traced_as(raw.get("traceparent") if isinstance(raw.get("traceparent"), str) else None)
+
+
+def _with_traceparent(text: str, traceparent: str | bytes) -> str:
+    value = traceparent.decode("latin-1") if isinstance(traceparent, bytes) else traceparent
+    if not text.endswith("}") or '"traceparent"' in text:
+        return text
+    return f'{text[:-1]},"traceparent":{orjson.dumps(value).decode()}}}'
 
 
 def backend_for(runtime: Runtime) -> BroadcastBackend:

@@ -9,6 +9,7 @@ from pymongo.errors import DuplicateKeyError
 from subgraphs.kernel import clock
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import Outbox, UnitOfWork
+from telemetry import tracing
 
 IdempotentHandler = Callable[[Event, UnitOfWork], Awaitable[None]]
 
@@ -40,9 +41,15 @@ def idempotent(outbox: Outbox, queue: str, handler: IdempotentHandler,
             # A duplicate key from the handler's own writes is its failure, to be retried, not a duplicate.
             await handler(event, uow)
 
-        try:
-            await outbox.transaction(work)
-        except _AlreadyHandled:
-            return
+        with tracing.span(outbox.service, f"{queue} process", kind=tracing.SpanKind.CONSUMER,
+                          parent=tracing.context_of(event.traceparent),
+                          attributes={"messaging.destination.name": queue, "messaging.message.id": event.id,
+                                      "aurontek.event.type": event.type}) as span:
+            try:
+                await outbox.transaction(work)
+            except _AlreadyHandled:
+                if span is not None:
+                    span.set_attribute("aurontek.event.duplicate", True)
+                return
 
     return handle

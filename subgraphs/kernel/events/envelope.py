@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +10,7 @@ import orjson
 
 from subgraphs.kernel import clock
 from subgraphs.kernel.ids import new_event_id
+from telemetry import tracing
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +21,10 @@ class Event:
     actor_id: str | None = None
     id: str = field(default_factory=new_event_id)
     occurred_at: datetime = field(default_factory=clock.now)
+    # W3C traceparent of the span that raised it (None while tracing is off). Not part of the envelope: the outbox
+    # row keeps it beside the event, the relay sends it as the AMQP `traceparent` header, and each consumer's
+    # handling and each live delivery joins that trace.
+    traceparent: str | None = field(default_factory=tracing.traceparent, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -49,8 +54,16 @@ class Event:
         )
 
     @classmethod
-    def from_json(cls, body: bytes) -> Event:
-        return cls.from_dict(orjson.loads(body))
+    def from_json(cls, body: bytes, traceparent: object = None) -> Event:
+        event = cls.from_dict(orjson.loads(body))
+        if isinstance(traceparent, str | bytes):  # from a message header
+            text = traceparent.decode("latin-1") if isinstance(traceparent, bytes) else traceparent
+            object.__setattr__(event, "traceparent", text)
+        return event
+
+    def traced_as(self, traceparent: str | None) -> Event:
+        """The same event continuing another span (the one that published it)."""
+        return replace(self, traceparent=traceparent) if traceparent else self
 
 
 def _encode(value: Any) -> Any:

@@ -23,6 +23,7 @@ from subgraphs.kernel.events.listening import listening
 from subgraphs.kernel.events.topics import matches_any
 from subgraphs.kernel.events.topology import Durable
 from subgraphs.kernel.logging import get_logger
+from telemetry import tracing
 
 log = get_logger(__name__)
 Delivery = tuple[Event, int, float | None]  # an event, its attempt's number, when it first failed (none yet)
@@ -79,6 +80,10 @@ class InProcessBus:
             self._idle.set()
 
     async def publish(self, event: Event) -> None:
+        if tracing.enabled():  # as over the broker: the consumers continue the trace from the publish
+            with tracing.span(None, f"{event.type} publish", kind=tracing.SpanKind.PRODUCER,
+                              attributes={"messaging.system": "in-process", "messaging.message.id": event.id}):
+                event = event.traced_as(tracing.traceparent())
         for spec, queue in self._consumers:
             if matches_any(spec.patterns, event.type):
                 self._enqueued(spec.queue)

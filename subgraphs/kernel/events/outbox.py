@@ -29,6 +29,7 @@ from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.ids import new_event_id, new_id
 from subgraphs.kernel.logging import get_logger
 from subgraphs.kernel.mongo import Database
+from telemetry import tracing
 
 log = get_logger(__name__)
 T = TypeVar("T")
@@ -60,8 +61,9 @@ class UnitOfWork:
 
 class Outbox:
     def __init__(self, db: Database, bus: EventBus, *, batch_size: int = 200, poll_interval: float = 2.0,
-                 gather: float = 0.02) -> None:
+                 gather: float = 0.02, service: str | None = None) -> None:
         self.db = db
+        self.service = service  # whose spans the relay's are (None: the current service's)
         self.bus = bus
         self.rows = db["outbox"]
         self.leases = db["outbox_lease"]
@@ -112,13 +114,25 @@ class Outbox:
 
     @staticmethod
     def _row(event: Event, created: datetime) -> dict[str, Any]:
-        return {
+        row = {
             "_id": event.id,
             "event": event.to_dict(),
             "createdAt": created,
             "sequence": new_id(),
             "publishedAt": None,
         }
+        if event.traceparent:  # the trace the relay and every consumer continue
+            row["traceparent"] = event.traceparent
+        return row
+
+    async def _publish(self, row: dict[str, Any]) -> None:
+        event = Event.from_dict(row["event"]).traced_as(row.get("traceparent"))
+        if not tracing.enabled():
+            await self.bus.publish(event)
+            return
+        with tracing.span(self.service, f"outbox relay {event.type}", parent=tracing.context_of(event.traceparent),
+                          attributes={"messaging.message.id": event.id, "aurontek.event.type": event.type}):
+            await self.bus.publish(event)
 
     def start(self) -> None:
         self._wake.set()  # rows left from before a restart go out at once
@@ -181,8 +195,7 @@ class Outbox:
             # message's confirm capped the relay near 100 events a second). Every publish times out well
             # within the fresh lease. Only the confirmed prefix counts as published: after a failure the
             # rest is sent again, and consumers drop what they already had by event id.
-            outcomes = await asyncio.gather(*(self.bus.publish(Event.from_dict(row["event"])) for row in rows),
-                                            return_exceptions=True)
+            outcomes = await asyncio.gather(*(self._publish(row) for row in rows), return_exceptions=True)
             for row, outcome in zip(rows, outcomes, strict=True):
                 if isinstance(outcome, BaseException):
                     raise outcome

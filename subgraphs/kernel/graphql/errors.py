@@ -10,6 +10,7 @@ from strawberry.extensions import SchemaExtension
 
 from subgraphs.kernel.errors import AppError, ErrorCode
 from subgraphs.kernel.logging import get_logger
+from telemetry import tracing
 
 log = get_logger("subgraphs.errors")
 
@@ -27,10 +28,14 @@ def classify(error: GraphQLError) -> None:
     if original is None or isinstance(original, GraphQLError) or _refused_input(error):
         error.extensions = {**(error.extensions or {}), "code": _request_error_code(error)}
         return
+    # logged once, with the trace id the client is given: a user's screenshot of the error finds this line
     log.error("unexpected error in a resolver", exc_info=(type(original), original, original.__traceback__),
               extra={"path": error.path})
     error.message = INTERNAL_MESSAGE
     error.extensions = {"code": str(ErrorCode.INTERNAL_SERVER_ERROR)}
+    ids = tracing.log_ids()
+    if ids is not None:
+        error.extensions["traceId"] = ids[0]
 
 
 _INPUT_MESSAGES = ("got invalid value", "Expected a value of", "Expected value of type", "cannot represent")

@@ -15,6 +15,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Bas
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import PingMessage, SubscribeMessage
 
 from subgraphs.kernel.events.listening import expect_listening
+from telemetry import tracing
 
 BARRIER_TIMEOUT = 10.0  # seconds a pong waits for earlier subscriptions to listen
 
@@ -61,6 +62,20 @@ class ListeningBarrierHandler(BaseGraphQLTransportWSHandler[Any, Any]):
             await self.send_message(pong)  # type: ignore[arg-type]
         if self._last_pong is asyncio.current_task():
             self._last_pong = None
+
+    async def send_message(self, message: Any) -> None:
+        """A live event's `next` continues the event's trace, and names its span in `extensions.traceparent` for
+        the gateway to continue in turn."""
+        parent = tracing.context_of(tracing.live_traceparent.get()) if message.get("type") == "next" else None
+        payload = message.get("payload")
+        if parent is None or not isinstance(payload, dict):
+            await super().send_message(message)
+            return
+        with tracing.span(None, "subscription next", kind=tracing.SpanKind.PRODUCER, parent=parent,
+                          attributes={"graphql.operation.id": str(message.get("id"))}):
+            extensions = {**(payload.get("extensions") or {}), "traceparent": tracing.traceparent()}
+            traced = {**message, "payload": {**payload, "extensions": extensions}}
+            await super().send_message(traced)  # type: ignore[arg-type]
 
     async def shutdown(self) -> None:
         if self._last_pong is not None:

@@ -15,6 +15,7 @@ from supergraph.pipeline.types import GraphQLRequest, PreparedOperation
 from supergraph.subscriptions.queue import BacklogExceeded
 from supergraph.subscriptions.shared import Listening
 from supergraph.transport.base import SubgraphError, SubgraphOperationError
+from telemetry import tracing
 
 if TYPE_CHECKING:
     from supergraph.gateway import Gateway
@@ -37,7 +38,13 @@ class SubscriptionOperation:
         self.listening: Listening | None = None
 
     def push(self, payload: str) -> None:
-        self.connection.outbox.put(next_frame(self.id, payload))
+        traceparent = getattr(payload, "traceparent", None)
+        if traceparent is None:
+            self.connection.outbox.put(next_frame(self.id, payload))
+            return
+        with tracing.span("gateway", "subscription deliver", kind=tracing.SpanKind.PRODUCER,
+                          parent=tracing.context_of(traceparent), attributes={"graphql.operation.id": self.id}):
+            self.connection.outbox.put(next_frame(self.id, payload))
 
     def end(self, error: BaseException | None) -> None:
         if self.connection.operations.get(self.id) is not self:

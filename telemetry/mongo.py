@@ -1,0 +1,44 @@
+"""A span for each database command sent while a traced operation runs (pymongo's command monitoring)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from opentelemetry import context as otel_context
+from opentelemetry import trace
+from pymongo import monitoring
+
+from telemetry import tracing
+
+
+class CommandSpans(monitoring.CommandListener):
+    """Spans of one service's database commands. A command outside any trace (a background poll) records nothing:
+    it would be a trace of one span each."""
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self._open: dict[tuple[Any, int], trace.Span] = {}
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        parent = trace.get_current_span()
+        if not parent.get_span_context().is_valid:
+            return
+        collection = event.command.get(event.command_name)
+        name = f"{event.command_name} {collection}" if isinstance(collection, str) else event.command_name
+        span = tracing.tracer(self.service).start_span(
+            name, context=otel_context.get_current(), kind=trace.SpanKind.CLIENT,
+            attributes={"db.system": "mongodb", "db.namespace": event.database_name,
+                        "db.operation.name": event.command_name,
+                        **({"db.collection.name": collection} if isinstance(collection, str) else {})})
+        self._open[(event.connection_id, event.request_id)] = span
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        span = self._open.pop((event.connection_id, event.request_id), None)
+        if span is not None:
+            span.end()
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        span = self._open.pop((event.connection_id, event.request_id), None)
+        if span is not None:
+            span.set_status(trace.Status(trace.StatusCode.ERROR, str(event.failure.get("errmsg", ""))[:200]))
+            span.end()

@@ -1,0 +1,185 @@
+"""OpenTelemetry traces, off unless an OTLP endpoint is configured (the standard variables).
+
+On when `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set and neither
+`OTEL_SDK_DISABLED=true` nor `OTEL_TRACES_EXPORTER=none` says otherwise. Spans go out over OTLP/HTTP (protobuf)
+in batches (`OTEL_BSP_SCHEDULE_DELAY`, ...); the sampler is the SDK's, from `OTEL_TRACES_SAMPLER` and
+`OTEL_TRACES_SAMPLER_ARG` (`parentbased_traceidratio` and `0.1` keep one trace in ten, and every span of a kept
+trace).
+
+Each service has its own tracer provider, so its spans carry its own `service.name` even when several services share
+one process (`aurontek up`); they share one exporter. Context crosses processes as W3C `traceparent`: HTTP headers
+to subgraphs, the outbox row and the AMQP message header of an event, and the `extensions` of a live event.
+
+While tracing is off, `enabled()` is False and every helper here returns at once: no span, no header.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import os
+import socket
+import threading
+from collections.abc import Iterator, Mapping, MutableMapping
+from typing import Any
+
+from opentelemetry import trace
+from opentelemetry.context import Context
+from opentelemetry.trace import Span, SpanKind, Tracer
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+_PROPAGATOR = TraceContextTextMapPropagator()
+_lock = threading.Lock()
+_providers: dict[str, Any] = {}
+_processor: Any = None
+_enabled: bool | None = None
+_NOOP = trace.NoOpTracer()
+
+# The trace context of the live event a subscription is about to send (set by the resolver that yields it, read by
+# the transport that frames it): the graphql-transport-ws `next` message carries it in `extensions.traceparent`.
+live_traceparent: contextvars.ContextVar[str | None] = contextvars.ContextVar("live_traceparent", default=None)
+# The service whose work runs here, for spans made by code all services share (the event buses, the outbox): set
+# where a service's work starts (its requests, its start-up, which its background tasks inherit).
+current_service: contextvars.ContextVar[str] = contextvars.ContextVar("current_service", default="aurontek")
+
+__all__ = [
+    "Span",
+    "SpanKind",
+    "configure",
+    "context_of",
+    "current_service",
+    "current_span",
+    "enabled",
+    "extract",
+    "inject",
+    "live_traceparent",
+    "log_ids",
+    "shutdown",
+    "span",
+    "traceparent",
+    "tracer",
+]
+
+
+def _wanted(environ: Mapping[str, str]) -> bool:
+    if environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        return False
+    if environ.get("OTEL_TRACES_EXPORTER", "otlp").strip().lower() == "none":
+        return False
+    return bool(environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"))
+
+
+def enabled() -> bool:
+    """Tracing is on in this process (decided once, from the environment, on first use)."""
+    global _enabled
+    if _enabled is None:
+        _enabled = _wanted(os.environ)
+    return _enabled
+
+
+def configure(service: str) -> bool:
+    """Make `service`'s tracer ready (a no-op when tracing is off); True when spans are exported."""
+    if not enabled():
+        return False
+    _provider(service)
+    return True
+
+
+def _provider(service: str) -> Any:
+    global _processor
+    provider = _providers.get(service)
+    if provider is not None:
+        return provider
+    with _lock:
+        provider = _providers.get(service)
+        if provider is not None:
+            return provider
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+        from opentelemetry.sdk.resources import Resource
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+        if _processor is None:
+            _processor = BatchSpanProcessor(OTLPSpanExporter())
+        resource = Resource.create({"service.name": service, "service.namespace": "aurontek",
+                                    "service.instance.id": f"{socket.gethostname()}:{os.getpid()}"})
+        provider = TracerProvider(resource=resource)  # the sampler comes from OTEL_TRACES_SAMPLER(_ARG)
+        provider.add_span_processor(_processor)
+        _providers[service] = provider
+        return provider
+
+
+def tracer(service: str) -> Tracer:
+    """The tracer of `service` (a tracer that records nothing while tracing is off)."""
+    if not enabled():
+        return _NOOP
+    return _provider(service).get_tracer("aurontek")
+
+
+@contextlib.contextmanager
+def span(service: str | None, name: str, *, kind: SpanKind = SpanKind.INTERNAL, parent: Context | None = None,
+         attributes: Mapping[str, Any] | None = None) -> Iterator[Span | None]:
+    """A span of `service` around the block, the current span inside it; None (and nothing recorded) when off.
+
+    `service`: whose span (None: `current_service`'s); `parent`: the context to continue (an extracted
+    `traceparent`); the current span's when None."""
+    if not enabled():
+        yield None
+        return
+    with tracer(service or current_service.get()).start_as_current_span(name, context=parent, kind=kind,
+                                               attributes=dict(attributes or {})) as current:
+        yield current
+
+
+def inject(carrier: MutableMapping[str, str], context: Context | None = None) -> None:
+    """Add `traceparent` (and `tracestate`) of the current span, or of `context`, to `carrier`."""
+    if enabled():
+        _PROPAGATOR.inject(carrier, context=context)
+
+
+def extract(carrier: Mapping[str, Any] | None) -> Context | None:
+    """The context a `traceparent` in `carrier` names; None when there is none (or tracing is off)."""
+    if not enabled() or not carrier or not carrier.get("traceparent"):
+        return None
+    clean = {key: str(value) for key, value in carrier.items() if key in ("traceparent", "tracestate")}
+    context = _PROPAGATOR.extract(clean)
+    return context if trace.get_current_span(context).get_span_context().is_valid else None
+
+
+def context_of(value: str | None) -> Context | None:
+    """The context of one `traceparent` value."""
+    return extract({"traceparent": value}) if value else None
+
+
+def traceparent() -> str | None:
+    """The current span's `traceparent`, None when there is no recording span (or tracing is off)."""
+    if not enabled():
+        return None
+    carrier: dict[str, str] = {}
+    _PROPAGATOR.inject(carrier)
+    return carrier.get("traceparent")
+
+
+def current_span() -> Span | None:
+    """The current recording span, None when there is none."""
+    if not enabled():
+        return None
+    current = trace.get_current_span()
+    return current if current.is_recording() else None
+
+
+def log_ids() -> tuple[str, str] | None:
+    """(trace id, span id) of the current span as hex, for a log line; None without one."""
+    if not enabled():
+        return None
+    context = trace.get_current_span().get_span_context()
+    if not context.is_valid:
+        return None
+    return format(context.trace_id, "032x"), format(context.span_id, "016x")
+
+
+def shutdown() -> None:
+    """Send what is still buffered (at a process's exit)."""
+    if _processor is not None:
+        with contextlib.suppress(Exception):
+            _processor.force_flush(5_000)
