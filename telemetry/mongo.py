@@ -12,16 +12,15 @@ from telemetry import tracing
 
 
 class CommandSpans(monitoring.CommandListener):
-    """Spans of one service's database commands. A command outside any trace (a background poll) records nothing:
-    it would be a trace of one span each."""
+    """Spans of one service's database commands. A command outside any recorded trace (a background poll, say)
+    records nothing: it would be a trace of one span each."""
 
     def __init__(self, service: str) -> None:
         self.service = service
         self._open: dict[tuple[Any, int], trace.Span] = {}
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
-        parent = trace.get_current_span()
-        if not parent.get_span_context().is_valid:
+        if not trace.get_current_span().is_recording():  # outside a trace, or in one the sampler left out
             return
         collection = event.command.get(event.command_name)
         name = f"{event.command_name} {collection}" if isinstance(collection, str) else event.command_name

@@ -11,7 +11,12 @@ and each figure as a ratio to each reference's: the median of each figure over `
 - `aurontek-nodedupe`: ours with request deduplication off, executing every request in full;
 - `hive`: `@graphql-hive/gateway` (Node), its defaults;
 - `hive-router-runtime`: the same with `--hive-router-runtime`, Hive Router's query planner (Rust, shipped
-  in the npm package `@graphql-hive/router-query-planner`) in place of its JavaScript one.
+  in the npm package `@graphql-hive/router-query-planner`) in place of its JavaScript one;
+- `aurontek-traced-0`, `aurontek-traced-10`, `aurontek-traced-100`: ours with OpenTelemetry tracing on, keeping
+  none, 10 % and 100 % of the traces (`parentbased_traceidratio`; none: what the instrumentation alone costs),
+  exporting over OTLP/HTTP to a sink in another process (`otlp_sink.py`);
+  their figures are also given as ratios to `aurontek`'s (`--gateways aurontek aurontek-traced-10
+  aurontek-traced-100` for that comparison alone).
 """
 
 from __future__ import annotations
@@ -43,7 +48,10 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = {body}
 """
-GATEWAYS = ("aurontek", "aurontek-nodedupe", "hive", "hive-router-runtime")
+GATEWAYS = ("aurontek", "aurontek-nodedupe", "hive", "hive-router-runtime", "aurontek-traced-0",
+            "aurontek-traced-10", "aurontek-traced-100")
+SAMPLED = {"aurontek-traced-0": "0.0", "aurontek-traced-10": "0.1", "aurontek-traced-100": "1.0"}
+SINK_PORT = 4399  # the OTLP sink the traced gateways export to
 
 
 @dataclass
@@ -105,6 +113,9 @@ def _start(gateway: str, supergraph: Path, port: int) -> subprocess.Popen[bytes]
         env = {**env, "LOG_LEVEL": "WARNING"}
         if gateway == "aurontek-nodedupe":
             env = {**env, "GATEWAY_DEDUPE_REQUESTS": "false", "GATEWAY_DEDUPE_SUBGRAPH_REQUESTS": "false"}
+        if gateway in SAMPLED:
+            env = {**env, "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{SINK_PORT}",
+                   "OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": SAMPLED[gateway]}
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -158,6 +169,22 @@ def _median(runs: list[Result]) -> Result:
                   statistics.median(r.rss_mib for r in runs), "; ".join(r.errors for r in runs if r.errors))
 
 
+def _tracing_table(results: list[Result]) -> str:
+    """The traced gateways against ours untraced."""
+    base = next((r for r in results if r.gateway == "aurontek"), None)
+    traced = [r for r in results if r.gateway in SAMPLED]
+    if base is None or not traced:
+        return ""
+    rows = ["| gateway | req/s | p50 ms | p99 ms | req/s vs aurontek | loss | p99 vs aurontek |",
+            "|---|---|---|---|---|---|---|"]
+    for r in (base, *traced):
+        ratio = r.requests_per_second / base.requests_per_second
+        rows.append(f"| {r.gateway} | {r.requests_per_second:,.0f} | {r.latency_ms['p50']:.1f} | "
+                    f"{r.latency_ms['p99']:.1f} | {ratio:.3f}x | {(1 - ratio) * 100:.1f} % | "
+                    f"{r.latency_ms['p99'] / base.latency_ms['p99']:.2f}x |")
+    return "\n".join(rows)
+
+
 def _table(results: list[Result]) -> str:
     references = [r for r in results if r.gateway.startswith("hive")]
     head = "| gateway | req/s | p50 ms | p75 ms | p90 ms | p99 ms | RSS MiB |"
@@ -188,6 +215,8 @@ def main() -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     subgraphs = subprocess.Popen([sys.executable, "-m", "benchmarks.gateway.demo_subgraphs"], cwd=ROOT, env=env,
                                  stdout=subprocess.PIPE, text=True)
+    sink = subprocess.Popen([sys.executable, "-m", "benchmarks.gateway.otlp_sink", str(SINK_PORT)], cwd=ROOT,
+                            env=env) if set(args.gateways) & set(SAMPLED) else None
     try:
         from benchmarks.gateway.demo_subgraphs import demo_subgraphs
 
@@ -212,18 +241,27 @@ def main() -> int:
                 if expected is None:
                     expected = answer
                     print(f"one response: {len(json.dumps(answer))} bytes, {len(answer['data']['users'])} users")
+                exported = ""
+                if sink is not None and gateway in SAMPLED:
+                    spans = httpx.get(f"http://127.0.0.1:{SINK_PORT}/count").json()["spans"]
+                    exported = f", {spans:,} spans exported so far"
                 print(f"round {round_}, {gateway}: {result.requests_per_second:,.0f} req/s, "
-                      f"p99 {result.latency_ms['p99']:.1f} ms{', ' + result.errors if result.errors else ''}",
-                      flush=True)
+                      f"p99 {result.latency_ms['p99']:.1f} ms{', ' + result.errors if result.errors else ''}"
+                      f"{exported}", flush=True)
                 runs[gateway].append(result)
     finally:
         subgraphs.terminate()
         subgraphs.wait(timeout=10)
+        if sink is not None:
+            sink.terminate()
+            sink.wait(timeout=10)
     results = [_median(runs[gateway]) for gateway in args.gateways]
     load = Path("/proc/loadavg").read_text().split()[:3]
     print(f"\n{args.connections} connections, {args.duration} per gateway after 5 s of warm-up, median of "
           f"{args.rounds} rounds; load average after: {' '.join(load)}\n")
     print(_table(results))
+    if tracing := _tracing_table(results):
+        print(f"\nTracing:\n\n{tracing}")
     if args.json:
         args.json.write_text(json.dumps({"median": [r.__dict__ for r in results],
                                          "runs": {g: [r.__dict__ for r in rs] for g, rs in runs.items()}}, indent=2))

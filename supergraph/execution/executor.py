@@ -72,6 +72,10 @@ async def _send(fetch: Fetch, variables: dict[str, Any], context: ExecutionConte
         return None
     if not tracing.enabled():
         return await _execute(client, fetch, variables, context, context.headers)
+    if not tracing.recording():  # a trace the sampler dropped: the subgraph is told so, and records nothing either
+        headers = dict(context.headers)
+        tracing.inject(headers)
+        return await _execute(client, fetch, variables, context, headers)
     entities = variables.get("representations")
     attributes: dict[str, str | int] = {"aurontek.subgraph": fetch.service,
                                         "aurontek.fetch.kind": "entities" if entities else "root",

@@ -147,9 +147,9 @@ class AmqpBus:
         if self._exchange is None:
             raise ConnectionError("the event bus is not started")
         with tracing.span(None, f"{event.type} publish", kind=tracing.SpanKind.PRODUCER,
-                          attributes=_messaging(self.exchange_name, event)) as span:
+                          attributes=_messaging(self.exchange_name, event)):
             headers: dict[str, Any] | None = None
-            if span is not None:  # the consumers continue the trace from the publish
+            if tracing.enabled():  # the consumers continue the trace from the publish (or know it was dropped)
                 headers = {}
                 tracing.inject(headers)
             message = aio_pika.Message(

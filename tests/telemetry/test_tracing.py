@@ -1,0 +1,79 @@
+"""Tracing is off unless an OTLP endpoint is set, costs nothing visible then, and follows the standard variables when
+on (sampling ratio, disabling). Processes with tracing on are real child processes exporting to a real receiver."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import textwrap
+
+import pytest
+
+from subgraphs.kernel.events.envelope import Event
+from telemetry import tracing
+from tests.fixtures.otlp import otlp_receiver
+
+ENDPOINT = {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"}
+
+
+@pytest.mark.parametrize(("environ", "wanted"), [
+    ({}, False),
+    (ENDPOINT, True),
+    ({"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://collector:4318/v1/traces"}, True),
+    ({**ENDPOINT, "OTEL_SDK_DISABLED": "true"}, False),
+    ({**ENDPOINT, "OTEL_TRACES_EXPORTER": "none"}, False),
+    ({"OTEL_TRACES_SAMPLER": "always_on"}, False),  # a sampler alone exports nowhere
+])
+def test_tracing_is_on_only_with_an_endpoint_and_not_disabled(environ: dict[str, str], wanted: bool) -> None:
+    assert tracing._wanted(environ) is wanted
+
+
+def test_while_off_nothing_is_recorded_or_sent_on() -> None:
+    assert "OTEL_EXPORTER_OTLP_ENDPOINT" not in os.environ and not tracing.enabled()
+    with tracing.span("gateway", "anything") as span:
+        assert span is None
+        assert tracing.traceparent() is None and tracing.log_ids() is None
+        headers: dict[str, str] = {}
+        tracing.inject(headers)
+        assert headers == {}
+        assert Event(type="ticket.created", data={}).traceparent is None
+    assert tracing.extract({"traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}) is None
+
+
+SPANS = textwrap.dedent("""
+    from telemetry import tracing
+    tracing.configure("tickets")
+    tracing.current_service.set("tickets")
+    for number in range(200):
+        with tracing.span("tickets", f"work {number}"):
+            with tracing.span(None, "inner"):
+                pass
+    tracing.shutdown()
+""")
+
+
+async def _exported(environ: dict[str, str]) -> tuple[int, set[str]]:
+    async with otlp_receiver() as receiver:
+        env = {**os.environ, "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.url, "OTEL_BSP_SCHEDULE_DELAY": "50", **environ}
+        child = await asyncio.create_subprocess_exec(sys.executable, "-c", SPANS, env=env)
+        assert await asyncio.wait_for(child.wait(), 60) == 0
+        await asyncio.sleep(0.2)
+        roots = [span for span in receiver.spans if span.name.startswith("work")]
+        inner = [span for span in receiver.spans if span.name == "inner"]
+        # a kept trace is kept whole: every inner span's parent was kept too
+        assert {span.parent_id for span in inner} <= {span.span_id for span in roots}
+        assert len(inner) == len(roots)
+        return len(roots), {span.service for span in receiver.spans}
+
+
+async def test_the_sampling_ratio_is_the_standard_variables() -> None:
+    every, services = await _exported({"OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
+                                        "OTEL_TRACES_SAMPLER_ARG": "1.0"})
+    assert every == 200 and services == {"tickets"}
+    tenth, _ = await _exported({"OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.1"})
+    assert 5 <= tenth <= 45  # 20 expected; ids are random
+    none, _ = await _exported({"OTEL_TRACES_SAMPLER": "always_off"})
+    assert none == 0
+    disabled, _ = await _exported({"OTEL_SDK_DISABLED": "true"})
+    assert disabled == 0
