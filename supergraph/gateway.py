@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +32,7 @@ from supergraph.subscriptions.answers import RecentAnswers
 from supergraph.subscriptions.hub import ClientSubscription, SubscriptionHub
 from supergraph.subscriptions.shared import Listening, Sink
 from supergraph.transport.base import SubgraphClient
-from telemetry import tracing
+from telemetry import metrics, tracing
 
 log = logging.getLogger("supergraph")
 
@@ -113,17 +114,25 @@ class Gateway:
         """Run one request (`prepared`: its operation, when the caller already prepared it); identical queries in
         flight at once share one execution (their result can only depend on the operation, its variables and the
         Authorization)."""
+        started = time.perf_counter()
         try:
             prepared = prepared or self.prepare(request.query, request.operation_name)
         except RequestError as error:
-            return _refusal(error)
+            refused = _refusal(error)
+            _measure(request.operation_name, "unknown", refused, started)
+            return refused
+        name = prepared.definition.name.value if prepared.definition.name else None
         span = tracing.current_span()
         if span is not None:
-            name = prepared.definition.name.value if prepared.definition.name else None
             span.set_attribute("graphql.operation.type", prepared.operation.kind)
             if name:
                 span.set_attribute("graphql.operation.name", name)
             span.update_name(f"{prepared.operation.kind} {name or 'anonymous'}")
+        response = await self._answer(request, prepared)
+        _measure(name, prepared.operation.kind, response, started)
+        return response
+
+    async def _answer(self, request: GraphQLRequest, prepared: PreparedOperation) -> GraphQLResponse:
         if not self.options.dedupe_client_requests or prepared.operation.kind != "query":
             return await self._run(request, prepared)  # mutations are never shared
         try:
@@ -183,6 +192,15 @@ class Gateway:
         )
         body = await execute_stage.run(self.supergraph.api_schema, prepared, context)
         return GraphQLResponse(body)
+
+
+def _measure(name: str | None, kind: str, response: GraphQLResponse, started: float) -> None:
+    operation = metrics.gateway_operation(name)
+    errors = response.body.get("errors")
+    metrics.GATEWAY_REQUESTS.labels(operation, kind, metrics.first_code(errors)).inc()
+    metrics.GATEWAY_DURATION.labels(operation, kind).observe(time.perf_counter() - started)
+    for error in errors or ():
+        metrics.GATEWAY_ERRORS.labels(operation, metrics.first_code([error])).inc()
 
 
 def _refusal(error: RequestError) -> GraphQLResponse:

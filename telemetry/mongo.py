@@ -1,4 +1,5 @@
-"""A span for each database command sent while a traced operation runs (pymongo's command monitoring)."""
+"""pymongo's command monitoring: a span for each database command sent while a traced operation runs, and each
+command's time in the metrics."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 from pymongo import monitoring
 
-from telemetry import tracing
+from telemetry import metrics, tracing
 
 
 class CommandSpans(monitoring.CommandListener):
@@ -41,3 +42,20 @@ class CommandSpans(monitoring.CommandListener):
         if span is not None:
             span.set_status(trace.Status(trace.StatusCode.ERROR, str(event.failure.get("errmsg", ""))[:200]))
             span.end()
+
+
+class CommandTimes(monitoring.CommandListener):
+    """How long each database command of one service took, by command (`aurontek_db_command_duration_seconds`)."""
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        pass
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        metrics.DB_DURATION.labels(self.service, event.command_name).observe(event.duration_micros / 1e6)
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        metrics.DB_DURATION.labels(self.service, event.command_name).observe(event.duration_micros / 1e6)
+        metrics.DB_FAILURES.labels(self.service, event.command_name).inc()

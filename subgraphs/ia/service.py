@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from subgraphs.ia import store
+from subgraphs.ia.analysis import jobs
 from subgraphs.ia.analysis.worker import Analyst
 from subgraphs.ia.classification.catalogue_match import CatalogueMatcher
 from subgraphs.ia.classification.classify import Classifier
@@ -20,6 +21,7 @@ from subgraphs.ia.vectors.index import VectorIndex
 from subgraphs.kernel.definition import SubgraphDefinition
 from subgraphs.kernel.logging import get_logger
 from subgraphs.kernel.runtime import Runtime
+from telemetry import metrics
 
 log = get_logger(__name__)
 
@@ -53,6 +55,11 @@ async def setup(runtime: Runtime) -> None:
         # nothing learnt yet (a first start after tickets, or a wiped database): ask tickets to tell it again
         await runtime.outbox.transaction(catalogue.ask_for_resync)
     runtime.spawn("analysis", analyst.run)
+
+    async def queue_depth() -> None:
+        metrics.IA_QUEUE.labels("ia").set(await jobs.pending(db))
+
+    runtime.samplers.append(queue_depth)
     every = max(0.5, min(5.0, settings.train_debounce_seconds / 2))
 
     async def train() -> None:

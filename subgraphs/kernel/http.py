@@ -28,7 +28,7 @@ from subgraphs.kernel.logging import request_id_var
 from subgraphs.kernel.runtime import Runtime
 from subgraphs.kernel.storage import LocalStorage
 from subgraphs.kernel.text import first_refusal
-from telemetry import tracing
+from telemetry import metrics, tracing
 
 # Seconds a subgraph keeps an idle keep-alive connection: longer than the gateway's pool keeps one (60 s), so the
 # gateway never sends a request on a connection the subgraph is closing (uvicorn's default is 5 s; the request then
@@ -219,9 +219,14 @@ def create_app(runtime: Runtime) -> Starlette:
         body = {"status": "ready" if ok else "not ready", "checks": checks}
         return JSONResponse(body, status_code=200 if ok else 503)
 
+    async def exposition(_: Request) -> Response:
+        body, content_type = metrics.exposition()
+        return Response(body, media_type=content_type)
+
     routes: list[Any] = [
         Route("/health", health),
         Route("/ready", ready),
+        *([Route("/metrics", exposition)] if metrics.on_main_port() else []),  # else on METRICS_LISTEN, or off
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),  # subscriptions over graphql-transport-ws
     ]

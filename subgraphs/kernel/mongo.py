@@ -15,7 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 
 from subgraphs.kernel import failpoints
-from telemetry import tracing
+from telemetry import metrics, tracing
 
 T = TypeVar("T")
 TRANSACTION_ATTEMPTS = 12  # about 3 s of pauses in all before a conflict is the caller's
@@ -24,11 +24,14 @@ Document = dict[str, Any]
 
 
 def connect(url: str, *, app_name: str, service: str | None = None) -> AsyncMongoClient[Document]:
-    """A client of `url`; with `service`, its commands join the traces of that service's operations."""
-    listeners: list[Any] = []
-    if service is not None and tracing.enabled():
-        from telemetry.mongo import CommandSpans
+    """A client of `url`; with `service`, its commands are timed in the metrics and join the traces of that
+    service's operations."""
+    from telemetry.mongo import CommandSpans, CommandTimes
 
+    listeners: list[Any] = []
+    if service is not None and metrics.enabled():
+        listeners.append(CommandTimes(service))
+    if service is not None and tracing.enabled():
         listeners.append(CommandSpans(service))
     # tz_aware: datetimes come back as aware UTC, matching kernel.clock.now().
     return AsyncMongoClient(url, tz_aware=True, appname=app_name, serverSelectionTimeoutMS=5000,

@@ -33,7 +33,7 @@ from subgraphs.kernel.files.links import FileLinks
 from subgraphs.kernel.mongo import Database, connect
 from subgraphs.kernel.settings import ServiceSettings
 from subgraphs.kernel.storage import CloudinaryStorage, LocalStorage, Storage
-from telemetry import tracing
+from telemetry import metrics, tracing
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,8 @@ class Runtime:
         self.started = False
         self._tasks: list[asyncio.Task[None]] = []
         self._followers: list[LiveFollower] = []
+        # what the metrics read from the database every few seconds (a backlog's size, say); setup hooks add theirs
+        self.samplers: list[Callable[[], Coroutine[Any, Any, None]]] = []
 
     def _file_links(self, settings: ServiceSettings) -> FileLinks:
         secret = settings.file_link_secret
@@ -83,7 +85,9 @@ class Runtime:
 
     async def start(self) -> None:
         self._followers = []  # what this start sets up follows the feed (a restart does not double them)
+        self.samplers = []
         tracing.configure(self.name)
+        metrics.serve_elsewhere()
         tracing.current_service.set(self.name)  # the spans of its background tasks, which inherit this
         url = self.settings.mongodb_url
         if url is None:
@@ -120,6 +124,9 @@ class Runtime:
             self._spawn_follower(follower)
         self.outbox.start()
         self.spawn("expiry", lambda: sweep_forever(self.db))
+        if metrics.enabled():
+            self.samplers.insert(0, self.outbox.sample)
+            self.spawn("metrics", self._sample_forever)
         self.started = True
         log.info("service started", extra={"port": self.port, "database": self.db.name})
 
@@ -156,6 +163,16 @@ class Runtime:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+    async def _sample_forever(self) -> None:
+        """Refresh the gauges read from the database, every `METRICS_SAMPLE_SECONDS` (never per request)."""
+        while True:
+            for sample in self.samplers:
+                try:
+                    await sample()
+                except Exception as exc:  # the database away: the gauges keep their last value a while
+                    log.debug("a metrics sample failed", extra={"error": repr(exc)})
+            await asyncio.sleep(self.settings.metrics_sample_seconds)
 
     def consume(self, queue: str, patterns: tuple[str, ...], handler: IdempotentHandler,
                 accepts: Callable[[Event], bool] | None = None) -> None:

@@ -51,6 +51,8 @@ class ServiceSettings(IdentitySettings):
     # A read model built from another service's events that finds itself empty at start asks the owner to tell
     # its history again (`resync.<source>` events): a service added or wiped later catches up.
     events_resync: bool = Field(True, validation_alias=_env("EVENTS_RESYNC"))
+    # how often the gauges read from the database (outbox backlog, mail and IA queues) are refreshed
+    metrics_sample_seconds: float = Field(5.0, gt=0, le=300, validation_alias=_env("METRICS_SAMPLE_SECONDS"))
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["127.0.0.1", "::1"], validation_alias=_env("TRUSTED_PROXIES")
     )

@@ -18,6 +18,7 @@ from subgraphs.notifications.mail.sender import Sender
 from subgraphs.notifications.mail.transport import DirectoryTransport, SmtpTransport, Transport
 from subgraphs.notifications.messages.render import Renderer
 from subgraphs.notifications.settings import NotificationsSettings
+from telemetry import metrics
 
 MAIL_SENDERS = 2  # concurrent sends per instance
 
@@ -43,6 +44,11 @@ async def setup(runtime: Runtime) -> None:
                     poll_interval=settings.mail_poll_interval_ms / 1000)
     for n in range(MAIL_SENDERS):
         runtime.spawn(f"mail-sender-{n}", sender.run)
+
+    async def mail_depth() -> None:
+        metrics.MAIL_QUEUE.labels("notifications").set(await queue.depth())
+
+    runtime.samplers.append(mail_depth)
     flusher = UnreadFlusher(runtime.outbox, dispatcher, interval=_scan_interval(settings.chat_unread_delay_seconds))
     runtime.spawn("chat-unread", flusher.run)
 

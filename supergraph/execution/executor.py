@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +21,7 @@ from supergraph.planning.nodes import (
     Sequence,
 )
 from supergraph.transport.base import SubgraphClient, SubgraphError, SubgraphRequest
-from telemetry import tracing
+from telemetry import metrics, tracing
 
 
 @dataclass(slots=True)
@@ -97,11 +98,16 @@ async def _execute(client: SubgraphClient, fetch: Fetch, variables: dict[str, An
         headers,
         shareable=context.dedupe and fetch.operation_kind == "query",
     )
+    kind = "entities" if "representations" in variables else "root"
+    started = time.perf_counter()
     try:
         return await client.execute(request)
     except SubgraphError as error:
+        metrics.FETCH_ERRORS.labels(fetch.service, metrics.code_label(str(error.code))).inc()
         context.errors.append(_failure(fetch.service, str(error), error.code))
         return None
+    finally:
+        metrics.FETCH_DURATION.labels(fetch.service, kind).observe(time.perf_counter() - started)
 
 
 async def _fetch_root(fetch: Fetch, context: ExecutionContext) -> None:

@@ -21,7 +21,7 @@ from supergraph.pipeline.select import select
 from supergraph.pipeline.types import PreparedOperation, RequestError
 from supergraph.pipeline.validate import validate_operation
 from supergraph.planning.operation import normalize_definition
-from telemetry import tracing
+from telemetry import metrics, tracing
 
 V = TypeVar("V")
 GATEWAY = "gateway"  # whose spans these are
@@ -80,7 +80,9 @@ class Preparer:
         key = (query or "", operation_name)
         prepared = self.plans.get(key)
         if prepared is not None:
+            metrics.PLAN_CACHE.labels("hit").inc()
             return prepared
+        metrics.PLAN_CACHE.labels("miss").inc()
         refused = self.refusals.get(key)
         if refused is not None:
             raise refused.with_traceback(None)

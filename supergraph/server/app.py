@@ -25,7 +25,7 @@ from supergraph.server.runtime import GatewayRuntime
 from supergraph.server.webapp import ASSETS as APP_ASSETS
 from supergraph.server.webapp import WebApp, wants_app_page
 from supergraph.server.websocket import serve_websocket
-from telemetry import tracing
+from telemetry import metrics, tracing
 
 log = logging.getLogger("supergraph.server")
 
@@ -79,6 +79,9 @@ class GatewayApp:
         path = scope["path"]
         if path == "/health":
             await self._health(send)
+        elif path == "/metrics" and metrics.on_main_port():  # else 404, or on METRICS_LISTEN only
+            body, content_type = metrics.exposition()
+            await _send(send, 200, [(b"content-type", content_type.encode())], body)
         elif path == "/graphql" and self._wants_graphiql(scope):
             await _send(send, *self.graphiql.page())  # type: ignore[union-attr]
         elif path == "/graphql":
@@ -132,12 +135,14 @@ class GatewayApp:
         try:
             request = await self._decode(scope, receive, headers)
         except RequestError as error:
+            metrics.GATEWAY_HTTP.labels(metrics.status_class(error.status)).inc()
             await _send_json(send, error.status, {"errors": error.as_errors()}, extra)
             return
         peer = scope.get("client")
         request.headers = forwarded_headers(headers, request_id, peer=peer[0] if peer else None,
                                             trusted_proxies=self.runtime.settings.trusted_proxy_list())
         response = await self._execute(request)
+        metrics.GATEWAY_HTTP.labels(metrics.status_class(response.status)).inc()
         await _send_json(send, response.status, response.body, extra)
 
     async def _decode(self, scope: Scope, receive, headers: dict[str, str]) -> GraphQLRequest:

@@ -23,7 +23,7 @@ from supergraph.server.websocket.registry import Connections
 from supergraph.transport.combined import SubgraphTransports
 from supergraph.transport.http import HttpSubgraphClient, new_session
 from supergraph.transport.websocket import WebSocketSubgraphClient, websocket_url
-from telemetry import tracing
+from telemetry import metrics, tracing
 
 log = logging.getLogger("supergraph.runtime")
 
@@ -75,6 +75,9 @@ class GatewayRuntime:
 
     async def start(self) -> None:
         tracing.configure("gateway")
+        metrics.serve_elsewhere()
+        metrics.gauge_function(metrics.WEBSOCKETS, lambda: len(self.connections))
+        metrics.gauge_function(metrics.SUBSCRIPTIONS, self._subscriptions)
         self._session = new_session(self.settings.pool_size)
         # upstream subscriptions hold their connection for as long as they live: never pooled
         self._socket_session = new_session(0)
@@ -99,6 +102,11 @@ class GatewayRuntime:
         )
         # compose in the background: /health answers at once, GraphQL once composed
         self._task = asyncio.create_task(self.source.run())
+
+    def _subscriptions(self) -> float:
+        """Client subscriptions running, on the current supergraph and on the ones it replaced."""
+        gateways = [*self._retired, *([self.gateway] if self.gateway else [])]
+        return float(sum(gateway.subscriptions.feeds.listeners() for gateway in gateways))
 
     def install(self, sdl: str) -> None:
         """Serve a new supergraph; raises (keeping the current one) when it is unusable."""

@@ -18,6 +18,7 @@ from subgraphs.ia.classification.catalogue_match import CatalogueMatcher
 from subgraphs.ia.readmodel.tickets import TRIAGE, Ticket
 from subgraphs.ia.triage import Prediction, TriageModels
 from subgraphs.ia.triage.text import ticket_text
+from telemetry import metrics
 
 
 class ClassificationSource(StrEnum):
@@ -88,6 +89,9 @@ class Classifier:
             found = await self._company(company_id, [tickets[r] for r in rows], vectors[rows])
             for row, predictions in zip(rows, found, strict=True):
                 outcomes[row] = Outcome(predictions, self.threshold) if predictions else None
+        for outcome in outcomes:
+            if outcome is not None:
+                metrics.IA_CONFIDENCE.labels("ia").observe(outcome.confidence)
         return outcomes
 
     async def _company(self, company_id: str, tickets: list[Ticket], vectors: np.ndarray

@@ -32,6 +32,7 @@ from subgraphs.kernel import clock
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.logging import get_logger
 from subgraphs.kernel.mongo import Database
+from telemetry import metrics
 
 log = get_logger(__name__)
 STATE = "training.json"
@@ -88,7 +89,13 @@ class Trainer:
             if not await self._claim(company_id, version):
                 await self._adopt(company_id)
                 continue
-            if await self.train(company_id, version):
+            try:
+                done = await self.train(company_id, version)
+            except Exception:
+                metrics.IA_TRAINING.labels("ia", "failed").inc()
+                raise
+            metrics.IA_TRAINING.labels("ia", "trained" if done else "too_few_labels").inc()
+            if done:
                 trained.append(company_id)
             await self._runs.update_one({"_id": self._run_id(company_id), "by": self.instance, "version": version},
                                         {"$set": {"done": True}})

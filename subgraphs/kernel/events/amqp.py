@@ -29,7 +29,7 @@ from subgraphs.kernel.events.lanes import WIDTH, Lanes, scope
 from subgraphs.kernel.events.listening import listening
 from subgraphs.kernel.events.topology import Durable
 from subgraphs.kernel.logging import get_logger
-from telemetry import tracing
+from telemetry import metrics, tracing
 
 log = get_logger(__name__)
 
@@ -224,6 +224,7 @@ class AmqpBus:
         try:
             if isinstance(decoded, Exception):  # unreadable: no retry can fix it, and it must not sit unacknowledged
                 await self._forward(channel, message, f"{spec.queue}.dead", 1, error=f"malformed event: {decoded!r}")
+                metrics.EVENTS_DEAD.labels(metrics.service_of_queue(spec.queue), spec.queue).inc()
             else:
                 await self._handle(channel, spec, message, *decoded)
         except Exception as exc:  # the copy for its retry (or the dead queue) was not confirmed: back to its queue
@@ -236,8 +237,10 @@ class AmqpBus:
     async def _handle(self, channel: AbstractRobustChannel, spec: ConsumerSpec, message: AbstractIncomingMessage,
                       event: Event, attempt: int) -> None:
         """Run the handler; a failure is forwarded to the retry queue of its next attempt, or to the dead queue."""
+        service = metrics.service_of_queue(spec.queue)
         try:
             await spec.handler(event)
+            metrics.EVENTS_CONSUMED.labels(service, spec.queue).inc()
         except Exception as exc:  # the handler's failure must never stop the consumer
             context = {"queue": spec.queue, "eventId": event.id, "eventType": event.type, "attempt": attempt}
             first_ms = (message.headers or {}).get(FIRST_FAILURE_HEADER)
@@ -246,11 +249,13 @@ class AmqpBus:
             if retry is None:
                 log.error("event dead-lettered", extra={**context, "error": repr(exc)})
                 await self._forward(channel, message, f"{spec.queue}.dead", attempt, error=repr(exc))
+                metrics.EVENTS_DEAD.labels(service, spec.queue).inc()
             else:
                 log.warning("event handler failed; will retry", extra={**context, "error": repr(exc)})
                 number, delay = retry  # the retry queue of a delay holds the deliveries for the attempt after it
                 await self._forward(channel, message, retry_queues(spec)[number - 1], number, expiration=delay,
                                     first_failure=first)
+                metrics.EVENTS_RETRIED.labels(service, spec.queue).inc()
 
     async def _forward(
         self,

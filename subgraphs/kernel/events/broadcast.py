@@ -31,7 +31,7 @@ from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.listening import listening
 from subgraphs.kernel.events.topics import matches
 from subgraphs.kernel.logging import get_logger
-from telemetry import tracing
+from telemetry import metrics, tracing
 
 if TYPE_CHECKING:
     from subgraphs.kernel.runtime import Runtime
@@ -297,6 +297,8 @@ class LiveFeed:
                 if id(listener) not in delivered:  # a listener of two keys gets the event once
                     delivered.add(id(listener))
                     listener.push(event)
+        if delivered:
+            metrics.LIVE_DELIVERIES.labels(tracing.current_service.get()).inc(len(delivered))
 
     def _seen(self, event_id: str) -> bool:
         """An event may come twice (an early live copy, then the outbox's): pass each on once."""

@@ -23,7 +23,7 @@ from subgraphs.kernel.events.listening import listening
 from subgraphs.kernel.events.topics import matches_any
 from subgraphs.kernel.events.topology import Durable
 from subgraphs.kernel.logging import get_logger
-from telemetry import tracing
+from telemetry import metrics, tracing
 
 log = get_logger(__name__)
 Delivery = tuple[Event, int, float | None]  # an event, its attempt's number, when it first failed (none yet)
@@ -182,6 +182,7 @@ class InProcessBus:
             except Exception as exc:  # a handler's failure must never stop the consumer
                 self._retry_or_bury(spec, queue, event, attempt, first_failure or time.time(), exc)
             else:
+                metrics.EVENTS_CONSUMED.labels(metrics.service_of_queue(spec.queue), spec.queue).inc()
                 self._settled(spec.queue)
 
     def _retry_or_bury(self, spec: ConsumerSpec, queue: asyncio.Queue[Delivery], event: Event, attempt: int,
@@ -190,10 +191,12 @@ class InProcessBus:
         retry = next_attempt(spec, attempt, exc, first_failure)
         if retry is None:
             log.error("event dead-lettered", extra={**context, "error": repr(exc)})
+            metrics.EVENTS_DEAD.labels(metrics.service_of_queue(spec.queue), spec.queue).inc()
             self.dead_letters.append(DeadLetter(spec.queue, event, repr(exc), attempt))
             self._settled(spec.queue)
             return
         log.warning("event handler failed; will retry", extra={**context, "error": repr(exc)})
+        metrics.EVENTS_RETRIED.labels(metrics.service_of_queue(spec.queue), spec.queue).inc()
         number, delay = retry
 
         async def requeue() -> None:

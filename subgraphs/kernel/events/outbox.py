@@ -29,7 +29,7 @@ from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.ids import new_event_id, new_id
 from subgraphs.kernel.logging import get_logger
 from subgraphs.kernel.mongo import Database
-from telemetry import tracing
+from telemetry import metrics, tracing
 
 log = get_logger(__name__)
 T = TypeVar("T")
@@ -129,10 +129,19 @@ class Outbox:
         event = Event.from_dict(row["event"]).traced_as(row.get("traceparent"))
         if not tracing.enabled():
             await self.bus.publish(event)
-            return
-        with tracing.span(self.service, f"outbox relay {event.type}", parent=tracing.context_of(event.traceparent),
-                          attributes={"messaging.message.id": event.id, "aurontek.event.type": event.type}):
-            await self.bus.publish(event)
+        else:
+            with tracing.span(self.service, f"outbox relay {event.type}", parent=tracing.context_of(event.traceparent),
+                              attributes={"messaging.message.id": event.id, "aurontek.event.type": event.type}):
+                await self.bus.publish(event)
+        metrics.EVENTS_PUBLISHED.labels(self.service or "aurontek", event.type).inc()
+
+    async def sample(self) -> None:
+        """The backlog's size and the age of its oldest row, for the metrics (one count and one read)."""
+        service = self.service or "aurontek"
+        metrics.OUTBOX_PENDING.labels(service).set(await self.pending())
+        oldest = await self.rows.find_one({"publishedAt": None}, projection={"createdAt": 1}, sort=ORDER)
+        age = (clock.now() - oldest["createdAt"]).total_seconds() if oldest is not None else 0.0
+        metrics.OUTBOX_AGE.labels(service).set(max(0.0, age))
 
     def start(self) -> None:
         self._wake.set()  # rows left from before a restart go out at once

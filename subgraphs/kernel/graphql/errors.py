@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,7 +11,7 @@ from strawberry.extensions import SchemaExtension
 
 from subgraphs.kernel.errors import AppError, ErrorCode
 from subgraphs.kernel.logging import get_logger
-from telemetry import tracing
+from telemetry import metrics, tracing
 
 log = get_logger("subgraphs.errors")
 
@@ -59,12 +60,23 @@ def _request_error_code(error: GraphQLError) -> str:
 
 
 class ErrorCodes(SchemaExtension):
+    """Every error's code, and each operation counted and timed by name and outcome (the first error's code)."""
+
     def on_operation(self) -> Iterator[None]:
+        started = time.perf_counter()
         yield
         result = self.execution_context.result
         if result is not None and result.errors:
             for error in result.errors:
                 classify(error)
+        runtime = getattr(self.execution_context.context, "runtime", None)
+        if runtime is not None:
+            service = runtime.name
+            operation = metrics.subgraph_operation(self.execution_context.operation_name)
+            first = result.errors[0].extensions if result is not None and result.errors else None
+            code = metrics.code_label((first or {}).get("code")) if result is not None and result.errors else "OK"
+            metrics.SUBGRAPH_REQUESTS.labels(service, operation, code).inc()
+            metrics.SUBGRAPH_DURATION.labels(service, operation).observe(time.perf_counter() - started)
 
     def on_stream_result(self, result: Any) -> Iterator[None]:
         """Each result of a subscription (over a WebSocket), before it is sent."""

@@ -53,6 +53,11 @@ class MailQueue:
         self.lease = lease
         self._lapses_seen: datetime | None = None  # when claim last looked for rows whose lease lapsed
 
+    async def depth(self) -> int:
+        """Mails not sent yet and not given up on: new, waiting for a retry, or being sent."""
+        waiting = [MailStatus.PENDING, MailStatus.RETRYING, MailStatus.SENDING]
+        return await self.rows.count_documents({"status": {"$in": waiting}})
+
     async def claim(self) -> dict[str, Any] | None:
         """A due row, now `sending` under a lease: the oldest new one, then the oldest due for a retry, then one
         whose lease lapsed (its sender died; looked for first every quarter of a lease). One query per state, each on

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Coroutine
 from typing import Any
 
@@ -11,8 +12,10 @@ from subgraphs.kernel.logging import get_logger
 from subgraphs.notifications.mail.message import build
 from subgraphs.notifications.mail.queue import MailQueue, MailStatus
 from subgraphs.notifications.mail.transport import MailRefused, Transport
+from telemetry import metrics
 
 log = get_logger(__name__)
+SERVICE = "notifications"  # the metrics' service label
 
 
 class Sender:
@@ -46,17 +49,26 @@ class Sender:
     async def attempt(self, row: dict[str, Any]) -> MailStatus:
         """One try at one delivery."""
         context = {"deliveryId": row["_id"], "kind": row["kind"], "attempt": row["attempts"]}
+        started = time.perf_counter()
         try:
             await self.transport.send(build(row, sender=self.sender), key=row["_id"])
         except MailRefused as exc:
+            _measured(started, sent=False)
             log.error("mail refused for good", extra={**context, "error": str(exc)})
             return await self.queue.failed(row, str(exc), final=True)
         except Exception as exc:  # a server away or saying "not now": retried with backoff
+            _measured(started, sent=False)
             status = await self.queue.failed(row, _describe(exc), final=False)
             log.warning("mail not sent", extra={**context, "error": _describe(exc), "status": str(status)})
             return status
+        _measured(started, sent=True)
         await self.queue.sent(row)
         return MailStatus.SENT
+
+
+def _measured(started: float, *, sent: bool) -> None:
+    metrics.MAIL_DURATION.labels(SERVICE, "sent" if sent else "failed").observe(time.perf_counter() - started)
+    (metrics.MAIL_SENT if sent else metrics.MAIL_FAILURES).labels(SERVICE).inc()
 
 
 def _describe(exc: Exception) -> str:

@@ -17,6 +17,7 @@ from supergraph.graphql_ws.codec import InvalidMessage, LoneSurrogate, decode, e
 from supergraph.graphql_ws.messages import FROM_CLIENT, Message
 from supergraph.server.http import forwarded_headers, headers_of
 from supergraph.server.websocket.outbox import Outbox, Send
+from telemetry import metrics
 
 if TYPE_CHECKING:
     from supergraph.server.runtime import GatewayRuntime
@@ -175,6 +176,7 @@ class Connection:
         task.add_done_callback(self._tasks.discard)
 
     def _slow_consumer(self) -> None:
+        metrics.SLOW_CONSUMERS.inc()
         reason = f"Slow consumer: more than {self.settings.ws_send_queue} messages were waiting"
         self.close_soon(CloseCode.SLOW_CONSUMER, reason, flush=False)
 

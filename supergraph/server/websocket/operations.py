@@ -84,7 +84,8 @@ class SingleResultOperation:
 
     async def _run(self, gateway: Gateway, request: GraphQLRequest, prepared: PreparedOperation) -> None:
         try:
-            body = (await gateway.handle(request, prepared)).body
+            with tracing.span("gateway", f"{self.kind} over WebSocket", kind=tracing.SpanKind.SERVER):
+                body = (await gateway.handle(request, prepared)).body
         except Exception:
             log.exception("unexpected failure executing an operation over WebSocket")
             body = {"data": None, "errors": [_internal()]}

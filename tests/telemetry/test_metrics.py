@@ -1,0 +1,107 @@
+"""The metrics' label sets stay bounded whatever clients send, and `/metrics` is where the settings put it: on the
+service's own port, on a separate listener (`METRICS_LISTEN`), or nowhere (`METRICS_ENABLED=false`). The gateway is a
+real `aurontek serve gateway` process, asked over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from telemetry import metrics
+from tests.supergraph.gateway_harness import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+SUPERGRAPH = ROOT / "schema" / "supergraph.graphql"
+
+
+def test_operation_names_beyond_the_limit_count_as_other() -> None:
+    names = metrics.BoundedNames(limit=3)
+    assert [names(n) for n in ("A", "B", None, "", "A", "C")] == ["A", "B", "anonymous", "anonymous", "A", "C"]
+    assert names("D") == metrics.OTHER_OPERATION and names("E") == metrics.OTHER_OPERATION
+    assert names("B") == "B"  # a name kept stays kept
+
+
+@pytest.mark.parametrize(("code", "label"), [
+    ("BAD_USER_INPUT", "BAD_USER_INPUT"), ("FORBIDDEN", "FORBIDDEN"), ("bad", "OTHER"), (None, "OTHER"), (7, "OTHER"),
+    ("A" * 65, "OTHER"), ("DROP TABLE", "OTHER"), ("X\nY", "OTHER"),
+])
+def test_error_codes_are_labels_only_when_they_are_codes(code: object, label: str) -> None:
+    assert metrics.code_label(code) == label
+
+
+def test_the_outcome_is_ok_or_the_first_errors_code() -> None:
+    assert metrics.first_code(None) == "OK" and metrics.first_code([]) == "OK"
+    errors = [{"message": "no", "extensions": {"code": "FORBIDDEN"}}, {"extensions": {"code": "NOT_FOUND"}}]
+    assert metrics.first_code(errors) == "FORBIDDEN"
+    assert metrics.first_code([{"message": "no code"}]) == "OTHER"
+
+
+def test_a_consumers_queue_names_its_service() -> None:
+    assert metrics.service_of_queue("aurontek.notifications.notify") == "notifications"
+    assert metrics.service_of_queue("test.faults.abc.tickets.chat") == "tickets"
+
+
+@contextlib.asynccontextmanager
+async def gateway(**env: str) -> AsyncIterator[str]:
+    port = free_port()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("METRICS_", "GATEWAY_"))}
+    process = subprocess.Popen([sys.executable, "-m", "aurontek", "serve", "gateway", "--supergraph", str(SUPERGRAPH),
+                                "--port", str(port)], cwd=ROOT, env={**environ, **env},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        async with httpx.AsyncClient() as http:
+            while True:
+                assert process.poll() is None, "the gateway exited"
+                with contextlib.suppress(httpx.TransportError):
+                    if (await http.get(f"{url}/health")).json().get("supergraph"):
+                        break
+                assert time.monotonic() < deadline, "the gateway did not start"
+                await asyncio.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+async def test_the_gateway_serves_its_metrics_on_its_own_port_by_default() -> None:
+    async with gateway() as url, httpx.AsyncClient() as http:
+        await http.post(f"{url}/graphql", json={"query": "query Ping { __typename }"})
+        await http.post(f"{url}/graphql", json={"query": "query Broken { nope }"})
+        answer = await http.get(f"{url}/metrics")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/plain")
+    text = answer.text
+    assert 'aurontek_gateway_requests_total{code="OK",operation="Ping",type="query"} 1.0' in text
+    # refused before it was read: named as the request names it (no operationName here), of no known type
+    assert 'aurontek_gateway_requests_total{code="GRAPHQL_VALIDATION_FAILED",operation="anonymous",type="unknown"} ' \
+        '1.0' in text
+    assert 'aurontek_gateway_http_responses_total{status="2xx"} 1.0' in text
+    assert 'aurontek_gateway_http_responses_total{status="4xx"} 1.0' in text
+    assert 'aurontek_gateway_plan_cache_total{result="miss"}' in text
+    assert "aurontek_gateway_websockets_open 0.0" in text
+    assert "{ nope }" not in text and "__typename" not in text  # never an operation's text
+
+
+async def test_metrics_move_to_their_own_listener_and_leave_the_public_port() -> None:
+    port = free_port()
+    async with gateway(METRICS_LISTEN=f"127.0.0.1:{port}") as url, httpx.AsyncClient() as http:
+        await http.post(f"{url}/graphql", json={"query": "query Ping { __typename }"})
+        public = await http.get(f"{url}/metrics")
+        private = await http.get(f"http://127.0.0.1:{port}/metrics")
+    assert public.status_code == 404
+    assert private.status_code == 200 and 'operation="Ping"' in private.text
+
+
+async def test_metrics_can_be_turned_off() -> None:
+    async with gateway(METRICS_ENABLED="false") as url, httpx.AsyncClient() as http:
+        assert (await http.get(f"{url}/metrics")).status_code == 404
