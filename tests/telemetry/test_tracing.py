@@ -4,6 +4,7 @@ on (sampling ratio, disabling). Processes with tracing on are real child process
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 import textwrap
@@ -77,3 +78,37 @@ async def test_the_sampling_ratio_is_the_standard_variables() -> None:
     assert none == 0
     disabled, _ = await _exported({"OTEL_SDK_DISABLED": "true"})
     assert disabled == 0
+
+
+MASKED = textwrap.dedent("""
+    import json
+    from graphql import GraphQLError
+    from subgraphs.kernel.graphql.errors import classify
+    from subgraphs.kernel.logging import configure_logging
+    from telemetry import tracing
+    configure_logging("chat", fmt="json")
+    tracing.configure("chat")
+    with tracing.span("chat", "graphql SendMessage"):
+        error = GraphQLError("boom", original_error=RuntimeError("the database said no"))
+        classify(error)
+    print(json.dumps({"message": error.message, "extensions": error.extensions}))
+    tracing.shutdown()
+""")
+
+
+async def test_an_error_hidden_from_the_client_gives_it_the_trace_id_of_its_one_log_line() -> None:
+    async with otlp_receiver() as receiver:
+        env = {**os.environ, "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.url, "OTEL_BSP_SCHEDULE_DELAY": "50"}
+        child = await asyncio.create_subprocess_exec(sys.executable, "-c", MASKED, env=env,
+                                                     stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await asyncio.wait_for(child.communicate(), 60)
+        assert child.returncode == 0, err.decode()
+        await receiver.wait_for(lambda: any(s.name == "graphql SendMessage" for s in receiver.spans))
+    shown = json.loads(out)
+    assert shown["message"] == "Internal server error" and shown["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    trace_id = shown["extensions"]["traceId"]
+    lines = [json.loads(line) for line in err.decode().splitlines() if line.startswith("{")]
+    logged = [line for line in lines if line.get("traceId") == trace_id]
+    assert len(logged) == 1 and "the database said no" in logged[0]["exception"]
+    assert "the database said no" not in out.decode()
+    assert [s.trace_id for s in receiver.spans if s.name == "graphql SendMessage"] == [trace_id]
