@@ -203,8 +203,9 @@ class LiveFeed:
     """This instance's live events for some channels, each decoded once and handed to the listeners of its keys."""
 
     def __init__(self, broadcast: Broadcast, channels: tuple[str, ...], route: Route, *,
-                 backlog: int = DEFAULT_BACKLOG, early: bool = False) -> None:
+                 backlog: int = DEFAULT_BACKLOG, early: bool = False, service: str = "aurontek") -> None:
         self.broadcast = broadcast
+        self._delivered = metrics.LIVE_DELIVERIES.labels(service)  # this service's count of events handed on
         self.channels = channels
         self.route = route
         self.backlog = backlog
@@ -298,7 +299,7 @@ class LiveFeed:
                     delivered.add(id(listener))
                     listener.push(event)
         if delivered:
-            metrics.LIVE_DELIVERIES.labels(tracing.current_service.get()).inc(len(delivered))
+            self._delivered.inc(len(delivered))
 
     def _seen(self, event_id: str) -> bool:
         """An event may come twice (an early live copy, then the outbox's): pass each on once."""
@@ -342,7 +343,8 @@ async def start_feed(runtime: Runtime, channels: tuple[str, ...], route: Route, 
     broadcast = Broadcast(backend=backend)
     await broadcast.connect()
     # In process a service runs once: announcing reaches its listeners; early copies are for other instances.
-    feed = LiveFeed(broadcast, channels, route, backlog=backlog, early=isinstance(backend, AmqpBackend))
+    feed = LiveFeed(broadcast, channels, route, backlog=backlog, early=isinstance(backend, AmqpBackend),
+                    service=runtime.name)
     try:
         await feed.start()
     except BaseException:
