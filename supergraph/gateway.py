@@ -197,10 +197,10 @@ class Gateway:
 def _measure(name: str | None, kind: str, response: GraphQLResponse, started: float) -> None:
     operation = metrics.gateway_operation(name)
     errors = response.body.get("errors")
-    metrics.GATEWAY_REQUESTS.labels(operation, kind, metrics.first_code(errors)).inc()
-    metrics.GATEWAY_DURATION.labels(operation, kind).observe(time.perf_counter() - started)
+    metrics.child(metrics.GATEWAY_REQUESTS, operation, kind, metrics.first_code(errors)).inc()
+    metrics.child(metrics.GATEWAY_DURATION, operation, kind).observe(time.perf_counter() - started)
     for error in errors or ():
-        metrics.GATEWAY_ERRORS.labels(operation, metrics.first_code([error])).inc()
+        metrics.child(metrics.GATEWAY_ERRORS, operation, metrics.first_code([error])).inc()
 
 
 def _refusal(error: RequestError) -> GraphQLResponse:

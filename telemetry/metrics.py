@@ -15,6 +15,7 @@ import os
 import re
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest, start_http_server
 
@@ -71,6 +72,19 @@ IA_TRAINING = Counter("aurontek_ia_training_runs", "Training runs of the triage 
                       ["service", "outcome"])
 IA_CONFIDENCE = Histogram("aurontek_ia_triage_confidence", "Confidence of each triage the IA made", ["service"],
                           buckets=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0))
+
+
+_children: dict[tuple[int, tuple[str, ...]], Any] = {}
+
+
+def child(family: Any, *values: str) -> Any:
+    """`family.labels(*values)`, kept: the client library takes a lock and builds a key on every `labels` call, which
+    on the gateway's path cost more than counting itself. Label values are bounded, so this is too."""
+    key = (id(family), values)
+    found = _children.get(key)
+    if found is None:
+        found = _children[key] = family.labels(*values)
+    return found
 
 
 class BoundedNames:

@@ -54,8 +54,8 @@ class CommandTimes(monitoring.CommandListener):
         pass
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        metrics.DB_DURATION.labels(self.service, event.command_name).observe(event.duration_micros / 1e6)
+        metrics.child(metrics.DB_DURATION, self.service, event.command_name).observe(event.duration_micros / 1e6)
 
     def failed(self, event: monitoring.CommandFailedEvent) -> None:
-        metrics.DB_DURATION.labels(self.service, event.command_name).observe(event.duration_micros / 1e6)
-        metrics.DB_FAILURES.labels(self.service, event.command_name).inc()
+        metrics.child(metrics.DB_DURATION, self.service, event.command_name).observe(event.duration_micros / 1e6)
+        metrics.child(metrics.DB_FAILURES, self.service, event.command_name).inc()

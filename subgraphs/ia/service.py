@@ -57,7 +57,7 @@ async def setup(runtime: Runtime) -> None:
     runtime.spawn("analysis", analyst.run)
 
     async def queue_depth() -> None:
-        metrics.IA_QUEUE.labels("ia").set(await jobs.pending(db))
+        metrics.child(metrics.IA_QUEUE, "ia").set(await jobs.pending(db))
 
     runtime.samplers.append(queue_depth)
     every = max(0.5, min(5.0, settings.train_debounce_seconds / 2))

@@ -46,7 +46,7 @@ async def setup(runtime: Runtime) -> None:
         runtime.spawn(f"mail-sender-{n}", sender.run)
 
     async def mail_depth() -> None:
-        metrics.MAIL_QUEUE.labels("notifications").set(await queue.depth())
+        metrics.child(metrics.MAIL_QUEUE, "notifications").set(await queue.depth())
 
     runtime.samplers.append(mail_depth)
     flusher = UnreadFlusher(runtime.outbox, dispatcher, interval=_scan_interval(settings.chat_unread_delay_seconds))

@@ -103,11 +103,11 @@ async def _execute(client: SubgraphClient, fetch: Fetch, variables: dict[str, An
     try:
         return await client.execute(request)
     except SubgraphError as error:
-        metrics.FETCH_ERRORS.labels(fetch.service, metrics.code_label(str(error.code))).inc()
+        metrics.child(metrics.FETCH_ERRORS, fetch.service, metrics.code_label(str(error.code))).inc()
         context.errors.append(_failure(fetch.service, str(error), error.code))
         return None
     finally:
-        metrics.FETCH_DURATION.labels(fetch.service, kind).observe(time.perf_counter() - started)
+        metrics.child(metrics.FETCH_DURATION, fetch.service, kind).observe(time.perf_counter() - started)
 
 
 async def _fetch_root(fetch: Fetch, context: ExecutionContext) -> None:

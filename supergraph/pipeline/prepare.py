@@ -80,9 +80,9 @@ class Preparer:
         key = (query or "", operation_name)
         prepared = self.plans.get(key)
         if prepared is not None:
-            metrics.PLAN_CACHE.labels("hit").inc()
+            metrics.child(metrics.PLAN_CACHE, "hit").inc()
             return prepared
-        metrics.PLAN_CACHE.labels("miss").inc()
+        metrics.child(metrics.PLAN_CACHE, "miss").inc()
         refused = self.refusals.get(key)
         if refused is not None:
             raise refused.with_traceback(None)

@@ -135,14 +135,14 @@ class GatewayApp:
         try:
             request = await self._decode(scope, receive, headers)
         except RequestError as error:
-            metrics.GATEWAY_HTTP.labels(metrics.status_class(error.status)).inc()
+            metrics.child(metrics.GATEWAY_HTTP, metrics.status_class(error.status)).inc()
             await _send_json(send, error.status, {"errors": error.as_errors()}, extra)
             return
         peer = scope.get("client")
         request.headers = forwarded_headers(headers, request_id, peer=peer[0] if peer else None,
                                             trusted_proxies=self.runtime.settings.trusted_proxy_list())
         response = await self._execute(request)
-        metrics.GATEWAY_HTTP.labels(metrics.status_class(response.status)).inc()
+        metrics.child(metrics.GATEWAY_HTTP, metrics.status_class(response.status)).inc()
         await _send_json(send, response.status, response.body, extra)
 
     async def _decode(self, scope: Scope, receive, headers: dict[str, str]) -> GraphQLRequest:

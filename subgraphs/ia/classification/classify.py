@@ -91,7 +91,7 @@ class Classifier:
                 outcomes[row] = Outcome(predictions, self.threshold) if predictions else None
         for outcome in outcomes:
             if outcome is not None:
-                metrics.IA_CONFIDENCE.labels("ia").observe(outcome.confidence)
+                metrics.child(metrics.IA_CONFIDENCE, "ia").observe(outcome.confidence)
         return outcomes
 
     async def _company(self, company_id: str, tickets: list[Ticket], vectors: np.ndarray

@@ -92,9 +92,9 @@ class Trainer:
             try:
                 done = await self.train(company_id, version)
             except Exception:
-                metrics.IA_TRAINING.labels("ia", "failed").inc()
+                metrics.child(metrics.IA_TRAINING, "ia", "failed").inc()
                 raise
-            metrics.IA_TRAINING.labels("ia", "trained" if done else "too_few_labels").inc()
+            metrics.child(metrics.IA_TRAINING, "ia", "trained" if done else "too_few_labels").inc()
             if done:
                 trained.append(company_id)
             await self._runs.update_one({"_id": self._run_id(company_id), "by": self.instance, "version": version},

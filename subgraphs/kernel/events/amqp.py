@@ -224,7 +224,7 @@ class AmqpBus:
         try:
             if isinstance(decoded, Exception):  # unreadable: no retry can fix it, and it must not sit unacknowledged
                 await self._forward(channel, message, f"{spec.queue}.dead", 1, error=f"malformed event: {decoded!r}")
-                metrics.EVENTS_DEAD.labels(metrics.service_of_queue(spec.queue), spec.queue).inc()
+                metrics.child(metrics.EVENTS_DEAD, metrics.service_of_queue(spec.queue), spec.queue).inc()
             else:
                 await self._handle(channel, spec, message, *decoded)
         except Exception as exc:  # the copy for its retry (or the dead queue) was not confirmed: back to its queue
@@ -240,7 +240,7 @@ class AmqpBus:
         service = metrics.service_of_queue(spec.queue)
         try:
             await spec.handler(event)
-            metrics.EVENTS_CONSUMED.labels(service, spec.queue).inc()
+            metrics.child(metrics.EVENTS_CONSUMED, service, spec.queue).inc()
         except Exception as exc:  # the handler's failure must never stop the consumer
             context = {"queue": spec.queue, "eventId": event.id, "eventType": event.type, "attempt": attempt}
             first_ms = (message.headers or {}).get(FIRST_FAILURE_HEADER)
@@ -249,13 +249,13 @@ class AmqpBus:
             if retry is None:
                 log.error("event dead-lettered", extra={**context, "error": repr(exc)})
                 await self._forward(channel, message, f"{spec.queue}.dead", attempt, error=repr(exc))
-                metrics.EVENTS_DEAD.labels(service, spec.queue).inc()
+                metrics.child(metrics.EVENTS_DEAD, service, spec.queue).inc()
             else:
                 log.warning("event handler failed; will retry", extra={**context, "error": repr(exc)})
                 number, delay = retry  # the retry queue of a delay holds the deliveries for the attempt after it
                 await self._forward(channel, message, retry_queues(spec)[number - 1], number, expiration=delay,
                                     first_failure=first)
-                metrics.EVENTS_RETRIED.labels(service, spec.queue).inc()
+                metrics.child(metrics.EVENTS_RETRIED, service, spec.queue).inc()
 
     async def _forward(
         self,

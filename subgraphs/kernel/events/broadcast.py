@@ -205,7 +205,7 @@ class LiveFeed:
     def __init__(self, broadcast: Broadcast, channels: tuple[str, ...], route: Route, *,
                  backlog: int = DEFAULT_BACKLOG, early: bool = False, service: str = "aurontek") -> None:
         self.broadcast = broadcast
-        self._delivered = metrics.LIVE_DELIVERIES.labels(service)  # this service's count of events handed on
+        self._delivered = metrics.child(metrics.LIVE_DELIVERIES, service)  # this service's count of events handed on
         self.channels = channels
         self.route = route
         self.backlog = backlog

@@ -182,7 +182,7 @@ class InProcessBus:
             except Exception as exc:  # a handler's failure must never stop the consumer
                 self._retry_or_bury(spec, queue, event, attempt, first_failure or time.time(), exc)
             else:
-                metrics.EVENTS_CONSUMED.labels(metrics.service_of_queue(spec.queue), spec.queue).inc()
+                metrics.child(metrics.EVENTS_CONSUMED, metrics.service_of_queue(spec.queue), spec.queue).inc()
                 self._settled(spec.queue)
 
     def _retry_or_bury(self, spec: ConsumerSpec, queue: asyncio.Queue[Delivery], event: Event, attempt: int,
@@ -191,12 +191,12 @@ class InProcessBus:
         retry = next_attempt(spec, attempt, exc, first_failure)
         if retry is None:
             log.error("event dead-lettered", extra={**context, "error": repr(exc)})
-            metrics.EVENTS_DEAD.labels(metrics.service_of_queue(spec.queue), spec.queue).inc()
+            metrics.child(metrics.EVENTS_DEAD, metrics.service_of_queue(spec.queue), spec.queue).inc()
             self.dead_letters.append(DeadLetter(spec.queue, event, repr(exc), attempt))
             self._settled(spec.queue)
             return
         log.warning("event handler failed; will retry", extra={**context, "error": repr(exc)})
-        metrics.EVENTS_RETRIED.labels(metrics.service_of_queue(spec.queue), spec.queue).inc()
+        metrics.child(metrics.EVENTS_RETRIED, metrics.service_of_queue(spec.queue), spec.queue).inc()
         number, delay = retry
 
         async def requeue() -> None:

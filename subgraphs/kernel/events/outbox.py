@@ -133,15 +133,15 @@ class Outbox:
             with tracing.span(self.service, f"outbox relay {event.type}", parent=tracing.context_of(event.traceparent),
                               attributes={"messaging.message.id": event.id, "aurontek.event.type": event.type}):
                 await self.bus.publish(event)
-        metrics.EVENTS_PUBLISHED.labels(self.service or "aurontek", event.type).inc()
+        metrics.child(metrics.EVENTS_PUBLISHED, self.service or "aurontek", event.type).inc()
 
     async def sample(self) -> None:
         """The backlog's size and the age of its oldest row, for the metrics (one count and one read)."""
         service = self.service or "aurontek"
-        metrics.OUTBOX_PENDING.labels(service).set(await self.pending())
+        metrics.child(metrics.OUTBOX_PENDING, service).set(await self.pending())
         oldest = await self.rows.find_one({"publishedAt": None}, projection={"createdAt": 1}, sort=ORDER)
         age = (clock.now() - oldest["createdAt"]).total_seconds() if oldest is not None else 0.0
-        metrics.OUTBOX_AGE.labels(service).set(max(0.0, age))
+        metrics.child(metrics.OUTBOX_AGE, service).set(max(0.0, age))
 
     def start(self) -> None:
         self._wake.set()  # rows left from before a restart go out at once

@@ -75,8 +75,8 @@ class ErrorCodes(SchemaExtension):
             operation = metrics.subgraph_operation(self.execution_context.operation_name)
             first = result.errors[0].extensions if result is not None and result.errors else None
             code = metrics.code_label((first or {}).get("code")) if result is not None and result.errors else "OK"
-            metrics.SUBGRAPH_REQUESTS.labels(service, operation, code).inc()
-            metrics.SUBGRAPH_DURATION.labels(service, operation).observe(time.perf_counter() - started)
+            metrics.child(metrics.SUBGRAPH_REQUESTS, service, operation, code).inc()
+            metrics.child(metrics.SUBGRAPH_DURATION, service, operation).observe(time.perf_counter() - started)
 
     def on_stream_result(self, result: Any) -> Iterator[None]:
         """Each result of a subscription (over a WebSocket), before it is sent."""

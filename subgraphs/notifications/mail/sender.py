@@ -67,7 +67,7 @@ class Sender:
 
 
 def _measured(started: float, *, sent: bool) -> None:
-    metrics.MAIL_DURATION.labels(SERVICE, "sent" if sent else "failed").observe(time.perf_counter() - started)
+    metrics.child(metrics.MAIL_DURATION, SERVICE, "sent" if sent else "failed").observe(time.perf_counter() - started)
     (metrics.MAIL_SENT if sent else metrics.MAIL_FAILURES).labels(SERVICE).inc()
 
 
