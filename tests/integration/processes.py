@@ -51,13 +51,19 @@ def service_port() -> int:
     low = int(EPHEMERAL.read_text().split()[0]) if EPHEMERAL.exists() else 32768
     for _ in range(100):
         port = random.randrange(max(1024, low - 10_000), low)
+        if port in _HANDED_OUT:  # free now, but another service of this run may not have bound it yet
+            continue
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
                 continue
+            _HANDED_OUT.add(port)
             return port
     return free_port()
+
+
+_HANDED_OUT: set[int] = set()  # every port `service_port` gave in this test run
 
 
 @dataclass
