@@ -1,6 +1,6 @@
 """The metrics' label sets stay bounded whatever clients send, and `/metrics` is where the settings put it: on the
-service's own port, on a separate listener (`METRICS_LISTEN`), or nowhere (`METRICS_ENABLED=false`). The gateway is a
-real `aurontek serve gateway` process, asked over HTTP."""
+service's own port, on a separate listener (`METRICS_LISTEN`), or nowhere (`METRICS_ENABLED=false`). The gateway and a
+subgraph are real `aurontek serve` processes, asked over HTTP."""
 
 from __future__ import annotations
 
@@ -104,4 +104,56 @@ async def test_metrics_move_to_their_own_listener_and_leave_the_public_port() ->
 
 async def test_metrics_can_be_turned_off() -> None:
     async with gateway(METRICS_ENABLED="false") as url, httpx.AsyncClient() as http:
+        assert (await http.get(f"{url}/metrics")).status_code == 404
+
+
+@contextlib.asynccontextmanager
+async def subgraph(mongo_url: str, data_dir: Path, **env: str) -> AsyncIterator[str]:
+    """A real `aurontek serve users` process (its events on the in-process bus), ready to answer."""
+    port = free_port()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("METRICS_", "MONGODB_", "AMQP_"))}
+    environ.update({"MONGODB_URL": mongo_url, "MONGODB_DATABASE_PREFIX": f"metrics{port}_", "AURONTEK_ENV": "test",
+                    "AURONTEK_DATA_DIR": str(data_dir), "LOG_LEVEL": "WARNING", **env})
+    process = subprocess.Popen([sys.executable, "-m", "aurontek", "serve", "users", "--port", str(port)], cwd=ROOT,
+                               env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        async with httpx.AsyncClient() as http:
+            while True:
+                assert process.poll() is None, "the users service exited"
+                with contextlib.suppress(httpx.TransportError):
+                    if (await http.get(f"{url}/ready")).status_code == 200:
+                        break
+                assert time.monotonic() < deadline, "the users service did not start"
+                await asyncio.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+async def test_a_subgraph_serves_its_metrics_where_the_settings_put_them(mongo_url: str, tmp_path: Path) -> None:
+    query = {"query": "query Probe { __typename }", "operationName": "Probe"}
+    async with subgraph(mongo_url, tmp_path / "own", METRICS_SAMPLE_SECONDS="0.2") as url, \
+            httpx.AsyncClient() as http:
+        await http.post(f"{url}/graphql", json=query)
+        deadline = time.monotonic() + 10
+        while 'aurontek_outbox_pending{service="users"}' not in (text := (await http.get(f"{url}/metrics")).text):
+            assert time.monotonic() < deadline, "the outbox backlog was never sampled"
+            await asyncio.sleep(0.1)
+    assert 'aurontek_subgraph_requests_total{code="OK",operation="Probe",service="users"} 1.0' in text
+    assert 'aurontek_db_command_duration_seconds_count{command="' in text and 'service="users"' in text
+    assert "__typename" not in text
+
+    port = free_port()
+    async with subgraph(mongo_url, tmp_path / "moved", METRICS_LISTEN=f"127.0.0.1:{port}") as url, \
+            httpx.AsyncClient() as http:
+        await http.post(f"{url}/graphql", json=query)
+        public = await http.get(f"{url}/metrics")
+        private = await http.get(f"http://127.0.0.1:{port}/metrics")
+    assert public.status_code == 404
+    assert private.status_code == 200 and 'operation="Probe",service="users"' in private.text
+
+    async with subgraph(mongo_url, tmp_path / "off", METRICS_ENABLED="false") as url, httpx.AsyncClient() as http:
         assert (await http.get(f"{url}/metrics")).status_code == 404
