@@ -51,27 +51,35 @@ def test_a_consumers_queue_names_its_service() -> None:
 
 
 @contextlib.asynccontextmanager
-async def gateway(**env: str) -> AsyncIterator[str]:
-    port = free_port()
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("METRICS_", "GATEWAY_"))}
-    process = subprocess.Popen([sys.executable, "-m", "aurontek", "serve", "gateway", "--supergraph", str(SUPERGRAPH),
-                                "--port", str(port)], cwd=ROOT, env={**environ, **env},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+async def serving(name: str, arguments: list[str], environ: dict[str, str], *, port: int, probe: str,
+                  timeout: float) -> AsyncIterator[str]:
+    """`aurontek serve <name> ...` as a real process, yielded once `probe` says it is ready; stopped after."""
+    process = subprocess.Popen([sys.executable, "-m", "aurontek", "serve", name, *arguments, "--port", str(port)],
+                               cwd=ROOT, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + timeout
         async with httpx.AsyncClient() as http:
             while True:
-                assert process.poll() is None, "the gateway exited"
-                with contextlib.suppress(httpx.TransportError):
-                    if (await http.get(f"{url}/health")).json().get("supergraph"):
+                assert process.poll() is None, f"{name} exited"
+                with contextlib.suppress(httpx.TransportError, ValueError):
+                    answer = await http.get(url + probe)
+                    if answer.status_code == 200 and answer.json().get("supergraph", True):
                         break
-                assert time.monotonic() < deadline, "the gateway did not start"
+                assert time.monotonic() < deadline, f"{name} did not start"
                 await asyncio.sleep(0.1)
         yield url
     finally:
         process.terminate()
         process.wait(10)
+
+
+@contextlib.asynccontextmanager
+async def gateway(**env: str) -> AsyncIterator[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("METRICS_", "GATEWAY_"))}
+    async with serving("gateway", ["--supergraph", str(SUPERGRAPH)], {**environ, **env}, port=free_port(),
+                       probe="/health", timeout=30) as url:
+        yield url
 
 
 async def test_the_gateway_serves_its_metrics_on_its_own_port_by_default() -> None:
@@ -114,23 +122,8 @@ async def subgraph(mongo_url: str, data_dir: Path, **env: str) -> AsyncIterator[
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("METRICS_", "MONGODB_", "AMQP_"))}
     environ.update({"MONGODB_URL": mongo_url, "MONGODB_DATABASE_PREFIX": f"metrics{port}_", "AURONTEK_ENV": "test",
                     "AURONTEK_DATA_DIR": str(data_dir), "LOG_LEVEL": "WARNING", **env})
-    process = subprocess.Popen([sys.executable, "-m", "aurontek", "serve", "users", "--port", str(port)], cwd=ROOT,
-                               env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        async with httpx.AsyncClient() as http:
-            while True:
-                assert process.poll() is None, "the users service exited"
-                with contextlib.suppress(httpx.TransportError):
-                    if (await http.get(f"{url}/ready")).status_code == 200:
-                        break
-                assert time.monotonic() < deadline, "the users service did not start"
-                await asyncio.sleep(0.1)
+    async with serving("users", [], environ, port=port, probe="/ready", timeout=60) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 async def test_a_subgraph_serves_its_metrics_where_the_settings_put_them(mongo_url: str, tmp_path: Path) -> None:
