@@ -123,10 +123,9 @@ class Gateway:
             return refused
         name = prepared.definition.name.value if prepared.definition.name else None
         span = tracing.current_span()
-        if span is not None:
-            span.set_attribute("graphql.operation.type", prepared.operation.kind)
-            if name:
-                span.set_attribute("graphql.operation.name", name)
+        if span is not None:  # one call: each takes the span's lock
+            span.set_attributes({"graphql.operation.type": prepared.operation.kind, "graphql.operation.name": name}
+                                if name else {"graphql.operation.type": prepared.operation.kind})
             span.update_name(f"{prepared.operation.kind} {name or 'anonymous'}")
         response = await self._answer(request, prepared)
         _measure(name, prepared.operation.kind, response, started)

@@ -21,13 +21,13 @@ import os
 import random
 import socket
 import threading
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.context import Context
-from opentelemetry.trace import Span, SpanKind, Tracer
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 _PROPAGATOR = TraceContextTextMapPropagator()
@@ -38,6 +38,7 @@ _processor: Any = None
 _enabled: bool | None = None
 _NOOP = trace.NoOpTracer()
 _random, _random_bits = random.random, random.getrandbits
+_NOT_SAMPLED = trace.TraceFlags(0)
 
 # The trace context of the live event a subscription is about to send (set by the resolver that yields it, read by
 # the transport that frames it): the graphql-transport-ws `next` message carries it in `extensions.traceparent`.
@@ -99,13 +100,14 @@ def _provider(service: str) -> Any:
         provider = _providers.get(service)
         if provider is not None:
             return provider
-        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
         from opentelemetry.sdk.resources import Resource
         from opentelemetry.sdk.trace import TracerProvider
         from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
+        from telemetry.otlp import SpanExporter
+
         if _processor is None:
-            _processor = BatchSpanProcessor(OTLPSpanExporter())
+            _processor = BatchSpanProcessor(SpanExporter())
         resource = Resource.create({"service.name": service, "service.namespace": "aurontek",
                                     "service.instance.id": f"{socket.gethostname()}:{os.getpid()}"})
         # the sampler comes from OTEL_TRACES_SAMPLER(_ARG); a new trace's own draw is made in `span` (see _ROOTS)
@@ -152,48 +154,87 @@ def tracer(service: str) -> Tracer:
     return found
 
 
-@contextlib.contextmanager
+class _LeftOut:
+    """A new trace the sampler left out: its ids are drawn only if asked for (a fetch or an event sends its
+    `traceparent` on, a log line or a masked error names it), so a left-out request costs one context variable."""
+
+    __slots__ = ("_context",)
+
+    def __init__(self) -> None:
+        self._context: trace.SpanContext | None = None
+
+    def context(self) -> trace.SpanContext:
+        if self._context is None:
+            self._context = trace.SpanContext(_random_bits(128) or 1, _random_bits(64) or 1, is_remote=False,
+                                              trace_flags=_NOT_SAMPLED)
+        return self._context
+
+
+_left_out: contextvars.ContextVar[_LeftOut | None] = contextvars.ContextVar("left_out_trace", default=None)
+
+
+class _Scope:
+    """What `span` returns: the span (or None) made current inside the block, ended after it.
+
+    A class rather than a generator-based context manager: it runs around every request, and the generator and the
+    SDK's own two context managers cost as much as the span (measured in benchmarks/gateway/RESULTS.md)."""
+
+    __slots__ = ("_left_out_token", "_span", "_token")
+
+    def __init__(self, current: Span | None, context: Context | None, left_out: _LeftOut | None = None) -> None:
+        self._span = current
+        self._token = None if context is None else otel_context.attach(context)
+        self._left_out_token = None if left_out is None else _left_out.set(left_out)
+
+    def __enter__(self) -> Span | None:
+        return self._span
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _traceback: Any) -> None:
+        if self._left_out_token is not None:
+            _left_out.reset(self._left_out_token)
+        if self._token is not None:
+            otel_context.detach(self._token)
+        current = self._span
+        if current is None:
+            return
+        # only errors: a cancelled task or a closed generator is not a failure of the work in the span
+        if isinstance(error, Exception):
+            current.record_exception(error)
+            current.set_status(Status(StatusCode.ERROR, f"{type(error).__name__}: {error}"))
+        current.end()
+
+
+_NOTHING = _Scope(None, None)  # tracing off: nothing to attach, nothing to end (it holds no state, so it is shared)
+
+
 def span(service: str | None, name: str, *, kind: SpanKind = SpanKind.INTERNAL, parent: Context | None = None,
-         attributes: Mapping[str, Any] | None = None) -> Iterator[Span | None]:
-    """A span of `service` around the block, the current span inside it; None (and nothing recorded) when off.
+         attributes: Mapping[str, Any] | None = None) -> _Scope:
+    """A span of `service` around the `with` block, the current span inside it; None (and nothing recorded) when off.
 
     `service`: whose span (None: `current_service`'s); `parent`: the context to continue (an extracted
-    `traceparent`); the current span's when None."""
+    `traceparent`); the current span's when None. An exception leaving the block is recorded on the span."""
     if not enabled():
-        yield None
-        return
+        return _NOTHING
     above = trace.get_current_span(parent).get_span_context()  # the parent's, or the current span's
-    if not above.is_valid and _root_share is not None and (_root_share == 0.0 or _random() >= _root_share):
-        # a new trace, left out: what is sent on says "not sampled", and nothing downstream records it
-        left_out = trace.NonRecordingSpan(trace.SpanContext(_random_bits(128) or 1, _random_bits(64) or 1,
-                                                            is_remote=False, trace_flags=trace.TraceFlags(0)))
-        token = otel_context.attach(trace.set_span_in_context(left_out))
-        try:
-            yield None
-        finally:
-            otel_context.detach(token)
-        return
+    if not above.is_valid:
+        if parent is None and _left_out.get() is not None:
+            return _NOTHING  # inside a left-out trace: part of it, left out too
+        if _root_share is not None and (_root_share == 0.0 or _random() >= _root_share):
+            # a new trace, left out: what is sent on says "not sampled", and nothing downstream records it
+            return _Scope(None, None, _LeftOut())
     if above.is_valid and not above.trace_flags.sampled:
         # a trace the sampler dropped: no span, but what is sent on still says "not sampled", so no service
         # downstream starts a trace of its own for it
-        if parent is None:
-            yield None
-            return
-        token = otel_context.attach(parent)
-        try:
-            yield None
-        finally:
-            otel_context.detach(token)
-        return
-    with tracer(service or current_service.get()).start_as_current_span(name, context=parent, kind=kind,
-                                               attributes=dict(attributes or {})) as current:
-        yield current
+        return _NOTHING if parent is None else _Scope(None, parent)
+    current = tracer(service or current_service.get()).start_span(name, context=parent, kind=kind,
+                                                                  attributes=attributes)
+    return _Scope(current, trace.set_span_in_context(current))
 
 
 def inject(carrier: MutableMapping[str, str], context: Context | None = None) -> None:
     """Add `traceparent` (and `tracestate`) of the current span, or of `context`, to `carrier`."""
     if enabled():
-        _PROPAGATOR.inject(carrier, context=context)
+        _PROPAGATOR.inject(carrier, context=context if context is not None else _left_out_context())
 
 
 def extract(carrier: Mapping[str, Any] | None) -> Context | None:
@@ -211,12 +252,21 @@ def context_of(value: str | None) -> Context | None:
 
 
 def traceparent() -> str | None:
-    """The current span's `traceparent`, None when there is no recording span (or tracing is off)."""
+    """The `traceparent` of the current span or left-out trace ("not sampled"), None outside any trace (or while
+    tracing is off)."""
     if not enabled():
         return None
     carrier: dict[str, str] = {}
-    _PROPAGATOR.inject(carrier)
+    _PROPAGATOR.inject(carrier, context=_left_out_context())
     return carrier.get("traceparent")
+
+
+def _left_out_context() -> Context | None:
+    """A context naming the left-out trace the code runs in, when no span is current; else None (the current)."""
+    left_out = _left_out.get()
+    if left_out is None or trace.get_current_span().get_span_context().is_valid:
+        return None
+    return trace.set_span_in_context(trace.NonRecordingSpan(left_out.context()))
 
 
 def recording() -> bool:
@@ -238,7 +288,10 @@ def log_ids() -> tuple[str, str] | None:
         return None
     context = trace.get_current_span().get_span_context()
     if not context.is_valid:
-        return None
+        left_out = _left_out.get()
+        if left_out is None:
+            return None
+        context = left_out.context()
     return format(context.trace_id, "032x"), format(context.span_id, "016x")
 
 

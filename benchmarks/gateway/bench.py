@@ -16,7 +16,14 @@ and each figure as a ratio to each reference's: the median of each figure over `
   none, 10 % and 100 % of the traces (`parentbased_traceidratio`; none: what the instrumentation alone costs),
   exporting over OTLP/HTTP to a sink in another process (`otlp_sink.py`);
   their figures are also given as ratios to `aurontek`'s (`--gateways aurontek aurontek-traced-10
-  aurontek-traced-100` for that comparison alone).
+  aurontek-traced-100` for that comparison alone): the median over rounds of each round's ratio (a traced gateway
+  and ours run back to back in every round, so a slow spell of the machine weighs on both sides of a ratio), for
+  requests/s and for the gateway's CPU time per request (its user + system time during the measured load, divided
+  by the requests served: what tracing costs, less sensitive than throughput to what else the machine runs).
+
+`--interleave` starts every gateway once and loads them in turn, round after round, each round in another order:
+with a short `--duration` and many `--rounds`, a machine whose speed drifts (a shared virtual machine) still treats
+every gateway alike.
 """
 
 from __future__ import annotations
@@ -61,6 +68,20 @@ class Result:
     latency_ms: dict[str, float]  # p50, p75, p90, p99
     rss_mib: float
     errors: str
+    cpu_us: float = 0.0  # the gateway's CPU time (user + system, its children too) per request served
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time so far of a process and its children (utime + stime, /proc/<pid>/stat fields 14 and 15)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(stat.parent.name) == pid or fields[1] == str(pid):  # fields[1]: the parent's pid
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _wait(url: str, seconds: float = 60.0) -> None:
@@ -138,50 +159,102 @@ def _parse(report: str) -> tuple[float, dict[str, float], str]:
     return rate, latency, errors
 
 
+def _ready(gateway: str, url: str, body: str, expected: dict[str, Any] | None, script: Path,
+           connections: int) -> dict[str, Any]:
+    """Wait for the gateway, check its answer (which must be `expected` when that is given), warm it up."""
+    _wait(url)
+    answer = httpx.post(url, content=body, headers={"content-type": "application/json"}, timeout=30).json()
+    if "errors" in answer or (expected is not None and answer != expected):
+        raise SystemExit(f"{gateway} answered differently: {json.dumps(answer)[:300]}")
+    _wrk(url, script, connections, "5s")  # warm-up: JIT, pools, caches
+    return answer
+
+
+def _load(gateway: str, pid: int, url: str, script: Path, connections: int, duration: str) -> Result:
+    """One measured load: wrk's figures and the CPU time the gateway spent per request meanwhile (RSS after)."""
+    cpu_before = _cpu_seconds(pid)
+    report = _wrk(url, script, connections, duration)
+    cpu = _cpu_seconds(pid) - cpu_before
+    rate, latency, errors = _parse(report)
+    served = rate * _milliseconds(duration) / 1000
+    return Result(gateway, rate, latency, _rss_mib(pid), errors, cpu / served * 1e6 if served else 0.0)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def measure(gateway: str, supergraph: Path, port: int, body: str, expected: dict[str, Any] | None, script: Path,
             connections: int, duration: str) -> tuple[Result, dict[str, Any]]:
     """The gateway's figures, and its answer to the query (which must be `expected` when that is given)."""
     process = _start(gateway, supergraph, port)
     url = f"http://127.0.0.1:{port}/graphql"
     try:
-        _wait(url)
-        answer = httpx.post(url, content=body, headers={"content-type": "application/json"}, timeout=30).json()
-        if "errors" in answer or (expected is not None and answer != expected):
-            raise SystemExit(f"{gateway} answered differently: {json.dumps(answer)[:300]}")
-        _wrk(url, script, connections, "5s")  # warm-up: JIT, pools, caches
-        report = _wrk(url, script, connections, duration)
-        rss = _rss_mib(process.pid)
+        answer = _ready(gateway, url, body, expected, script, connections)
+        return _load(gateway, process.pid, url, script, connections, duration), answer
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    rate, latency, errors = _parse(report)
-    return Result(gateway, rate, latency, rss, errors), answer
+        _stop(process)
+
+
+def interleaved(gateways: list[str], supergraph: Path, port: int, body: str, script: Path, connections: int,
+                duration: str, rounds: int) -> dict[str, list[Result]]:
+    """Every gateway started once (on `port`, `port` + 1, ...), then loaded in turn, `rounds` times, each round in
+    another order: short loads back to back, so the machine's drift reaches every gateway alike."""
+    processes = {gateway: _start(gateway, supergraph, port + i) for i, gateway in enumerate(gateways)}
+    urls = {gateway: f"http://127.0.0.1:{port + i}/graphql" for i, gateway in enumerate(gateways)}
+    runs: dict[str, list[Result]] = {gateway: [] for gateway in gateways}
+    try:
+        expected: dict[str, Any] | None = None
+        for gateway in gateways:
+            expected = _ready(gateway, urls[gateway], body, expected, script, connections)
+        for round_ in range(rounds):
+            order = gateways[round_ % len(gateways):] + gateways[:round_ % len(gateways)]
+            for gateway in order:
+                result = _load(gateway, processes[gateway].pid, urls[gateway], script, connections, duration)
+                runs[gateway].append(result)
+            print(f"round {round_ + 1}: " + ", ".join(f"{g} {runs[g][-1].requests_per_second:,.0f} req/s "
+                                                     f"{runs[g][-1].cpu_us:,.0f} µs" for g in gateways), flush=True)
+    finally:
+        for process in processes.values():
+            _stop(process)
+    return runs
 
 
 def _median(runs: list[Result]) -> Result:
     """Each figure's median over the rounds (rounds alternate the gateways, so drift hits them alike)."""
     return Result(runs[0].gateway, statistics.median(r.requests_per_second for r in runs),
                   {k: statistics.median(r.latency_ms[k] for r in runs) for k in runs[0].latency_ms},
-                  statistics.median(r.rss_mib for r in runs), "; ".join(r.errors for r in runs if r.errors))
+                  statistics.median(r.rss_mib for r in runs), "; ".join(r.errors for r in runs if r.errors),
+                  statistics.median(r.cpu_us for r in runs))
 
 
-def _tracing_table(results: list[Result]) -> str:
-    """The traced gateways against ours untraced."""
+def _paired(runs: dict[str, list[Result]], gateway: str, figure: str) -> float:
+    """The median over rounds of `gateway`'s figure divided by `aurontek`'s in the same round (run back to back,
+    so a slow spell of the machine weighs on both sides of each ratio)."""
+    pairs = zip(runs[gateway], runs["aurontek"], strict=True)
+    return statistics.median(getattr(r, figure) / getattr(b, figure) for r, b in pairs)
+
+
+def _tracing_table(results: list[Result], runs: dict[str, list[Result]]) -> str:
+    """The traced gateways against ours untraced: medians, and the median of each round's paired ratio."""
     base = next((r for r in results if r.gateway == "aurontek"), None)
     traced = [r for r in results if r.gateway in SAMPLED]
     if base is None or not traced:
         return ""
-    rows = ["| gateway | req/s | p50 ms | p99 ms | req/s vs aurontek | loss | p99 vs aurontek |",
-            "|---|---|---|---|---|---|---|"]
+    rows = ["| gateway | req/s | p50 ms | p99 ms | CPU µs/request | req/s vs aurontek (paired) | loss (paired) "
+            "| CPU per request vs aurontek (paired) | p99 vs aurontek |",
+            "|---|---|---|---|---|---|---|---|---|"]
     for r in (base, *traced):
-        ratio = r.requests_per_second / base.requests_per_second
+        ratio = _paired(runs, r.gateway, "requests_per_second")
+        cpu = _paired(runs, r.gateway, "cpu_us")
         rows.append(f"| {r.gateway} | {r.requests_per_second:,.0f} | {r.latency_ms['p50']:.1f} | "
-                    f"{r.latency_ms['p99']:.1f} | {ratio:.3f}x | {(1 - ratio) * 100:.1f} % | "
-                    f"{r.latency_ms['p99'] / base.latency_ms['p99']:.2f}x |")
+                    f"{r.latency_ms['p99']:.1f} | {r.cpu_us:,.0f} | {ratio:.3f}x | {(1 - ratio) * 100:.1f} % | "
+                    f"{cpu:.3f}x | {r.latency_ms['p99'] / base.latency_ms['p99']:.2f}x |")
     return "\n".join(rows)
 
 
@@ -209,6 +282,8 @@ def main() -> int:
     parser.add_argument("--gateways", nargs="+", choices=GATEWAYS, default=list(GATEWAYS))
     parser.add_argument("--rounds", type=int, default=3, help="each gateway this many times, alternating")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--interleave", action="store_true",
+                        help="start every gateway once and load them in turn (short --duration, many --rounds)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -234,7 +309,10 @@ def main() -> int:
         script.write_text(LUA.format(body=json.dumps(body)))
         expected: dict[str, Any] | None = None  # the first gateway's answer: every other must give the same
         runs: dict[str, list[Result]] = {gateway: [] for gateway in args.gateways}
-        for round_ in range(1, args.rounds + 1):
+        if args.interleave:
+            runs = interleaved(args.gateways, supergraph, args.port, body, script, args.connections, args.duration,
+                               args.rounds)
+        for round_ in range(1, 0 if args.interleave else args.rounds + 1):
             for gateway in args.gateways:
                 result, answer = measure(gateway, supergraph, args.port, body, expected, script, args.connections,
                                          args.duration)
@@ -246,6 +324,7 @@ def main() -> int:
                     spans = httpx.get(f"http://127.0.0.1:{SINK_PORT}/count").json()["spans"]
                     exported = f", {spans:,} spans exported so far"
                 print(f"round {round_}, {gateway}: {result.requests_per_second:,.0f} req/s, "
+                      f"{result.cpu_us:,.0f} µs CPU/request, "
                       f"p99 {result.latency_ms['p99']:.1f} ms{', ' + result.errors if result.errors else ''}"
                       f"{exported}", flush=True)
                 runs[gateway].append(result)
@@ -260,7 +339,7 @@ def main() -> int:
     print(f"\n{args.connections} connections, {args.duration} per gateway after 5 s of warm-up, median of "
           f"{args.rounds} rounds; load average after: {' '.join(load)}\n")
     print(_table(results))
-    if tracing := _tracing_table(results):
+    if tracing := _tracing_table(results, runs):
         print(f"\nTracing:\n\n{tracing}")
     if args.json:
         args.json.write_text(json.dumps({"median": [r.__dict__ for r in results],

@@ -112,3 +112,83 @@ async def test_an_error_hidden_from_the_client_gives_it_the_trace_id_of_its_one_
     assert len(logged) == 1 and "the database said no" in logged[0]["exception"]
     assert "the database said no" not in out.decode()
     assert [s.trace_id for s in receiver.spans if s.name == "graphql SendMessage"] == [trace_id]
+
+
+LEFT_OUT = textwrap.dedent("""
+    import json
+    from telemetry import tracing
+    tracing.configure("gateway")
+    seen = []
+    for request in range(2):
+        with tracing.span("gateway", "POST /graphql") as span:
+            assert span is None
+            with tracing.span(None, "graphql parse") as inner:
+                assert inner is None  # part of the left-out trace: not a new trace of its own
+            headers = {}
+            tracing.inject(headers)
+            seen.append([headers["traceparent"], tracing.traceparent(), tracing.log_ids()])
+            kept = tracing.context_of("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+            with tracing.span(None, "consume", parent=kept) as continued:
+                assert continued is not None and tracing.recording()  # a kept parent is followed
+    assert tracing.traceparent() is None and tracing.log_ids() is None
+    print(json.dumps(seen))
+    tracing.shutdown()
+""")
+
+
+async def test_a_left_out_trace_says_so_downstream_under_one_id_per_request() -> None:
+    async with otlp_receiver() as receiver:
+        env = {**os.environ, "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.url, "OTEL_BSP_SCHEDULE_DELAY": "50",
+               "OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0"}
+        child = await asyncio.create_subprocess_exec(sys.executable, "-c", LEFT_OUT, env=env,
+                                                     stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await asyncio.wait_for(child.communicate(), 60)
+        assert child.returncode == 0, err.decode()
+        await receiver.wait_for(lambda: len(receiver.spans) >= 2)
+    seen = json.loads(out)
+    for injected, current, (trace_id, span_id) in seen:
+        assert injected == current == f"00-{trace_id}-{span_id}-00"  # "not sampled", and the same id wherever asked
+    assert seen[0][0] != seen[1][0]  # each request its own trace id, for its log lines
+    assert sorted(span.name for span in receiver.spans) == ["consume", "consume"]
+    assert {span.trace_id for span in receiver.spans} == {"0af7651916cd43dd8448eb211c80319c"}
+
+
+FAILING = textwrap.dedent("""
+    import asyncio
+    from telemetry import tracing
+    tracing.configure("tickets")
+
+    async def main():
+        try:
+            with tracing.span("tickets", "fails"):
+                raise LookupError("no such ticket")
+        except LookupError:
+            pass
+        async def waits():
+            with tracing.span("tickets", "cancelled"):
+                await asyncio.sleep(10)
+        task = asyncio.ensure_future(waits())
+        await asyncio.sleep(0.05)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        with tracing.span("tickets", "succeeds"):
+            pass
+
+    asyncio.run(main())
+    tracing.shutdown()
+""")
+
+
+async def test_an_exception_leaving_a_span_is_recorded_on_it_and_a_cancellation_is_not_an_error() -> None:
+    async with otlp_receiver() as receiver:
+        env = {**os.environ, "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.url, "OTEL_BSP_SCHEDULE_DELAY": "50"}
+        child = await asyncio.create_subprocess_exec(sys.executable, "-c", FAILING, env=env,
+                                                     stderr=asyncio.subprocess.PIPE)
+        _, err = await asyncio.wait_for(child.communicate(), 60)
+        assert child.returncode == 0, err.decode()
+        await receiver.wait_for(lambda: len(receiver.spans) >= 3)
+    spans = {span.name: span for span in receiver.spans}
+    assert spans["fails"].status == "ERROR" and spans["fails"].status_message == "LookupError: no such ticket"
+    assert spans["fails"].events == ("exception",)
+    assert spans["cancelled"].status == "UNSET" and spans["cancelled"].events == ()
+    assert spans["succeeds"].status == "UNSET" and spans["succeeds"].events == ()
