@@ -26,6 +26,8 @@ from subgraphs.kernel.settings import DEFAULT_PORTS, ServiceSettings, load_setti
 
 log = logging.getLogger("aurontek.up")
 Progress = Callable[[str], None]
+# the web app's trusted documents (./scripts/codegen), served by hash when the repository is at hand
+MANIFEST = Path(__file__).resolve().parents[1] / "schema" / "persisted-documents.json"
 # What makes a service slow to start, told before it starts (the wait is otherwise unexplained).
 SLOW_STARTS = {"ia": "loading its sentence model (MiniLM, on the CPU; 5-20 s)"}
 
@@ -103,7 +105,10 @@ class Stack:
             f"{name}=http://{self.host}:{port}/graphql" for name, port in self.ports.items()
             if name in {d.name for d in built_definitions()}
         )
-        app = create_gateway(GatewaySettings(subgraphs=listing, host=self.host, port=self.gateway_port),
+        documents: dict[str, Any] = {}
+        if not os.environ.get("GATEWAY_PERSISTED_DOCUMENTS") and MANIFEST.is_file():
+            documents["persisted_documents"] = str(MANIFEST)  # the app's trusted documents served by hash; any text too
+        app = create_gateway(GatewaySettings(subgraphs=listing, host=self.host, port=self.gateway_port, **documents),
                              events=self._bus.live if self._bus is not None else None)
         await self._serve("gateway", app, self.gateway_port)
 

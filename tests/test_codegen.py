@@ -3,6 +3,8 @@ schema and operations; it passes as they are and fails when an operation no long
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -40,6 +42,27 @@ def test_the_operations_generate_typed_documents(project: Path) -> None:
     assert "Date: { input: string; output: string; }" in generated
     assert "DateTime: { input: string; output: string; }" in generated
     assert "input: any" not in generated and "output: any" not in generated
+
+
+def test_the_committed_trusted_documents_are_what_the_operations_give(project: Path) -> None:
+    """The gateway's manifest (schema/persisted-documents.json) is regenerated from schema/operations and compared:
+    an operation changed without running ./scripts/codegen fails here, before the app and the gateway disagree."""
+    done = codegen(project)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    generated = json.loads((project / "schema" / "persisted-documents.json").read_text())
+    committed = json.loads((ROOT / "schema" / "persisted-documents.json").read_text())
+    assert generated == committed, "schema/persisted-documents.json is stale: run ./scripts/codegen and commit it"
+    assert all(hashlib.sha256(text.encode()).hexdigest() == key for key, text in committed.items())
+    operations = sum(text.count("\nquery ") + text.count("\nmutation ") + text.count("\nsubscription ")
+                     + text.startswith(("query ", "mutation ", "subscription "))
+                     for text in (path.read_text() for path in (ROOT / "schema" / "operations").glob("*.graphql")))
+    assert len(committed) == operations  # one trusted document per operation the app sends
+    assert all("__typename" in text for text in committed.values())  # what Apollo Client's cache asks for
+    # a changed operation gives another manifest
+    tickets = project / "schema" / "operations" / "tickets.graphql"
+    tickets.write_text(tickets.read_text().replace("query TicketDetail(", "query TicketDetail2(", 1))
+    assert codegen(project).returncode == 0
+    assert json.loads((project / "schema" / "persisted-documents.json").read_text()) != committed
 
 
 def test_a_custom_scalar_without_a_type_fails_codegen(project: Path) -> None:

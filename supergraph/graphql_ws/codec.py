@@ -63,8 +63,10 @@ def _optional_object(value: dict[str, Any], name: str, kind: str) -> None:
 def _subscribe_payload(payload: Any) -> None:
     if not isinstance(payload, dict):
         raise InvalidMessage("Invalid message received: subscribe without a payload object")
-    if not isinstance(payload.get("query"), str):
-        raise InvalidMessage("Invalid message received: subscribe payload needs a query string")
+    named = isinstance(payload.get("documentId"), str) or (
+        isinstance(payload.get("extensions"), dict) and "persistedQuery" in payload["extensions"])
+    if not isinstance(payload.get("query"), str) and not (payload.get("query") is None and named):
+        raise InvalidMessage("Invalid message received: subscribe payload needs a query string (or a documentId)")
     for name in ("variables", "extensions"):
         _optional_object(payload, name, "subscribe")
     operation_name = payload.get("operationName")

@@ -22,6 +22,7 @@ class GraphQLRequest:
     extensions: dict[str, Any] | None = None
     headers: dict[str, str] = field(default_factory=dict)  # forwarded to subgraphs
     method: str = "POST"
+    document_id: Any = None  # `documentId`: a trusted document's id, instead of `query` (checked where resolved)
 
 
 @dataclass(slots=True)

@@ -167,6 +167,10 @@ class GatewayApp:
             error = graphql_error("The gateway has no supergraph yet.", ErrorCode.SUPERGRAPH_UNAVAILABLE)
             return GraphQLResponse({"errors": [error]}, 503)
         try:
+            self.runtime.documents.resolve(request)
+        except RequestError as refused:  # an id the gateway does not serve, or text it does not run
+            return GraphQLResponse({"errors": refused.as_errors()}, refused.status)
+        try:
             return await gateway.handle(request)
         except Exception:  # never a bare 500: the client gets a GraphQL error
             log.exception("unexpected failure executing an operation")  # once, with the trace id the client gets

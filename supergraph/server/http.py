@@ -45,6 +45,7 @@ def from_query_string(query_string: bytes) -> GraphQLRequest:
         variables=_json_param(params.get("variables"), "variables"),
         extensions=_json_param(params.get("extensions"), "extensions"),
         method="GET",
+        document_id=params.get("documentId"),
     )
 
 
@@ -68,6 +69,7 @@ def from_json_body(body: bytes) -> GraphQLRequest:
         variables=variables,
         extensions=payload.get("extensions") if isinstance(payload.get("extensions"), dict) else None,
         method="POST",
+        document_id=payload.get("documentId"),
     )
 
 

@@ -16,6 +16,7 @@ from identity.settings import deprecated_names
 from supergraph.auth.tokens import CallerVerifier
 from supergraph.gateway import Gateway, GatewayOptions, Supergraph
 from supergraph.limits import Limits
+from supergraph.server.documents import Documents
 from supergraph.server.session_ends import Listen, amqp_listener, watch
 from supergraph.server.settings import GatewaySettings
 from supergraph.server.source import ComposedSource, read_supergraph_file
@@ -54,6 +55,7 @@ class GatewayRuntime:
 
     def __init__(self, settings: GatewaySettings, *, events: Listen | None = None) -> None:
         self.settings = settings
+        self.documents = Documents.from_settings(settings)  # trusted documents, persisted queries
         self._events = events
         self._watch: asyncio.Task | None = None
         self.watching = asyncio.Event()  # set once security events are being listened to

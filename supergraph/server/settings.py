@@ -47,6 +47,13 @@ class GatewaySettings(IdentitySettings):
     web: bool = True  # the web app at / (and its page paths) for a browser
     web_dir: str = ""  # its build; empty: web/dist, where ./scripts/install builds it
     plan_cache_size: int = Field(default=1024, ge=1)
+    # trusted documents (supergraph/server/documents.py): the app's manifest (hash -> document, from codegen), and
+    # whether only its documents run; automatic persisted queries (Apollo's protocol) and how many texts they keep
+    persisted_documents: str = ""
+    persisted_documents_mode: Literal["allow", "require"] = "allow"
+    persisted_documents_allow_introspection: bool = False
+    apq: bool = False
+    apq_size: int = Field(default=10_000, ge=1, le=1_000_000)
     # pooled keep-alive connections to subgraphs, all hosts together
     pool_size: int = Field(default=256, ge=0)
     dedupe_requests: bool = True  # identical in-flight client queries share one execution

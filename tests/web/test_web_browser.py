@@ -86,6 +86,9 @@ def test_a_customer_and_an_agent_use_the_app_at_once(playwright: Path, product: 
     assert report["customerHeadingInEnglish"] == "My tickets"
     mine = (origin, report["customerOrigin"])  # hers goes through the forwarder that cuts her network
     assert all(u.startswith(mine) or u.startswith("data:") for u in report["requests"]), report["requests"]
+    # trusted documents: every operation went by its hash alone (`aurontek up` serves the manifest)
+    assert len(report["graphqlPosts"]) > 20
+    assert [p for p in report["graphqlPosts"] if p != {"hash": True, "text": False}] == [], report["graphqlPosts"]
     assert sorted(p.name for p in screenshots.iterdir()) == [
         "01-sign-in-refused.png", "02-customer-tickets.png", "03-agent-queue.png", "04-customer-raises.png",
         "05-agent-queue-live.png", "06-customer-bell.png", "07-customer-chat.png", "08-agent-ticket.png",

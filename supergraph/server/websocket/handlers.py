@@ -84,14 +84,16 @@ async def on_subscribe(connection: Connection, message: SubscribeMessage) -> Non
         return
     payload = message["payload"]
     request = GraphQLRequest(
-        query=payload["query"],
+        query=payload.get("query"),
         operation_name=payload.get("operationName") or None,
         variables=payload.get("variables"),
         extensions=payload.get("extensions"),
         headers=dict(connection.headers),
+        document_id=payload.get("documentId"),
     )
     operation: SubscriptionOperation | SingleResultOperation
     try:
+        connection.runtime.documents.resolve(request)
         prepared = gateway.prepare(request.query, request.operation_name)
         if prepared.operation.kind == "subscription":
             operation = SubscriptionOperation(connection, operation_id)

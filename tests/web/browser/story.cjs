@@ -76,12 +76,19 @@ function watch(page, report, who) {
     report.consoleErrors.push(`${who}: ${m.text()}`);
   });
   page.on("pageerror", (e) => report.consoleErrors.push(`${who}: ${e.message}`));
-  page.on("request", (r) => report.requests.push(r.url()));
+  page.on("request", (r) => {
+    report.requests.push(r.url());
+    if (r.method() !== "POST" || !r.url().endsWith("/graphql")) return;
+    let body = null;
+    try { body = r.postDataJSON(); } catch { /* not JSON */ }
+    // the production build names its operations by their trusted documents' hashes
+    report.graphqlPosts.push({ hash: !!body?.extensions?.persistedQuery?.sha256Hash, text: typeof body?.query === "string" });
+  });
 }
 
 async function main(input) {
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS });
-  const report = { consoleErrors: [], requests: [], accessibility: {} };
+  const report = { consoleErrors: [], requests: [], graphqlPosts: [], accessibility: {} };
   let line = null;
   const shot = (page, name) => page.screenshot({ path: path.join(input.screenshots, `${name}.png`), fullPage: true });
   try {

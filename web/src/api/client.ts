@@ -12,6 +12,7 @@ import { createClient, type Client } from "graphql-ws";
 import type { Session } from "../auth/session";
 import { API_URL, websocketUrl } from "./config";
 import type { Connection } from "./connection";
+import { persistedLink } from "./persisted";
 
 const RENEW_CLOSES = new Set([4401, 4419]); // the token: refresh it, then reconnect
 const SIGNED_OUT_CLOSE = 4403; // the session ended: sign in again
@@ -93,7 +94,7 @@ export function createApollo(session: Session, connection: Connection): { client
   const socket = createSocket(session, connection, () => {
     void client?.refetchQueries({ include: "active" });
   });
-  const link = split(
+  const transports = split(
     ({ query }) => {
       const definition = getMainDefinition(query);
       return definition.kind === "OperationDefinition" && definition.operation === "subscription";
@@ -101,6 +102,8 @@ export function createApollo(session: Session, connection: Connection): { client
     new GraphQLWsLink(socket),
     ApolloLink.from([renew, auth, http]),
   );
+  // production builds send trusted documents' hashes, over HTTP and the socket alike (./persisted.ts)
+  const link = import.meta.env.PROD ? ApolloLink.from([persistedLink(), transports]) : transports;
   client = new ApolloClient({
     link,
     cache: new InMemoryCache({
