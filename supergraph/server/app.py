@@ -22,6 +22,7 @@ from supergraph.server.http import (
     headers_of,
 )
 from supergraph.server.runtime import GatewayRuntime
+from supergraph.server.streams import negotiate, serve_stream
 from supergraph.server.webapp import ASSETS as APP_ASSETS
 from supergraph.server.webapp import WebApp, wants_app_page
 from supergraph.server.websocket import serve_websocket
@@ -141,6 +142,10 @@ class GatewayApp:
         peer = scope.get("client")
         request.headers = forwarded_headers(headers, request_id, peer=peer[0] if peer else None,
                                             trusted_proxies=self.runtime.settings.trusted_proxy_list())
+        protocol = negotiate(headers.get("accept", ""))
+        if protocol is not None:  # a subscription over HTTP: graphql-sse or Apollo's multipart
+            await serve_stream(self.runtime, protocol, request, receive, send)
+            return
         response = await self._execute(request)
         metrics.child(metrics.GATEWAY_HTTP, metrics.status_class(response.status)).inc()
         await _send_json(send, response.status, response.body, extra)

@@ -73,6 +73,8 @@ class GatewaySettings(IdentitySettings):
     ws_max_connections: int = Field(default=10_000, ge=1)
     # operations running at once on one connection
     ws_max_subscriptions: int = Field(default=100, ge=1)
+    # subscriptions over HTTP (supergraph/server/streams.py): seconds between heartbeats of a quiet stream
+    stream_heartbeat: float = Field(default=12.0, gt=0, le=300)
     ws_compression: bool = False  # permessage-deflate: less traffic, more CPU per message
     # seconds to flush queued messages when closing a socket
     ws_close_timeout: float = Field(default=5.0, ge=0, le=60)
