@@ -17,7 +17,7 @@ from supergraph.auth.tokens import CallerVerifier
 from supergraph.gateway import Gateway, GatewayOptions, Supergraph
 from supergraph.limits import Limits
 from supergraph.server.documents import Documents
-from supergraph.server.session_ends import Listen, amqp_listener, watch
+from supergraph.server.session_ends import Listen, Revocations, amqp_listener, watch
 from supergraph.server.settings import GatewaySettings
 from supergraph.server.source import ComposedSource, read_supergraph_file
 from supergraph.server.websocket.registry import Connections
@@ -56,6 +56,7 @@ class GatewayRuntime:
     def __init__(self, settings: GatewaySettings, *, events: Listen | None = None) -> None:
         self.settings = settings
         self.documents = Documents.from_settings(settings)  # trusted documents, persisted queries
+        self.revocations = Revocations()  # what security events made stale, for sockets and streams opened later
         self._events = events
         self._watch: asyncio.Task | None = None
         self.watching = asyncio.Event()  # set once security events are being listened to
@@ -133,7 +134,8 @@ class GatewayRuntime:
         if listen is None and self.settings.amqp_url:
             listen = amqp_listener(self.settings.amqp_url, self.settings.events_exchange)
         if listen is not None:
-            self._watch = asyncio.create_task(watch(listen, self.connections, self.watching), name="session-ends")
+            self._watch = asyncio.create_task(watch(listen, self.connections, self.watching, self.revocations),
+                                              name="session-ends")
 
     async def stop(self) -> None:
         if self._watch is not None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
@@ -113,6 +114,45 @@ def close_stale(connections: Connections, event: SecurityEvent) -> int:
     return len(stale)
 
 
+class Revocations:
+    """What the security events have made stale, remembered so that a token revoked before its socket or stream
+    opens is refused at the door too (closing what is open is `close_stale`'s part): each revoked key (user,
+    session, role, company) with the latest time it was revoked and how a connection is then closed. A token issued
+    before that time is stale.
+
+    Kept for `horizon` seconds (longer than any access token lives) and at most `size` keys, oldest out first; a
+    gateway started after an event did not hear it, and the token's own expiry then bounds the harm (the subgraphs
+    refuse its requests either way)."""
+
+    def __init__(self, horizon: float = 86_400.0, size: int = 100_000) -> None:
+        self.horizon = horizon
+        self.size = size
+        self._at: dict[str, tuple[float, CloseCode, str]] = {}
+
+    def record(self, event: SecurityEvent) -> None:
+        at = event.occurred_at.timestamp()
+        cutoff = time.time() - self.horizon
+        if at < cutoff:
+            return  # older than any token still alive: nothing it revoked can still be shown
+        code, reason = close_for(event)
+        for key in revoked_keys(event):
+            earlier = self._at.pop(key, None)  # re-inserted: the dict stays in order of revocation
+            self._at[key] = earlier if earlier is not None and earlier[0] > at else (at, code, reason)
+        while self._at and (len(self._at) > self.size or next(iter(self._at.values()))[0] < cutoff):
+            del self._at[next(iter(self._at))]
+
+    def stale(self, claims: Mapping[str, Any], issued_at: float) -> tuple[CloseCode, str] | None:
+        """How to refuse a token issued at `issued_at` with `claims`, when an event made it stale."""
+        for key in keys_of(claims):
+            revoked = self._at.get(key)
+            if revoked is not None and issued_at < revoked[0]:
+                return revoked[1], revoked[2]
+        return None
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+
 def amqp_listener(url: str, exchange: str) -> Listen:
     """Security events from RabbitMQ: an exclusive, auto-deleted queue of this gateway's own."""
 
@@ -139,14 +179,18 @@ def amqp_listener(url: str, exchange: str) -> Listen:
     return listen
 
 
-async def watch(listen: Listen, connections: Connections, ready: asyncio.Event | None = None) -> None:
-    """Apply every security event to the open sockets, for as long as the gateway runs."""
+async def watch(listen: Listen, connections: Connections, ready: asyncio.Event | None = None,
+                revocations: Revocations | None = None) -> None:
+    """Apply every security event to the open sockets (and remember it for new ones), for as long as the gateway
+    runs."""
     while True:
         try:
             async with listen(PATTERNS) as events:
                 if ready is not None:
                     ready.set()
                 async for event in events:
+                    if revocations is not None:
+                        revocations.record(event)
                     closed = close_stale(connections, event)
                     if closed:
                         log.info("closed %d socket(s) after %s", closed, event.type)

@@ -214,7 +214,7 @@ async def _verify(runtime: GatewayRuntime, request: GraphQLRequest, send: Any) -
     verifier = runtime.verifier
     assert verifier is not None, "the runtime verifies tokens once started"
     try:
-        return await verifier.verify(request.headers.get("authorization"))
+        caller = await verifier.verify(request.headers.get("authorization"))
     except Unauthenticated as error:
         await _refuse(send, 401, graphql_error(f"Unauthorized: {error}", UNAUTHENTICATED))
     except Refused as error:
@@ -222,6 +222,12 @@ async def _verify(runtime: GatewayRuntime, request: GraphQLRequest, send: Any) -
     except KeysUnavailable:
         await _refuse(send, 503, graphql_error("Try again later: the signing keys are unavailable",
                                                UNAUTHENTICATED))
+    else:
+        stale = runtime.revocations.stale(caller.claims, caller.issued_at)
+        if stale is None:
+            return caller
+        ended = stale[0] == CloseCode.FORBIDDEN  # the session ended, or the token is only stale (refresh it)
+        await _refuse(send, 403 if ended else 401, graphql_error(stale[1], FORBIDDEN if ended else UNAUTHENTICATED))
     return None
 
 

@@ -17,6 +17,7 @@ from functools import partial
 
 import httpx
 import pytest
+from websockets.exceptions import ConnectionClosedError
 
 from subgraphs.kernel.events.broadcast import LiveFeed
 from subgraphs.users.service import DEFINITION as USERS
@@ -148,12 +149,15 @@ async def test_a_signed_out_session_and_a_deactivated_person_are_refused_through
                                             "mutation($u: ID!) { deactivateUser(id: $u) { id } }",
                                             {"u": deactivated.id})
 
-            for member in (leaving, deactivated):  # a subscription asked for afterwards fails too
-                for gateway in gateways:
+            for member, why in ((leaving, "user.signed_out"), (deactivated, "user.deactivated")):
+                for gateway in gateways:  # a socket opened afterwards is refused at its connection_init
                     async with connect(gateway.ws_url) as late:
-                        await late.init(f"Bearer {member.person.client.token}")
-                        await late.subscribe("late", MESSAGE_ADDED, {"t": ticket})
-                        assert (await late.receive(timeout=10))["type"] == "error"
+                        with pytest.raises(ConnectionClosedError) as refused:
+                            await late.init(f"Bearer {member.person.client.token}")
+                            await late.subscribe("late", MESSAGE_ADDED, {"t": ticket})
+                            await late.receive(timeout=10)
+                        assert refused.value.rcvd is not None and refused.value.rcvd.code == 4403
+                        assert why in refused.value.rcvd.reason
 
             await answered_everywhere(stack, gateways, admin)
             await stack.member(gateway_b.url, admin.person, "company_admin").ok(SEND, {"t": ticket, "x": "Still here"})

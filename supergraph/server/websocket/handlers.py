@@ -43,7 +43,10 @@ async def on_connection_init(connection: Connection, message: ConnectionInitMess
         log.warning("refusing a connection: the signing keys are unavailable")
         await connection.close(CloseCode.TRY_AGAIN_LATER, "Try again later: the signing keys are unavailable")
     else:
-        if not connection.closing:
+        stale = connection.runtime.revocations.stale(caller.claims, caller.issued_at)
+        if stale is not None:  # revoked before this socket opened: refused as an open one would be closed
+            await connection.close(*stale)
+        elif not connection.closing:
             connection.accept(caller)
 
 
