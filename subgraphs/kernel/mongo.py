@@ -6,7 +6,7 @@ import asyncio
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -16,6 +16,9 @@ from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 
 from subgraphs.kernel import failpoints
 from telemetry import metrics, tracing
+
+if TYPE_CHECKING:
+    from subgraphs.kernel.orphans import Orphans
 
 T = TypeVar("T")
 TRANSACTION_ATTEMPTS = 12  # about 3 s of pauses in all before a conflict is the caller's
@@ -45,6 +48,7 @@ class Database:
         self.client = client
         self.db: AsyncDatabase[Document] = client[name]
         self.name = name
+        self.orphans: Orphans | None = None  # set by a running service: its transactions' sessions are registered
 
     def __getitem__(self, collection: str) -> AsyncCollection[Document]:
         return self.db[collection]
@@ -64,6 +68,8 @@ class Database:
         messages of one ticket at the same moment, say) do not collide again in step."""
         for attempt in range(attempts):
             async with self.client.start_session() as session:
+                if self.orphans is not None:  # so that another instance can end it if this process dies in it
+                    await self.orphans.register(session)
                 try:
                     async with await session.start_transaction():
                         result = await work(session)

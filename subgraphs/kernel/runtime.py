@@ -31,6 +31,7 @@ from subgraphs.kernel.events.topology import REVOCATIONS, consumers_of, namespac
 from subgraphs.kernel.expiry import sweep_forever
 from subgraphs.kernel.files.links import FileLinks
 from subgraphs.kernel.mongo import Database, connect
+from subgraphs.kernel.orphans import Orphans
 from subgraphs.kernel.settings import ServiceSettings
 from subgraphs.kernel.storage import CloudinaryStorage, LocalStorage, Storage
 from telemetry import metrics, tracing
@@ -71,6 +72,7 @@ class Runtime:
             else LocalStorage(settings.data_dir / "files" / self.name, self._file_links(settings))
         )
         self.started = False
+        self.orphans: Orphans | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._followers: list[LiveFollower] = []
         # what the metrics read from the database every few seconds (a backlog's size, say); setup hooks add theirs
@@ -95,6 +97,7 @@ class Runtime:
             url = await self.embedded.start()
         self.client = connect(url, app_name=f"aurontek-{self.name}", service=self.name)
         self.db = Database(self.client, self.settings.database_name(self.name))
+        orphans = self.orphans = self.db.orphans = Orphans(self.db)  # a dead instance's open transactions, ended
         self.outbox = Outbox(self.db, self.bus, service=self.name)
         # every emitted event is checked against its contract, except in production (where it costs and cannot help)
         contracts.check_events(self.settings.environment != "production")
@@ -124,6 +127,7 @@ class Runtime:
             self._spawn_follower(follower)
         self.outbox.start()
         self.spawn("expiry", lambda: sweep_forever(self.db))
+        self.spawn("instances", orphans.run)
         if metrics.enabled():
             self.samplers.insert(0, self.outbox.sample)
             self.spawn("metrics", self._sample_forever)
@@ -134,6 +138,8 @@ class Runtime:
         self.started = False
         await self._stop_tasks()
         await self.outbox.stop()
+        if self.orphans is not None:
+            await self.orphans.leave()
         if self._shared_bus is None:
             await self.bus.close()
         await self.http.aclose()

@@ -10,12 +10,14 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from subgraphs.kernel.errors import AppError, ErrorCode
+from subgraphs.kernel.events.bus import transient
 from subgraphs.kernel.logging import get_logger
 from telemetry import metrics, tracing
 
 log = get_logger("subgraphs.errors")
 
 INTERNAL_MESSAGE = "Internal server error"
+UNAVAILABLE_MESSAGE = "Try again in a moment: the service could not complete this just now"
 
 
 def classify(error: GraphQLError) -> None:
@@ -29,11 +31,16 @@ def classify(error: GraphQLError) -> None:
     if original is None or isinstance(original, GraphQLError) or _refused_input(error):
         error.extensions = {**(error.extensions or {}), "code": _request_error_code(error)}
         return
-    # logged once, with the trace id the client is given: a user's screenshot of the error finds this line
-    log.error("unexpected error in a resolver", exc_info=(type(original), original, original.__traceback__),
-              extra={"path": error.path})
-    error.message = INTERNAL_MESSAGE
-    error.extensions = {"code": str(ErrorCode.INTERNAL_SERVER_ERROR)}
+    if transient(original):  # the database away a moment, or a write conflict that outlasted the retries
+        log.warning("a request met a passing database failure", extra={"path": error.path, "error": repr(original)})
+        error.message = UNAVAILABLE_MESSAGE
+        error.extensions = {"code": str(ErrorCode.SERVICE_UNAVAILABLE)}
+    else:
+        # logged once, with the trace id the client is given: a user's screenshot of the error finds this line
+        log.error("unexpected error in a resolver", exc_info=(type(original), original, original.__traceback__),
+                  extra={"path": error.path})
+        error.message = INTERNAL_MESSAGE
+        error.extensions = {"code": str(ErrorCode.INTERNAL_SERVER_ERROR)}
     ids = tracing.log_ids()
     if ids is not None:
         error.extensions["traceId"] = ids[0]
