@@ -20,7 +20,8 @@ from tests.subgraphs.users.conftest import anonymous, factory, root, tenant, use
 
 @contextlib.asynccontextmanager
 async def gateway(subgraphs: dict[str, str], **settings: Any) -> AsyncIterator[str]:
-    """A gateway composing `subgraphs` (name -> base URL) at start (on `port`, or a free one); yields its URL."""
+    """A gateway composing `subgraphs` (name -> base URL) at start (on `port`, or a free one); yields its URL once
+    it has a supergraph (or after 30 s without one, for tests of a gateway that cannot compose)."""
     port = settings.pop("port", None) or free_port()
     events = settings.pop("events", None)  # a bus's `live`: security events close ended sessions' sockets
     listing = ",".join(f"{name}={url}/graphql" for name, url in subgraphs.items())
@@ -34,6 +35,10 @@ async def gateway(subgraphs: dict[str, str], **settings: Any) -> AsyncIterator[s
         await asyncio.sleep(0.01)
     if events is not None:
         await app.runtime.watching.wait()  # sockets opened from now on are closed when their session ends
+    for _ in range(1500):  # composed from the subgraphs' SDL after the server starts; a slow machine takes a while
+        if app.runtime.gateway is not None:
+            break
+        await asyncio.sleep(0.02)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

@@ -326,7 +326,10 @@ async def test_each_queued_mail_is_sent_once_by_two_notifications_instances(grou
     once_each(Counter(m for m in received if m in sent), sent)  # one message each at the SMTP server
 
 
-async def test_each_unread_chat_batch_is_mailed_once_by_two_notifications_instances(ground: Ground) -> None:
+async def test_each_unread_chat_batch_is_mailed_once_by_two_notifications_instances(ground: Ground,
+                                                                                      frozen: None) -> None:
+    began = clock.now()
+    clock.freeze(began)  # no batch falls due while its three messages are on their way, however slow the machine
     async with ground.running(TICKETS, seed_catalogue=False) as (tickets,), ground.running(CHAT) as (chat,), \
             ground.running(NOTIFICATIONS, 2, smtp_url=ground.mail.url, **NOTIFICATIONS_FAST) as notifications:
         team = await desk(ground, tickets, chat, notifications[0], customers=4)
@@ -341,9 +344,16 @@ async def test_each_unread_chat_batch_is_mailed_once_by_two_notifications_instan
         for ticket in raised:  # three messages each, one batch per customer
             for text in ("On my way", "Can you send a photo?", "And the model number"):
                 await agent.ok(SEND, {"t": ticket["id"], "x": text})
+        unread = notifications[0].runtime.db[notifications_store.CHAT_UNREAD]
+
+        async def batched() -> bool:
+            return await unread.count_documents({"ticketId": {"$in": [t["id"] for t in raised]},
+                                                "userId": {"$in": [c.id for c in team.customers]}, "count": 3}) == 4
+
+        await eventually(batched, what="three messages in each customer's batch")
+        clock.freeze(began + timedelta(seconds=NOTIFICATIONS_FAST["chat_unread_delay_seconds"] + 1))  # all due
         for customer in team.customers:
             await ground.mail.mailbox.wait_for(customer.email, "chat_unread")
-        unread = notifications[0].runtime.db[notifications_store.CHAT_UNREAD]
         await eventually(lambda: _none(unread, {"ticketId": {"$in": [t["id"] for t in raised]}}),
                          what="every batch taken")
         await relayed(tickets, chat, *notifications)
@@ -386,7 +396,7 @@ async def test_each_resolved_ticket_closes_once_with_one_notice_with_two_instanc
             async def closed() -> bool:
                 return await resolved.count_documents({"_id": {"$in": ids}, "status": "closed"}) == len(ids)
 
-            await eventually(closed, what="every ticket closed")
+            await eventually(closed, what="every ticket closed", timeout=60.0)
             await relayed(*tickets, *notifications)
             await _told(notifications[0], ids, "closed")
             await relayed(*notifications)
