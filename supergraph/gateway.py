@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,12 +64,24 @@ class Supergraph:
         document = parse(sdl, no_location=True)
         self.sdl = sdl
         self.model: SupergraphModel = build_model(document)
-        self.api_schema: GraphQLSchema = build_ast_schema(api_document(document), assume_valid_sdl=True)
+        self.api_schema: GraphQLSchema = _with_defer(build_ast_schema(api_document(document), assume_valid_sdl=True))
         self.possible = {name: info.possible for name, info in self.model.types.items() if info.is_abstract}
         self.abstract = frozenset(self.possible)
 
     def subgraph_urls(self) -> dict[str, str]:
         return dict(self.model.urls)
+
+
+def _with_defer(schema: GraphQLSchema) -> GraphQLSchema:
+    """The API schema with `@defer`, which the gateway serves itself (incremental delivery); the registry's API SDL
+    (`api_schema_sdl`) stays the subgraphs' own."""
+    from graphql import GraphQLDeferDirective
+
+    if any(d.name == "defer" for d in schema.directives):
+        return schema
+    arguments: dict[str, Any] = dict(schema.to_kwargs())
+    arguments["directives"] = (*schema.directives, GraphQLDeferDirective)
+    return GraphQLSchema(**arguments)
 
 
 class Gateway:
@@ -147,6 +159,40 @@ class Gateway:
         if pending is None:
             pending = self._in_flight[key] = asyncio.ensure_future(self._shared(request, prepared, key))
         return await asyncio.shield(pending)
+
+    def deferred(self, request: GraphQLRequest) -> tuple[PreparedOperation, dict[str, Any]] | None:
+        """A query this request runs with fragments deferred: its operation and coerced variables (None for any
+        other request, a refused one too: `handle` answers those)."""
+        try:
+            prepared = self.prepare(request.query, request.operation_name)
+            if not prepared.operation.defers:
+                return None
+            variables = coerce_variables(self.supergraph.api_schema, prepared.definition, request.variables)
+        except RequestError:
+            return None
+        return (prepared, variables) if execute_stage.deferring(prepared, variables) else None
+
+    async def parts(self, request: GraphQLRequest, prepared: PreparedOperation, variables: dict[str, Any]
+                    ) -> AsyncIterator[dict[str, Any]]:
+        """A deferring query's payloads, the first as soon as the fetches it needs are done (never shared with
+        another request: the parts are this client's)."""
+        started = time.perf_counter()
+        context = ExecutionContext(
+            clients=self.clients,
+            variables=variables,
+            headers=request.headers,
+            possible=self.supergraph.possible,
+            abstract=self.supergraph.abstract,
+            dedupe=self.options.dedupe_subgraph_requests,
+        )
+        name = prepared.definition.name.value if prepared.definition.name else None
+        errors: list[dict[str, Any]] = []
+        async for part in execute_stage.run_incremental(self.supergraph.api_schema, prepared, context):
+            errors.extend(part.get("errors") or ())
+            for entry in part.get("incremental") or ():
+                errors.extend(entry.get("errors") or ())
+            yield part
+        _measure(name, prepared.operation.kind, GraphQLResponse({"errors": errors} if errors else {}), started)
 
     def subscribe(self, request: GraphQLRequest, sink: Sink[str], prepared: PreparedOperation | None = None
                   ) -> Listening:

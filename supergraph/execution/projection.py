@@ -22,6 +22,7 @@ from supergraph.planning.operation import Condition, Field, Fragment, Selection
 
 _MISSING = object()
 _BUBBLE = object()  # a non-null position resolved to null: the parent must become null
+BUBBLE = _BUBBLE
 
 TYPENAME, LEAF, ENUM, COMPOSITE, INTROSPECTION = range(5)
 

@@ -89,7 +89,10 @@ PlanNode = Fetch | Flatten | Sequence | Parallel | Condition | Subscription
 
 @dataclass(frozen=True, slots=True)
 class QueryPlan:
-    """A whole plan; `node` is None when nothing must be fetched (e.g. only `__typename`)."""
+    """A whole plan; `node` is None when nothing must be fetched (e.g. only `__typename`). A query with deferred
+    fragments has `deferred`: the fetches that only their fields need, run after the first payload (or with the rest
+    when the client takes one response)."""
 
     kind: str
     node: PlanNode | None
+    deferred: PlanNode | None = None

@@ -9,7 +9,7 @@ from supergraph.planning.collect import collect_fields
 from supergraph.planning.groups import Group
 from supergraph.planning.nodes import QueryPlan
 from supergraph.planning.operation import Condition, Field, Operation, Selection
-from supergraph.planning.schedule import schedule, schedule_subscription
+from supergraph.planning.schedule import schedule, schedule_deferred, schedule_subscription
 from supergraph.planning.walk import INF, PlanningError, Step, Walker
 
 __all__ = ["PlanningError", "plan_operation"]
@@ -25,6 +25,9 @@ def plan_operation(model: SupergraphModel, operation: Operation) -> QueryPlan:
         if len([g for g in groups if not g.entity]) != 1:
             raise PlanningError("a subscription selects exactly one root field")
         return QueryPlan(operation.kind, schedule_subscription(groups, operation))
+    elif operation.defers:
+        first, later = schedule_deferred(build_query_groups(walker, operation), operation)
+        return QueryPlan(operation.kind, first, later)
     else:
         steps = [build_query_groups(walker, operation)]
     return QueryPlan(operation.kind, schedule(steps, operation))

@@ -22,6 +22,10 @@ from supergraph.planning.nodes import (
 
 def print_plan(plan: QueryPlan) -> str:
     """The plan as text, e.g. `QueryPlan { Sequence { Fetch(service: "a") {...} } }`."""
+    if plan.deferred is not None:  # after the first payload: the fetches only deferred fragments need
+        first = "Primary {\n" + _indent(_node(plan.node)) + "\n}" if plan.node is not None else "Primary {\n}"
+        later = "Deferred {\n" + _indent(_node(plan.deferred)) + "\n}"
+        return "QueryPlan {\n" + _indent(f"Defer {{\n{_indent(first)},\n{_indent(later)}\n}}") + "\n}"
     if plan.node is None:
         return "QueryPlan {\n}"
     return "QueryPlan {\n" + _indent(_node(plan.node)) + "\n}"

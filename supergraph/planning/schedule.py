@@ -29,6 +29,18 @@ def schedule(steps: list[list[Group]], operation: Operation) -> PlanNode | None:
     return _wrap(Sequence, nodes)
 
 
+def deferred(group: Group) -> bool:
+    """Only fields of deferred fragments need this fetch: it runs after the first payload is sent."""
+    return any(variable.startswith("#") for variable, _ in group.conditions)
+
+
+def schedule_deferred(groups: list[Group], operation: Operation) -> tuple[PlanNode | None, PlanNode | None]:
+    """A query with deferred fragments: what runs before the first payload, and what runs after it."""
+    first = [g for g in groups if not deferred(g)]
+    later = [g for g in groups if deferred(g)]
+    return _schedule_step(first, operation), _schedule_step(later, operation)
+
+
 def schedule_subscription(groups: list[Group], operation: Operation) -> PlanNode:
     """The subscription's root fetch opens the stream; the rest completes each event."""
     primary, *rest = groups
@@ -69,6 +81,8 @@ def _node(group: Group, operation: Operation) -> PlanNode:
     fetch = build_fetch(group, operation)
     node: PlanNode = Flatten(group.path, fetch, tuple(group.paths)) if group.entity else fetch
     for variable, include in reversed(group.conditions):
+        if variable.startswith("#"):
+            continue  # a deferred fragment's marker: when the fetch runs, not whether
         node = Condition(variable, node, None) if include else Condition(variable, None, node)
     return node
 

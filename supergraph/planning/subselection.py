@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from supergraph.planning.operation import Condition
+from supergraph.planning.operation import Condition, is_marker
 
 
 @dataclass(slots=True)
@@ -45,7 +45,11 @@ class SubSelection:
         conditions: tuple[Condition, ...] = (),
         composite: bool = False,
     ) -> SubField:
-        """The field under `key`, added if absent; a clash of meaning gets a fresh alias."""
+        """The field under `key`, added if absent; a clash of meaning gets a fresh alias. A deferred fragment's marker
+        is not a condition a subgraph sees: a field fetched here for the first payload and for a later one alike is
+        one field."""
+        if conditions and any(is_marker(c) for c in conditions):
+            conditions = tuple(c for c in conditions if not is_marker(c))
         existing = self.fields.get(key)
         if existing is not None and existing.signature == (name, args_text, conditions):
             return existing

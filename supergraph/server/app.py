@@ -21,6 +21,7 @@ from supergraph.server.http import (
     from_query_string,
     headers_of,
 )
+from supergraph.server.incremental import serve_parts, wants_parts
 from supergraph.server.runtime import GatewayRuntime
 from supergraph.server.streams import negotiate, serve_stream
 from supergraph.server.webapp import ASSETS as APP_ASSETS
@@ -146,6 +147,9 @@ class GatewayApp:
         if protocol is not None:  # a subscription over HTTP: graphql-sse or Apollo's multipart
             await serve_stream(self.runtime, protocol, request, receive, send)
             return
+        if wants_parts(headers.get("accept", "")) and await self._parts(request, send, extra):
+            metrics.child(metrics.GATEWAY_HTTP, metrics.status_class(200)).inc()
+            return
         response = await self._execute(request)
         metrics.child(metrics.GATEWAY_HTTP, metrics.status_class(response.status)).inc()
         await _send_json(send, response.status, response.body, extra)
@@ -165,6 +169,18 @@ class GatewayApp:
                 raise RequestError("POST bodies must be application/json.", ErrorCode.UNSUPPORTED_MEDIA_TYPE, 415)
             return GraphQLRequest(query=body.decode("utf-8", "replace"))
         return from_json_body(body)
+
+    async def _parts(self, request: GraphQLRequest, send, extra: list) -> bool:
+        """A query deferring fragments, answered in parts; False when the request is anything else (a refused one
+        too: `_execute` answers it)."""
+        gateway = self.runtime.gateway
+        if gateway is None:
+            return False
+        try:
+            self.runtime.documents.resolve(request)
+        except RequestError:
+            return False
+        return await serve_parts(gateway, request, send, extra)
 
     async def _execute(self, request: GraphQLRequest) -> GraphQLResponse:
         gateway = self.runtime.gateway

@@ -59,6 +59,7 @@ class TinySubgraph:
     resolvers: dict[str, dict[str, Resolver]] = field(default_factory=dict)
     references: dict[str, Resolver] = field(default_factory=dict)
     delay: float = 0.0
+    gate: asyncio.Event | None = None  # when set, every request waits for it before it is answered
     status: int = 200
     requests: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
@@ -130,6 +131,8 @@ def make_app(subgraph: TinySubgraph) -> web.Application:
         try:
             if subgraph.delay:
                 await asyncio.sleep(subgraph.delay)
+            if subgraph.gate is not None:
+                await subgraph.gate.wait()
         finally:
             subgraph.in_flight -= 1
         if subgraph.status != 200:
