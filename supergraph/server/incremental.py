@@ -8,16 +8,19 @@ boundary. A client that asks for JSON alone gets one response with everything, a
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from supergraph.errors import ErrorCode, graphql_error
 from supergraph.pipeline.types import GraphQLRequest
 from supergraph.server.streams import _BOUNDARY, _PART
 
 if TYPE_CHECKING:
     from supergraph.gateway import Gateway
 
+log = logging.getLogger(__name__)
 CONTENT_TYPE = b'multipart/mixed;boundary="graphql";deferSpec=20220824'
 
 
@@ -38,9 +41,18 @@ async def serve_parts(gateway: Gateway, request: GraphQLRequest, send: Any, extr
                 "headers": [(b"content-type", CONTENT_TYPE), (b"cache-control", b"no-cache"),
                             (b"x-accel-buffering", b"no"), *extra]})
     first = True
-    async for part in gateway.parts(request, prepared, variables):
-        body = (_BOUNDARY if first else b"") + _PART[len(_BOUNDARY):] + orjson.dumps(part) + _BOUNDARY
-        first = False
-        await send({"type": "http.response.body", "body": body, "more_body": True})
+    try:
+        async for part in gateway.parts(request, prepared, variables):
+            await send({"type": "http.response.body", "body": _framed(part, first), "more_body": True})
+            first = False
+    except Exception:  # the parts already sent stand; the client is told the rest failed, never left hanging
+        log.exception("a deferred query failed between its parts")
+        error = graphql_error("Internal gateway error.", ErrorCode.INTERNAL_SERVER_ERROR)
+        ended = {"hasNext": False, "errors": [error]} if not first else {"data": None, "errors": [error]}
+        await send({"type": "http.response.body", "body": _framed(ended, first), "more_body": True})
     await send({"type": "http.response.body", "body": b"--\r\n", "more_body": False})
     return True
+
+
+def _framed(part: dict[str, Any], first: bool) -> bytes:
+    return (_BOUNDARY if first else b"") + _PART[len(_BOUNDARY):] + orjson.dumps(part) + _BOUNDARY

@@ -16,8 +16,10 @@ import pytest
 
 from tests.supergraph.fixtures import entities
 from tests.supergraph.gateway_harness import compose_subgraphs, gateway_server
+from tests.supergraph.identity import TokenIssuer, serve_jwks
 from tests.supergraph.npm_packages import install_npm_packages
 from tests.supergraph.tiny_subgraph import TinySubgraph, serve_subgraphs
+from tests.supergraph.ws_client import connect
 
 SCRIPT = Path(__file__).parent / "reference" / "defer_client.cjs"
 PACKAGES = {"@apollo/client": "3.14.1", "graphql": "16.11.0"}
@@ -112,3 +114,17 @@ async def test_apollo_client_shows_the_first_part_then_the_deferred_one(
     assert later == {"next": {"errors": None, "data": {"products": [
         {"name": "Laptop", "reviews": [{"body": "Fast"}]},
         {"name": "Mouse", "reviews": [{"body": "Clicky"}, {"body": "Small"}]}]}}}
+
+
+async def test_over_the_websocket_a_deferred_query_is_answered_whole(
+        held: tuple[list[TinySubgraph], asyncio.Event], supergraph_file: str) -> None:
+    held[1].set()
+    issuer = TokenIssuer()
+    async with serve_jwks(issuer) as jwks, gateway_server(supergraph_file, auth_jwks_url=jwks.url) as base, \
+            connect(base.replace("http", "ws", 1) + "/graphql") as socket:
+        assert (await socket.init(issuer.bearer()))["type"] == "connection_ack"
+        await socket.subscribe("q", QUERY)
+        answer, done = await socket.receive(), await socket.receive()
+    assert answer["type"] == "next" and "hasNext" not in answer["payload"]
+    assert answer["payload"]["data"]["products"][0] == {"name": "Laptop", "reviews": [{"body": "Fast"}]}
+    assert done == {"id": "q", "type": "complete"}
