@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from graphql import (
     DirectiveDefinitionNode,
     DocumentNode,
+    GraphQLDeferDirective,
     GraphQLSchema,
     SchemaDefinitionNode,
     SchemaExtensionNode,
@@ -27,9 +30,15 @@ def api_schema_sdl(supergraph_sdl: str) -> str:
 
 
 def api_schema(supergraph: str | DocumentNode) -> GraphQLSchema:
-    """The API schema of a supergraph, ready for validation and introspection."""
+    """The API schema of a supergraph, ready for validation and introspection, with the directives the gateway
+    serves itself (`@defer`: incremental delivery)."""
     document = parse(supergraph, no_location=True) if isinstance(supergraph, str) else supergraph
-    return build_ast_schema(api_document(document), assume_valid_sdl=True)
+    schema = build_ast_schema(api_document(document), assume_valid_sdl=True)
+    if any(d.name == "defer" for d in schema.directives):
+        return schema
+    arguments: dict[str, Any] = dict(schema.to_kwargs())
+    arguments["directives"] = (*schema.directives, GraphQLDeferDirective)
+    return GraphQLSchema(**arguments)
 
 
 def api_document(document: DocumentNode) -> DocumentNode:

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 from graphql import GraphQLSchema
 
-from supergraph.api_schema import api_document
+from supergraph.api_schema import api_schema
 from supergraph.errors import ErrorCode
 from supergraph.execution.executor import ExecutionContext
 from supergraph.limits import Limits
@@ -59,29 +59,17 @@ class Supergraph:
     """A parsed supergraph: the planner's model and the client-facing API schema."""
 
     def __init__(self, sdl: str) -> None:
-        from graphql import build_ast_schema, parse
+        from graphql import parse
 
         document = parse(sdl, no_location=True)
         self.sdl = sdl
         self.model: SupergraphModel = build_model(document)
-        self.api_schema: GraphQLSchema = _with_defer(build_ast_schema(api_document(document), assume_valid_sdl=True))
+        self.api_schema: GraphQLSchema = api_schema(document)
         self.possible = {name: info.possible for name, info in self.model.types.items() if info.is_abstract}
         self.abstract = frozenset(self.possible)
 
     def subgraph_urls(self) -> dict[str, str]:
         return dict(self.model.urls)
-
-
-def _with_defer(schema: GraphQLSchema) -> GraphQLSchema:
-    """The API schema with `@defer`, which the gateway serves itself (incremental delivery); the registry's API SDL
-    (`api_schema_sdl`) stays the subgraphs' own."""
-    from graphql import GraphQLDeferDirective
-
-    if any(d.name == "defer" for d in schema.directives):
-        return schema
-    arguments: dict[str, Any] = dict(schema.to_kwargs())
-    arguments["directives"] = (*schema.directives, GraphQLDeferDirective)
-    return GraphQLSchema(**arguments)
 
 
 class Gateway:

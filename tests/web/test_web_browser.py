@@ -56,6 +56,7 @@ def test_a_customer_and_an_agent_use_the_app_at_once(playwright: Path, product: 
     assert report["raised"].startswith("TKT-") and report["attachments"] == ["flicker.png"]
     assert report["customerTitle"].endswith("Monitor flickers since this morning")
     assert report["agentTriage"] == ["Categoría", "Tipo", "Prioridad"] and report["customerSeesInsights"] == 0
+    assert report["agentSearched"] == 0  # the deferred search arrived: no "looking for similar tickets" left
     assert any("Bruno Agent lo vinculó" in row for row in report["agentHistory"]), report["agentHistory"]
     assert report["customerSeesDesk"] == 0
     assert report["customerTicketMs"] < 1000 and report["agentTicketMs"] < 1000  # the ticket page within 1 s

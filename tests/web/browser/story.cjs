@@ -175,6 +175,9 @@ async function main(input) {
     // The desk's IA panel: the triage once the IA has made it, tickets like it, replies to start from.
     await agent.waitForSelector(".insights dl.triage", { timeout: 30000 });
     report.agentTriage = await agent.locator(".insights dl.triage dt").allTextContents();
+    // The search for tickets and replies like it is deferred: its part follows the triage's.
+    await agent.waitForSelector(".insights h3 + :is(ul.similar, p:not([role=status]))", { timeout: 30000 });
+    report.agentSearched = await agent.locator(".insights [role=status]").count();
     report.customerSeesInsights = await customer.locator(".insights").count();
     // He links it to an earlier ticket by its reference; the link and its history row show at once.
     await agent.fill("input[name=linkOther]", "TKT-2026-000001");

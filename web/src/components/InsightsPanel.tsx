@@ -1,5 +1,6 @@
 // The IA's part of a ticket, for the desk: its triage with how sure it is, a likely duplicate, similar tickets,
-// and replies that solved tickets like it (one click puts a reply in the reply box).
+// and replies that solved tickets like it (one click puts a reply in the reply box). The query defers the search
+// (similar tickets, replies): the triage shows as soon as the gateway's first part arrives.
 import { useQuery } from "@apollo/client";
 import { useEffect } from "react";
 import { Link } from "react-router-dom";
@@ -50,7 +51,9 @@ export function InsightsPanel({ ticketId, onUseReply }: { ticketId: string; onUs
           {" "}({t("ia.similarity", { percent: percent(ticket.likelyDuplicateOf.similarity) })})</p>
       )}
       <h3>{t("ia.similar")}</h3>
-      {ticket.similarTickets.length === 0 ? <p>{t("ia.noSimilar")}</p> : (
+      {/* the search is deferred: the triage above shows first, these when the gateway sends them */}
+      {ticket.similarTickets === undefined ? <p className="muted" role="status">{t("ia.searching")}</p>
+        : ticket.similarTickets.length === 0 ? <p>{t("ia.noSimilar")}</p> : (
         <ul className="similar">
           {ticket.similarTickets.map((s) => (
             <li key={s.ticket.id}><Link to={`/tickets/${s.ticket.id}`}>{s.ticket.reference}</Link> {s.ticket.title}{" "}
@@ -59,7 +62,7 @@ export function InsightsPanel({ ticketId, onUseReply }: { ticketId: string; onUs
         </ul>
       )}
       <h3>{t("ia.replies")}</h3>
-      {!ticket.suggestedReplies?.length ? <p>{t("ia.noReplies")}</p> : (
+      {ticket.similarTickets === undefined ? null : !ticket.suggestedReplies?.length ? <p>{t("ia.noReplies")}</p> : (
         <ul className="suggestions">
           {ticket.suggestedReplies.map((r, n) => (
             <li key={n}><p>{r.text}</p>
