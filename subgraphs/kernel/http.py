@@ -61,7 +61,9 @@ class SubgraphGraphQL(GraphQL[RequestContext, None]):
     graphql_transport_ws_handler_class = ListeningBarrierHandler  # a pong once earlier subscriptions listen
 
     def __init__(self, runtime: Runtime, schema: Any) -> None:
-        super().__init__(schema, graphql_ide=None, allow_queries_via_get=True)
+        # files sent as files (the GraphQL multipart request spec), as the gateway passes them on; a form post needs
+        # a CSRF preflight header here too
+        super().__init__(schema, graphql_ide=None, allow_queries_via_get=True, multipart_uploads_enabled=True)
         self.runtime = runtime
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> RequestContext:
@@ -128,17 +130,20 @@ class BodyLimit:
     The body is read (up to the limit) before the app runs, so the app never sees a partial one.
     """
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, upload_limit: int | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.upload_limit = upload_limit or limit  # a multipart form: files sent as files
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        content_type = dict(scope["headers"]).get(b"content-type", b"").split(b";")[0].strip().lower()
+        limit = self.upload_limit if content_type == b"multipart/form-data" else self.limit
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, receive, send, limit)
             return
         messages: list[Message] = []
         size = 0
@@ -146,8 +151,8 @@ class BodyLimit:
             message = await receive()
             messages.append(message)
             size += len(message.get("body", b""))
-            if size > self.limit:
-                await self._refuse(scope, receive, send)
+            if size > limit:
+                await self._refuse(scope, receive, send, limit)
                 return
             if message["type"] != "http.request" or not message.get("more_body"):
                 break
@@ -165,8 +170,8 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = {"errors": [{"message": f"request body over {self.limit} bytes",
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        body = {"errors": [{"message": f"request body over {limit} bytes",
                             "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]}
         await JSONResponse(body, status_code=413)(scope, receive, send)
 
@@ -245,7 +250,7 @@ def create_app(runtime: Runtime) -> Starlette:
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.runtime = runtime
-    limited = BodyLimit(app, runtime.settings.max_body_bytes)
+    limited = BodyLimit(app, runtime.settings.max_body_bytes, runtime.settings.max_upload_bytes)
     if tracing.configure(runtime.name):
         return Traced(limited, runtime.name)  # type: ignore[return-value]
     return limited  # type: ignore[return-value]

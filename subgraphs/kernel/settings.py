@@ -66,6 +66,8 @@ class ServiceSettings(IdentitySettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", validation_alias=_env("LOG_LEVEL"))
     log_format: Literal["json", "console"] = Field("json", validation_alias=_env("LOG_FORMAT"))
     max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024, validation_alias=_env("MAX_BODY_BYTES"))
+    # a multipart request (files sent as files): the largest file a service takes and the rest of the form
+    max_upload_bytes: int = Field(12 * 1024 * 1024, ge=1024, validation_alias=_env("MAX_UPLOAD_BYTES"))
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

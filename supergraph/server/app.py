@@ -24,9 +24,11 @@ from supergraph.server.http import (
 from supergraph.server.incremental import serve_parts, wants_parts
 from supergraph.server.runtime import GatewayRuntime
 from supergraph.server.streams import negotiate, serve_stream
+from supergraph.server.uploads import UploadLimits, discard, read_form
 from supergraph.server.webapp import ASSETS as APP_ASSETS
 from supergraph.server.webapp import WebApp, wants_app_page
 from supergraph.server.websocket import serve_websocket
+from supergraph.transport.uploads import UploadedFile
 from telemetry import metrics, tracing
 
 log = logging.getLogger("supergraph.server")
@@ -134,12 +136,21 @@ class GatewayApp:
         headers = headers_of(scope)
         request_id = headers.get("x-request-id") or uuid.uuid4().hex
         extra = [(b"x-request-id", request_id.encode("latin-1"))]
+        files: list[UploadedFile] = []  # a multipart request's files, on disk until it is answered
         try:
-            request = await self._decode(scope, receive, headers)
+            request = await self._decode(scope, receive, headers, files)
         except RequestError as error:
             metrics.child(metrics.GATEWAY_HTTP, metrics.status_class(error.status)).inc()
             await _send_json(send, error.status, {"errors": error.as_errors()}, extra)
             return
+        try:
+            await self._answer(scope, receive, send, headers, request, extra)
+        finally:
+            discard(files)
+
+    async def _answer(self, scope: Scope, receive, send, headers: dict[str, str], request: GraphQLRequest,
+                      extra: list) -> None:
+        request_id = extra[0][1].decode("latin-1")
         peer = scope.get("client")
         request.headers = forwarded_headers(headers, request_id, peer=peer[0] if peer else None,
                                             trusted_proxies=self.runtime.settings.trusted_proxy_list())
@@ -154,7 +165,8 @@ class GatewayApp:
         metrics.child(metrics.GATEWAY_HTTP, metrics.status_class(response.status)).inc()
         await _send_json(send, response.status, response.body, extra)
 
-    async def _decode(self, scope: Scope, receive, headers: dict[str, str]) -> GraphQLRequest:
+    async def _decode(self, scope: Scope, receive, headers: dict[str, str], files: list[UploadedFile]
+                      ) -> GraphQLRequest:
         method = scope["method"]
         if method not in ("GET", "POST"):
             raise RequestError("Use GET or POST for /graphql.", ErrorCode.METHOD_NOT_ALLOWED, 405)
@@ -162,8 +174,14 @@ class GatewayApp:
             check_csrf(method, headers)
         if method == "GET":
             return from_query_string(scope.get("query_string", b""))
-        body = await _read_body(receive, headers, self.runtime.settings.max_body_bytes)
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        settings = self.runtime.settings
+        if content_type == "multipart/form-data" and settings.uploads:  # files sent as files (past the CSRF check)
+            limits = UploadLimits(settings.upload_max_bytes, settings.upload_max_files, settings.max_body_bytes)
+            request, uploaded = await read_form(receive, headers.get("content-type", ""), limits)
+            files.extend(uploaded)
+            return request
+        body = await _read_body(receive, headers, self.runtime.settings.max_body_bytes)
         if content_type not in ("application/json", "application/graphql-response+json", ""):
             if content_type != "application/graphql":
                 raise RequestError("POST bodies must be application/json.", ErrorCode.UNSUPPORTED_MEDIA_TYPE, 415)

@@ -42,6 +42,11 @@ class GatewaySettings(IdentitySettings):
     # (2 MiB, 2.8 MB once base64) reaches it and is judged by its rule there
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=64, le=64 * 1024 * 1024)
     csrf_prevention: bool = True
+    # file uploads (the GraphQL multipart request spec): each file on disk while its request runs, passed on to the
+    # subgraph whose field takes it; the largest file and how many one request may send
+    uploads: bool = True
+    upload_max_bytes: int = Field(default=50 * 1024 * 1024, ge=1, le=4 * 1024 * 1024 * 1024)
+    upload_max_files: int = Field(default=10, ge=1, le=1000)
     graphiql: bool | None = None  # GraphiQL for a browser's GET /graphql; unset: on, except in production
     graphiql_assets: str = ""  # its browser files (node_modules); empty: where ./scripts/install puts them
     web: bool = True  # the web app at / (and its page paths) for a browser

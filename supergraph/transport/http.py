@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -11,6 +12,7 @@ import orjson
 
 from supergraph.errors import ErrorCode
 from supergraph.transport.base import SubgraphError, SubgraphRequest
+from supergraph.transport.uploads import UploadedFile, files_in, without_files
 
 _JSON_HEADERS = {"content-type": "application/json", "accept": "application/json"}
 
@@ -34,6 +36,10 @@ class HttpSubgraphClient:
         self._in_flight: dict[tuple, asyncio.Future[tuple[int, bytes]]] = {}
 
     async def execute(self, request: SubgraphRequest) -> dict[str, Any]:
+        files = files_in(request.variables) if request.variables else []
+        if files:  # a client's upload for a field of this subgraph: passed on as a multipart request of its own
+            status, raw = await self._post_files(request, files)
+            return _decode(self.name, status, raw)
         body: dict[str, Any] = {"query": request.query}
         if request.variables:
             body["variables"] = request.variables
@@ -61,6 +67,36 @@ class HttpSubgraphClient:
             raise SubgraphError(self.name, f"subgraph '{self.name}' timed out", ErrorCode.SUBGRAPH_TIMEOUT) from error
         except aiohttp.ClientError as error:
             raise SubgraphError(self.name, f"subgraph '{self.name}' is unreachable: {error}") from error
+
+    async def _post_files(self, request: SubgraphRequest, files: list[tuple[tuple[str, ...], UploadedFile]]
+                          ) -> tuple[int, bytes]:
+        """The GraphQL multipart request spec to the subgraph: `operations`, `map`, then each file streamed from
+        the disk in chunks (never whole in memory)."""
+        operations: dict[str, Any] = {"query": request.query, "variables": without_files(request.variables)}
+        if request.operation_name:
+            operations["operationName"] = request.operation_name
+        mapping = {str(n): ["variables." + ".".join(path)] for n, (path, _) in enumerate(files)}
+        headers = {**{k: v for k, v in request.headers.items() if k.lower() != "content-type"},
+                   "accept": "application/json", "apollo-require-preflight": "true"}
+        with contextlib.ExitStack() as opened:
+            writer = aiohttp.MultipartWriter("form-data")
+            writer.append(orjson.dumps(operations), {"Content-Type": "application/json"}).set_content_disposition(
+                "form-data", name="operations")
+            writer.append(orjson.dumps(mapping), {"Content-Type": "application/json"}).set_content_disposition(
+                "form-data", name="map")
+            for n, (_, upload) in enumerate(files):
+                handle = opened.enter_context(open(upload.path, "rb"))
+                part = writer.append(handle, {"Content-Type": upload.content_type})
+                part.set_content_disposition("form-data", name=str(n), filename=upload.filename or f"file{n}")
+            try:
+                async with self.session.post(self.url, data=writer, headers=headers,
+                                             timeout=self.timeout) as response:
+                    return response.status, await response.read()
+            except TimeoutError as error:
+                raise SubgraphError(self.name, f"subgraph '{self.name}' timed out",
+                                    ErrorCode.SUBGRAPH_TIMEOUT) from error
+            except aiohttp.ClientError as error:
+                raise SubgraphError(self.name, f"subgraph '{self.name}' is unreachable: {error}") from error
 
     def subscribe(self, request: SubgraphRequest) -> AsyncIterator[dict[str, Any]]:
         raise NotImplementedError("subscriptions to subgraphs use the graphql-transport-ws client")

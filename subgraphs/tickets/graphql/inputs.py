@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
+from strawberry.file_uploads import Upload as FileUpload
 
 from subgraphs.tickets.catalogue.forms import FieldDraft
 from subgraphs.tickets.catalogue.items import ItemDraft
@@ -97,12 +98,17 @@ class DeskSettingsInput:
     auto_assign: bool | None = None
 
 
-@strawberry.input
+@strawberry.input(description="A file to attach: sent as a file (`file`, the GraphQL multipart request spec), or, "
+                               "until the next release, as base64 text.")
 class AttachmentInput:
     name: str
-    content_base64: str
+    content_base64: str | None = strawberry.field(
+        default=None, deprecation_reason="Send the file itself in `file` (a multipart request).")
+    file: FileUpload | None = None
 
-    def upload(self) -> Upload:
+    async def upload(self) -> Upload:
+        if self.file is not None:  # on the service's disk already: the request's size limit bounds it
+            return Upload.of_file(self.name, await self.file.read())  # type: ignore[attr-defined]  # a Starlette UploadFile
         return Upload(self.name, self.content_base64)
 
 
@@ -122,11 +128,11 @@ class CreateTicketInput:
     watcher_ids: list[strawberry.ID] | None = strawberry.field(default=None, description="Colleagues to keep informed.")
     attachments: list[AttachmentInput] | None = None
 
-    def draft(self) -> TicketDraft:
+    async def draft(self) -> TicketDraft:
         return TicketDraft(item_id=str(self.item_id), title=self.title, description=self.description,
                            answers=tuple((a.key, a.value) for a in self.answers or ()), tags=tuple(self.tags or ()),
                            watcher_ids=tuple(str(w) for w in self.watcher_ids or ()),
-                           attachments=tuple(a.upload() for a in self.attachments or ()))
+                           attachments=tuple([await a.upload() for a in self.attachments or ()]))
 
 
 @strawberry.input(description="Fields to change; the ones left out stay as they are.")

@@ -93,7 +93,7 @@ class TicketMutation:
                             idempotency_key: Annotated[str | None, strawberry.argument(
                                 description=idempotency.DESCRIPTION)] = None) -> Ticket:
         ctx = info.context
-        draft = input.draft()
+        draft = await input.draft()
 
         async def run() -> Ticket:
             return Ticket.from_doc(await create_ticket(deps_of(ctx), ctx.tenancy, ctx.require(), draft=draft))
@@ -119,7 +119,7 @@ class TicketMutation:
                                      ) -> Ticket:
         ctx = info.context
         doc = await add_attachments(deps_of(ctx), ctx.tenancy, ctx.require(), str(id),
-                                    uploads=[a.upload() for a in attachments])
+                                    uploads=[await a.upload() for a in attachments])
         return Ticket.from_doc(doc)
 
     @strawberry.mutation(description="Follow a ticket (yourself, or someone else of its company).")

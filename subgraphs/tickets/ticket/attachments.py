@@ -1,10 +1,11 @@
-"""Attachments: base64 input, checked by content (never by the declared type), size-limited, stored."""
+"""Attachments: files (or base64 text), checked by content (never by the declared type), size-limited, stored."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 from typing import Any
 
 from subgraphs.kernel import clock
@@ -19,8 +20,16 @@ ALLOWED_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp",
 
 @dataclass(frozen=True)
 class Upload:
+    """An attachment as sent: its bytes (a file of a multipart request), or base64 text (deprecated)."""
+
     name: str
-    content_base64: str
+    content_base64: str | None
+    data: bytes | None = field(default=None, repr=False)  # its digest stands for it (an idempotency key's input)
+    digest: str = ""
+
+    @classmethod
+    def of_file(cls, name: str, data: bytes) -> Upload:
+        return cls(name, None, data, hashlib.sha256(data).hexdigest())
 
 
 @dataclass(frozen=True)
@@ -40,21 +49,28 @@ def _check(upload: Upload, *, max_bytes: int, problems: Problems) -> Checked | N
     if not name:
         problems.add("every attachment needs a file name", "attachments.name")
         return None
-    try:
-        data = base64.b64decode(upload.content_base64, validate=True)
-    except (binascii.Error, ValueError):
-        problems.add(f"{name} is not valid base64", "attachments.contentBase64")
+    where = "attachments.file" if upload.data is not None else "attachments.contentBase64"
+    if upload.data is not None:
+        data = upload.data
+    elif upload.content_base64 is None:
+        problems.add(f"{name} needs its file", "attachments.file")
         return None
+    else:
+        try:
+            data = base64.b64decode(upload.content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            problems.add(f"{name} is not valid base64", where)
+            return None
     if not data or len(data) > max_bytes:
-        problems.add(f"{name} must hold between 1 byte and {max_bytes // 1024} KiB", "attachments.contentBase64")
+        problems.add(f"{name} must hold between 1 byte and {max_bytes // 1024} KiB", where)
         return None
     try:
         content_type = content_type_of(data, name=name)
     except FileRefused as refused:
-        problems.add(refused.message, "attachments.contentBase64", reason=refused.reason)
+        problems.add(refused.message, where, reason=refused.reason)
         return None
     if content_type not in ALLOWED_TYPES:
-        problems.add(f"{name} is not an image, PDF, ZIP or plain-text file", "attachments.contentBase64")
+        problems.add(f"{name} is not an image, PDF, ZIP or plain-text file", where)
         return None
     return Checked(name, data, content_type)
 
