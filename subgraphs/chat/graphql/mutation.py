@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Annotated
 
@@ -52,14 +53,16 @@ class Mutation:
                              idempotency_key: Annotated[str | None, strawberry.argument(
                                  description=idempotency.DESCRIPTION)] = None) -> Message:
         ctx = info.context
+        data = await input.data()
 
         async def run() -> Message:
             doc, chat = await sending.send_file(deps_of(ctx), ctx.tenancy, ctx.require(), str(ticket_id),
-                                                name=input.name, content_base64=input.content_base64,
+                                                name=input.name, content_base64=input.content_base64, data=data,
                                                 caption=input.caption)
             return Message.of(doc, ticket_title=chat.ticket.title)
 
-        payload = {"ticketId": ticket_id, "name": input.name, "content": input.content_base64, "caption": input.caption}
+        content = input.content_base64 if data is None else hashlib.sha256(data).hexdigest()  # the key's input
+        payload = {"ticketId": ticket_id, "name": input.name, "content": content, "caption": input.caption}
         return await _once(info, "sendChatFile", idempotency_key, payload, run)
 
     @strawberry.mutation(description="Change the text of your own message, within the edit window.")

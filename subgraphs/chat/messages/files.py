@@ -14,7 +14,18 @@ from subgraphs.kernel.storage import Storage
 MAX_NAME = 200
 
 
-def decode(content_base64: str, *, max_bytes: int) -> bytes:
+def received(data: bytes, *, max_bytes: int) -> bytes:
+    """A file sent as a file: not empty, not too large."""
+    if not data:
+        raise BadUserInput("the file is empty", field="file")
+    if len(data) > max_bytes:
+        raise BadUserInput(f"a file may be at most {max_bytes} bytes", field="file")
+    return data
+
+
+def decode(content_base64: str | None, *, max_bytes: int) -> bytes:
+    if content_base64 is None:
+        raise BadUserInput("send the file in `file` (or its bytes in contentBase64)", field="file")
     # Base64 is 4/3 of the bytes: refuse an oversized upload before decoding it.
     if len(content_base64) > (max_bytes + 2) // 3 * 4 + 4:
         raise BadUserInput(f"a file may be at most {max_bytes} bytes", field="contentBase64")

@@ -64,13 +64,18 @@ async def send_text(deps: ChatDeps, tenancy: Tenancy, actor: Principal, ticket_i
 
 
 async def send_file(deps: ChatDeps, tenancy: Tenancy, actor: Principal, ticket_id: str, *, name: str,
-                    content_base64: str, caption: str | None) -> tuple[Message, ChatAccess]:
+                    content_base64: str | None, caption: str | None, data: bytes | None = None
+                    ) -> tuple[Message, ChatAccess]:
+    """A file message: the file's bytes (`data`, sent as a file) or base64 text (deprecated)."""
     chat = await writable_chat(tenancy, actor, ticket_id)
     problems = Problems()
     shown = problems.check(files.file_name, name)
     text = problems.check(message_text, caption, max_length=deps.settings.max_message_length, required=False,
                           field="caption")
-    data = problems.check(files.decode, content_base64, max_bytes=deps.settings.max_file_bytes)
+    if data is not None:
+        data = problems.check(files.received, data, max_bytes=deps.settings.max_file_bytes)
+    else:
+        data = problems.check(files.decode, content_base64, max_bytes=deps.settings.max_file_bytes)
     found = problems.check(files.kind_of, data) if data is not None else None
     problems.raise_if_any()
     assert shown is not None and text is not None and data is not None and found is not None

@@ -249,23 +249,28 @@ async def delete(deps: UsersDeps, tenancy: Tenancy, actor: Principal, user_id: s
     return True
 
 
-async def upload_photo(deps: UsersDeps, tenancy: Tenancy, actor: Principal, user_id: str, *, content_base64: str
-                       ) -> dict[str, Any]:
+async def upload_photo(deps: UsersDeps, tenancy: Tenancy, actor: Principal, user_id: str, *,
+                       content_base64: str | None, data: bytes | None = None) -> dict[str, Any]:
+    """A profile photo: its bytes (`data`, sent as a file) or base64 text (deprecated)."""
     if user_id == actor.user_id:
         user, users = await locate(tenancy, actor, user_id, permission=None)
     else:
         user, _role, users = await _managed(deps, tenancy, actor, user_id, "users.update")
-    try:
-        data = base64.b64decode(content_base64, validate=True)
-    except (binascii.Error, ValueError):
-        raise BadUserInput("the photo is not valid base64", field="contentBase64") from None
+    field = "file" if data is not None else "contentBase64"
+    if data is None:
+        if content_base64 is None:
+            raise BadUserInput("send the photo in `file` (or its bytes in contentBase64)", field="file")
+        try:
+            data = base64.b64decode(content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise BadUserInput("the photo is not valid base64", field=field) from None
     if not data:
-        raise BadUserInput("the photo is empty", field="contentBase64")
+        raise BadUserInput("the photo is empty", field=field)
     if len(data) > deps.settings.max_photo_bytes:
-        raise BadUserInput(f"the photo is over {deps.settings.max_photo_bytes // 1024} KiB", field="contentBase64")
+        raise BadUserInput(f"the photo is over {deps.settings.max_photo_bytes // 1024} KiB", field=field)
     content_type = sniff_content_type(data)
     if content_type not in PHOTO_TYPES:
-        raise BadUserInput("the photo must be a PNG, JPEG, GIF or WebP image", field="contentBase64")
+        raise BadUserInput("the photo must be a PNG, JPEG, GIF or WebP image", field=field)
     stored = await deps.storage.save(folder=f"photos/{user['companyId']}", data=data, content_type=content_type)
     return await _apply(deps, users, actor, user, {"photo": {"key": stored.key, "contentType": stored.content_type}})
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
 import strawberry
+from strawberry.file_uploads import Upload as FileUpload
 
 from subgraphs.kernel.graphql.context import RequestContext
 from subgraphs.users.accounts import csv_import
@@ -204,11 +206,17 @@ class UserMutation:
         ctx = info.context
         return await accounts.delete(deps_of(ctx), ctx.tenancy, ctx.require(), str(id))
 
-    @strawberry.mutation(description="Upload a profile photo (PNG, JPEG, GIF or WebP), base64-encoded.")
-    async def upload_user_photo(self, info: Ctx, user_id: strawberry.ID, content_base64: str) -> User:
+    @strawberry.mutation(description="Upload a profile photo (PNG, JPEG, GIF or WebP): the file itself (`file`, the "
+                                     "GraphQL multipart request spec), or, until the next release, base64 text.")
+    async def upload_user_photo(
+            self, info: Ctx, user_id: strawberry.ID,
+            content_base64: Annotated[str | None, strawberry.argument(
+                deprecation_reason="Send the file itself in `file` (a multipart request).")] = None,
+            file: FileUpload | None = None) -> User:
         ctx = info.context
+        data = None if file is None else await file.read()  # type: ignore[attr-defined]  # a Starlette UploadFile
         doc = await accounts.upload_photo(deps_of(ctx), ctx.tenancy, ctx.require(), str(user_id),
-                                          content_base64=content_base64)
+                                          content_base64=content_base64, data=data)
         return User.from_doc(doc)
 
     @strawberry.mutation(description="Create users from CSV (header: email,firstName,lastName[,phone,jobTitle,"

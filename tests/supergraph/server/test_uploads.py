@@ -23,8 +23,11 @@ from typing import Any
 import httpx
 import pytest
 
+from subgraphs.chat.service import DEFINITION as CHAT
 from tests.fixtures.desk import Services, users_and_tickets
+from tests.harness import RunningService
 from tests.subgraphs.tickets.harness import Desk, Team
+from tests.subgraphs.users.test_accounts import png
 from tests.supergraph.npm_packages import install_npm_packages
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -49,10 +52,11 @@ class Stack:
 
 
 @contextlib.asynccontextmanager
-async def gateway_process(services: Services, uploads: Path, **env: str) -> AsyncIterator[tuple[str, int]]:
+async def gateway_process(services: Services, uploads: Path, chat: RunningService, **env: str
+                          ) -> AsyncIterator[tuple[str, int]]:
     """The gateway as its own process over the services of this one (whose event loop must keep running: the wait
     is asynchronous)."""
-    listing = f"users={services.users.url}/graphql,tickets={services.tickets.url}/graphql"
+    listing = ",".join(f"{s.runtime.name}={s.url}/graphql" for s in (services.users, services.tickets, chat))
     process = subprocess.Popen(
         [sys.executable, "-m", "aurontek", "serve", "gateway", "--port", str(services.gateway_port)], cwd=ROOT,
         env={**os.environ, "GATEWAY_SUBGRAPHS": listing, "TMPDIR": str(uploads), "LOG_LEVEL": "WARNING",
@@ -81,9 +85,10 @@ async def stack(mongo_url: str, http: httpx.AsyncClient, tmp_path_factory: pytes
     uploads = tmp_path_factory.mktemp("gateway-uploads")
     async with users_and_tickets(mongo_url, http, tmp_path_factory.mktemp("tickets"),
                                  max_attachment_bytes=8 * 1024 * 1024) as services:
+        chat = await services.start(CHAT, tmp_path_factory.mktemp("chat"))
         desk = Desk(services.users, services.tickets, services.bus, services.root)
         team = await desk.team()
-        async with gateway_process(services, uploads, GATEWAY_UPLOAD_MAX_BYTES=str(6 * 1024 * 1024),
+        async with gateway_process(services, uploads, chat, GATEWAY_UPLOAD_MAX_BYTES=str(6 * 1024 * 1024),
                              GATEWAY_UPLOAD_MAX_FILES="2") as (url, pid):
             yield Stack(desk, team, url, pid, uploads)
 
@@ -221,3 +226,40 @@ async def test_a_file_the_service_refuses_by_its_content_names_the_field(stack: 
                                    headers={**PREFLIGHT, "authorization": f"Bearer {stack.token()}"})
     [error] = answer.json()["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT" and error["extensions"]["field"] == "attachments.file"
+
+
+async def _send(stack: Stack, operations: dict[str, Any], mapping: dict[str, list[str]],
+                files: dict[str, tuple[str, bytes, str]], token: str | None = None) -> dict[str, Any]:
+    async with httpx.AsyncClient(timeout=30) as client:
+        answer = await client.post(f"{stack.gateway}/graphql", **_form(operations, mapping, files),
+                                   headers={**PREFLIGHT, "authorization": f"Bearer {token or stack.token()}"})
+    return answer.json()
+
+
+async def test_a_chat_file_and_a_profile_photo_are_sent_as_files(stack: Stack, http: httpx.AsyncClient) -> None:
+    ticket = await _send(stack, _ticket(stack), {"0": ["variables.i.attachments.0.file"]},
+                         {"0": ("first.log", b"it started at nine\n", "text/plain")})
+    ticket_id = ticket["data"]["createTicket"]["id"]
+    photo = png(8, 8)
+    send = """mutation($t: ID!, $i: ChatFileInput!) {
+      sendChatFile(ticketId: $t, input: $i) { kind file { name contentType size url } } }"""
+    deadline = time.monotonic() + 20
+    while True:  # chat learns of the ticket from its event
+        sent = await _send(stack, {"query": send, "variables": {"t": ticket_id, "i": {"name": "screen.png",
+                                                                                       "file": None}}},
+                           {"0": ["variables.i.file"]}, {"0": ("screen.png", photo, "image/png")})
+        if "errors" not in sent or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.2)
+    assert "errors" not in sent, sent
+    message = sent["data"]["sendChatFile"]
+    assert message["kind"] == "IMAGE" and message["file"]["size"] == len(photo)
+    assert (await http.get(message["file"]["url"])).content == photo
+    upload = "mutation($id: ID!, $f: Upload) { uploadUserPhoto(userId: $id, file: $f) { photoUrl } }"
+    mine = await _send(stack, {"query": upload, "variables": {"id": stack.team.customer.id, "f": None}},
+                       {"0": ["variables.f"]}, {"0": ("me.png", photo, "image/png")})
+    assert "errors" not in mine, mine
+    assert (await http.get(mine["data"]["uploadUserPhoto"]["photoUrl"])).content == photo
+    not_a_photo = await _send(stack, {"query": upload, "variables": {"id": stack.team.customer.id, "f": None}},
+                              {"0": ["variables.f"]}, {"0": ("me.png", b"%PDF-1.4 not a photo", "image/png")})
+    assert not_a_photo["errors"][0]["extensions"]["field"] == "file"
