@@ -54,6 +54,7 @@ def test_a_customer_and_an_agent_use_the_app_at_once(playwright: Path, product: 
     assert report["agentPageKept"]  # no reload: the new ticket came live
     assert report["bannersWhileRaising"] == 0  # the socket closed by the app itself is no lost connection
     assert report["raised"].startswith("TKT-") and report["attachments"] == ["flicker.png"]
+    assert report["multipartPosts"] >= 1  # the attachment went as a file (a multipart request)
     assert report["customerTitle"].endswith("Monitor flickers since this morning")
     assert report["agentTriage"] == ["Categoría", "Tipo", "Prioridad"] and report["customerSeesInsights"] == 0
     assert report["agentSearched"] == 0  # the deferred search arrived: no "looking for similar tickets" left

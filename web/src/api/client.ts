@@ -1,4 +1,5 @@
-// Apollo Client on the gateway: queries and mutations over HTTP, subscriptions over graphql-transport-ws.
+// Apollo Client on the gateway: queries and mutations over HTTP (files as files), subscriptions over
+// graphql-transport-ws.
 // Every request carries a fresh access token; a request refused for an expired or stale token is sent once more
 // after a refresh; the socket renews its token before reconnecting (the gateway closes it with 4419 when the
 // token runs out, 4401 when it is not accepted), and after a reconnect the queries on screen are fetched again.
@@ -7,6 +8,7 @@ import { setContext } from "@apollo/client/link/context";
 import { onError } from "@apollo/client/link/error";
 import { GraphQLWsLink } from "@apollo/client/link/subscriptions";
 import { getMainDefinition, relayStylePagination } from "@apollo/client/utilities";
+import createUploadLink from "apollo-upload-client/createUploadLink.mjs";
 import { createClient, type Client } from "graphql-ws";
 
 import type { Session } from "../auth/session";
@@ -65,6 +67,13 @@ export function createSocket(session: Session, connection: Connection, onReconne
   });
 }
 
+/** A file anywhere in an operation's variables. */
+export function holdsFile(value: unknown): boolean {
+  if (value instanceof Blob) return true;
+  if (Array.isArray(value)) return value.some(holdsFile);
+  return !!value && typeof value === "object" && Object.values(value).some(holdsFile);
+}
+
 function isRenewable(errors: readonly { extensions?: Record<string, unknown> }[] | undefined): boolean {
   return !!errors?.some((e) => e.extensions?.code === "UNAUTHENTICATED" &&
     (e.extensions?.reason === "TOKEN_EXPIRED" || e.extensions?.reason === "TOKEN_STALE"));
@@ -89,7 +98,11 @@ export function createApollo(session: Session, connection: Connection): { client
       }, (error: unknown) => observer.error(error));
     });
   });
-  const http = new HttpLink({ uri: API_URL });
+  // a mutation with files (attachments, a chat file, a photo) sends them as files: a multipart request (the CSRF
+  // preflight header with it, as the gateway asks of any form); everything else is JSON, with @defer's parts
+  const http = split(({ variables }) => holdsFile(variables),
+    createUploadLink({ uri: API_URL, headers: { "apollo-require-preflight": "true" } }),
+    new HttpLink({ uri: API_URL }));
   let client: ApolloClient<object> | null = null;
   const socket = createSocket(session, connection, () => {
     void client?.refetchQueries({ include: "active" });

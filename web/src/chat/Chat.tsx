@@ -3,7 +3,6 @@
 import { useApolloClient, useMutation, useQuery, useSubscription } from "@apollo/client";
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 
-import { base64 } from "../api/files";
 import { useUser } from "../auth/context";
 import { ErrorMessage } from "../components/ErrorMessage";
 import {
@@ -167,8 +166,8 @@ export function Chat({ ticketId }: { ticketId: string }) {
   async function attach(files: FileList | null) {
     const file = files?.[0];
     if (!file) return;
-    const result = await sendFile({ variables: { ticketId, input: { name: file.name,
-      contentBase64: await base64(file) } } }).catch(() => null);
+    const result = await sendFile({ variables: { ticketId, input: { name: file.name, file } } }) // as a file
+      .catch(() => null);
     if (result?.data?.sendChatFile) add(result.data.sendChatFile);
   }
 

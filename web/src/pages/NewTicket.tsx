@@ -4,7 +4,6 @@ import { useMutation, useQuery } from "@apollo/client";
 import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router-dom";
 
-import { base64 } from "../api/files";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { answersOf, FormFields, missingRequired, type Values } from "../components/FormFields";
 import { CreateTicketDocument, ServiceCatalogueDocument, TicketQueueDocument } from "../gql/graphql";
@@ -30,7 +29,7 @@ export function NewTicket() {
     const unanswered = missingRequired(item.form, values);
     setMissing(unanswered);
     if (unanswered.length) return;
-    const attachments = await Promise.all(files.map(async (f) => ({ name: f.name, contentBase64: await base64(f) })));
+    const attachments = files.map((f) => ({ name: f.name, file: f })); // sent as files (a multipart request)
     const result = await create({ variables: { input: {
       itemId: item.id, title: title.trim(), description: description.trim(), answers: answersOf(item.form, values),
       attachments: attachments.length ? attachments : null,

@@ -2,7 +2,6 @@
 import { useMutation, useQuery } from "@apollo/client";
 import { useEffect, useState, type FormEvent } from "react";
 
-import { base64 } from "../api/files";
 import { useSession } from "../auth/context";
 import { ErrorMessage } from "../components/ErrorMessage";
 import {
@@ -88,8 +87,7 @@ export function Profile() {
         <input name="photo" type="file" accept="image/png,image/jpeg,image/gif,image/webp" disabled={uploading.loading}
                onChange={(e) => {
                  const file = e.target.files?.[0];
-                 if (file) void base64(file).then((content) => upload({ variables: { userId: me.id, contentBase64: content } }))
-                   .catch(() => undefined);
+                 if (file) void upload({ variables: { userId: me.id, file } }).catch(() => undefined); // as a file
                }} />
       </label>
       <ErrorMessage error={uploading.error} />
