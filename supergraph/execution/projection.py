@@ -18,6 +18,7 @@ from graphql import (
     is_abstract_type,
 )
 
+from supergraph.errors import ErrorCode
 from supergraph.planning.operation import Condition, Field, Fragment, Selection
 
 _MISSING = object()
@@ -125,7 +126,7 @@ class Projector:
             if value in shape.enum_values:
                 return value
             message = f'Enum "{shape.named.name}" cannot represent value: {value!r}'
-            self.errors.append({"message": message, "path": _flatten((path, key))})
+            self.errors.append(_invalid(message, _flatten((path, key))))
             return None
         if not isinstance(value, dict):
             return None
@@ -136,7 +137,7 @@ class Projector:
             if runtime is None:
                 # an @inaccessible type must never reach the client
                 message = f'Abstract type "{shape.named.name}" resolved to a type the API does not expose.'
-                self.errors.append({"message": message, "path": _flatten((path, key))})
+                self.errors.append(_invalid(message, _flatten((path, key))))
                 return None
             if not isinstance(runtime, GraphQLObjectType):
                 runtime = shape.named
@@ -150,7 +151,7 @@ class Projector:
         if any(tuple(where[: len(p)]) == p for p in self._errored):
             return
         message = f"Cannot return null for non-nullable field {shape.parent}.{shape.name}."
-        self.errors.append({"message": message, "path": where})
+        self.errors.append(_invalid(message, where))
         self._errored.add(tuple(where))
 
     def included(self, conditions: tuple[Condition, ...]) -> bool:
@@ -183,6 +184,12 @@ class Projector:
             return True
         abstract = self.schema.type_map.get(condition)
         return abstract is not None and is_abstract_type(abstract) and self.schema.is_sub_type(abstract, type_)
+
+
+def _invalid(message: str, path: list) -> dict[str, Any]:
+    """A value the subgraphs' answers put where the API schema does not allow it (a null in a non-null field, an enum
+    value it does not have): the client's error, with the stable code every error carries."""
+    return {"message": message, "path": path, "extensions": {"code": ErrorCode.SUBGRAPH_INVALID_RESPONSE.value}}
 
 
 def _shape(field: Field, parent) -> Shape | None:

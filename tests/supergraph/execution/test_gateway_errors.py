@@ -73,3 +73,15 @@ async def test_null_propagates_to_the_nearest_nullable_parent() -> None:
     assert nullable_root["errors"][0]["path"] == ["product", "reviews", 1, "author", "name"]
     # ... and up to a non-null root field: the whole data is null
     assert non_null_root["data"] is None
+
+
+async def test_an_entity_a_subgraph_cannot_find_under_a_non_null_field_is_the_gateways_error_with_a_code() -> None:
+    subgraphs = entities.subgraphs()
+    subgraphs[0].references["User"] = lambda representation: None  # `_entities: [null]`, no error of its own
+    async with federation(subgraphs) as graph:
+        result = await graph.execute('{ product(upc: "p1") { name reviews { author { name } } } }')
+    assert result["data"] == {"product": None}
+    [error] = result["errors"]
+    assert error["message"] == "Cannot return null for non-nullable field User.name."
+    assert error["path"] == ["product", "reviews", 0, "author", "name"]
+    assert error["extensions"] == {"code": "SUBGRAPH_INVALID_RESPONSE"}  # every error has its stable code
