@@ -158,10 +158,18 @@ class _LeftOut:
     """A new trace the sampler left out: its ids are drawn only if asked for (a fetch or an event sends its
     `traceparent` on, a log line or a masked error names it), so a left-out request costs one context variable."""
 
-    __slots__ = ("_context",)
+    __slots__ = ("_context", "_header")
 
     def __init__(self) -> None:
         self._context: trace.SpanContext | None = None
+        self._header: str | None = None
+
+    def header(self) -> str:
+        """Its W3C `traceparent` ("not sampled"), written once: every subgraph fetch of the request sends it."""
+        if self._header is None:
+            context = self.context()
+            self._header = f"00-{context.trace_id:032x}-{context.span_id:016x}-00"
+        return self._header
 
     def context(self) -> trace.SpanContext:
         if self._context is None:
@@ -233,8 +241,14 @@ def span(service: str | None, name: str, *, kind: SpanKind = SpanKind.INTERNAL, 
 
 def inject(carrier: MutableMapping[str, str], context: Context | None = None) -> None:
     """Add `traceparent` (and `tracestate`) of the current span, or of `context`, to `carrier`."""
-    if enabled():
-        _PROPAGATOR.inject(carrier, context=context if context is not None else _left_out_context())
+    if not enabled():
+        return
+    if context is None:
+        left_out = _left_out.get()
+        if left_out is not None and not trace.get_current_span().get_span_context().is_valid:
+            carrier["traceparent"] = left_out.header()  # the common case at a low sampling ratio: no propagator
+            return
+    _PROPAGATOR.inject(carrier, context=context if context is not None else _left_out_context())
 
 
 def extract(carrier: Mapping[str, Any] | None) -> Context | None:
