@@ -165,14 +165,7 @@ class Gateway:
         """A deferring query's payloads, the first as soon as the fetches it needs are done (never shared with
         another request: the parts are this client's)."""
         started = time.perf_counter()
-        context = ExecutionContext(
-            clients=self.clients,
-            variables=variables,
-            headers=request.headers,
-            possible=self.supergraph.possible,
-            abstract=self.supergraph.abstract,
-            dedupe=self.options.dedupe_subgraph_requests,
-        )
+        context = self._context(request, variables)
         name = prepared.definition.name.value if prepared.definition.name else None
         errors: list[dict[str, Any]] = []
         async for part in execute_stage.run_incremental(self.supergraph.api_schema, prepared, context):
@@ -215,7 +208,14 @@ class Gateway:
             variables = coerce_variables(self.supergraph.api_schema, prepared.definition, request.variables)
         except RequestError as error:
             return _refusal(error)
-        context = ExecutionContext(
+        context = self._context(request, variables)
+        body = await execute_stage.run(self.supergraph.api_schema, prepared, context)
+        return GraphQLResponse(body)
+
+
+    def _context(self, request: GraphQLRequest, variables: dict[str, Any]) -> ExecutionContext:
+        """One execution's state: this gateway's subgraph clients, the request's variables and headers."""
+        return ExecutionContext(
             clients=self.clients,
             variables=variables,
             headers=request.headers,
@@ -223,8 +223,6 @@ class Gateway:
             abstract=self.supergraph.abstract,
             dedupe=self.options.dedupe_subgraph_requests,
         )
-        body = await execute_stage.run(self.supergraph.api_schema, prepared, context)
-        return GraphQLResponse(body)
 
 
 def _measure(name: str | None, kind: str, response: GraphQLResponse, started: float) -> None:

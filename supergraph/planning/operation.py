@@ -72,10 +72,6 @@ class Defer:
     selections: list[Selection]
     parent: str | None = None
 
-    @property
-    def path_keys(self) -> tuple[str, ...]:
-        return tuple(key for key, _ in self.location)
-
 
 @dataclass(slots=True)
 class Operation:

@@ -17,7 +17,7 @@ from supergraph.planning.nodes import (
     Sequence,
     Subscription,
 )
-from supergraph.planning.operation import Operation
+from supergraph.planning.operation import Operation, is_marker
 
 _VARIABLE = re.compile(r"\$([_A-Za-z][_0-9A-Za-z]*)")
 _NOT_NAME = re.compile(r"[^_0-9A-Za-z]")
@@ -31,7 +31,7 @@ def schedule(steps: list[list[Group]], operation: Operation) -> PlanNode | None:
 
 def deferred(group: Group) -> bool:
     """Only fields of deferred fragments need this fetch: it runs after the first payload is sent."""
-    return any(variable.startswith("#") for variable, _ in group.conditions)
+    return any(is_marker(condition) for condition in group.conditions)
 
 
 def schedule_deferred(groups: list[Group], operation: Operation) -> tuple[PlanNode | None, PlanNode | None]:
@@ -80,9 +80,10 @@ def _wrap(kind: type[Sequence] | type[Parallel], nodes: list[PlanNode]) -> PlanN
 def _node(group: Group, operation: Operation) -> PlanNode:
     fetch = build_fetch(group, operation)
     node: PlanNode = Flatten(group.path, fetch, tuple(group.paths)) if group.entity else fetch
-    for variable, include in reversed(group.conditions):
-        if variable.startswith("#"):
+    for condition in reversed(group.conditions):
+        if is_marker(condition):
             continue  # a deferred fragment's marker: when the fetch runs, not whether
+        variable, include = condition
         node = Condition(variable, node, None) if include else Condition(variable, None, node)
     return node
 

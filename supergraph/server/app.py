@@ -15,6 +15,7 @@ from supergraph.pipeline.types import GraphQLRequest, GraphQLResponse, RequestEr
 from supergraph.server import files
 from supergraph.server.graphiql import ASSET_PREFIX, GraphiQL, wants_page
 from supergraph.server.http import (
+    body_chunks,
     check_csrf,
     forwarded_headers,
     from_json_body,
@@ -226,17 +227,11 @@ async def _read_body(receive, headers: dict[str, str], limit: int) -> bytes:
         raise RequestError(f"The request body exceeds {limit} bytes.", ErrorCode.PAYLOAD_TOO_LARGE, 413)
     chunks: list[bytes] = []
     size = 0
-    more = True
-    while more:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise RequestError("The client went away.", ErrorCode.BAD_REQUEST)
-        chunk = message.get("body", b"")
+    async for chunk in body_chunks(receive):
         size += len(chunk)
         if size > limit:
             raise RequestError(f"The request body exceeds {limit} bytes.", ErrorCode.PAYLOAD_TOO_LARGE, 413)
         chunks.append(chunk)
-        more = message.get("more_body", False)
     return b"".join(chunks)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -35,6 +36,19 @@ def check_csrf(method: str, headers: dict[str, str]) -> None:
         ErrorCode.CSRF_BLOCKED,
         status=400,
     )
+
+
+async def body_chunks(receive: Callable[[], Awaitable[dict[str, Any]]]) -> AsyncIterator[bytes]:
+    """A request body's chunks as the ASGI server hands them over; `BAD_REQUEST` when the client goes away."""
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise RequestError("The client went away.", ErrorCode.BAD_REQUEST)
+        chunk = message.get("body", b"")
+        if chunk:
+            yield chunk
+        more = message.get("more_body", False)
 
 
 def from_query_string(query_string: bytes) -> GraphQLRequest:

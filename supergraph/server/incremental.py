@@ -15,7 +15,7 @@ import orjson
 
 from supergraph.errors import ErrorCode, graphql_error
 from supergraph.pipeline.types import GraphQLRequest
-from supergraph.server.streams import _BOUNDARY, _PART
+from supergraph.server.streams import CLOSING, OPENING, part
 
 if TYPE_CHECKING:
     from supergraph.gateway import Gateway
@@ -42,17 +42,17 @@ async def serve_parts(gateway: Gateway, request: GraphQLRequest, send: Any, extr
                             (b"x-accel-buffering", b"no"), *extra]})
     first = True
     try:
-        async for part in gateway.parts(request, prepared, variables):
-            await send({"type": "http.response.body", "body": _framed(part, first), "more_body": True})
+        async for payload in gateway.parts(request, prepared, variables):
+            await send({"type": "http.response.body", "body": _framed(payload, first), "more_body": True})
             first = False
     except Exception:  # the parts already sent stand; the client is told the rest failed, never left hanging
         log.exception("a deferred query failed between its parts")
         error = graphql_error("Internal gateway error.", ErrorCode.INTERNAL_SERVER_ERROR)
         ended = {"hasNext": False, "errors": [error]} if not first else {"data": None, "errors": [error]}
         await send({"type": "http.response.body", "body": _framed(ended, first), "more_body": True})
-    await send({"type": "http.response.body", "body": b"--\r\n", "more_body": False})
+    await send({"type": "http.response.body", "body": CLOSING, "more_body": False})
     return True
 
 
-def _framed(part: dict[str, Any], first: bool) -> bytes:
-    return (_BOUNDARY if first else b"") + _PART[len(_BOUNDARY):] + orjson.dumps(part) + _BOUNDARY
+def _framed(payload: dict[str, Any], first: bool) -> bytes:
+    return (OPENING if first else b"") + part(orjson.dumps(payload))

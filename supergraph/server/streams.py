@@ -40,7 +40,13 @@ UNAUTHENTICATED, FORBIDDEN = "UNAUTHENTICATED", "FORBIDDEN"  # as the subgraphs 
 SSE = "sse"
 MULTIPART = "multipart"
 _BOUNDARY = b"\r\n--graphql"
-_PART = _BOUNDARY + b"\r\ncontent-type: application/json; charset=utf-8\r\n\r\n"
+_PART_HEAD = b"\r\ncontent-type: application/json; charset=utf-8\r\n\r\n"
+OPENING, CLOSING = _BOUNDARY, b"--\r\n"  # of a multipart/mixed body with the boundary `graphql`
+
+
+def part(body: bytes) -> bytes:
+    """One JSON part of a multipart/mixed body (after its opening boundary), with the boundary that ends it."""
+    return _PART_HEAD + body + _BOUNDARY
 
 
 def negotiate(accept: str) -> str | None:
@@ -67,25 +73,25 @@ class Framing:
 
     @property
     def opening(self) -> bytes:
-        return b"" if self.protocol == SSE else _BOUNDARY
+        return b"" if self.protocol == SSE else OPENING
 
     def result(self, body: str) -> bytes:
         if self.protocol == SSE:
             return b"event: next\ndata: " + body.encode() + b"\n\n"
-        return _PART[len(_BOUNDARY):] + b'{"payload":' + body.encode() + b"}" + _BOUNDARY
+        return part(b'{"payload":' + body.encode() + b"}")
 
     def failure(self, errors: list[dict[str, Any]]) -> bytes:
         if self.protocol == SSE:  # an execution result of errors alone, as graphql-sse reads a failure
             return self.result(orjson.dumps({"errors": errors}).decode())
-        return _PART[len(_BOUNDARY):] + orjson.dumps({"payload": None, "errors": errors}) + _BOUNDARY
+        return part(orjson.dumps({"payload": None, "errors": errors}))
 
     @property
     def heartbeat(self) -> bytes:
-        return b":\n\n" if self.protocol == SSE else _PART[len(_BOUNDARY):] + b"{}" + _BOUNDARY
+        return b":\n\n" if self.protocol == SSE else part(b"{}")
 
     @property
     def closing(self) -> bytes:
-        return b"event: complete\ndata: \n\n" if self.protocol == SSE else b"--\r\n"
+        return b"event: complete\ndata: \n\n" if self.protocol == SSE else CLOSING
 
 
 class Stream:

@@ -28,6 +28,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from supergraph.errors import ErrorCode
 from supergraph.pipeline.types import GraphQLRequest, RequestError
+from supergraph.server.http import body_chunks
 from supergraph.transport.uploads import UploadedFile
 
 FIELDS = ("operations", "map")
@@ -48,7 +49,7 @@ class _Form:
     directory: str | None
     fields: dict[str, bytearray] = field(default_factory=dict)
     files: dict[str, UploadedFile] = field(default_factory=dict)
-    wanted: set[str] | None = None  # the file fields the map names (known once the map is read)
+    mapping: dict[str, list[str]] | None = None  # file field -> variable paths (known once the map is read)
     header_name: bytes = b""
     header_value: bytes = b""
     headers: dict[bytes, bytes] = field(default_factory=dict)
@@ -71,10 +72,10 @@ class _Form:
         if name in FIELDS and filename is None:
             self.part, self.sink = name, self.fields.setdefault(name, bytearray())
             return
-        if self.wanted is None:
+        if self.mapping is None:
             raise RequestError("The form's files must come after its `operations` and `map` fields.",
                                ErrorCode.BAD_REQUEST)
-        if name not in self.wanted or name in self.files:
+        if name not in self.mapping or name in self.files:
             raise RequestError(f"The form has a file `{name}` that its `map` does not name.", ErrorCode.BAD_REQUEST)
         if len(self.files) >= self.limits.max_files:
             raise RequestError(f"A request may send at most {self.limits.max_files} files.",
@@ -103,7 +104,7 @@ class _Form:
 
     def end(self) -> None:
         if self.part == "map" and isinstance(self.sink, bytearray):
-            self.wanted = set(_map(bytes(self.sink)))
+            self.mapping = _map(bytes(self.sink))
         elif self.part in self.files:
             assert self.sink is not None and not isinstance(self.sink, bytearray)
             self.files[self.part].size = self.written
@@ -151,15 +152,8 @@ async def read_form(receive: Callable[[], Awaitable[dict[str, Any]]], content_ty
         "on_part_end": form.end,
     })
     try:
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                raise RequestError("The client went away.", ErrorCode.BAD_REQUEST)
-            chunk = message.get("body", b"")
-            if chunk:
-                parser.write(chunk)
-            more = message.get("more_body", False)
+        async for chunk in body_chunks(receive):
+            parser.write(chunk)
         parser.finalize()
         return _request(form), list(form.files.values())
     except RequestError:
@@ -173,7 +167,7 @@ async def read_form(receive: Callable[[], Awaitable[dict[str, Any]]], content_ty
 
 
 def _request(form: _Form) -> GraphQLRequest:
-    if "operations" not in form.fields or form.wanted is None:
+    if "operations" not in form.fields or form.mapping is None:
         raise RequestError("The form needs its `operations` and `map` fields.", ErrorCode.BAD_REQUEST)
     try:
         operations = orjson.loads(bytes(form.fields["operations"]))
@@ -187,10 +181,10 @@ def _request(form: _Form) -> GraphQLRequest:
     variables = operations.get("variables")
     if variables is None:
         variables = operations["variables"] = {}
-    missing = form.wanted - set(form.files)
+    missing = set(form.mapping) - set(form.files)
     if missing:
         raise RequestError(f"The form's map names files it does not send: {sorted(missing)}.", ErrorCode.BAD_REQUEST)
-    for name, paths in _map(bytes(form.fields["map"])).items():
+    for name, paths in form.mapping.items():
         for path in paths:
             _place(operations, path, form.files[name])
     return GraphQLRequest(query=operations.get("query"), operation_name=operations.get("operationName"),

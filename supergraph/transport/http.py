@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import aiohttp
@@ -58,10 +58,11 @@ class HttpSubgraphClient:
         status, raw = await asyncio.shield(pending)
         return _decode(self.name, status, raw)
 
-    async def _post(self, payload: bytes, forwarded) -> tuple[int, bytes]:
-        headers = {**_JSON_HEADERS, **forwarded}
+    async def _post(self, payload: Any, headers: Mapping[str, str], *, json: bool = True) -> tuple[int, bytes]:
+        """POST `payload` (JSON bytes, or a multipart writer with `json=False`); the status and the body."""
+        sent = {**_JSON_HEADERS, **headers} if json else headers
         try:
-            async with self.session.post(self.url, data=payload, headers=headers, timeout=self.timeout) as response:
+            async with self.session.post(self.url, data=payload, headers=sent, timeout=self.timeout) as response:
                 return response.status, await response.read()
         except TimeoutError as error:
             raise SubgraphError(self.name, f"subgraph '{self.name}' timed out", ErrorCode.SUBGRAPH_TIMEOUT) from error
@@ -88,15 +89,7 @@ class HttpSubgraphClient:
                 handle = opened.enter_context(open(upload.path, "rb"))
                 part = writer.append(handle, {"Content-Type": upload.content_type})
                 part.set_content_disposition("form-data", name=str(n), filename=upload.filename or f"file{n}")
-            try:
-                async with self.session.post(self.url, data=writer, headers=headers,
-                                             timeout=self.timeout) as response:
-                    return response.status, await response.read()
-            except TimeoutError as error:
-                raise SubgraphError(self.name, f"subgraph '{self.name}' timed out",
-                                    ErrorCode.SUBGRAPH_TIMEOUT) from error
-            except aiohttp.ClientError as error:
-                raise SubgraphError(self.name, f"subgraph '{self.name}' is unreachable: {error}") from error
+            return await self._post(writer, headers, json=False)  # aiohttp sets the form's content type
 
     def subscribe(self, request: SubgraphRequest) -> AsyncIterator[dict[str, Any]]:
         raise NotImplementedError("subscriptions to subgraphs use the graphql-transport-ws client")

@@ -14,7 +14,8 @@ from tests.subgraphs.kernel.probe import DEFINITION
 
 @pytest.fixture(scope="module")
 async def probe(mongo_url: str, http: httpx.AsyncClient) -> AsyncIterator[RunningService]:
-    service = await start_service(DEFINITION, mongo_url=mongo_url, http=http, max_body_bytes=2048)
+    service = await start_service(DEFINITION, mongo_url=mongo_url, http=http, max_body_bytes=2048,
+                                  max_upload_bytes=8192)
     yield service
     await service.stop()
 
@@ -66,6 +67,20 @@ async def test_oversized_bodies_are_refused(probe: RunningService, http: httpx.A
 
     streamed = await http.post(f"{probe.url}/graphql", content=chunks(), headers={"content-type": "application/json"})
     assert streamed.status_code == 413
+
+
+async def test_a_multipart_form_has_its_own_larger_limit(probe: RunningService, http: httpx.AsyncClient) -> None:
+    """Files sent as files (past MAX_BODY_BYTES, within MAX_UPLOAD_BYTES) reach the GraphQL layer; past the upload
+    limit the form is refused like any body."""
+    operations = '{"query": "{ echo(count: 1) }"}'
+    within = await http.post(f"{probe.url}/graphql", data={"operations": operations, "map": "{}"},
+                             files={"pad": ("pad.txt", b"x" * 4096, "text/plain")},
+                             headers={"apollo-require-preflight": "true"})
+    assert within.status_code == 200 and "errors" not in within.json(), within.text
+    over = await http.post(f"{probe.url}/graphql", data={"operations": operations, "map": "{}"},
+                           files={"pad": ("pad.txt", b"x" * 9000, "text/plain")},
+                           headers={"apollo-require-preflight": "true"})
+    assert over.status_code == 413 and over.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
 
 
 async def test_client_address_trusts_only_configured_proxies(probe: RunningService) -> None:
