@@ -15,6 +15,7 @@ class ErrorCode(StrEnum):
     UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
     CSRF_BLOCKED = "CSRF_BLOCKED"
+    ORIGIN_NOT_ALLOWED = "ORIGIN_NOT_ALLOWED"  # a browser page of an origin not in GATEWAY_CORS_ORIGINS
     # the operation's pipeline: parse, validate, select, limits, introspection, variables, plan
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"

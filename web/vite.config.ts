@@ -11,7 +11,8 @@ export default defineConfig({
   server: {
     port: 5173,
     proxy: {
-      "/graphql": { target: gateway, ws: true, changeOrigin: true },
+      // the page is this dev server's, the gateway sees its own origin (as when it serves the app itself)
+      "/graphql": { target: gateway, ws: true, changeOrigin: true, headers: { origin: gateway } },
       "/files": { target: gateway, changeOrigin: true },
     },
   },

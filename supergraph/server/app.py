@@ -12,7 +12,7 @@ import orjson
 
 from supergraph.errors import ErrorCode, graphql_error
 from supergraph.pipeline.types import GraphQLRequest, GraphQLResponse, RequestError
-from supergraph.server import files
+from supergraph.server import cors, files
 from supergraph.server.graphiql import ASSET_PREFIX, GraphiQL, wants_page
 from supergraph.server.http import (
     body_chunks,
@@ -46,6 +46,7 @@ class GatewayApp:
         settings = runtime.settings
         self.graphiql = GraphiQL(settings.graphiql_assets) if settings.graphiql_on else None
         self.webapp = WebApp(settings.web_dir) if settings.web else None
+        self.cors = cors.CorsPolicy.parse(settings.cors_origins)
 
     async def __call__(self, scope: Scope, receive, send) -> None:
         kind = scope["type"]
@@ -77,7 +78,13 @@ class GatewayApp:
                 return
 
     async def websocket(self, scope: Scope, receive, send) -> None:
-        """Subscriptions, queries and mutations over graphql-transport-ws."""
+        """Subscriptions, queries and mutations over graphql-transport-ws; a page of an origin not allowed has its
+        handshake refused (HTTP 403) before the socket opens."""
+        if self.cors.verdict(scope) == "refused":
+            await receive()  # websocket.connect
+            metrics.child(metrics.GATEWAY_HTTP, "4xx").inc()
+            await send({"type": "websocket.close", "code": 1008})
+            return
         await serve_websocket(scope, receive, send, self.runtime)
 
     async def http(self, scope: Scope, receive, send) -> None:
@@ -87,6 +94,8 @@ class GatewayApp:
         elif path == "/metrics" and metrics.on_main_port():  # else 404, or on METRICS_LISTEN only
             body, content_type = metrics.exposition()
             await _send(send, 200, [(b"content-type", content_type.encode())], body)
+        elif path == "/graphql" and (verdict := self.cors.verdict(scope)) not in ("none", "same"):
+            await self._cross_origin(scope, receive, send, verdict)
         elif path == "/graphql" and self._wants_graphiql(scope):
             await _send(send, *self.graphiql.page())  # type: ignore[union-attr]
         elif path == "/graphql":
@@ -103,6 +112,19 @@ class GatewayApp:
             await _send(send, *self.webapp.page())
         else:
             await _send_json(send, 404, {"errors": [{"message": "Not found"}]})
+
+    async def _cross_origin(self, scope: Scope, receive, send, verdict: str) -> None:
+        """A page of another origin: refused unless listed; a listed one's preflight answered, its requests served
+        with the CORS headers."""
+        origin = headers_of(scope)["origin"]
+        if verdict == "refused":
+            metrics.child(metrics.GATEWAY_HTTP, "4xx").inc()
+            await _send_json(send, 403, {"errors": [graphql_error(
+                f"Pages of {origin} may not call this API (GATEWAY_CORS_ORIGINS).", ErrorCode.ORIGIN_NOT_ALLOWED)]})
+        elif scope["method"] == "OPTIONS":
+            await _send(send, 204, cors.preflight_headers(origin), b"")
+        else:
+            await self._graphql(scope, receive, cors.allowing(send, origin))
 
     async def _file(self, scope: Scope, send) -> None:
         gateway, session = self.runtime.gateway, self.runtime.session

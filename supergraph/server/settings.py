@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from identity.settings import IdentitySettings
+from supergraph.server.cors import CorsPolicy
 
 DEFAULT_SUBGRAPHS = (
     "users=http://127.0.0.1:3001/graphql,"
@@ -42,6 +43,9 @@ class GatewaySettings(IdentitySettings):
     # (2 MiB, 2.8 MB once base64) reaches it and is judged by its rule there
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=64, le=64 * 1024 * 1024)
     csrf_prevention: bool = True
+    # web app origins other than the gateway's own that may call the API from a browser, HTTP and WebSocket
+    # (comma-separated; `*` within one DNS label for previews): supergraph/server/cors.py
+    cors_origins: str = ""
     # file uploads (the GraphQL multipart request spec): each file on disk while its request runs, passed on to the
     # subgraph whose field takes it; the largest file and how many one request may send
     uploads: bool = True
@@ -94,6 +98,12 @@ class GatewaySettings(IdentitySettings):
     # seconds a caller's entity answers serve its next live events (0: every event asks again), and how many kept
     subscription_answer_ttl: float = Field(default=30.0, ge=0, le=3600)
     subscription_answers: int = Field(default=20_000, ge=1, le=1_000_000)
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        CorsPolicy.parse(value)  # a ValueError names the entry that is not an origin
+        return value
 
     @model_validator(mode="after")
     def _production_defaults(self) -> GatewaySettings:
