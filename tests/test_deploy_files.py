@@ -3,6 +3,7 @@ No Docker engine runs here to try them, so they are parsed and held to what they
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -276,6 +277,83 @@ def test_deploy_runs_for_main_only_after_ci_and_rolls_out_over_ssh() -> None:
     rollout = runs(jobs["rollout"])
     assert jobs["rollout"]["needs"] == "images" and "deploy/rollout.sh" in rollout and "ssh " in rollout
     assert "StrictHostKeyChecking yes" in rollout and spec["concurrency"]["cancel-in-progress"] is False
+
+
+def test_ci_checks_the_web_app_on_every_push_and_pull_request() -> None:
+    jobs = workflow("ci.yml")["jobs"]
+    web = jobs["web"]
+    assert web["defaults"]["run"]["working-directory"] == "web"
+    steps = runs(web)
+    for command in ("npm ci", "npm run lint", "npm run typecheck", "npm test", "vite build", "npm run size"):
+        assert command in steps, command
+    assert steps.index("vite build") < steps.index("npm run size")  # the budget is of the build
+    scripts = json.loads((ROOT / "web" / "package.json").read_text())["scripts"]
+    assert scripts["lint"].startswith("eslint ") and "--max-warnings=0" in scripts["lint"]
+    assert "size-budget" in scripts["size"] and (ROOT / "web" / "eslint.config.js").is_file()
+
+
+def test_the_web_app_deploys_to_vercel_after_ci_previews_for_dev_and_test_production_from_main() -> None:
+    spec = workflow("web-deploy.yml")
+    triggers = spec[True] if True in spec else spec["on"]
+    assert triggers["workflow_run"] == {"workflows": ["ci"], "types": ["completed"],
+                                        "branches": ["dev", "test", "main"]}
+    job = spec["jobs"]["vercel"]
+    assert "conclusion == 'success'" in job["if"] and "event == 'push'" in job["if"]
+    assert "head_branch == 'main' && 'production' || 'preview'" in job["env"]["VERCEL_ENVIRONMENT"]
+    assert job["env"]["VERCEL_ORG_ID"] == "${{ secrets.VERCEL_ORG_ID }}"
+    assert job["env"]["VERCEL_PROJECT_ID"] == "${{ secrets.VERCEL_PROJECT_ID }}"
+    steps = runs(job)
+    assert re.search(r"npm install --global vercel@\d+\.\d+\.\d+", steps)  # pinned
+    order = ["vercel pull", "scripts/vercel-api.mjs", "vercel build", "vercel deploy --prebuilt"]
+    assert [steps.index(step) for step in order] == sorted(steps.index(step) for step in order)
+    assert steps.count("secrets.VERCEL_TOKEN") == 3 and "--prod" in steps
+    assert "head_sha" in str(job["steps"][0]) and spec["concurrency"]["cancel-in-progress"] is False
+
+
+def _vercel() -> dict[str, Any]:
+    return json.loads((ROOT / "web" / "vercel.json").read_text())
+
+
+def _headers_for(config: dict[str, Any], path: str) -> dict[str, str]:
+    """The headers Vercel sends for `path`: every rule whose source matches (its path-to-regexp patterns here are
+    regular expressions in a group)."""
+    found: dict[str, str] = {}
+    for rule in config["headers"]:
+        if re.fullmatch(rule["source"].replace("(.*)", ".*"), path):
+            found.update({h["key"].lower(): h["value"] for h in rule["headers"]})
+    return found
+
+
+def test_vercel_serves_the_single_page_app_with_long_cache_for_hashed_assets_and_strict_headers() -> None:
+    config = _vercel()
+    assert config["outputDirectory"] == "dist" and config["buildCommand"] == "npm run build"
+    assert config["rewrites"] == [{"source": "/((?!assets/).*)", "destination": "/index.html"}]
+    asset, page = _headers_for(config, "/assets/index-abc123.js"), _headers_for(config, "/tickets/42")
+    assert asset["cache-control"] == "public, max-age=31536000, immutable"
+    assert page["cache-control"] == "no-cache" and _headers_for(config, "/index.html")["cache-control"] == "no-cache"
+    assert "max-age=63072000" in page["strict-transport-security"]
+    assert page["x-content-type-options"] == "nosniff" and page["x-frame-options"] == "DENY"
+    csp = dict(part.strip().split(" ", 1) for part in page["content-security-policy"].split(";"))
+    assert csp["frame-ancestors"] == "'none'" and csp["script-src"] == "'self'" and csp["object-src"] == "'none'"
+    sources = csp["connect-src"].split()
+    assert sources[0] == "'self'" and len(sources) == 3  # the API's origin, over https and wss, and no other
+    assert sources[1].startswith("https://") and sources[2] == sources[1].replace("https://", "wss://")
+
+
+def test_the_deploy_points_the_csp_at_the_api_it_builds_for(tmp_path: Path) -> None:
+    web = tmp_path / "web"
+    (web / "scripts").mkdir(parents=True)
+    shutil.copy(ROOT / "web" / "vercel.json", web / "vercel.json")
+    shutil.copy(ROOT / "web" / "scripts" / "vercel-api.mjs", web / "scripts" / "vercel-api.mjs")
+    script = str(web / "scripts" / "vercel-api.mjs")
+    done = subprocess.run(["node", script, "https://api.help.example.com/graphql"], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    csp = _headers_for(json.loads((web / "vercel.json").read_text()), "/")["content-security-policy"]
+    assert "connect-src 'self' https://api.help.example.com wss://api.help.example.com;" in csp
+    refused = subprocess.run(["node", script, "http://api.help.example.com/graphql"], capture_output=True,
+                             text=True, check=False)
+    assert refused.returncode != 0 and "https" in refused.stderr
 
 
 def test_ci_run_installs_tests_then_generates_and_fails_on_no_tests() -> None:

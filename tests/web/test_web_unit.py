@@ -37,3 +37,17 @@ def test_the_component_tests_pass(web: Path) -> None:
     done = _run(web, "vitest", "run", "--reporter=dot")
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert " passed" in done.stdout
+
+
+def test_the_app_lints_clean(web: Path) -> None:
+    done = _run(web, "eslint", ".", "--max-warnings=0")
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+
+
+def test_the_production_build_keeps_to_its_size_budget(web: Path) -> None:
+    if not (web / "dist" / "assets").is_dir():
+        unavailable("the web app's production build", "run ./scripts/install (npm run build in web/)")
+    done = subprocess.run(["node", "scripts/size-budget.mjs"], cwd=web, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "KiB gzipped" in done.stdout
