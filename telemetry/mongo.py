@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from opentelemetry import context as otel_context
 from opentelemetry import trace
 from pymongo import monitoring
 
@@ -25,12 +24,13 @@ class CommandSpans(monitoring.CommandListener):
             return
         collection = event.command.get(event.command_name)
         name = f"{event.command_name} {collection}" if isinstance(collection, str) else event.command_name
-        span = tracing.tracer(self.service).start_span(
-            name, context=otel_context.get_current(), kind=trace.SpanKind.CLIENT,
+        span = tracing.child_span(
+            self.service, name, kind=trace.SpanKind.CLIENT,
             attributes={"db.system": "mongodb", "db.namespace": event.database_name,
                         "db.operation.name": event.command_name,
                         **({"db.collection.name": collection} if isinstance(collection, str) else {})})
-        self._open[(event.connection_id, event.request_id)] = span
+        if span is not None:
+            self._open[(event.connection_id, event.request_id)] = span
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
         span = self._open.pop((event.connection_id, event.request_id), None)

@@ -75,6 +75,7 @@ _ANY_STRING, _ANY_BOOL, _ANY_INT, _ANY_DOUBLE, _ANY_ARRAY, _ANY_BYTES = (_tag(1,
                                                                          _tag(4, 1), _tag(5, 2), _tag(7, 2))
 _ARRAY_VALUES = _tag(1, 2)
 _TRUE, _FALSE = _ANY_BOOL + b"\x01", _ANY_BOOL + b"\x00"
+_EMPTY_STATUS = _SPAN_STATUS + b"\x00"  # a status with no code and no message
 
 
 def _string(tag: bytes, value: str) -> bytes:
@@ -98,15 +99,52 @@ def _any_value(value: Any) -> bytes:
     return _string(_ANY_STRING, str(value))
 
 
+def _pair(tag: bytes, key: str, value: Any) -> bytes:
+    return _delimited(tag, _string(_KEY_VALUE_KEY, key) + _delimited(_KEY_VALUE_VALUE, _any_value(value)))
+
+
+# Attributes repeat from span to span (a subgraph's name, a route, an operation's type): each (key, value) of a
+# plain kind is written once and kept, up to _KEPT of them; values longer than _KEPT_LENGTH are written every time.
+_KEPT, _KEPT_LENGTH = 4096, 128
+_written_pairs: dict[tuple[bytes, str, type, Any], bytes] = {}
+_written_names: dict[str, bytes] = {}
+_PLAIN = (str, int, bool)
+
+
 def _attributes(tag: bytes, attributes: Mapping[str, Any] | None) -> bytes:
     if not attributes:
         return b""
-    return b"".join(_delimited(tag, _string(_KEY_VALUE_KEY, key) + _delimited(_KEY_VALUE_VALUE, _any_value(value)))
-                    for key, value in attributes.items())
+    out = []
+    for key, value in attributes.items():
+        kind = type(value)
+        if kind not in _PLAIN or (kind is str and len(value) > _KEPT_LENGTH):
+            out.append(_pair(tag, key, value))
+            continue
+        found = _written_pairs.get((tag, key, kind, value))  # the type too: True == 1
+        if found is None:
+            if len(_written_pairs) >= _KEPT:
+                _written_pairs.clear()
+            found = _written_pairs[(tag, key, kind, value)] = _pair(tag, key, value)
+        out.append(found)
+    return b"".join(out)
+
+
+def _name(name: str) -> bytes:
+    found = _written_names.get(name)
+    if found is None:
+        if len(_written_names) >= _KEPT:
+            _written_names.clear()
+        found = _written_names[name] = _string(_SPAN_NAME, name)
+    return found
 
 
 def _trace_state(state: Any) -> str:
     return ",".join(f"{key}={value}" for key, value in state.items()) if state else ""
+
+
+_LOCAL_FLAGS = _SPAN_FLAGS + _fixed32(_HAS_IS_REMOTE)
+_REMOTE_FLAGS = _SPAN_FLAGS + _fixed32(_HAS_IS_REMOTE | _IS_REMOTE)
+_KIND_BYTES = {kind: _SPAN_KIND + _SMALL[number] for kind, number in _KINDS.items()}
 
 
 def _flags(parent: Any) -> bytes:
@@ -123,8 +161,8 @@ def _span(span: ReadableSpan) -> bytes:
     parent = span.parent
     if parent is not None:
         parts.append(_SPAN_PARENT + b"\x08" + parent.span_id.to_bytes(8, "big"))
-    parts.append(_string(_SPAN_NAME, span.name))
-    parts.append(_SPAN_KIND + _SMALL[_KINDS[span.kind]])
+    parts.append(_name(span.name))
+    parts.append(_KIND_BYTES[span.kind])
     parts.append(_SPAN_START + _fixed64(span.start_time or 0))
     parts.append(_SPAN_END + _fixed64(span.end_time or 0))
     parts.append(_attributes(_SPAN_ATTRIBUTES, span.attributes))
@@ -150,10 +188,13 @@ def _span(span: ReadableSpan) -> bytes:
         parts.append(_SPAN_DROPPED_LINKS + _varint(span.dropped_links))
     status = span.status
     if status is not None:
-        body = _string(_STATUS_MESSAGE, status.description) if status.description else b""
         code = status.status_code.value
-        parts.append(_delimited(_SPAN_STATUS, body + (_STATUS_CODE + _varint(code) if code else b"")))
-    parts.append(_SPAN_FLAGS + _flags(parent))
+        if code or status.description:
+            body = _string(_STATUS_MESSAGE, status.description) if status.description else b""
+            parts.append(_delimited(_SPAN_STATUS, body + (_STATUS_CODE + _varint(code) if code else b"")))
+        else:
+            parts.append(_EMPTY_STATUS)
+    parts.append(_REMOTE_FLAGS if parent is not None and parent.is_remote else _LOCAL_FLAGS)
     return b"".join(parts)
 
 
@@ -181,24 +222,30 @@ def _scope(scope: Any) -> bytes:
     return body + _attributes(_SCOPE_ATTRIBUTES, scope.attributes)
 
 
-def encode(spans: Iterable[ReadableSpan]) -> bytes:
-    """An `ExportTraceServiceRequest` of `spans`, serialized: spans grouped by resource, then by scope."""
+def encode_span(span: ReadableSpan) -> bytes:
+    """One span as it sits in its scope's list of an `ExportTraceServiceRequest`: written when the span ends, so
+    that what waits for the next export is bytes (nothing for the garbage collector to look through)."""
+    return _delimited(_SCOPE_SPANS_SPANS, _span(span))
+
+
+def request(spans: Iterable[tuple[Any, Any, bytes]]) -> bytes:
+    """An `ExportTraceServiceRequest` of spans written by `encode_span`, each with its resource and scope: grouped
+    by resource, then by scope."""
     grouped: dict[int, tuple[Any, dict[int, tuple[Any, list[bytes]]]]] = {}
-    for span in spans:
-        resource, scope = span.resource, span.instrumentation_scope
+    for resource, scope, written in spans:
         scopes = grouped.get(id(resource))
         if scopes is None:
             scopes = grouped[id(resource)] = (resource, {})
         found = scopes[1].get(id(scope))
         if found is None:
             found = scopes[1][id(scope)] = (scope, [])
-        found[1].append(_delimited(_SCOPE_SPANS_SPANS, _span(span)))
+        found[1].append(written)
     out = []
     for resource, by_scope in grouped.values():
         body = [_delimited(_RESOURCE_SPANS_RESOURCE, _once(resource, _resource))]
-        for scope, written in by_scope.values():
+        for scope, written_spans in by_scope.values():
             scope_body = [_delimited(_SCOPE_SPANS_SCOPE, _once(scope, _scope))] if scope is not None else []
-            scope_body.extend(written)
+            scope_body.extend(written_spans)
             if scope is not None and scope.schema_url:
                 scope_body.append(_string(_SCOPE_SPANS_SCHEMA, scope.schema_url))
             body.append(_delimited(_RESOURCE_SPANS_SCOPE_SPANS, b"".join(scope_body)))
@@ -208,18 +255,30 @@ def encode(spans: Iterable[ReadableSpan]) -> bytes:
     return b"".join(out)
 
 
+def encode(spans: Iterable[ReadableSpan]) -> bytes:
+    """An `ExportTraceServiceRequest` of `spans`, serialized."""
+    return request((span.resource, span.instrumentation_scope, encode_span(span)) for span in spans)
+
+
 class SpanExporter(OTLPSpanExporter):
-    """The SDK's OTLP/HTTP span exporter, writing its requests with `encode`."""
+    """The SDK's OTLP/HTTP span exporter, writing its requests with `encode` (or taking spans already written)."""
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
-        if self._shutdown:
-            return SpanExportResult.FAILURE
         try:
             data = encode(spans)
         except Exception:
             log.exception("could not encode %d spans", len(spans))
             return SpanExportResult.FAILURE
+        return self.send(data, len(spans))
+
+    def export_written(self, spans: Sequence[tuple[Any, Any, bytes]]) -> SpanExportResult:
+        """Spans written by `encode_span`, each with its resource and scope."""
+        return self.send(request(spans), len(spans))
+
+    def send(self, data: bytes, count: int) -> SpanExportResult:
+        if self._shutdown:
+            return SpanExportResult.FAILURE
         if 0 < self._max_request_size < len(data):
-            log.warning("dropped %d spans: %d bytes is over the request limit", len(spans), len(data))
+            log.warning("dropped %d spans: %d bytes is over the request limit", count, len(data))
             return SpanExportResult.FAILURE
         return SpanExportResult.SUCCESS if self._client.export(data).success else SpanExportResult.FAILURE

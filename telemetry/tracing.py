@@ -10,6 +10,10 @@ Each service has its own tracer provider, so its spans carry its own `service.na
 one process (`aurontek up`); they share one exporter. Context crosses processes as W3C `traceparent`: HTTP headers
 to subgraphs, the outbox row and the AMQP message header of an event, and the `extensions` of a live event.
 
+With the standard samplers (`parentbased_*`), `span` decides whether a new trace is kept, and a kept span is
+recorded without the SDK's span machinery (`telemetry/recorder.py`); with any other sampler the SDK makes the spans.
+Either way they are written as OTLP bytes when they end and exported in batches by one thread.
+
 While tracing is off, `enabled()` is False and every helper here returns at once: no span, no header.
 """
 
@@ -30,15 +34,18 @@ from opentelemetry.context import Context
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
+from telemetry.recorder import Batcher, Owner, RecordedSpan
+
 _PROPAGATOR = TraceContextTextMapPropagator()
 _lock = threading.Lock()
 _providers: dict[str, Any] = {}
 _tracers: dict[str, Tracer] = {}
-_processor: Any = None
+_owners: dict[str, Owner] = {}  # each service's resource and scope, for the spans recorded without the SDK
+_processor: Batcher | None = None
 _enabled: bool | None = None
 _NOOP = trace.NoOpTracer()
 _random, _random_bits = random.random, random.getrandbits
-_NOT_SAMPLED = trace.TraceFlags(0)
+_NOT_SAMPLED, _SAMPLED = trace.TraceFlags(0), trace.TraceFlags(1)
 
 # The trace context of the live event a subscription is about to send (set by the resolver that yields it, read by
 # the transport that frames it): the graphql-transport-ws `next` message carries it in `extensions.traceparent`.
@@ -102,17 +109,18 @@ def _provider(service: str) -> Any:
             return provider
         from opentelemetry.sdk.resources import Resource
         from opentelemetry.sdk.trace import TracerProvider
-        from opentelemetry.sdk.trace.export import BatchSpanProcessor
+        from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 
         from telemetry.otlp import SpanExporter
 
         if _processor is None:
-            _processor = BatchSpanProcessor(SpanExporter())
+            _processor = Batcher(SpanExporter())
         resource = Resource.create({"service.name": service, "service.namespace": "aurontek",
                                     "service.instance.id": f"{socket.gethostname()}:{os.getpid()}"})
         # the sampler comes from OTEL_TRACES_SAMPLER(_ARG); a new trace's own draw is made in `span` (see _ROOTS)
         provider = TracerProvider(resource=resource, sampler=_sampler(os.environ))
         provider.add_span_processor(_processor)
+        _owners[service] = Owner(resource, InstrumentationScope("aurontek"))
         _providers[service] = provider
         return provider
 
@@ -234,9 +242,40 @@ def span(service: str | None, name: str, *, kind: SpanKind = SpanKind.INTERNAL, 
         # a trace the sampler dropped: no span, but what is sent on still says "not sampled", so no service
         # downstream starts a trace of its own for it
         return _NOTHING if parent is None else _Scope(None, parent)
-    current = tracer(service or current_service.get()).start_span(name, context=parent, kind=kind,
-                                                                  attributes=attributes)
-    return _Scope(current, trace.set_span_in_context(current))
+    return _Scope(*_started(service or current_service.get(), name, above, kind, attributes, parent))
+
+
+def _started(service: str, name: str, above: trace.SpanContext, kind: SpanKind, attributes: Mapping[str, Any] | None,
+             parent: Context | None) -> tuple[Span, Context]:
+    """A recording span under `above` (the parent's span context, invalid for a new trace) and the context naming
+    it. `span` has decided that it is kept; with a sampler it does not decide for, the SDK makes the span."""
+    if _root_share is None:
+        current: Span = tracer(service).start_span(name, context=parent, kind=kind, attributes=attributes)
+    else:
+        owner = _owners.get(service)
+        if owner is None:
+            _provider(service)
+            owner = _owners[service]
+        assert _processor is not None  # made with the first provider
+        if above.is_valid:
+            context = trace.SpanContext(above.trace_id, _random_bits(64) or 1, False, _SAMPLED, above.trace_state)
+        else:
+            context = trace.SpanContext(_random_bits(128) or 1, _random_bits(64) or 1, False, _SAMPLED)
+        current = RecordedSpan(name, context, above if above.is_valid else None, kind, attributes, owner,
+                               _processor.add)
+    return current, trace.set_span_in_context(current)
+
+
+def child_span(service: str, name: str, *, kind: SpanKind = SpanKind.INTERNAL,
+               attributes: Mapping[str, Any] | None = None) -> Span | None:
+    """A span of `service` under the current one, started here and ended by the caller (one whose start and end
+    are seen in two callbacks, as a database command's); None when no recorded trace is current."""
+    if not enabled():
+        return None
+    above = trace.get_current_span()
+    if not above.is_recording():
+        return None
+    return _started(service, name, above.get_span_context(), kind, attributes, None)[0]
 
 
 def inject(carrier: MutableMapping[str, str], context: Context | None = None) -> None:
