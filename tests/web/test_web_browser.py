@@ -95,3 +95,36 @@ def test_a_customer_and_an_agent_use_the_app_at_once(playwright: Path, product: 
         "01-sign-in-refused.png", "02-customer-tickets.png", "03-agent-queue.png", "04-customer-raises.png",
         "05-agent-queue-live.png", "06-customer-bell.png", "07-customer-chat.png", "08-agent-ticket.png",
         "09-customer-resolved.png", "10-customer-rated.png", "11-signed-out.png"]
+
+
+ADMIN_SCRIPT = Path(__file__).parent / "browser" / "admin.cjs"
+
+
+def test_an_administrator_imports_finds_invites_and_deactivates_people(
+        playwright: Path, product: tuple[str, str], built: Path, tmp_path: Path) -> None:  # noqa: F811
+    url, code = product
+    screenshots = tmp_path / "screens"
+    screenshots.mkdir()
+    stamp = str(os.getpid())
+    task = {"origin": url.removesuffix("/graphql"), "code": code, "password": DEMO_PASSWORD, "admin": DEMO_ADMIN,
+            "taken": "carla@demo.aurontek.local", "stamp": stamp, "screenshots": str(screenshots)}
+    done = subprocess.run(["node", str(ADMIN_SCRIPT)], input=json.dumps(task), capture_output=True, text=True,
+                          timeout=240, env={**os.environ, "PLAYWRIGHT_MODULES": str(playwright),
+                                            "WEB_MODULES": str(built.parent / "node_modules")}, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+
+    assert report["heading"] == "People"  # the admin's own language
+    assert report["importHeading"] == "2 created, 1 refused"
+    [(row, email, reasons)] = report["importErrors"]  # the bad row, to fix in the file
+    assert row == "3" and email == "not-an-email" and reasons, report["importErrors"]
+    assert report["found"] == f"Ursula Uno{stamp}"
+    assert report["deactivated"] and report["reactivated"]
+    assert report["emailError"] == "Already in use: choose another." and report["emailInvalid"] == "true"
+    before, after = (int(report[k].split()[0]) for k in ("countBefore", "countAfter"))
+    assert after == before + 2  # the two good rows
+    assert report["firstPageRows"] == min(after, 20) and report["canPage"] == (after > 20)
+    assert not report["consoleErrors"], report["consoleErrors"]
+    assert report["accessibility"] == {"people": [], "people import": [], "people invite": []}, report["accessibility"]
+    assert sorted(p.name for p in screenshots.iterdir()) == [
+        "12-admin-people.png", "13-admin-import-report.png", "14-admin-invite-taken.png"]

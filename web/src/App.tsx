@@ -9,6 +9,7 @@ import { Bell } from "./components/Bell";
 import { DeskTimeZoneDocument, LogoutDocument } from "./gql/graphql";
 import { useI18n } from "./i18n/i18n";
 import { LANGUAGES, type Language } from "./i18n/messages";
+import { People } from "./pages/admin/People";
 import { NewTicket } from "./pages/NewTicket";
 import { ChoosePassword, ForgotPassword } from "./pages/Passwords";
 import { Profile } from "./pages/Profile";
@@ -18,6 +19,10 @@ import { TicketPage } from "./pages/TicketPage";
 
 function isStaff(role: string | undefined): boolean {
   return !!role && role !== "customer";
+}
+
+function isAdmin(role: string | undefined): boolean {
+  return role === "company_admin";
 }
 
 /** Dates in the company's time zone, once the signed-in person's company is known. */
@@ -61,6 +66,7 @@ function Header() {
           <NavLink to="/tickets" end>{t("nav.myTickets")}</NavLink>
           <NavLink to="/new">{t("nav.newTicket")}</NavLink>
           {isStaff(user.role?.key) && <NavLink to="/queue">{t("nav.queue")}</NavLink>}
+          {isAdmin(user.role?.key) && <NavLink to="/admin/people">{t("nav.people")}</NavLink>}
         </nav>
       )}
       <span className="spacer" />
@@ -108,6 +114,7 @@ export function App() {
         <Route path="/set-password" element={<ChoosePassword welcome />} />
         <Route path="/tickets" element={<SignedIn><TicketList title="tickets.title" view="VISIBLE" /></SignedIn>} />
         <Route path="/profile" element={<SignedIn><Profile /></SignedIn>} />
+        <Route path="/admin/people" element={<SignedIn><People /></SignedIn>} />
         <Route path="/new" element={<SignedIn><NewTicket /></SignedIn>} />
         <Route path="/tickets/:id" element={<SignedIn><TicketPage /></SignedIn>} />
         <Route path="/queue" element={<SignedIn><TicketList title="tickets.queueTitle" view="VISIBLE" controls /></SignedIn>} />

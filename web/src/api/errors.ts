@@ -49,6 +49,7 @@ export function explain(error: ApiError): Explained {
     const reasons = Array.isArray(ext.reasons) ? ext.reasons.join("; ") : error.message;
     return { key: "error.BAD_USER_INPUT", values: { detail: reasons }, field };
   }
+  if (code === "CONFLICT" && field) return { key: "error.TAKEN", values: {}, field }; // a unique value in use
   if (code in BY_CODE) return { key: BY_CODE[code], values: {}, field };
   return { key: "error.UNKNOWN", values: {}, field };
 }

@@ -1,0 +1,98 @@
+// The company administrator in Debian's headless Chromium: the people screen. Imports people from a CSV with one
+// bad row (the report names it), finds an imported person, is told beside the e-mail field that an invitation's
+// address is taken, deactivates and reactivates a person, and pages through the list. Input: JSON on stdin
+// (origin, access code, password, admin, taken e-mail, screenshots folder). Output: one JSON object.
+const path = require("path");
+const { chromium } = require(path.join(process.env.PLAYWRIGHT_MODULES, "playwright-core"));
+
+const { ARGS, accessibility, signIn } = require("./common.cjs");
+
+// waitForFunction, and on a timeout what the page said (its alerts and the row) in the error
+async function until(page, predicate, arg) {
+  try {
+    await page.waitForFunction(predicate, arg, { timeout: 20000 });
+  } catch (error) {
+    const said = await page.evaluate(() => [...document.querySelectorAll("[role=alert], table.people tbody tr")]
+      .map((e) => e.textContent).join(" | "));
+    throw new Error(`${error.message}; the page said: ${said}`);
+  }
+}
+
+async function main(input) {
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS });
+  const report = { consoleErrors: [], accessibility: {} };
+  const shot = (page, name) => page.screenshot({ path: path.join(input.screenshots, `${name}.png`), fullPage: true });
+  try {
+    const context = await browser.newContext({ locale: "en-US" });
+    const admin = await context.newPage();
+    admin.on("console", (m) => { if (m.type() === "error") report.consoleErrors.push(m.text()); });
+    admin.on("pageerror", (e) => report.consoleErrors.push(e.message));
+
+    await signIn(admin, input, input.admin, input.password);
+    await admin.waitForURL((url) => !url.pathname.startsWith("/login"), { timeout: 20000 });
+    await admin.click("nav a[href='/admin/people']");
+    await admin.waitForSelector("table.people tbody tr", { timeout: 20000 });
+    report.heading = await admin.locator("h1").textContent();
+    report.countBefore = (await admin.locator("main > p").first().textContent()).trim();
+    await shot(admin, "12-admin-people");
+    await accessibility(admin, "people", report);
+
+    // the CSV: two good rows and one whose e-mail is not one
+    const csv = ["email,firstName,lastName,language", `${input.stamp}.uno@demo.aurontek.local,Ursula,Uno${input.stamp},es`,
+                 "not-an-email,Bad,Row,es", `${input.stamp}.dos@demo.aurontek.local,Diego,Dos${input.stamp},en`].join("\n");
+    await admin.fill("textarea[name=csv]", csv);
+    await admin.click("form[aria-labelledby=import-title] button[type=submit]");
+    await admin.waitForSelector("table.import-errors tbody tr", { timeout: 20000 });
+    report.importHeading = (await admin.locator("#import-report").textContent()).trim();
+    report.importErrors = await admin.locator("table.import-errors tbody tr").evaluateAll(
+      (rows) => rows.map((row) => [...row.querySelectorAll("td")].map((cell) => cell.textContent)));
+    await shot(admin, "13-admin-import-report");
+    await accessibility(admin, "people import", report);
+
+    // the list follows: search finds an imported person
+    await admin.fill("input[type=search]", `Uno${input.stamp}`);
+    await until(admin, (name) => {
+      const rows = [...document.querySelectorAll("table.people tbody tr")];
+      return rows.length === 1 && rows[0].textContent.includes(name);
+    }, `Uno${input.stamp}`);
+    report.found = (await admin.locator("table.people tbody th").first().textContent()).trim();
+
+    // deactivate, then reactivate her
+    await admin.click("table.people tbody tr button");
+    await until(admin, () => document.querySelector("table.people tbody tr td:nth-child(4)")?.textContent === "Deactivated");
+    report.deactivated = true;
+    await admin.click("table.people tbody tr button");
+    await until(admin, () => document.querySelector("table.people tbody tr td:nth-child(4)")?.textContent === "Active");
+    report.reactivated = true;
+
+    // an invitation to an address someone has: said beside the e-mail field
+    await admin.fill("form[aria-labelledby=invite-title] input[name=email]", input.taken);
+    await admin.fill("form[aria-labelledby=invite-title] input[name=firstName]", "Again");
+    await admin.fill("form[aria-labelledby=invite-title] input[name=lastName]", "Someone");
+    await admin.click("form[aria-labelledby=invite-title] button[type=submit]");
+    await admin.waitForSelector("#invite-email-error", { timeout: 20000 });
+    report.emailError = (await admin.locator("#invite-email-error").textContent()).trim();
+    report.emailInvalid = await admin.locator("form[aria-labelledby=invite-title] input[name=email]").getAttribute("aria-invalid");
+    await shot(admin, "14-admin-invite-taken");
+    await accessibility(admin, "people invite", report);
+
+    // pages: the whole list, twenty at a time
+    await admin.fill("input[type=search]", "");
+    await until(admin, () => document.querySelectorAll("table.people tbody tr").length > 1);
+    report.countAfter = (await admin.locator("main > p").first().textContent()).trim();
+    report.firstPageRows = await admin.locator("table.people tbody tr").count();
+    report.canPage = !(await admin.locator("nav.pager button").nth(1).isDisabled());
+  } finally {
+    await browser.close();
+  }
+  return report;
+}
+
+let raw = "";
+process.stdin.on("data", (chunk) => (raw += chunk));
+process.stdin.on("end", () => {
+  main(JSON.parse(raw)).then(
+    (report) => { process.stdout.write(JSON.stringify(report) + "\n"); },
+    (error) => { process.stderr.write(String(error && error.stack || error)); process.exit(1); },
+  );
+});
