@@ -100,14 +100,15 @@ def test_a_customer_and_an_agent_use_the_app_at_once(playwright: Path, product: 
 ADMIN_SCRIPT = Path(__file__).parent / "browser" / "admin.cjs"
 
 
-def test_an_administrator_imports_finds_invites_and_deactivates_people(
+def test_an_administrator_manages_people_and_watches_the_dashboard(
         playwright: Path, product: tuple[str, str], built: Path, tmp_path: Path) -> None:  # noqa: F811
     url, code = product
     screenshots = tmp_path / "screens"
     screenshots.mkdir()
     stamp = str(os.getpid())
     task = {"origin": url.removesuffix("/graphql"), "code": code, "password": DEMO_PASSWORD, "admin": DEMO_ADMIN,
-            "taken": "carla@demo.aurontek.local", "stamp": stamp, "screenshots": str(screenshots)}
+            "taken": "carla@demo.aurontek.local", "customer": "carla@demo.aurontek.local", "stamp": stamp,
+            "screenshots": str(screenshots)}
     done = subprocess.run(["node", str(ADMIN_SCRIPT)], input=json.dumps(task), capture_output=True, text=True,
                           timeout=240, env={**os.environ, "PLAYWRIGHT_MODULES": str(playwright),
                                             "WEB_MODULES": str(built.parent / "node_modules")}, check=False)
@@ -124,7 +125,12 @@ def test_an_administrator_imports_finds_invites_and_deactivates_people(
     before, after = (int(report[k].split()[0]) for k in ("countBefore", "countAfter"))
     assert after == before + 2  # the two good rows
     assert report["firstPageRows"] == min(after, 20) and report["canPage"] == (after > 20)
+    # the dashboard: three charts, each with its table; a new ticket counted live, no reload
+    assert report["charts"] == 3 and report["chartTables"] == 3
+    assert report["ticketsAfter"] == report["ticketsBefore"] + 1 and report["dashboardPath"] == "/dashboard"
+    assert report["dashboardLiveMs"] < 10_000
     assert not report["consoleErrors"], report["consoleErrors"]
-    assert report["accessibility"] == {"people": [], "people import": [], "people invite": []}, report["accessibility"]
+    assert report["accessibility"] == {"people": [], "people import": [], "people invite": [], "dashboard": []}, \
+        report["accessibility"]
     assert sorted(p.name for p in screenshots.iterdir()) == [
-        "12-admin-people.png", "13-admin-import-report.png", "14-admin-invite-taken.png"]
+        "12-admin-people.png", "13-admin-import-report.png", "14-admin-invite-taken.png", "15-dashboard.png"]

@@ -1,7 +1,7 @@
 // The shell every screen sits in: the header with the person's menu and language, the banner while the live
 // connection is being restored, and the routes (the administration screens slot in beside these).
 import { useApolloClient, useMutation, useQuery } from "@apollo/client";
-import { useEffect, type ReactNode } from "react";
+import { lazy, Suspense, useEffect, type ReactNode } from "react";
 import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from "react-router-dom";
 
 import { useConnectionState, useSession, useUser } from "./auth/context";
@@ -10,6 +10,9 @@ import { DeskTimeZoneDocument, LogoutDocument } from "./gql/graphql";
 import { useI18n } from "./i18n/i18n";
 import { LANGUAGES, type Language } from "./i18n/messages";
 import { People } from "./pages/admin/People";
+
+// the charts library is loaded with the dashboard, not with the app's first page
+const Dashboard = lazy(() => import("./pages/admin/Dashboard").then((m) => ({ default: m.Dashboard })));
 import { NewTicket } from "./pages/NewTicket";
 import { ChoosePassword, ForgotPassword } from "./pages/Passwords";
 import { Profile } from "./pages/Profile";
@@ -66,6 +69,7 @@ function Header() {
           <NavLink to="/tickets" end>{t("nav.myTickets")}</NavLink>
           <NavLink to="/new">{t("nav.newTicket")}</NavLink>
           {isStaff(user.role?.key) && <NavLink to="/queue">{t("nav.queue")}</NavLink>}
+          {isStaff(user.role?.key) && <NavLink to="/dashboard">{t("nav.dashboard")}</NavLink>}
           {isAdmin(user.role?.key) && <NavLink to="/admin/people">{t("nav.people")}</NavLink>}
         </nav>
       )}
@@ -115,6 +119,7 @@ export function App() {
         <Route path="/tickets" element={<SignedIn><TicketList title="tickets.title" view="VISIBLE" /></SignedIn>} />
         <Route path="/profile" element={<SignedIn><Profile /></SignedIn>} />
         <Route path="/admin/people" element={<SignedIn><People /></SignedIn>} />
+        <Route path="/dashboard" element={<SignedIn><Suspense fallback={null}><Dashboard /></Suspense></SignedIn>} />
         <Route path="/new" element={<SignedIn><NewTicket /></SignedIn>} />
         <Route path="/tickets/:id" element={<SignedIn><TicketPage /></SignedIn>} />
         <Route path="/queue" element={<SignedIn><TicketList title="tickets.queueTitle" view="VISIBLE" controls /></SignedIn>} />

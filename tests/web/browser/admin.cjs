@@ -1,11 +1,23 @@
 // The company administrator in Debian's headless Chromium: the people screen. Imports people from a CSV with one
 // bad row (the report names it), finds an imported person, is told beside the e-mail field that an invitation's
-// address is taken, deactivates and reactivates a person, and pages through the list. Input: JSON on stdin
+// address is taken, deactivates and reactivates a person, and pages through the list; then the dashboard, which
+// counts a ticket raised meanwhile without a reload. Input: JSON on stdin
 // (origin, access code, password, admin, taken e-mail, screenshots folder). Output: one JSON object.
 const path = require("path");
 const { chromium } = require(path.join(process.env.PLAYWRIGHT_MODULES, "playwright-core"));
 
-const { ARGS, accessibility, signIn } = require("./common.cjs");
+const { ARGS, accessibility, api, signIn } = require("./common.cjs");
+
+// a ticket raised by the customer through the API, from a catalogue item without required questions
+async function raise(input, title) {
+  const login = "mutation($i: LoginInput!) { login(input: $i) { accessToken } }";
+  const token = (await api(input.origin, login, { i: { accessCode: input.code, email: input.customer,
+                                                       password: input.password } })).data.login.accessToken;
+  const items = (await api(input.origin, "{ serviceItems { id form { required } } }", {}, token)).data.serviceItems;
+  const item = items.find((i) => !i.form.some((field) => field.required));
+  await api(input.origin, "mutation($i: CreateTicketInput!) { createTicket(input: $i) { id } }",
+            { i: { itemId: item.id, title, description: "Raised while the dashboard is open." } }, token);
+}
 
 // waitForFunction, and on a timeout what the page said (its alerts and the row) in the error
 async function until(page, predicate, arg) {
@@ -82,6 +94,23 @@ async function main(input) {
     report.countAfter = (await admin.locator("main > p").first().textContent()).trim();
     report.firstPageRows = await admin.locator("table.people tbody tr").count();
     report.canPage = !(await admin.locator("nav.pager button").nth(1).isDisabled());
+
+    // the dashboard: charts with their tables, and a ticket raised meanwhile counted without a reload
+    await admin.click("nav a[href='/dashboard']");
+    await admin.waitForSelector("dd[data-figure=tickets]", { timeout: 20000 });
+    await admin.waitForSelector(".chart svg.recharts-surface", { timeout: 20000 });
+    report.charts = await admin.locator(".chart svg.recharts-surface").count();
+    report.chartTables = await admin.locator(".chart table").count();
+    report.ticketsBefore = Number(await admin.locator("dd[data-figure=tickets]").textContent());
+    await shot(admin, "15-dashboard");
+    await accessibility(admin, "dashboard", report);
+    const started = Date.now();
+    await raise(input, `Dashboard check ${input.stamp}`);
+    await until(admin, (before) => Number(document.querySelector("dd[data-figure=tickets]").textContent) === before + 1,
+                report.ticketsBefore);
+    report.dashboardLiveMs = Date.now() - started;
+    report.ticketsAfter = Number(await admin.locator("dd[data-figure=tickets]").textContent());
+    report.dashboardPath = new URL(admin.url()).pathname;
   } finally {
     await browser.close();
   }
