@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from aurontek.commands.up import DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD
 from aurontek.demo import DEMO_ADMIN, DEMO_PASSWORD
 from tests.supergraph.npm_packages import unavailable
 from tests.supergraph.server.test_graphiql_browser import playwright, product  # noqa: F401 (fixtures)
@@ -108,7 +109,8 @@ def test_an_administrator_manages_people_and_watches_the_dashboard(
     stamp = str(os.getpid())
     task = {"origin": url.removesuffix("/graphql"), "code": code, "password": DEMO_PASSWORD, "admin": DEMO_ADMIN,
             "taken": "carla@demo.aurontek.local", "customer": "carla@demo.aurontek.local", "stamp": stamp,
-            "screenshots": str(screenshots)}
+            "platformEmail": DEFAULT_ADMIN_EMAIL, "platformPassword": DEFAULT_ADMIN_PASSWORD,
+            "demoCompany": "Demo Helpdesk", "screenshots": str(screenshots)}
     done = subprocess.run(["node", str(ADMIN_SCRIPT)], input=json.dumps(task), capture_output=True, text=True,
                           timeout=240, env={**os.environ, "PLAYWRIGHT_MODULES": str(playwright),
                                             "WEB_MODULES": str(built.parent / "node_modules")}, check=False)
@@ -129,8 +131,14 @@ def test_an_administrator_manages_people_and_watches_the_dashboard(
     assert report["charts"] == 3 and report["chartTables"] == 3
     assert report["ticketsAfter"] == report["ticketsBefore"] + 1 and report["dashboardPath"] == "/dashboard"
     assert report["dashboardLiveMs"] < 10_000
+    # platform staff: a company created with its first administrator, its code rotated; the demo company suspended
+    # signs its administrator's open page out, and is reactivated
+    assert report["companyCreated"].startswith(f"Acme {stamp} is created; its access code is ")
+    assert report["codeRotated"] and report["suspended"] and report["reactivated"]
+    assert report["adminSignedOut"], report["adminPathAfterSuspension"]
     assert not report["consoleErrors"], report["consoleErrors"]
-    assert report["accessibility"] == {"people": [], "people import": [], "people invite": [], "dashboard": []}, \
-        report["accessibility"]
+    assert report["accessibility"] == {"people": [], "people import": [], "people invite": [], "dashboard": [],
+                                       "companies": []}, report["accessibility"]
     assert sorted(p.name for p in screenshots.iterdir()) == [
-        "12-admin-people.png", "13-admin-import-report.png", "14-admin-invite-taken.png", "15-dashboard.png"]
+        "12-admin-people.png", "13-admin-import-report.png", "14-admin-invite-taken.png", "15-dashboard.png",
+        "16-platform-companies.png"]

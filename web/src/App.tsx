@@ -9,6 +9,7 @@ import { Bell } from "./components/Bell";
 import { DeskTimeZoneDocument, LogoutDocument } from "./gql/graphql";
 import { useI18n } from "./i18n/i18n";
 import { LANGUAGES, type Language } from "./i18n/messages";
+import { Companies } from "./pages/admin/Companies";
 import { People } from "./pages/admin/People";
 
 // the charts library is loaded with the dashboard, not with the app's first page
@@ -26,6 +27,10 @@ function isStaff(role: string | undefined): boolean {
 
 function isAdmin(role: string | undefined): boolean {
   return role === "company_admin";
+}
+
+function isPlatformAdmin(role: string | undefined): boolean {
+  return role === "platform_root" || role === "platform_admin";
 }
 
 /** Dates in the company's time zone, once the signed-in person's company is known. */
@@ -71,6 +76,7 @@ function Header() {
           {isStaff(user.role?.key) && <NavLink to="/queue">{t("nav.queue")}</NavLink>}
           {isStaff(user.role?.key) && <NavLink to="/dashboard">{t("nav.dashboard")}</NavLink>}
           {isAdmin(user.role?.key) && <NavLink to="/admin/people">{t("nav.people")}</NavLink>}
+          {isPlatformAdmin(user.role?.key) && <NavLink to="/platform/companies">{t("nav.companies")}</NavLink>}
         </nav>
       )}
       <span className="spacer" />
@@ -119,6 +125,7 @@ export function App() {
         <Route path="/tickets" element={<SignedIn><TicketList title="tickets.title" view="VISIBLE" /></SignedIn>} />
         <Route path="/profile" element={<SignedIn><Profile /></SignedIn>} />
         <Route path="/admin/people" element={<SignedIn><People /></SignedIn>} />
+        <Route path="/platform/companies" element={<SignedIn><Companies /></SignedIn>} />
         <Route path="/dashboard" element={<SignedIn><Suspense fallback={null}><Dashboard /></Suspense></SignedIn>} />
         <Route path="/new" element={<SignedIn><NewTicket /></SignedIn>} />
         <Route path="/tickets/:id" element={<SignedIn><TicketPage /></SignedIn>} />

@@ -111,6 +111,55 @@ async function main(input) {
     report.dashboardLiveMs = Date.now() - started;
     report.ticketsAfter = Number(await admin.locator("dd[data-figure=tickets]").textContent());
     report.dashboardPath = new URL(admin.url()).pathname;
+
+    // platform staff, in a browser of their own: a new company, its access code rotated; then the demo company
+    // suspended while its administrator's page is open (signed out there), and reactivated
+    const platformContext = await browser.newContext({ locale: "en-US" });
+    const platform = await platformContext.newPage();
+    platform.on("console", (m) => { if (m.type() === "error") report.consoleErrors.push(`platform: ${m.text()}`); });
+    await signIn(platform, { code: "" }, input.platformEmail, input.platformPassword, input.origin);
+    await platform.waitForURL((url) => !url.pathname.startsWith("/login"), { timeout: 20000 });
+    await platform.click("nav a[href='/platform/companies']");
+    await platform.waitForSelector("table.companies tbody tr", { timeout: 20000 });
+    const company = `Acme ${input.stamp}`;
+    const form = "form[aria-labelledby=company-title]";
+    await platform.fill(`${form} input[name=name]`, company);
+    await platform.fill(`${form} input[name=taxId]`, `B${input.stamp}`);
+    await platform.fill(`${form} input[name=email]`, `hello${input.stamp}@acme.example`);
+    await platform.fill(`${form} input[name=adminEmail]`, `boss${input.stamp}@acme.example`);
+    await platform.fill(`${form} input[name=adminFirstName]`, "Bea");
+    await platform.fill(`${form} input[name=adminLastName]`, "Boss");
+    await platform.click(`${form} button[type=submit]`);
+    await platform.waitForSelector(`${form} [role=status]`, { timeout: 20000 });
+    report.companyCreated = (await platform.locator(`${form} [role=status]`).textContent()).trim();
+    await platform.fill("input[type=search]", company);
+    const row = platform.locator(`tr[data-company="${company}"]`);
+    await row.waitFor({ timeout: 20000 });
+    const codeBefore = (await row.locator("[data-code]").textContent()).trim();
+    await row.locator("button", { hasText: "New code" }).click();
+    await until(platform, ([name, before]) => {
+      const code = document.querySelector(`tr[data-company="${name}"] [data-code]`)?.textContent.trim();
+      return code && code !== before;
+    }, [company, codeBefore]);
+    report.codeRotated = true;
+    await shot(platform, "16-platform-companies");
+    await accessibility(platform, "companies", report);
+
+    await platform.fill("input[type=search]", input.demoCompany);
+    const demo = platform.locator(`tr[data-company="${input.demoCompany}"]`);
+    await demo.waitFor({ timeout: 20000 });
+    await demo.locator("input[name=reason]").fill("Unpaid invoice");
+    await demo.locator("button[type=submit]").click();
+    await until(platform, (name) => document.querySelector(`tr[data-company="${name}"] [data-status]`)?.textContent.startsWith("Suspended"),
+                input.demoCompany);
+    report.suspended = true;
+    await admin.waitForURL("**/login", { timeout: 20000 }).then(() => { report.adminSignedOut = true; },
+                                                                 () => { report.adminSignedOut = false; });
+    report.adminPathAfterSuspension = new URL(admin.url()).pathname;
+    await demo.locator("button", { hasText: "Reactivate" }).click();
+    await until(platform, (name) => document.querySelector(`tr[data-company="${name}"] [data-status]`)?.textContent.startsWith("Active"),
+                input.demoCompany);
+    report.reactivated = true;
   } finally {
     await browser.close();
   }

@@ -84,7 +84,7 @@ function Invite({ roles, onDone }: { roles: { id: string; name: string }[]; onDo
 }
 
 /** A failure with only its errors that name no field (those beside a field are shown there). */
-function pickUnfielded(failure: unknown): { graphQLErrors: unknown[] } {
+export function pickUnfielded(failure: unknown): { graphQLErrors: unknown[] } {
   const all = (failure as { graphQLErrors?: { extensions?: { field?: unknown } }[] } | null)?.graphQLErrors;
   if (!all?.length) return failure as { graphQLErrors: unknown[] };
   return { graphQLErrors: all.filter((e) => typeof e.extensions?.field !== "string") };

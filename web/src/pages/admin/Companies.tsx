@@ -1,0 +1,141 @@
+// Platform staff: the companies (searched, a cursor page at a time), a new company with its first administrator,
+// a company's access code rotated (the old one stops at once), suspension with a reason (its people are signed
+// out) and reactivation. Refusals that name a field show beside it.
+import { useMutation, useQuery } from "@apollo/client";
+import { useState, type FormEvent } from "react";
+
+import { ErrorMessage } from "../../components/ErrorMessage";
+import {
+  PlatformCompaniesDocument, PlatformCreateCompanyDocument, PlatformReactivateCompanyDocument,
+  PlatformRotateAccessCodeDocument, PlatformSuspendCompanyDocument,
+} from "../../gql/graphql";
+import { useI18n } from "../../i18n/i18n";
+import type { MessageKey } from "../../i18n/messages";
+import { fieldErrors, pickUnfielded } from "./People";
+
+const PAGE = 20;
+
+function NewCompany({ onDone }: { onDone: () => void }) {
+  const { t } = useI18n();
+  const empty = { name: "", taxId: "", email: "", adminEmail: "", adminFirstName: "", adminLastName: "" };
+  const [form, setForm] = useState(empty);
+  const [create, creating] = useMutation(PlatformCreateCompanyDocument);
+  const [created, setCreated] = useState<{ name: string; code: string } | null>(null);
+  const { byField, rest } = fieldErrors(creating.error);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setCreated(null);
+    const done = await create({ variables: { input: {
+      name: form.name, taxId: form.taxId, email: form.email,
+      admin: { email: form.adminEmail, firstName: form.adminFirstName, lastName: form.adminLastName },
+    } } }).catch(() => null);
+    if (done?.data) {
+      const company = done.data.createCompany.company;
+      setCreated({ name: company.name, code: company.accessCode ?? "" });
+      setForm(empty);
+      onDone();
+    }
+  }
+
+  // the API names the first administrator's fields `email`, ... too: those beside the administrator's inputs
+  const field = (name: keyof typeof form, label: MessageKey, apiField: string, type = "text") => (
+    <label>{t(label)}
+      <input name={name} type={type} required value={form[name]} aria-invalid={!!byField[apiField]}
+             aria-describedby={byField[apiField] ? `company-${name}-error` : undefined}
+             onChange={(e) => setForm({ ...form, [name]: e.target.value })} />
+      {byField[apiField] && <small id={`company-${name}-error`} className="field-error">
+        {t(byField[apiField].key, byField[apiField].values)}</small>}
+    </label>
+  );
+
+  return (
+    <form onSubmit={submit} aria-labelledby="company-title" aria-busy={creating.loading} className="wide-form">
+      <h2 id="company-title">{t("companies.new")}</h2>
+      {field("name", "companies.name", "name")}
+      {field("taxId", "companies.taxId", "taxId")}
+      {field("email", "companies.email", "companyEmail", "email")}
+      <h3>{t("companies.firstAdmin")}</h3>
+      {field("adminEmail", "people.email", "email", "email")}
+      {field("adminFirstName", "profile.firstName", "firstName")}
+      {field("adminLastName", "profile.lastName", "lastName")}
+      {rest && <ErrorMessage error={pickUnfielded(creating.error)} />}
+      {created && <p role="status">{t("companies.created", created)}</p>}
+      <button type="submit" disabled={creating.loading}>{t("companies.create")}</button>
+    </form>
+  );
+}
+
+export function Companies() {
+  const { t } = useI18n();
+  const [search, setSearch] = useState("");
+  const [after, setAfter] = useState<(string | null)[]>([null]);
+  const companies = useQuery(PlatformCompaniesDocument, {
+    variables: { filter: { search: search || null }, first: PAGE, after: after[after.length - 1] },
+  });
+  const [rotate, rotating] = useMutation(PlatformRotateAccessCodeDocument);
+  const [suspend, suspending] = useMutation(PlatformSuspendCompanyDocument);
+  const [reactivate, reactivating] = useMutation(PlatformReactivateCompanyDocument);
+  const [reasons, setReasons] = useState<Record<string, string>>({});
+  const page = companies.data?.companies;
+
+  return (
+    <main id="content" className="admin">
+      <h1>{t("companies.title")}</h1>
+      <div className="filters">
+        <label>{t("companies.search")}
+          <input type="search" value={search} onChange={(e) => { setSearch(e.target.value); setAfter([null]); }} />
+        </label>
+      </div>
+      <ErrorMessage error={companies.error ?? rotating.error ?? suspending.error ?? reactivating.error} />
+      {page && (
+        <>
+          <p>{t("people.count", { count: page.totalCount })}</p>
+          <table className="companies">
+            <thead><tr><th scope="col">{t("companies.name")}</th><th scope="col">{t("companies.status")}</th>
+              <th scope="col">{t("companies.licence")}</th><th scope="col">{t("companies.accessCode")}</th>
+              <th scope="col"><span className="sr-only">{t("people.actions")}</span></th></tr></thead>
+            <tbody>
+              {page.edges.map(({ node: company }) => (
+                <tr key={company.id} data-company={company.name}>
+                  <th scope="row">{company.name}<br /><small>{company.email}</small></th>
+                  <td data-status>{t(company.status === "SUSPENDED" ? "companies.SUSPENDED" : "companies.ACTIVE")}
+                    {company.suspendedReason && <><br /><small>{company.suspendedReason}</small></>}</td>
+                  <td>{company.licence ? t("companies.daysLeft", { plan: company.licence.plan, days: company.licence.daysLeft }) : "—"}</td>
+                  <td><code data-code>{company.accessCode ?? "—"}</code>{" "}
+                    {!company.isPlatform && <button type="button" className="quiet" disabled={rotating.loading}
+                      onClick={() => void rotate({ variables: { id: company.id } }).catch(() => undefined)}>
+                      {t("companies.rotate")}</button>}
+                  </td>
+                  <td>
+                    {company.isPlatform ? null : company.status === "SUSPENDED"
+                      ? <button type="button" onClick={() => void reactivate({ variables: { id: company.id } })
+                          .catch(() => undefined)}>{t("companies.reactivate")}</button>
+                      : <form className="inline" onSubmit={(e) => {
+                          e.preventDefault();
+                          void suspend({ variables: { id: company.id, reason: reasons[company.id] ?? "" } })
+                            .catch(() => undefined);
+                        }}>
+                          <label>{t("companies.reason")}
+                            <input name="reason" required value={reasons[company.id] ?? ""}
+                                   onChange={(e) => setReasons({ ...reasons, [company.id]: e.target.value })} />
+                          </label>
+                          <button type="submit" className="quiet">{t("companies.suspend")}</button>
+                        </form>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <nav aria-label={t("people.pages")} className="pager">
+            <button type="button" disabled={after.length < 2} onClick={() => setAfter(after.slice(0, -1))}>
+              {t("people.previous")}</button>
+            <button type="button" disabled={!page.pageInfo.hasNextPage}
+                    onClick={() => setAfter([...after, page.pageInfo.endCursor ?? null])}>{t("people.next")}</button>
+          </nav>
+        </>
+      )}
+      <NewCompany onDone={() => void companies.refetch()} />
+    </main>
+  );
+}
