@@ -7,14 +7,16 @@ cost a kept request about a sixth of its own time (benchmarks/gateway/RESULTS.md
 `opentelemetry.trace.Span`, so the API's context functions see it as usual. It keeps what the OTLP encoding reads,
 and when it ends it goes onto the `Batcher`'s queue, which a thread of its own exports in batches.
 
-A span is written as OTLP bytes when it ends, not when its batch is sent. Spans that wait for an export as objects
-outlive the garbage collector's young generation and are promoted, so every span object ends up in the expensive
-full collections: with 100 % of a gateway's traces kept, a request cost a quarter more CPU than untraced while the
-export itself took 2 %. Bytes are never looked through.
+A span is written as OTLP bytes when it ends, not when its batch is sent: what waits for an export is bytes, which
+the garbage collector never looks through, and the span object is freed at once.
 
-The batching follows the SDK's variables: `OTEL_BSP_SCHEDULE_DELAY`, `OTEL_BSP_MAX_QUEUE_SIZE`,
-`OTEL_BSP_MAX_EXPORT_BATCH_SIZE` and `OTEL_BSP_EXPORT_TIMEOUT`. A span that finds the queue full is dropped and
-counted, as the SDK does.
+The thread sends whole batches, and everything only when the schedule's delay runs out. Sending until the queue is
+empty, as it first did, meant a stream of small requests under a steady load; with every trace kept, that cost the
+gateway about twice the CPU per request that recording and writing the spans did (benchmarks/gateway/RESULTS.md).
+
+The batching follows the standard variables `OTEL_BSP_SCHEDULE_DELAY`, `OTEL_BSP_MAX_QUEUE_SIZE` and
+`OTEL_BSP_MAX_EXPORT_BATCH_SIZE`; an export's own timeout is the exporter's (`OTEL_EXPORTER_OTLP_TIMEOUT`). A span
+that finds the queue full is dropped and counted, as the SDK does.
 """
 
 from __future__ import annotations
@@ -150,7 +152,6 @@ class Batcher(SpanProcessor):
         self.delay = _setting("OTEL_BSP_SCHEDULE_DELAY", 5000) / 1000
         self.max_queue = _setting("OTEL_BSP_MAX_QUEUE_SIZE", 2048)
         self.max_batch = min(_setting("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 512), self.max_queue)
-        self.timeout = _setting("OTEL_BSP_EXPORT_TIMEOUT", 30000) / 1000
         self.dropped = 0
         self._queue: deque[tuple[tuple[int, int], bytes]] = deque()
         self._owners: dict[tuple[int, int], tuple[Any, Any]] = {}
