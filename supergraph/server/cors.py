@@ -88,7 +88,10 @@ def _same_origin(origin: str, headers: Mapping[str, str]) -> bool:
     """The page came from this host: Origin's host and port are the Host the request was sent to (or the host a
     proxy in front says it was sent to; a page cannot set that header on a request the browser sends for it)."""
     host = headers.get("x-forwarded-host", "").split(",")[0].strip() or headers.get("host", "")
-    parts = urlsplit(origin)
+    try:
+        parts = urlsplit(origin)
+    except ValueError:  # not a URL at all ("http://["): no page of ours
+        return False
     if not host or parts.scheme not in ("http", "https"):
         return False
     default = "443" if parts.scheme == "https" else "80"

@@ -49,6 +49,7 @@ def _scope(**headers: str) -> dict:
     ("https://aurontek-web-a.vercel.app.evil.com", "refused"),
     ("https://aurontek-web-.vercel.app", "refused"),
     ("null", "refused"),  # a sandboxed frame or a file
+    ("http://[", "refused"),  # not a URL: refused, not an error
 ])
 def test_an_origin_is_listed_exactly_or_by_one_label(origin: str, verdict: str) -> None:
     policy = CorsPolicy.parse(f"{APP}, {PREVIEWS}")
