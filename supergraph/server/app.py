@@ -119,8 +119,8 @@ class GatewayApp:
         origin = headers_of(scope)["origin"]
         if verdict == "refused":
             metrics.child(metrics.GATEWAY_HTTP, "4xx").inc()
-            await _send_json(send, 403, {"errors": [graphql_error(
-                f"Pages of {origin} may not call this API (GATEWAY_CORS_ORIGINS).", ErrorCode.ORIGIN_NOT_ALLOWED)]})
+            refusal = f"Pages of {origin[:200]} may not call this API (GATEWAY_CORS_ORIGINS)."
+            await _send_json(send, 403, {"errors": [graphql_error(refusal, ErrorCode.ORIGIN_NOT_ALLOWED)]})
         elif scope["method"] == "OPTIONS":
             await _send(send, 204, cors.preflight_headers(origin), b"")
         else:
