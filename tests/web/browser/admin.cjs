@@ -6,7 +6,7 @@
 const path = require("path");
 const { chromium } = require(path.join(process.env.PLAYWRIGHT_MODULES, "playwright-core"));
 
-const { ARGS, accessibility, api, signIn } = require("./common.cjs");
+const { ARGS, accessibility, api, run, signIn } = require("./common.cjs");
 
 // a ticket raised by the customer through the API, from a catalogue item without required questions
 async function raise(input, title) {
@@ -166,11 +166,4 @@ async function main(input) {
   return report;
 }
 
-let raw = "";
-process.stdin.on("data", (chunk) => (raw += chunk));
-process.stdin.on("end", () => {
-  main(JSON.parse(raw)).then(
-    (report) => { process.stdout.write(JSON.stringify(report) + "\n"); },
-    (error) => { process.stderr.write(String(error && error.stack || error)); process.exit(1); },
-  );
-});
+run(main);

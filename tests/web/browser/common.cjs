@@ -37,4 +37,16 @@ async function signIn(page, input, email, password, origin = input.origin) {
   await page.click("button[type=submit]");
 }
 
-module.exports = { ARGS, accessibility, api, signIn };
+// A story's entry: its input as JSON on stdin, its report as one JSON line on stdout, a failure on stderr.
+function run(main) {
+  let raw = "";
+  process.stdin.on("data", (chunk) => (raw += chunk));
+  process.stdin.on("end", () => {
+    main(JSON.parse(raw)).then(
+      (report) => { process.stdout.write(JSON.stringify(report) + "\n"); },
+      (error) => { process.stderr.write(String(error && error.stack || error)); process.exit(1); },
+    );
+  });
+}
+
+module.exports = { ARGS, accessibility, api, run, signIn };

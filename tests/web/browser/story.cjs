@@ -7,7 +7,7 @@ const { chromium } = require(path.join(process.env.PLAYWRIGHT_MODULES, "playwrig
 // A 1x1 PNG: the API checks an attachment's bytes, not its name.
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
-const { ARGS, accessibility, api, signIn } = require("./common.cjs");
+const { ARGS, accessibility, api, run, signIn } = require("./common.cjs");
 
 // A TCP forwarder in front of the gateway for one person's browser: `cut()` drops its connections and refuses new
 // ones, as a lost network would; `restore()` lets them through again.
@@ -305,11 +305,4 @@ async function main(input) {
   return report;
 }
 
-let raw = "";
-process.stdin.on("data", (chunk) => (raw += chunk));
-process.stdin.on("end", () => {
-  main(JSON.parse(raw)).then(
-    (report) => { process.stdout.write(JSON.stringify(report) + "\n"); },
-    (error) => { process.stderr.write(String(error && error.stack || error)); process.exit(1); },
-  );
-});
+run(main);

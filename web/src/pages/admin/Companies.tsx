@@ -4,6 +4,7 @@
 import { useMutation, useQuery } from "@apollo/client";
 import { useState, type FormEvent } from "react";
 
+import { CheckedInput, Pager } from "../../components/AdminParts";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import {
   PlatformCompaniesDocument, PlatformCreateCompanyDocument, PlatformReactivateCompanyDocument,
@@ -40,13 +41,8 @@ function NewCompany({ onDone }: { onDone: () => void }) {
 
   // the API names the first administrator's fields `email`, ... too: those beside the administrator's inputs
   const field = (name: keyof typeof form, label: MessageKey, apiField: string, type = "text") => (
-    <label>{t(label)}
-      <input name={name} type={type} required value={form[name]} aria-invalid={!!byField[apiField]}
-             aria-describedby={byField[apiField] ? `company-${name}-error` : undefined}
-             onChange={(e) => setForm({ ...form, [name]: e.target.value })} />
-      {byField[apiField] && <small id={`company-${name}-error`} className="field-error">
-        {t(byField[apiField].key, byField[apiField].values)}</small>}
-    </label>
+    <CheckedInput id={`company-${name}`} name={name} label={label} type={type} value={form[name]}
+                  onChange={(value) => setForm({ ...form, [name]: value })} said={byField[apiField]} />
   );
 
   return (
@@ -127,12 +123,8 @@ export function Companies() {
               ))}
             </tbody>
           </table>
-          <nav aria-label={t("people.pages")} className="pager">
-            <button type="button" disabled={after.length < 2} onClick={() => setAfter(after.slice(0, -1))}>
-              {t("people.previous")}</button>
-            <button type="button" disabled={!page.pageInfo.hasNextPage}
-                    onClick={() => setAfter([...after, page.pageInfo.endCursor ?? null])}>{t("people.next")}</button>
-          </nav>
+          <Pager cursors={after} onChange={setAfter} hasNextPage={page.pageInfo.hasNextPage}
+                 endCursor={page.pageInfo.endCursor} />
         </>
       )}
       <NewCompany onDone={() => void companies.refetch()} />

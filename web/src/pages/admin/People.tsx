@@ -5,6 +5,7 @@ import { useMutation, useQuery } from "@apollo/client";
 import { useState, type FormEvent } from "react";
 
 import { explainAll } from "../../api/errors";
+import { CheckedInput, Pager, type Said } from "../../components/AdminParts";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import {
   AdminAssignRoleDocument, AdminCreateUserDocument, AdminDeactivateUserDocument,
@@ -15,8 +16,6 @@ import { useI18n } from "../../i18n/i18n";
 import type { MessageKey } from "../../i18n/messages";
 
 const PAGE = 20;
-
-type Said = { key: MessageKey; values: Record<string, string | number> };
 
 /** A failed mutation's errors that name an input field (`BAD_USER_INPUT`, or `CONFLICT` for a value in use), by
  * field (`input.email` -> `email`), to show beside it; `rest`: some error names none. */
@@ -54,13 +53,8 @@ function Invite({ roles, onDone }: { roles: { id: string; name: string }[]; onDo
   }
 
   const field = (name: keyof typeof form, label: MessageKey, type = "text") => (
-    <label>{t(label)}
-      <input name={name} type={type} required value={form[name]} aria-invalid={!!byField[name]}
-             aria-describedby={byField[name] ? `invite-${name}-error` : undefined}
-             onChange={(e) => setForm({ ...form, [name]: e.target.value })} />
-      {byField[name] && <small id={`invite-${name}-error`} className="field-error">
-        {t(byField[name].key, byField[name].values)}</small>}
-    </label>
+    <CheckedInput id={`invite-${name}`} name={name} label={label} type={type} value={form[name]}
+                  onChange={(value) => setForm({ ...form, [name]: value })} said={byField[name]} />
   );
 
   return (
@@ -207,12 +201,8 @@ export function People() {
               ))}
             </tbody>
           </table>
-          <nav aria-label={t("people.pages")} className="pager">
-            <button type="button" disabled={after.length < 2} onClick={() => setAfter(after.slice(0, -1))}>
-              {t("people.previous")}</button>
-            <button type="button" disabled={!page.pageInfo.hasNextPage}
-                    onClick={() => setAfter([...after, page.pageInfo.endCursor ?? null])}>{t("people.next")}</button>
-          </nav>
+          <Pager cursors={after} onChange={setAfter} hasNextPage={page.pageInfo.hasNextPage}
+                 endCursor={page.pageInfo.endCursor} />
         </>
       )}
       <Invite roles={choosable} onDone={() => void people.refetch()} />

@@ -1,0 +1,36 @@
+// What the administration screens share: an input that shows the API's refusal beside it, and the cursor pager.
+import { useI18n } from "../i18n/i18n";
+import type { MessageKey } from "../i18n/messages";
+
+export type Said = { key: MessageKey; values: Record<string, string | number> };
+
+/** A required input with its label; `said`, the API's refusal of this field, shown beside it. */
+export function CheckedInput({ id, name, label, type = "text", value, onChange, said }: {
+  id: string; name: string; label: MessageKey; type?: string; value: string; onChange: (value: string) => void;
+  said?: Said;
+}) {
+  const { t } = useI18n();
+  return (
+    <label>{t(label)}
+      <input name={name} type={type} required value={value} aria-invalid={!!said}
+             aria-describedby={said ? `${id}-error` : undefined} onChange={(e) => onChange(e.target.value)} />
+      {said && <small id={`${id}-error`} className="field-error">{t(said.key, said.values)}</small>}
+    </label>
+  );
+}
+
+/** Previous and next page over a connection: `cursors` holds the `after` of every page seen, the current last. */
+export function Pager({ cursors, onChange, hasNextPage, endCursor }: {
+  cursors: (string | null)[]; onChange: (cursors: (string | null)[]) => void; hasNextPage: boolean;
+  endCursor: string | null | undefined;
+}) {
+  const { t } = useI18n();
+  return (
+    <nav aria-label={t("people.pages")} className="pager">
+      <button type="button" disabled={cursors.length < 2} onClick={() => onChange(cursors.slice(0, -1))}>
+        {t("people.previous")}</button>
+      <button type="button" disabled={!hasNextPage} onClick={() => onChange([...cursors, endCursor ?? null])}>
+        {t("people.next")}</button>
+    </nav>
+  );
+}
