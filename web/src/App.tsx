@@ -2,15 +2,20 @@
 // connection is being restored, and the routes (the administration screens slot in beside these).
 import { useApolloClient, useMutation, useQuery } from "@apollo/client";
 import { lazy, Suspense, useEffect, type ReactNode } from "react";
-import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from "react-router-dom";
+import { Navigate, NavLink, Outlet, Route, Routes, useLocation, useNavigate } from "react-router-dom";
 
 import { useConnectionState, useSession, useUser } from "./auth/context";
 import { Bell } from "./components/Bell";
 import { DeskTimeZoneDocument, LogoutDocument } from "./gql/graphql";
 import { useI18n } from "./i18n/i18n";
 import { LANGUAGES, type Language } from "./i18n/messages";
+import { Assignments } from "./pages/admin/Assignments";
+import { Catalogue } from "./pages/admin/Catalogue";
 import { Companies } from "./pages/admin/Companies";
 import { People } from "./pages/admin/People";
+import { Roles } from "./pages/admin/Roles";
+import { Settings } from "./pages/admin/Settings";
+import { Triage } from "./pages/admin/Triage";
 
 // the charts library is loaded with the dashboard, not with the app's first page
 const Dashboard = lazy(() => import("./pages/admin/Dashboard").then((m) => ({ default: m.Dashboard })));
@@ -75,7 +80,7 @@ function Header() {
           <NavLink to="/new">{t("nav.newTicket")}</NavLink>
           {isStaff(user.role?.key) && <NavLink to="/queue">{t("nav.queue")}</NavLink>}
           {isStaff(user.role?.key) && <NavLink to="/dashboard">{t("nav.dashboard")}</NavLink>}
-          {isAdmin(user.role?.key) && <NavLink to="/admin/people">{t("nav.people")}</NavLink>}
+          {isAdmin(user.role?.key) && <NavLink to="/admin/people">{t("nav.admin")}</NavLink>}
           {isPlatformAdmin(user.role?.key) && <NavLink to="/platform/companies">{t("nav.companies")}</NavLink>}
         </nav>
       )}
@@ -107,6 +112,21 @@ function ConnectionBanner() {
   return <div className="banner" role="status">{t("connection.reconnecting")}</div>;
 }
 
+/** The company administrator's screens, one link each, above the screen that is open. */
+function AdminLayout() {
+  const { t } = useI18n();
+  const screens = [["people", "nav.people"], ["roles", "roles.title"], ["catalogue", "catalogue.title"],
+    ["settings", "settings.title"], ["assignments", "assignments.title"], ["triage", "triage.title"]] as const;
+  return (
+    <>
+      <nav aria-label={t("nav.admin")} className="admin-nav">
+        {screens.map(([path, label]) => <NavLink key={path} to={`/admin/${path}`}>{t(label)}</NavLink>)}
+      </nav>
+      <Outlet />
+    </>
+  );
+}
+
 function Home() {
   const user = useUser();
   return <Navigate to={isStaff(user?.role?.key) ? "/queue" : "/tickets"} replace />;
@@ -124,7 +144,15 @@ export function App() {
         <Route path="/set-password" element={<ChoosePassword welcome />} />
         <Route path="/tickets" element={<SignedIn><TicketList title="tickets.title" view="VISIBLE" /></SignedIn>} />
         <Route path="/profile" element={<SignedIn><Profile /></SignedIn>} />
-        <Route path="/admin/people" element={<SignedIn><People /></SignedIn>} />
+        <Route path="/admin" element={<SignedIn><AdminLayout /></SignedIn>}>
+          <Route index element={<Navigate to="people" replace />} />
+          <Route path="people" element={<People />} />
+          <Route path="roles" element={<Roles />} />
+          <Route path="catalogue" element={<Catalogue />} />
+          <Route path="settings" element={<Settings />} />
+          <Route path="assignments" element={<Assignments />} />
+          <Route path="triage" element={<Triage />} />
+        </Route>
         <Route path="/platform/companies" element={<SignedIn><Companies /></SignedIn>} />
         <Route path="/dashboard" element={<SignedIn><Suspense fallback={null}><Dashboard /></Suspense></SignedIn>} />
         <Route path="/new" element={<SignedIn><NewTicket /></SignedIn>} />

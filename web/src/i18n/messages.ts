@@ -1,8 +1,16 @@
 // Every text a person reads, in Spanish and English. Keys are shared; `{name}` marks a value filled in.
+// The administration screens keep their texts beside each other, one module per screen.
+import * as assignments from "./admin/assignments";
+import * as catalogue from "./admin/catalogue";
+import * as platform from "./admin/platform";
+import * as roles from "./admin/roles";
+import * as settings from "./admin/settings";
+import * as triage from "./admin/triage";
+
 export const LANGUAGES = ["es", "en"] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-const en = {
+const core = {
   "app.name": "AURONTEK",
   "app.skip": "Skip to content",
   "nav.myTickets": "My tickets",
@@ -229,6 +237,7 @@ const en = {
   "error.NETWORK": "The server cannot be reached. Check your connection and try again.",
   "error.PAYLOAD_TOO_LARGE": "That is too much to send at once (at most 4 MiB). Send large files one at a time.",
   "error.UNKNOWN": "Something went wrong on our side. Try again; if it keeps happening, tell support.",
+  "nav.admin": "Administration",
   "nav.people": "People",
   "people.title": "People",
   "people.search": "Search by name or e-mail",
@@ -300,9 +309,14 @@ const en = {
   "companies.created": "{name} is created; its access code is {code}.",
 } as const;
 
+const en = {
+  ...core, ...roles.en, ...catalogue.en, ...settings.en, ...assignments.en, ...triage.en, ...platform.en,
+};
+
 export type MessageKey = keyof typeof en;
 
 const es: Record<MessageKey, string> = {
+  ...roles.es, ...catalogue.es, ...settings.es, ...assignments.es, ...triage.es, ...platform.es,
   "app.name": "AURONTEK",
   "app.skip": "Saltar al contenido",
   "nav.myTickets": "Mis tickets",
@@ -529,6 +543,7 @@ const es: Record<MessageKey, string> = {
   "error.NETWORK": "No se puede contactar al servidor. Revisa tu conexión e inténtalo de nuevo.",
   "error.PAYLOAD_TOO_LARGE": "Es demasiado para enviar de una vez (máximo 4 MiB). Envía los archivos grandes de a uno.",
   "error.UNKNOWN": "Algo falló de nuestro lado. Inténtalo de nuevo; si sigue pasando, avisa a soporte.",
+  "nav.admin": "Administración",
   "nav.people": "Personas",
   "people.title": "Personas",
   "people.search": "Buscar por nombre o correo",
