@@ -12,6 +12,7 @@ import { LANGUAGES, type Language } from "./i18n/messages";
 import { Assignments } from "./pages/admin/Assignments";
 import { Catalogue } from "./pages/admin/Catalogue";
 import { Companies } from "./pages/admin/Companies";
+import { Overview } from "./pages/admin/Overview";
 import { People } from "./pages/admin/People";
 import { Roles } from "./pages/admin/Roles";
 import { Settings } from "./pages/admin/Settings";
@@ -82,6 +83,7 @@ function Header() {
           {isStaff(user.role?.key) && <NavLink to="/dashboard">{t("nav.dashboard")}</NavLink>}
           {isAdmin(user.role?.key) && <NavLink to="/admin/people">{t("nav.admin")}</NavLink>}
           {isPlatformAdmin(user.role?.key) && <NavLink to="/platform/companies">{t("nav.companies")}</NavLink>}
+          {isPlatformAdmin(user.role?.key) && <NavLink to="/platform/overview">{t("platform.title")}</NavLink>}
         </nav>
       )}
       <span className="spacer" />
@@ -154,6 +156,7 @@ export function App() {
           <Route path="triage" element={<Triage />} />
         </Route>
         <Route path="/platform/companies" element={<SignedIn><Companies /></SignedIn>} />
+        <Route path="/platform/overview" element={<SignedIn><Overview /></SignedIn>} />
         <Route path="/dashboard" element={<SignedIn><Suspense fallback={null}><Dashboard /></Suspense></SignedIn>} />
         <Route path="/new" element={<SignedIn><NewTicket /></SignedIn>} />
         <Route path="/tickets/:id" element={<SignedIn><TicketPage /></SignedIn>} />

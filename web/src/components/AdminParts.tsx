@@ -1,4 +1,9 @@
-// What the administration screens share: an input that shows the API's refusal beside it, and the cursor pager.
+// What the administration screens share: an input that shows the API's refusal beside it, the cursor pager, and
+// asking again when tickets change.
+import { useSubscription } from "@apollo/client";
+import { useRef } from "react";
+
+import { TicketQueueChangesDocument } from "../gql/graphql";
 import { useI18n } from "../i18n/i18n";
 import type { MessageKey } from "../i18n/messages";
 
@@ -33,4 +38,23 @@ export function Pager({ cursors, onChange, hasNextPage, endCursor }: {
         {t("people.next")}</button>
     </nav>
   );
+}
+
+const REFRESH_MS = 2000; // at most one refresh this often, however many tickets change
+
+/** Call `refetch` when the company's tickets change (the live `ticketsChanged`), at most once every 2 s. */
+export function useRefetchOnTicketChanges(refetch: () => unknown) {
+  const last = useRef(0);
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useSubscription(TicketQueueChangesDocument, {
+    onData: () => {
+      if (pending.current) return;
+      const wait = Math.max(0, last.current + REFRESH_MS - Date.now());
+      pending.current = setTimeout(() => {
+        pending.current = null;
+        last.current = Date.now();
+        void refetch();
+      }, wait);
+    },
+  });
 }

@@ -145,7 +145,10 @@ export function TicketPage() {
           {t(`status.${ticket.status}` as MessageKey)}
         </span>{" "}
         {t(`priority.${ticket.priority}` as MessageKey)} · {t("tickets.assignee")}:{" "}
-        {ticket.assignee?.name ?? t("tickets.unassigned")} · {t("tickets.due")}: {dateTime(ticket.sla?.resolutionDueAt)}
+        {ticket.assignee?.name ?? t("tickets.unassigned")}
+        {user?.role?.key === "company_admin" && <> (<Link to={`/admin/assignments?ticket=${ticket.id}`}>
+          {t("assignments.why")}</Link>)</>}
+        {" "}· {t("tickets.due")}: {dateTime(ticket.sla?.resolutionDueAt)}
       </p>
       {ticket.holdReason && <p>{t("ticket.onHoldBecause", { reason: ticket.holdReason })}</p>}
       <Moves id={ticket.id} allowed={ticket.allowedTransitions} />

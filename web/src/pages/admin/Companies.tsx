@@ -1,14 +1,16 @@
 // Platform staff: the companies (searched, a cursor page at a time), a new company with its first administrator,
-// a company's access code rotated (the old one stops at once), suspension with a reason (its people are signed
-// out) and reactivation. Refusals that name a field show beside it.
+// a company's access code rotated (the old one stops at once), its licence renewed, its administrators (and another
+// invited), suspension with a reason (its people are signed out) and reactivation. Refusals that name a field show
+// beside it.
 import { useMutation, useQuery } from "@apollo/client";
 import { useState, type FormEvent } from "react";
 
 import { CheckedInput, Pager } from "../../components/AdminParts";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import {
-  PlatformCompaniesDocument, PlatformCreateCompanyDocument, PlatformReactivateCompanyDocument,
-  PlatformRotateAccessCodeDocument, PlatformSuspendCompanyDocument,
+  PlatformCompaniesDocument, PlatformCompanyAdminsDocument, PlatformCreateCompanyDocument, PlatformInviteAdminDocument,
+  PlatformReactivateCompanyDocument, PlatformRenewLicenceDocument, PlatformRolesDocument,
+  PlatformRotateAccessCodeDocument, PlatformSuspendCompanyDocument, type LicencePlan,
 } from "../../gql/graphql";
 import { useI18n } from "../../i18n/i18n";
 import type { MessageKey } from "../../i18n/messages";
@@ -62,6 +64,95 @@ function NewCompany({ onDone }: { onDone: () => void }) {
   );
 }
 
+const PLANS: LicencePlan[] = ["MONTHLY", "QUARTERLY", "YEARLY"];
+
+function Renew({ company }: { company: { id: string; name: string; licence?: { plan: LicencePlan } | null } }) {
+  const { t, dateTime } = useI18n();
+  const [plan, setPlan] = useState<LicencePlan>(company.licence?.plan ?? "YEARLY");
+  const [renew, renewing] = useMutation(PlatformRenewLicenceDocument);
+  const until = renewing.data?.renewLicence.licence?.endsAt;
+  return (
+    <form className="inline" aria-label={t("platform.renewLicence", { name: company.name })} onSubmit={(e) => {
+      e.preventDefault();
+      void renew({ variables: { id: company.id, plan } }).catch(() => undefined);
+    }}>
+      <label>{t("platform.plan")}
+        <select name="plan" value={plan} onChange={(e) => setPlan(e.target.value as LicencePlan)}>
+          {PLANS.map((p) => <option key={p} value={p}>{t(`platform.plan.${p}`)}</option>)}
+        </select>
+      </label>
+      <button type="submit" className="quiet" disabled={renewing.loading}>{t("platform.renew")}</button>
+      <ErrorMessage error={renewing.error} />
+      {until && <small role="status">{t("platform.renewed", { date: dateTime(until) })}</small>}
+    </form>
+  );
+}
+
+/** A company's administrators, a cursor page at a time, and another one invited. */
+function CompanyAdmins({ company }: { company: { id: string; name: string } }) {
+  const { t, dateTime } = useI18n();
+  const roles = useQuery(PlatformRolesDocument, { variables: { companyId: company.id } });
+  const roleId = roles.data?.roles.find((r) => r.key === "company_admin")?.id;
+  const [after, setAfter] = useState<(string | null)[]>([null]);
+  const admins = useQuery(PlatformCompanyAdminsDocument, {
+    skip: !roleId, variables: { companyId: company.id, roleId: roleId ?? "", first: PAGE, after: after[after.length - 1] },
+  });
+  const empty = { email: "", firstName: "", lastName: "" };
+  const [form, setForm] = useState(empty);
+  const [invite, inviting] = useMutation(PlatformInviteAdminDocument);
+  const [invited, setInvited] = useState<string | null>(null);
+  const { byField, rest } = fieldErrors(inviting.error);
+  const page = admins.data?.users;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setInvited(null);
+    const done = await invite({ variables: { input: { ...form, companyId: company.id, roleId } } }).catch(() => null);
+    if (done?.data) {
+      setInvited(done.data.createUser.email ?? form.email);
+      setForm(empty);
+      void admins.refetch();
+    }
+  }
+
+  const field = (name: keyof typeof form, label: MessageKey, type = "text") => (
+    <CheckedInput id={`admin-${name}`} name={name} label={label} type={type} value={form[name]}
+                  onChange={(value) => setForm({ ...form, [name]: value })} said={byField[name]} />
+  );
+  return (
+    <section aria-labelledby="company-admins" className="company-admins">
+      <h2 id="company-admins">{t("platform.admins", { name: company.name })}</h2>
+      <ErrorMessage error={roles.error ?? admins.error} />
+      {page && (page.totalCount === 0 ? <p>{t("platform.noAdmins")}</p> : (
+        <>
+          <table>
+            <thead><tr><th scope="col">{t("people.name")}</th><th scope="col">{t("people.email")}</th>
+              <th scope="col">{t("people.status")}</th><th scope="col">{t("people.lastLogin")}</th></tr></thead>
+            <tbody>
+              {page.edges.map(({ node }) => (
+                <tr key={node.id}><th scope="row">{node.name}</th><td>{node.email}</td>
+                  <td>{t(node.status === "INACTIVE" ? "people.INACTIVE" : "people.ACTIVE")}</td>
+                  <td>{node.lastLoginAt ? dateTime(node.lastLoginAt) : "—"}</td></tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager cursors={after} onChange={setAfter} hasNextPage={page.pageInfo.hasNextPage}
+                 endCursor={page.pageInfo.endCursor} />
+        </>
+      ))}
+      <form onSubmit={submit} aria-labelledby="admin-invite" aria-busy={inviting.loading} className="wide-form">
+        <h3 id="admin-invite">{t("platform.inviteAdmin")}</h3>
+        {field("email", "people.email", "email")}
+        {field("firstName", "profile.firstName")}
+        {field("lastName", "profile.lastName")}
+        {rest && <ErrorMessage error={pickUnfielded(inviting.error)} />}
+        {invited && <p role="status">{t("platform.invited", { email: invited })}</p>}
+        <button type="submit" disabled={inviting.loading || !roleId}>{t("people.sendInvite")}</button>
+      </form>
+    </section>
+  );
+}
+
 export function Companies() {
   const { t } = useI18n();
   const [search, setSearch] = useState("");
@@ -73,6 +164,7 @@ export function Companies() {
   const [suspend, suspending] = useMutation(PlatformSuspendCompanyDocument);
   const [reactivate, reactivating] = useMutation(PlatformReactivateCompanyDocument);
   const [reasons, setReasons] = useState<Record<string, string>>({});
+  const [shown, setShown] = useState<{ id: string; name: string } | null>(null); // whose administrators
   const page = companies.data?.companies;
 
   return (
@@ -94,10 +186,15 @@ export function Companies() {
             <tbody>
               {page.edges.map(({ node: company }) => (
                 <tr key={company.id} data-company={company.name}>
-                  <th scope="row">{company.name}<br /><small>{company.email}</small></th>
+                  <th scope="row">{company.name}<br /><small>{company.email}</small><br />
+                    <button type="button" className="quiet" aria-pressed={shown?.id === company.id}
+                            onClick={() => setShown({ id: company.id, name: company.name })}>
+                      {t("platform.admins", { name: company.name })}</button>
+                  </th>
                   <td data-status>{t(company.status === "SUSPENDED" ? "companies.SUSPENDED" : "companies.ACTIVE")}
                     {company.suspendedReason && <><br /><small>{company.suspendedReason}</small></>}</td>
-                  <td>{company.licence ? t("companies.daysLeft", { plan: company.licence.plan, days: company.licence.daysLeft }) : "—"}</td>
+                  <td>{company.licence ? t("companies.daysLeft", { plan: t(`platform.plan.${company.licence.plan}`), days: company.licence.daysLeft }) : "—"}
+                    {!company.isPlatform && <Renew company={company} />}</td>
                   <td><code data-code>{company.accessCode ?? "—"}</code>{" "}
                     {!company.isPlatform && <button type="button" className="quiet" disabled={rotating.loading}
                       onClick={() => void rotate({ variables: { id: company.id } }).catch(() => undefined)}>
@@ -127,6 +224,7 @@ export function Companies() {
                  endCursor={page.pageInfo.endCursor} />
         </>
       )}
+      {shown && <CompanyAdmins key={shown.id} company={shown} />}
       <NewCompany onDone={() => void companies.refetch()} />
     </main>
   );

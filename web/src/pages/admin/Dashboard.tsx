@@ -2,31 +2,20 @@
 // day by day, first response and resolution times (median and p90, business minutes), SLA met, satisfaction and
 // each agent's results, over a chosen period. Each chart has its table beside it (what a screen reader reads,
 // and the exact numbers); the figures are asked again when tickets change, without a reload.
-import { useQuery, useSubscription } from "@apollo/client";
-import { useMemo, useRef, useState } from "react";
+import { useQuery } from "@apollo/client";
+import { useMemo, useState } from "react";
 import {
   Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis,
 } from "recharts";
 
+import { useRefetchOnTicketChanges } from "../../components/AdminParts";
+import { duration, percent } from "../../components/figures";
 import { ErrorMessage } from "../../components/ErrorMessage";
-import { DashboardStatsDocument, TicketQueueChangesDocument } from "../../gql/graphql";
+import { DashboardStatsDocument } from "../../gql/graphql";
 import { useI18n } from "../../i18n/i18n";
 import type { MessageKey } from "../../i18n/messages";
 
 const PERIODS = [7, 30, 90] as const;
-const REFRESH_MS = 2000; // at most one refresh this often, however many tickets change
-
-/** A share (0..1) as a whole percentage, or a dash when nothing was decided. */
-export function percent(share: number | null | undefined): string {
-  return share == null ? "—" : `${Math.round(share * 100)} %`;
-}
-
-/** Business minutes as hours and minutes ("2 h 05 min"), or a dash. */
-export function duration(minutes: number | null | undefined): string {
-  if (minutes == null) return "—";
-  const whole = Math.round(minutes);
-  return whole < 60 ? `${whole} min` : `${Math.floor(whole / 60)} h ${String(whole % 60).padStart(2, "0")} min`;
-}
 
 function Chart({ title, rows, kind, caption }: {
   title: string; caption: string; kind: "bar" | "line";
@@ -78,19 +67,7 @@ export function Dashboard() {
     return { from: new Date(end.getTime() - days * 86_400_000).toISOString(), to: end.toISOString() };
   }, [days]);
   const { data, error, refetch } = useQuery(DashboardStatsDocument, { variables: { from, to } });
-  const last = useRef(0);
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useSubscription(TicketQueueChangesDocument, {
-    onData: () => {
-      if (pending.current) return;
-      const wait = Math.max(0, last.current + REFRESH_MS - Date.now());
-      pending.current = setTimeout(() => {
-        pending.current = null;
-        last.current = Date.now();
-        void refetch();
-      }, wait);
-    },
-  });
+  useRefetchOnTicketChanges(refetch);
   const stats = data?.ticketStats;
   const total = stats?.byStatus.reduce((sum, s) => sum + s.count, 0) ?? 0;
 

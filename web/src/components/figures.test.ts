@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { duration, percent } from "./Dashboard";
+import { duration, percent } from "./figures";
 
 describe("the dashboard's figures", () => {
   it("says a share as a whole percentage, and nothing decided as a dash", () => {

@@ -1,0 +1,13 @@
+// Figures as people read them on the dashboards (no chart library here: the cross-company view needs them too).
+
+/** A share (0..1) as a whole percentage, or a dash when nothing was decided. */
+export function percent(share: number | null | undefined): string {
+  return share == null ? "—" : `${Math.round(share * 100)} %`;
+}
+
+/** Business minutes as hours and minutes ("2 h 05 min"), or a dash. */
+export function duration(minutes: number | null | undefined): string {
+  if (minutes == null) return "—";
+  const whole = Math.round(minutes);
+  return whole < 60 ? `${whole} min` : `${Math.floor(whole / 60)} h ${String(whole % 60).padStart(2, "0")} min`;
+}
