@@ -84,12 +84,15 @@ async def update_ticket(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, t
         _ensure_may_edit(ticket, standing(actor, ticket), changes.given())
         values = _validated(ticket, changes)
         changed = diff(ticket, values)
+        if not changed and ticket.get("needsReview") and set(values) & set(TRIAGE):
+            # a person confirmed the IA's triage as it stands: nothing changes but the review is done
+            changed = [FieldChange("needsReview", True, False)]
         if not changed:
             return None
         fields = {c.field: c.new for c in changed}
         if "priority" in fields:
             fields["priorityRank"] = RANK[Priority(fields["priority"])]
-        if set(fields) & set(TRIAGE):  # a person triaged it: the IA no longer overwrites, nothing awaits review
+        if set(values) & set(TRIAGE):  # a person triaged it: the IA no longer overwrites, nothing awaits review
             fields.update(manualTriage=True, needsReview=False)
         names = sorted(c.field for c in changed)
         return Edit("updated", set=fields, changes=changed, events=[(ticket_events.UPDATED, {"changed": names})])

@@ -58,6 +58,31 @@ async def test_an_unsure_classification_waits_for_a_person_and_a_persons_triage_
     assert (kept["category"], kept["priority"], kept["needsReview"]) == ("Network", "MEDIUM", False)
 
 
+async def test_a_person_confirming_the_triage_as_it_stands_ends_the_review(desk: Desk) -> None:
+    team = await desk.team()
+    ticket = await team.ticket()
+    await desk.publish("ticket.classified", classified(ticket["id"], confidence=0.41, needsReview=True),
+                       company_id=team.id)
+    unsure = await seen(team, ticket["id"])
+    assert unsure["needsReview"] is True
+    # the reviewer agrees with what the ticket already says: the same values, sent back
+    same = {"category": unsure["category"], "type": unsure["type"], "priority": unsure["priority"]}
+    await team.agent.ok(UPDATE, {"id": ticket["id"], "i": same})
+    done = await seen(team, ticket["id"])
+    assert done["needsReview"] is False and {k: done[k] for k in same} == same
+    flagged = await team.agent.ok("{ tickets(filter: {needsReview: true}) { edges { node { id } } } }")
+    assert flagged["tickets"]["edges"] == []
+    event = (await desk.events("ticket.updated", ticketId=ticket["id"]))[-1]
+    assert event["data"]["changed"] == ["needsReview"]  # the open lists hear of it
+    # and the IA no longer overwrites what a person stood behind
+    await desk.publish("ticket.classified", classified(ticket["id"]), company_id=team.id)
+    assert {k: (await seen(team, ticket["id"]))[k] for k in same} == same
+    # sending the same values again, with nothing awaiting review, changes nothing and says nothing
+    count = len(await desk.events("ticket.updated", ticketId=ticket["id"]))
+    await team.agent.ok(UPDATE, {"id": ticket["id"], "i": same})
+    assert len(await desk.events("ticket.updated", ticketId=ticket["id"])) == count
+
+
 async def test_conclusions_about_another_companys_ticket_change_nothing(desk: Desk) -> None:
     team, other = await desk.team(), await desk.team()
     ticket = await team.ticket()
