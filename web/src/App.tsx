@@ -9,23 +9,23 @@ import { Bell } from "./components/Bell";
 import { DeskTimeZoneDocument, LogoutDocument } from "./gql/graphql";
 import { useI18n } from "./i18n/i18n";
 import { LANGUAGES, type Language } from "./i18n/messages";
-import { Assignments } from "./pages/admin/Assignments";
-import { Catalogue } from "./pages/admin/Catalogue";
-import { Companies } from "./pages/admin/Companies";
-import { Overview } from "./pages/admin/Overview";
-import { People } from "./pages/admin/People";
-import { Roles } from "./pages/admin/Roles";
-import { Settings } from "./pages/admin/Settings";
-import { Triage } from "./pages/admin/Triage";
-
-// the charts library is loaded with the dashboard, not with the app's first page
-const Dashboard = lazy(() => import("./pages/admin/Dashboard").then((m) => ({ default: m.Dashboard })));
 import { NewTicket } from "./pages/NewTicket";
 import { ChoosePassword, ForgotPassword } from "./pages/Passwords";
 import { Profile } from "./pages/Profile";
 import { SignIn } from "./pages/SignIn";
 import { TicketList } from "./pages/TicketList";
 import { TicketPage } from "./pages/TicketPage";
+
+// the administration screens (and the dashboard's charts library) load when opened, not with the app's first page
+const Assignments = lazy(() => import("./pages/admin/Assignments").then((m) => ({ default: m.Assignments })));
+const Catalogue = lazy(() => import("./pages/admin/Catalogue").then((m) => ({ default: m.Catalogue })));
+const Companies = lazy(() => import("./pages/admin/Companies").then((m) => ({ default: m.Companies })));
+const Dashboard = lazy(() => import("./pages/admin/Dashboard").then((m) => ({ default: m.Dashboard })));
+const Overview = lazy(() => import("./pages/admin/Overview").then((m) => ({ default: m.Overview })));
+const People = lazy(() => import("./pages/admin/People").then((m) => ({ default: m.People })));
+const Roles = lazy(() => import("./pages/admin/Roles").then((m) => ({ default: m.Roles })));
+const Settings = lazy(() => import("./pages/admin/Settings").then((m) => ({ default: m.Settings })));
+const Triage = lazy(() => import("./pages/admin/Triage").then((m) => ({ default: m.Triage })));
 
 function isStaff(role: string | undefined): boolean {
   return !!role && role !== "customer";
@@ -124,7 +124,7 @@ function AdminLayout() {
       <nav aria-label={t("nav.admin")} className="admin-nav">
         {screens.map(([path, label]) => <NavLink key={path} to={`/admin/${path}`}>{t(label)}</NavLink>)}
       </nav>
-      <Outlet />
+      <Suspense fallback={null}><Outlet /></Suspense>
     </>
   );
 }
@@ -155,8 +155,8 @@ export function App() {
           <Route path="assignments" element={<Assignments />} />
           <Route path="triage" element={<Triage />} />
         </Route>
-        <Route path="/platform/companies" element={<SignedIn><Companies /></SignedIn>} />
-        <Route path="/platform/overview" element={<SignedIn><Overview /></SignedIn>} />
+        <Route path="/platform/companies" element={<SignedIn><Suspense fallback={null}><Companies /></Suspense></SignedIn>} />
+        <Route path="/platform/overview" element={<SignedIn><Suspense fallback={null}><Overview /></Suspense></SignedIn>} />
         <Route path="/dashboard" element={<SignedIn><Suspense fallback={null}><Dashboard /></Suspense></SignedIn>} />
         <Route path="/new" element={<SignedIn><NewTicket /></SignedIn>} />
         <Route path="/tickets/:id" element={<SignedIn><TicketPage /></SignedIn>} />
