@@ -101,7 +101,7 @@ def test_a_customer_and_an_agent_use_the_app_at_once(playwright: Path, product: 
 ADMIN_SCRIPT = Path(__file__).parent / "browser" / "admin.cjs"
 
 
-def test_an_administrator_manages_people_and_watches_the_dashboard(
+def test_an_administrator_runs_the_desk_and_platform_staff_run_the_companies(
         playwright: Path, product: tuple[str, str], built: Path, tmp_path: Path) -> None:  # noqa: F811
     url, code = product
     screenshots = tmp_path / "screens"
@@ -112,7 +112,7 @@ def test_an_administrator_manages_people_and_watches_the_dashboard(
             "platformEmail": DEFAULT_ADMIN_EMAIL, "platformPassword": DEFAULT_ADMIN_PASSWORD,
             "demoCompany": "Demo Helpdesk", "screenshots": str(screenshots)}
     done = subprocess.run(["node", str(ADMIN_SCRIPT)], input=json.dumps(task), capture_output=True, text=True,
-                          timeout=240, env={**os.environ, "PLAYWRIGHT_MODULES": str(playwright),
+                          timeout=480, env={**os.environ, "PLAYWRIGHT_MODULES": str(playwright),
                                             "WEB_MODULES": str(built.parent / "node_modules")}, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
@@ -127,18 +127,37 @@ def test_an_administrator_manages_people_and_watches_the_dashboard(
     before, after = (int(report[k].split()[0]) for k in ("countBefore", "countAfter"))
     assert after == before + 2  # the two good rows
     assert report["firstPageRows"] == min(after, 20) and report["canPage"] == (after > 20)
-    # the dashboard: three charts, each with its table; a new ticket counted live, no reload
+    # roles listed; automatic assignment turned on; a catalogue item with a required question added
+    for role in ("Company administrator", "Agent", "Customer"):  # each with what it is for
+        assert any(r.startswith(role) for r in report["roles"]), report["roles"]
+    assert report["autoAssignOn"] is True
+    assert report["itemCreated"] == f"Badge reader {stamp} is in the catalogue."
+    # the customer raises a ticket with it: refused by the form until the required answer is given
+    assert report["requiredAnswerMissing"] is True and report["pathWhileMissing"] == "/new"
+    assert report["raised"].startswith("TKT-") and report["ticketPath"].startswith("/tickets/")
+    # the dashboard: three charts, each with its table; the new ticket counted live, no reload
     assert report["charts"] == 3 and report["chartTables"] == 3
     assert report["ticketsAfter"] == report["ticketsBefore"] + 1 and report["dashboardPath"] == "/dashboard"
     assert report["dashboardLiveMs"] < 10_000
+    # the decision log names the agent automatic assignment chose and says why; the ticket carries that agent
+    assert report["decisionAssignee"] == f"Proposed for {report['chosen']}"
+    assert report["chosen"] in report["decisionWhy"] and report["candidates"] >= 1, report["decisionWhy"]
+    assert report["ticketAssignee"] == report["chosen"]
+    assert report["triageHeading"] == "Triage"
     # platform staff: a company created with its first administrator, its code rotated; the demo company suspended
     # signs its administrator's open page out, and is reactivated
     assert report["companyCreated"].startswith(f"Acme {stamp} is created; its access code is ")
     assert report["codeRotated"] and report["suspended"] and report["reactivated"]
+    assert report["licenceRenewed"].startswith("Licence renewed until ")
+    assert report["companyAdmins"] == ["Bea Boss"]
+    # the cross-company view: the figures, and the tickets of every company the platform role may see
+    assert report["overviewFigures"] == 6 and "Demo Helpdesk" in report["overviewCompanies"]
     assert report["adminSignedOut"], report["adminPathAfterSuspension"]
     assert not report["consoleErrors"], report["consoleErrors"]
-    assert report["accessibility"] == {"people": [], "people import": [], "people invite": [], "dashboard": [],
-                                       "companies": []}, report["accessibility"]
+    screens = ["people", "people import", "people invite", "roles", "settings", "catalogue", "dashboard",
+               "assignments", "triage", "companies", "overview"]
+    assert report["accessibility"] == {screen: [] for screen in screens}, report["accessibility"]
     assert sorted(p.name for p in screenshots.iterdir()) == [
-        "12-admin-people.png", "13-admin-import-report.png", "14-admin-invite-taken.png", "15-dashboard.png",
-        "16-platform-companies.png"]
+        "12-admin-people.png", "13-admin-import-report.png", "14-admin-invite-taken.png", "15-admin-roles.png",
+        "16-admin-settings.png", "17-admin-catalogue.png", "18-customer-raises-with-item.png", "19-dashboard.png",
+        "20-admin-assignments.png", "21-admin-triage.png", "22-platform-companies.png", "23-platform-overview.png"]

@@ -1,23 +1,18 @@
-// The company administrator in Debian's headless Chromium: the people screen. Imports people from a CSV with one
-// bad row (the report names it), finds an imported person, is told beside the e-mail field that an invitation's
-// address is taken, deactivates and reactivates a person, and pages through the list; then the dashboard, which
-// counts a ticket raised meanwhile without a reload. Input: JSON on stdin
-// (origin, access code, password, admin, taken e-mail, screenshots folder). Output: one JSON object.
+// The company administrator in Debian's headless Chromium. People: imports people from a CSV with one bad row (the
+// report names it), finds an imported person, is told beside the e-mail field that an invitation's address is taken,
+// deactivates and reactivates a person, and pages through the list. Then roles, the desk settings (automatic
+// assignment turned on), and the catalogue, where a new item with a required question is added. A customer, in a
+// browser of her own, raises a ticket with it (refused until the required answer is given) while the dashboard
+// counts it without a reload; the decision log says which agent it went to and why, and the ticket shows that
+// agent; the triage screen; automatic assignment turned off again. Platform staff, in a third browser: a company
+// created, its code rotated, its licence renewed, its administrators listed; the demo company suspended while its
+// administrator's page is open (signed out there) and reactivated; the cross-company view.
+// Input: JSON on stdin (origin, access code, password, admin, taken e-mail, customer, screenshots folder...).
+// Output: one JSON object.
 const path = require("path");
 const { chromium } = require(path.join(process.env.PLAYWRIGHT_MODULES, "playwright-core"));
 
 const { ARGS, accessibility, api, run, signIn } = require("./common.cjs");
-
-// a ticket raised by the customer through the API, from a catalogue item without required questions
-async function raise(input, title) {
-  const login = "mutation($i: LoginInput!) { login(input: $i) { accessToken } }";
-  const token = (await api(input.origin, login, { i: { accessCode: input.code, email: input.customer,
-                                                       password: input.password } })).data.login.accessToken;
-  const items = (await api(input.origin, "{ serviceItems { id form { required } } }", {}, token)).data.serviceItems;
-  const item = items.find((i) => !i.form.some((field) => field.required));
-  await api(input.origin, "mutation($i: CreateTicketInput!) { createTicket(input: $i) { id } }",
-            { i: { itemId: item.id, title, description: "Raised while the dashboard is open." } }, token);
-}
 
 // waitForFunction, and on a timeout what the page said (its alerts and the row) in the error
 async function until(page, predicate, arg) {
@@ -95,22 +90,112 @@ async function main(input) {
     report.firstPageRows = await admin.locator("table.people tbody tr").count();
     report.canPage = !(await admin.locator("nav.pager button").nth(1).isDisabled());
 
-    // the dashboard: charts with their tables, and a ticket raised meanwhile counted without a reload
+    // roles: the company's roles and what each permits
+    await admin.click("nav.admin-nav a[href='/admin/roles']");
+    await admin.waitForSelector("table.role-list tbody tr", { timeout: 20000 });
+    report.roles = await admin.locator("table.role-list tbody th").allTextContents();
+    await shot(admin, "15-admin-roles");
+    await accessibility(admin, "roles", report);
+
+    // the desk settings: automatic assignment on
+    await admin.click("nav.admin-nav a[href='/admin/settings']");
+    const assigning = "form[aria-labelledby=assign-title]";
+    await admin.waitForSelector(`${assigning} input[name=autoAssign]`, { timeout: 20000 });
+    await admin.check(`${assigning} input[name=autoAssign]`);
+    await admin.click(`${assigning} button[type=submit]`);
+    await until(admin, (form) => document.querySelector(`${form} [role=status]`)?.textContent === "Saved.", assigning);
+    report.autoAssignOn = await admin.isChecked(`${assigning} input[name=autoAssign]`);
+    await shot(admin, "16-admin-settings");
+    await accessibility(admin, "settings", report);
+
+    // the catalogue: a new item whose form asks a required question
+    await admin.click("nav.admin-nav a[href='/admin/catalogue']");
+    await admin.waitForSelector("table.catalogue-items tbody tr", { timeout: 20000 });
+    const item = `Badge reader ${input.stamp}`;
+    const editor = "form.item-form";
+    await admin.fill(`${editor} input[name=name]`, item);
+    await admin.fill(`${editor} input[name=category]`, "Hardware");
+    await admin.fill(`${editor} textarea[name=description]`, "A door's badge reader that refuses a badge.");
+    await admin.fill(`${editor} input[name=responseMinutes]`, "60");
+    await admin.fill(`${editor} input[name=resolutionMinutes]`, "480");
+    await admin.click(`${editor} [data-add]`);
+    await admin.fill(`${editor} [name="form.0.key"]`, "badge_number");
+    await admin.fill(`${editor} [name="form.0.label"]`, "Badge number");
+    await admin.check(`${editor} [name="form.0.required"]`);
+    await admin.click(`${editor} button[type=submit]`);
+    await until(admin, (name) => !!document.querySelector(`tr[data-item="${name}"]`), item);
+    report.itemCreated = (await admin.locator(`${editor} [role=status]`).textContent()).trim();
+    await shot(admin, "17-admin-catalogue");
+    await accessibility(admin, "catalogue", report);
+
+    // the dashboard open while the customer, in a browser of her own, raises a ticket with the new item
     await admin.click("nav a[href='/dashboard']");
     await admin.waitForSelector("dd[data-figure=tickets]", { timeout: 20000 });
     await admin.waitForSelector(".chart svg.recharts-surface", { timeout: 20000 });
     report.charts = await admin.locator(".chart svg.recharts-surface").count();
     report.chartTables = await admin.locator(".chart table").count();
     report.ticketsBefore = Number(await admin.locator("dd[data-figure=tickets]").textContent());
-    await shot(admin, "15-dashboard");
+    await shot(admin, "19-dashboard");
     await accessibility(admin, "dashboard", report);
+
+    const customerContext = await browser.newContext({ locale: "en-US" });
+    const customer = await customerContext.newPage();
+    customer.on("console", (m) => { if (m.type() === "error") report.consoleErrors.push(`customer: ${m.text()}`); });
+    await signIn(customer, input, input.customer, input.password);
+    await customer.waitForURL((url) => !url.pathname.startsWith("/login"), { timeout: 20000 });
+    await customer.click("nav a[href='/new']");
+    await customer.selectOption("select[name=itemId]", { label: item });
+    const answer = customer.locator("input[name=answer-badge_number]");
+    await answer.waitFor({ timeout: 20000 });
+    await customer.fill("input[name=title]", `Badge refused at the door ${input.stamp}`);
+    await customer.fill("textarea[name=description]", "The reader blinks red for my badge since this morning.");
+    await customer.click("main form button[type=submit]");
+    // the required answer missing: the form is not sent, and the browser says which answer is missing
+    report.requiredAnswerMissing = await answer.evaluate((field) => field.required && !field.validity.valid);
+    report.pathWhileMissing = new URL(customer.url()).pathname;
+    await answer.fill("B-4711");
+    await shot(customer, "18-customer-raises-with-item");
     const started = Date.now();
-    await raise(input, `Dashboard check ${input.stamp}`);
+    await customer.click("main form button[type=submit]");
+    await customer.waitForSelector("h1 .reference", { timeout: 20000 });
+    report.raised = (await customer.locator("h1 .reference").textContent()).trim();
+    report.ticketPath = new URL(customer.url()).pathname;
     await until(admin, (before) => Number(document.querySelector("dd[data-figure=tickets]").textContent) === before + 1,
                 report.ticketsBefore);
     report.dashboardLiveMs = Date.now() - started;
     report.ticketsAfter = Number(await admin.locator("dd[data-figure=tickets]").textContent());
     report.dashboardPath = new URL(admin.url()).pathname;
+
+    // the decision log: whom automatic assignment chose for it, and why
+    await admin.click("nav a[href='/admin/people']");
+    await admin.click("nav.admin-nav a[href='/admin/assignments']");
+    const decision = admin.locator("article.decision", { has: admin.locator("h2", { hasText: report.raised }) });
+    await decision.waitFor({ timeout: 30000 });
+    report.decisionAssignee = (await decision.locator("p strong").first().textContent()).trim();
+    report.decisionWhy = (await decision.locator("[data-why]").textContent()).trim();
+    report.chosen = (await decision.locator("tr.chosen th").textContent()).replace("(chosen)", "").trim();
+    report.candidates = await decision.locator("table.candidates tbody tr").count();
+    await shot(admin, "20-admin-assignments");
+    await accessibility(admin, "assignments", report);
+    // and the ticket carries that agent: automatic assignment applied the decision
+    await decision.locator("h2 a").click();
+    await until(admin, (name) => document.querySelector(".facts")?.textContent.includes(`Assignee: ${name}`), report.chosen);
+    report.ticketAssignee = report.chosen;
+
+    // triage: the model's state and the tickets waiting for a person
+    await admin.click("nav a[href='/admin/people']");
+    await admin.click("nav.admin-nav a[href='/admin/triage']");
+    await admin.waitForSelector("#triage-model", { timeout: 20000 });
+    report.triageHeading = (await admin.locator("h1").textContent()).trim();
+    await shot(admin, "21-admin-triage");
+    await accessibility(admin, "triage", report);
+
+    // automatic assignment off again: the demo company as it was
+    await admin.click("nav.admin-nav a[href='/admin/settings']");
+    await admin.waitForSelector(`${assigning} input[name=autoAssign]`, { timeout: 20000 });
+    await admin.uncheck(`${assigning} input[name=autoAssign]`);
+    await admin.click(`${assigning} button[type=submit]`);
+    await until(admin, (form) => document.querySelector(`${form} [role=status]`)?.textContent === "Saved.", assigning);
 
     // platform staff, in a browser of their own: a new company, its access code rotated; then the demo company
     // suspended while its administrator's page is open (signed out there), and reactivated
@@ -142,14 +227,23 @@ async function main(input) {
       return code && code !== before;
     }, [company, codeBefore]);
     report.codeRotated = true;
-    await shot(platform, "16-platform-companies");
+    const renewal = platform.locator(`form[aria-label="Renew the licence of ${company}"]`);
+    await renewal.locator("select[name=plan]").selectOption("QUARTERLY");
+    await renewal.locator("button[type=submit]").click();
+    await renewal.locator("[role=status]").waitFor({ timeout: 20000 });
+    report.licenceRenewed = (await renewal.locator("[role=status]").textContent()).trim();
+    await until(platform, (name) => document.querySelector(`tr[data-company="${name}"]`)?.textContent.includes("Quarterly"), company);
+    await row.locator("button", { hasText: `Administrators of ${company}` }).click();
+    await platform.waitForSelector("section.company-admins tbody tr", { timeout: 20000 });
+    report.companyAdmins = await platform.locator("section.company-admins tbody th").allTextContents();
+    await shot(platform, "22-platform-companies");
     await accessibility(platform, "companies", report);
 
     await platform.fill("input[type=search]", input.demoCompany);
     const demo = platform.locator(`tr[data-company="${input.demoCompany}"]`);
     await demo.waitFor({ timeout: 20000 });
     await demo.locator("input[name=reason]").fill("Unpaid invoice");
-    await demo.locator("button[type=submit]").click();
+    await demo.locator("button", { hasText: "Suspend" }).click();
     await until(platform, (name) => document.querySelector(`tr[data-company="${name}"] [data-status]`)?.textContent.startsWith("Suspended"),
                 input.demoCompany);
     report.suspended = true;
@@ -160,6 +254,14 @@ async function main(input) {
     await until(platform, (name) => document.querySelector(`tr[data-company="${name}"] [data-status]`)?.textContent.startsWith("Active"),
                 input.demoCompany);
     report.reactivated = true;
+
+    // across companies: the figures and every company's tickets, the demo's new one among them
+    await platform.click("nav a[href='/platform/overview']");
+    await platform.waitForSelector("table.overview tbody tr", { timeout: 20000 });
+    report.overviewCompanies = [...new Set(await platform.locator("table.overview tbody td:nth-child(2)").allTextContents())];
+    report.overviewFigures = await platform.locator("dl.figures dd").count();
+    await shot(platform, "23-platform-overview");
+    await accessibility(platform, "overview", report);
   } finally {
     await browser.close();
   }
