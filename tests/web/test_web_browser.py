@@ -153,6 +153,7 @@ def test_an_administrator_runs_the_desk_and_platform_staff_run_the_companies(
     # the cross-company view: the figures, and the tickets of every company the platform role may see
     assert report["overviewFigures"] == 6 and "Demo Helpdesk" in report["overviewCompanies"]
     assert report["adminSignedOut"], report["adminPathAfterSuspension"]
+    assert report["customerSignedOut"]  # every open session of the company, whoever holds it
     assert not report["consoleErrors"], report["consoleErrors"]
     screens = ["people", "people import", "people invite", "roles", "settings", "catalogue", "dashboard",
                "assignments", "triage", "companies", "overview"]

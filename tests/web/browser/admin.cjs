@@ -6,7 +6,7 @@
 // counts it without a reload; the decision log says which agent it went to and why, and the ticket shows that
 // agent; the triage screen; automatic assignment turned off again. Platform staff, in a third browser: a company
 // created, its code rotated, its licence renewed, its administrators listed; the demo company suspended while its
-// administrator's page is open (signed out there) and reactivated; the cross-company view.
+// administrator's and the customer's pages are open (both signed out) and reactivated; the cross-company view.
 // Input: JSON on stdin (origin, access code, password, admin, taken e-mail, customer, screenshots folder...).
 // Output: one JSON object.
 const path = require("path");
@@ -250,6 +250,8 @@ async function main(input) {
     await admin.waitForURL("**/login", { timeout: 20000 }).then(() => { report.adminSignedOut = true; },
                                                                  () => { report.adminSignedOut = false; });
     report.adminPathAfterSuspension = new URL(admin.url()).pathname;
+    await customer.waitForURL("**/login", { timeout: 20000 }).then(() => { report.customerSignedOut = true; },
+                                                                    () => { report.customerSignedOut = false; });
     await demo.locator("button", { hasText: "Reactivate" }).click();
     await until(platform, (name) => document.querySelector(`tr[data-company="${name}"] [data-status]`)?.textContent.startsWith("Active"),
                 input.demoCompany);
