@@ -375,7 +375,10 @@ async def test_a_broker_outage_loses_no_queued_event_and_consumers_and_live_feed
             await eventually(lambda: not consumer.connected)  # the bus has lost the broker
         await _publish_when_back(consumer, after)
 
-        await eventually(lambda: len(seen.calls) == 2, timeout=30)
-        assert seen.events == [before, after]
+        await eventually(lambda: after in seen.events, timeout=30)
+        # at least once: `before` comes again when the outage cut its acknowledgement on the way (the consumers
+        # drop a repeated event by its id); nothing else repeats, and nothing is missing or out of order
+        assert [e for n, e in enumerate(seen.events) if e not in seen.events[:n]] == [before, after], seen.events
+        assert seen.events.count(after) == 1 and all(e in (before, after) for e in seen.events), seen.events
         assert [await asyncio.wait_for(anext(feed), timeout=30) for _ in range(2)] == [before, after]
     assert [Event.from_json(m.body) for m in await broker.take(parked.queue)] == [before, after]
