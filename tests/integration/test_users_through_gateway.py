@@ -39,6 +39,19 @@ async def test_errors_keep_their_codes(http: httpx.AsyncClient, gateway_url: str
     assert (await through(http, gateway_url)("{ me { id } }")).codes == ["UNAUTHENTICATED"]
 
 
+async def test_a_refusal_of_several_fields_keeps_each_reason_with_its_field(
+        http: httpx.AsyncClient, gateway_url: str, users_service: RunningService, tenant: Tenant) -> None:
+    bad = "mutation { createUser(input: {email: \"bad\", firstName: \" \", lastName: \"B\", phone: \"x\"}) { id } }"
+    direct = await Client(http, users_service.url, tenant.admin.client.token)(bad)
+    result = await through(http, gateway_url, tenant.admin.client.token)(bad)
+    assert result.codes == ["BAD_USER_INPUT"]
+    extensions = result.errors[0]["extensions"]
+    assert [p["field"] for p in extensions["problems"]] == ["email", "firstName", "phone"]
+    assert [p["message"] for p in extensions["problems"]] == extensions["reasons"]
+    # the gateway passes the subgraph's extensions on as they are (adding only which service answered)
+    assert {k: v for k, v in extensions.items() if k != "service"} == direct.errors[0]["extensions"]
+
+
 async def test_lockout_counts_clients_not_the_gateway(http: httpx.AsyncClient, gateway_url: str, factory: Factory,
                                                       tenant: Tenant) -> None:
     person = await factory.person(tenant, "customer")

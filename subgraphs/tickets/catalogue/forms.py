@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from subgraphs.kernel.errors import BadUserInput
 from subgraphs.kernel.validation import Problems
@@ -17,6 +18,7 @@ MAX_FIELDS = 30
 MAX_OPTIONS = 50
 MAX_ANSWER = 2000
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+T = TypeVar("T")
 
 
 class FieldKind(StrEnum):
@@ -35,30 +37,42 @@ class FieldDraft:
     options: tuple[str, ...] = ()
 
 
-def _field(draft: FieldDraft, problems: Problems) -> dict[str, Any]:
+def _placed(where: str, step: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`step(*args, **kwargs)`; its refusal (worded as it is) names the field `where`: one question's part."""
+    try:
+        return step(*args, **kwargs)
+    except BadUserInput as exc:
+        raise BadUserInput(exc.message, **{**exc.extensions, "field": where}) from None
+
+
+def _field(n: int, draft: FieldDraft, problems: Problems) -> dict[str, Any]:
+    """The question at index `n` of the form; its problems name `form.<n>.key`, `form.<n>.label`..."""
     key = draft.key.strip()
     if not _KEY.match(key):
         problems.add(f"form key {key!r} must be lower-case letters, digits and _ (starting with a letter)",
-                     "form.key")
-    label = problems.check(validation.line, draft.label, field="form.label", max_length=100)
-    options = problems.check(validation.labels, draft.options, field="form.options", max_items=MAX_OPTIONS,
-                             max_length=100) or []
+                     f"form.{n}.key")
+    label = problems.check(_placed, f"form.{n}.label", validation.line, draft.label, field="form.label",
+                           max_length=100)
+    options = problems.check(_placed, f"form.{n}.options", validation.labels, draft.options, field="form.options",
+                             max_items=MAX_OPTIONS, max_length=100) or []
     if draft.kind is FieldKind.LIST and not options:
-        problems.add(f"the list question {key!r} needs options", "form.options")
+        problems.add(f"the list question {key!r} needs options", f"form.{n}.options")
     if draft.kind is not FieldKind.LIST and options:
-        problems.add(f"only list questions have options ({key!r} is {draft.kind.value})", "form.options")
+        problems.add(f"only list questions have options ({key!r} is {draft.kind.value})", f"form.{n}.options")
     return {"key": key, "label": label, "kind": draft.kind.value, "required": draft.required, "options": options}
 
 
 def check_template(drafts: list[FieldDraft], problems: Problems) -> list[dict[str, Any]]:
-    """A validated form template; its problems go to `problems`."""
+    """A validated form template; its problems go to `problems`, each naming its question by its index in
+    `drafts` (`form.<n>.label`); a key used again names each question that repeats it (`form.<n>.key`)."""
     if len(drafts) > MAX_FIELDS:
         problems.add(f"a form has at most {MAX_FIELDS} questions", "form")
-    fields = [_field(d, problems) for d in drafts]
-    keys = [f["key"] for f in fields]
-    repeated = sorted({k for k in keys if keys.count(k) > 1})
-    if repeated:
-        problems.add(f"form keys must be unique: {', '.join(repeated)}", "form.key")
+    fields = [_field(n, d, problems) for n, d in enumerate(drafts)]
+    seen: set[str] = set()
+    for n, question in enumerate(fields):
+        if question["key"] in seen:
+            problems.add(f"form keys must be unique: {question['key']}", f"form.{n}.key")
+        seen.add(question["key"])
     return fields
 
 

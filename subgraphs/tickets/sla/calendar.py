@@ -78,21 +78,24 @@ def check_zone(timezone: str) -> str:
 
 
 def build_calendar(timezone: str, hours: list[tuple[int, str, str]], holidays: list[Holiday]) -> BusinessCalendar:
-    """Validate opening hours given as (weekday 0-6, opens, closes) and holidays into a calendar."""
+    """Validate opening hours given as (weekday 0-6, opens, closes) and holidays into a calendar. A problem with
+    the entry at index n of `hours` names `hours.<n>.opens`, `hours.<n>.closes` (a time it cannot read) or
+    `hours.<n>` (it closes before it opens; of two that overlap, the one listed later); none at all: `hours`."""
     problems = Problems()
     zone = problems.check(check_zone, timezone.strip())
-    week: list[list[Window]] = [[] for _ in WEEKDAYS]
-    for day, opens, closes in hours:
-        start = problems.check(parse_clock, opens, field="hours.opens")
-        end = problems.check(parse_clock, closes, field="hours.closes")
+    week: list[list[tuple[Window, int]]] = [[] for _ in WEEKDAYS]  # each window with its entry's index
+    for n, (day, opens, closes) in enumerate(hours):
+        start = problems.check(parse_clock, opens, field=f"hours.{n}.opens")
+        end = problems.check(parse_clock, closes, field=f"hours.{n}.closes")
         if start is not None and end is not None:
             if start >= end:
-                problems.add(f"on {WEEKDAYS[day]} {opens}-{closes} closes before it opens", "hours")
-            week[day].append((start, end))
+                problems.add(f"on {WEEKDAYS[day]} {opens}-{closes} closes before it opens", f"hours.{n}")
+            week[day].append(((start, end), n))
     for day, windows in enumerate(week):
         windows.sort()
-        if any(a[1] > b[0] for a, b in pairwise(windows)):
-            problems.add(f"the opening hours of {WEEKDAYS[day]} overlap", "hours")
+        later = next((max(a[1], b[1]) for a, b in pairwise(windows) if a[0][1] > b[0][0]), None)
+        if later is not None:
+            problems.add(f"the opening hours of {WEEKDAYS[day]} overlap", f"hours.{later}")
     if not any(week):
         problems.add("a calendar needs opening hours on at least one day", "hours")
     if len(holidays) > MAX_HOLIDAYS:
@@ -100,7 +103,8 @@ def build_calendar(timezone: str, hours: list[tuple[int, str, str]], holidays: l
     problems.raise_if_any()
     assert zone is not None
     unique = {h.day: h for h in holidays}
-    return BusinessCalendar(zone, tuple(tuple(w) for w in week), tuple(sorted(unique.values(), key=lambda h: h.day)))
+    return BusinessCalendar(zone, tuple(tuple(w for w, _ in windows) for windows in week),
+                            tuple(sorted(unique.values(), key=lambda h: h.day)))
 
 
 def calendar_to_doc(calendar: BusinessCalendar) -> dict[str, Any]:

@@ -56,22 +56,31 @@ class Reasons:
     """Collects every problem with one input instead of stopping at the first."""
 
     messages: list[str] = field(default_factory=list)
+    fields: list[str | None] = field(default_factory=list)  # the input field each message is about, or None
     refusals: int = 0  # how many of the messages say the actor may not, rather than the input is wrong
 
     def check(self, step: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return step(*args, **kwargs)
         except AppError as exc:
-            self.messages.append(exc.message)
+            self.add(exc.message, exc.extensions.get("field"))
             self.refusals += isinstance(exc, Forbidden)
             return None
 
+    def add(self, message: str, field: str | None = None) -> None:
+        self.messages.append(message)
+        self.fields.append(field)
+
     def raise_if_any(self) -> None:
+        """A FORBIDDEN when every message is a refusal of the actor, else one BAD_USER_INPUT with every message
+        (`reasons`) and each with the field it is about (`problems`, as `Problems` gives them)."""
         if not self.messages:
             return
         if self.refusals == len(self.messages):
             raise Forbidden("; ".join(self.messages), reasons=self.messages)
-        raise BadUserInput("; ".join(self.messages), reasons=self.messages)
+        raise BadUserInput("; ".join(self.messages), reasons=self.messages,
+                           problems=[{"field": f, "message": m}
+                                     for f, m in zip(self.fields, self.messages, strict=True)])
 
 
 def default_role_key(company: dict[str, Any]) -> str:
@@ -97,13 +106,13 @@ async def prepare_user(
         reasons.check(check_policy, draft.password, email=email)
     role = await find_role(db, draft.role_id or system_role_id(default_role_key(company)), company_id=company["_id"])
     if role is None:
-        reasons.messages.append(f"no role {draft.role_id} exists in this company")
+        reasons.add(f"no role {draft.role_id} exists in this company", "roleId")
     else:
         reasons.check(ensure_can_assign, actor, role, target_is_platform=platform)
     if permissions:
         reasons.check(ensure_can_grant, actor, permissions)
     if (skills or groups) and not actor.can("skills.manage", company["_id"]):
-        reasons.messages.append("setting skills or care groups needs the skills.manage permission")
+        reasons.add("setting skills or care groups needs the skills.manage permission")
     reasons.raise_if_any()
     assert role is not None
     now = clock.now()

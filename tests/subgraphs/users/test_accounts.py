@@ -62,6 +62,10 @@ async def test_invalid_fields_are_all_reported(tenant: Tenant) -> None:
     assert result.codes == ["BAD_USER_INPUT"]
     reasons = result.errors[0]["extensions"]["reasons"]
     assert len(reasons) == 4, reasons
+    # each reason with the field it is about, in the same order
+    problems = result.errors[0]["extensions"]["problems"]
+    assert [p["field"] for p in problems] == ["email", "firstName", "phone", "language"]
+    assert [p["message"] for p in problems] == reasons
 
 
 async def test_update_user_and_own_profile(factory: Factory, tenant: Tenant, users_service: RunningService) -> None:

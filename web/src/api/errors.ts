@@ -1,5 +1,6 @@
 // What a person reads when an operation fails: from the error's stable `extensions.code` (and `reason`), never
-// from a stack trace. Field errors (`BAD_USER_INPUT` with `field`) are also kept by field, for forms.
+// from a stack trace. Field errors (`BAD_USER_INPUT` with `field`, or `problems`: each reason with its field) are
+// also kept by field, for forms.
 import type { MessageKey } from "../i18n/messages";
 
 export interface ApiError {
@@ -32,6 +33,31 @@ const BY_CODE: Record<string, MessageKey> = {
   SERVICE_UNAVAILABLE: "error.SERVICE_UNAVAILABLE",
   PAYLOAD_TOO_LARGE: "error.PAYLOAD_TOO_LARGE",
 };
+
+/** One reason a BAD_USER_INPUT gives, with the input field it is about ("input." dropped), or null. */
+export interface Problem { field: string | null; message: string }
+
+const fieldName = (field: unknown) => (typeof field === "string" && field ? field.replace(/^input\./, "") : null);
+
+/** A BAD_USER_INPUT's `extensions.problems`: each reason with the field it is about, in order; null when the error
+ * does not list them. */
+export function listedProblems(error: ApiError): Problem[] | null {
+  const listed = error.extensions?.problems;
+  if (error.extensions?.code !== "BAD_USER_INPUT" || !Array.isArray(listed) || !listed.length) return null;
+  return listed.flatMap((p: { field?: unknown; message?: unknown } | null) =>
+    p && typeof p.message === "string" ? [{ field: fieldName(p.field), message: p.message }] : []);
+}
+
+/** A BAD_USER_INPUT's reasons, each with its field: as `problems` lists them, else every reason (or the message)
+ * with the error's one `field`, or none (several `fields` alone do not say whose each reason is). */
+export function problemsOf(error: ApiError): Problem[] {
+  const listed = listedProblems(error);
+  if (listed) return listed;
+  const ext = error.extensions ?? {};
+  const reasons = Array.isArray(ext.reasons) && ext.reasons.length ? ext.reasons.map(String) : [error.message];
+  const field = fieldName(ext.field);
+  return reasons.map((message) => ({ field, message }));
+}
 
 /** One GraphQL error as a message key with its values. */
 export function explain(error: ApiError): Explained {

@@ -79,9 +79,49 @@ async def test_every_problem_with_an_item_is_named_at_once(desk: Desk) -> None:
         "only list questions have options ('office' is number)",
         "form keys must be unique: office",
     ]
+    # each reason with the field it is about: a question's by its place in the form (the repeat names the later one)
+    assert result.errors[0]["extensions"]["problems"] == [
+        {"field": "name", "message": reasons[0]}, {"field": "resolutionMinutes", "message": reasons[1]},
+        {"field": "form.0.key", "message": reasons[2]}, {"field": "form.1.options", "message": reasons[3]},
+        {"field": "form.2.options", "message": reasons[4]}, {"field": "form.2.key", "message": reasons[5]},
+    ]
+    assert result.errors[0]["extensions"]["fields"] == ["name", "resolutionMinutes", "form.0.key", "form.1.options",
+                                                        "form.2.options", "form.2.key"]
     taken = item_input(name="Printer jam")
     (await team.admin.ok(CREATE_ITEM, {"i": taken}))
     assert (await team.admin(CREATE_ITEM, {"i": {**taken, "name": "printer JAM"}})).codes == ["CONFLICT"]
+
+
+async def test_a_questions_problems_name_that_question(desk: Desk) -> None:
+    team = await desk.team()
+    two_bad = item_input(form=[{"key": "Where", "label": "Office", "kind": "TEXT"},
+                               {"key": "office", "label": "Office", "kind": "LIST"}])
+    result = await team.admin(CREATE_ITEM, {"i": two_bad})
+    assert result.codes == ["BAD_USER_INPUT"]
+    extensions = result.errors[0]["extensions"]
+    assert extensions["problems"] == [
+        {"field": "form.0.key",
+         "message": "form key 'Where' must be lower-case letters, digits and _ (starting with a letter)"},
+        {"field": "form.1.options", "message": "the list question 'office' needs options"},
+    ]
+    assert extensions["fields"] == ["form.0.key", "form.1.options"] and "field" not in extensions
+    # a label too long and an option too long, worded as before; a key used three times: each repeat named
+    long = item_input(form=[{"key": "a", "label": "x" * 101, "kind": "TEXT"},
+                            {"key": "a", "label": "A", "kind": "LIST", "options": ["ok", "y" * 101]},
+                            {"key": "b", "label": "B", "kind": "TEXT"}, {"key": "a", "label": "C", "kind": "TEXT"}])
+    problems = (await team.admin(CREATE_ITEM, {"i": long})).errors[0]["extensions"]["problems"]
+    assert problems == [
+        {"field": "form.0.label", "message": "form.label must have between 1 and 100 characters"},
+        {"field": "form.1.options", "message": "form.options must have between 1 and 100 characters"},
+        {"field": "form.1.options", "message": "the list question 'a' needs options"},
+        {"field": "form.1.key", "message": "form keys must be unique: a"},
+        {"field": "form.3.key", "message": "form keys must be unique: a"},
+    ]
+    # a single problem is still named as the `field`, and listed in `problems` too
+    one = (await team.admin(CREATE_ITEM, {"i": item_input(form=[{"key": "k", "label": " ", "kind": "DATE"}])}))
+    assert one.errors[0]["extensions"]["field"] == "form.0.label"
+    assert one.errors[0]["extensions"]["problems"] == [
+        {"field": "form.0.label", "message": "form.label must have between 1 and 100 characters"}]
 
 
 async def test_platform_wide_items_are_for_platform_staff(desk: Desk) -> None:

@@ -56,9 +56,33 @@ async def test_every_problem_with_a_calendar_is_named(desk: Desk) -> None:
     assert result.errors[0]["extensions"]["reasons"] == [
         "'Mars/Olympus' is not an IANA time zone (e.g. Europe/Madrid)", "on monday 18:00-09:00 closes before it opens",
         "'25:00' is not a time of day like 09:00"]
+    assert result.errors[0]["extensions"]["problems"] == [
+        {"field": "timezone", "message": "'Mars/Olympus' is not an IANA time zone (e.g. Europe/Madrid)"},
+        {"field": "hours.0", "message": "on monday 18:00-09:00 closes before it opens"},
+        {"field": "hours.2.closes", "message": "'25:00' is not a time of day like 09:00"}]
     empty = await team.admin(UPDATE, {"i": {"calendar": {"timezone": "UTC", "hours": []}}})
     assert empty.errors[0]["extensions"]["reasons"] == ["a calendar needs opening hours on at least one day"]
+    assert empty.errors[0]["extensions"]["field"] == "hours"
     overlap = {"timezone": "UTC", "hours": [{"day": "FRIDAY", "opens": "09:00", "closes": "13:00"},
                                             {"day": "FRIDAY", "opens": "12:00", "closes": "14:00"}]}
     assert (await team.admin(UPDATE, {"i": {"calendar": overlap}})).errors[0]["extensions"]["reasons"] == [
         "the opening hours of friday overlap"]
+
+
+async def test_a_calendars_problems_name_the_entry_of_the_hours_they_are_about(desk: Desk) -> None:
+    team = await desk.team()
+    hours = [{"day": "FRIDAY", "opens": "12:00", "closes": "14:00"},
+             {"day": "MONDAY", "opens": "9 am", "closes": "noon"},
+             {"day": "FRIDAY", "opens": "09:00", "closes": "13:00"},  # before the first in time, after it in the list
+             {"day": "TUESDAY", "opens": "10:00", "closes": "10:00"}]
+    result = await team.admin(UPDATE, {"i": {"calendar": {"timezone": "UTC", "hours": hours}}})
+    assert result.codes == ["BAD_USER_INPUT"]
+    extensions = result.errors[0]["extensions"]
+    assert extensions["problems"] == [
+        {"field": "hours.1.opens", "message": "'9 am' is not a time of day like 09:00"},
+        {"field": "hours.1.closes", "message": "'noon' is not a time of day like 09:00"},
+        {"field": "hours.3", "message": "on tuesday 10:00-10:00 closes before it opens"},
+        {"field": "hours.2", "message": "the opening hours of friday overlap"},
+    ]
+    assert extensions["reasons"] == [p["message"] for p in extensions["problems"]]
+    assert extensions["fields"] == ["hours.1.opens", "hours.1.closes", "hours.3", "hours.2"]

@@ -19,16 +19,22 @@ const printer: AdminServiceItemFragment = {
   ],
 };
 
-// the BAD_USER_INPUT the API answers when several fields are wrong at once (subgraphs/kernel/validation.py)
-const several = { graphQLErrors: [{ message: "…", extensions: { code: "BAD_USER_INPUT",
-  fields: ["name", "resolutionMinutes", "form.key", "form.label", "form.options"],
-  reasons: [
-    "name must have between 1 and 120 characters",
-    "the resolution target cannot come before the response target",
-    "form key 'Bad Key' must be lower-case letters, digits and _ (starting with a letter)",
-    "form.label must have between 1 and 100 characters",
-    "the list question 'Bad Key' needs options",
-    "form keys must be unique: ok",
+// the BAD_USER_INPUT the API answers when several fields are wrong at once (subgraphs/kernel/validation.py): each
+// reason with its field, a question's by its place in the form sent
+const reasons = [
+  "name must have between 1 and 120 characters",
+  "the resolution target cannot come before the response target",
+  "form key 'Bad Key' must be lower-case letters, digits and _ (starting with a letter)",
+  "form.label must have between 1 and 100 characters",
+  "the list question 'Bad Key' needs options",
+  "form keys must be unique: ok",
+];
+const several = { graphQLErrors: [{ message: reasons.join("; "), extensions: { code: "BAD_USER_INPUT",
+  fields: ["name", "resolutionMinutes", "form.1.key", "form.1.label", "form.1.options", "form.2.key"], reasons,
+  problems: [
+    { field: "name", message: reasons[0] }, { field: "resolutionMinutes", message: reasons[1] },
+    { field: "form.1.key", message: reasons[2] }, { field: "form.1.label", message: reasons[3] },
+    { field: "form.1.options", message: reasons[4] }, { field: "form.2.key", message: reasons[5] },
   ] } }] };
 
 describe("the catalogue's item form", () => {
@@ -77,18 +83,33 @@ describe("the API's refusals of an item", () => {
     { ...questionDraft(), key: "ok", label: "Again" },
   ];
 
-  it("gives each of several reasons to its field, and a question's to that question", () => {
+  it("gives each of several reasons to the field it is paired with, and a question's to that question", () => {
     const { said, rest } = itemErrors(several, sent);
     const detail = (name: string) => said[name]?.values.detail;
     expect(detail("name")).toBe("name must have between 1 and 120 characters");
     expect(detail("resolutionMinutes")).toBe("the resolution target cannot come before the response target");
     expect(detail("form.1.key")).toMatch(/^form key 'Bad Key'/);
-    expect(detail("form.1.label")).toBe("form.label must have between 1 and 100 characters"); // its label is blank
+    expect(detail("form.1.label")).toBe("form.label must have between 1 and 100 characters");
     expect(detail("form.1.options")).toBe("the list question 'Bad Key' needs options");
-    expect(detail("form.0.key")).toBe("form keys must be unique: ok"); // both questions with the key
-    expect(detail("form.2.key")).toBe("form keys must be unique: ok");
-    expect(Object.keys(said)).not.toContain("form.0.label");
+    expect(detail("form.2.key")).toBe("form keys must be unique: ok"); // the question repeating the key
+    expect(Object.keys(said).sort()).toEqual(["form.1.key", "form.1.label", "form.1.options", "form.2.key", "name",
+      "resolutionMinutes"]);
     expect(rest).toBeNull();
+  });
+
+  it("says two reasons about one input together, and keeps a reason naming no field for the form", () => {
+    const { said, rest } = itemErrors({ graphQLErrors: [{ message: "…", extensions: { code: "BAD_USER_INPUT",
+      fields: ["form.0.options"], problems: [
+        { field: "form.0.options", message: "form.options must have between 1 and 100 characters" },
+        { field: "form.0.options", message: "the list question 'ok' needs options" },
+        { field: null, message: "something else" },
+        { field: "form.7.key", message: "form key 'x' must be lower-case letters" }, // not a question sent
+      ] } }] }, sent);
+    expect(said["form.0.options"].values.detail)
+      .toBe("form.options must have between 1 and 100 characters; the list question 'ok' needs options");
+    expect(said.form.values.detail).toBe("form key 'x' must be lower-case letters");
+    expect((rest as { graphQLErrors: { extensions: { reasons: string[] } }[] }).graphQLErrors[0].extensions.reasons)
+      .toEqual(["something else"]);
   });
 
   it("reads fields named with input. and a question's position, and keeps what names no field for the form", () => {
@@ -128,8 +149,10 @@ describe("the catalogue screen", () => {
     const refused: MockedResponse = {
       request: { query: AdminCreateServiceItemDocument },
       variableMatcher: () => true,
-      result: { errors: [new GraphQLError("bad key", { extensions: { code: "BAD_USER_INPUT", field: "form.key",
-        reasons: ["form key 'Bad Key' must be lower-case letters, digits and _ (starting with a letter)"] } })] },
+      result: { errors: [new GraphQLError("bad key", { extensions: { code: "BAD_USER_INPUT", field: "form.1.key",
+        reasons: ["form key 'Bad Key' must be lower-case letters, digits and _ (starting with a letter)"],
+        problems: [{ field: "form.1.key",
+          message: "form key 'Bad Key' must be lower-case letters, digits and _ (starting with a letter)" }] } })] },
     };
     render(<MockedProvider mocks={[list, refused]}><I18nProvider initial="en"><Catalogue /></I18nProvider></MockedProvider>);
     await screen.findByRole("row", { name: /Printer problem/ });
@@ -166,5 +189,53 @@ describe("the catalogue screen", () => {
     expect((within(first).getByRole("textbox", { name: /^Key/ }) as HTMLInputElement).value).toBe("Bad Key");
     expect(within(first).getByText(/form key 'Bad Key'/)).toBeTruthy();
     expect(within(first).getByRole("button", { name: "Move question 1 down" })).toBe(document.activeElement);
+  });
+
+  it("shows each of several refusals beside the question the API names by its place, whatever the wording", async () => {
+    const keyReason = "form key 'Site' must be lower-case letters, digits and _ (starting with a letter)";
+    const optionsReason = "the list question 'os' needs options";
+    const refused: MockedResponse = {
+      request: { query: AdminCreateServiceItemDocument },
+      variableMatcher: () => true,
+      result: { errors: [new GraphQLError(`${keyReason}; ${optionsReason}`, { extensions: { code: "BAD_USER_INPUT",
+        fields: ["form.0.key", "form.1.options"], reasons: [keyReason, optionsReason],
+        problems: [{ field: "form.0.key", message: keyReason }, { field: "form.1.options", message: optionsReason }],
+      } })] },
+    };
+    render(<MockedProvider mocks={[list, refused]}><I18nProvider initial="en"><Catalogue /></I18nProvider></MockedProvider>);
+    await screen.findByRole("row", { name: /Printer problem/ });
+    const form = screen.getByRole("form", { name: "A new item" });
+    const fill = (name: string, value: string) =>
+      fireEvent.change(form.querySelector(`[name="${name}"]`) as HTMLInputElement, { target: { value } });
+    fill("name", "VPN");
+    fill("category", "Network");
+    fireEvent.click(screen.getByRole("button", { name: "Add a question" }));
+    fireEvent.click(screen.getByRole("button", { name: "Add a question" }));
+    fill("form.0.key", "Site");
+    fill("form.0.label", "Site");
+    fill("form.1.key", "os");
+    fill("form.1.label", "System");
+    fill("form.1.kind", "LIST");
+    fireEvent.submit(form);
+
+    const said = (input: HTMLElement) =>
+      (input.getAttribute("aria-describedby") ?? "").split(" ").map((id) => document.getElementById(id)?.textContent);
+    const one = await screen.findByRole("group", { name: "Question 1" });
+    const key = within(one).getByRole("textbox", { name: /^Key/ });
+    await waitFor(() => expect(key.getAttribute("aria-invalid")).toBe("true"));
+    expect(said(key)).toContain(`Please check what you entered: ${keyReason}`);
+    expect(within(one).queryByText(optionsReason, { exact: false })).toBeNull();
+    const two = screen.getByRole("group", { name: "Question 2" });
+    const options = within(two).getByRole("textbox", { name: /^Options/ });
+    expect(options.getAttribute("aria-invalid")).toBe("true");
+    expect(said(options)).toEqual([`Please check what you entered: ${optionsReason}`]);
+    expect(within(two).getByRole("textbox", { name: /^Key/ }).getAttribute("aria-invalid")).toBe("false");
+    expect(within(two).queryByText(keyReason, { exact: false })).toBeNull();
+
+    // the second question moved first: its refusal goes with it
+    fireEvent.click(within(two).getByRole("button", { name: "Move question 2 up" }));
+    const now = screen.getByRole("group", { name: "Question 1" });
+    expect(within(now).getByText(optionsReason, { exact: false })).toBeTruthy();
+    expect(within(screen.getByRole("group", { name: "Question 2" })).getByText(keyReason, { exact: false })).toBeTruthy();
   });
 });

@@ -2,13 +2,14 @@
 // retired ones too, searched by name, description or category) with the priority the API derives and its targets in
 // business minutes (and hours, for reading); an item added or edited (the update replaces the whole item) with its
 // form's questions added, removed and reordered; an item retired and brought back. Platform-wide items are shown
-// read-only. The API's refusals show beside the input they name, a form question's beside that question's input.
+// read-only. The API's refusals show beside the input they name, a form question's beside that question's input
+// (the API names it by its place in the form sent; the screen keeps it with that question when it moves).
 import { useMutation, useQuery } from "@apollo/client";
 import { useEffect, useRef, useState, type FormEvent, type InputHTMLAttributes } from "react";
 
-import { explain, type ApiError } from "../../api/errors";
 import { CheckedInput, type Said } from "../../components/AdminParts";
 import { ErrorMessage } from "../../components/ErrorMessage";
+import { Beside, describedBy, placeRefusals, type Place } from "../../components/Refusals";
 import {
   AdminCatalogueDocument, AdminCreateServiceItemDocument, AdminUpdateServiceItemDocument,
   type AdminServiceItemFragment, type FieldKind, type Level, type ServiceItemInput, type TicketType,
@@ -91,113 +92,25 @@ export function hoursOf(minutes: number, language: Language): string {
 
 // ---- the API's refusals, beside the inputs they name ----
 
-/** Where a refusal goes: the names of the inputs (their `name` attribute) it is about; none, with the form's errors. */
-export type Place = (field: string, reason: string) => string[];
-
-/**
- * The errors of a failed mutation by input name (`said`), and `rest`, a failure holding only what names no input
- * (for ErrorMessage), or null. A BAD_USER_INPUT names its `field` ("input." dropped, when given), or, when several
- * fields are wrong at once, lists `fields` and `reasons` without saying which reason is whose: each reason goes to
- * the field it starts with ("name must have..."), else to the one `clues` finds in its words. A CONFLICT on a field
- * (a name in use) is said beside it too. `place` turns a field into the inputs it is about.
- */
-export function placeRefusals(failure: unknown, place: Place, clues: [RegExp, string][] = []):
-  { said: Record<string, Said>; rest: unknown } {
-  const said: Record<string, Said> = {};
-  if (!failure) return { said, rest: null };
-  const errors = (failure as { graphQLErrors?: ApiError[] }).graphQLErrors;
-  if (!errors?.length) return { said, rest: failure }; // the network, or an answer without errors
-  const unplaced: ApiError[] = [];
-  const put = (names: string[], text: Said) => {
-    for (const name of names) {
-      const before = said[name];
-      said[name] = before?.key === "error.BAD_USER_INPUT" && text.key === before.key
-        ? { key: before.key, values: { detail: `${before.values.detail}; ${text.values.detail}` } } : text;
-    }
-  };
-  for (const error of errors) {
-    const ext = error.extensions ?? {};
-    const fields = (typeof ext.field === "string" ? [ext.field] : Array.isArray(ext.fields) ? ext.fields : [])
-      .filter((f): f is string => typeof f === "string").map((f) => f.replace(/^input\./, ""));
-    if (!fields.length) {
-      unplaced.push(error);
-    } else if (ext.code !== "BAD_USER_INPUT") {
-      const names = place(fields[0], error.message);
-      if (names.length) put(names, explain(error));
-      else unplaced.push(error);
-    } else {
-      const reasons = Array.isArray(ext.reasons) && ext.reasons.length ? ext.reasons.map(String) : [error.message];
-      const left: string[] = [];
-      for (const reason of reasons) {
-        const field = fields.length === 1 ? fields[0] : fields.find((f) => reason.startsWith(`${f} `))
-          ?? clues.find(([words, f]) => fields.includes(f) && words.test(reason))?.[1];
-        const names = field ? place(field, reason) : [];
-        if (names.length) put(names, { key: "error.BAD_USER_INPUT", values: { detail: reason } });
-        else left.push(reason);
-      }
-      if (left.length) unplaced.push({ message: left.join("; "), extensions: { code: "BAD_USER_INPUT", reasons: left } });
-    }
-  }
-  return { said, rest: unplaced.length ? { graphQLErrors: unplaced } : null };
-}
-
-// What the catalogue's reasons say when they come several at once (subgraphs/tickets/catalogue): whose they are.
-const ITEM_CLUES: [RegExp, string][] = [
-  [/^form keys? /, "form.key"], [/list question/, "form.options"], [/resolution target/, "resolutionMinutes"],
-  [/^a form has/, "form"],
-];
 const ITEM_FIELDS = ["name", "description", "type", "category", "impact", "urgency", "responseMinutes",
   "resolutionMinutes", "careGroup", "form"];
 
-/** The question keys a reason quotes ("form key 'Bad' must...", "form keys must be unique: a, b"). */
-function keysIn(reason: string): string[] {
-  const quoted = [...reason.matchAll(/'([^']*)'|"([^"]*)"/g)].map((m) => m[1] ?? m[2]);
-  const listed = /unique: (.+)$/.exec(reason)?.[1].split(", ") ?? [];
-  return [...quoted, ...listed];
-}
-
-const squeezed = (text: string) => text.split(/\s+/).filter(Boolean).join(" ");
-
 /**
- * The catalogue's refusals by input name, for the questions as they were sent (`form.1.key`: the second question's
- * key). The API names a question's field without saying which question ("form.key"): it is the question whose key
- * the reason quotes, or else the one whose label (or options) breaks the API's limits; failing that, the form.
+ * The catalogue's refusals by input name, for the questions as they were sent: the API names a question's field by
+ * its place in the form sent (`form.1.key`: the second question's key); one it cannot name (or a question the form sent
+ * did not have) goes to the form's questions as a whole.
  */
 export function itemErrors(failure: unknown, sent: readonly QuestionDraft[]) {
-  const place: Place = (field, reason) => {
+  const place: Place = (field) => {
     if (ITEM_FIELDS.includes(field)) return [field];
     const indexed = /^form\.(\d+)\.(\w+)$/.exec(field);
     if (indexed) return Number(indexed[1]) < sent.length ? [field] : ["form"];
-    const part = /^form\.(\w+)$/.exec(field)?.[1];
-    if (!part) return [];
-    const keys = keysIn(reason);
-    let which = sent.flatMap((q, n) => keys.includes(q.key.trim()) ? [n] : []);
-    if (!which.length && part === "label") {
-      which = sent.flatMap((q, n) => !squeezed(q.label) || squeezed(q.label).length > 100 ? [n] : []);
-    }
-    if (!which.length && part === "options") {
-      which = sent.flatMap((q, n) => {
-        const options = optionsOf(q.options);
-        return q.kind === "LIST" && (!options.length || options.length > 50 || options.some((o) => o.length > 100)) ? [n] : [];
-      });
-    }
-    return which.length ? which.map((n) => `form.${n}.${part}`) : ["form"];
+    return field.startsWith("form.") ? ["form"] : [];
   };
-  return placeRefusals(failure, place, ITEM_CLUES);
+  return placeRefusals(failure, place);
 }
 
 // ---- the screen ----
-
-/** The API's refusal of one input, beside it (`id`: what the input's aria-describedby names). */
-export function Beside({ id, said }: { id: string; said?: Said }) {
-  const { t } = useI18n();
-  return said ? <small id={id} className="field-error">{t(said.key, said.values)}</small> : null;
-}
-
-/** The ids an input is described by: its hint, and its refusal when there is one. */
-export function describedBy(...ids: (string | false | undefined)[]): string | undefined {
-  return ids.filter(Boolean).join(" ") || undefined;
-}
 
 /** A labelled input with an optional hint, and the API's refusal beside it. */
 function Input({ name, label, value, onChange, said, hint, ...rest }: {

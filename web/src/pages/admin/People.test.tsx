@@ -1,8 +1,11 @@
-import { cleanup, render, screen, within } from "@testing-library/react";
+import { MockedProvider, type MockedResponse } from "@apollo/client/testing";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { GraphQLError } from "graphql";
 import { afterEach, describe, expect, it } from "vitest";
 
+import { AdminCreateUserDocument } from "../../gql/graphql";
 import { I18nProvider } from "../../i18n/i18n";
-import { fieldErrors, ImportReport } from "./People";
+import { fieldErrors, ImportReport, Invite, pickUnfielded } from "./People";
 
 describe("the people screen", () => {
   afterEach(cleanup);
@@ -22,6 +25,46 @@ describe("the people screen", () => {
     const taken = fieldErrors({ graphQLErrors: [{ message: "exists", extensions: { code: "CONFLICT", field: "email" } }] });
     expect(taken.byField.email.key).toBe("error.TAKEN");
     expect(taken.rest).toBe(false);
+  });
+
+  it("puts each reason of a refusal of several fields beside its own field, and what names none for the form", () => {
+    const reasons = ["'nope' is not a valid e-mail address", "firstName must have between 1 and 100 characters",
+      "setting skills or care groups needs the skills.manage permission"];
+    const failure = { graphQLErrors: [{ message: reasons.join("; "), extensions: { code: "BAD_USER_INPUT", reasons,
+      problems: [{ field: "email", message: reasons[0] }, { field: "input.firstName", message: reasons[1] },
+        { field: null, message: reasons[2] }] } }] };
+    const { byField, rest } = fieldErrors(failure);
+    expect(Object.keys(byField)).toEqual(["email", "firstName"]);
+    expect(byField.email).toEqual({ key: "error.BAD_USER_INPUT", values: { detail: reasons[0] } });
+    expect(byField.firstName.values.detail).toBe(reasons[1]);
+    expect(rest).toBe(true);
+    expect(pickUnfielded(failure)).toEqual({ graphQLErrors: [{ message: reasons[2],
+      extensions: { code: "BAD_USER_INPUT", reasons: [reasons[2]] } }] });
+    // every reason about a field: nothing left for the form
+    const placed = { graphQLErrors: [{ message: "…", extensions: { code: "BAD_USER_INPUT", reasons: reasons.slice(0, 2),
+      problems: [{ field: "email", message: reasons[0] }, { field: "email", message: "already in use" }] } }] };
+    expect(fieldErrors(placed)).toEqual({ rest: false, byField: { email: { key: "error.BAD_USER_INPUT",
+      values: { detail: `${reasons[0]}; already in use` } } } });
+    expect(pickUnfielded(placed)).toEqual({ graphQLErrors: [] });
+  });
+
+  it("shows the invitation's refusals beside the inputs they name", async () => {
+    const reasons = ["'nope' is not a valid e-mail address", "lastName must have between 1 and 100 characters"];
+    const refused: MockedResponse = {
+      request: { query: AdminCreateUserDocument }, variableMatcher: () => true,
+      result: { errors: [new GraphQLError(reasons.join("; "), { extensions: { code: "BAD_USER_INPUT", reasons,
+        problems: [{ field: "email", message: reasons[0] }, { field: "lastName", message: reasons[1] }] } })] },
+    };
+    render(<MockedProvider mocks={[refused]}><I18nProvider initial="en"><Invite roles={[]} onDone={() => {}} /></I18nProvider></MockedProvider>);
+    const form = screen.getByRole("form", { name: "Invite a person" });
+    fireEvent.submit(form);
+    const email = form.querySelector('[name="email"]') as HTMLElement;
+    await waitFor(() => expect(email.getAttribute("aria-invalid")).toBe("true"));
+    const said = (input: Element) => document.getElementById(input.getAttribute("aria-describedby") ?? "")?.textContent;
+    expect(said(email)).toBe(`Please check what you entered: ${reasons[0]}`);
+    expect(said(form.querySelector('[name="lastName"]') as HTMLElement)).toBe(`Please check what you entered: ${reasons[1]}`);
+    expect(form.querySelector('[name="firstName"]')?.getAttribute("aria-invalid")).toBe("false");
+    expect(within(form).queryByRole("alert")).toBeNull();
   });
 
   it("shows an import's refused rows as a table to fix the file from, in the person's language", () => {

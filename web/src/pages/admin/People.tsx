@@ -4,7 +4,7 @@
 import { useMutation, useQuery } from "@apollo/client";
 import { useState, type FormEvent } from "react";
 
-import { explainAll } from "../../api/errors";
+import { explain, explainAll, listedProblems, type ApiError } from "../../api/errors";
 import { CheckedInput, Pager, type Said } from "../../components/AdminParts";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import {
@@ -18,19 +18,45 @@ import type { MessageKey } from "../../i18n/messages";
 const PAGE = 20;
 
 /** A failed mutation's errors that name an input field (`BAD_USER_INPUT`, or `CONFLICT` for a value in use), by
- * field (`input.email` -> `email`), to show beside it; `rest`: some error names none. */
+ * field (`input.email` -> `email`), to show beside it; `rest`: some error names none. A BAD_USER_INPUT that lists
+ * its `problems` (each reason with its field) puts each reason beside its own field. */
 export function fieldErrors(failure: unknown): { byField: Record<string, Said>; rest: boolean } {
   const byField: Record<string, Said> = {};
   let rest = false;
   if (!failure) return { byField, rest };
-  for (const explained of explainAll(failure)) {
-    if (explained.field) byField[explained.field.split(".").pop() as string] = explained;
-    else rest = true;
+  const errors = (failure as { graphQLErrors?: ApiError[] }).graphQLErrors;
+  const listed = errors?.length ? errors.map(listedProblems) : [];
+  if (!listed.some(Boolean)) { // as the errors come: one field each
+    for (const explained of explainAll(failure)) {
+      if (explained.field) byField[lastPart(explained.field)] = explained;
+      else rest = true;
+    }
+    return { byField, rest };
   }
+  errors?.forEach((error, n) => {
+    const problems = listed[n];
+    if (!problems) {
+      const explained = explain(error);
+      if (explained.field) byField[lastPart(explained.field)] = explained;
+      else rest = true;
+      return;
+    }
+    for (const { field, message } of problems) {
+      if (!field) {
+        rest = true;
+        continue;
+      }
+      const before = byField[lastPart(field)];
+      byField[lastPart(field)] = { key: "error.BAD_USER_INPUT", values: {
+        detail: before?.key === "error.BAD_USER_INPUT" ? `${before.values.detail}; ${message}` : message } };
+    }
+  });
   return { byField, rest };
 }
 
-function Invite({ roles, onDone }: { roles: { id: string; name: string }[]; onDone: () => void }) {
+const lastPart = (field: string) => field.split(".").pop() as string;
+
+export function Invite({ roles, onDone }: { roles: { id: string; name: string }[]; onDone: () => void }) {
   const { t } = useI18n();
   const empty = { email: "", firstName: "", lastName: "", roleId: "", language: "es" };
   const [form, setForm] = useState(empty);
@@ -78,10 +104,17 @@ function Invite({ roles, onDone }: { roles: { id: string; name: string }[]; onDo
 }
 
 /** A failure with only its errors that name no field (those beside a field are shown there). */
+/** The errors of `failure` that name no field (for ErrorMessage): of a BAD_USER_INPUT listing its `problems`, the
+ * reasons about no field. */
 export function pickUnfielded(failure: unknown): { graphQLErrors: unknown[] } {
-  const all = (failure as { graphQLErrors?: { extensions?: { field?: unknown } }[] } | null)?.graphQLErrors;
+  const all = (failure as { graphQLErrors?: ApiError[] } | null)?.graphQLErrors;
   if (!all?.length) return failure as { graphQLErrors: unknown[] };
-  return { graphQLErrors: all.filter((e) => typeof e.extensions?.field !== "string") };
+  return { graphQLErrors: all.flatMap((e) => {
+    const problems = listedProblems(e);
+    if (!problems) return typeof e.extensions?.field !== "string" ? [e] : [];
+    const left = problems.filter((p) => !p.field).map((p) => p.message);
+    return left.length ? [{ message: left.join("; "), extensions: { code: "BAD_USER_INPUT", reasons: left } }] : [];
+  }) };
 }
 
 export function ImportReport({ report }: { report: AdminImportUsersMutation["importUsers"] }) {

@@ -53,26 +53,31 @@ describe("the business calendar form", () => {
     expect(holidays).toEqual([{ date: "2026-05-01", name: "Labour day" }, { date: "2026-12-25", name: "Xmas" }]);
   });
 
-  it("puts the API's refusals beside the time zone, the day they name, and the time they quote", () => {
-    const sent = calendarDraftOf(calendar);
+  it("puts the API's refusals beside the time zone, the row of the hours entry they name, and its time", () => {
+    const sent = calendarDraftOf(calendar); // hours sent: Monday's two stretches, then Friday's
     const { said, rest } = calendarErrors({ graphQLErrors: [{ message: "…", extensions: { code: "BAD_USER_INPUT",
-      fields: ["timezone", "hours"], reasons: ["'Mars/Base' is not an IANA time zone (e.g. Europe/Madrid)",
-        "on monday 15:00-14:00 closes before it opens"] } }] }, sent);
+      fields: ["timezone", "hours.1", "hours.2.closes"],
+      reasons: ["'Mars/Base' is not an IANA time zone (e.g. Europe/Madrid)", "on monday 15:00-14:00 closes before it opens",
+        "'25:00' is not a time of day like 09:00"],
+      problems: [{ field: "timezone", message: "'Mars/Base' is not an IANA time zone (e.g. Europe/Madrid)" },
+        { field: "hours.1", message: "on monday 15:00-14:00 closes before it opens" },
+        { field: "hours.2.closes", message: "'25:00' is not a time of day like 09:00" }] } }] }, sent);
     expect(said.timezone.values.detail).toMatch(/Mars\/Base/);
-    expect(said["hours.MONDAY"].values.detail).toMatch(/closes before it opens/);
+    expect(said["hours.MONDAY"].values.detail).toBe("on monday 15:00-14:00 closes before it opens");
+    expect(said["hours.FRIDAY.0.closes"].values.detail).toBe("'25:00' is not a time of day like 09:00");
+    expect(Object.keys(said)).toHaveLength(3);
     expect(rest).toBeNull();
 
-    const odd = { ...sent, week: { ...sent.week, FRIDAY: { open: true, hours: [{ opens: "8", closes: "24:00" }] } } };
-    const time = calendarErrors({ graphQLErrors: [{ message: "'8' is not a time of day like 09:00",
-      extensions: { code: "BAD_USER_INPUT", field: "hours.opens" } }] }, odd);
-    expect(Object.keys(time.said)).toEqual(["hours.FRIDAY.0.opens"]);
-    // a position in the hours sent: the third is Friday's first
+    // one field: every reason beside it ("input.calendar." dropped)
     const indexed = calendarErrors({ graphQLErrors: [{ message: "x", extensions: { code: "BAD_USER_INPUT",
-      field: "input.calendar.hours.2.closes", reasons: ["too late"] } }] }, sent);
-    expect(Object.keys(indexed.said)).toEqual(["hours.FRIDAY.0.closes"]);
+      field: "input.calendar.hours.0.opens", reasons: ["too early"] } }] }, sent);
+    expect(Object.keys(indexed.said)).toEqual(["hours.MONDAY.0.opens"]);
     const whole = calendarErrors({ graphQLErrors: [{ message: "a calendar needs opening hours on at least one day",
       extensions: { code: "BAD_USER_INPUT", field: "hours" } }] }, sent);
     expect(Object.keys(whole.said)).toEqual(["hours"]);
+    const beyond = calendarErrors({ graphQLErrors: [{ message: "x", extensions: { code: "BAD_USER_INPUT",
+      problems: [{ field: "hours.9", message: "the opening hours of sunday overlap" }] } }] }, sent);
+    expect(beyond.said.hours.values.detail).toBe("the opening hours of sunday overlap");
   });
 });
 
@@ -116,6 +121,34 @@ describe("the settings screen", () => {
     await waitFor(() => expect(within(form).getByRole("status").textContent).toBe("Guardado."));
     expect(within(screen.getByRole("form", { name: "Calendario laboral" })).getByRole("status").textContent).toBe("");
     expect(screen.getByText("Tu empresa usa la política predeterminada.")).toBeTruthy();
+  });
+
+  it("shows each of the calendar's refusals in the row of the hours it names, beside the time it could not read", async () => {
+    const overlap = "the opening hours of monday overlap";
+    const late = "'25:00' is not a time of day like 09:00";
+    const refused: MockedResponse = {
+      request: { query: AdminUpdateDeskSettingsDocument },
+      variableMatcher: (v) => !!v.input.calendar,
+      result: { errors: [new GraphQLError(`${overlap}; ${late}`, { extensions: { code: "BAD_USER_INPUT",
+        fields: ["hours.1", "hours.2.closes"], reasons: [overlap, late],
+        problems: [{ field: "hours.1", message: overlap }, { field: "hours.2.closes", message: late }] } })] },
+    };
+    render(<MockedProvider mocks={[desk, chat, refused]}><I18nProvider initial="en"><Settings /></I18nProvider></MockedProvider>);
+    const form = await screen.findByRole("form", { name: "Business calendar" });
+    fireEvent.submit(form);
+    const row = (day: string) => form.querySelector(`tr[data-day="${day}"]`) as HTMLElement;
+    expect(await within(row("MONDAY")).findByText(overlap, { exact: false })).toBeTruthy();
+    expect(within(row("FRIDAY")).queryByText(overlap, { exact: false })).toBeNull();
+    const said = (input: Element) =>
+      (input.getAttribute("aria-describedby") ?? "").split(" ").map((id) => document.getElementById(id)?.textContent);
+    const fridayCloses = row("FRIDAY").querySelector('[name="hours.FRIDAY.0.closes"]') as HTMLElement;
+    expect(fridayCloses.getAttribute("aria-invalid")).toBe("true");
+    expect(said(fridayCloses)).toEqual([`Please check what you entered: ${late}`]);
+    expect(row("FRIDAY").querySelector('[name="hours.FRIDAY.0.opens"]')?.getAttribute("aria-invalid")).toBe("false");
+    expect(within(row("MONDAY")).queryByText(late, { exact: false })).toBeNull();
+    for (const input of row("MONDAY").querySelectorAll("input[type=time]")) {
+      expect(said(input)).toContain(`Please check what you entered: ${overlap}`);
+    }
   });
 
   it("shows the chat policy's refusal inside the writable statuses", async () => {

@@ -6,6 +6,7 @@ import { useMutation, useQuery, type ApolloCache } from "@apollo/client";
 import { useState, type FormEvent, type KeyboardEvent } from "react";
 
 import { ErrorMessage } from "../../components/ErrorMessage";
+import { Beside, describedBy, placeRefusals, type Place } from "../../components/Refusals";
 import {
   AdminDeskSettingsDocument, AdminUpdateDeskSettingsDocument, ChatPolicyDocument, UpdateChatPolicyDocument,
   type AdminDeskFragment, type AdminUpdateDeskSettingsMutation, type CalendarInput, type ChatPolicyQuery,
@@ -13,7 +14,6 @@ import {
 } from "../../gql/graphql";
 import { useI18n } from "../../i18n/i18n";
 import type { Language } from "../../i18n/messages";
-import { Beside, describedBy, placeRefusals, type Place } from "./Catalogue";
 import "./Settings.css";
 
 export const WEEKDAYS: Weekday[] = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"];
@@ -62,39 +62,23 @@ export function withHoliday(holidays: CalendarDraft["holidays"], date: string, n
   return [...holidays.filter((h) => h.date !== date), { date, name }].sort((a, b) => a.date.localeCompare(b.date));
 }
 
-// What the calendar's reasons say when they come several at once (subgraphs/tickets/sla/calendar.py): whose they are.
-const CALENDAR_CLUES: [RegExp, string][] = [
-  [/IANA time zone/, "timezone"], [/closes before it opens|overlap|opening hours on at least/, "hours"],
-  [/time of day/, "hours.opens"], [/time of day/, "hours.closes"], [/holidays/, "holidays"],
-];
-
 /**
- * The calendar's refusals by input name, for the calendar as it was sent. The API names "hours" for a day's
- * trouble (the reason names the day: its row), "hours.opens"/"hours.closes" for a time it could not read (the
- * reason quotes it: the inputs holding it), or a position in the hours sent ("hours.2.opens").
+ * The calendar's refusals by input name, for the calendar as it was sent. The API names an entry of the hours sent
+ * by its place: "hours.2.opens" a time it could not read (that input), "hours.2" an entry that closes before it
+ * opens or overlaps another (its day's row); "hours" the hours as a whole.
  */
 export function calendarErrors(failure: unknown, sent: CalendarDraft) {
   const names = sentHours(sent);
-  const place: Place = (raw, reason) => {
+  const place: Place = (raw) => {
     const field = raw.replace(/^calendar\./, "");
     if (field === "timezone" || field === "holidays" || field === "autoAssign") return [field];
     if (field.startsWith("holidays.")) return ["holidays"];
-    const indexed = /^hours\.(\d+)\.(opens|closes)$/.exec(field);
-    if (indexed) return names[Number(indexed[1])] ? [`${names[Number(indexed[1])]}.${indexed[2]}`] : ["hours"];
-    if (field === "hours.opens" || field === "hours.closes") {
-      const value = /'([^']*)'/.exec(reason)?.[1];
-      const holding = names.flatMap((name) => {
-        const [, day, n] = name.split(".");
-        const hours = sent.week[day as Weekday].hours[Number(n)];
-        return (["opens", "closes"] as const).filter((part) => hours[part] === value).map((part) => `${name}.${part}`);
-      });
-      return holding.length ? holding : ["hours"];
-    }
-    if (!field.startsWith("hours")) return [];
-    const day = WEEKDAYS.find((d) => new RegExp(`\\b${d}\\b`, "i").test(reason));
-    return [day ? `hours.${day}` : "hours"];
+    const indexed = /^hours\.(\d+)(?:\.(opens|closes))?$/.exec(field);
+    const name = indexed && names[Number(indexed[1])]; // "hours.MONDAY.1"
+    if (name) return [indexed[2] ? `${name}.${indexed[2]}` : name.split(".").slice(0, 2).join(".")];
+    return field === "hours" || field.startsWith("hours.") ? ["hours"] : [];
   };
-  return placeRefusals(failure, place, CALENDAR_CLUES);
+  return placeRefusals(failure, place);
 }
 
 /** The chat policy's refusals: "writableStatuses" (writable where it is not readable) beside that group. */

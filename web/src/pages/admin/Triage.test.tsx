@@ -52,6 +52,16 @@ describe("the triage screen's logic", () => {
     expect(rest).toEqual({ graphQLErrors: [{ message: "the ticket is closed; it can no longer change",
                                              extensions: { code: "BAD_USER_INPUT", field: "id" } }] });
   });
+
+  it("puts each reason of a refusal of several fields beside its own, and says none twice", () => {
+    const reasons = ["category must have between 1 and 50 characters", "title must have between 1 and 200 characters"];
+    const { byField, rest } = triageRefusals({ graphQLErrors: [{ message: reasons.join("; "), extensions: {
+      code: "BAD_USER_INPUT", fields: ["category", "title"], reasons,
+      problems: [{ field: "category", message: reasons[0] }, { field: "title", message: reasons[1] }] } }] });
+    expect(byField).toEqual({ category: { key: "error.BAD_USER_INPUT", values: { detail: reasons[0] } } });
+    expect(rest).toEqual({ graphQLErrors: [{ message: reasons[1],
+                                             extensions: { code: "BAD_USER_INPUT", reasons: [reasons[1]] } }] });
+  });
 });
 
 describe("the triage screen", () => {

@@ -6,16 +6,15 @@ import { useMutation, useQuery } from "@apollo/client";
 import { useState, type FormEvent } from "react";
 import { Link } from "react-router-dom";
 
-import type { ApiError } from "../../api/errors";
 import { Pager, type Said, useRefetchOnTicketChanges } from "../../components/AdminParts";
 import { ErrorMessage } from "../../components/ErrorMessage";
+import { placeRefusals } from "../../components/Refusals";
 import {
   AdminTriageCategoriesDocument, AdminTriageModelDocument, AdminTriageQueueDocument, AdminTriageTicketDocument,
   type AdminTriageModelQuery, type AdminTriageQueueQuery, type Priority, type TicketType, type UpdateTicketInput,
 } from "../../gql/graphql";
 import { useI18n, type Translate } from "../../i18n/i18n";
 import type { MessageKey } from "../../i18n/messages";
-import { fieldErrors } from "./People";
 import "./Triage.css";
 
 const PAGE = 10;
@@ -61,17 +60,14 @@ export function triageInput(form: TriageForm): UpdateTicketInput {
   return { category: form.category, type: form.type, priority: form.priority };
 }
 
-/** A failed triage's refusals: those naming category, type or priority beside that field, the rest (a ticket
- * closed meanwhile names `id`) for the form as a whole. */
+/** A failed triage's refusals: those naming category, type or priority beside that field (each reason of several
+ * beside its own), the rest (a ticket closed meanwhile names `id`) for the form as a whole. */
 export function triageRefusals(failure: unknown): { byField: Partial<Record<keyof TriageForm, Said>>; rest: unknown } {
-  const { byField } = fieldErrors(failure);
-  const mine: Partial<Record<keyof TriageForm, Said>> = {};
-  for (const name of TARGETS) if (byField[name]) mine[name] = byField[name];
-  const errors = (failure as { graphQLErrors?: ApiError[] } | null)?.graphQLErrors;
-  if (!errors?.length) return { byField: mine, rest: failure ?? null };
-  const rest = errors.filter((e) => !(TARGETS as readonly unknown[]).includes(
-    typeof e.extensions?.field === "string" ? e.extensions.field.split(".").pop() : undefined));
-  return { byField: mine, rest: rest.length ? { graphQLErrors: rest } : null };
+  const { said, rest } = placeRefusals(failure, (field) => {
+    const name = field.split(".").pop() ?? "";
+    return (TARGETS as readonly string[]).includes(name) ? [name] : [];
+  });
+  return { byField: said as Partial<Record<keyof TriageForm, Said>>, rest };
 }
 
 /** A label of a target in the reader's language: types and priorities by their name, categories as they are. */
