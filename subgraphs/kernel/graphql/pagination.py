@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import strawberry
 from bson import json_util
@@ -15,6 +15,14 @@ from subgraphs.kernel.mongo import Document, all_of
 from subgraphs.kernel.tenancy import TenantCollection
 
 Node = TypeVar("Node")
+
+
+class Pageable(Protocol):
+    """What `paginate` reads from: a tenant's collection, or another view with the same two reads."""
+
+    def find(self, filter: Mapping[str, Any] | None = None, *args: Any, **kwargs: Any) -> Any: ...
+
+    async def count_documents(self, filter: Mapping[str, Any] | None = None, **kwargs: Any) -> int: ...
 
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
@@ -79,7 +87,7 @@ def after_filter(cursor: str, sort: Sort) -> dict[str, Any]:
 
 
 async def paginate(
-    collection: TenantCollection,
+    collection: TenantCollection | Pageable,
     filter: dict[str, Any],
     *,
     first: int | None,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from pymongo.errors import DuplicateKeyError
 
@@ -12,6 +13,7 @@ from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import Conflict, Forbidden, NotFound
 from subgraphs.kernel.events.contracts import catalogue as catalogue_events
 from subgraphs.kernel.events.outbox import UnitOfWork
+from subgraphs.kernel.graphql.pagination import Connection, Sort, paginate
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database
 from subgraphs.kernel.tenancy import Tenancy, TenantCollection
@@ -20,6 +22,7 @@ from subgraphs.tickets.catalogue.items import ItemDraft, item_event, prepare_ite
 from subgraphs.tickets.deps import TicketsDeps
 
 PLATFORM = None  # the companyId of platform-wide items
+Node = TypeVar("Node")
 
 
 def scoped(tenancy: Tenancy, company_id: str | None, *, permission: str) -> TenantCollection:
@@ -52,6 +55,36 @@ async def list_items(db: Database, tenancy: Tenancy, actor: Principal, *, compan
     # Platform-wide items belong to no tenant, so they are read by `companyId: None` (like global roles).
     shared = await db[store.SERVICE_ITEMS].find({**query, "companyId": PLATFORM}).to_list(None)
     return sorted([*shared, *own], key=lambda item: item["nameKey"])
+
+
+class _Offered:
+    """The items a company may use as one collection: the platform-wide ones and its own."""
+
+    def __init__(self, db: Database, company_id: str) -> None:
+        self._items = db[store.SERVICE_ITEMS]
+        self._companies = [PLATFORM, company_id]
+
+    def _scope(self, filter: Mapping[str, Any] | None) -> dict[str, Any]:
+        return {**(filter or {}), "companyId": {"$in": self._companies}}
+
+    def find(self, filter: Mapping[str, Any] | None = None, *args: Any, **kwargs: Any) -> Any:
+        return self._items.find(self._scope(filter), *args, **kwargs)
+
+    async def count_documents(self, filter: Mapping[str, Any] | None = None, **kwargs: Any) -> int:
+        return await self._items.count_documents(self._scope(filter), **kwargs)
+
+
+async def page_items(db: Database, tenancy: Tenancy, actor: Principal, *, company_id: str,
+                     to_node: Callable[[dict[str, Any]], Node], first: int | None, after: str | None,
+                     include_inactive: bool = False, type: str | None = None, category: str | None = None,
+                     search: str | None = None) -> Connection[Node]:
+    """`list_items` a cursor page at a time, by name."""
+    if include_inactive and not actor.can("catalogue.manage", company_id):
+        raise Forbidden("archived items are shown to catalogue managers only", permission="catalogue.manage")
+    tenancy.of(store.SERVICE_ITEMS, company_id, permission="catalogue.read")  # refuses another company's
+    query = _filter(include_inactive=include_inactive, type=type, category=category, search=search)
+    return await paginate(_Offered(db, company_id), query, first=first, after=after, to_node=to_node,
+                          sort=Sort("nameKey", descending=False))
 
 
 async def find_item(db: Database, tenancy: Tenancy, actor: Principal, item_id: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import strawberry
 from subgraphs.kernel.graphql.pagination import Connection, paginate
 from subgraphs.kernel.mongo import all_of
 from subgraphs.tickets import store
-from subgraphs.tickets.catalogue.service import list_items
+from subgraphs.tickets.catalogue.service import list_items, page_items
 from subgraphs.tickets.deps import deps_of
 from subgraphs.tickets.desk.service import read_desk
 from subgraphs.tickets.graphql.enums import TicketView
@@ -74,6 +74,19 @@ class Query:
                                 type=chosen.type.value if chosen.type else None, category=chosen.category,
                                 search=chosen.search)
         return [ServiceItem.from_doc(d) for d in docs]
+
+    @strawberry.field(description="`serviceItems` a cursor page at a time, by name (the catalogue managers' list).")
+    async def service_item_page(self, info: Ctx, company_id: strawberry.ID | None = None,
+                                filter: ServiceItemFilter | None = None, first: int | None = None,
+                                after: str | None = None) -> Connection[ServiceItem]:
+        ctx = info.context
+        principal = ctx.require()
+        chosen = filter or ServiceItemFilter()
+        return await page_items(deps_of(ctx).db, ctx.tenancy, principal,
+                                company_id=_id(company_id) or principal.company_id, to_node=ServiceItem.from_doc,
+                                first=first, after=after, include_inactive=chosen.include_inactive,
+                                type=chosen.type.value if chosen.type else None, category=chosen.category,
+                                search=chosen.search)
 
     @strawberry.field(description="Your company's (or `companyId`'s) desk settings and business calendar.")
     async def desk_settings(self, info: Ctx, company_id: strawberry.ID | None = None) -> DeskSettings:

@@ -194,3 +194,41 @@ async def test_a_ticket_answers_its_items_form(desk: Desk) -> None:
     assert answers == [{"key": "office", "label": "Office", "kind": "LIST", "value": "Bogotá"},
                        {"key": "devices", "label": "How many devices?", "kind": "NUMBER", "value": "3"},
                        {"key": "since", "label": "Since when?", "kind": "DATE", "value": "2026-03-02"}]
+
+
+PAGE = """query($f: ServiceItemFilter, $c: ID, $first: Int, $after: String) {
+  serviceItemPage(filter: $f, companyId: $c, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id name active platformWide } } } }"""
+
+
+async def test_the_catalogue_comes_a_cursor_page_at_a_time_by_name(desk: Desk) -> None:
+    team, other = await desk.team(), await desk.team()
+    own = [(await team.admin.ok(CREATE_ITEM, {"i": item_input(name=f"Zz paged {n}")}))["createServiceItem"]["id"]
+           for n in range(3)]
+    mine = (await other.admin.ok(CREATE_ITEM, {"i": item_input(name="Zz paged other")}))["createServiceItem"]["id"]
+    await team.admin.ok(UPDATE, {"id": own[1], "i": item_input(name="Zz paged 1", active=False)})
+    every = [i["name"] for i in (await team.admin.ok(ITEMS, {"f": {"includeInactive": True}}))["serviceItems"]]
+
+    seen: list[dict[str, Any]] = []
+    after = None
+    while True:  # four at a time, the archived item too, the platform's and the company's own in one order
+        page = (await team.admin.ok(PAGE, {"f": {"includeInactive": True}, "first": 4, "after": after}))[
+            "serviceItemPage"]
+        assert page["totalCount"] == len(every) and len(page["edges"]) <= 4
+        seen += [e["node"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert [i["name"] for i in seen] == every  # by name, each once, none missing
+    assert set(own) <= {i["id"] for i in seen} and mine not in {i["id"] for i in seen}
+    assert any(i["platformWide"] for i in seen) and not next(i for i in seen if i["id"] == own[1])["active"]
+
+    # the customer's pages: the active items only; archived ones are the managers'
+    offered = (await team.customer.ok(PAGE, {"f": {"search": "Zz paged"}}))["serviceItemPage"]
+    assert [e["node"]["name"] for e in offered["edges"]] == ["Zz paged 0", "Zz paged 2"]
+    assert (await team.customer(PAGE, {"f": {"includeInactive": True}})).codes == ["FORBIDDEN"]
+    # another company's catalogue is not read by naming it, and a made-up cursor or page size is refused
+    assert (await other.admin(PAGE, {"c": team.id})).codes == ["FORBIDDEN"]
+    bad = await team.admin(PAGE, {"after": "not-a-cursor"})
+    assert bad.codes == ["BAD_USER_INPUT"] and bad.errors[0]["extensions"]["field"] == "after"
+    assert (await team.admin(PAGE, {"first": 1000})).codes == ["BAD_USER_INPUT"]

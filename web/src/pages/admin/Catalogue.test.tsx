@@ -139,10 +139,15 @@ describe("the API's refusals of an item", () => {
 describe("the catalogue screen", () => {
   afterEach(cleanup);
 
+  const nodes = [printer, { ...printer, id: "item_2", name: "Password reset", platformWide: true, form: [] }];
   const list: MockedResponse = {
-    request: { query: AdminCatalogueDocument, variables: { filter: { includeInactive: true, search: null } } },
-    result: { data: { __typename: "Query", serviceItems: [printer, { ...printer, id: "item_2", name: "Password reset",
-      platformWide: true, form: [] }] } },
+    request: { query: AdminCatalogueDocument,
+               variables: { filter: { includeInactive: true, search: null }, first: 20, after: null } },
+    result: { data: { __typename: "Query", serviceItemPage: {
+      __typename: "ServiceItemConnection", totalCount: 2,
+      pageInfo: { __typename: "PageInfo", hasNextPage: false, endCursor: "c2" },
+      edges: nodes.map((node, n) => ({ __typename: "ServiceItemEdge", cursor: `c${n + 1}`, node })),
+    } } },
   };
 
   it("shows a question's refusal beside that question's key, and keeps it there when the question moves", async () => {

@@ -7,16 +7,18 @@
 import { useMutation, useQuery } from "@apollo/client";
 import { useEffect, useRef, useState, type FormEvent, type InputHTMLAttributes } from "react";
 
-import { CheckedInput, type Said } from "../../components/AdminParts";
+import { CheckedInput, Pager, type Said } from "../../components/AdminParts";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Beside, describedBy, placeRefusals, type Place } from "../../components/Refusals";
 import {
-  AdminCatalogueDocument, AdminCreateServiceItemDocument, AdminUpdateServiceItemDocument,
+  AdminCatalogueDocument, AdminCatalogueNamesDocument, AdminCreateServiceItemDocument, AdminUpdateServiceItemDocument,
   type AdminServiceItemFragment, type FieldKind, type Level, type ServiceItemInput, type TicketType,
 } from "../../gql/graphql";
 import { useI18n } from "../../i18n/i18n";
 import type { Language, MessageKey } from "../../i18n/messages";
 import "./Catalogue.css";
+
+const PAGE = 20; // items a page
 
 const TYPES: TicketType[] = ["REQUEST", "INCIDENT"];
 const LEVELS: Level[] = ["LOW", "MEDIUM", "HIGH"];
@@ -222,7 +224,7 @@ function ItemEditor({ item, focusAt, categories, careGroups, onClose }: {
   const [draft, setDraft] = useState(() => draftOf(item));
   const [sent, setSent] = useState<QuestionDraft[]>([]); // the questions as last sent: the API's errors name them
   const [done, setDone] = useState<{ key: MessageKey; name: string } | null>(null);
-  const [create, creating] = useMutation(AdminCreateServiceItemDocument, { refetchQueries: [AdminCatalogueDocument] });
+  const [create, creating] = useMutation(AdminCreateServiceItemDocument, { refetchQueries: [AdminCatalogueDocument, AdminCatalogueNamesDocument] });
   const [update, updating] = useMutation(AdminUpdateServiceItemDocument);
   const saving = item ? updating : creating;
   const { said, rest } = itemErrors(saving.error, sent);
@@ -340,14 +342,18 @@ const distinct = (values: (string | null | undefined)[]) =>
 export function Catalogue() {
   const { t, language } = useI18n();
   const [search, setSearch] = useState("");
+  const [after, setAfter] = useState<(string | null)[]>([null]); // the cursor of each page seen, to go back
   const items = useQuery(AdminCatalogueDocument, {
-    variables: { filter: { includeInactive: true, search: search.trim() || null } },
+    variables: { filter: { includeInactive: true, search: search.trim() || null }, first: PAGE,
+                 after: after[after.length - 1] },
   });
+  const names = useQuery(AdminCatalogueNamesDocument).data?.serviceItems;
   const [update, updating] = useMutation(AdminUpdateServiceItemDocument);
   const [toggled, setToggled] = useState<{ key: MessageKey; name: string } | null>(null);
   // the editor: a new item (null) or the item opened; `n` counts the openings (each moves the focus to it)
   const [open, setOpen] = useState<{ item: AdminServiceItemFragment | null; n: number }>({ item: null, n: 0 });
-  const list = items.data?.serviceItems;
+  const page = items.data?.serviceItemPage;
+  const list = page?.edges.map((e) => e.node);
   const opened = open.item && (list?.find((i) => i.id === open.item?.id) ?? open.item); // as the list has it now
 
   async function toggle(item: AdminServiceItemFragment) {
@@ -363,7 +369,8 @@ export function Catalogue() {
       <h1>{t("catalogue.title")}</h1>
       <div className="filters">
         <label>{t("catalogue.search")}
-          <input type="search" name="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+          <input type="search" name="search" value={search}
+                 onChange={(e) => { setSearch(e.target.value); setAfter([null]); }} />
         </label>
         <button type="button" onClick={() => setOpen({ item: null, n: open.n + 1 })}>{t("catalogue.add")}</button>
       </div>
@@ -372,7 +379,7 @@ export function Catalogue() {
       {!list && items.loading && <p>{t("common.loading")}</p>}
       {list && (
         <>
-          <p>{list.length ? t("catalogue.count", { count: list.length }) : t("catalogue.empty")}</p>
+          <p>{page?.totalCount ? t("catalogue.count", { count: page.totalCount }) : t("catalogue.empty")}</p>
           <table className="catalogue-items">
             <thead><tr>
               <th scope="col">{t("catalogue.name")}</th><th scope="col">{t("catalogue.category")}</th>
@@ -415,11 +422,13 @@ export function Catalogue() {
               ))}
             </tbody>
           </table>
+          {page && <Pager cursors={after} onChange={setAfter} hasNextPage={page.pageInfo.hasNextPage}
+                          endCursor={page.pageInfo.endCursor} />}
         </>
       )}
       <ItemEditor key={open.item?.id ?? "new"} item={opened} focusAt={open.n}
-                  categories={distinct((list ?? []).map((i) => i.category))}
-                  careGroups={distinct((list ?? []).map((i) => i.careGroup))}
+                  categories={distinct((names ?? []).map((i) => i.category))}
+                  careGroups={distinct((names ?? []).map((i) => i.careGroup))}
                   onClose={() => setOpen({ item: null, n: open.n + 1 })} />
     </main>
   );
