@@ -58,6 +58,7 @@ SNAPSHOT = """query($t: ID!, $t2: ID!, $t3: ID!, $r: ID!, $i: ID!, $c: ID!) {
   %s
   item: serviceItem(id: $i) { name active priority form { key } }
   items: serviceItems(companyId: $c, filter: {includeInactive: true}) { id }
+  paged: serviceItemPage(companyId: $c, filter: {includeInactive: true}, first: 100) { totalCount }
   desk: deskSettings(companyId: $c) { customised autoAssign calendar { timezone } }
   all: tickets(companyId: $c, first: 100) { totalCount } }"""
 TICKET_SNAPSHOT = """%s: ticket(id: $%s) { title status priority category tags holdReason assignee { id } tutor { id }
@@ -130,6 +131,8 @@ PROBES: tuple[Probe, ...] = (
           {ANONYMOUS: UA, OUTSIDER: NULL}),
     Probe("serviceItems", "query($c: ID) { serviceItems(companyId: $c) { id } }", lambda w: {"c": w.company_id},
           {ANONYMOUS: UA, OUTSIDER: F}),
+    Probe("serviceItemPage", "query($c: ID) { serviceItemPage(companyId: $c) { totalCount edges { node { id } } } }",
+          lambda w: {"c": w.company_id}, {ANONYMOUS: UA, OUTSIDER: F}),
     Probe("deskSettings", "query($c: ID) { deskSettings(companyId: $c) { autoAssign } }",
           lambda w: {"c": w.company_id}, {ANONYMOUS: UA, OUTSIDER: F}),
     Probe("ticketStats", "query($c: ID) { ticketStats(companyId: $c) { byStatus { status count } } }",
