@@ -34,6 +34,11 @@ from telemetry import metrics, tracing
 # gateway never sends a request on a connection the subgraph is closing (uvicorn's default is 5 s; the request then
 # fails as "subgraph unreachable").
 KEEP_ALIVE_SECONDS = 75
+# Seconds a stopping subgraph waits for open requests and connections before it cancels them and runs its own
+# shutdown (its background tasks stopped, its broker and database connections closed). Without a bound, one
+# request that never finishes keeps a stopping service alive for ever (seen in the test suite: a stop that never
+# returned, the service's tasks still running).
+GRACEFUL_SHUTDOWN_SECONDS = 10
 
 
 def client_ip(peer: str | None, forwarded_for: str | None, trusted: list[str]) -> str:
