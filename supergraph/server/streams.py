@@ -148,7 +148,8 @@ class Stream:
                 return
             self._wake.clear()
             try:
-                await asyncio.wait_for(self._wake.wait(), heartbeat)
+                async with asyncio.timeout(heartbeat):  # not wait_for, which can swallow a cancellation on 3.11
+                    await self._wake.wait()
             except TimeoutError:
                 yield self.framing.heartbeat
 

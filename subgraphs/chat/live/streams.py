@@ -45,7 +45,8 @@ async def _ordered(events: AsyncIterator[Event], order: InOrder) -> AsyncIterato
     while True:
         try:
             if order.waiting:
-                event = await asyncio.wait_for(anext(events), order.time_left())
+                async with asyncio.timeout(order.time_left()):  # not wait_for: it can swallow a cancellation
+                    event = await anext(events)
             else:
                 event = await anext(events)
         except TimeoutError:

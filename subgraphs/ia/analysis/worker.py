@@ -51,8 +51,9 @@ class Analyst:
 
     async def run(self) -> None:
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.deps.settings.poll_seconds)
+            with contextlib.suppress(TimeoutError):  # asyncio.timeout: a stop's cancellation is never swallowed
+                async with asyncio.timeout(self.deps.settings.poll_seconds):
+                    await self._wake.wait()
             self._wake.clear()
             await asyncio.sleep(SETTLE)
             try:

@@ -158,8 +158,11 @@ class Outbox:
     async def _relay_forever(self) -> None:
         backoff = 0.5
         while True:
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for returns normally when the event is set just as
+            # the task is cancelled, and the relay then ran on for ever, its service's stop waiting on it
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_interval)
+                async with asyncio.timeout(self.poll_interval):
+                    await self._wake.wait()
             announced = self._wake.is_set()  # a commit here wrote rows: no need to look for them first
             if announced and self.gather:
                 await asyncio.sleep(self.gather)

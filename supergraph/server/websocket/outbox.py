@@ -49,7 +49,8 @@ class Outbox:
         """Wait (at most `timeout` seconds) until every queued frame is written."""
         if not self.overflowed:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._idle.wait(), timeout)
+                async with asyncio.timeout(timeout):  # not wait_for, which can swallow a cancellation on 3.11
+                    await self._idle.wait()
 
     async def stop(self) -> None:
         """Stop writing; frames still queued are dropped."""

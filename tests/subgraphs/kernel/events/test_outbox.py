@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from functools import partial
@@ -281,3 +282,17 @@ async def test_a_broker_outage_delays_events_but_loses_none(
     last = await past(outbox, seen)
     assert seen.ids() == [e.id for e in [*sent, last]]
     await marked(outbox)
+
+
+async def test_a_replica_stops_even_when_a_commit_wakes_its_relay_as_it_is_stopped(replica: Replica) -> None:
+    """A service stopping while it commits: the relay woken in the same moment as its cancellation still stops (with
+    `asyncio.wait_for` on Python 3.11 the wake-up won, the cancellation was lost, and the stop waited for ever)."""
+    outbox = await replica(poll_interval=30.0)  # only a wake-up moves it: nothing else lets it loop round
+    await asyncio.sleep(0.1)  # the relay is waiting to be woken
+    relay = outbox._task
+    assert relay is not None and not relay.done()
+    outbox._wake.set()  # a commit's wake-up ...
+    relay.cancel()  # ... and the service's stop, in the same turn of the loop
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.wait_for(asyncio.shield(relay), timeout=10)
+    assert relay.cancelled()
