@@ -46,7 +46,7 @@ describe("the assignment decision log", () => {
       <MemoryRouter><I18nProvider initial="en">
         <DecisionCard decision={{
           __typename: "AssignmentDecision", id: "d1", decidedAt: "2026-12-01T10:00:00Z", score: 0.25, reason: "x",
-          ticket: { __typename: "Ticket", id: "t1", reference: "TK-7", title: "Printer", priority: "HIGH", category: "Hardware" },
+          ticket: { __typename: "Ticket", id: "t1", reference: "TK-7", title: "Printer" },
           assignee: person("a", "Ana"),
           candidates: [candidate("a", "Ana", 0.25, true), candidate("b", "Bruno", 0.5, false)],
           excluded: [{ __typename: "ExcludedAgent", reason: "offline", user: person("c", "Carla") }],

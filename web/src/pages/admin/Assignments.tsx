@@ -7,23 +7,22 @@ import { Link, useSearchParams } from "react-router-dom";
 
 import { Pager, type Said, useRefetchOnTicketChanges } from "../../components/AdminParts";
 import { ErrorMessage } from "../../components/ErrorMessage";
-import { AdminAssignmentDecisionsDocument, type AdminAssignmentDecisionsQuery } from "../../gql/graphql";
+import { AssignmentDecisionsDocument, type AssignmentDecisionsQuery } from "../../gql/graphql";
+import { en as texts } from "../../i18n/admin/assignments";
 import { useI18n } from "../../i18n/i18n";
 import type { MessageKey } from "../../i18n/messages";
 
 const PAGE = 10;
 
-type Decision = AdminAssignmentDecisionsQuery["assignmentDecisions"]["edges"][number]["node"];
+type Decision = AssignmentDecisionsQuery["assignmentDecisions"]["edges"][number]["node"];
 
 /** The factors shown as columns; the rest are under "every factor". */
 const COLUMNS = ["openTickets", "busy", "capacity", "trust"] as const;
 
-const FACTORS = new Set(["openTickets", "openLoad", "stagnant", "ageDays", "recentLoad", "busy", "speed",
-  "efficiency", "skillMatch", "capacity", "instantCloses", "reopenRate", "cherryPicking", "trust", "score"]);
-
 /** A factor's name in the reader's language (a factor this screen does not know keeps the IA's name). */
 export function factorLabel(name: string): Said | string {
-  return FACTORS.has(name) ? { key: `assignments.factor.${name}` as MessageKey, values: {} } : name;
+  const key = `assignments.factor.${name}`;
+  return key in texts ? { key: key as MessageKey, values: {} } : name;
 }
 
 /** Why an agent was left out, from the IA's reason, in the reader's language (an unknown reason as it came). */
@@ -118,7 +117,7 @@ export function Assignments() {
   const [params, setParams] = useSearchParams();
   const ticketId = params.get("ticket");
   const [after, setAfter] = useState<(string | null)[]>([null]);
-  const decisions = useQuery(AdminAssignmentDecisionsDocument, {
+  const decisions = useQuery(AssignmentDecisionsDocument, {
     variables: { ticketId, first: PAGE, after: after[after.length - 1] }, fetchPolicy: "cache-and-network",
   });
   useRefetchOnTicketChanges(decisions.refetch); // a new ticket routed, or assigned, shows without a reload

@@ -8,13 +8,13 @@ import { useState, type FormEvent } from "react";
 import { CheckedInput, Pager } from "../../components/AdminParts";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import {
-  PlatformCompaniesDocument, PlatformCompanyAdminsDocument, PlatformCreateCompanyDocument, PlatformInviteAdminDocument,
-  PlatformReactivateCompanyDocument, PlatformRenewLicenceDocument, PlatformRolesDocument,
+  PlatformCompaniesDocument, PlatformCompanyAdminsDocument, PlatformCreateCompanyDocument,
+  PlatformReactivateCompanyDocument, PlatformRenewLicenceDocument, AdminRolesDocument,
   PlatformRotateAccessCodeDocument, PlatformSuspendCompanyDocument, type LicencePlan,
 } from "../../gql/graphql";
 import { useI18n } from "../../i18n/i18n";
 import type { MessageKey } from "../../i18n/messages";
-import { fieldErrors, pickUnfielded } from "./People";
+import { fieldErrors, Invite, pickUnfielded } from "./People";
 
 const PAGE = 20;
 
@@ -91,34 +91,14 @@ function Renew({ company }: { company: { id: string; name: string; licence?: { p
 /** A company's administrators, a cursor page at a time, and another one invited. */
 function CompanyAdmins({ company }: { company: { id: string; name: string } }) {
   const { t, dateTime } = useI18n();
-  const roles = useQuery(PlatformRolesDocument, { variables: { companyId: company.id } });
+  const roles = useQuery(AdminRolesDocument, { variables: { companyId: company.id } });
   const roleId = roles.data?.roles.find((r) => r.key === "company_admin")?.id;
   const [after, setAfter] = useState<(string | null)[]>([null]);
   const admins = useQuery(PlatformCompanyAdminsDocument, {
     skip: !roleId, variables: { companyId: company.id, roleId: roleId ?? "", first: PAGE, after: after[after.length - 1] },
   });
-  const empty = { email: "", firstName: "", lastName: "" };
-  const [form, setForm] = useState(empty);
-  const [invite, inviting] = useMutation(PlatformInviteAdminDocument);
-  const [invited, setInvited] = useState<string | null>(null);
-  const { byField, rest } = fieldErrors(inviting.error);
   const page = admins.data?.users;
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setInvited(null);
-    const done = await invite({ variables: { input: { ...form, companyId: company.id, roleId } } }).catch(() => null);
-    if (done?.data) {
-      setInvited(done.data.createUser.email ?? form.email);
-      setForm(empty);
-      void admins.refetch();
-    }
-  }
-
-  const field = (name: keyof typeof form, label: MessageKey, type = "text") => (
-    <CheckedInput id={`admin-${name}`} name={name} label={label} type={type} value={form[name]}
-                  onChange={(value) => setForm({ ...form, [name]: value })} said={byField[name]} />
-  );
   return (
     <section aria-labelledby="company-admins" className="company-admins">
       <h2 id="company-admins">{t("platform.admins", { name: company.name })}</h2>
@@ -140,15 +120,8 @@ function CompanyAdmins({ company }: { company: { id: string; name: string } }) {
                  endCursor={page.pageInfo.endCursor} />
         </>
       ))}
-      <form onSubmit={submit} aria-labelledby="admin-invite" aria-busy={inviting.loading} className="wide-form">
-        <h3 id="admin-invite">{t("platform.inviteAdmin")}</h3>
-        {field("email", "people.email", "email")}
-        {field("firstName", "profile.firstName")}
-        {field("lastName", "profile.lastName")}
-        {rest && <ErrorMessage error={pickUnfielded(inviting.error)} />}
-        {invited && <p role="status">{t("platform.invited", { email: invited })}</p>}
-        <button type="submit" disabled={inviting.loading || !roleId}>{t("people.sendInvite")}</button>
-      </form>
+      {roleId && <Invite companyId={company.id} roleId={roleId} title="platform.inviteAdmin"
+                         onDone={() => void admins.refetch()} />}
     </section>
   );
 }

@@ -67,6 +67,28 @@ describe("the people screen", () => {
     expect(within(form).queryByRole("alert")).toBeNull();
   });
 
+  it("invites another company's administrator in that company and role, with no role to choose", async () => {
+    const input = { email: "bea@acme.example", firstName: "Bea", lastName: "Boss", language: "es",
+                    roleId: "role_admin", companyId: "company_acme" };
+    const created: MockedResponse = {
+      request: { query: AdminCreateUserDocument, variables: { input } },  // only this exact input is answered
+      result: { data: { createUser: { __typename: "User", id: "u1", name: "Bea Boss", email: input.email,
+                                      status: "ACTIVE", role: null } } },
+    };
+    let done = 0;
+    render(<MockedProvider mocks={[created]}><I18nProvider initial="en">
+      <Invite companyId="company_acme" roleId="role_admin" title="platform.inviteAdmin" onDone={() => { done += 1; }} />
+    </I18nProvider></MockedProvider>);
+    const form = screen.getByRole("form", { name: "Invite another administrator" });
+    expect(form.querySelector('[name="roleId"]')).toBeNull();
+    fireEvent.change(form.querySelector('[name="email"]') as Element, { target: { value: input.email } });
+    fireEvent.change(form.querySelector('[name="firstName"]') as Element, { target: { value: "Bea" } });
+    fireEvent.change(form.querySelector('[name="lastName"]') as Element, { target: { value: "Boss" } });
+    fireEvent.submit(form);
+    expect((await within(form).findByRole("status")).textContent).toContain(input.email);
+    expect(done).toBe(1);
+  });
+
   it("shows an import's refused rows as a table to fix the file from, in the person's language", () => {
     const report = { __typename: "UserImportReport" as const, createdCount: 2, created: [], errors: [
       { __typename: "UserImportRowError" as const, row: 3, email: "bad-at-example",

@@ -4,9 +4,9 @@
 import { useMutation, useQuery } from "@apollo/client";
 import { useState, type FormEvent } from "react";
 
-import { explain, explainAll, listedProblems, type ApiError } from "../../api/errors";
 import { CheckedInput, Pager, type Said } from "../../components/AdminParts";
 import { ErrorMessage } from "../../components/ErrorMessage";
+import { placeRefusals } from "../../components/Refusals";
 import {
   AdminAssignRoleDocument, AdminCreateUserDocument, AdminDeactivateUserDocument,
   AdminImportUsersDocument, AdminPeopleDocument, AdminReactivateUserDocument, AdminRolesDocument,
@@ -18,45 +18,20 @@ import type { MessageKey } from "../../i18n/messages";
 const PAGE = 20;
 
 /** A failed mutation's errors that name an input field (`BAD_USER_INPUT`, or `CONFLICT` for a value in use), by
- * field (`input.email` -> `email`), to show beside it; `rest`: some error names none. A BAD_USER_INPUT that lists
- * its `problems` (each reason with its field) puts each reason beside its own field. */
+ * the field's last part (`input.email` -> `email`), to show beside it; `rest`: some error names none. A
+ * BAD_USER_INPUT that lists its `problems` puts each reason beside its own field (`placeRefusals`). */
 export function fieldErrors(failure: unknown): { byField: Record<string, Said>; rest: boolean } {
-  const byField: Record<string, Said> = {};
-  let rest = false;
-  if (!failure) return { byField, rest };
-  const errors = (failure as { graphQLErrors?: ApiError[] }).graphQLErrors;
-  const listed = errors?.length ? errors.map(listedProblems) : [];
-  if (!listed.some(Boolean)) { // as the errors come: one field each
-    for (const explained of explainAll(failure)) {
-      if (explained.field) byField[lastPart(explained.field)] = explained;
-      else rest = true;
-    }
-    return { byField, rest };
-  }
-  errors?.forEach((error, n) => {
-    const problems = listed[n];
-    if (!problems) {
-      const explained = explain(error);
-      if (explained.field) byField[lastPart(explained.field)] = explained;
-      else rest = true;
-      return;
-    }
-    for (const { field, message } of problems) {
-      if (!field) {
-        rest = true;
-        continue;
-      }
-      const before = byField[lastPart(field)];
-      byField[lastPart(field)] = { key: "error.BAD_USER_INPUT", values: {
-        detail: before?.key === "error.BAD_USER_INPUT" ? `${before.values.detail}; ${message}` : message } };
-    }
-  });
-  return { byField, rest };
+  const { said, rest } = placeRefusals(failure, byLastPart);
+  return { byField: said, rest: !!rest };
 }
 
-const lastPart = (field: string) => field.split(".").pop() as string;
+const byLastPart = (field: string) => [field.split(".").pop() as string];
 
-export function Invite({ roles, onDone }: { roles: { id: string; name: string }[]; onDone: () => void }) {
+/** An invitation to the administrator's company, with the role chosen; or, with `companyId` and `roleId` (platform
+ * staff inviting a company's administrator), to that company in that role, no role to choose. */
+export function Invite({ roles = [], onDone, companyId, roleId, title = "people.invite" }: {
+  roles?: { id: string; name: string }[]; onDone: () => void; companyId?: string; roleId?: string; title?: MessageKey;
+}) {
   const { t } = useI18n();
   const empty = { email: "", firstName: "", lastName: "", roleId: "", language: "es" };
   const [form, setForm] = useState(empty);
@@ -69,7 +44,7 @@ export function Invite({ roles, onDone }: { roles: { id: string; name: string }[
     setInvited(null);
     const done = await create({ variables: { input: {
       email: form.email, firstName: form.firstName, lastName: form.lastName, language: form.language,
-      roleId: form.roleId || null,
+      roleId: roleId ?? (form.roleId || null), companyId: companyId ?? null,
     } } }).catch(() => null);
     if (done?.data) {
       setInvited(done.data.createUser.email ?? form.email);
@@ -85,17 +60,19 @@ export function Invite({ roles, onDone }: { roles: { id: string; name: string }[
 
   return (
     <form onSubmit={submit} aria-labelledby="invite-title" aria-busy={creating.loading} className="wide-form">
-      <h2 id="invite-title">{t("people.invite")}</h2>
+      <h2 id="invite-title">{t(title)}</h2>
       {field("email", "people.email", "email")}
       {field("firstName", "profile.firstName")}
       {field("lastName", "profile.lastName")}
-      <label>{t("people.role")}
-        <select name="roleId" value={form.roleId} onChange={(e) => setForm({ ...form, roleId: e.target.value })}>
-          <option value="">{t("people.defaultRole")}</option>
-          {roles.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
-        </select>
-        {byField.roleId && <small className="field-error">{t(byField.roleId.key, byField.roleId.values)}</small>}
-      </label>
+      {!roleId && (
+        <label>{t("people.role")}
+          <select name="roleId" value={form.roleId} onChange={(e) => setForm({ ...form, roleId: e.target.value })}>
+            <option value="">{t("people.defaultRole")}</option>
+            {roles.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
+          </select>
+          {byField.roleId && <small className="field-error">{t(byField.roleId.key, byField.roleId.values)}</small>}
+        </label>
+      )}
       {rest && <ErrorMessage error={pickUnfielded(creating.error)} />}
       {invited && <p role="status">{t("people.invited", { email: invited })}</p>}
       <button type="submit" disabled={creating.loading}>{t("people.sendInvite")}</button>
@@ -103,18 +80,9 @@ export function Invite({ roles, onDone }: { roles: { id: string; name: string }[
   );
 }
 
-/** A failure with only its errors that name no field (those beside a field are shown there). */
-/** The errors of `failure` that name no field (for ErrorMessage): of a BAD_USER_INPUT listing its `problems`, the
- * reasons about no field. */
-export function pickUnfielded(failure: unknown): { graphQLErrors: unknown[] } {
-  const all = (failure as { graphQLErrors?: ApiError[] } | null)?.graphQLErrors;
-  if (!all?.length) return failure as { graphQLErrors: unknown[] };
-  return { graphQLErrors: all.flatMap((e) => {
-    const problems = listedProblems(e);
-    if (!problems) return typeof e.extensions?.field !== "string" ? [e] : [];
-    const left = problems.filter((p) => !p.field).map((p) => p.message);
-    return left.length ? [{ message: left.join("; "), extensions: { code: "BAD_USER_INPUT", reasons: left } }] : [];
-  }) };
+/** The errors of `failure` that name no field, for ErrorMessage (those beside a field are shown there). */
+export function pickUnfielded(failure: unknown): unknown {
+  return placeRefusals(failure, byLastPart).rest ?? { graphQLErrors: [] };
 }
 
 export function ImportReport({ report }: { report: AdminImportUsersMutation["importUsers"] }) {
