@@ -44,21 +44,9 @@ def _filter(*, include_inactive: bool, type: str | None, category: str | None, s
     return query
 
 
-async def list_items(db: Database, tenancy: Tenancy, actor: Principal, *, company_id: str,
-                     include_inactive: bool = False, type: str | None = None, category: str | None = None,
-                     search: str | None = None) -> list[dict[str, Any]]:
-    """The items `company_id` may use: the platform's and its own, by name."""
-    if include_inactive and not actor.can("catalogue.manage", company_id):
-        raise Forbidden("archived items are shown to catalogue managers only", permission="catalogue.manage")
-    query = _filter(include_inactive=include_inactive, type=type, category=category, search=search)
-    own = await tenancy.of(store.SERVICE_ITEMS, company_id, permission="catalogue.read").find(query).to_list(None)
-    # Platform-wide items belong to no tenant, so they are read by `companyId: None` (like global roles).
-    shared = await db[store.SERVICE_ITEMS].find({**query, "companyId": PLATFORM}).to_list(None)
-    return sorted([*shared, *own], key=lambda item: item["nameKey"])
-
-
 class _Offered:
-    """The items a company may use as one collection: the platform-wide ones and its own."""
+    """The items a company may use as one collection: the platform-wide ones (which belong to no tenant, so they
+    are read by `companyId: None`, like global roles) and its own."""
 
     def __init__(self, db: Database, company_id: str) -> None:
         self._items = db[store.SERVICE_ITEMS]
@@ -74,16 +62,33 @@ class _Offered:
         return await self._items.count_documents(self._scope(filter), **kwargs)
 
 
+def _offered(db: Database, tenancy: Tenancy, actor: Principal, company_id: str, *, include_inactive: bool,
+             type: str | None, category: str | None, search: str | None) -> tuple[_Offered, dict[str, Any]]:
+    """What `company_id` offers, and the filter asked for; refused to whoever may not read it."""
+    if include_inactive and not actor.can("catalogue.manage", company_id):
+        raise Forbidden("archived items are shown to catalogue managers only", permission="catalogue.manage")
+    tenancy.of(store.SERVICE_ITEMS, company_id, permission="catalogue.read")  # refuses another company's
+    return _Offered(db, company_id), _filter(include_inactive=include_inactive, type=type, category=category,
+                                             search=search)
+
+
+async def list_items(db: Database, tenancy: Tenancy, actor: Principal, *, company_id: str,
+                     include_inactive: bool = False, type: str | None = None, category: str | None = None,
+                     search: str | None = None) -> list[dict[str, Any]]:
+    """The items `company_id` may use: the platform's and its own, by name (the platform's first on a tie)."""
+    offered, query = _offered(db, tenancy, actor, company_id, include_inactive=include_inactive, type=type,
+                              category=category, search=search)
+    return await offered.find(query).sort([("nameKey", 1), ("companyId", 1)]).to_list(None)
+
+
 async def page_items(db: Database, tenancy: Tenancy, actor: Principal, *, company_id: str,
                      to_node: Callable[[dict[str, Any]], Node], first: int | None, after: str | None,
                      include_inactive: bool = False, type: str | None = None, category: str | None = None,
                      search: str | None = None) -> Connection[Node]:
     """`list_items` a cursor page at a time, by name."""
-    if include_inactive and not actor.can("catalogue.manage", company_id):
-        raise Forbidden("archived items are shown to catalogue managers only", permission="catalogue.manage")
-    tenancy.of(store.SERVICE_ITEMS, company_id, permission="catalogue.read")  # refuses another company's
-    query = _filter(include_inactive=include_inactive, type=type, category=category, search=search)
-    return await paginate(_Offered(db, company_id), query, first=first, after=after, to_node=to_node,
+    offered, query = _offered(db, tenancy, actor, company_id, include_inactive=include_inactive, type=type,
+                              category=category, search=search)
+    return await paginate(offered, query, first=first, after=after, to_node=to_node,
                           sort=Sort("nameKey", descending=False))
 
 
