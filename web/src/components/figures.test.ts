@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { duration, percent } from "./figures";
+import { duration, lastDays, percent } from "./figures";
 
 describe("the dashboard's figures", () => {
   it("says a share as a whole percentage, and nothing decided as a dash", () => {
@@ -15,5 +15,13 @@ describe("the dashboard's figures", () => {
     expect(duration(125)).toBe("2 h 05 min");
     expect(duration(59.6)).toBe("1 h 00 min");
     expect(duration(undefined)).toBe("—");
+  });
+
+  it("asks for the last N days, up to just after now", () => {
+    const before = Date.now();
+    const { from, to } = lastDays(30);
+    const span = Date.parse(to) - Date.parse(from);
+    expect(span).toBe(30 * 86_400_000);
+    expect(Date.parse(to)).toBeGreaterThan(before); // a ticket raised this second is inside the period
   });
 });

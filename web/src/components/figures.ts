@@ -11,3 +11,9 @@ export function duration(minutes: number | null | undefined): string {
   const whole = Math.round(minutes);
   return whole < 60 ? `${whole} min` : `${Math.floor(whole / 60)} h ${String(whole % 60).padStart(2, "0")} min`;
 }
+
+/** The last `days` days up to a minute from now, as the statistics' `from` and `to`. */
+export function lastDays(days: number): { from: string; to: string } {
+  const end = new Date(Date.now() + 60_000);
+  return { from: new Date(end.getTime() - days * 86_400_000).toISOString(), to: end.toISOString() };
+}

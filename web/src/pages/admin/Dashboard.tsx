@@ -9,7 +9,7 @@ import {
 } from "recharts";
 
 import { useRefetchOnTicketChanges } from "../../components/AdminParts";
-import { duration, percent } from "../../components/figures";
+import { duration, lastDays, percent } from "../../components/figures";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { DashboardStatsDocument } from "../../gql/graphql";
 import { useI18n } from "../../i18n/i18n";
@@ -62,10 +62,7 @@ export function Dashboard() {
   const { t, dateTime } = useI18n();
   const [days, setDays] = useState<(typeof PERIODS)[number]>(30);
   // the period's ends, fixed while it is chosen (a refresh asks for the same period)
-  const { from, to } = useMemo(() => {
-    const end = new Date(Date.now() + 60_000);
-    return { from: new Date(end.getTime() - days * 86_400_000).toISOString(), to: end.toISOString() };
-  }, [days]);
+  const { from, to } = useMemo(() => lastDays(days), [days]);
   const { data, error, refetch } = useQuery(DashboardStatsDocument, { variables: { from, to } });
   useRefetchOnTicketChanges(refetch);
   const stats = data?.ticketStats;

@@ -7,7 +7,7 @@ import { Link } from "react-router-dom";
 
 import { Pager } from "../../components/AdminParts";
 import { ErrorMessage } from "../../components/ErrorMessage";
-import { duration, percent } from "../../components/figures";
+import { duration, lastDays, percent } from "../../components/figures";
 import { PlatformOverviewDocument, type TicketStatus } from "../../gql/graphql";
 import { useI18n } from "../../i18n/i18n";
 
@@ -18,10 +18,7 @@ export function Overview() {
   const { t, dateTime } = useI18n();
   const [status, setStatus] = useState<TicketStatus | "">("");
   const [after, setAfter] = useState<(string | null)[]>([null]);
-  const { from, to } = useMemo(() => {
-    const end = new Date(Date.now() + 60_000);
-    return { from: new Date(end.getTime() - 30 * 86_400_000).toISOString(), to: end.toISOString() };
-  }, []);
+  const { from, to } = useMemo(() => lastDays(30), []);
   const { data, error } = useQuery(PlatformOverviewDocument, { variables: {
     from, to, filter: status ? { status: [status] } : null, first: PAGE, after: after[after.length - 1],
   } });
