@@ -166,27 +166,36 @@ class _LeftOut:
     """A new trace the sampler left out: its ids are drawn only if asked for (a fetch or an event sends its
     `traceparent` on, a log line or a masked error names it), so a left-out request costs one context variable."""
 
-    __slots__ = ("_context", "_header")
+    __slots__ = ("_context", "_header", "_ids")
 
     def __init__(self) -> None:
+        self._ids: tuple[int, int] | None = None
         self._context: trace.SpanContext | None = None
         self._header: str | None = None
 
     def header(self) -> str:
         """Its W3C `traceparent` ("not sampled"), written once: every subgraph fetch of the request sends it."""
         if self._header is None:
-            context = self.context()
-            self._header = f"00-{context.trace_id:032x}-{context.span_id:016x}-00"
+            trace_id, span_id = self._drawn()
+            self._header = f"00-{trace_id:032x}-{span_id:016x}-00"
         return self._header
 
     def context(self) -> trace.SpanContext:
         if self._context is None:
-            self._context = trace.SpanContext(_random_bits(128) or 1, _random_bits(64) or 1, is_remote=False,
-                                              trace_flags=_NOT_SAMPLED)
+            trace_id, span_id = self._drawn()
+            self._context = trace.SpanContext(trace_id, span_id, is_remote=False, trace_flags=_NOT_SAMPLED)
         return self._context
+
+    def _drawn(self) -> tuple[int, int]:
+        if self._ids is None:
+            self._ids = (_random_bits(128) or 1, _random_bits(64) or 1)
+        return self._ids
 
 
 _left_out: contextvars.ContextVar[_LeftOut | None] = contextvars.ContextVar("left_out_trace", default=None)
+
+
+_KEEP = object()  # a scope that leaves the left-out trace as it found it
 
 
 class _Scope:
@@ -197,10 +206,11 @@ class _Scope:
 
     __slots__ = ("_left_out_token", "_span", "_token")
 
-    def __init__(self, current: Span | None, context: Context | None, left_out: _LeftOut | None = None) -> None:
+    def __init__(self, current: Span | None, context: Context | None, left_out: _LeftOut | object | None = _KEEP
+                 ) -> None:
         self._span = current
         self._token = None if context is None else otel_context.attach(context)
-        self._left_out_token = None if left_out is None else _left_out.set(left_out)
+        self._left_out_token = None if left_out is _KEEP else _left_out.set(left_out)  # type: ignore[arg-type]
 
     def __enter__(self) -> Span | None:
         return self._span
@@ -231,10 +241,11 @@ def span(service: str | None, name: str, *, kind: SpanKind = SpanKind.INTERNAL, 
     `traceparent`); the current span's when None. An exception leaving the block is recorded on the span."""
     if not enabled():
         return _NOTHING
+    inside_left_out = _left_out.get() is not None
+    if parent is None and inside_left_out:
+        return _NOTHING  # inside a left-out trace: part of it, left out too (no kept span is current there)
     above = trace.get_current_span(parent).get_span_context()  # the parent's, or the current span's
     if not above.is_valid:
-        if parent is None and _left_out.get() is not None:
-            return _NOTHING  # inside a left-out trace: part of it, left out too
         if _root_share is not None and (_root_share == 0.0 or _random() >= _root_share):
             # a new trace, left out: what is sent on says "not sampled", and nothing downstream records it
             return _Scope(None, None, _LeftOut())
@@ -242,7 +253,9 @@ def span(service: str | None, name: str, *, kind: SpanKind = SpanKind.INTERNAL, 
         # a trace the sampler dropped: no span, but what is sent on still says "not sampled", so no service
         # downstream starts a trace of its own for it
         return _NOTHING if parent is None else _Scope(None, parent)
-    return _Scope(*_started(service or current_service.get(), name, above, kind, attributes, parent))
+    # a kept span under a parent given in a left-out trace: inside it, nothing is left out
+    return _Scope(*_started(service or current_service.get(), name, above, kind, attributes, parent),
+                  None if inside_left_out else _KEEP)
 
 
 def _started(service: str, name: str, above: trace.SpanContext, kind: SpanKind, attributes: Mapping[str, Any] | None,
@@ -282,12 +295,23 @@ def inject(carrier: MutableMapping[str, str], context: Context | None = None) ->
     """Add `traceparent` (and `tracestate`) of the current span, or of `context`, to `carrier`."""
     if not enabled():
         return
-    if context is None:
-        left_out = _left_out.get()
-        if left_out is not None and not trace.get_current_span().get_span_context().is_valid:
-            carrier["traceparent"] = left_out.header()  # the common case at a low sampling ratio: no propagator
-            return
-    _PROPAGATOR.inject(carrier, context=context if context is not None else _left_out_context())
+    if context is not None:
+        _PROPAGATOR.inject(carrier, context=context)
+        return
+    current = trace.get_current_span().get_span_context()
+    if current.is_valid:
+        _write_header(carrier, current)
+        return
+    left_out = _left_out.get()
+    if left_out is not None:
+        carrier["traceparent"] = left_out.header()  # the common case at a low sampling ratio
+
+
+def _write_header(carrier: MutableMapping[str, str], context: trace.SpanContext) -> None:
+    """`traceparent` (and `tracestate`) of `context`, as the W3C propagator writes them, without its lookups."""
+    carrier["traceparent"] = f"00-{context.trace_id:032x}-{context.span_id:016x}-{context.trace_flags:02x}"
+    if context.trace_state:
+        carrier["tracestate"] = context.trace_state.to_header()
 
 
 def extract(carrier: Mapping[str, Any] | None) -> Context | None:
@@ -310,16 +334,8 @@ def traceparent() -> str | None:
     if not enabled():
         return None
     carrier: dict[str, str] = {}
-    _PROPAGATOR.inject(carrier, context=_left_out_context())
+    inject(carrier)
     return carrier.get("traceparent")
-
-
-def _left_out_context() -> Context | None:
-    """A context naming the left-out trace the code runs in, when no span is current; else None (the current)."""
-    left_out = _left_out.get()
-    if left_out is None or trace.get_current_span().get_span_context().is_valid:
-        return None
-    return trace.set_span_in_context(trace.NonRecordingSpan(left_out.context()))
 
 
 def recording() -> bool:

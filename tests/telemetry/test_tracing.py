@@ -130,6 +130,13 @@ LEFT_OUT = textwrap.dedent("""
             kept = tracing.context_of("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
             with tracing.span(None, "consume", parent=kept) as continued:
                 assert continued is not None and tracing.recording()  # a kept parent is followed
+                with tracing.span(None, "consume step") as step:
+                    assert step is not None  # inside a kept span, nothing is left out
+                    downstream = {}
+                    tracing.inject(downstream)
+                    step_id = format(step.get_span_context().span_id, "016x")
+                    assert downstream["traceparent"] == f"00-0af7651916cd43dd8448eb211c80319c-{step_id}-01"
+            assert tracing.traceparent() == headers["traceparent"]  # back in the left-out trace
     assert tracing.traceparent() is None and tracing.log_ids() is None
     print(json.dumps(seen))
     tracing.shutdown()
@@ -144,12 +151,14 @@ async def test_a_left_out_trace_says_so_downstream_under_one_id_per_request() ->
                                                      stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
         out, err = await asyncio.wait_for(child.communicate(), 60)
         assert child.returncode == 0, err.decode()
-        await receiver.wait_for(lambda: len(receiver.spans) >= 2)
+        await receiver.wait_for(lambda: len(receiver.spans) >= 4)
     seen = json.loads(out)
     for injected, current, (trace_id, span_id) in seen:
         assert injected == current == f"00-{trace_id}-{span_id}-00"  # "not sampled", and the same id wherever asked
     assert seen[0][0] != seen[1][0]  # each request its own trace id, for its log lines
-    assert sorted(span.name for span in receiver.spans) == ["consume", "consume"]
+    assert sorted(span.name for span in receiver.spans) == ["consume", "consume", "consume step", "consume step"]
+    consumed = {span.span_id for span in receiver.spans if span.name == "consume"}
+    assert all(span.parent_id in consumed for span in receiver.spans if span.name == "consume step")
     assert {span.trace_id for span in receiver.spans} == {"0af7651916cd43dd8448eb211c80319c"}
 
 
