@@ -36,6 +36,8 @@ class ExecutionContext:
     dedupe: bool = True  # share identical in-flight subgraph queries
     data: dict[str, Any] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # what every fetch of a trace the sampler left out sends (the same `traceparent` each time): written once
+    untraced_headers: dict[str, str] | None = None
 
 
 async def execute_plan(node: PlanNode | None, context: ExecutionContext) -> None:
@@ -74,8 +76,10 @@ async def _send(fetch: Fetch, variables: dict[str, Any], context: ExecutionConte
     if not tracing.enabled():
         return await _execute(client, fetch, variables, context, context.headers)
     if not tracing.recording():  # a trace the sampler dropped: the subgraph is told so, and records nothing either
-        headers = dict(context.headers)
-        tracing.inject(headers)
+        headers = context.untraced_headers
+        if headers is None:
+            headers = context.untraced_headers = dict(context.headers)
+            tracing.inject(headers)
         return await _execute(client, fetch, variables, context, headers)
     entities = variables.get("representations")
     attributes: dict[str, str | int] = {"aurontek.subgraph": fetch.service,
