@@ -23,7 +23,10 @@ and each figure as a ratio to each reference's: the median of each figure over `
 
 `--interleave` starts every gateway once and loads them in turn, round after round, each round in another order:
 with a short `--duration` and many `--rounds`, a machine whose speed drifts (a shared virtual machine) still treats
-every gateway alike.
+every gateway alike. But each gateway is then one process for the whole run, and one start of a process can be a
+few percent faster or slower than the next start of the same build (memory layout, hash seeds): that offset stays
+with it in every round. To measure a difference of a few percent (what tracing costs), leave `--interleave` out:
+every round starts every gateway afresh, so the offsets average out over the rounds.
 """
 
 from __future__ import annotations
