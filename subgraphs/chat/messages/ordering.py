@@ -20,21 +20,28 @@ from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database, update_and_read
 
 
-async def place(db: Database, session: AsyncClientSession, message: dict[str, Any]) -> None:
-    """Give `message` (not yet stored) its number (`seq`) and an `_id` above the ticket's earlier messages."""
+async def place(db: Database, session: AsyncClientSession, message: dict[str, Any], *,
+                candidate: str | None = None) -> None:
+    """Give `message` (not yet stored) its number (`seq`) and an `_id` above the ticket's earlier messages.
+
+    `candidate`: the id it tries first (a new one by default)."""
     sequences = db[store.SEQUENCES]
     ticket = message["ticketId"]
     # One update numbers the message and raises the ticket's highest id to a new one; only when an earlier message
-    # holds a higher id (another replica's clock ahead) is a second write needed, to go just above it.
-    candidate = new_id()
+    # holds a higher id (another replica's clock ahead, or a message whose id was drawn later but stored first) is a
+    # second write needed, to go just above it. That id one above is marked `bumped`: it may be exactly the id another
+    # message of this instance drew meanwhile (ids drawn in a row differ by one), and that message, finding the
+    # highest id equal to its own, must not take it for its own raise.
+    candidate = candidate or new_id()
     counted = await update_and_read(
         sequences, {"_id": ticket},
         {"$inc": {"seq": 1}, "$max": {"lastId": candidate}, "$setOnInsert": {"companyId": message["companyId"]}},
         upsert=True, session=session)
     assert counted is not None  # upserted
-    if counted["lastId"] != candidate:  # lowercase hex of one length: text order is number order
+    if counted["lastId"] != candidate or counted.get("bumped") == candidate:  # hex of one length: text order
         candidate = format(int(counted["lastId"], 16) + 1, "024x")
-        await sequences.update_one({"_id": ticket}, {"$set": {"lastId": candidate}}, session=session)
+        await sequences.update_one({"_id": ticket}, {"$set": {"lastId": candidate, "bumped": candidate}},
+                                   session=session)
     message["_id"], message["seq"] = candidate, counted["seq"]
 
 

@@ -18,11 +18,11 @@ def db(scratch_db: Database) -> Database:
     return scratch_db
 
 
-async def _placed(db: Database, ticket: str) -> dict[str, Any]:
+async def _placed(db: Database, ticket: str, candidate: str | None = None) -> dict[str, Any]:
     message: dict[str, Any] = {"ticketId": ticket, "companyId": "c1"}
 
     async def work(session: Any) -> None:
-        await place(db, session, message)
+        await place(db, session, message, candidate=candidate)
 
     await db.run_transaction(work)
     return message
@@ -47,3 +47,19 @@ async def test_an_earlier_id_ahead_of_this_clock_is_passed_by_one(db: Database) 
     assert (first["seq"], first["_id"]) == (8, "f" + "0" * 22 + "1")
     assert (second["seq"], second["_id"]) == (9, "f" + "0" * 22 + "2")
     assert (await db[store.SEQUENCES].find_one({"_id": ticket}))["lastId"] == second["_id"]
+
+
+async def test_an_id_one_above_is_never_also_the_id_another_message_drew(db: Database) -> None:
+    """Ids one instance draws in a row differ by one. A draws an id and B the next one; C, which drew its id before
+    A's, is stored after A and passed by one, so it takes exactly B's id. B, finding the highest id equal to its own,
+    must not take that for its own raise: before, it was given C's id, and its insert was refused as a duplicate."""
+    ticket = new_id()
+    c_drew, a_drew, b_drew = "6" + "0" * 22 + "1", "6" + "0" * 22 + "5", "6" + "0" * 22 + "6"
+
+    a = await _placed(db, ticket, a_drew)
+    c = await _placed(db, ticket, c_drew)
+    b = await _placed(db, ticket, b_drew)
+
+    assert (a["_id"], c["_id"]) == (a_drew, b_drew)  # C passed A by one: B's id
+    assert b["_id"] > c["_id"]
+    assert [a["seq"], c["seq"], b["seq"]] == [1, 2, 3]
