@@ -19,7 +19,7 @@ from aurontek.commands.serve import SUBGRAPHS
 from subgraphs.kernel.definition import SubgraphDefinition
 from subgraphs.kernel.embedded_mongo import EmbeddedMongo
 from subgraphs.kernel.events.memory import InProcessBus
-from subgraphs.kernel.http import GRACEFUL_SHUTDOWN_SECONDS, KEEP_ALIVE_SECONDS, create_app
+from subgraphs.kernel.http import SERVER_OPTIONS, create_app
 from subgraphs.kernel.runner import load_definition
 from subgraphs.kernel.runtime import Runtime
 from subgraphs.kernel.settings import DEFAULT_PORTS, ServiceSettings, load_settings
@@ -113,9 +113,7 @@ class Stack:
         await self._serve("gateway", app, self.gateway_port)
 
     async def _serve(self, name: str, app: Any, port: int) -> None:
-        config = uvicorn.Config(app, host=self.host, port=port, log_config=None, lifespan="on",
-                                proxy_headers=False, access_log=False, timeout_keep_alive=KEEP_ALIVE_SECONDS,
-                                timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
+        config = uvicorn.Config(app, host=self.host, port=port, access_log=False, **SERVER_OPTIONS)
         server = _QuietServer(config)
         task = asyncio.create_task(server.serve(), name=f"serve:{name}")
         while not server.started:

@@ -19,7 +19,7 @@ from subgraphs.kernel.definition import SubgraphDefinition
 from subgraphs.kernel.embedded_mongo import free_port
 from subgraphs.kernel.events.bus import EventBus
 from subgraphs.kernel.events.memory import InProcessBus
-from subgraphs.kernel.http import GRACEFUL_SHUTDOWN_SECONDS, KEEP_ALIVE_SECONDS, create_app
+from subgraphs.kernel.http import SERVER_OPTIONS, create_app
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.runtime import Runtime
 from subgraphs.kernel.settings import load_settings
@@ -115,9 +115,7 @@ async def start_service(definition: SubgraphDefinition, *, mongo_url: str, http:
     settings = load_settings(definition.settings_class, mongodb_url=mongo_url, **overrides)
     port = port or free_port()
     runtime = Runtime(definition, settings, host="127.0.0.1", port=port, bus=bus)
-    config = uvicorn.Config(create_app(runtime), host="127.0.0.1", port=port, log_config=None, lifespan="on",
-                            proxy_headers=False, timeout_keep_alive=KEEP_ALIVE_SECONDS,
-                            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
+    config = uvicorn.Config(create_app(runtime), host="127.0.0.1", port=port, **SERVER_OPTIONS)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

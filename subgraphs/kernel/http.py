@@ -39,6 +39,11 @@ KEEP_ALIVE_SECONDS = 75
 # request that never finishes keeps a stopping service alive for ever (seen in the test suite: a stop that never
 # returned, the service's tasks still running).
 GRACEFUL_SHUTDOWN_SECONDS = 10
+# How every subgraph server runs, whoever starts it (`aurontek serve`, `aurontek up`, the tests): uvicorn's own logging
+# off (ours logs), the app's lifespan run, no proxy headers trusted blindly (`client_ip` decides), the two bounds above.
+SERVER_OPTIONS: dict[str, Any] = {"log_config": None, "lifespan": "on", "proxy_headers": False,
+                                  "timeout_keep_alive": KEEP_ALIVE_SECONDS,
+                                  "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS}
 
 
 def client_ip(peer: str | None, forwarded_for: str | None, trusted: list[str]) -> str:

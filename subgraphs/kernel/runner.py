@@ -31,7 +31,7 @@ def resolve_port(name: str, port: int | None) -> int:
 def serve_subgraph(name: str, *, host: str | None = None, port: int | None = None) -> int:
     import uvicorn
 
-    from subgraphs.kernel.http import GRACEFUL_SHUTDOWN_SECONDS, KEEP_ALIVE_SECONDS, create_app
+    from subgraphs.kernel.http import SERVER_OPTIONS, create_app
     from subgraphs.kernel.logging import configure_logging
     from subgraphs.kernel.runtime import Runtime
 
@@ -40,6 +40,5 @@ def serve_subgraph(name: str, *, host: str | None = None, port: int | None = Non
     configure_logging(name, level=settings.log_level, fmt=settings.log_format)
     runtime = Runtime(definition, settings, host=host, port=resolve_port(name, port))
     app = create_app(runtime)
-    uvicorn.run(app, host=runtime.host, port=runtime.port, log_config=None, lifespan="on", proxy_headers=False,
-                timeout_keep_alive=KEEP_ALIVE_SECONDS, timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
+    uvicorn.run(app, host=runtime.host, port=runtime.port, **SERVER_OPTIONS)
     return 0
