@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 _frozen: datetime | None = None
@@ -31,3 +32,17 @@ def advance(delta: timedelta) -> None:
 def reset() -> None:
     global _frozen, _offset
     _frozen, _offset = None, timedelta(0)
+
+
+async def woken(event: asyncio.Event, within: float) -> bool:
+    """Wait until `event` is set, at most `within` seconds (of real time, not this clock's); whether it was set.
+
+    `asyncio.timeout`, not `asyncio.wait_for`: on Python 3.11 `wait_for` returns normally when the event is set in the
+    same turn of the loop as the waiting task is cancelled, so a background loop woken just as its service stopped
+    ran on for ever, and the stop waited for it."""
+    try:
+        async with asyncio.timeout(within):
+            await event.wait()
+    except TimeoutError:
+        return False
+    return True

@@ -4,7 +4,6 @@ stores its vector, classifies it, looks for a duplicate and routes it, with the 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from datetime import timedelta
 from typing import Any
 
@@ -51,9 +50,7 @@ class Analyst:
 
     async def run(self) -> None:
         while True:
-            with contextlib.suppress(TimeoutError):  # asyncio.timeout: a stop's cancellation is never swallowed
-                async with asyncio.timeout(self.deps.settings.poll_seconds):
-                    await self._wake.wait()
+            await clock.woken(self._wake, self.deps.settings.poll_seconds)
             self._wake.clear()
             await asyncio.sleep(SETTLE)
             try:

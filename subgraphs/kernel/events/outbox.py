@@ -158,11 +158,7 @@ class Outbox:
     async def _relay_forever(self) -> None:
         backoff = 0.5
         while True:
-            # asyncio.timeout, not wait_for: on Python 3.11 wait_for returns normally when the event is set just as
-            # the task is cancelled, and the relay then ran on for ever, its service's stop waiting on it
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.poll_interval):
-                    await self._wake.wait()
+            await clock.woken(self._wake, self.poll_interval)
             announced = self._wake.is_set()  # a commit here wrote rows: no need to look for them first
             if announced and self.gather:
                 await asyncio.sleep(self.gather)
