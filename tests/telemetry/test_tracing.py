@@ -4,16 +4,25 @@ on (sampling ratio, disabling). Processes with tracing on are real child process
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
+import re
 import sys
 import textwrap
+from pathlib import Path
 
+import httpx
 import pytest
 
 from subgraphs.kernel.events.envelope import Event
 from telemetry import tracing
 from tests.fixtures.otlp import otlp_receiver
+from tests.supergraph.fixtures import entities
+from tests.supergraph.gateway_harness import compose_subgraphs, free_port
+from tests.supergraph.tiny_subgraph import serve_subgraphs
+
+ROOT = Path(__file__).resolve().parents[2]
 
 ENDPOINT = {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"}
 
@@ -201,3 +210,45 @@ async def test_an_exception_leaving_a_span_is_recorded_on_it_and_a_cancellation_
     assert spans["fails"].events == ("exception",)
     assert spans["cancelled"].status == "UNSET" and spans["cancelled"].events == ()
     assert spans["succeeds"].status == "UNSET" and spans["succeeds"].events == ()
+
+
+THREE_SUBGRAPHS = "{ products { reviews { author { name } } } }"
+
+
+async def test_the_gateway_tells_every_fetch_of_a_left_out_request_one_not_sampled_traceparent(tmp_path: Path) -> None:
+    """A gateway process keeping no trace: each fetch of one request (three subgraphs here) carries that request's
+    one `traceparent`, marked "not sampled", so no subgraph starts a trace of its own; each request its own; nothing
+    is exported."""
+    async with serve_subgraphs(entities.subgraphs()) as subgraphs, otlp_receiver() as receiver:
+        supergraph = tmp_path / "supergraph.graphql"
+        supergraph.write_text(compose_subgraphs(subgraphs))
+        port = free_port()
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.url,
+               "OTEL_BSP_SCHEDULE_DELAY": "50", "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
+               "OTEL_TRACES_SAMPLER_ARG": "0"}
+        gateway = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "aurontek", "serve", "gateway", "--supergraph", str(supergraph), "--port", str(port),
+            cwd=ROOT, env=env)
+        try:
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+                for _ in range(100):
+                    with contextlib.suppress(httpx.HTTPError):
+                        if (await client.get("/health")).status_code == 200:
+                            break
+                    await asyncio.sleep(0.1)
+                for request in ("first", "second"):
+                    answered = await client.post("/graphql", json={"query": THREE_SUBGRAPHS},
+                                                 headers={"x-request-id": request})
+                    assert "errors" not in answered.json()
+        finally:
+            gateway.terminate()
+            await gateway.wait()
+    sent: dict[str, set[str]] = {}
+    for subgraph in subgraphs:
+        for received in subgraph.requests:
+            sent.setdefault(received["headers"]["x-request-id"], set()).add(received["headers"]["traceparent"])
+    assert {request: len(parents) for request, parents in sent.items()} == {"first": 1, "second": 1}
+    assert sum(len(subgraph.requests) for subgraph in subgraphs) == 6  # three fetches a request
+    (first,), (second,) = sent["first"], sent["second"]
+    assert re.fullmatch(r"00-[0-9a-f]{32}-[0-9a-f]{16}-00", first) and first != second
+    assert receiver.spans == []
