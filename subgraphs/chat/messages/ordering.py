@@ -19,6 +19,10 @@ from subgraphs.chat import store
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database, update_and_read
 
+# An ObjectId is 4 bytes of time, 5 random bytes drawn once per process, and a 3-byte counter: this is one in the
+# random part.
+_PASS = 1 << 24
+
 
 async def place(db: Database, session: AsyncClientSession, message: dict[str, Any], *,
                 candidate: str | None = None) -> None:
@@ -29,19 +33,20 @@ async def place(db: Database, session: AsyncClientSession, message: dict[str, An
     ticket = message["ticketId"]
     # One update numbers the message and raises the ticket's highest id to a new one; only when an earlier message
     # holds a higher id (another replica's clock ahead, or a message whose id was drawn later but stored first) is a
-    # second write needed, to go just above it. That id one above is marked `bumped`: it may be exactly the id another
-    # message of this instance drew meanwhile (ids drawn in a row differ by one), and that message, finding the
-    # highest id equal to its own, must not take it for its own raise.
+    # second write needed, to go above it. Not by one: ids one process draws in a row differ by one, so the id one
+    # above may be exactly the id this instance drew meanwhile for a message of another ticket, and one of the two
+    # inserts would be refused as a duplicate. Above it by one in the id's random part instead (`_PASS`): that is an
+    # id no process draws unless its random part is the next number, one chance in 2**40, and distinct earlier ids
+    # give distinct raises.
     candidate = candidate or new_id()
     counted = await update_and_read(
         sequences, {"_id": ticket},
         {"$inc": {"seq": 1}, "$max": {"lastId": candidate}, "$setOnInsert": {"companyId": message["companyId"]}},
         upsert=True, session=session)
     assert counted is not None  # upserted
-    if counted["lastId"] != candidate or counted.get("bumped") == candidate:  # hex of one length: text order
-        candidate = format(int(counted["lastId"], 16) + 1, "024x")
-        await sequences.update_one({"_id": ticket}, {"$set": {"lastId": candidate, "bumped": candidate}},
-                                   session=session)
+    if counted["lastId"] != candidate:  # hex of one length: text order
+        candidate = format(int(counted["lastId"], 16) + _PASS, "024x")
+        await sequences.update_one({"_id": ticket}, {"$set": {"lastId": candidate}}, session=session)
     message["_id"], message["seq"] = candidate, counted["seq"]
 
 

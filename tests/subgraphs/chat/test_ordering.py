@@ -38,28 +38,40 @@ async def test_each_message_takes_the_next_number_and_a_higher_id(db: Database) 
     assert await last_number(db, ticket) == 5
 
 
-async def test_an_earlier_id_ahead_of_this_clock_is_passed_by_one(db: Database) -> None:
+async def test_an_earlier_id_ahead_of_this_clock_is_passed(db: Database) -> None:
     ticket, ahead = new_id(), "f" + "0" * 23  # an id from far ahead: another instance's clock
     await db[store.SEQUENCES].insert_one({"_id": ticket, "seq": 7, "lastId": ahead, "companyId": "c1"})
 
     first, second = await _placed(db, ticket), await _placed(db, ticket)
 
-    assert (first["seq"], first["_id"]) == (8, "f" + "0" * 22 + "1")
-    assert (second["seq"], second["_id"]) == (9, "f" + "0" * 22 + "2")
+    assert (first["seq"], first["_id"]) == (8, "f" + "0" * 16 + "1000000")  # one up in the id's random part
+    assert (second["seq"], second["_id"]) == (9, "f" + "0" * 16 + "2000000")
     assert (await db[store.SEQUENCES].find_one({"_id": ticket}))["lastId"] == second["_id"]
 
 
-async def test_an_id_one_above_is_never_also_the_id_another_message_drew(db: Database) -> None:
-    """Ids one instance draws in a row differ by one. A draws an id and B the next one; C, which drew its id before
-    A's, is stored after A and passed by one, so it takes exactly B's id. B, finding the highest id equal to its own,
-    must not take that for its own raise: before, it was given C's id, and its insert was refused as a duplicate."""
+async def test_a_passed_id_is_never_an_id_this_instance_draws_for_another_ticket(db: Database) -> None:
+    """Ids one instance draws in a row differ by one. A message of ticket 1 drew its id before A's but is stored after
+    A, so it must go above A. Before, it took A's id plus one, which is exactly the id the instance drew next, here
+    for a message of ticket 2: both messages had one id, and the second insert was refused as a duplicate."""
+    first, second = new_id(), new_id()
+    late, a_drew, next_drew = "6" + "0" * 22 + "1", "6" + "0" * 22 + "5", "6" + "0" * 22 + "6"
+
+    a = await _placed(db, first, a_drew)
+    late_one = await _placed(db, first, late)
+    other = await _placed(db, second, next_drew)
+
+    assert a["_id"] < late_one["_id"] and [a["seq"], late_one["seq"]] == [1, 2]  # still after A in its ticket
+    assert other["_id"] == next_drew
+    assert len({a["_id"], late_one["_id"], other["_id"]}) == 3
+
+
+async def test_a_message_after_a_passed_one_is_placed_above_it(db: Database) -> None:
+    """The passed id is now the ticket's highest: the next message that drew a lower id goes above it in turn."""
     ticket = new_id()
-    c_drew, a_drew, b_drew = "6" + "0" * 22 + "1", "6" + "0" * 22 + "5", "6" + "0" * 22 + "6"
+    a_drew, late, b_drew = "6" + "0" * 22 + "5", "6" + "0" * 22 + "1", "6" + "0" * 22 + "6"
 
-    a = await _placed(db, ticket, a_drew)
-    c = await _placed(db, ticket, c_drew)
-    b = await _placed(db, ticket, b_drew)
+    placed = [await _placed(db, ticket, drew) for drew in (a_drew, late, b_drew)]
 
-    assert (a["_id"], c["_id"]) == (a_drew, b_drew)  # C passed A by one: B's id
-    assert b["_id"] > c["_id"]
-    assert [a["seq"], c["seq"], b["seq"]] == [1, 2, 3]
+    assert [m["seq"] for m in placed] == [1, 2, 3]
+    assert [m["_id"] for m in placed] == sorted(m["_id"] for m in placed)
+    assert len({m["_id"] for m in placed}) == 3
