@@ -28,6 +28,12 @@ def text(value: str | None, *, field: str, max_length: int = 10_000, min_length:
     return cleaned
 
 
+def optional_text(value: str | None, *, field: str, max_length: int = 1000) -> str | None:
+    """Free text that may be left out: line breaks kept, None when only blank space is given."""
+    cleaned = (value or "").strip()
+    return text(cleaned, field=field, max_length=max_length) if cleaned else None
+
+
 def labels(values: Iterable[str] | None, *, field: str, max_items: int = 20, max_length: int = 50) -> list[str]:
     """Tags, categories and care groups: trimmed, de-duplicated case-insensitively, order kept."""
     result: list[str] = []

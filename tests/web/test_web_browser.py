@@ -132,7 +132,9 @@ def test_an_administrator_runs_the_desk_and_platform_staff_run_the_companies(
         assert any(r.startswith(role) for r in report["roles"]), report["roles"]
     assert report["autoAssignOn"] is True
     assert report["itemCreated"] == f"Badge reader {stamp} is in the catalogue."
-    # the customer raises a ticket with it: refused by the form until the required answer is given
+    # the customer picks it and reads its description as the administrator wrote it, on two lines
+    assert report["itemDescriptionShown"] == "A door's badge reader that refuses a badge.\nTry another door first."
+    # she raises a ticket with it: refused by the form until the required answer is given
     assert report["requiredAnswerMissing"] is True and report["pathWhileMissing"] == "/new"
     assert report["raised"].startswith("TKT-") and report["ticketPath"].startswith("/tickets/")
     # the dashboard: three charts, each with its table; the new ticket counted live, no reload

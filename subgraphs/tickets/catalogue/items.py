@@ -30,7 +30,7 @@ def prepare_item(draft: ItemDraft) -> dict[str, Any]:
     """The stored fields of an item (no id, scope or timestamps); every problem reported at once."""
     problems = Problems()
     name = problems.check(validation.line, draft.name, field="name", max_length=120)
-    description = problems.check(validation.optional_line, draft.description, field="description", max_length=1000)
+    description = problems.check(validation.optional_text, draft.description, field="description", max_length=1000)
     category = problems.check(validation.line, draft.category, field="category", max_length=50)
     care_group = problems.check(validation.optional_line, draft.care_group, field="careGroup", max_length=50)
     response = problems.check(validation.minutes, draft.response_minutes, field="responseMinutes")

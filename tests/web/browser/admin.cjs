@@ -115,7 +115,7 @@ async function main(input) {
     const editor = "form.item-form";
     await admin.fill(`${editor} input[name=name]`, item);
     await admin.fill(`${editor} input[name=category]`, "Hardware");
-    await admin.fill(`${editor} textarea[name=description]`, "A door's badge reader that refuses a badge.");
+    await admin.fill(`${editor} textarea[name=description]`, "A door's badge reader that refuses a badge.\nTry another door first.");
     await admin.fill(`${editor} input[name=responseMinutes]`, "60");
     await admin.fill(`${editor} input[name=resolutionMinutes]`, "480");
     await admin.click(`${editor} [data-add]`);
@@ -147,6 +147,7 @@ async function main(input) {
     await customer.selectOption("select[name=itemId]", { label: item });
     const answer = customer.locator("input[name=answer-badge_number]");
     await answer.waitFor({ timeout: 20000 });
+    report.itemDescriptionShown = await customer.locator("p.item-description").innerText();  // as laid out
     await customer.fill("input[name=title]", `Badge refused at the door ${input.stamp}`);
     await customer.fill("textarea[name=description]", "The reader blinks red for my badge since this morning.");
     await customer.click("main form button[type=submit]");

@@ -49,7 +49,7 @@ export function NewTicket() {
             {items.map((i) => <option key={i.id} value={i.id}>{i.name}</option>)}
           </select>
         </label>
-        {item?.description && <p className="muted">{item.description}</p>}
+        {item?.description && <p className="muted item-description">{item.description}</p>}
         {item && <FormFields form={item.form} values={values} onChange={setValues} />}
         <label>{t("new.subject")}
           <input name="title" required maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} />

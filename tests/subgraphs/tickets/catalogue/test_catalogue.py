@@ -61,6 +61,19 @@ async def test_a_company_item_is_its_own(desk: Desk) -> None:
     assert event["companyId"] == team.id and event["data"]["priority"] == "medium"
 
 
+async def test_an_items_description_keeps_its_line_breaks(desk: Desk) -> None:
+    """What to try first, one step a line, as the administrator wrote it; blank space around it goes."""
+    team = await desk.team()
+    written = "Before raising one:\n1. Restart the laptop.\n2. Plug in the cable."
+    created = await team.admin.ok(CREATE_ITEM, {"i": item_input(description=f"  {written}\n\n")})
+    item_id = created["createServiceItem"]["id"]
+    read = "query($id: ID!) { serviceItem(id: $id) { description } }"
+    assert (await team.customer.ok(read, {"id": item_id}))["serviceItem"]["description"] == written
+    cleared = await team.admin.ok(UPDATE, {"id": item_id, "i": item_input(description=" \n ")})
+    assert cleared["updateServiceItem"]["id"] == item_id
+    assert (await team.customer.ok(read, {"id": item_id}))["serviceItem"]["description"] is None
+
+
 async def test_every_problem_with_an_item_is_named_at_once(desk: Desk) -> None:
     team = await desk.team()
     bad = item_input(name=" ", responseMinutes=600, resolutionMinutes=60, form=[
