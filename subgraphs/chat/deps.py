@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from subgraphs.chat.messages.ordering import Numbering
 from subgraphs.chat.people.model import RecentNames
 from subgraphs.chat.settings import ChatSettings
 from subgraphs.kernel.events.broadcast import LiveFeed
@@ -23,6 +24,7 @@ class ChatDeps:
     typing: FixedWindowLimiter
     live: LiveFeed
     names: RecentNames
+    numbering: Numbering
 
 
 def deps_of(ctx: RequestContext) -> ChatDeps:

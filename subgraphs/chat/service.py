@@ -9,6 +9,7 @@ from subgraphs.chat.deps import ChatDeps
 from subgraphs.chat.graphql.schema import build_schema
 from subgraphs.chat.live.feed import CHANNELS, by_ticket
 from subgraphs.chat.messages import system
+from subgraphs.chat.messages.ordering import Numbering
 from subgraphs.chat.people import model as people
 from subgraphs.chat.settings import ChatSettings
 from subgraphs.kernel.definition import SubgraphDefinition
@@ -29,7 +30,8 @@ async def setup(runtime: Runtime) -> None:
     typing = FixedWindowLimiter(db, collection=store.TYPING_LIMITS, limit=TYPING_SIGNALS, window=timedelta(seconds=10))
     live = await start_feed(runtime, CHANNELS, by_ticket, backlog=settings.live_backlog)
     runtime.state["chat"] = ChatDeps(settings=settings, db=db, outbox=runtime.outbox, storage=runtime.storage,
-                                     typing=typing, live=live, names=people.RecentNames())
+                                     typing=typing, live=live, names=people.RecentNames(),
+                                     numbering=Numbering())
 
     async def on_person(event: Event, uow: UnitOfWork) -> None:
         await people.remember(event, uow, db)

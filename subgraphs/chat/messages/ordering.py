@@ -24,9 +24,54 @@ from subgraphs.kernel.mongo import Database, update_and_read
 _PASS = 1 << 24
 
 
+class Numbering:
+    """Places messages (`place`), remembering what this instance last wrote for each ticket.
+
+    What it remembers is only a guess: the write is conditional on the ticket's number still being the one
+    remembered, and when it is not (another instance wrote since, or a commit failed), the message is placed as if
+    nothing were remembered. A guess that holds saves the read of the ticket's sequence, one of the statements of
+    every message's transaction."""
+
+    def __init__(self, *, limit: int = 10_000) -> None:
+        self._last: dict[str, tuple[int, str]] = {}  # ticket -> (number, id) of its latest message written here
+        self.limit = limit
+        self.guessed = 0  # messages placed on a guess that held
+
+    async def place(self, db: Database, session: AsyncClientSession, message: dict[str, Any], *,
+                    candidate: str | None = None) -> None:
+        """Give `message` (not yet stored) its number (`seq`) and an `_id` above the ticket's earlier messages.
+
+        `candidate`: the id it tries first (a new one by default)."""
+        candidate = candidate or new_id()
+        known = self._last.get(message["ticketId"])
+        if known is not None:
+            number, last = known
+            chosen = candidate if candidate > last else above(last)  # hex of one length: text order
+            written = await db[store.SEQUENCES].update_one(
+                {"_id": message["ticketId"], "seq": number}, {"$set": {"seq": number + 1, "lastId": chosen}},
+                session=session)
+            if written.matched_count:
+                self.guessed += 1
+                message["_id"], message["seq"] = chosen, number + 1
+                return
+        await place(db, session, message, candidate=candidate)
+
+    def committed(self, message: dict[str, Any]) -> None:
+        """`message` is stored: its number and id are its ticket's latest."""
+        if len(self._last) >= self.limit:
+            self._last.clear()
+        self._last[message["ticketId"]] = (message["seq"], message["_id"])
+
+
+def above(last: str) -> str:
+    """An id above `last` that no process draws (see `_PASS`)."""
+    return format(int(last, 16) + _PASS, "024x")
+
+
 async def place(db: Database, session: AsyncClientSession, message: dict[str, Any], *,
                 candidate: str | None = None) -> None:
-    """Give `message` (not yet stored) its number (`seq`) and an `_id` above the ticket's earlier messages.
+    """Give `message` (not yet stored) its number (`seq`) and an `_id` above the ticket's earlier messages, knowing
+    nothing of the ticket beforehand.
 
     `candidate`: the id it tries first (a new one by default)."""
     sequences = db[store.SEQUENCES]
@@ -45,7 +90,7 @@ async def place(db: Database, session: AsyncClientSession, message: dict[str, An
         upsert=True, session=session)
     assert counted is not None  # upserted
     if counted["lastId"] != candidate:  # hex of one length: text order
-        candidate = format(int(counted["lastId"], 16) + _PASS, "024x")
+        candidate = above(counted["lastId"])
         await sequences.update_one({"_id": ticket}, {"$set": {"lastId": candidate}}, session=session)
     message["_id"], message["seq"] = candidate, counted["seq"]
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from subgraphs.chat import store
-from subgraphs.chat.messages.ordering import last_number, place
+from subgraphs.chat.messages.ordering import Numbering, last_number, place
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database
 
@@ -75,3 +75,65 @@ async def test_a_message_after_a_passed_one_is_placed_above_it(db: Database) -> 
     assert [m["seq"] for m in placed] == [1, 2, 3]
     assert [m["_id"] for m in placed] == sorted(m["_id"] for m in placed)
     assert len({m["_id"] for m in placed}) == 3
+
+
+async def _numbered(db: Database, numbering: Numbering, ticket: str, candidate: str | None = None) -> dict[str, Any]:
+    message: dict[str, Any] = {"ticketId": ticket, "companyId": "c1"}
+
+    async def work(session: Any) -> None:
+        await numbering.place(db, session, message, candidate=candidate)
+
+    await db.run_transaction(work)
+    numbering.committed(message)
+    return message
+
+
+async def test_an_instance_numbers_its_next_message_from_what_it_wrote_last(db: Database) -> None:
+    numbering, ticket = Numbering(), new_id()
+    placed = [await _numbered(db, numbering, ticket) for _ in range(4)]
+
+    assert [m["seq"] for m in placed] == [1, 2, 3, 4]
+    assert [m["_id"] for m in placed] == sorted(m["_id"] for m in placed)
+    assert numbering.guessed == 3  # all but the first, which it knew nothing of
+    stored = await db[store.SEQUENCES].find_one({"_id": ticket})
+    assert (stored["seq"], stored["lastId"]) == (4, placed[-1]["_id"])
+
+
+async def test_two_instances_writing_one_ticket_in_turn_keep_one_order(db: Database) -> None:
+    """Each instance's memory is stale after the other wrote: its guess fails and it reads the ticket instead."""
+    one, two, ticket = Numbering(), Numbering(), new_id()
+    placed = [await _numbered(db, (one, two)[n % 2], ticket) for n in range(6)]
+    placed += [await _numbered(db, one, ticket), await _numbered(db, one, ticket)]
+
+    assert [m["seq"] for m in placed] == list(range(1, 9))
+    assert [m["_id"] for m in placed] == sorted(m["_id"] for m in placed)
+    assert len({m["_id"] for m in placed}) == 8
+    assert (one.guessed, two.guessed) == (1, 0)  # only the last of `one`'s two in a row
+
+
+async def test_a_guess_with_an_id_drawn_behind_the_last_goes_above_it(db: Database) -> None:
+    numbering, ticket = Numbering(), new_id()
+    first = await _numbered(db, numbering, ticket, "6" + "0" * 22 + "5")
+    late = await _numbered(db, numbering, ticket, "6" + "0" * 22 + "1")
+    other = await _placed(db, new_id(), "6" + "0" * 22 + "6")  # the id this instance drew next, another ticket
+
+    assert numbering.guessed == 1
+    assert late["seq"] == 2 and first["_id"] < late["_id"]
+    assert len({first["_id"], late["_id"], other["_id"]}) == 3
+
+
+async def test_a_message_whose_transaction_failed_leaves_no_number_behind(db: Database) -> None:
+    numbering, ticket = Numbering(), new_id()
+    await _numbered(db, numbering, ticket)
+    lost: dict[str, Any] = {"ticketId": ticket, "companyId": "c1"}
+
+    async def fails(session: Any) -> None:
+        await numbering.place(db, session, lost)
+        raise RuntimeError("the insert after it failed")
+
+    with pytest.raises(RuntimeError):
+        await db.run_transaction(fails)
+    after = await _numbered(db, numbering, ticket)
+
+    assert after["seq"] == 2  # the failed one's number was not used up
+    assert await last_number(db, ticket) == 2
