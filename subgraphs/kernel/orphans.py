@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bson import Binary
@@ -44,6 +45,7 @@ class Orphans:
         self._sessions: set[bytes] = set()
         self._beat = 0
         self._seen: dict[str, tuple[int, float]] = {}  # another instance -> (its beat, when it last moved)
+        self.on_dead: list[Callable[[str], Awaitable[None]]] = []  # told each dead instance's id (after its sessions)
 
     @property
     def rows(self) -> Any:
@@ -93,6 +95,8 @@ class Orphans:
             sessions = row.get("sessions") or []
             if sessions:
                 await self.db.client.admin.command("killSessions", [{"id": s} for s in sessions])
+            for told in self.on_dead:
+                await told(other)
             await self.rows.delete_one({"_id": other, "beat": beat})
             del self._seen[other]
             dead += 1

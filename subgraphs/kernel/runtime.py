@@ -99,6 +99,8 @@ class Runtime:
         self.db = Database(self.client, self.settings.database_name(self.name))
         orphans = self.orphans = self.db.orphans = Orphans(self.db)  # a dead instance's open transactions, ended
         self.outbox = Outbox(self.db, self.bus, service=self.name)
+        self.outbox.instance = orphans.id  # the relay's lease names the instance, so a dead holder's is freed
+        orphans.on_dead.append(self.outbox.lapse)
         # every emitted event is checked against its contract, except in production (where it costs and cannot help)
         contracts.check_events(self.settings.environment != "production")
         await self.outbox.ensure_indexes()

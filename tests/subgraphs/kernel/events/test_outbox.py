@@ -15,8 +15,9 @@ from typing_extensions import TypedDict
 from subgraphs.kernel import clock
 from subgraphs.kernel.events import contracts
 from subgraphs.kernel.events.envelope import Event
-from subgraphs.kernel.events.outbox import LEASE, Outbox, UnitOfWork
+from subgraphs.kernel.events.outbox import HOLD, LEASE, Outbox, UnitOfWork
 from subgraphs.kernel.mongo import Database
+from subgraphs.kernel.orphans import Orphans
 from tests.harness import eventually, free_port
 from tests.subgraphs.kernel.events.conftest import Broker, BrokerOutage
 
@@ -223,6 +224,44 @@ async def test_a_replica_gives_the_lease_back_when_its_commits_stop(replica: Rep
     await eventually(given_back, timeout=2)
     [last] = await commit(second, "probe.assigned")
     await eventually(lambda: last.id in seen.ids(), timeout=1)
+
+
+async def test_a_replica_keeps_the_lease_through_steady_commits(replica: Replica, seen: Seen) -> None:
+    """Commits closer together than HOLD go out under the lease taken for the first: it is not given back and taken
+    again for each (two writes a pass, which the database pays for)."""
+    outbox = await replica()
+    sent: list[Event] = []
+    terms = set()
+    for _ in range(12):
+        sent += await commit(outbox, "probe.created")
+        await eventually(lambda: len(seen.events) >= len(sent))
+        lease = await outbox.leases.find_one({"_id": "relay"})
+        terms.add(lease["until"])
+        await asyncio.sleep(HOLD / 5)
+    assert seen.ids() == [e.id for e in sent]
+    assert len(terms) == 1 and min(terms) > clock.now()
+
+
+async def test_a_lease_held_by_a_dead_instance_is_freed_once_it_is_found_dead(replica: Replica, seen: Seen,
+                                                                             db: Database) -> None:
+    """An instance killed while it held the lease (as it does through steady commits) holds up every other replica's
+    events only until the survivors find it dead (its beat stood still), not for the lease's whole term."""
+    alive = await replica()
+    dead, watcher = Orphans(db, beat_seconds=0.1, dead_after=1.0), Orphans(db, beat_seconds=0.1, dead_after=1.0)
+    await dead.beat()  # it was alive once; then it stops beating
+    await alive.leases.insert_one({"_id": "relay", "holder": dead.id, "until": clock.now() + LEASE})
+    alive.instance = watcher.id
+    watcher.on_dead.append(alive.lapse)
+    watching = asyncio.create_task(watcher.run())
+    try:
+        began = time.monotonic()
+        [sent] = await commit(alive, "probe.created")
+        await eventually(partial(seen.has, sent.id), timeout=LEASE.total_seconds())
+        assert seen.arrivals[sent.id] - began < 6  # found dead after 1 s of stillness, then the relay's next try
+    finally:
+        watching.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watching
 
 
 async def test_concurrent_commits_on_two_replicas_are_each_published_once(replica: Replica, seen: Seen) -> None:
