@@ -66,7 +66,7 @@ class UnitOfWork:
 
 class Outbox:
     def __init__(self, db: Database, bus: EventBus, *, batch_size: int = 200, poll_interval: float = 2.0,
-                 gather: float = 0.02, busy_gather: float = 0.05, service: str | None = None) -> None:
+                 gather: float = 0.02, service: str | None = None) -> None:
         self.db = db
         self.service = service  # whose spans the relay's are (None: the current service's)
         self.bus = bus
@@ -74,12 +74,9 @@ class Outbox:
         self.leases = db["outbox_lease"]
         self.batch_size = batch_size
         self.poll_interval = poll_interval  # for rows no local commit announced: another replica's, or a retry's
-        # After a commit, wait this long for the next ones: a pass costs two queries (the read and the mark) whatever
-        # it carries, so commits close together go out in one (at 100 commits a second, a pass each was half the
-        # queries). Longer (`busy_gather`) while commits keep coming (the lease still held from the last pass):
-        # at 100 messages a second, 0.02 s still made a pass of two rows.
+        # After a commit, wait this long for the next ones: a pass costs four queries whatever it carries,
+        # so commits close together go out in one (at 100 commits a second, a pass each was half the queries).
         self.gather = gather
-        self.busy_gather = busy_gather
         self.instance = new_event_id()
         # told, in this process, the events of each unit of work once it committed (before any relay: a cache of this
         # replica forgets what they change at once; the others learn it from the live feed)
@@ -171,9 +168,8 @@ class Outbox:
                 await self._release()  # quiet: another replica may relay now
                 continue
             announced = self._wake.is_set()  # a commit here wrote rows: no need to look for them first
-            gather = self.busy_gather if holding else self.gather
-            if announced and gather:
-                await asyncio.sleep(gather)
+            if announced and self.gather:
+                await asyncio.sleep(self.gather)
             self._wake.clear()  # commits from here on wake the next round
             try:
                 busy = BUSY_RETRY
