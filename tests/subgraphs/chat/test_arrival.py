@@ -16,6 +16,7 @@ TICKETS_CONSUMER = "aurontek.chat.tickets"
 LAG = 0.5  # how long the chat's read model stays behind the ticket's creation
 MESSAGE_ADDED = "subscription($t: ID!) { messageAdded(ticketId: $t) { text } }"
 SEND = "mutation($t: ID!, $x: String!) { sendChatMessage(ticketId: $t, text: $x) { text } }"
+WATCH = "mutation($id: ID!, $u: ID) { watchTicket(id: $id, userId: $u) { id } }"
 UNKNOWN = "6a0000000000000000000abc"  # an id minted long ago: answered at once
 
 
@@ -88,3 +89,22 @@ async def test_a_list_with_a_ticket_chat_has_not_heard_of_yet_does_not_stall(cha
         took = time.monotonic() - began
     assert {"node": {"id": ticket["id"], "unreadCount": None}} in listed
     assert took < FIELDS_WAIT + 4, took  # not the 10 s a message waits
+
+
+async def test_the_page_of_a_ticket_someone_was_just_added_to_loads_before_chat_hears_of_it(
+        chat_desk: ChatDesk, team: Team, gateway_url: str) -> None:
+    """Tickets shows a colleague the ticket they were added to a moment ago; chat's read model does not count them in
+    yet. The page must load all the same (a null from chat would null the non-null canChat, and with it the whole
+    ticket: the colleague was told it does not exist), without its chat until chat hears of them."""
+    customer, colleague = (chat_desk.through(gateway_url, m) for m in (team.customer, team.colleague))
+    ticket = await team.ticket(customer, title="Dock ignores the monitor")
+    await chat_desk.settle()
+    async with chat_desk.bus.held(TICKETS_CONSUMER):
+        await team.admin.ok(WATCH, {"id": ticket["id"], "u": team.colleague.id})
+        early = await colleague(PAGE, {"t": ticket["id"]})
+    assert not early.errors, early.errors
+    assert early.data == {"ticket": {"title": "Dock ignores the monitor", "status": "OPEN", "canChat": False,
+                                     "unreadCount": None, "messages": None}}
+    await chat_desk.settle()
+    later = (await colleague.ok(PAGE, {"t": ticket["id"]}))["ticket"]
+    assert later["canChat"] is True and later["messages"] == {"edges": []}, later
