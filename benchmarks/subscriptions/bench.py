@@ -10,7 +10,9 @@ tickets (see population.py for the spread), then for each selection connects eve
 warms up with one message per ticket (every subscriber must hear it: the readiness signal), sends
 messages at the rate for the duration, and reports the latency from mutation to frame (p50, p90,
 p99, max), deliveries lost, the gateway's memory (RSS) and each process's CPU use, with the load
-average of the machine. Figures go to stdout, and with --json to a file.
+average of the machine. Figures go to stdout, and with --json to a file. With --count-commands the services run
+under the workload benchmark's instrumented launcher, and the report adds the database commands each service sent
+per measured message, by command and collection, in all and inside transactions.
 """
 
 from __future__ import annotations
@@ -102,6 +104,7 @@ async def run_selection(stack: Stack, population: Population, name: str, rate: f
         cpu_before = {n: s.cpu_seconds() for n, s in stack.services.items()}
         broker_before = _broker_cpu_seconds()
         ops_before = await _database_ops(stack)
+        commands_before = _commands(stack)
         driver_before = time.process_time()
         load_before, began, wall_began = load_average(), time.monotonic(), datetime.now(UTC)
         sampler = asyncio.create_task(_sample_rss(gateway))
@@ -122,6 +125,7 @@ async def run_selection(stack: Stack, population: Population, name: str, rate: f
         ops_after = await _database_ops(stack)
         sent_count = max(1, len([q for q in publisher.sent.started if q >= first]))
         ops = {k: round((ops_after[k] - ops_before.get(k, 0)) / sent_count, 1) for k in ops_after}
+        commands = _per_message(commands_before, _commands(stack), sent_count)
         peak = max(await _peak(sampler), gateway.rss_mib())
         for subscriber in subscribers:
             await subscriber.close()
@@ -129,7 +133,39 @@ async def run_selection(stack: Stack, population: Population, name: str, rate: f
             **report(publisher.sent, deliveries, population, first),
             "gateway_rss_mib": {"before": round(rss_before), "subscribed": round(rss_subscribed), "peak": round(peak)},
             "cpu_percent": cpu, "load_average": {"before": load_before, "after": load_average()},
-            "relay_lag_ms": relay, "probe_ms": responsiveness, "database_ops_per_message": ops}
+            "relay_lag_ms": relay, "probe_ms": responsiveness, "database_ops_per_message": ops,
+            "commands_per_message": commands}
+
+
+def _commands(stack: Stack) -> dict[str, dict[str, dict[str, int]]]:
+    """What each service under the instrumented launcher (--count-commands) has sent so far: counts by
+    "<database> <command> <collection>", all and inside transactions; nothing under the plain launcher."""
+    counted: dict[str, dict[str, dict[str, int]]] = {}
+    for name in stack.services:
+        path = stack.status_file(name)
+        if path.exists():
+            written = json.loads(path.read_bytes())
+            counted[name] = {"all": written["commands"], "in_transactions": written["in_transaction"]}
+    return counted
+
+
+def _per_message(before: dict[str, dict[str, dict[str, int]]], after: dict[str, dict[str, dict[str, int]]],
+                 messages: int) -> dict[str, dict[str, Any]]:
+    """Per service: commands per measured message, in all and inside transactions, and by command and collection
+    (the database's name left out)."""
+    result: dict[str, dict[str, Any]] = {}
+    for name, now in after.items():
+        then = before.get(name, {"all": {}, "in_transactions": {}})
+        sent = {key: count - then["all"].get(key, 0) for key, count in now["all"].items()}
+        inside = {key: count - then["in_transactions"].get(key, 0) for key, count in now["in_transactions"].items()}
+        result[name] = {
+            "all": round(sum(sent.values()) / messages, 2),
+            "in_transactions": round(sum(inside.values()) / messages, 2),
+            "by_command": {key.split(" ", 1)[1]: [round(count / messages, 2), round(inside.get(key, 0) / messages, 2)]
+                           for key, count in sorted(sent.items(), key=lambda kv: -kv[1])
+                           if round(count / messages, 2)},
+        }
+    return result
 
 
 async def _database_ops(stack: Stack) -> dict[str, int]:
@@ -241,6 +277,10 @@ def _print(result: dict[str, Any]) -> None:
     print(f"probe round trips p50/p99 ms (database ping, services' /health): {probes}")
     print(f"database operations per message: {result['database_ops_per_message']}")
     print(f"p99 ms of each second's messages: {result['p99_ms_by_second']}")
+    for name, counted in result["commands_per_message"].items():
+        top = ", ".join(f"{key} {n} ({inside} in transactions)" for key, (n, inside) in
+                        list(counted["by_command"].items())[:10])
+        print(f"{name} commands per message: {counted['all']} ({counted['in_transactions']} in transactions): {top}")
     if result["problems"]:
         print(f"problems: {result['problems']}")
 
@@ -249,7 +289,8 @@ async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
     spread = Spread(companies=args.companies, tickets=args.tickets_per_company, watchers=args.watchers)
     stack = Stack(Path(tempfile.mkdtemp(prefix="bench-subscriptions-")),
                   os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/"), mongo_options=args.mongo_options,
-                  ttl_sweep=args.ttl_sweep)
+                  ttl_sweep=args.ttl_sweep,
+                  launcher="benchmarks.workload.instrumented" if args.count_commands else "aurontek")
     results = []
     try:
         await stack.start()
@@ -280,6 +321,9 @@ def main() -> int:
                         help="seconds between SecantusDB's own TTL sweeps (0: off, as the embedded mode runs it; "
                              "60 is SecantusDB's default - see stack.py)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--count-commands", action="store_true",
+                        help="run the services under the workload benchmark's instrumented launcher and report the "
+                             "database commands each sends per message, by command and collection")
     parser.add_argument("--profile", type=Path, help="record each service with py-spy into this directory")
     args = parser.parse_args()
     started = datetime.now(UTC).isoformat(timespec="seconds")
