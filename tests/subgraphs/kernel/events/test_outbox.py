@@ -234,7 +234,7 @@ async def test_a_replica_keeps_the_lease_through_steady_commits(replica: Replica
     terms = set()
     for _ in range(12):
         sent += await commit(outbox, "probe.created")
-        await eventually(lambda: len(seen.events) >= len(sent))
+        await eventually(lambda count=len(sent): len(seen.events) >= count)
         lease = await outbox.leases.find_one({"_id": "relay"})
         terms.add(lease["until"])
         await asyncio.sleep(HOLD / 5)
