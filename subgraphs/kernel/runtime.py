@@ -98,8 +98,7 @@ class Runtime:
         self.client = connect(url, app_name=f"aurontek-{self.name}", service=self.name)
         self.db = Database(self.client, self.settings.database_name(self.name))
         orphans = self.orphans = self.db.orphans = Orphans(self.db)  # a dead instance's open transactions, ended
-        self.outbox = Outbox(self.db, self.bus, service=self.name)
-        self.outbox.instance = orphans.id  # the relay's lease names the instance, so a dead holder's is freed
+        self.outbox = Outbox(self.db, self.bus, service=self.name, instance=orphans.id)  # a dead holder's lease freed
         orphans.on_dead.append(self.outbox.lapse)
         # every emitted event is checked against its contract, except in production (where it costs and cannot help)
         contracts.check_events(self.settings.environment != "production")

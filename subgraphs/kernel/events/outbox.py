@@ -66,7 +66,7 @@ class UnitOfWork:
 
 class Outbox:
     def __init__(self, db: Database, bus: EventBus, *, batch_size: int = 200, poll_interval: float = 2.0,
-                 gather: float = 0.02, service: str | None = None) -> None:
+                 gather: float = 0.02, service: str | None = None, instance: str | None = None) -> None:
         self.db = db
         self.service = service  # whose spans the relay's are (None: the current service's)
         self.bus = bus
@@ -77,7 +77,7 @@ class Outbox:
         # After a commit, wait this long for the next ones: a pass costs four queries whatever it carries,
         # so commits close together go out in one (at 100 commits a second, a pass each was half the queries).
         self.gather = gather
-        self.instance = new_event_id()
+        self.instance = instance or new_event_id()  # who holds the lease: the instance's register (kernel.orphans)
         # told, in this process, the events of each unit of work once it committed (before any relay: a cache of this
         # replica forgets what they change at once; the others learn it from the live feed)
         self.committed: list[Callable[[list[Event]], None]] = []
@@ -243,10 +243,10 @@ class Outbox:
             return
         self._held_until = None
         with contextlib.suppress(PyMongoError):  # if this fails, the lease simply lapses
-            await self.leases.update_one({"_id": "relay", "holder": self.instance}, {"$set": {"until": EPOCH}})
+            await self.lapse(self.instance)
 
     async def lapse(self, instance: str) -> None:
-        """`instance` is dead (`kernel.orphans`): the lease it may hold is free at once."""
+        """The lease `instance` may hold is free at once: this replica's own, or a dead one's (`kernel.orphans`)."""
         await self.leases.update_one({"_id": "relay", "holder": instance}, {"$set": {"until": EPOCH}})
 
     async def pending(self) -> int:
