@@ -36,6 +36,7 @@ from pymongo import AsyncMongoClient
 from benchmarks.subscriptions.load import Deliveries, Publisher, Sent, subscribe_all
 from benchmarks.subscriptions.population import Population, Spread, populate
 from benchmarks.subscriptions.stack import Stack
+from benchmarks.workload.bench import commands as commands_sent
 
 SELECTIONS = {
     # chat provides author.name and ticket.title: no entity fetch per event
@@ -137,34 +138,30 @@ async def run_selection(stack: Stack, population: Population, name: str, rate: f
             "commands_per_message": commands}
 
 
-def _commands(stack: Stack) -> dict[str, dict[str, dict[str, int]]]:
-    """What each service under the instrumented launcher (--count-commands) has sent so far: counts by
-    "<database> <command> <collection>", all and inside transactions; nothing under the plain launcher."""
-    counted: dict[str, dict[str, dict[str, int]]] = {}
-    for name in stack.services:
-        path = stack.status_file(name)
-        if path.exists():
-            written = json.loads(path.read_bytes())
-            counted[name] = {"all": written["commands"], "in_transactions": written["in_transaction"]}
-    return counted
+Counted = tuple[dict[str, int], dict[str, int]]
 
 
-def _per_message(before: dict[str, dict[str, dict[str, int]]], after: dict[str, dict[str, dict[str, int]]],
-                 messages: int) -> dict[str, dict[str, Any]]:
-    """Per service: commands per measured message, in all and inside transactions, and by command and collection
-    (the database's name left out)."""
+def _commands(stack: Stack) -> Counted:
+    """The database commands sent so far, all and inside transactions, by "<service> <command> <collection>" (the
+    workload benchmark's tally of its instrumented launcher: empty under the plain one)."""
+    return commands_sent(stack), commands_sent(stack, "in_transaction")
+
+
+def _per_message(before: Counted, after: Counted, messages: int) -> dict[str, dict[str, Any]]:
+    """Per service (commits under "transactions"): commands per measured message, in all and inside transactions,
+    and by command and collection."""
     result: dict[str, dict[str, Any]] = {}
-    for name, now in after.items():
-        then = before.get(name, {"all": {}, "in_transactions": {}})
-        sent = {key: count - then["all"].get(key, 0) for key, count in now["all"].items()}
-        inside = {key: count - then["in_transactions"].get(key, 0) for key, count in now["in_transactions"].items()}
-        result[name] = {
-            "all": round(sum(sent.values()) / messages, 2),
-            "in_transactions": round(sum(inside.values()) / messages, 2),
-            "by_command": {key.split(" ", 1)[1]: [round(count / messages, 2), round(inside.get(key, 0) / messages, 2)]
-                           for key, count in sorted(sent.items(), key=lambda kv: -kv[1])
-                           if round(count / messages, 2)},
-        }
+    for key, count in sorted(after[0].items(), key=lambda kv: -(kv[1] - before[0].get(kv[0], 0))):
+        sent = (count - before[0].get(key, 0)) / messages
+        inside = (after[1].get(key, 0) - before[1].get(key, 0)) / messages
+        service, _, what = key.partition(" ")
+        counted = result.setdefault(service, {"all": 0.0, "in_transactions": 0.0, "by_command": {}})
+        counted["all"] += sent
+        counted["in_transactions"] += inside
+        if round(sent, 2):
+            counted["by_command"][what] = [round(sent, 2), round(inside, 2)]
+    for counted in result.values():
+        counted["all"], counted["in_transactions"] = round(counted["all"], 2), round(counted["in_transactions"], 2)
     return result
 
 
