@@ -82,11 +82,13 @@ class Revocations:
             self._cache[key] = (max(at, known[0] if known else 0.0), now)
 
     async def record(self, event: Event, uow: UnitOfWork) -> None:
-        """Consumer handler: remember when each revoked key's tokens stop counting."""
+        """Consumer handler: remember when each revoked key's tokens stop counting, in the database for every
+        replica and in this replica's memory at once, as `learn` does. (Forgetting the key instead let a request
+        before the commit read the bound from before it, and keep it.)"""
         at = _epoch(event.occurred_at)
         for key in revoked_keys(event):
             await self.rows.update_one({"_id": key}, {"$max": {"notBefore": at}}, upsert=True, session=uow.session)
-            self._cache.pop(key, None)
+        self.learn(event)
 
     async def is_stale(self, claims: dict[str, Any]) -> bool:
         # `iat` has whole seconds; the users service adds `iat_ms`, since a change often
