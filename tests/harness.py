@@ -10,7 +10,7 @@ import os
 import socket
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import uvicorn
@@ -19,12 +19,31 @@ from subgraphs.kernel.definition import SubgraphDefinition
 from subgraphs.kernel.embedded_mongo import free_port
 from subgraphs.kernel.events.bus import EventBus
 from subgraphs.kernel.events.memory import InProcessBus
+from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.http import SERVER_OPTIONS, create_app
 from subgraphs.kernel.ids import new_id
+from subgraphs.kernel.mongo import Database
 from subgraphs.kernel.runtime import Runtime
 from subgraphs.kernel.settings import load_settings
 
 AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
+
+
+T = TypeVar("T")
+
+
+async def in_unit(db: Database, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+    """Run a consumer's handler (or any `work`) in a transaction of its own, as `Outbox.transaction` does: the
+    writes it defers are sent at its end. For work that emits no events (those need an outbox and a bus)."""
+
+    async def run(session: Any) -> T:
+        uow = UnitOfWork(session)
+        result = await work(uow)
+        assert not uow.events, "work that emits events runs in Outbox.transaction"
+        await uow.deferred.send(db, session)
+        return result
+
+    return await db.run_transaction(run)
 
 
 def reachable(host: str, port: int) -> bool:

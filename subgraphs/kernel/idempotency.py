@@ -23,9 +23,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from pymongo.asynchronous.client_session import AsyncClientSession
-from pymongo.errors import DuplicateKeyError
-
 from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import BadUserInput
@@ -106,20 +103,28 @@ async def once(db: Database, principal: Principal, operation: str, key: str | No
         _current.reset(token)
 
 
-async def record(db: Database, events: list[Event], session: AsyncClientSession) -> None:
-    """In the transaction of the mutation being keyed (if any): store its claim, naming what it created."""
+def claim_of(events: list[Event]) -> dict[str, Any] | None:
+    """The claim of the mutation being keyed (if any), to insert in the transaction that emits `events` when that is
+    the one creating its result (`Outbox.transaction` inserts it with the transaction's other writes)."""
     claim = _current.get()
     if claim is None or claim.written:
-        return
+        return None
     result = claim.result_of(events)
     if result is None:
-        return  # not the transaction that creates the result
-    try:
-        await db[COLLECTION].insert_one({"_id": claim.id, "inputHash": claim.input_hash, "resultId": result,
-                                         "createdAt": clock.now()}, session=session)
-    except DuplicateKeyError:
-        raise AlreadyClaimed(claim.id) from None
-    claim.recorded = True
+        return None  # not the transaction that creates the result
+    return {"_id": claim.id, "inputHash": claim.input_hash, "resultId": result, "createdAt": clock.now()}
+
+
+def taken(row: dict[str, Any]) -> Callable[[], Exception]:
+    """What the claim `row` meeting its unique id already taken means: another request with the key committed."""
+    return lambda: AlreadyClaimed(row["_id"])
+
+
+def recorded() -> None:
+    """The claim is written in the transaction running now (which may still be retried or abort)."""
+    claim = _current.get()
+    if claim is not None:
+        claim.recorded = True
 
 
 def committed() -> None:

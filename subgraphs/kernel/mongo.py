@@ -49,6 +49,7 @@ class Database:
         self.db: AsyncDatabase[Document] = client[name]
         self.name = name
         self.orphans: Orphans | None = None  # set by a running service: its transactions' sessions are registered
+        self.bulk_writes: bool | None = None  # whether the server takes a client-level bulkWrite (asked once)
 
     def __getitem__(self, collection: str) -> AsyncCollection[Document]:
         return self.db[collection]

@@ -50,6 +50,14 @@ class TenantCollection:
             return document
         return {**document, self.field: self.company_id}
 
+    def stamped(self, document: dict[str, Any]) -> tuple[AsyncCollection[Document], dict[str, Any]]:
+        """Where an insert of `document` through this view goes, and the document as it is inserted."""
+        return self._collection, self._stamp(document)
+
+    def scoped(self, filter: Mapping[str, Any]) -> tuple[AsyncCollection[Document], dict[str, Any]]:
+        """Where an update through this view goes, and its filter as it is sent."""
+        return self._collection, self.scope(filter)
+
     def find(self, filter: Mapping[str, Any] | None = None, *args: Any, **kwargs: Any) -> AsyncCursor[Document]:
         return self._collection.find(self.scope(filter), *args, **kwargs)
 

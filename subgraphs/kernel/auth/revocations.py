@@ -83,11 +83,11 @@ class Revocations:
 
     async def record(self, event: Event, uow: UnitOfWork) -> None:
         """Consumer handler: remember when each revoked key's tokens stop counting, in the database for every
-        replica and in this replica's memory at once, as `learn` does. (Forgetting the key instead let a request
-        before the commit read the bound from before it, and keep it.)"""
+        replica (as the unit ends, with its marker) and in this replica's memory at once, as `learn` does. (Forgetting
+        the key instead let a request in between read the bound from before the commit, and keep it.)"""
         at = _epoch(event.occurred_at)
         for key in revoked_keys(event):
-            await self.rows.update_one({"_id": key}, {"$max": {"notBefore": at}}, upsert=True, session=uow.session)
+            uow.update(self.rows, {"_id": key}, {"$max": {"notBefore": at}}, upsert=True)
         self.learn(event)
 
     async def is_stale(self, claims: dict[str, Any]) -> bool:

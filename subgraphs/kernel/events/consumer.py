@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from pymongo.errors import DuplicateKeyError
-
 from subgraphs.kernel import clock
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import Outbox, UnitOfWork
@@ -20,25 +18,27 @@ class _AlreadyHandled(Exception):
 
 def idempotent(outbox: Outbox, queue: str, handler: IdempotentHandler,
                accepts: Callable[[Event], bool] | None = None) -> Callable[[Event], Awaitable[None]]:
-    """Wrap `handler` so a redelivered event is acknowledged without running it again.
+    """Wrap `handler` so a redelivered event is acknowledged without its writes landing again.
 
     The processed-marker is written in the handler's own transaction: either the handler's
-    writes and the marker both land, or neither does and the event is retried. An event
-    `accepts` declines is acknowledged at once, with no database work at all.
+    writes and the marker both land, or neither does and the event is retried. A redelivery
+    of an event already handled runs the handler again, and its transaction rolls back on the
+    marker: what it did outside the database (waking a worker, forgetting a cached entry)
+    must be harmless to repeat. An event `accepts` declines is acknowledged at once, with no
+    database work at all.
     """
     processed = outbox.db["processed_events"]
 
     async def handle(event: Event) -> None:
         if accepts is not None and not accepts(event):
             return
-        key = f"{queue}:{event.id}"  # no look for it first: the marker's insert finds a redelivery at once
+        key = f"{queue}:{event.id}"  # no look for it first: the marker's insert finds a redelivery
 
         async def work(uow: UnitOfWork) -> None:
-            try:
-                await processed.insert_one({"_id": key, "type": event.type, "at": clock.now()}, session=uow.session)
-            except DuplicateKeyError:
-                raise _AlreadyHandled from None
-            # A duplicate key from the handler's own writes is its failure, to be retried, not a duplicate.
+            # The marker goes first among the inserts the unit sends as it ends (one command with the handler's own
+            # and its events): a redelivery runs the handler again, and all it wrote rolls back when the marker is
+            # found taken. A duplicate key from the handler's own writes is its failure, to be retried.
+            uow.insert(processed, {"_id": key, "type": event.type, "at": clock.now()}, duplicate=_AlreadyHandled)
             await handler(event, uow)
 
         with tracing.span(outbox.service, f"{queue} process", kind=tracing.SpanKind.CONSUMER,

@@ -20,15 +20,17 @@ from typing import Any, TypeVar
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from subgraphs.kernel import clock, idempotency
+from subgraphs.kernel.deferred import Deferred, Rows
 from subgraphs.kernel.events import contracts
 from subgraphs.kernel.events.bus import EventBus
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.ids import new_event_id, new_id
 from subgraphs.kernel.logging import get_logger
-from subgraphs.kernel.mongo import Database
+from subgraphs.kernel.mongo import Database, Document
 from telemetry import metrics, tracing
 
 log = get_logger(__name__)
@@ -50,11 +52,26 @@ HOLD = 0.25
 
 
 class UnitOfWork:
-    """One transaction: its session and the events that commit with it."""
+    """One transaction: its session, the events that commit with it and the writes it defers to its end."""
 
     def __init__(self, session: AsyncClientSession) -> None:
         self.session = session
         self.events: list[Event] = []
+        self.deferred = Deferred()
+
+    def insert(self, rows: AsyncCollection[Document] | Rows, *documents: dict[str, Any],
+               duplicate: Callable[[], Exception] | None = None) -> None:
+        """Insert `documents` (each naming its `_id`) into `rows` as the unit ends, in one statement with its other
+        deferred writes and its events (`kernel.deferred`). Nothing in the unit may read them back. A unique key
+        they find taken raises `duplicate()` when given, else DuplicateKeyError; either way the unit writes
+        nothing."""
+        self.deferred.insert(rows, documents, duplicate)
+
+    def update(self, rows: AsyncCollection[Document] | Rows, filter: Mapping[str, Any], update: Mapping[str, Any],
+               *, upsert: bool = False) -> None:
+        """`update_one` as the unit ends, in the same statement: for a write whose result the unit does not need
+        and whose document nothing in the unit reads or writes after it."""
+        self.deferred.update(rows, filter, update, upsert)
 
     def emit(self, type: str, data: Mapping[str, Any], *, company_id: str | None, actor_id: str | None) -> Event:
         """Queue an event to be written with this unit's writes; its payload must keep its contract."""
@@ -103,10 +120,15 @@ class Outbox:
             uow = UnitOfWork(session)
             result = await work(uow)
             emitted[:] = uow.events  # a retried transaction's last run is the one that commits
-            await idempotency.record(self.db, uow.events, session)  # a keyed mutation's claim, with its writes
+            claim = idempotency.claim_of(uow.events)  # a keyed mutation's claim, with its writes
+            if claim is not None:
+                uow.insert(self.db[idempotency.COLLECTION], claim, duplicate=idempotency.taken(claim))
             if uow.events:
                 created = clock.now()
-                await self.rows.insert_many([self._row(e, created) for e in uow.events], session=session)
+                uow.insert(self.rows, *[self._row(e, created) for e in uow.events])
+            await uow.deferred.send(self.db, session)
+            if claim is not None:
+                idempotency.recorded()
             return result
 
         result = await self.db.run_transaction(run)

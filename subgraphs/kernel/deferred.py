@@ -1,0 +1,125 @@
+"""Writes a transaction defers to its end, sent there as one statement.
+
+SecantusDB runs the statements of all transactions one at a time (benchmarks/workload/RESULTS.md), so every
+statement a transaction saves shortens every other transaction's wait. A unit of work's inserts and updates whose
+results it does not need, its events' outbox rows and an event's processed-marker go to the server as one
+client-level `bulkWrite` (MongoDB 8.0's, which SecantusDB serves too), in the order they were asked for; a server
+without that command gets one `insert` a run of inserts into one collection and one `update` an update. The first
+write that fails stops the rest, and the transaction writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from pymongo import InsertOne, UpdateOne
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import BulkWriteError, ClientBulkWriteException, DuplicateKeyError, OperationFailure
+
+from subgraphs.kernel.mongo import Database, Document
+
+BULK_WRITE_WIRE_VERSION = 25  # MongoDB 8.0
+DUPLICATE_KEY = (11000, 11001)
+
+
+class Rows(Protocol):
+    """A company's view of a collection, which stamps the company on what is inserted and scopes every filter."""
+
+    def stamped(self, document: dict[str, Any]) -> tuple[AsyncCollection[Document], dict[str, Any]]: ...
+
+    def scoped(self, filter: Mapping[str, Any]) -> tuple[AsyncCollection[Document], dict[str, Any]]: ...
+
+
+@dataclass
+class Write:
+    rows: AsyncCollection[Document]
+    document: dict[str, Any]  # an insert's document, or an update's filter
+    update: Mapping[str, Any] | None = None
+    upsert: bool = False
+    duplicate: Callable[[], Exception] | None = None  # what a taken unique key means here (None: a failure)
+
+    def model(self) -> InsertOne[Document] | UpdateOne:
+        if self.update is None:
+            return InsertOne(self.document, namespace=self.rows.full_name)
+        return UpdateOne(self.document, self.update, upsert=self.upsert, namespace=self.rows.full_name)
+
+
+class Deferred:
+    """The writes of one transaction, kept for its end."""
+
+    def __init__(self) -> None:
+        self.writes: list[Write] = []
+
+    def insert(self, rows: AsyncCollection[Document] | Rows, documents: tuple[dict[str, Any], ...],
+               duplicate: Callable[[], Exception] | None) -> None:
+        for document in documents:
+            collection, stamped = (rows, document) if isinstance(rows, AsyncCollection) else rows.stamped(document)
+            self.writes.append(Write(collection, stamped, duplicate=duplicate))
+
+    def update(self, rows: AsyncCollection[Document] | Rows, filter: Mapping[str, Any], update: Mapping[str, Any],
+               upsert: bool) -> None:
+        collection, scoped = (rows, dict(filter)) if isinstance(rows, AsyncCollection) else rows.scoped(filter)
+        self.writes.append(Write(collection, scoped, update, upsert))
+
+    async def send(self, db: Database, session: AsyncClientSession) -> None:
+        """Send what was kept, in order, inside `session`'s transaction; nothing is kept after."""
+        writes, self.writes = self.writes, []
+        if not writes:
+            return
+        if len({w.rows.full_name for w in writes}) > 1 and await _bulk_writes(db):
+            await _in_one(db, session, writes)
+        else:
+            await _one_by_one(session, writes)
+
+
+async def _in_one(db: Database, session: AsyncClientSession, writes: list[Write]) -> None:
+    try:
+        await db.client.bulk_write([w.model() for w in writes], session=session, ordered=True)
+    except ClientBulkWriteException as exc:
+        if isinstance(exc.error, BaseException):
+            raise exc.error from None  # the command's own failure (a write conflict: the transaction is retried)
+        if exc.error:  # the same, as the server's reply
+            raise OperationFailure(exc.error.get("errmsg", ""), exc.error.get("code"), exc.error) from None
+        raise _failure(writes, exc.details["writeErrors"][0], exc) from None
+
+
+async def _one_by_one(session: AsyncClientSession, writes: list[Write]) -> None:
+    start = 0
+    while start < len(writes):
+        write = writes[start]
+        if write.update is not None:
+            try:
+                await write.rows.update_one(write.document, write.update, upsert=write.upsert, session=session)
+            except DuplicateKeyError as exc:
+                raise _failure([write], {"index": 0, "code": exc.code, "errmsg": str(exc)}, exc) from None
+            start += 1
+            continue
+        end = start + 1  # a run of inserts into one collection is one insert
+        while end < len(writes) and writes[end].update is None and writes[end].rows.full_name == write.rows.full_name:
+            end += 1
+        run = writes[start:end]
+        try:
+            await write.rows.insert_many([w.document for w in run], ordered=True, session=session)
+        except BulkWriteError as exc:
+            raise _failure(run, exc.details["writeErrors"][0], exc) from None
+        start = end
+
+
+def _failure(writes: list[Write], error: Mapping[str, Any], exc: Exception) -> Exception:
+    """The exception for the write error of one of `writes` (its position: `idx` from a bulkWrite, `index` from an
+    insert)."""
+    write = writes[error["idx"] if "idx" in error else error["index"]]
+    if error.get("code") in DUPLICATE_KEY:
+        return write.duplicate() if write.duplicate else DuplicateKeyError(error.get("errmsg", ""), 11000, error)
+    return OperationFailure(error.get("errmsg", str(exc)), error.get("code"), error)
+
+
+async def _bulk_writes(db: Database) -> bool:
+    """Whether the server takes a client-level bulkWrite (asked once a database)."""
+    if db.bulk_writes is None:
+        hello = await db.client.admin.command("hello")
+        db.bulk_writes = int(hello.get("maxWireVersion", 0)) >= BULK_WRITE_WIRE_VERSION
+    return db.bulk_writes

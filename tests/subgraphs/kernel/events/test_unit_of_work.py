@@ -1,0 +1,136 @@
+"""A unit of work's deferred inserts: one statement of its transaction with its events and its marker, or nothing
+of the unit at all."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+from pymongo import AsyncMongoClient, monitoring
+from pymongo.errors import DuplicateKeyError
+from typing_extensions import TypedDict
+
+from subgraphs.kernel.events import contracts
+from subgraphs.kernel.events.memory import InProcessBus
+from subgraphs.kernel.events.outbox import Outbox, UnitOfWork
+from subgraphs.kernel.mongo import Database, Document
+from subgraphs.kernel.tenancy import TenantCollection
+
+
+class Filed(TypedDict):
+    """The payload of this module's event: it proves the unit of work, not any service's contract."""
+
+    ticketId: str
+
+
+contracts.register("probe.filed", Filed)
+Work = Callable[[UnitOfWork], Awaitable[None]]
+
+
+class InTransactions(monitoring.CommandListener):
+    """The names of the commands a client sent inside transactions."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if "txnNumber" in event.command and "autocommit" in event.command:
+            self.names.append(event.command_name)
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
+class Taken(Exception):
+    """What this test's caller makes of a key already taken."""
+
+
+@pytest.fixture
+async def sent() -> InTransactions:
+    return InTransactions()
+
+
+@pytest.fixture
+async def outbox(mongo_url: str, db: Database, sent: InTransactions) -> AsyncIterator[Outbox]:
+    client: AsyncMongoClient[Document] = AsyncMongoClient(mongo_url, event_listeners=[sent])
+    bus = InProcessBus()
+    await bus.start()
+    yield Outbox(Database(client, db.name), bus)
+    await bus.close()
+    await client.close()
+
+
+def file_a_ticket(outbox: Outbox, *, comment_id: str = "c1",
+                  duplicate: type[Exception] | None = None) -> Work:
+    ticket_id = "t1"
+
+    async def work(uow: UnitOfWork) -> None:
+        await outbox.db["tickets"].update_one({"_id": ticket_id}, {"$inc": {"comments": 1}}, upsert=True,
+                                              session=uow.session)
+        uow.insert(outbox.db["history"], {"_id": "h1", "ticketId": ticket_id}, {"_id": "h2", "ticketId": ticket_id})
+        uow.insert(TenantCollection(outbox.db["comments"], "acme"), {"_id": comment_id, "body": "printer jams"},
+                   duplicate=duplicate)
+        uow.update(TenantCollection(outbox.db["counts"], "acme"), {"_id": ticket_id}, {"$inc": {"filed": 1}},
+                   upsert=True)
+        uow.emit("probe.filed", {"ticketId": ticket_id}, company_id="acme", actor_id=None)
+
+    return work
+
+
+async def test_a_units_inserts_and_its_events_are_one_statement_of_its_transaction(
+    outbox: Outbox, sent: InTransactions
+) -> None:
+    work = file_a_ticket(outbox)
+    await outbox.transaction(work)
+
+    assert sent.names == ["update", "bulkWrite", "commitTransaction"]
+    assert [d["_id"] async for d in outbox.db["history"].find({}, sort=[("_id", 1)])] == ["h1", "h2"]
+    assert await outbox.db["comments"].find_one({"_id": "c1"}) == {"_id": "c1", "body": "printer jams",
+                                                                    "companyId": "acme"}
+    assert await outbox.db["counts"].find_one({}) == {"_id": "t1", "companyId": "acme", "filed": 1}
+    assert await outbox.pending() == 1
+
+
+@pytest.mark.parametrize("bulk_writes", [True, False], ids=["bulkWrite", "an insert a collection"])
+async def test_a_key_already_taken_writes_nothing_of_the_unit(outbox: Outbox, sent: InTransactions,
+                                                              bulk_writes: bool) -> None:
+    outbox.db.bulk_writes = bulk_writes  # False: a server before MongoDB 8.0
+    await outbox.db["comments"].insert_one({"_id": "c1"})
+    work = file_a_ticket(outbox)
+
+    with pytest.raises(DuplicateKeyError):
+        await outbox.transaction(work)
+
+    assert await outbox.db["tickets"].count_documents({}) == 0
+    assert await outbox.db["history"].count_documents({}) == 0
+    assert await outbox.db["counts"].count_documents({}) == 0
+    assert await outbox.db["comments"].count_documents({}) == 1
+    assert await outbox.pending() == 0
+    if not bulk_writes:
+        assert "bulkWrite" not in sent.names
+
+
+@pytest.mark.parametrize("bulk_writes", [True, False], ids=["bulkWrite", "an insert a collection"])
+async def test_a_key_already_taken_raises_what_the_caller_makes_of_it(outbox: Outbox, bulk_writes: bool) -> None:
+    outbox.db.bulk_writes = bulk_writes
+    await outbox.db["comments"].insert_one({"_id": "c1"})
+    work = file_a_ticket(outbox, duplicate=Taken)
+
+    with pytest.raises(Taken):
+        await outbox.transaction(work)
+    assert await outbox.db["history"].count_documents({}) == 0
+
+
+async def test_without_bulk_writes_the_inserts_still_land_together(outbox: Outbox, sent: InTransactions) -> None:
+    outbox.db.bulk_writes = False
+    work = file_a_ticket(outbox, comment_id="c2")
+    await outbox.transaction(work)
+
+    assert sent.names == ["update", "insert", "insert", "update", "insert", "commitTransaction"]
+    assert await outbox.db["history"].count_documents({}) == 2
+    assert await outbox.db["comments"].count_documents({"_id": "c2"}) == 1
+    assert await outbox.db["counts"].find_one({}) == {"_id": "t1", "companyId": "acme", "filed": 1}
+    assert await outbox.pending() == 1
