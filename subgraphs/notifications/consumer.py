@@ -37,7 +37,7 @@ class Consumer:
         if event.type == user_events.USER_DELETED:
             await erasure.forget(self.db, event.data["userId"], uow.session)
         if event.type.startswith("chat."):
-            await unread.on_event(event, self.db, uow.session, delay=self.chat_delay)
+            await unread.on_event(event, self.db, uow, delay=self.chat_delay)
             return
         # A ticket event's lookups (the people on it, their preferences) read nothing this transaction writes.
         reads = None if event.type.startswith("ticket.") else uow.session

@@ -1,8 +1,8 @@
 """Delivers notices: applies preferences, renders the words once per recipient, writes in-app and mail.
 
 Each delivery is keyed `<source>:<recipient>:<channel>` (the source is the event id, or the chat
-batch id) and written only if that key is new, in the same transaction as the event's marker:
-a redelivered event can neither notify twice nor half-notify.
+batch id), unique, and inserted in the same transaction as the event's marker (in one command
+with it, after it): a redelivered event can neither notify twice nor half-notify.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class Dispatcher:
         link = notice.target.path if notice.target else None
         rendered = self.renderer.render(kind.key, language, {**notice.context, "person": person, "link": link})
         if Channel.IN_APP in channels and isinstance(recipient, Person):
-            await inbox.add(self.db, uow, {
+            inbox.add(self.db, uow, {
                 "key": f"{key}:{Channel.IN_APP}", "companyId": recipient.company_id, "recipientId": recipient.id,
                 "kind": kind.key, "title": rendered.subject, "body": rendered.summary, "link": link,
                 "target": {"type": notice.target.type.value, "id": notice.target.id} if notice.target else None,
@@ -61,8 +61,7 @@ class Dispatcher:
             })
         if Channel.EMAIL in channels:
             mail = self._mail(notice, kind, language, rendered)
-            await enqueue(self.db, {**mail, "key": f"{key}:{Channel.EMAIL}", "sourceId": source_id},
-                          session=uow.session)
+            enqueue(self.db, {**mail, "key": f"{key}:{Channel.EMAIL}", "sourceId": source_id}, uow)
 
     async def _channels(self, notice: Notice, kind: Kind, reads: AsyncClientSession | None) -> frozenset[Channel]:
         recipient = notice.recipient

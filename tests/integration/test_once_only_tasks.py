@@ -310,10 +310,9 @@ async def test_each_queued_mail_is_sent_once_by_two_notifications_instances(grou
 
         async def queue_all(uow: UnitOfWork) -> None:
             for n, key in enumerate(keys):
-                await enqueue(db, {"key": key, "sourceId": key, "companyId": None, "recipientId": None,
-                                   "to": f"queued-{n}@mail.test", "language": "en", "kind": "queued",
-                                   "mandatory": True, "subject": f"Queued {n}", "text": "Hi", "html": "<p>Hi</p>"},
-                              session=uow.session)
+                enqueue(db, {"key": key, "sourceId": key, "companyId": None, "recipientId": None,
+                             "to": f"queued-{n}@mail.test", "language": "en", "kind": "queued",
+                             "mandatory": True, "subject": f"Queued {n}", "text": "Hi", "html": "<p>Hi</p>"}, uow)
 
         await instances[0].runtime.outbox.transaction(queue_all)
         await mail_settled(instances[0])

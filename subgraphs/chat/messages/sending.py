@@ -97,7 +97,7 @@ async def post(deps: ChatDeps, tenancy: Tenancy, actor: Principal, chat: ChatAcc
 
     async def work(uow: UnitOfWork) -> None:
         await deps.numbering.place(deps.db, uow.session, message)  # first: it orders this ticket's writers
-        await messages.insert_one(message, session=uow.session)
+        uow.insert(messages, message)
         uow.emit(ADDED, added_event(message, ticket, from_desk=desk), company_id=ticket.company_id,
                  actor_id=actor.user_id)
 

@@ -61,7 +61,7 @@ async def on_ticket_event(db: Database, event: Event, uow: UnitOfWork) -> None:
     text, system = described
     message = system_message(ticket, text, system)
     await place(db, uow.session, message)
-    await TenantCollection(db[store.MESSAGES], ticket.company_id).insert_one(message, session=uow.session)
+    uow.insert(TenantCollection(db[store.MESSAGES], ticket.company_id), message)
     uow.emit(ADDED, added_event(message, ticket), company_id=ticket.company_id, actor_id=event.actor_id)
 
 

@@ -30,4 +30,4 @@ async def record(db: Database, event: Event, uow: UnitOfWork) -> None:
     reply = {"companyId": data["companyId"], "ticketId": data["ticketId"], "authorId": data.get("authorId"),
              "text": data["excerpt"], "fromCreator": data.get("authorId") == data.get("creatorId"),
              "at": event.occurred_at}
-    await rows.update_one({"_id": data["commentId"]}, {"$set": reply}, upsert=True, session=uow.session)
+    uow.update(rows, {"_id": data["commentId"]}, {"$set": reply}, upsert=True)  # nothing in the unit reads replies

@@ -20,6 +20,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from subgraphs.kernel import clock
 from subgraphs.kernel.events.contracts import chat as chat_events
 from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database
 from subgraphs.notifications import store
@@ -33,19 +34,20 @@ KEPT_MESSAGES = 5  # the newest few are quoted; the count says how many there we
 EXCERPT = 200
 
 
-async def on_event(event: Event, db: Database, session: AsyncClientSession, *, delay: timedelta) -> None:
+async def on_event(event: Event, db: Database, uow: UnitOfWork, *, delay: timedelta) -> None:
     if event.type == ADDED and event.data.get("kind") != "system":
-        await _add(db, event, session, delay)
+        await _add(db, event, uow, delay)
     elif event.type == READ:
         await db[store.CHAT_UNREAD].delete_one({"ticketId": event.data["ticketId"], "userId": event.data["userId"]},
-                                               session=session)
+                                               session=uow.session)
 
 
-async def _add(db: Database, event: Event, session: AsyncClientSession, delay: timedelta) -> None:
+async def _add(db: Database, event: Event, uow: UnitOfWork, delay: timedelta) -> None:
+    """Count the message into each reader's batch, as the unit ends (in one statement with its marker)."""
     data = event.data
     participants = data.get("participantIds")
     if not participants:  # an older chat service's event: the ticket's people as its events told us
-        ticket = await recall(db, data["ticketId"], session)
+        ticket = await recall(db, data["ticketId"], uow.session)
         participants = ticket.participant_ids if ticket else []
     now = clock.now()
     text = (data.get("text") or data.get("excerpt") or "")[:EXCERPT]
@@ -53,11 +55,11 @@ async def _add(db: Database, event: Event, session: AsyncClientSession, delay: t
     for user_id in participants:
         if user_id == data.get("authorId"):
             continue
-        await db[store.CHAT_UNREAD].update_one(
-            {"ticketId": data["ticketId"], "userId": user_id},
+        uow.update(
+            db[store.CHAT_UNREAD], {"ticketId": data["ticketId"], "userId": user_id},
             {"$inc": {"count": 1}, "$push": {"messages": {"$each": [message], "$slice": -KEPT_MESSAGES}},
              "$setOnInsert": {"_id": new_id(), "companyId": event.company_id, "firstAt": now, "dueAt": now + delay}},
-            upsert=True, session=session,
+            upsert=True,
         )
 
 

@@ -39,15 +39,13 @@ class Filter:
         return query
 
 
-async def add(db: Database, uow: UnitOfWork, notification: dict[str, Any]) -> bool:
-    """Store `notification` under its delivery `key` unless it is there already; tell live subscribers."""
+def add(db: Database, uow: UnitOfWork, notification: dict[str, Any]) -> None:
+    """Store `notification` under its delivery `key` as `uow` ends, and tell live subscribers once it commits. The
+    key is unique: a unit that stores a key already stored fails whole (the event's marker, inserted before it,
+    tells a redelivery first)."""
     doc = {"_id": new_id(), "read": False, "readAt": None, "createdAt": clock.now(), **notification}
-    result = await db[store.NOTIFICATIONS].update_one({"key": doc["key"]}, {"$setOnInsert": doc}, upsert=True,
-                                                      session=uow.session)
-    if result.upserted_id is None:
-        return False
+    uow.insert(db[store.NOTIFICATIONS], doc)
     uow.emit(ADDED, public(doc), company_id=doc["companyId"], actor_id=None)
-    return True
 
 
 def public(doc: dict[str, Any]) -> dict[str, Any]:

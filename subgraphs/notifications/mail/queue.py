@@ -11,9 +11,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from pymongo.asynchronous.client_session import AsyncClientSession
-
 from subgraphs.kernel import clock
+from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database
 from subgraphs.notifications import store
@@ -30,14 +29,13 @@ class MailStatus(StrEnum):
     FAILED = "failed"
 
 
-async def enqueue(db: Database, row: dict[str, Any], *, session: AsyncClientSession) -> bool:
-    """Queue `row` under its `key` unless a row with that key exists; True when it was queued now."""
+def enqueue(db: Database, row: dict[str, Any], uow: UnitOfWork) -> None:
+    """Queue `row` under its `key` as `uow` ends. The key is unique: a unit that queues a key already queued fails
+    whole (the event's marker, inserted before it, tells a redelivery first)."""
     now = clock.now()
-    queued = {"_id": new_id(), "status": MailStatus.PENDING, "attempts": 0, "nextAttemptAt": now,
-              "leaseUntil": None, "lastError": None, "createdAt": now, "updatedAt": now, "sentAt": None, **row}
-    result = await db[store.MAIL].update_one({"key": row["key"]}, {"$setOnInsert": queued}, upsert=True,
-                                             session=session)
-    return result.upserted_id is not None
+    uow.insert(db[store.MAIL], {"_id": new_id(), "status": MailStatus.PENDING, "attempts": 0, "nextAttemptAt": now,
+                                "leaseUntil": None, "lastError": None, "createdAt": now, "updatedAt": now,
+                                "sentAt": None, **row})
 
 
 CLAIM_TRIES = 5  # rows other senders took between our read and our update, before the next state

@@ -100,7 +100,7 @@ async def add_comment(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, tic
     comments = company_view(tenancy, actor, store.COMMENTS, ticket["companyId"])
 
     async def insert(uow: UnitOfWork, _: Ticket) -> None:
-        await comments.insert_one(comment, session=uow.session)
+        uow.insert(comments, comment)
 
     async def plan(current: Ticket) -> Edit:  # as it is now: still yours, still open?
         ensure_editable(current)
@@ -141,8 +141,8 @@ async def _save(deps: TicketsDeps, comments: TenantCollection, comment: Comment,
         if updated is None:
             raise NotFound("no such comment", commentId=comment["_id"])
         kept = None if action == "deleted" else comment["_id"]
-        await history.record(deps.db, uow.session, ticket, at=now, actor_id=actor_id, action=f"comment_{action}",
-                             changes=[FieldChange("comments", comment["_id"], kept)], internal=comment["internal"])
+        history.record(deps.db, uow, ticket, at=now, actor_id=actor_id, action=f"comment_{action}",
+                       changes=[FieldChange("comments", comment["_id"], kept)], internal=comment["internal"])
         uow.emit(event, {"ticketId": ticket["_id"], "commentId": comment["_id"], "internal": comment["internal"]},
                  company_id=ticket["companyId"], actor_id=actor_id)
         return updated

@@ -64,8 +64,8 @@ async def write(deps: TicketsDeps, uow: UnitOfWork, tickets: TenantCollection, t
     if updated.get("participants") != people:  # the edit changed who takes part: assignee, tutor or watchers
         await tickets.update_one({"_id": updated["_id"]}, {"$set": {"participants": people}}, session=uow.session)
         updated["participants"] = people
-    await history.record(deps.db, uow.session, updated, at=now, actor_id=actor_id, action=edit.action,
-                         changes=edit.changes, internal=edit.internal)
+    history.record(deps.db, uow, updated, at=now, actor_id=actor_id, action=edit.action, changes=edit.changes,
+                   internal=edit.internal)
     for type, data in edit.events:
         uow.emit(type, {**snapshot(updated), **data}, company_id=updated["companyId"], actor_id=actor_id)
     return updated

@@ -125,9 +125,8 @@ async def create_ticket(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, *
     ticket["number"], ticket["reference"] = await next_reference(deps.db, company_id=actor.company_id, year=year)
 
     async def work(uow: UnitOfWork) -> None:
-        await tickets.insert_one(ticket, session=uow.session)
-        await history.record(deps.db, uow.session, ticket, at=now, actor_id=actor.user_id, action="created",
-                             changes=[])
+        uow.insert(tickets, ticket)
+        history.record(deps.db, uow, ticket, at=now, actor_id=actor.user_id, action="created", changes=[])
         uow.emit(ticket_events.CREATED, snapshot(ticket), company_id=actor.company_id, actor_id=actor.user_id)
 
     await deps.outbox.transaction(work)

@@ -7,8 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pymongo.asynchronous.client_session import AsyncClientSession
-
+from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database
 from subgraphs.tickets import store
@@ -75,14 +74,14 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:
     return [FieldChange(k, before.get(k), v) for k, v in after.items() if before.get(k) != v]
 
 
-async def record(db: Database, session: AsyncClientSession, ticket: dict[str, Any], *, at: datetime,
-                 actor_id: str | None, action: str, changes: list[FieldChange], internal: bool = False) -> None:
-    """One row per changed field, or one row for an action that changes no field of its own.
+def record(db: Database, uow: UnitOfWork, ticket: dict[str, Any], *, at: datetime, actor_id: str | None,
+           action: str, changes: list[FieldChange], internal: bool = False) -> None:
+    """One row per changed field, or one row for an action that changes no field of its own, inserted as `uow`
+    ends (with its other inserts and its events).
 
     `internal` rows (about internal notes) are shown only to those who read internal notes.
     """
     base = {"ticketId": ticket["_id"], "companyId": ticket["companyId"], "at": at, "actorId": actor_id,
             "action": HistoryAction(action).value, "internal": internal}
     rows = [{"_id": new_id(), **base, "field": c.field, "old": shown(c.old), "new": shown(c.new)} for c in changes]
-    await db[store.HISTORY].insert_many(rows or [{"_id": new_id(), **base, "field": None, "old": None, "new": None}],
-                                        session=session)
+    uow.insert(db[store.HISTORY], *(rows or [{"_id": new_id(), **base, "field": None, "old": None, "new": None}]))

@@ -11,9 +11,9 @@ import pytest
 from subgraphs.ia import store
 from subgraphs.ia.consumers import Consumers
 from subgraphs.kernel.events.envelope import Event
-from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database
+from tests.harness import in_unit
 from tests.subgraphs.ia.assignment.factories import NOW
 from tests.subgraphs.ia.harness import IaDesk
 from tests.subgraphs.ia.readmodel.test_tickets import snapshot
@@ -30,7 +30,7 @@ async def db(ia_desk: IaDesk) -> AsyncIterator[Database]:
 async def handle(db: Database, type: str, minutes: int, actor: str | None) -> None:
     event = Event(type=type, data=snapshot(), company_id="c1", actor_id=actor,
                   occurred_at=NOW + timedelta(minutes=minutes))
-    await db.run_transaction(lambda session: Consumers(db, lambda: None).on_ticket(event, UnitOfWork(session)))
+    await in_unit(db, lambda uow: Consumers(db, lambda: None).on_ticket(event, uow))
 
 
 @pytest.mark.parametrize("order", [("ticket.created", "ticket.sla_warning"), ("ticket.sla_warning", "ticket.created")])

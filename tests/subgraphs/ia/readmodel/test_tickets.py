@@ -11,9 +11,9 @@ import pytest
 from subgraphs.ia import store
 from subgraphs.ia.readmodel import replies, tickets
 from subgraphs.kernel.events.envelope import Event
-from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database
+from tests.harness import in_unit
 from tests.subgraphs.ia.assignment.factories import NOW
 from tests.subgraphs.ia.harness import IaDesk
 
@@ -35,7 +35,7 @@ def snapshot(**fields: Any) -> dict[str, Any]:
 async def fold(db: Database, type: str, minutes: int, actor: str | None = "x", **data: Any) -> Any:
     event = Event(type=type, data=snapshot(**data), company_id="c1", actor_id=actor,
                   occurred_at=NOW + timedelta(minutes=minutes))
-    return await db.run_transaction(lambda session: tickets.remember(db, event, UnitOfWork(session)))
+    return await in_unit(db, lambda uow: tickets.remember(db, event, uow))
 
 
 async def test_the_view_keeps_who_held_resolved_and_reopened_the_ticket(db: Database) -> None:
@@ -63,7 +63,7 @@ async def test_an_older_event_changes_nothing(db: Database) -> None:
 async def test_public_replies_are_kept_and_internal_notes_never(db: Database) -> None:
     async def record(type: str, **data: Any) -> None:
         event = Event(type=type, data=snapshot(**data), company_id="c1", actor_id="a", occurred_at=NOW)
-        await db.run_transaction(lambda session: replies.record(db, event, UnitOfWork(session)))
+        await in_unit(db, lambda uow: replies.record(db, event, uow))
 
     await record("ticket.commented", commentId="r1", authorId="a", internal=False, excerpt="Reinstall the client.")
     await record("ticket.commented", commentId="n1", authorId="a", internal=True, excerpt="The gateway is broken.")

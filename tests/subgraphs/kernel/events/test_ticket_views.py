@@ -17,10 +17,10 @@ from subgraphs.chat.tickets import model as chat_view
 from subgraphs.ia import store as ia_store
 from subgraphs.ia.readmodel import tickets as ia_view
 from subgraphs.kernel.events.envelope import Event
-from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
 from subgraphs.notifications import store as notifications_store
 from subgraphs.notifications.triggers import ticket_view as notifications_view
+from tests.harness import in_unit
 from tests.subgraphs.ia.readmodel.test_tickets import snapshot
 
 TICK = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)  # every event of the ticket occurs on this one tick
@@ -37,7 +37,7 @@ Fold = Callable[[Database, Event], Awaitable[Any]]
 
 
 async def _chat(db: Database, event: Event) -> None:
-    await db.run_transaction(lambda session: chat_view.remember(db, event, UnitOfWork(session)))
+    await in_unit(db, lambda uow: chat_view.remember(db, event, uow))
 
 
 async def _notifications(db: Database, event: Event) -> None:
@@ -45,7 +45,7 @@ async def _notifications(db: Database, event: Event) -> None:
 
 
 async def _ia(db: Database, event: Event) -> None:
-    await db.run_transaction(lambda session: ia_view.remember(db, event, UnitOfWork(session)))
+    await in_unit(db, lambda uow: ia_view.remember(db, event, uow))
 
 
 VIEWS: dict[str, tuple[Fold, str]] = {
