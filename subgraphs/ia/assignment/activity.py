@@ -61,6 +61,5 @@ def rows_for(event: Event, before: Ticket | None) -> list[Row]:
 
 
 async def record(db: Database, event: Event, before: Ticket | None, uow: UnitOfWork) -> None:
-    for row in rows_for(event, before):
-        await db[store.ACTIVITY].update_one({"_id": row["_id"]}, {"$setOnInsert": row}, upsert=True,
-                                            session=uow.session)
+    for row in rows_for(event, before):  # as the unit ends
+        uow.update(db[store.ACTIVITY], {"_id": row["_id"]}, {"$setOnInsert": row}, upsert=True)

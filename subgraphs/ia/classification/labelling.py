@@ -9,6 +9,7 @@ the customer picked, which is a guess, not a label.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
@@ -35,18 +36,20 @@ def label_source(event: Event, before: Ticket | None) -> str | None:
 
 async def labels_changed(db: Database, company_id: str, at: datetime, session: AsyncClientSession) -> None:
     """Count one more change to the company's training data; the trainer retrains once they settle."""
-    await db[store.TRAINING].update_one({"_id": company_id}, {"$inc": {"version": 1}, "$set": {"changedAt": at}},
-                                        upsert=True, session=session)
+    await db[store.TRAINING].update_one({"_id": company_id}, _changed(at), upsert=True, session=session)
+
+
+def _changed(at: datetime) -> dict[str, Any]:
+    return {"$inc": {"version": 1}, "$set": {"changedAt": at}}
 
 
 async def record(db: Database, event: Event, before: Ticket | None, uow: UnitOfWork) -> None:
     source = label_source(event, before)
     if source is None:
         return
-    at = event.occurred_at
-    await db[store.TICKETS].update_one({"_id": event.data["ticketId"]},
-                                       {"$set": {"labelled": source, "labelledAt": at}}, session=uow.session)
-    await labels_changed(db, event.data["companyId"], at, uow.session)
+    at = event.occurred_at  # both as the unit ends, after the view's own write of the ticket (`tickets.remember`)
+    uow.update(db[store.TICKETS], {"_id": event.data["ticketId"]}, {"$set": {"labelled": source, "labelledAt": at}})
+    uow.update(db[store.TRAINING], {"_id": event.data["companyId"]}, _changed(at), upsert=True)
 
 
 async def labelled_count(db: Database, company_id: str) -> int:

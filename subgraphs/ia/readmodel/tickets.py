@@ -67,7 +67,7 @@ async def remember(db: Database, event: Event, uow: UnitOfWork) -> tuple[Ticket 
     if event.type == ticket_events.STATUS_CHANGED and data.get("verb") == "reopen":
         update["$inc"] = {"reopenCount": 1}
         after["reopenCount"] = int(after.get("reopenCount") or 0) + 1
-    await rows.update_one({"_id": data["ticketId"]}, update, upsert=True, session=uow.session)
+    uow.update(rows, {"_id": data["ticketId"]}, update, upsert=True)  # as the unit ends: `after` is what it writes
     return before, after
 
 
