@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 
-from subgraphs.kernel.embedded_mongo import EmbeddedMongo, free_port
+from subgraphs.kernel.embedded_mongo import EmbeddedMongo, free_port, free_ports
 from subgraphs.kernel.ids import new_id
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,9 +118,10 @@ class Stack:
         directory), with the settings the distributed stack gives each service."""
         data = self.workdir / "data"
         await self._database(data / "mongodb")
-        self.ports = {name: free_port() for name in ("users", "tickets", "chat", "notifications", "ia")}
-        settings = {f"{name.upper()}_PORT": str(port) for name, port in self.ports.items()}
-        port = free_port()
+        names = ("users", "tickets", "chat", "notifications", "ia")
+        *chosen, port = free_ports(len(names) + 1)  # the gateway's too, chosen together: never one port twice
+        self.ports = dict(zip(names, chosen, strict=True))
+        settings = {f"{name.upper()}_PORT": str(each) for name, each in self.ports.items()}
         log = open(self.workdir / "aurontek.log", "wb")  # the child writes to it for its whole life
         process = subprocess.Popen(
             [sys.executable, "-m", self.launcher, "up", "--data-dir", str(data), "--port", str(port)], cwd=ROOT,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from subgraphs.kernel.embedded_mongo import free_port
+from subgraphs.kernel.embedded_mongo import free_ports
 from tests.subgraphs.users.test_accounts import png
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,8 +22,9 @@ def test_up_serves_the_whole_product_and_stops_cleanly(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("MONGODB_URL", "AMQP_URL", "AURONTEK_ADMIN_PASSWORD",
                                                             "AURONTEK_ADMIN_EMAIL", "PUBLIC_URL")}
     # free ports, so a second checkout's tests (or a running `aurontek up`) on this machine do not collide
-    env.update({f"{name}_PORT": str(free_port()) for name in ("USERS", "TICKETS", "CHAT", "NOTIFICATIONS", "IA")})
-    port = free_port()
+    port, *ports = free_ports(6)  # chosen together: one at a time, two could be the same
+    names = ("USERS", "TICKETS", "CHAT", "NOTIFICATIONS", "IA")
+    env.update({f"{name}_PORT": str(p) for name, p in zip(names, ports, strict=True)})
     process = subprocess.Popen([sys.executable, "-m", "aurontek", "up", "--data-dir", str(tmp_path),
                                 "--port", str(port), "--demo"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)

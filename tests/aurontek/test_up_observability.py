@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from subgraphs.kernel.embedded_mongo import free_port
+from subgraphs.kernel.embedded_mongo import free_ports
 from tests.fixtures.otlp import ReceivedSpan, otlp_receiver
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,10 +39,11 @@ async def test_up_traces_each_service_as_itself_and_serves_every_services_metric
     async with otlp_receiver() as receiver, httpx.AsyncClient(timeout=30) as http:
         env = {k: v for k, v in os.environ.items() if k not in ("MONGODB_URL", "AMQP_URL", "AURONTEK_ADMIN_PASSWORD",
                                                                 "AURONTEK_ADMIN_EMAIL", "PUBLIC_URL")}
-        env.update({f"{name}_PORT": str(free_port()) for name in ("USERS", "TICKETS", "CHAT", "NOTIFICATIONS", "IA")})
+        port, *ports = free_ports(6)  # chosen together: one at a time, two could be the same
+        names = ("USERS", "TICKETS", "CHAT", "NOTIFICATIONS", "IA")
+        env.update({f"{name}_PORT": str(p) for name, p in zip(names, ports, strict=True)})
         env.update({"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.url, "OTEL_BSP_SCHEDULE_DELAY": "100",
                     "METRICS_SAMPLE_SECONDS": "0.5"})
-        port = free_port()
         process = subprocess.Popen([sys.executable, "-m", "aurontek", "up", "--data-dir", str(tmp_path),
                                     "--port", str(port), "--demo"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True)
