@@ -19,7 +19,7 @@ from subgraphs.kernel.definition import SubgraphDefinition
 from subgraphs.kernel.embedded_mongo import free_port
 from subgraphs.kernel.events.bus import EventBus
 from subgraphs.kernel.events.memory import InProcessBus
-from subgraphs.kernel.events.outbox import UnitOfWork
+from subgraphs.kernel.events.outbox import Outbox, UnitOfWork
 from subgraphs.kernel.http import SERVER_OPTIONS, create_app
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database
@@ -33,17 +33,9 @@ T = TypeVar("T")
 
 
 async def in_unit(db: Database, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
-    """Run a consumer's handler (or any `work`) in a transaction of its own, as `Outbox.transaction` does: the
-    writes it defers are sent at its end. For work that emits no events (those need an outbox and a bus)."""
-
-    async def run(session: Any) -> T:
-        uow = UnitOfWork(session)
-        result = await work(uow)
-        assert not uow.events, "work that emits events runs in Outbox.transaction"
-        await uow.deferred.send(db, session)
-        return result
-
-    return await db.run_transaction(run)
+    """Run a consumer's handler (or any `work`) in a transaction as a service does, through `Outbox.transaction`:
+    the writes it defers are sent at its end, and the events it emits are stored in `db`'s outbox (not relayed)."""
+    return await Outbox(db, InProcessBus()).transaction(work)
 
 
 def reachable(host: str, port: int) -> bool:

@@ -3,9 +3,10 @@
 SecantusDB runs the statements of all transactions one at a time (benchmarks/workload/RESULTS.md), so every
 statement a transaction saves shortens every other transaction's wait. A unit of work's inserts and updates whose
 results it does not need, its events' outbox rows and an event's processed-marker go to the server as one
-client-level `bulkWrite` (MongoDB 8.0's, which SecantusDB serves too), in the order they were asked for; a server
-without that command gets one `insert` a run of inserts into one collection and one `update` an update. The first
-write that fails stops the rest, and the transaction writes nothing.
+client-level `bulkWrite` (MongoDB 8.0's, which SecantusDB serves too), in the order they were asked for, whenever
+they would otherwise take more than one statement; a server without that command gets one `insert` a run of inserts
+into one collection and one `update` an update. The first write that fails stops the rest, and the transaction
+writes nothing.
 """
 
 from __future__ import annotations
@@ -67,12 +68,33 @@ class Deferred:
     async def send(self, db: Database, session: AsyncClientSession) -> None:
         """Send what was kept, in order, inside `session`'s transaction; nothing is kept after."""
         writes, self.writes = self.writes, []
-        if not writes:
-            return
-        if len({w.rows.full_name for w in writes}) > 1 and await _bulk_writes(db):
+        statements = _statements(writes)
+        if len(statements) > 1 and await _bulk_writes(db):
             await _in_one(db, session, writes)
+            return
+        for statement in statements:
+            first = statement[0]
+            if first.update is not None:
+                await first.rows.update_one(first.document, first.update, upsert=first.upsert, session=session)
+                continue
+            try:
+                await first.rows.insert_many([w.document for w in statement], ordered=True, session=session)
+            except BulkWriteError as exc:
+                raise _failure(statement, exc.details["writeErrors"][0], exc) from None
+
+
+def _statements(writes: list[Write]) -> list[list[Write]]:
+    """The writes as a server without bulkWrite takes them: a run of inserts into one collection is one insert, an
+    update one update."""
+    statements: list[list[Write]] = []
+    for write in writes:
+        last = statements[-1][-1] if statements else None
+        if (write.update is None and last is not None and last.update is None
+                and last.rows.full_name == write.rows.full_name):
+            statements[-1].append(write)
         else:
-            await _one_by_one(session, writes)
+            statements.append([write])
+    return statements
 
 
 async def _in_one(db: Database, session: AsyncClientSession, writes: list[Write]) -> None:
@@ -84,28 +106,6 @@ async def _in_one(db: Database, session: AsyncClientSession, writes: list[Write]
         if exc.error:  # the same, as the server's reply
             raise OperationFailure(exc.error.get("errmsg", ""), exc.error.get("code"), exc.error) from None
         raise _failure(writes, exc.details["writeErrors"][0], exc) from None
-
-
-async def _one_by_one(session: AsyncClientSession, writes: list[Write]) -> None:
-    start = 0
-    while start < len(writes):
-        write = writes[start]
-        if write.update is not None:
-            try:
-                await write.rows.update_one(write.document, write.update, upsert=write.upsert, session=session)
-            except DuplicateKeyError as exc:
-                raise _failure([write], {"index": 0, "code": exc.code, "errmsg": str(exc)}, exc) from None
-            start += 1
-            continue
-        end = start + 1  # a run of inserts into one collection is one insert
-        while end < len(writes) and writes[end].update is None and writes[end].rows.full_name == write.rows.full_name:
-            end += 1
-        run = writes[start:end]
-        try:
-            await write.rows.insert_many([w.document for w in run], ordered=True, session=session)
-        except BulkWriteError as exc:
-            raise _failure(run, exc.details["writeErrors"][0], exc) from None
-        start = end
 
 
 def _failure(writes: list[Write], error: Mapping[str, Any], exc: Exception) -> Exception:

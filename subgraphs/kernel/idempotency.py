@@ -115,11 +115,6 @@ def claim_of(events: list[Event]) -> dict[str, Any] | None:
     return {"_id": claim.id, "inputHash": claim.input_hash, "resultId": result, "createdAt": clock.now()}
 
 
-def taken(row: dict[str, Any]) -> Callable[[], Exception]:
-    """What the claim `row` meeting its unique id already taken means: another request with the key committed."""
-    return lambda: AlreadyClaimed(row["_id"])
-
-
 def recorded() -> None:
     """The claim is written in the transaction running now (which may still be retried or abort)."""
     claim = _current.get()

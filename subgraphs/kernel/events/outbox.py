@@ -122,7 +122,7 @@ class Outbox:
             emitted[:] = uow.events  # a retried transaction's last run is the one that commits
             claim = idempotency.claim_of(uow.events)  # a keyed mutation's claim, with its writes
             if claim is not None:
-                uow.insert(self.db[idempotency.COLLECTION], claim, duplicate=idempotency.taken(claim))
+                uow.insert(self.db[idempotency.COLLECTION], claim, duplicate=idempotency.AlreadyClaimed)
             if uow.events:
                 created = clock.now()
                 uow.insert(self.rows, *[self._row(e, created) for e in uow.events])

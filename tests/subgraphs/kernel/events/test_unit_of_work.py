@@ -134,3 +134,20 @@ async def test_without_bulk_writes_the_inserts_still_land_together(outbox: Outbo
     assert await outbox.db["comments"].count_documents({"_id": "c2"}) == 1
     assert await outbox.db["counts"].find_one({}) == {"_id": "t1", "companyId": "acme", "filed": 1}
     assert await outbox.pending() == 1
+
+
+async def test_what_is_one_statement_anyway_goes_as_it_is_and_the_rest_as_one_bulk_write(
+    outbox: Outbox, sent: InTransactions
+) -> None:
+    async def mark(uow: UnitOfWork) -> None:  # a consumed event's marker alone: one insert
+        uow.insert(outbox.db["processed_events"], {"_id": "queue:e1"})
+
+    async def count_twice(uow: UnitOfWork) -> None:  # two updates of one collection: two statements without it
+        for key in ("a", "b"):
+            uow.update(outbox.db["counts"], {"_id": key}, {"$inc": {"n": 1}}, upsert=True)
+
+    await outbox.transaction(mark)
+    await outbox.transaction(count_twice)
+
+    assert sent.names == ["insert", "commitTransaction", "bulkWrite", "commitTransaction"]
+    assert await outbox.db["counts"].count_documents({"n": 1}) == 2
