@@ -35,6 +35,7 @@ from typing import Any
 
 import orjson
 from pymongo import AsyncMongoClient, InsertOne
+from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import ClientBulkWriteException, OperationFailure
 
@@ -69,53 +70,53 @@ async def insert(client: AsyncMongoClient[dict[str, Any]], n: int) -> int:
     return 1
 
 
-async def transaction(client: AsyncMongoClient[dict[str, Any]], n: int) -> int:
-    """Retried on a write conflict, as the services retry theirs; every attempt's commands count."""
+async def _retried(client: AsyncMongoClient[dict[str, Any]], commands: int,
+                   body: Callable[[AsyncClientSession], Awaitable[None]]) -> int:
+    """`body` in a transaction, retried whole on a write conflict as the services retry theirs; every attempt's
+    `commands` (its statements and the commit) count."""
     sent = 0
     async with client.start_session() as session:
         while True:
             try:
                 async with await session.start_transaction():
-                    sent += 3
-                    await client.bench.markers.insert_one({"_id": f"x{n}-{random.random()}", "at": time.time()},
-                                                          session=session)
-                    await client.bench.tickets.update_one({"_id": some_id()}, {"$set": {"seen": n}},
-                                                          session=session)
-                return sent
-            except OperationFailure as error:
-                if not error.has_error_label("TransientTransactionError"):
-                    raise
-
-
-async def _comment(client: AsyncMongoClient[dict[str, Any]], n: int, *, bulk: bool) -> int:
-    """A ticket comment's transaction as the tickets service sends it: the guarded update and its read back, then
-    the history row, the comment and the outbox row, one statement each or (`bulk`) in one bulkWrite."""
-    sent = 0
-    db = client.bench
-    async with client.start_session() as session:
-        while True:
-            try:
-                async with await session.start_transaction():
-                    ticket = some_id()
-                    await db.tickets.update_one({"_id": ticket}, {"$inc": {"seen": 1}}, session=session)
-                    await db.tickets.find_one({"_id": ticket}, session=session)
-                    writes: list[tuple[AsyncCollection[dict[str, Any]], dict[str, Any]]] = [
-                        (db.history, {"_id": f"h{n}-{random.random()}", "ticketId": ticket, "action": "commented"}),
-                        (db.comments, {"_id": f"c{n}-{random.random()}", "ticketId": ticket, "body": "Thanks"}),
-                        (db.outbox, {"_id": f"o{n}-{random.random()}", "event": {"ticketId": ticket}})]
-                    if bulk:
-                        await client.bulk_write([InsertOne(doc, namespace=rows.full_name) for rows, doc in writes],
-                                                session=session)
-                        sent += 4
-                    else:
-                        for rows, doc in writes:
-                            await rows.insert_one(doc, session=session)
-                        sent += 6
+                    sent += commands
+                    await body(session)
                 return sent
             except OperationFailure as error:
                 cause = error.error if isinstance(error, ClientBulkWriteException) else error  # a bulkWrite's own
                 if not isinstance(cause, OperationFailure) or not cause.has_error_label("TransientTransactionError"):
                     raise
+
+
+async def transaction(client: AsyncMongoClient[dict[str, Any]], n: int) -> int:
+    async def body(session: AsyncClientSession) -> None:
+        await client.bench.markers.insert_one({"_id": f"x{n}-{random.random()}", "at": time.time()}, session=session)
+        await client.bench.tickets.update_one({"_id": some_id()}, {"$set": {"seen": n}}, session=session)
+
+    return await _retried(client, 3, body)
+
+
+async def _comment(client: AsyncMongoClient[dict[str, Any]], n: int, *, bulk: bool) -> int:
+    """A ticket comment's transaction as the tickets service sends it: the guarded update and its read back, then
+    the history row, the comment and the outbox row, one statement each or (`bulk`) in one bulkWrite."""
+    db = client.bench
+
+    async def body(session: AsyncClientSession) -> None:
+        ticket = some_id()
+        await db.tickets.update_one({"_id": ticket}, {"$inc": {"seen": 1}}, session=session)
+        await db.tickets.find_one({"_id": ticket}, session=session)
+        writes: list[tuple[AsyncCollection[dict[str, Any]], dict[str, Any]]] = [
+            (db.history, {"_id": f"h{n}-{random.random()}", "ticketId": ticket, "action": "commented"}),
+            (db.comments, {"_id": f"c{n}-{random.random()}", "ticketId": ticket, "body": "Thanks"}),
+            (db.outbox, {"_id": f"o{n}-{random.random()}", "event": {"ticketId": ticket}})]
+        if bulk:
+            await client.bulk_write([InsertOne(doc, namespace=rows.full_name) for rows, doc in writes],
+                                    session=session)
+        else:
+            for rows, doc in writes:
+                await rows.insert_one(doc, session=session)
+
+    return await _retried(client, 4 if bulk else 6, body)
 
 
 async def comment_statements(client: AsyncMongoClient[dict[str, Any]], n: int) -> int:
