@@ -6,7 +6,8 @@ results it does not need, its events' outbox rows and an event's processed-marke
 client-level `bulkWrite` (MongoDB 8.0's, which SecantusDB serves too), in the order they were asked for, whenever
 they would otherwise take more than one statement; a server without that command gets one `insert` a run of inserts
 into one collection and one `update` an update. The first write that fails stops the rest, and the transaction
-writes nothing.
+writes nothing. An update that must find its document (a write guarded by the version it read) raises its
+caller's exception when it found none, and the transaction writes nothing either.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Write:
     update: Mapping[str, Any] | None = None
     upsert: bool = False
     duplicate: Callable[[], Exception] | None = None  # what a taken unique key means here (None: a failure)
+    unmatched: Callable[[], Exception] | None = None  # what an update that found no document means (None: nothing)
 
     def model(self) -> InsertOne[Document] | UpdateOne:
         if self.update is None:
@@ -61,9 +63,9 @@ class Deferred:
             self.writes.append(Write(collection, stamped, duplicate=duplicate))
 
     def update(self, rows: AsyncCollection[Document] | Rows, filter: Mapping[str, Any], update: Mapping[str, Any],
-               upsert: bool) -> None:
+               upsert: bool, unmatched: Callable[[], Exception] | None) -> None:
         collection, scoped = (rows, dict(filter)) if isinstance(rows, AsyncCollection) else rows.scoped(filter)
-        self.writes.append(Write(collection, scoped, update, upsert))
+        self.writes.append(Write(collection, scoped, update, upsert, unmatched=unmatched))
 
     async def send(self, db: Database, session: AsyncClientSession) -> None:
         """Send what was kept, in order, inside `session`'s transaction; nothing is kept after."""
@@ -75,7 +77,10 @@ class Deferred:
         for statement in statements:
             first = statement[0]
             if first.update is not None:
-                await first.rows.update_one(first.document, first.update, upsert=first.upsert, session=session)
+                result = await first.rows.update_one(first.document, first.update, upsert=first.upsert,
+                                                     session=session)
+                if first.unmatched is not None and not result.matched_count and result.upserted_id is None:
+                    raise first.unmatched()
                 continue
             try:
                 await first.rows.insert_many([w.document for w in statement], ordered=True, session=session)
@@ -98,14 +103,21 @@ def _statements(writes: list[Write]) -> list[list[Write]]:
 
 
 async def _in_one(db: Database, session: AsyncClientSession, writes: list[Write]) -> None:
+    guarded = [(n, w.unmatched) for n, w in enumerate(writes) if w.unmatched is not None]
     try:
-        await db.client.bulk_write([w.model() for w in writes], session=session, ordered=True)
+        # each write's own result only where one is checked: the server sends a row a write then
+        result = await db.client.bulk_write([w.model() for w in writes], session=session, ordered=True,
+                                            verbose_results=bool(guarded))
     except ClientBulkWriteException as exc:
         if isinstance(exc.error, BaseException):
             raise exc.error from None  # the command's own failure (a write conflict: the transaction is retried)
         if exc.error:  # the same, as the server's reply
             raise OperationFailure(exc.error.get("errmsg", ""), exc.error.get("code"), exc.error) from None
         raise _failure(writes, exc.details["writeErrors"][0], exc) from None
+    for n, unmatched in guarded:
+        found = result.update_results[n]
+        if not found.matched_count and found.upserted_id is None:
+            raise unmatched()
 
 
 def _failure(writes: list[Write], error: Mapping[str, Any], exc: Exception) -> Exception:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from bson import CodecOptions, decode, encode
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
@@ -100,6 +102,49 @@ async def update_and_read(rows: Any, filter: Mapping[str, Any], update: Any, *,
     if not result.matched_count and result.upserted_id is None:
         return None
     return await rows.find_one({"_id": filter["_id"]}, session=session)
+
+
+def as_stored(document: Mapping[str, Any]) -> Document:
+    """`document` as the server stores and returns it: through BSON, datetimes to the millisecond and in UTC."""
+    return decode(encode(document), codec_options=_AS_STORED)
+
+
+_AS_STORED: CodecOptions[Document] = CodecOptions(tz_aware=True)
+
+
+def applied(document: Mapping[str, Any], update: Mapping[str, Any]) -> Document:
+    """A deep copy of `document` with `update`'s operators applied as the server applies them: `$set`, `$unset`,
+    `$inc`, `$push` and `$addToSet` (a value or `$each`), `$pull` (of values equal to one given). Field paths may
+    be dotted. Any other operator raises ValueError: the caller reads the document back instead."""
+    doc = copy.deepcopy(dict(document))
+    for op, fields in update.items():
+        for path, value in fields.items():
+            parent, key = _parent(doc, path)
+            if op == "$set":
+                parent[key] = copy.deepcopy(value)
+            elif op == "$unset":
+                parent.pop(key, None)
+            elif op == "$inc":
+                parent[key] = parent.get(key, 0) + value
+            elif op in ("$push", "$addToSet"):
+                items = value["$each"] if isinstance(value, Mapping) and "$each" in value else [value]
+                array = parent.setdefault(key, [])
+                for item in items:
+                    if op == "$push" or item not in array:
+                        array.append(copy.deepcopy(item))
+            elif op == "$pull" and not isinstance(value, Mapping):
+                if key in parent:
+                    parent[key] = [item for item in parent[key] if item != value]
+            else:
+                raise ValueError(f"applied() does not apply {op} {path}")
+    return doc
+
+
+def _parent(doc: Document, path: str) -> tuple[Document, str]:
+    *through, key = path.split(".")
+    for name in through:
+        doc = doc.setdefault(name, {})
+    return doc, key
 
 
 def all_of(*conditions: Mapping[str, Any]) -> Document:

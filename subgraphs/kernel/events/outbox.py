@@ -68,10 +68,12 @@ class UnitOfWork:
         self.deferred.insert(rows, documents, duplicate)
 
     def update(self, rows: AsyncCollection[Document] | Rows, filter: Mapping[str, Any], update: Mapping[str, Any],
-               *, upsert: bool = False) -> None:
+               *, upsert: bool = False, unmatched: Callable[[], Exception] | None = None) -> None:
         """`update_one` as the unit ends, in the same statement: for a write whose result the unit does not need
-        and whose document nothing in the unit reads or writes after it."""
-        self.deferred.update(rows, filter, update, upsert)
+        and whose document nothing in the unit reads or writes after it. With `unmatched`, the update must find a
+        document: when its filter (a version read before) matches none, `unmatched()` is raised as the unit ends and
+        the unit writes nothing."""
+        self.deferred.update(rows, filter, update, upsert, unmatched)
 
     def emit(self, type: str, data: Mapping[str, Any], *, company_id: str | None, actor_id: str | None) -> Event:
         """Queue an event to be written with this unit's writes; its payload must keep its contract."""

@@ -22,7 +22,7 @@ from subgraphs.tickets.deps import TicketsDeps
 from subgraphs.tickets.desk.service import desk_of
 from subgraphs.tickets.people.lookup import Person, can
 from subgraphs.tickets.sla import clocks
-from subgraphs.tickets.ticket.changes import Edit, Ticket, stale, system_view, write
+from subgraphs.tickets.ticket.changes import Edit, Ticket, system_view, write
 from subgraphs.tickets.ticket.history import FieldChange
 
 PATTERNS = (chat_events.MESSAGE_ADDED,)
@@ -50,15 +50,15 @@ class ChatReplies:
         if data.get("kind") == "system" or not author or not event.company_id:
             return
         tickets = system_view(self.deps, event.company_id)
-        ticket = await tickets.find_one({"_id": data.get("ticketId")}, session=uow.session)
+        # read outside the transaction: the write is guarded by the version read (a ticket moved since: Stale, retried)
+        ticket = await tickets.find_one({"_id": data.get("ticketId")})
         if ticket is None or ticket["creatorId"] == author or not clocks.running(ticket["sla"], "response"):
             return
-        person = await self.deps.db[store.PEOPLE].find_one({"_id": author}, session=uow.session)
+        person = await self.deps.db[store.PEOPLE].find_one({"_id": author})
         if not is_desk(person, ticket["companyId"]):
             return
         edit = await self._answered(ticket, event.occurred_at)
-        if await write(self.deps, uow, tickets, ticket, edit, actor_id=author) is None:
-            raise stale()  # changed since read: the bus retries the event
+        write(self.deps, uow, tickets, ticket, edit, actor_id=author)  # changed since read: Stale, and the bus retries
 
     async def _answered(self, ticket: Ticket, at: datetime) -> Edit:
         """The message's own time is the response time, however late the event arrives."""

@@ -42,7 +42,7 @@ from subgraphs.tickets.catalogue.priority import RANK, Priority, TicketType
 from subgraphs.tickets.deps import TicketsDeps
 from subgraphs.tickets.desk.service import desk_of
 from subgraphs.tickets.people.lookup import active_person
-from subgraphs.tickets.ticket.changes import Edit, Ticket, stale, system_view, write
+from subgraphs.tickets.ticket.changes import Edit, Ticket, system_view, write
 from subgraphs.tickets.ticket.history import FieldChange
 from subgraphs.tickets.ticket.lifecycle import Status
 
@@ -83,15 +83,15 @@ class IntelligenceConsumer:
         if not event.company_id:
             return
         tickets = system_view(self.deps, event.company_id)
-        ticket = await tickets.find_one({"_id": event.data.get("ticketId")}, session=uow.session)
+        # read outside the transaction: the write is guarded by the version read (a ticket moved since: Stale, retried)
+        ticket = await tickets.find_one({"_id": event.data.get("ticketId")})
         if ticket is None:
             return  # another company's ticket, or one that does not exist: nothing to do
         if event.type == ia_events.CLASSIFIED:
             edit = classified_edit(ticket, event.data)
         else:
             edit = await self._suggestion_edit(ticket, event.data)
-        if await write(self.deps, uow, tickets, ticket, edit, actor_id=None) is None:
-            raise stale()  # changed since read: the bus retries the event
+        write(self.deps, uow, tickets, ticket, edit, actor_id=None)  # changed since read: Stale, and the bus retries
 
     async def _suggestion_edit(self, ticket: Ticket, data: dict[str, Any]) -> Edit:
         assignee_id: str | None = data.get("assigneeId")

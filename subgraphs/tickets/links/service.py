@@ -15,7 +15,7 @@ from subgraphs.tickets import store
 from subgraphs.tickets.conversation.counts import public_comment_count
 from subgraphs.tickets.deps import TicketsDeps
 from subgraphs.tickets.sla import clocks
-from subgraphs.tickets.ticket.changes import Edit, Ticket, commit, retried, stale, write
+from subgraphs.tickets.ticket.changes import Edit, Ticket, commit, retried, write
 from subgraphs.tickets.ticket.editing import ensure_editable
 from subgraphs.tickets.ticket.finding import company_view, locate
 from subgraphs.tickets.ticket.history import FieldChange
@@ -80,11 +80,8 @@ async def _merge(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, *, prima
         raise BadUserInput("the primary ticket was itself merged away", field="primaryId")
 
     async def work(uow: UnitOfWork) -> Ticket:
-        closed = await write(deps, uow, duplicates, duplicate, _duplicate_edit(duplicate, primary),
-                             actor_id=actor.user_id)
-        kept = await write(deps, uow, primaries, primary, _primary_edit(primary, duplicate), actor_id=actor.user_id)
-        if closed is None or kept is None:
-            raise stale()
+        write(deps, uow, duplicates, duplicate, _duplicate_edit(duplicate, primary), actor_id=actor.user_id)
+        kept = write(deps, uow, primaries, primary, _primary_edit(primary, duplicate), actor_id=actor.user_id)
         comments = company_view(tenancy, actor, store.COMMENTS, primary["companyId"])
         await comments.update_many({"ticketId": duplicate["_id"]},
                                    {"$set": {"ticketId": primary["_id"], "mergedFromId": duplicate["_id"]}},
@@ -161,10 +158,8 @@ async def _relate(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, ticket:
                           ops={op: {"relatedIds": that["_id"]}})
 
     async def work(uow: UnitOfWork) -> Ticket:
-        first = await write(deps, uow, collection, ticket, edit(other), actor_id=actor.user_id)
-        second = await write(deps, uow, collection, other, edit(ticket), actor_id=actor.user_id)
-        if first is None or second is None:
-            raise stale()
+        first = write(deps, uow, collection, ticket, edit(other), actor_id=actor.user_id)
+        write(deps, uow, collection, other, edit(ticket), actor_id=actor.user_id)
         return first
 
     return await deps.outbox.transaction(work)

@@ -18,7 +18,7 @@ from subgraphs.tickets import store
 from subgraphs.tickets.deps import TicketsDeps
 from subgraphs.tickets.desk.service import desk_of
 from subgraphs.tickets.sla.clocks import KINDS, Kind
-from subgraphs.tickets.ticket.changes import Edit, Ticket, system_view, write
+from subgraphs.tickets.ticket.changes import Edit, Stale, Ticket, system_view, write
 from subgraphs.tickets.ticket.history import FieldChange
 from subgraphs.tickets.ticket.lifecycle import ACTIVE, Status, Transition
 from subgraphs.tickets.ticket.status import status_edit
@@ -96,7 +96,11 @@ class SlaScheduler:
     async def _apply(self, ticket: Ticket, edit: Edit) -> int:
         """1 when this replica made the change; 0 when another did, or the ticket moved meanwhile."""
 
-        async def work(uow: UnitOfWork) -> Ticket | None:
-            return await write(self.deps, uow, system_view(self.deps, ticket["companyId"]), ticket, edit, actor_id=None)
+        async def work(uow: UnitOfWork) -> Ticket:
+            return write(self.deps, uow, system_view(self.deps, ticket["companyId"]), ticket, edit, actor_id=None)
 
-        return int(await self.deps.outbox.transaction(work) is not None)
+        try:
+            await self.deps.outbox.transaction(work)
+        except Stale:
+            return 0
+        return 1

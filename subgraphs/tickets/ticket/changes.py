@@ -18,7 +18,7 @@ from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import Conflict
 from subgraphs.kernel.events.outbox import UnitOfWork
-from subgraphs.kernel.mongo import update_and_read
+from subgraphs.kernel.mongo import applied, as_stored
 from subgraphs.kernel.tenancy import Tenancy, TenantCollection
 from subgraphs.tickets import store
 from subgraphs.tickets.deps import TicketsDeps
@@ -52,18 +52,18 @@ class Edit:
         return {"$set": {**self.set, "updatedAt": now}, "$inc": inc, **others}
 
 
-async def write(deps: TicketsDeps, uow: UnitOfWork, tickets: TenantCollection, ticket: Ticket, edit: Edit, *,
-                actor_id: str | None) -> Ticket | None:
-    """Apply `edit` inside `uow` if the ticket is still as read (and meets the guard); else None."""
+def write(deps: TicketsDeps, uow: UnitOfWork, tickets: TenantCollection, ticket: Ticket, edit: Edit, *,
+                actor_id: str | None) -> Ticket:
+    """Apply `edit` inside `uow`, which raises Stale as it ends (and writes nothing) unless the ticket is still as read
+    and meets the guard. Returns the ticket as the unit leaves it: computed from `ticket`, which the version pins."""
     now = edit.at or clock.now()
-    updated = await update_and_read(tickets, {"_id": ticket["_id"], "version": ticket["version"], **edit.guard},
-                                    edit.update(now), session=uow.session)
-    if updated is None:
-        return None
+    update = edit.update(now)
+    updated = applied(ticket, update)
     people = participants(updated)
-    if updated.get("participants") != people:  # the edit changed who takes part: assignee, tutor or watchers
-        await tickets.update_one({"_id": updated["_id"]}, {"$set": {"participants": people}}, session=uow.session)
-        updated["participants"] = people
+    if ticket.get("participants") != people:  # the edit changes who takes part: assignee, tutor or watchers
+        update["$set"]["participants"] = updated["participants"] = people
+    updated = as_stored(updated)
+    uow.update(tickets, {"_id": ticket["_id"], "version": ticket["version"], **edit.guard}, update, unmatched=stale)
     history.record(deps.db, uow, updated, at=now, actor_id=actor_id, action=edit.action, changes=edit.changes,
                    internal=edit.internal)
     for type, data in edit.events:
@@ -84,9 +84,7 @@ async def commit(deps: TicketsDeps, tickets: TenantCollection, ticket: Ticket, e
     """`write` in a transaction of its own; `also` adds writes of other documents to the same transaction."""
 
     async def work(uow: UnitOfWork) -> Ticket:
-        updated = await write(deps, uow, tickets, ticket, edit, actor_id=actor_id)
-        if updated is None:
-            raise stale()
+        updated = write(deps, uow, tickets, ticket, edit, actor_id=actor_id)
         if also is not None:
             await also(uow, updated)
         return updated

@@ -151,3 +151,39 @@ async def test_what_is_one_statement_anyway_goes_as_it_is_and_the_rest_as_one_bu
 
     assert sent.names == ["insert", "commitTransaction", "bulkWrite", "commitTransaction"]
     assert await outbox.db["counts"].count_documents({"n": 1}) == 2
+
+
+class Moved(Exception):
+    """What this test's caller makes of a document that moved since it was read."""
+
+
+@pytest.mark.parametrize("bulk_writes", [True, False], ids=["bulkWrite", "an update a statement"])
+async def test_a_guarded_update_that_finds_its_document_moved_writes_nothing_of_the_unit(
+    outbox: Outbox, sent: InTransactions, bulk_writes: bool
+) -> None:
+    outbox.db.bulk_writes = bulk_writes
+    await outbox.db["tickets"].insert_one({"_id": "t1", "version": 2, "status": "open"})
+
+    def resolve(read_version: int) -> Work:
+        async def work(uow: UnitOfWork) -> None:
+            uow.update(outbox.db["tickets"], {"_id": "t1", "version": read_version},
+                       {"$set": {"status": "resolved"}, "$inc": {"version": 1}}, unmatched=Moved)
+            uow.insert(outbox.db["history"], {"_id": f"h{read_version}", "ticketId": "t1"})
+            uow.emit("probe.filed", {"ticketId": "t1"}, company_id="acme", actor_id=None)
+
+        return work
+
+    with pytest.raises(Moved):
+        await outbox.transaction(resolve(1))  # read before someone else's change made it version 2
+    assert await outbox.db["tickets"].find_one({"_id": "t1"}) == {"_id": "t1", "version": 2, "status": "open"}
+    assert await outbox.db["history"].count_documents({}) == 0
+    assert await outbox.pending() == 0
+
+    await outbox.transaction(resolve(2))
+    assert await outbox.db["tickets"].find_one({"_id": "t1"}) == {"_id": "t1", "version": 3, "status": "resolved"}
+    assert await outbox.db["history"].count_documents({}) == 1
+    assert await outbox.pending() == 1
+    if bulk_writes:
+        assert sent.names == ["bulkWrite", "abortTransaction", "bulkWrite", "commitTransaction"]
+    else:
+        assert "bulkWrite" not in sent.names
