@@ -1,8 +1,8 @@
 """A ticket's messages in one order everywhere: the history's, the live subscribers' and the events'.
 
-Each message gets its place inside the transaction that stores it: first the ticket's sequence document is
-written (so a second message of the same ticket, on this instance or another, conflicts and is retried after the
-first commits), then the message takes the next number and an id above every earlier one of the ticket. Ids
+Each message gets its place inside the transaction that stores it: the ticket's sequence document is written in
+that transaction (so a second message of the same ticket, on this instance or another, conflicts and is retried
+after the first commits), and the message takes the next number and an id above every earlier one of the ticket. Ids
 alone would not do: one taken before a slower commit, or in the same second on another instance (an id's second
 part is per process), would sort before a message committed earlier. The number travels in
 `chat.message_added`, so a live subscriber can put messages that arrive out of turn back in order
@@ -11,56 +11,86 @@ part is per process), would sort before a message committed earlier. The number 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from subgraphs.chat import store
+from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database, update_and_read
+
+T = TypeVar("T")
 
 # An ObjectId is 4 bytes of time, 5 random bytes drawn once per process, and a 3-byte counter: this is one in the
 # random part.
 _PASS = 1 << 24
 
 
+class GuessMissed(Exception):
+    """The ticket's number was no longer the one remembered: the transaction wrote nothing; place it again."""
+
+
 class Numbering:
     """Places messages (`place`), remembering what this instance last wrote for each ticket.
 
     What it remembers is only a guess: the write is conditional on the ticket's number still being the one
-    remembered, and when it is not (another instance wrote since, or a commit failed), the message is placed as if
-    nothing were remembered. A guess that holds saves the read of the ticket's sequence, one of the statements of
-    every message's transaction."""
+    remembered. A guess that holds saves the read of the ticket's sequence and lets its write wait for the end of the
+    transaction, in one statement with the message (`UnitOfWork.update`); one that does not (another instance wrote
+    since, or a commit failed) makes the transaction write nothing and raise GuessMissed, and `guessing` runs it
+    again without a guess."""
 
     def __init__(self, *, limit: int = 10_000) -> None:
         self._last: dict[str, tuple[int, str]] = {}  # ticket -> (number, id) of its latest message written here
         self.limit = limit
-        self.guessed = 0  # messages placed on a guess that held
+        self.guesses = 0  # messages placed on a guess
+        self.missed = 0  # of which the guess did not hold
 
-    async def place(self, db: Database, session: AsyncClientSession, message: dict[str, Any], *,
+    @property
+    def guessed(self) -> int:
+        """Messages placed on a guess that held."""
+        return self.guesses - self.missed
+
+    async def place(self, db: Database, uow: UnitOfWork, message: dict[str, Any], *, guess: bool = True,
                     candidate: str | None = None) -> None:
-        """Give `message` (not yet stored) its number (`seq`) and an `_id` above the ticket's earlier messages.
+        """Give `message` (not yet stored) its number (`seq`) and an `_id` above the ticket's earlier messages;
+        with `guess`, from what this instance remembers (the unit raises GuessMissed as it ends if that is stale).
 
         `candidate`: the id it tries first (a new one by default)."""
         candidate = candidate or new_id()
-        known = self._last.get(message["ticketId"])
-        if known is not None:
-            number, last = known
-            chosen = candidate if candidate > last else above(last)  # hex of one length: text order
-            written = await db[store.SEQUENCES].update_one(
-                {"_id": message["ticketId"], "seq": number}, {"$set": {"seq": number + 1, "lastId": chosen}},
-                session=session)
-            if written.matched_count:
-                self.guessed += 1
-                message["_id"], message["seq"] = chosen, number + 1
-                return
-        await place(db, session, message, candidate=candidate)
+        ticket = message["ticketId"]
+        known = self._last.get(ticket) if guess else None
+        if known is None:
+            await place(db, uow.session, message, candidate=candidate)
+            return
+        number, last = known
+        chosen = candidate if candidate > last else above(last)  # hex of one length: text order
+        self.guesses += 1
+
+        def missed() -> GuessMissed:
+            self.missed += 1
+            if self._last.get(ticket) == known:
+                del self._last[ticket]
+            return GuessMissed(ticket)
+
+        uow.update(db[store.SEQUENCES], {"_id": ticket, "seq": number},
+                   {"$set": {"seq": number + 1, "lastId": chosen}}, unmatched=missed)
+        message["_id"], message["seq"] = chosen, number + 1
 
     def committed(self, message: dict[str, Any]) -> None:
         """`message` is stored: its number and id are its ticket's latest."""
         if len(self._last) >= self.limit:
             self._last.clear()
         self._last[message["ticketId"]] = (message["seq"], message["_id"])
+
+
+async def guessing(run: Callable[[bool], Awaitable[T]]) -> T:
+    """`run(True)`, which places its message on a guess; when the guess missed, `run(False)`."""
+    try:
+        return await run(True)
+    except GuessMissed:
+        return await run(False)
 
 
 def above(last: str) -> str:

@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 
 from subgraphs.chat import store
-from subgraphs.chat.messages.ordering import Numbering, last_number, place
+from subgraphs.chat.messages.ordering import Numbering, guessing, last_number, place
+from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database
+from tests.harness import in_unit
 
 
 @pytest.fixture
@@ -78,12 +80,17 @@ async def test_a_message_after_a_passed_one_is_placed_above_it(db: Database) -> 
 
 
 async def _numbered(db: Database, numbering: Numbering, ticket: str, candidate: str | None = None) -> dict[str, Any]:
+    """A message numbered as chat's sending does: on a guess, and once more without one when it missed."""
     message: dict[str, Any] = {"ticketId": ticket, "companyId": "c1"}
 
-    async def work(session: Any) -> None:
-        await numbering.place(db, session, message, candidate=candidate)
+    async def attempt(guess: bool) -> None:
+        async def work(uow: UnitOfWork) -> None:
+            await numbering.place(db, uow, message, guess=guess, candidate=candidate)
+            uow.insert(db[store.MESSAGES], dict(message))
 
-    await db.run_transaction(work)
+        await in_unit(db, work)
+
+    await guessing(attempt)
     numbering.committed(message)
     return message
 
@@ -127,12 +134,12 @@ async def test_a_message_whose_transaction_failed_leaves_no_number_behind(db: Da
     await _numbered(db, numbering, ticket)
     lost: dict[str, Any] = {"ticketId": ticket, "companyId": "c1"}
 
-    async def fails(session: Any) -> None:
-        await numbering.place(db, session, lost)
+    async def fails(uow: UnitOfWork) -> None:
+        await numbering.place(db, uow, lost)
         raise RuntimeError("the insert after it failed")
 
     with pytest.raises(RuntimeError):
-        await db.run_transaction(fails)
+        await in_unit(db, fails)
     after = await _numbered(db, numbering, ticket)
 
     assert after["seq"] == 2  # the failed one's number was not used up
