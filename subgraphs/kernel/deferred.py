@@ -12,7 +12,7 @@ caller's exception when it found none, and the transaction writes nothing either
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -25,6 +25,7 @@ from subgraphs.kernel.mongo import Database, Document
 
 BULK_WRITE_WIRE_VERSION = 25  # MongoDB 8.0
 DUPLICATE_KEY = (11000, 11001)
+Update = Mapping[str, Any] | Sequence[Mapping[str, Any]]  # operators, or a pipeline
 
 
 class Rows(Protocol):
@@ -39,7 +40,7 @@ class Rows(Protocol):
 class Write:
     rows: AsyncCollection[Document]
     document: dict[str, Any]  # an insert's document, or an update's filter
-    update: Mapping[str, Any] | None = None
+    update: Update | None = None
     upsert: bool = False
     duplicate: Callable[[], Exception] | None = None  # what a taken unique key means here (None: a failure)
     unmatched: Callable[[], Exception] | None = None  # what an update that found no document means (None: nothing)
@@ -62,7 +63,7 @@ class Deferred:
             collection, stamped = (rows, document) if isinstance(rows, AsyncCollection) else rows.stamped(document)
             self.writes.append(Write(collection, stamped, duplicate=duplicate))
 
-    def update(self, rows: AsyncCollection[Document] | Rows, filter: Mapping[str, Any], update: Mapping[str, Any],
+    def update(self, rows: AsyncCollection[Document] | Rows, filter: Mapping[str, Any], update: Update,
                upsert: bool, unmatched: Callable[[], Exception] | None) -> None:
         collection, scoped = (rows, dict(filter)) if isinstance(rows, AsyncCollection) else rows.scoped(filter)
         self.writes.append(Write(collection, scoped, update, upsert, unmatched=unmatched))

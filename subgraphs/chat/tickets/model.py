@@ -36,7 +36,7 @@ async def remember(db: Database, event: Event, uow: UnitOfWork) -> TicketView | 
     data = event.data
     if not is_snapshot(data):
         return None
-    await fold(db[store.TICKETS], event, view_row(data), uow.session)  # an older snapshot, folded late, changes nothing
+    fold(uow, db[store.TICKETS], event, view_row(data))  # an older snapshot, folded late, changes nothing
     return TicketView.from_snapshot(data)
 
 

@@ -24,7 +24,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from subgraphs.kernel import clock, idempotency
-from subgraphs.kernel.deferred import Deferred, Rows
+from subgraphs.kernel.deferred import Deferred, Rows, Update
 from subgraphs.kernel.events import contracts
 from subgraphs.kernel.events.bus import EventBus
 from subgraphs.kernel.events.envelope import Event
@@ -67,7 +67,7 @@ class UnitOfWork:
         nothing."""
         self.deferred.insert(rows, documents, duplicate)
 
-    def update(self, rows: AsyncCollection[Document] | Rows, filter: Mapping[str, Any], update: Mapping[str, Any],
+    def update(self, rows: AsyncCollection[Document] | Rows, filter: Mapping[str, Any], update: Update,
                *, upsert: bool = False, unmatched: Callable[[], Exception] | None = None) -> None:
         """`update_one` as the unit ends, in the same statement: for a write whose result the unit does not need
         and whose document nothing in the unit reads or writes after it. With `unmatched`, the update must find a

@@ -4,33 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 
-from subgraphs.kernel.events.contracts.tickets import CREATED, newer_than
+from subgraphs.kernel.events.contracts.tickets import newer_than
 from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Document
 
 
-async def fold(rows: AsyncCollection[Document], event: Event, row: dict[str, Any],
-               session: AsyncClientSession) -> None:
+def fold(uow: UnitOfWork, rows: AsyncCollection[Document], event: Event, row: dict[str, Any]) -> None:
     """Write `row` (the snapshot as the read model keeps it) as the ticket's row, with the event's time as its `asOf`,
-    unless the row holds a newer state (`newer_than`). No read first: one command when the row is where the event's
-    kind expects it (none before `ticket.created`, one before any other), two otherwise."""
-    ticket = {"_id": event.data["ticketId"]}
-    fields = {**row, "asOf": event.occurred_at}
-    # the row holds no newer state: the negation of `newer_than`, on its one field (not a `$nor`, which the embedded
-    # database answers by reading the whole collection)
-    guard = {field: {"$not": condition} for field, condition in newer_than(event.data, event.occurred_at).items()}
-
-    async def insert() -> bool:  # there was no row; now there is this one
-        done = await rows.update_one(ticket, {"$setOnInsert": fields}, upsert=True, session=session)
-        return done.upserted_id is not None
-
-    async def overwrite() -> bool:  # the row held no newer state; now it holds this one
-        done = await rows.update_one({**ticket, **guard}, {"$set": fields}, session=session)
-        return bool(done.matched_count)
-
-    first, then = (insert, overwrite) if event.type == CREATED else (overwrite, insert)
-    if not await first():
-        await then()
+    unless the row holds a newer state (`newer_than`): one upsert, deferred to the end of `uow`, that keeps a newer
+    row as it is and otherwise lays the snapshot over it (or over nothing, for a ticket the read model had not
+    heard of)."""
+    (field, condition), = newer_than(event.data, event.occurred_at).items()
+    # `newer_than` as an expression: a row without the field is not newer (missing sorts below numbers and dates)
+    newer = {"$gt": [f"${field}", condition["$gt"]]}
+    fields = {name: {"$literal": value} for name, value in {**row, "asOf": event.occurred_at}.items()}
+    folded = {"$cond": [newer, "$$ROOT", {"$mergeObjects": ["$$ROOT", fields]}]}
+    uow.update(rows, {"_id": event.data["ticketId"]}, [{"$replaceWith": folded}], upsert=True)

@@ -37,7 +37,7 @@ class UnreadFlusher:
         batch = await take_due(db, uow.session)
         if batch is None:
             return False
-        notice = await notice_for(batch, Lookup(db, uow.session, self.dispatcher.default_language, None))
+        notice = await notice_for(batch, Lookup(db, uow, self.dispatcher.default_language, None))
         if notice is not None:
             await self.dispatcher.deliver(uow, [notice], source_id=f"chat-{batch['_id']}", reads=None)
         return True

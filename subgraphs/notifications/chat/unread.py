@@ -76,7 +76,7 @@ async def take_due(db: Database, session: AsyncClientSession) -> dict[str, Any] 
 async def notice_for(batch: dict[str, Any], look: Lookup) -> Notice | None:
     """The one notice a due batch gives, or None when its reader or ticket is unknown."""
     person = await look.person(batch["userId"])
-    ticket = await recall(look.db, batch["ticketId"], look.session)
+    ticket = await recall(look.db, batch["ticketId"], look.uow.session)
     if person is None or ticket is None:
         return None
     messages = [{"author": await look.name(m.get("authorId")) or "", "text": m.get("text") or ""}

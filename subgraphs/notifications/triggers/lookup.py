@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
 from subgraphs.notifications.people.directory import Directory
 from subgraphs.notifications.people.model import Person
@@ -14,7 +15,7 @@ from subgraphs.notifications.people.model import Person
 @dataclass
 class Lookup:
     db: Database
-    session: AsyncClientSession  # the handler's transaction, which what the event changes is written in
+    uow: UnitOfWork  # the handler's transaction, which what the event changes is written in
     default_language: str
     # What the lookups read through: the transaction, to see what it has written (a person an account event has
     # just added), or None, the rows as last committed. SecantusDB runs the commands of all transactions one at a

@@ -33,7 +33,7 @@ Trigger = Callable[[Event, TicketView, Lookup], Awaitable[list[Notice]]]
 
 async def notices(event: Event, look: Lookup) -> list[Notice]:
     """The notices a ticket event gives, after it updated what we know of the ticket."""
-    ticket = await remember(look.db, event, look.session)
+    ticket = await remember(look.db, event, look.uow)
     trigger = TRIGGERS.get(event.type)
     if trigger is None:
         return []

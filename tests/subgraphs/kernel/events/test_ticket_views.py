@@ -41,7 +41,7 @@ async def _chat(db: Database, event: Event) -> None:
 
 
 async def _notifications(db: Database, event: Event) -> None:
-    await db.run_transaction(lambda session: notifications_view.remember(db, event, session))
+    await in_unit(db, lambda uow: notifications_view.remember(db, event, uow))
 
 
 async def _ia(db: Database, event: Event) -> None:
@@ -102,3 +102,14 @@ async def test_snapshots_without_a_version_are_ordered_by_when_they_occurred(scr
                                  occurred_at=TICK.replace(minute=5)))  # older, folded later
     row = await scratch_db[rows].find_one({"_id": "t1"})
     assert row is not None and row["status"] == "resolved"
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+async def test_text_that_looks_like_an_operator_is_kept_as_text(scratch_db: Database, view: str) -> None:
+    """The fold is an update pipeline: a title such as "$title" must not be read as the row's own field."""
+    fold, rows = VIEWS[view]
+    await fold(scratch_db, _event(*LIFE[0]))
+    await fold(scratch_db, _event("ticket.updated", {"version": 2, "title": "$title", "description": "{$x}",
+                                                     "changed": ["title"]}))
+    row = await scratch_db[rows].find_one({"_id": "t1"})
+    assert row is not None and (row["title"], row["version"]) == ("$title", 2)
