@@ -65,8 +65,7 @@ class Consumers:
         await labelling.record(self.db, event, before, uow)
         wanted = tasks_for(event, before, after)
         if wanted:
-            await jobs.enqueue(self.db, ticket_id=after["_id"], company_id=after["companyId"], tasks=wanted,
-                               session=uow.session)
+            jobs.enqueue(self.db, uow, ticket_id=after["_id"], company_id=after["companyId"], tasks=wanted)
             self.nudge()
 
     async def on_catalogue(self, event: Event, uow: UnitOfWork) -> None:

@@ -104,6 +104,16 @@ async def update_and_read(rows: Any, filter: Mapping[str, Any], update: Any, *,
     return await rows.find_one({"_id": filter["_id"]}, session=session)
 
 
+def moved() -> OperationFailure:
+    """A write guarded by what the transaction read outside it found that changed meanwhile: a write conflict, as the
+    server reports one, so `run_transaction` runs the whole transaction again (its reads too)."""
+    return OperationFailure("the document changed since it was read", WRITE_CONFLICT,
+                            {"errorLabels": ["TransientTransactionError"], "code": WRITE_CONFLICT})
+
+
+WRITE_CONFLICT = 112
+
+
 def as_stored(document: Mapping[str, Any]) -> Document:
     """`document` as the server stores and returns it: through BSON, datetimes to the millisecond and in UTC."""
     return decode(encode(document), codec_options=_AS_STORED)

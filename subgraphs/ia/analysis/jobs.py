@@ -14,6 +14,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from subgraphs.ia import store
 from subgraphs.kernel import clock
+from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
 
 TRIAGE, ROUTE = "triage", "route"  # encode + classify + look for a duplicate; choose an agent
@@ -23,16 +24,15 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Job = dict[str, Any]
 
 
-async def enqueue(db: Database, *, ticket_id: str, company_id: str, tasks: Iterable[str],
-                  session: AsyncClientSession | None = None) -> None:
-    """Ask for `tasks` on a ticket (merged with what it already awaits)."""
+def enqueue(db: Database, uow: UnitOfWork, *, ticket_id: str, company_id: str, tasks: Iterable[str]) -> None:
+    """Ask for `tasks` on a ticket (merged with what it already awaits), as `uow` ends."""
     wanted = list(tasks)
     if not wanted:
         return
-    await db[store.JOBS].update_one({"_id": ticket_id}, {
+    uow.update(db[store.JOBS], {"_id": ticket_id}, {
         "$inc": {f"tasks.{task}": 1 for task in wanted},
         "$set": {"companyId": company_id, "attempts": 0},
-        "$setOnInsert": {"queuedAt": clock.now(), "leaseUntil": EPOCH}}, upsert=True, session=session)
+        "$setOnInsert": {"queuedAt": clock.now(), "leaseUntil": EPOCH}}, upsert=True)
 
 
 async def claim(db: Database, *, limit: int) -> list[Job]:

@@ -16,7 +16,7 @@ from subgraphs.kernel.events.contracts import tickets as ticket_events
 from subgraphs.kernel.events.contracts.tickets import TicketStatus, is_older
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
-from subgraphs.kernel.mongo import Database
+from subgraphs.kernel.mongo import Database, moved
 
 # what the view keeps of the snapshot (`TicketSnapshot`): enough to triage and route
 SNAPSHOT_FIELDS = ("companyId", "reference", "title", "description", "status", "type", "priority", "category",
@@ -47,17 +47,20 @@ def derived(before: Ticket | None, data: dict[str, Any], event: Event) -> dict[s
 
 
 async def remember(db: Database, event: Event, uow: UnitOfWork) -> tuple[Ticket | None, Ticket | None]:
-    """Fold a ticket event in; (the ticket as it was, as it now is), or (it, None) for an older event."""
+    """Fold a ticket event in; (the ticket as it was, as it now is), or (it, None) for an older event.
+
+    The row is read outside the transaction and written as it ends, on the condition that it is still as read (its
+    version and time; none yet): when another event of the ticket was folded meanwhile, the transaction is run again
+    (`moved`), with the row as it is now."""
     data = event.data
     rows = db[store.TICKETS]
-    before = await rows.find_one({"_id": data["ticketId"]}, session=uow.session)
+    before = await rows.find_one({"_id": data["ticketId"]})
     if is_older(data, event.occurred_at, before):
         return before, None
     snapshot = {k: data.get(k) for k in SNAPSHOT_FIELDS}
     snapshot["createdAt"] = as_datetime(snapshot["createdAt"])
     fields = {**snapshot, **derived(before, data, event), "asOf": event.occurred_at}
     update: dict[str, Any] = {"$set": fields}
-    # the ticket as it now is, from what was read and what is written (inside the transaction: no read back)
     after: Ticket = {**(before or {"_id": data["ticketId"]}), **fields}
     previous = (before or {}).get("assigneeId")
     if previous and previous != data.get("assigneeId"):
@@ -67,7 +70,11 @@ async def remember(db: Database, event: Event, uow: UnitOfWork) -> tuple[Ticket 
     if event.type == ticket_events.STATUS_CHANGED and data.get("verb") == "reopen":
         update["$inc"] = {"reopenCount": 1}
         after["reopenCount"] = int(after.get("reopenCount") or 0) + 1
-    uow.update(rows, {"_id": data["ticketId"]}, update, upsert=True)  # as the unit ends: `after` is what it writes
+    if before is None:
+        uow.insert(rows, after, duplicate=moved)
+    else:
+        still = {"_id": before["_id"], "version": before.get("version"), "asOf": before.get("asOf")}
+        uow.update(rows, still, update, unmatched=moved)
     return before, after
 
 

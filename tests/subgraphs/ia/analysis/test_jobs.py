@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
 from subgraphs.ia import store
 from subgraphs.ia.analysis import jobs
 from subgraphs.kernel import clock
+from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database
+from tests.harness import in_unit
 from tests.subgraphs.ia.harness import IaDesk
 
 
@@ -24,15 +27,24 @@ async def db(ia_desk: IaDesk) -> AsyncIterator[Database]:
     await ia_desk.ia.runtime.client.drop_database(database.name)
 
 
+async def enqueue(db: Database, **asked: Any) -> None:
+    """Tasks asked for as the IA's consumer asks: in a unit of work of its own."""
+
+    async def work(uow: UnitOfWork) -> None:
+        jobs.enqueue(db, uow, **asked)
+
+    await in_unit(db, work)
+
+
 async def finish(db: Database, job: jobs.Job) -> None:
     async with db.session() as session:
         await jobs.finish(db, job, session)
 
 
 async def test_tasks_merge_and_a_leased_job_is_nobody_elses(db: Database) -> None:
-    await jobs.enqueue(db, ticket_id="t1", company_id="c1", tasks=[jobs.TRIAGE, jobs.ROUTE])
-    await jobs.enqueue(db, ticket_id="t1", company_id="c1", tasks=[jobs.TRIAGE])
-    await jobs.enqueue(db, ticket_id="t2", company_id="c1", tasks=[])  # nothing asked: no job
+    await enqueue(db, ticket_id="t1", company_id="c1", tasks=[jobs.TRIAGE, jobs.ROUTE])
+    await enqueue(db, ticket_id="t1", company_id="c1", tasks=[jobs.TRIAGE])
+    await enqueue(db, ticket_id="t2", company_id="c1", tasks=[])  # nothing asked: no job
     [job] = await jobs.claim(db, limit=10)
     assert job["_id"] == "t1" and job["tasks"] == {"triage": 2, "route": 1} and job["attempts"] == 1
     assert await jobs.claim(db, limit=10) == []
@@ -41,9 +53,9 @@ async def test_tasks_merge_and_a_leased_job_is_nobody_elses(db: Database) -> Non
 
 
 async def test_a_change_during_the_work_is_worked_again(db: Database) -> None:
-    await jobs.enqueue(db, ticket_id="t1", company_id="c1", tasks=[jobs.TRIAGE, jobs.ROUTE])
+    await enqueue(db, ticket_id="t1", company_id="c1", tasks=[jobs.TRIAGE, jobs.ROUTE])
     [job] = await jobs.claim(db, limit=10)
-    await jobs.enqueue(db, ticket_id="t1", company_id="c1", tasks=[jobs.TRIAGE])  # the title changed meanwhile
+    await enqueue(db, ticket_id="t1", company_id="c1", tasks=[jobs.TRIAGE])  # the title changed meanwhile
     await finish(db, job)
     [again] = await jobs.claim(db, limit=10)
     assert again["tasks"] == {"triage": 2}
@@ -53,7 +65,7 @@ async def test_a_change_during_the_work_is_worked_again(db: Database) -> None:
 
 async def test_a_job_that_keeps_failing_is_given_up(db: Database, frozen: None) -> None:
     clock.freeze(clock.now())
-    await jobs.enqueue(db, ticket_id="t1", company_id="c1", tasks=[jobs.TRIAGE])
+    await enqueue(db, ticket_id="t1", company_id="c1", tasks=[jobs.TRIAGE])
     for attempt in range(1, jobs.MAX_ATTEMPTS + 1):
         [job] = await jobs.claim(db, limit=1)
         assert job["attempts"] == attempt

@@ -60,6 +60,27 @@ async def test_an_older_event_changes_nothing(db: Database) -> None:
     assert (await db[store.TICKETS].find_one({"_id": "t1"}))["title"] == "New title"
 
 
+async def test_an_event_another_replica_folds_meanwhile_is_kept_and_the_fold_runs_again(db: Database) -> None:
+    """The row is read outside the transaction: one folded between that read and the commit is not overwritten."""
+    await fold(db, "ticket.created", 0, actor="cust")
+    taken, passed_on = (Event(type="ticket.assigned", data=snapshot(assigneeId=who), company_id="c1", actor_id="x",
+                              occurred_at=NOW + timedelta(minutes=minutes)) for who, minutes in (("a", 10), ("b", 20)))
+    runs: list[Any] = []
+
+    async def work(uow: Any) -> Any:
+        folded = await tickets.remember(db, passed_on, uow)
+        if not runs:  # another replica folds the first assignment after this read, before this commit
+            await in_unit(db, lambda other: tickets.remember(db, taken, other))
+        runs.append(folded)
+        return folded
+
+    before, after = await in_unit(db, work)
+
+    assert len(runs) == 2 and before["assigneeId"] == "a"
+    stored = await db[store.TICKETS].find_one({"_id": "t1"})
+    assert stored == after and (stored["assigneeId"], stored["heldBy"]) == ("b", ["a"])
+
+
 async def test_public_replies_are_kept_and_internal_notes_never(db: Database) -> None:
     async def record(type: str, **data: Any) -> None:
         event = Event(type=type, data=snapshot(**data), company_id="c1", actor_id="a", occurred_at=NOW)
