@@ -17,7 +17,7 @@ import uvicorn
 
 from aurontek.commands.serve import SUBGRAPHS
 from subgraphs.kernel.definition import SubgraphDefinition
-from subgraphs.kernel.embedded_mongo import EmbeddedMongo
+from subgraphs.kernel.embedded_mongo import EmbeddedMongo, database_dir, free_ports
 from subgraphs.kernel.events.memory import InProcessBus
 from subgraphs.kernel.http import SERVER_OPTIONS, create_app
 from subgraphs.kernel.runner import load_definition
@@ -57,7 +57,7 @@ class Stack:
     progress: Progress = print
     settings_overrides: dict[str, Any] = field(default_factory=dict)
     _servers: list[tuple[str, uvicorn.Server, asyncio.Task[None]]] = field(default_factory=list)
-    _database: EmbeddedMongo | None = None
+    _databases: dict[Path, EmbeddedMongo] = field(default_factory=dict)
     _bus: InProcessBus | None = None
 
     @property
@@ -71,15 +71,25 @@ class Stack:
 
     async def start(self) -> None:
         began = time.monotonic()
-        self.progress(f"starting the database (data in {self.data_dir.resolve()}) ...")
-        self._database = EmbeddedMongo(self.data_dir / "mongodb")
-        url = await self._database.start()
+        definitions = built_definitions()
+        self.progress(f"starting the databases (data in {self.data_dir.resolve()}) ...")
+        urls = await self._start_databases([d.name for d in definitions])
         self._bus = InProcessBus(width=load_settings(ServiceSettings).event_concurrency)
         await self._bus.start()
-        for definition in built_definitions():
-            await self._start_subgraph(definition, url)
+        for definition in definitions:
+            await self._start_subgraph(definition, urls[definition.name])
         await self._start_gateway()
         self.progress(f"ready in {time.monotonic() - began:.1f}s")
+
+    async def _start_databases(self, services: list[str]) -> dict[str, str]:
+        """Each service's own embedded database (`database_dir`), started together; its URL by service."""
+        places = {name: database_dir(self.data_dir, name) for name in services}
+        distinct = list(dict.fromkeys(places.values()))  # one server, shared, in a data directory from before
+        for place, port in zip(distinct, free_ports(len(distinct)), strict=True):  # chosen together: never one twice
+            self._databases[place] = EmbeddedMongo(place, port=port)
+        started = await asyncio.gather(*(database.start() for database in self._databases.values()))
+        urls = dict(zip(self._databases, started, strict=True))
+        return {name: urls[place] for name, place in places.items()}
 
     async def _start_subgraph(self, definition: SubgraphDefinition, mongo_url: str) -> None:
         began = time.monotonic()
@@ -134,5 +144,6 @@ class Stack:
         self._servers.clear()
         if self._bus is not None:
             await self._bus.close()
-        if self._database is not None:
-            self._database.stop()
+        for database in self._databases.values():
+            database.stop()
+        self._databases.clear()

@@ -3,9 +3,9 @@
     .venv/bin/python deploy/measure_memory.py [--requests 300]
 
 Starts every built subgraph and the gateway as separate processes on free ports (distributed mode: RabbitMQ at
-AMQP_URL, MongoDB at MONGODB_URL or one embedded server they share), signs in, raises tickets and reads them
-through the gateway, and prints a Markdown table of VmRSS from /proc (the embedded database is its own
-process and is not counted: production uses MongoDB).
+AMQP_URL, MongoDB at MONGODB_URL or an embedded server of each service's own), signs in, raises tickets and reads them
+through the gateway, and prints a Markdown table of VmRSS from /proc (the embedded databases are processes of
+their own and are not counted: production uses MongoDB).
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def main() -> int:
            "GATEWAY_SUBGRAPHS": ",".join(f"{n}=http://127.0.0.1:{ports[n]}/graphql" for n in names)}
     processes: dict[str, subprocess.Popen[bytes]] = {}
     try:
-        for name in names:  # users first: it creates the database server the others reuse, and the keys
+        for name in names:  # users first: it creates the signing keys
             processes[name] = start(name, ports[name], env, data / f"{name}.log")
             wait_ready(f"http://127.0.0.1:{ports[name]}/ready")
         processes["gateway"] = start("gateway", ports["gateway"], env, data / "gateway.log")

@@ -166,12 +166,16 @@ def _per_message(before: Counted, after: Counted, messages: int) -> dict[str, di
 
 
 async def _database_ops(stack: Stack) -> dict[str, int]:
-    """The database server's operation counters (every service's work together)."""
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.mongo_url)
+    """The database servers' operation counters (every service's work together)."""
+    databases = stack.databases()
     try:
-        return dict((await client.admin.command("serverStatus"))["opcounters"])
+        total: dict[str, int] = {}
+        for server in databases.servers:
+            for name, count in (await server.admin.command("serverStatus"))["opcounters"].items():
+                total[name] = total.get(name, 0) + int(count)
+        return total
     finally:
-        await client.close()
+        await databases.close()
 
 
 def _broker_cpu_seconds() -> float:
@@ -188,13 +192,13 @@ def _broker_cpu_seconds() -> float:
 
 async def _relay_lag(stack: Stack, since: datetime) -> dict[str, float]:
     """How long chat's messages waited in its outbox (commit to broker confirm), from its own rows."""
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.mongo_url, tz_aware=True)
+    databases = stack.databases(tz_aware=True)
     try:
-        rows = await client[f"{stack.prefix}chat"]["outbox"].find(
+        rows = await databases["chat"]["outbox"].find(
             {"event.type": "chat.message_added", "createdAt": {"$gte": since}, "publishedAt": {"$ne": None}},
             projection={"createdAt": 1, "publishedAt": 1}).to_list(None)
     finally:
-        await client.close()
+        await databases.close()
     lags = [(r["publishedAt"] - r["createdAt"]).total_seconds() * 1000 for r in rows]
     return {"p50": percentile(lags, 0.5), "p99": percentile(lags, 0.99), "count": len(lags)}
 
@@ -212,7 +216,7 @@ def _profile(stack: Stack, directory: Path, seconds: float) -> list[subprocess.P
 async def _probe_latencies(stack: Stack) -> dict[str, list[float]]:
     """Every 100 ms: a database ping, and each service's /health (how long its event loop makes a request wait)."""
     seen: dict[str, list[float]] = {"database": [], "chat": [], "gateway": [], "tickets": []}
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.mongo_url)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.database_url("chat"))
     try:
         async with aiohttp.ClientSession() as http:
             while True:

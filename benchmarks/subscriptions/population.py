@@ -155,7 +155,7 @@ async def sign_in(users: Api, code: str, email: str) -> dict[str, str]:
 async def caught_up(stack: Stack, service: str, collection: str, query: dict[str, Any], count: int,
                      seconds: float = 120) -> None:
     """Wait until a service's read model holds `count` rows matching `query` (its consumers caught up)."""
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.mongo_url)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.database_url(service))
     try:
         rows = client[f"{stack.prefix}{service}"][collection]
         async with asyncio.timeout(seconds):

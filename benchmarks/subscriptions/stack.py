@@ -2,9 +2,11 @@
 request notifications and the IA), on the machine's RabbitMQ, in a virtual host of the run's own (made and removed
 with `rabbitmqctl`), so nothing else using the broker can touch its queues, nor it theirs.
 
-`embedded=True` runs the product as `aurontek up` does instead: SecantusDB, and one process with every service, the
-gateway and the in-process bus. `launcher` is the module the services are run with (`aurontek`, or the workload
-benchmark's instrumented wrapper of it, which writes each process's database commands to `status-<name>.json`)."""
+`embedded=True` runs the product as `aurontek up` does instead: a SecantusDB for each service, and one process with
+every service, the gateway and the in-process bus. Distributed, the services share one SecantusDB unless
+`per_service_databases` gives each its own, as the embedded mode does. `launcher` is the module the services are
+run with (`aurontek`, or the workload benchmark's instrumented wrapper of it, which writes each process's database
+commands to `status-<name>.json`)."""
 
 from __future__ import annotations
 
@@ -18,14 +20,17 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
 
-from subgraphs.kernel.embedded_mongo import EmbeddedMongo, free_port, free_ports
+from subgraphs.kernel.embedded_mongo import EmbeddedMongo, database_dir, free_port, free_ports
 from subgraphs.kernel.ids import new_id
 
 ROOT = Path(__file__).resolve().parents[2]
 ROOT_EMAIL, ROOT_PASSWORD = "root@bench.test", "Bench-Platform-Passw0rd"
 RETRY = {"EVENT_MAX_ATTEMPTS": "3", "EVENT_RETRY_DELAY_MS": "200"}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+SERVICES = ("users", "tickets", "chat", "notifications", "ia")
 
 
 @dataclass
@@ -71,6 +76,16 @@ class Stack:
     embedded: bool = False  # everything in one `aurontek up` process, on the in-process bus
     launcher: str = "aurontek"
     ports: dict[str, int] = field(default_factory=dict)  # embedded: each subgraph's port in the one process
+    per_service_databases: bool = False  # distributed: a SecantusDB for each service (embedded: always)
+    database_urls: dict[str, str] = field(default_factory=dict)  # the server of each service that has its own
+
+    def database_url(self, service: str) -> str:
+        """The server holding `service`'s database."""
+        return self.database_urls.get(service, self.mongo_url)
+
+    def databases(self, **options: object) -> Databases:
+        """Every service's database, for the benchmark to read (close it after)."""
+        return Databases(self, options)
 
     def url(self, name: str) -> str:
         if name in self.ports:
@@ -93,7 +108,9 @@ class Stack:
             return
         rabbitmqctl("add_vhost", self.vhost)
         rabbitmqctl("set_permissions", "-p", self.vhost, urlsplit(self.amqp_url).username or "guest", ".*", ".*", ".*")
-        if not self.mongo_url:
+        if self.per_service_databases and not self.mongo_url:
+            await self._databases(self.workdir, SERVICES)
+        elif not self.mongo_url:
             await self._database()
         await self._subgraph("users", AURONTEK_ADMIN_EMAIL=ROOT_EMAIL, AURONTEK_ADMIN_PASSWORD=ROOT_PASSWORD,
                              ACCESS_TOKEN_TTL_SECONDS="3600", PASSWORD_HASH_MEMORY_KIB="1024",
@@ -117,8 +134,8 @@ class Stack:
         """`aurontek up` on the database this stack starts (it uses the server it finds running in its data
         directory), with the settings the distributed stack gives each service."""
         data = self.workdir / "data"
-        await self._database(data / "mongodb")
-        names = ("users", "tickets", "chat", "notifications", "ia")
+        names = SERVICES
+        await self._databases(data, names)
         *chosen, port = free_ports(len(names) + 1)  # the gateway's too, chosen together: never one port twice
         self.ports = dict(zip(names, chosen, strict=True))
         settings = {f"{name.upper()}_PORT": str(each) for name, each in self.ports.items()}
@@ -146,7 +163,21 @@ class Stack:
         assert database.process is not None
         self.services["database"] = Service("database", database.process, self.mongo_url)
 
+    async def _databases(self, data: Path, names: tuple[str, ...]) -> None:
+        """A SecantusDB for each service, where `aurontek up` keeps it (`database_dir`), started together."""
+        ports = free_ports(len(names))  # chosen together: never one port twice
+        servers = [EmbeddedMongo(database_dir(data, n), port=p, ttl_sweep_seconds=self.ttl_sweep)
+                   for n, p in zip(names, ports, strict=True)]
+        urls = await asyncio.gather(*(server.start(timeout=60) for server in servers))
+        for name, server, url in zip(names, servers, urls, strict=True):
+            assert server.process is not None
+            self.database_urls[name] = url
+            self.services[f"database {name}"] = Service(f"database {name}", server.process, url)
+        self.mongo_url = self.mongo_url or urls[0]
+
     async def _subgraph(self, name: str, **extra: str) -> None:
+        if name in self.database_urls:
+            extra = {"MONGODB_URL": self.database_urls[name] + self.mongo_options, **extra}
         await self._launch(name, "/ready", **extra)
 
     async def _launch(self, name: str, probe: str, **extra: str) -> None:
@@ -168,6 +199,27 @@ class Stack:
                 service.process.kill()
         if not self.embedded:
             rabbitmqctl("delete_vhost", self.vhost)
+
+
+class Databases:
+    """Each service's database through a client of the server it is on (one client a server)."""
+
+    def __init__(self, stack: Stack, options: dict[str, object]) -> None:
+        self.stack = stack
+        urls = {stack.database_url(n) for n in SERVICES} | {stack.mongo_url}
+        self.clients: dict[str, AsyncMongoClient[dict[str, object]]] = {
+            url: AsyncMongoClient(url, **options) for url in urls}  # type: ignore[arg-type]
+
+    def __getitem__(self, service: str) -> AsyncDatabase[dict[str, object]]:
+        return self.clients[self.stack.database_url(service)][f"{self.stack.prefix}{service}"]
+
+    @property
+    def servers(self) -> list[AsyncMongoClient[dict[str, object]]]:
+        return list(self.clients.values())
+
+    async def close(self) -> None:
+        for client in self.clients.values():
+            await client.close()
 
 
 async def _wait_ready(service: Service, probe: str, seconds: float = 60.0) -> None:

@@ -2,11 +2,12 @@
 
     .venv/bin/python -m benchmarks.workload.bench [--mode distributed|embedded] [--agents 20 --customers 180]
                                                    [--seconds 60] [--hot 20] [--concurrency 8] [--slow-ms 20]
-                                                   [--json FILE]
+                                                   [--shared-database] [--json FILE]
 
-`distributed`: SecantusDB, users, tickets, chat, notifications, ia and the gateway each in their own process
-(`aurontek serve`), on the machine's RabbitMQ in a virtual host of the run's own. `embedded`: SecantusDB and one
-`aurontek up` process with everything else, on its in-process bus. Each service runs under the instrumented
+`distributed`: users, tickets, chat, notifications, ia and the gateway each in their own process (`aurontek serve`),
+each service on a SecantusDB of its own (`--shared-database`: one for all), on the machine's RabbitMQ in a virtual
+host of the run's own. `embedded`: one `aurontek up` process with everything else, on its in-process bus, and a
+SecantusDB for each service, as `aurontek up` keeps them. Each service runs under the instrumented
 wrapper (instrumented.py), which counts its database commands. One company of agents and customers (200 people
 by default) acts through the gateway for `--seconds`, with tabs held live on `--hot` tickets (see load.py).
 
@@ -33,9 +34,8 @@ from typing import Any
 
 import aio_pika
 import orjson
-from pymongo import AsyncMongoClient
 
-from benchmarks.subscriptions.stack import CLOCK_TICKS, Stack, in_vhost
+from benchmarks.subscriptions.stack import CLOCK_TICKS, Databases, Stack, in_vhost
 from benchmarks.workload import slowops
 from benchmarks.workload.load import Outcomes, Tab, drive, live_report
 from benchmarks.workload.people import populate
@@ -129,7 +129,7 @@ def commands(stack: Stack, tally: str = "commands") -> dict[str, int]:
     with the error's code)."""
     total: dict[str, int] = {}
     for name in stack.services:
-        if name == "database" or not stack.status_file(name).exists():
+        if name.startswith("database") or not stack.status_file(name).exists():
             continue
         for key, count in status(stack, name).get(tally, {}).items():
             database, _, rest = key.partition(" ")
@@ -139,18 +139,18 @@ def commands(stack: Stack, tally: str = "commands") -> dict[str, int]:
     return total
 
 
-async def pending_outbox(client: AsyncMongoClient[dict[str, Any]], prefix: str) -> int:
-    return sum([await client[f"{prefix}{p}"]["outbox"].count_documents({"publishedAt": None}) for p in SERVICES])
+async def pending_outbox(databases: Databases) -> int:
+    return sum([await databases[p]["outbox"].count_documents({"publishedAt": None}) for p in SERVICES])
 
 
-async def lags(client: AsyncMongoClient[dict[str, Any]], prefix: str, since: float) -> list[float]:
+async def lags(databases: Databases, since: float) -> list[float]:
     """Seconds from each producer's commit to the notifications consumer's handling, for events of the run."""
     committed: dict[str, Any] = {}
     for producer in SERVICES:
-        async for row in client[f"{prefix}{producer}"]["outbox"].find({}, {"createdAt": 1}):
+        async for row in databases[producer]["outbox"].find({}, {"createdAt": 1}):
             committed[row["_id"]] = row["createdAt"]
     found = []
-    async for marker in client[f"{prefix}notifications"]["processed_events"].find({}, {"at": 1}):
+    async for marker in databases["notifications"]["processed_events"].find({}, {"at": 1}):
         event_id = marker["_id"].rpartition(":")[2]
         if event_id in committed and committed[event_id].timestamp() >= since:
             found.append((marker["at"] - committed[event_id]).total_seconds())
@@ -169,19 +169,19 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         if args.mongodb_url and args.mode == "embedded":
             raise SystemExit("--mongodb-url is for --mode distributed: `aurontek up` always runs its own database")
         stack = Stack(Path(workdir), args.amqp_url, mongo_url=args.mongodb_url, notifications=True, ia=True,
-                      embedded=args.mode == "embedded",
+                      embedded=args.mode == "embedded", per_service_databases=not args.shared_database,
                       launcher=LAUNCHER)
         try:
             await stack.start()
             print(f"{args.mode} stack up; people: {args.agents} agents, {args.customers} customers", file=sys.stderr)
             company = await populate(stack, agents=args.agents, customers=args.customers)
-            client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.mongo_url, tz_aware=True)
-            await _settled(stack, client)
+            databases = stack.databases(tz_aware=True)
+            await _settled(stack, databases)
             ready = None if stack.embedded else Ready(stack)
             if ready is not None:
                 await ready.open()
             if args.slow_ms is not None:
-                await slowops.start(client, stack.prefix, args.slow_ms)
+                await slowops.start(databases, args.slow_ms)
             cpu_before = {n: s.cpu_seconds() for n, s in stack.services.items()}
             busy_before, own_before = machine_busy(), os.times()
             tallied_before = {t: commands(stack, t) for t in TALLIES}
@@ -195,7 +195,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             async def drained() -> dict[str, float | None]:
                 ended.append(time.monotonic())
                 sampler.cancel()
-                return await _drain(stack, ready, client, ended[0], limit=args.drain_limit)
+                return await _drain(stack, ready, databases, ended[0], limit=args.drain_limit)
 
             outcomes, tabs, drain = await drive(company, stack.url("gateway"), args.seconds, drained, hot=args.hot)
             elapsed = time.monotonic() - began
@@ -208,9 +208,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                                          * (os.cpu_count() or 1), 2)
             sent, waited, failed, in_transactions = (
                 {k: v - tallied_before[t].get(k, 0) for k, v in commands(stack, t).items()} for t in TALLIES)
-            lag = await lags(client, stack.prefix, load_began)
-            slow = await slowops.report(client, stack.prefix) if args.slow_ms is not None else None
-            await client.close()
+            lag = await lags(databases, load_began)
+            slow = await slowops.report(databases) if args.slow_ms is not None else None
+            await databases.close()
             if ready is not None:
                 await ready.close()
             return {**_report(args, outcomes, ended[0] - began, during, drain, lag, cpu), "live": _live(outcomes, tabs),
@@ -227,22 +227,22 @@ async def _sample(stack: Stack, ready: Ready | None, into: list[dict[str, int]])
         await asyncio.sleep(1.0)
 
 
-async def _settled(stack: Stack, client: AsyncMongoClient[dict[str, Any]]) -> None:
+async def _settled(stack: Stack, databases: Databases) -> None:
     """Wait until the setup's events are all handled, so the load starts from empty queues."""
     busy = True
     while busy:  # polled: the work is in other processes
-        busy = bool(sum((await backlogs(stack)).values()) or await pending_outbox(client, stack.prefix))
+        busy = bool(sum((await backlogs(stack)).values()) or await pending_outbox(databases))
         await asyncio.sleep(0.5)
 
 
-async def _drain(stack: Stack, ready: Ready | None, client: AsyncMongoClient[dict[str, Any]], ended: float, *,
+async def _drain(stack: Stack, ready: Ready | None, databases: Databases, ended: float, *,
                  limit: float) -> dict[str, float | None]:
     """Seconds after the load until each consumer's backlog is zero (None: not within `limit`). On RabbitMQ, the
     moment nothing is ready anywhere counts once `rabbitmqctl` confirms nothing is unacknowledged either."""
     drained: dict[str, float | None] = {}
     while time.monotonic() - ended < limit:
         depths = await backlogs(stack, ready)
-        outbox = await pending_outbox(client, stack.prefix)
+        outbox = await pending_outbox(databases)
         at = round(time.monotonic() - ended, 1)
         for name, depth in depths.items():
             if depth or outbox:
@@ -332,6 +332,8 @@ def main() -> None:
                         "mongod or replica set with transactions) instead of a SecantusDB the run starts")
     parser.add_argument("--slow-ms", type=int, default=None,
                         help="report the database operations slower than this, grouped by filter shape")
+    parser.add_argument("--shared-database", action="store_true",
+                        help="distributed mode: every service on one SecantusDB, as before each had its own")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     os.environ["EVENT_CONCURRENCY"] = str(args.concurrency)  # the services inherit it

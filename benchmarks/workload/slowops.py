@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from pymongo import AsyncMongoClient
+from benchmarks.subscriptions.stack import Databases
 
 SERVICES = ("users", "tickets", "chat", "notifications")
 
@@ -24,9 +24,9 @@ def shape(value: Any) -> Any:
     return "?"
 
 
-async def start(client: AsyncMongoClient[dict[str, Any]], prefix: str, slow_ms: int) -> None:
+async def start(databases: Databases, slow_ms: int) -> None:
     for service in SERVICES:
-        await client[f"{prefix}{service}"].command("profile", 1, slowms=slow_ms)
+        await databases[service].command("profile", 1, slowms=slow_ms)
 
 
 def _operation(row: dict[str, Any]) -> tuple[str, str]:
@@ -40,10 +40,10 @@ def _operation(row: dict[str, Any]) -> tuple[str, str]:
     return kind, repr(shape(body))
 
 
-async def report(client: AsyncMongoClient[dict[str, Any]], prefix: str, *, top: int = 15) -> list[dict[str, Any]]:
+async def report(databases: Databases, *, top: int = 15) -> list[dict[str, Any]]:
     groups: dict[tuple[str, str, str], list[float]] = defaultdict(list)
     for service in SERVICES:
-        async for row in client[f"{prefix}{service}"]["system.profile"].find({}):
+        async for row in databases[service]["system.profile"].find({}):
             kind, filter_shape = _operation(row)
             groups[(row.get("ns", service), kind, filter_shape)].append(float(row.get("millis", 0)))
     ranked = sorted(groups.items(), key=lambda item: -sum(item[1]))[:top]

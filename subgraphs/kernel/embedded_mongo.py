@@ -2,7 +2,10 @@
 
 SecantusDB is GPL-2.0-only, so it is never imported into our process: we run its launcher
 (`python -m secantus`) and speak to it over the wire like any MongoDB. A running server on the
-same data directory (started by another service) is reused instead of started twice.
+same data directory (started by another process) is reused instead of started twice.
+
+Each service gets a server of its own (`database_dir`): SecantusDB runs the statements of all its transactions
+one at a time, so services sharing one server wait in one line (benchmarks/workload/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -40,6 +43,13 @@ def free_ports(count: int) -> list[int]:
         for sock in sockets:
             sock.bind(("127.0.0.1", 0))
         return [int(sock.getsockname()[1]) for sock in sockets]
+
+
+def database_dir(data_dir: Path, service: str) -> Path:
+    """Where a service's embedded database lives under `data_dir`: `databases/<service>/`, or the one `mongodb/` every
+    service shared before each had its own, while that holds data (so an existing data directory keeps its data)."""
+    shared = data_dir / "mongodb"
+    return shared if (shared / "db").is_dir() else data_dir / "databases" / service
 
 
 def _answers(port: int) -> bool:

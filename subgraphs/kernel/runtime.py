@@ -17,7 +17,7 @@ from subgraphs.kernel.auth.revocations import PATTERNS as revocation_events
 from subgraphs.kernel.auth.revocations import Revocations
 from subgraphs.kernel.auth.tokens import TokenVerifier
 from subgraphs.kernel.definition import SubgraphDefinition
-from subgraphs.kernel.embedded_mongo import EmbeddedMongo
+from subgraphs.kernel.embedded_mongo import EmbeddedMongo, database_dir
 from subgraphs.kernel.errors import AppError, Unauthenticated
 from subgraphs.kernel.events import contracts
 from subgraphs.kernel.events.amqp import AmqpBus
@@ -93,7 +93,7 @@ class Runtime:
         tracing.current_service.set(self.name)  # the spans of its background tasks, which inherit this
         url = self.settings.mongodb_url
         if url is None:
-            self.embedded = EmbeddedMongo(self.settings.data_dir / "mongodb")
+            self.embedded = EmbeddedMongo(database_dir(self.settings.data_dir, self.name))
             url = await self.embedded.start()
         self.client = connect(url, app_name=f"aurontek-{self.name}", service=self.name)
         self.db = Database(self.client, self.settings.database_name(self.name))

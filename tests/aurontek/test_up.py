@@ -63,7 +63,10 @@ def test_up_serves_the_whole_product_and_stops_cleanly(tmp_path: Path) -> None:
         rest, _ = process.communicate(timeout=60)
     assert process.returncode == 0, rest
     assert rest.rstrip().endswith("stopped")
-    assert (tmp_path / "mongodb" / "db").is_dir()
+    # each service on a database server of its own (SecantusDB runs one server's transactions one at a time)
+    assert sorted(p.name for p in (tmp_path / "databases").iterdir() if (p / "db").is_dir()) == [
+        "chat", "ia", "notifications", "tickets", "users"]
+    assert not (tmp_path / "mongodb").exists()
 
 
 def _demo_routes_its_tickets(gateway: str, code: str) -> None:

@@ -64,8 +64,8 @@ async def test_runs_alone_on_the_embedded_database_and_keeps_data(tmp_path: Path
         created = (await root(CREATE_COMPANY, {"input": company})).ok()["createCompany"]["company"]
     finally:
         output = stop(process)
-    assert "embedded MongoDB-wire server started" in output and str(tmp_path / "mongodb") in output
-    assert (tmp_path / "mongodb" / "db").is_dir()
+    assert "embedded MongoDB-wire server started" in output and str(tmp_path / "databases" / "users") in output
+    assert (tmp_path / "databases" / "users" / "db").is_dir()
 
     process = launch(tmp_path, port)
     try:
