@@ -5,8 +5,8 @@ statement a transaction saves shortens every other transaction's wait. A unit of
 results it does not need, its events' outbox rows and an event's processed-marker go to the server as one
 client-level `bulkWrite` (MongoDB 8.0's, which SecantusDB serves too), in the order they were asked for, whenever
 they would otherwise take more than one statement; a server without that command gets one `insert` a run of inserts
-into one collection and one `update` an update. The first write that fails stops the rest, and the transaction
-writes nothing. An update that must find its document (a write guarded by the version it read) raises its
+into one collection and one `update` an update; a lone write of a transaction that sent nothing else goes outside
+it. The first write that fails stops the rest, and the transaction writes nothing. An update that must find its document (a write guarded by the version it read) raises its
 caller's exception when it found none, and the transaction writes nothing either.
 """
 
@@ -19,11 +19,13 @@ from typing import Any, Protocol
 from pymongo import InsertOne, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.client_session_shared import _TxnState
 from pymongo.errors import BulkWriteError, ClientBulkWriteException, DuplicateKeyError, OperationFailure
 
 from subgraphs.kernel.mongo import Database, Document
 
 BULK_WRITE_WIRE_VERSION = 25  # MongoDB 8.0
+_STARTING = _TxnState.STARTING  # a transaction started by the client that has sent no command yet
 DUPLICATE_KEY = (11000, 11001)
 Update = Mapping[str, Any] | Sequence[Mapping[str, Any]]  # operators, or a pipeline
 
@@ -69,8 +71,11 @@ class Deferred:
         self.writes.append(Write(collection, scoped, update, upsert, unmatched=unmatched))
 
     async def send(self, db: Database, session: AsyncClientSession) -> None:
-        """Send what was kept, in order, inside `session`'s transaction; nothing is kept after."""
+        """Send what was kept, in order, inside `session`'s transaction; nothing is kept after. One write in a
+        transaction that has sent nothing else (an event's marker, for a handler that found nothing to do) goes
+        outside it: a write of one document is atomic alone, and the transaction then costs the server nothing."""
         writes, self.writes = self.writes, []
+        inside: AsyncClientSession | None = None if len(writes) == 1 and _sent_nothing(session) else session
         statements = _statements(writes)
         if len(statements) > 1 and await _bulk_writes(db):
             await _in_one(db, session, writes)
@@ -79,14 +84,22 @@ class Deferred:
             first = statement[0]
             if first.update is not None:
                 result = await first.rows.update_one(first.document, first.update, upsert=first.upsert,
-                                                     session=session)
+                                                     session=inside)
                 if first.unmatched is not None and not result.matched_count and result.upserted_id is None:
                     raise first.unmatched()
                 continue
             try:
-                await first.rows.insert_many([w.document for w in statement], ordered=True, session=session)
+                await first.rows.insert_many([w.document for w in statement], ordered=True, session=inside)
             except BulkWriteError as exc:
                 raise _failure(statement, exc.details["writeErrors"][0], exc) from None
+
+
+def _sent_nothing(session: AsyncClientSession) -> bool:
+    """Whether no command has gone out in `session`'s transaction yet: pymongo starts a transaction on the server
+    with its first command. Read from the session's state (pymongo's own, not public API); when that cannot be
+    read, as if something had gone out."""
+    transaction = getattr(session, "_transaction", None)
+    return getattr(transaction, "state", None) == _STARTING
 
 
 def _statements(writes: list[Write]) -> list[list[Write]]:

@@ -139,18 +139,36 @@ async def test_without_bulk_writes_the_inserts_still_land_together(outbox: Outbo
 async def test_what_is_one_statement_anyway_goes_as_it_is_and_the_rest_as_one_bulk_write(
     outbox: Outbox, sent: InTransactions
 ) -> None:
-    async def mark(uow: UnitOfWork) -> None:  # a consumed event's marker alone: one insert
-        uow.insert(outbox.db["processed_events"], {"_id": "queue:e1"})
+    async def look_then_mark(uow: UnitOfWork) -> None:  # something read inside, then one write: one insert
+        await outbox.db["counts"].find_one({"_id": "a"}, session=uow.session)
+        uow.insert(outbox.db["processed_events"], {"_id": "queue:e0"})
 
     async def count_twice(uow: UnitOfWork) -> None:  # two updates of one collection: two statements without it
         for key in ("a", "b"):
             uow.update(outbox.db["counts"], {"_id": key}, {"$inc": {"n": 1}}, upsert=True)
 
-    await outbox.transaction(mark)
+    await outbox.transaction(look_then_mark)
     await outbox.transaction(count_twice)
 
-    assert sent.names == ["insert", "commitTransaction", "bulkWrite", "commitTransaction"]
+    assert sent.names == ["find", "insert", "commitTransaction", "bulkWrite", "commitTransaction"]
     assert await outbox.db["counts"].count_documents({"n": 1}) == 2
+    assert await outbox.db["processed_events"].count_documents({}) == 1
+
+
+async def test_a_lone_write_of_a_unit_that_sent_nothing_else_goes_without_a_transaction(
+    outbox: Outbox, sent: InTransactions
+) -> None:
+    """A consumed event's marker, for a handler that found nothing to do: the server's transaction line never sees
+    it, and a second delivery still finds the event handled."""
+
+    async def mark(uow: UnitOfWork) -> None:
+        uow.insert(outbox.db["processed_events"], {"_id": "queue:e1"}, duplicate=Taken)
+
+    await outbox.transaction(mark)
+    assert sent.names == []
+    assert await outbox.db["processed_events"].count_documents({"_id": "queue:e1"}) == 1
+    with pytest.raises(Taken):
+        await outbox.transaction(mark)
 
 
 class Moved(Exception):
