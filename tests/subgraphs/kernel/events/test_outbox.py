@@ -247,9 +247,10 @@ async def test_a_lease_held_by_a_dead_instance_is_freed_once_it_is_found_dead(re
     """An instance killed while it held the lease (as it does through steady commits) holds up every other replica's
     events only until the survivors find it dead (its beat stood still), not for the lease's whole term."""
     dead, watcher = Orphans(db, beat_seconds=0.1, dead_after=1.0), Orphans(db, beat_seconds=0.1, dead_after=1.0)
-    alive = await replica(instance=watcher.id)
+    alive = await replica(instance=watcher.id, relay=False)  # its relay starts once the dead one holds the lease
     await dead.beat()  # it was alive once; then it stops beating
     await alive.leases.insert_one({"_id": "relay", "holder": dead.id, "until": clock.now() + LEASE})
+    alive.start()
     watcher.on_dead.append(alive.lapse)
     watching = asyncio.create_task(watcher.run())
     try:
