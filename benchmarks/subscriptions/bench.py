@@ -67,12 +67,14 @@ async def warm_up(publisher: Publisher, deliveries: Deliveries, population: Popu
 
 
 def report(sent: Sent, deliveries: Deliveries, population: Population, first: int) -> dict[str, Any]:
-    """Latencies of the messages from sequence `first` on (the measured ones)."""
+    """Latencies of the messages from sequence `first` on (the measured ones). A frame of a message this run did not
+    send (one of an earlier selection's, arriving late) is left out."""
     fans = {ticket: len(population.senders(ticket)) for ticket in population.tickets()}
-    latencies = [(at - sent.started[seq]) * 1000 for seq, at in deliveries.arrivals if seq >= first]
+    arrivals = [(seq, at) for seq, at in deliveries.arrivals if seq >= first and seq in sent.started]
+    latencies = [(at - sent.started[seq]) * 1000 for seq, at in arrivals]
     began = min((sent.started[seq] for seq in sent.started if seq >= first), default=0.0)
     by_second: dict[int, list[float]] = {}
-    for seq, at in deliveries.arrivals:
+    for seq, at in arrivals:
         if seq >= first:
             by_second.setdefault(int(sent.started[seq] - began), []).append((at - sent.started[seq]) * 1000)
     measured = [seq for seq in sent.started if seq >= first]

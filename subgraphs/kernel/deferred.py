@@ -6,8 +6,9 @@ results it does not need, its events' outbox rows and an event's processed-marke
 client-level `bulkWrite` (MongoDB 8.0's, which SecantusDB serves too), in the order they were asked for, whenever
 they would otherwise take more than one statement; a server without that command gets one `insert` a run of inserts
 into one collection and one `update` an update; a lone write of a transaction that sent nothing else goes outside
-it. The first write that fails stops the rest, and the transaction writes nothing. An update that must find its document (a write guarded by the version it read) raises its
-caller's exception when it found none, and the transaction writes nothing either.
+it. The first write that fails stops the rest, and the transaction writes nothing. An update that must find its
+document (a write guarded by the version it read) raises its caller's exception when it found none, and the
+transaction writes nothing either.
 """
 
 from __future__ import annotations
