@@ -17,6 +17,7 @@ from subgraphs.kernel.events.contracts import chat as chat_events
 from subgraphs.kernel.events.contracts import tickets as ticket_events
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
+from subgraphs.kernel.mongo import moved
 from subgraphs.tickets import store
 from subgraphs.tickets.deps import TicketsDeps
 from subgraphs.tickets.desk.service import desk_of
@@ -50,7 +51,7 @@ class ChatReplies:
         if data.get("kind") == "system" or not author or not event.company_id:
             return
         tickets = system_view(self.deps, event.company_id)
-        # read outside the transaction: the write is guarded by the version read (a ticket moved since: Stale, retried)
+        # read outside the transaction: the write is guarded by the version read (moved since: the unit runs again)
         ticket = await tickets.find_one({"_id": data.get("ticketId")})
         if ticket is None or ticket["creatorId"] == author or not clocks.running(ticket["sla"], "response"):
             return
@@ -58,7 +59,7 @@ class ChatReplies:
         if not is_desk(person, ticket["companyId"]):
             return
         edit = await self._answered(ticket, event.occurred_at)
-        write(self.deps, uow, tickets, ticket, edit, actor_id=author)  # changed since read: Stale, and the bus retries
+        write(self.deps, uow, tickets, ticket, edit, actor_id=author, moved=moved)  # changed since read: read again
 
     async def _answered(self, ticket: Ticket, at: datetime) -> Edit:
         """The message's own time is the response time, however late the event arrives."""

@@ -37,6 +37,7 @@ from subgraphs.kernel.events.contracts import ia as ia_events
 from subgraphs.kernel.events.contracts import tickets as ticket_events
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
+from subgraphs.kernel.mongo import moved
 from subgraphs.tickets.assignment.service import assignment_edit, unfit
 from subgraphs.tickets.catalogue.priority import RANK, Priority, TicketType
 from subgraphs.tickets.deps import TicketsDeps
@@ -83,7 +84,7 @@ class IntelligenceConsumer:
         if not event.company_id:
             return
         tickets = system_view(self.deps, event.company_id)
-        # read outside the transaction: the write is guarded by the version read (a ticket moved since: Stale, retried)
+        # read outside the transaction: the write is guarded by the version read (moved since: the unit runs again)
         ticket = await tickets.find_one({"_id": event.data.get("ticketId")})
         if ticket is None:
             return  # another company's ticket, or one that does not exist: nothing to do
@@ -91,7 +92,7 @@ class IntelligenceConsumer:
             edit = classified_edit(ticket, event.data)
         else:
             edit = await self._suggestion_edit(ticket, event.data)
-        write(self.deps, uow, tickets, ticket, edit, actor_id=None)  # changed since read: Stale, and the bus retries
+        write(self.deps, uow, tickets, ticket, edit, actor_id=None, moved=moved)  # changed since read: read again
 
     async def _suggestion_edit(self, ticket: Ticket, data: dict[str, Any]) -> Edit:
         assignee_id: str | None = data.get("assigneeId")

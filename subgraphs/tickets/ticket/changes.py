@@ -53,9 +53,10 @@ class Edit:
 
 
 def write(deps: TicketsDeps, uow: UnitOfWork, tickets: TenantCollection, ticket: Ticket, edit: Edit, *,
-                actor_id: str | None) -> Ticket:
-    """Apply `edit` inside `uow`, which raises Stale as it ends (and writes nothing) unless the ticket is still as read
-    and meets the guard. Returns the ticket as the unit leaves it: computed from `ticket`, which the version pins."""
+          actor_id: str | None, moved: Callable[[], Exception] | None = None) -> Ticket:
+    """Apply `edit` inside `uow`, which raises Stale (or `moved()`) as it ends, and writes nothing, unless the ticket
+    is still as read and meets the guard. Returns the ticket as the unit leaves it: computed from `ticket`, which the
+    version pins."""
     now = edit.at or clock.now()
     update = edit.update(now)
     updated = applied(ticket, update)
@@ -63,7 +64,8 @@ def write(deps: TicketsDeps, uow: UnitOfWork, tickets: TenantCollection, ticket:
     if ticket.get("participants") != people:  # the edit changes who takes part: assignee, tutor or watchers
         update["$set"]["participants"] = updated["participants"] = people
     updated = as_stored(updated)
-    uow.update(tickets, {"_id": ticket["_id"], "version": ticket["version"], **edit.guard}, update, unmatched=stale)
+    uow.update(tickets, {"_id": ticket["_id"], "version": ticket["version"], **edit.guard}, update,
+               unmatched=moved or stale)
     history.record(deps.db, uow, updated, at=now, actor_id=actor_id, action=edit.action, changes=edit.changes,
                    internal=edit.internal)
     for type, data in edit.events:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from subgraphs.kernel.events.envelope import Event
+from subgraphs.tickets.intelligence.consumers import IntelligenceConsumer
 from tests.subgraphs.tickets.harness import Desk, Team
 from tests.subgraphs.tickets.ticket.test_editing import UPDATE
 
@@ -126,3 +127,29 @@ async def test_suggestions_are_applied_when_the_company_lets_them(desk: Desk) ->
     await desk.publish("ticket.assignment_suggested", {"ticketId": second["id"], "assigneeId": None},
                        company_id=team.id)  # no candidate: the ticket keeps its agent
     assert (await seen(team, second["id"]))["assignee"] == {"id": team.agent.id}
+
+
+async def test_a_ticket_changed_between_the_read_and_the_commit_is_classified_as_it_now_is(desk: Desk) -> None:
+    """The consumer reads the ticket outside its transaction; a change landing before its commit (a person's
+    edit, here a new title) makes the transaction write nothing and run again on the ticket as it is now."""
+    team = await desk.team()
+    ticket = await team.ticket()
+    runtime = desk.tickets.runtime
+    deps = runtime.state["tickets"]
+    event = Event(type="ticket.classified", data=classified(ticket["id"]), company_id=team.id, actor_id=None)
+    runs: list[int] = []
+
+    async def work(uow: Any) -> None:
+        await IntelligenceConsumer(deps).handle(event, uow)
+        if not runs:  # someone edits the ticket after the consumer read it, before its commit
+            await runtime.db["tickets"].update_one({"_id": ticket["id"]},
+                                                   {"$set": {"title": "Edited meanwhile"}, "$inc": {"version": 1}})
+        runs.append(1)
+
+    before = await runtime.db["tickets"].find_one({"_id": ticket["id"]})
+    await deps.outbox.transaction(work)
+
+    stored = await runtime.db["tickets"].find_one({"_id": ticket["id"]})
+    assert len(runs) == 2
+    assert (stored["title"], stored["category"], stored["version"]) == ("Edited meanwhile", "Security",
+                                                                          before["version"] + 2)
