@@ -129,7 +129,7 @@ def applied(document: Mapping[str, Any], update: Mapping[str, Any]) -> Document:
     doc = copy.deepcopy(dict(document))
     for op, fields in update.items():
         for path, value in fields.items():
-            parent, key = _parent(doc, path)
+            parent, key = _parent(doc, path, create=op not in ("$unset", "$pull"))
             if op == "$set":
                 parent[key] = copy.deepcopy(value)
             elif op == "$unset":
@@ -150,10 +150,12 @@ def applied(document: Mapping[str, Any], update: Mapping[str, Any]) -> Document:
     return doc
 
 
-def _parent(doc: Document, path: str) -> tuple[Document, str]:
+def _parent(doc: Document, path: str, *, create: bool) -> tuple[Document, str]:
+    """The document holding `path`'s last field, and that field; parents missing on the way are made when `create`
+    (as `$set` makes them), else stood for by an empty one that is not kept (`$unset` and `$pull` make none)."""
     *through, key = path.split(".")
     for name in through:
-        doc = doc.setdefault(name, {})
+        doc = doc.setdefault(name, {}) if create else doc.get(name) or {}
     return doc, key
 
 

@@ -22,8 +22,8 @@ UPDATES: list[dict[str, Any]] = [
     {"$inc": {"version": 1, "count": 2, "reopened": 1}, "$addToSet": {"watchers": {"$each": ["bo", "cy", "cy"]}}},
     {"$inc": {"version": 1}, "$pull": {"watchers": "ana"}, "$push": {"ratings": {"score": 4, "at": AT}}},
     {"$inc": {"version": 1}, "$set": {"sla.response.state": "met", "sla.resolution.dueAt": AT}},
-    {"$inc": {"version": 1}, "$addToSet": {"watchers": "ana"}, "$unset": {"count": ""},
-     "$push": {"ratings": {"$each": [{"score": 1}, {"score": 2}]}}},
+    {"$inc": {"version": 1}, "$addToSet": {"watchers": "ana"}, "$unset": {"count": "", "hold.reason": ""},
+     "$push": {"ratings": {"$each": [{"score": 1}, {"score": 2}]}}, "$pull": {"links.related": "t9"}},
 ]
 
 
