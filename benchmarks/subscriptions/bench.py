@@ -75,8 +75,7 @@ def report(sent: Sent, deliveries: Deliveries, population: Population, first: in
     began = min((sent.started[seq] for seq in sent.started if seq >= first), default=0.0)
     by_second: dict[int, list[float]] = {}
     for seq, at in arrivals:
-        if seq >= first:
-            by_second.setdefault(int(sent.started[seq] - began), []).append((at - sent.started[seq]) * 1000)
+        by_second.setdefault(int(sent.started[seq] - began), []).append((at - sent.started[seq]) * 1000)
     measured = [seq for seq in sent.started if seq >= first]
     expected = sum(fans[sent.ticket[seq]] for seq in measured)
     return {"messages": len(measured), "deliveries": len(latencies), "expected": expected,

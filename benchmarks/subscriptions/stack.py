@@ -206,7 +206,7 @@ class Databases:
 
     def __init__(self, stack: Stack, options: dict[str, object]) -> None:
         self.stack = stack
-        urls = {stack.database_url(n) for n in SERVICES} | {stack.mongo_url}
+        urls = {stack.database_url(n) for n in SERVICES}
         self.clients: dict[str, AsyncMongoClient[dict[str, object]]] = {
             url: AsyncMongoClient(url, **options) for url in urls}  # type: ignore[arg-type]
 

@@ -97,8 +97,9 @@ async def transaction(client: AsyncMongoClient[dict[str, Any]], n: int) -> int:
 
 
 async def _comment(client: AsyncMongoClient[dict[str, Any]], n: int, *, bulk: bool) -> int:
-    """A ticket comment's transaction as the tickets service sends it: the guarded update and its read back, then
-    the history row, the comment and the outbox row, one statement each or (`bulk`) in one bulkWrite."""
+    """A ticket comment's transaction as the tickets service sent it before its guarded update rode in the
+    bulkWrite too: that update and its read back, then the history row, the comment and the outbox row, one
+    statement each or (`bulk`) in one bulkWrite."""
     db = client.bench
 
     async def body(session: AsyncClientSession) -> None:

@@ -26,7 +26,6 @@ from pymongo.errors import BulkWriteError, ClientBulkWriteException, DuplicateKe
 from subgraphs.kernel.mongo import Database, Document
 
 BULK_WRITE_WIRE_VERSION = 25  # MongoDB 8.0
-_STARTING = _TxnState.STARTING  # a transaction started by the client that has sent no command yet
 DUPLICATE_KEY = (11000, 11001)
 Update = Mapping[str, Any] | Sequence[Mapping[str, Any]]  # operators, or a pipeline
 
@@ -100,7 +99,7 @@ def _sent_nothing(session: AsyncClientSession) -> bool:
     with its first command. Read from the session's state (pymongo's own, not public API); when that cannot be
     read, as if something had gone out."""
     transaction = getattr(session, "_transaction", None)
-    return getattr(transaction, "state", None) == _STARTING
+    return getattr(transaction, "state", None) == _TxnState.STARTING
 
 
 def _statements(writes: list[Write]) -> list[list[Write]]:

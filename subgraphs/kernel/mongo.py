@@ -123,10 +123,12 @@ _AS_STORED: CodecOptions[Document] = CodecOptions(tz_aware=True)
 
 
 def applied(document: Mapping[str, Any], update: Mapping[str, Any]) -> Document:
-    """A deep copy of `document` with `update`'s operators applied as the server applies them: `$set`, `$unset`,
-    `$inc`, `$push` and `$addToSet` (a value or `$each`), `$pull` (of values equal to one given). Field paths may
-    be dotted. Any other operator raises ValueError: the caller reads the document back instead."""
-    doc = copy.deepcopy(dict(document))
+    """A copy of `document` (a document as read, copied through BSON, which is quicker than `copy.deepcopy`) with
+    `update`'s operators applied as the server applies them: `$set`, `$unset`, `$inc`, `$push` and `$addToSet` (a
+    value or `$each`), `$pull` (of values equal to one given). Field paths may be dotted. Any other operator raises
+    ValueError: the caller reads the document back instead. The values it sets are as given: `as_stored` makes the
+    result what the server holds."""
+    doc = as_stored(document)
     for op, fields in update.items():
         for path, value in fields.items():
             parent, key = _parent(doc, path, create=op not in ("$unset", "$pull"))

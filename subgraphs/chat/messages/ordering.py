@@ -11,25 +11,18 @@ part is per process), would sort before a message committed earlier. The number 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from subgraphs.chat import store
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import new_id
-from subgraphs.kernel.mongo import Database, update_and_read
-
-T = TypeVar("T")
+from subgraphs.kernel.mongo import Database, moved, update_and_read
 
 # An ObjectId is 4 bytes of time, 5 random bytes drawn once per process, and a 3-byte counter: this is one in the
 # random part.
 _PASS = 1 << 24
-
-
-class GuessMissed(Exception):
-    """The ticket's number was no longer the one remembered: the transaction wrote nothing; place it again."""
 
 
 class Numbering:
@@ -38,8 +31,8 @@ class Numbering:
     What it remembers is only a guess: the write is conditional on the ticket's number still being the one
     remembered. A guess that holds saves the read of the ticket's sequence and lets its write wait for the end of the
     transaction, in one statement with the message (`UnitOfWork.update`); one that does not (another instance wrote
-    since, or a commit failed) makes the transaction write nothing and raise GuessMissed, and `guessing` runs it
-    again without a guess."""
+    since, or a commit failed) is forgotten, and the transaction writes nothing and runs again (`moved`, as on a
+    write conflict), placing the message without it."""
 
     def __init__(self, *, limit: int = 10_000) -> None:
         self._last: dict[str, tuple[int, str]] = {}  # ticket -> (number, id) of its latest message written here
@@ -52,15 +45,15 @@ class Numbering:
         """Messages placed on a guess that held."""
         return self.guesses - self.missed
 
-    async def place(self, db: Database, uow: UnitOfWork, message: dict[str, Any], *, guess: bool = True,
+    async def place(self, db: Database, uow: UnitOfWork, message: dict[str, Any], *,
                     candidate: str | None = None) -> None:
-        """Give `message` (not yet stored) its number (`seq`) and an `_id` above the ticket's earlier messages;
-        with `guess`, from what this instance remembers (the unit raises GuessMissed as it ends if that is stale).
+        """Give `message` (not yet stored) its number (`seq`) and an `_id` above the ticket's earlier messages, from
+        what this instance remembers when it remembers the ticket.
 
         `candidate`: the id it tries first (a new one by default)."""
         candidate = candidate or new_id()
         ticket = message["ticketId"]
-        known = self._last.get(ticket) if guess else None
+        known = self._last.get(ticket)
         if known is None:
             await place(db, uow.session, message, candidate=candidate)
             return
@@ -68,11 +61,11 @@ class Numbering:
         chosen = candidate if candidate > last else above(last)  # hex of one length: text order
         self.guesses += 1
 
-        def missed() -> GuessMissed:
+        def missed() -> Exception:
             self.missed += 1
             if self._last.get(ticket) == known:
                 del self._last[ticket]
-            return GuessMissed(ticket)
+            return moved()
 
         uow.update(db[store.SEQUENCES], {"_id": ticket, "seq": number},
                    {"$set": {"seq": number + 1, "lastId": chosen}}, unmatched=missed)
@@ -83,14 +76,6 @@ class Numbering:
         if len(self._last) >= self.limit:
             self._last.clear()
         self._last[message["ticketId"]] = (message["seq"], message["_id"])
-
-
-async def guessing(run: Callable[[bool], Awaitable[T]]) -> T:
-    """`run(True)`, which places its message on a guess; when the guess missed, `run(False)`."""
-    try:
-        return await run(True)
-    except GuessMissed:
-        return await run(False)
 
 
 def above(last: str) -> str:

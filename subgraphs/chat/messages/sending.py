@@ -12,7 +12,6 @@ from subgraphs.chat.deps import ChatDeps
 from subgraphs.chat.live.announce import commit_and_announce
 from subgraphs.chat.messages import files
 from subgraphs.chat.messages.documents import ADDED, Message, MessageKind, added_event, new_message
-from subgraphs.chat.messages.ordering import guessing
 from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import BadUserInput, RateLimited
@@ -96,15 +95,12 @@ async def post(deps: ChatDeps, tenancy: Tenancy, actor: Principal, chat: ChatAcc
 
     desk = from_desk(actor, ticket)
 
-    async def attempt(guess: bool) -> None:
-        async def work(uow: UnitOfWork) -> None:
-            await deps.numbering.place(deps.db, uow, message, guess=guess)  # it orders this ticket's writers
-            uow.insert(messages, message)
-            uow.emit(ADDED, added_event(message, ticket, from_desk=desk), company_id=ticket.company_id,
-                     actor_id=actor.user_id)
+    async def work(uow: UnitOfWork) -> None:
+        await deps.numbering.place(deps.db, uow, message)  # it orders this ticket's writers
+        uow.insert(messages, message)
+        uow.emit(ADDED, added_event(message, ticket, from_desk=desk), company_id=ticket.company_id,
+                 actor_id=actor.user_id)
 
-        await commit_and_announce(deps, work)
-
-    await guessing(attempt)
+    await commit_and_announce(deps, work)
     deps.numbering.committed(message)
     return message, chat
