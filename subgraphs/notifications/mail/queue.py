@@ -38,7 +38,8 @@ def enqueue(db: Database, row: dict[str, Any], uow: UnitOfWork) -> None:
                                 "sentAt": None, **row})
 
 
-CLAIM_TRIES = 5  # rows other senders took between our read and our update, before the next state
+CLAIM_TRIES = 5  # reads of a state's due rows in one claim, while other senders take every row read
+CLAIM_BATCH = 32  # due rows read at once and tried one after another on later claims
 
 
 class MailQueue:
@@ -50,6 +51,7 @@ class MailQueue:
         self.retry_delay_ms = retry_delay_ms
         self.lease = lease
         self._lapses_seen: datetime | None = None  # when claim last looked for rows whose lease lapsed
+        self._read: dict[str, list[dict[str, Any]]] = {}  # by state: rows read due and not tried yet, oldest first
 
     async def depth(self) -> int:
         """Mails not sent yet and not given up on: new, waiting for a retry, or being sent."""
@@ -62,20 +64,35 @@ class MailQueue:
         its index (status, then time): as one `$or` the embedded database read every row of the collection on
         every claim, sent ones included. The row is read, then taken by an update that holds only if it is still
         as read (another sender may take it first: then the next one is tried); a findAndModify would read the
-        whole collection there too."""
+        whole collection there too.
+
+        The embedded database reads every due row of a state to answer for its oldest, however few are asked for,
+        so a claim reads up to `CLAIM_BATCH` of them and later claims take the rest before reading again: with a
+        backlog of mail, reading one row a claim was a quarter of the database's work in the workload benchmark
+        (benchmarks/workload/RESULTS.md). A row read stays due (its time has come); one another sender took or
+        settled meanwhile no longer matches its update and is passed over."""
         now = clock.now()
-        lapsed = ({"status": MailStatus.SENDING, "leaseUntil": {"$lt": now}}, "leaseUntil")
-        states = [({"status": MailStatus.PENDING, "nextAttemptAt": {"$lte": now}}, "nextAttemptAt"),
-                  ({"status": MailStatus.RETRYING, "nextAttemptAt": {"$lte": now}}, "nextAttemptAt")]
+        lapsed = ("lapsed", {"status": MailStatus.SENDING, "leaseUntil": {"$lt": now}}, "leaseUntil")
+        states = [("pending", {"status": MailStatus.PENDING, "nextAttemptAt": {"$lte": now}}, "nextAttemptAt"),
+                  ("retrying", {"status": MailStatus.RETRYING, "nextAttemptAt": {"$lte": now}}, "nextAttemptAt")]
         overdue = self._lapses_seen is None or now - self._lapses_seen >= self.lease / 4
         states.insert(0 if overdue else len(states), lapsed)  # a lease lapses rarely: first only now and then
-        for due, oldest in states:
-            if due is lapsed[0]:
+        for state, due, oldest in states:
+            if state == "lapsed":
                 self._lapses_seen = now
-            for _ in range(CLAIM_TRIES):
-                row = await self.rows.find_one(due, sort=[(oldest, 1)])
-                if row is None:
-                    break
+                self._read.pop(state, None)  # a lease read lapsed may have been taken over since: read them again
+            reads = 0
+            while True:
+                read = self._read.get(state)
+                if not read:
+                    if reads == CLAIM_TRIES:
+                        break
+                    reads += 1
+                    read = await self.rows.find(due, sort=[(oldest, 1)], limit=CLAIM_BATCH).to_list(None)
+                    self._read[state] = read
+                    if not read:
+                        break
+                row = read.pop(0)
                 taken = {"status": MailStatus.SENDING, "leaseUntil": now + self.lease, "updatedAt": now,
                          "attempts": row.get("attempts", 0) + 1}
                 still = {"_id": row["_id"], "status": row["status"], "attempts": row.get("attempts", 0)}
