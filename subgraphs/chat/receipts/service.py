@@ -71,5 +71,9 @@ async def unread_count(tenancy: Tenancy, actor: Principal, chat: ChatAccess) -> 
     mine = await receipts.find_one({"_id": receipt_id(chat.ticket.id, actor.user_id)})
     messages, query = messages_of(tenancy, actor, chat)
     after = {"_id": {"$gt": mine["lastReadId"]}} if mine and mine["lastReadId"] else {}
-    return await messages.count_documents({**query, **after, "deleted": False, "authorId": {"$ne": actor.user_id},
-                                           "kind": {"$ne": MessageKind.SYSTEM.value}})
+    # The first stage is exactly the index's shape (company, ticket, then a range of ids), so the embedded database
+    # reads only this ticket's messages after the receipt; with the other conditions in it, it read every message of
+    # the company (17 ms a count in the workload benchmark).
+    others = {"deleted": False, "authorId": {"$ne": actor.user_id}, "kind": {"$ne": MessageKind.SYSTEM.value}}
+    counted = await messages.aggregate([{"$match": others}, {"$count": "unread"}], match={**query, **after})
+    return int(counted[0]["unread"]) if counted else 0
