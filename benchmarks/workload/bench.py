@@ -13,7 +13,8 @@ by default) acts through the gateway for `--seconds`, with tabs held live on `--
 
 Reported: operations per second and p50/p99 per operation; for each consumer (by service), its backlog during the
 load and the time after the load until it is empty (messages ready, unacknowledged or waiting for a retry, and
-nothing left in the producers' outboxes); the lag of the notifications consumer (the moment an event was handled
+nothing left in the producers' outboxes), and until the IA's analysis queue and the notifications' mail queue are
+empty; the lag of the notifications consumer (the moment an event was handled
 minus the moment its transaction committed); the live frames' delay from the send, and any frame missing or
 twice; database commands per user operation by service, from the load's start until the backlogs are empty; CPU
 per process; with `--slow-ms`, the database operations slower than that, grouped by filter shape (slowops.py).
@@ -191,11 +192,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             began = time.monotonic()
             sampler = asyncio.create_task(_sample(stack, ready, during))
             ended: list[float] = []
+            work: dict[str, float | None] = {}
 
             async def drained() -> dict[str, float | None]:
                 ended.append(time.monotonic())
                 sampler.cancel()
-                return await _drain(stack, ready, databases, ended[0], limit=args.drain_limit)
+                consumers = await _drain(stack, ready, databases, ended[0], limit=args.drain_limit)
+                work.update(await _work_done(databases, ended[0], limit=args.drain_limit))
+                return consumers
 
             outcomes, tabs, drain = await drive(company, stack.url("gateway"), args.seconds, drained, hot=args.hot)
             elapsed = time.monotonic() - began
@@ -213,7 +217,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             await databases.close()
             if ready is not None:
                 await ready.close()
-            return {**_report(args, outcomes, ended[0] - began, during, drain, lag, cpu), "live": _live(outcomes, tabs),
+            return {**_report(args, outcomes, ended[0] - began, during, drain, lag, cpu),
+                    "work_queues_done_after_load_s": work, "live": _live(outcomes, tabs),
                     "database_commands": _per_operation(sent, outcomes.operations, in_transactions),
                     "database_waits": _waits(sent, waited, failed),
                     **({"slow_operations": slow} if slow is not None else {})}
@@ -255,6 +260,24 @@ async def _drain(stack: Stack, ready: Ready | None, databases: Databases, ended:
             drained = {}  # some were still being handled: not over yet
         await asyncio.sleep(0.1)
     return dict(sorted(drained.items()))
+
+
+# the services' own queues of work their consumers leave behind, done outside any broker's queue
+WORK_QUEUES = {"ia analysis": ("ia", "analysis_jobs", {}),
+               "notifications mail": ("notifications", "mail_deliveries",
+                                      {"status": {"$in": ["pending", "retrying", "sending"]}})}
+
+
+async def _work_done(databases: Databases, ended: float, *, limit: float) -> dict[str, float | None]:
+    """Seconds after the load until the IA's analysis queue and the notifications' mail queue are empty (None: not
+    within `limit`): a ticket is classified and routed, and a mail sent, only then."""
+    done: dict[str, float | None] = dict.fromkeys(WORK_QUEUES)
+    while time.monotonic() - ended < limit and None in done.values():
+        for name, (service, collection, waiting) in WORK_QUEUES.items():
+            if done[name] is None and not await databases[service][collection].count_documents(waiting):
+                done[name] = round(time.monotonic() - ended, 1)
+        await asyncio.sleep(0.2)
+    return done
 
 
 def _per_operation(sent: dict[str, int], operations: int, in_transactions: dict[str, int]) -> dict[str, Any]:
