@@ -4,7 +4,7 @@ stores its vector, classifies it, looks for a duplicate and routes it, with the 
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -12,7 +12,8 @@ import numpy as np
 from subgraphs.ia import store
 from subgraphs.ia.analysis import jobs
 from subgraphs.ia.analysis.jobs import ROUTE, TRIAGE, Job
-from subgraphs.ia.assignment.service import route
+from subgraphs.ia.assignment.decide import Decision
+from subgraphs.ia.assignment.service import Routing, read_routing, route
 from subgraphs.ia.classification.classify import Outcome
 from subgraphs.ia.deps import IaDeps
 from subgraphs.ia.readmodel.tickets import WORKABLE, Ticket
@@ -82,10 +83,11 @@ class Analyst:
             await self._failed(claimed)
             return
         found = {ticket_id: (vectors[row], outcomes[row]) for row, ticket_id in enumerate(triage)}
+        routings: dict[str, Routing] = {}  # by company: its agents' work, read once for the batch
         for job in claimed:
             vector, outcome = found.get(job["_id"], (None, None))
             try:
-                await self._ticket(job, tickets.get(job["_id"]), vector, outcome)
+                await self._ticket(job, tickets.get(job["_id"]), vector, outcome, routings)
             except Exception as exc:
                 log.error("analysis of a ticket failed", extra={"ticketId": job["_id"], "error": repr(exc)})
                 await self._failed([job])
@@ -102,24 +104,35 @@ class Analyst:
                 log.error("analysis given up", extra={"ticketId": job["_id"], "attempts": job.get("attempts")})
 
     async def _ticket(self, job: Job, ticket: Ticket | None, vector: np.ndarray | None,
-                      outcome: Outcome | None) -> None:
+                      outcome: Outcome | None, routings: dict[str, Routing]) -> None:
         deps, settings = self.deps, self.deps.settings
         duplicate = None
         if ticket is not None and vector is not None and ticket.get("status") in WORKABLE:
             duplicate = await likely_duplicate(deps.db, deps.index, ticket, vector, minimum=settings.duplicate_min,
                                                window=timedelta(days=settings.duplicate_window_days))
+        routing: Routing | None = None
+        if ticket is not None and ROUTE in job["tasks"] and needs_agent(ticket):
+            company, now = ticket["companyId"], clock.now()
+            routing = routings.get(company) or await read_routing(deps.db, company, now=now, windows=deps.windows)
+            routings[company] = routing
+        decided: list[tuple[Decision, datetime]] = []  # the last run's: a rerun of the unit decides again
 
         async def work(uow: UnitOfWork) -> None:
+            decided.clear()
             if ticket is not None:
-                await self._conclude(uow, job, ticket, vector, outcome, duplicate)
+                await self._conclude(uow, job, ticket, vector, outcome, duplicate, routing, decided)
             await jobs.finish(deps.db, job, uow.session)
 
         await deps.outbox.transaction(work)
         if ticket is not None and vector is not None:
             deps.index.remember(ticket["companyId"], ticket["_id"], vector)
+        if routing is not None and ticket is not None and decided:
+            decision, at = decided[-1]
+            routing.suggested(ticket, decision.chosen.user_id if decision.chosen else None, at)
 
     async def _conclude(self, uow: UnitOfWork, job: Job, ticket: Ticket, vector: np.ndarray | None,
-                        outcome: Outcome | None, duplicate: tuple[Ticket, float] | None) -> None:
+                        outcome: Outcome | None, duplicate: tuple[Ticket, float] | None, routing: Routing | None,
+                        decided: list[tuple[Decision, datetime]]) -> None:
         deps, now, company = self.deps, clock.now(), ticket["companyId"]
         found: dict[str, Any] = {}
         if vector is not None:
@@ -134,4 +147,6 @@ class Analyst:
         if found:
             await deps.db[store.TICKETS].update_one({"_id": ticket["_id"]}, {"$set": found}, session=uow.session)
         if ROUTE in job["tasks"] and needs_agent(ticket):
-            await route(deps.db, uow, as_routed(ticket, outcome), now=now, windows=deps.windows)
+            decision = await route(deps.db, uow, as_routed(ticket, outcome), now=now, windows=deps.windows,
+                                   routing=routing)
+            decided.append((decision, now))

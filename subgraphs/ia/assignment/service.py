@@ -56,41 +56,92 @@ def _holder(doc: Ticket, ids: set[str]) -> str | None:
 
 
 async def _open_tickets(db: Database, company_id: str, ids: list[str], now: datetime
-                        ) -> tuple[dict[str, list[OpenTicket]], dict[str, list[WorkRow]]]:
+                        ) -> tuple[dict[str, dict[str, OpenTicket]], dict[str, dict[str, WorkRow]]]:
     """Each agent's open tickets, and the suggestions not applied yet (counted as given to them: without
-    that, tickets routed in a burst would all go to whoever looked least busy before the first was applied)."""
+    that, tickets routed in a burst would all go to whoever looked least busy before the first was applied);
+    both by ticket id."""
     query = {"status": {"$in": list(WORKABLE)}, "$or": [
         {"assigneeId": {"$in": ids}}, {"tutorId": {"$in": ids}},
         {"assigneeId": None, "suggestedTo": {"$in": ids}, "suggestedAt": {"$gte": now - PENDING}}]}
-    held: dict[str, list[OpenTicket]] = defaultdict(list)
-    pending: dict[str, list[WorkRow]] = defaultdict(list)
+    held: dict[str, dict[str, OpenTicket]] = defaultdict(dict)
+    pending: dict[str, dict[str, WorkRow]] = defaultdict(dict)
     async for doc in of_company(db, store.TICKETS, company_id).find(query):
         holder = _holder(doc, set(ids))
         if holder is None:
             continue
-        held[holder].append(OpenTicket(doc.get("priority"), doc.get("createdAt") or now, doc.get("lastActivityAt")))
+        held[holder][doc["_id"]] = _open(doc, now)
         if not doc.get("assigneeId"):
-            pending[holder].append(WorkRow(ASSIGNED, doc["suggestedAt"], doc["_id"], doc.get("priority")))
+            pending[holder][doc["_id"]] = WorkRow(ASSIGNED, doc["suggestedAt"], doc["_id"], doc.get("priority"))
     return held, pending
+
+
+def _open(ticket: Ticket, now: datetime) -> OpenTicket:
+    return OpenTicket(ticket.get("priority"), ticket.get("createdAt") or now, ticket.get("lastActivityAt"))
+
+
+async def _work_log(db: Database, company_id: str, ids: list[str], *, now: datetime, windows: Windows
+                    ) -> dict[str, list[WorkRow]]:
+    rows: dict[str, list[WorkRow]] = defaultdict(list)
+    query = {"agentId": {"$in": ids}, "at": {"$gte": now - windows.history}}
+    async for row in of_company(db, store.ACTIVITY, company_id).find(query):
+        rows[row["agentId"]].append(WorkRow(row["kind"], row["at"], row["ticketId"], row.get("priority"),
+                                            row.get("heldMinutes")))
+    return rows
+
+
+@dataclass
+class Routing:
+    """A company's routable agents and their work, read once for the tickets of one analysis batch.
+
+    Each decision, once committed, is laid on it as the database then shows it (the ticket pending for its agent),
+    so the batch's tickets are spread as if the agents' work were read again for each; reading it for each ticket
+    was most of the IA's database work (benchmarks/workload/RESULTS.md). What others change meanwhile (an agent
+    taking a ticket, another replica's suggestions) is seen from the next batch on, seconds later."""
+
+    people: list[Person]
+    held: dict[str, dict[str, OpenTicket]]
+    pending: dict[str, dict[str, WorkRow]]
+    log: dict[str, list[WorkRow]]
+
+    def stats(self, ids: list[str], *, now: datetime, windows: Windows) -> dict[str, AgentStats]:
+        return {i: agent_stats(list(self.held.get(i, {}).values()),
+                               [*self.log.get(i, ()), *self.pending.get(i, {}).values()],
+                               now=now, window=windows.history, stagnant_after=windows.stagnant)
+                for i in ids}
+
+    def suggested(self, ticket: Ticket, agent_id: str | None, now: datetime) -> None:
+        """`ticket` was suggested to `agent_id` (or to nobody) at `now`, and that is committed."""
+        for held in self.held.values():
+            held.pop(ticket["_id"], None)
+        for pending in self.pending.values():
+            pending.pop(ticket["_id"], None)
+        if agent_id is not None:
+            self.held.setdefault(agent_id, {})[ticket["_id"]] = _open(ticket, now)
+            self.pending.setdefault(agent_id, {})[ticket["_id"]] = WorkRow(ASSIGNED, now, ticket["_id"],
+                                                                          ticket.get("priority"))
+
+
+async def read_routing(db: Database, company_id: str, *, now: datetime, windows: Windows) -> Routing:
+    people = [p for p in await company_people(db, company_id) if routable(p)]
+    ids = [p["_id"] for p in people]
+    held, pending = await _open_tickets(db, company_id, ids, now)
+    return Routing(people, held, pending, await _work_log(db, company_id, ids, now=now, windows=windows))
 
 
 async def agents_stats(db: Database, company_id: str, ids: list[str], *, now: datetime, windows: Windows
                        ) -> dict[str, AgentStats]:
     """Each agent's numbers at `now`, from the read model and the work log."""
-    held, rows = await _open_tickets(db, company_id, ids, now)
-    query = {"agentId": {"$in": ids}, "at": {"$gte": now - windows.history}}
-    async for row in of_company(db, store.ACTIVITY, company_id).find(query):
-        rows[row["agentId"]].append(WorkRow(row["kind"], row["at"], row["ticketId"], row.get("priority"),
-                                            row.get("heldMinutes")))
-    return {i: agent_stats(held[i], rows[i], now=now, window=windows.history, stagnant_after=windows.stagnant)
-            for i in ids}
+    held, pending = await _open_tickets(db, company_id, ids, now)
+    known = Routing([], held, pending, await _work_log(db, company_id, ids, now=now, windows=windows))
+    return known.stats(ids, now=now, windows=windows)
 
 
-async def decide(db: Database, ticket: Ticket, *, now: datetime, windows: Windows) -> Decision:
-    """Who should take `ticket` now, with every candidate's factors."""
-    people = [p for p in await company_people(db, ticket["companyId"]) if routable(p)]
-    stats = await agents_stats(db, ticket["companyId"], [p["_id"] for p in people], now=now, windows=windows)
-    fit, excluded = candidates(people, ticket)
+async def decide(db: Database, ticket: Ticket, *, now: datetime, windows: Windows,
+                 routing: Routing | None = None) -> Decision:
+    """Who should take `ticket` now, with every candidate's factors (from `routing` when given)."""
+    known = routing or await read_routing(db, ticket["companyId"], now=now, windows=windows)
+    stats = known.stats([p["_id"] for p in known.people], now=now, windows=windows)
+    fit, excluded = candidates(known.people, ticket)
     pool = [Candidate(p["_id"], stats[p["_id"]], skill_match(p, ticket)) for p in fit]
     return choose(pool, company_baseline(list(stats.values())), excluded)
 
@@ -107,9 +158,10 @@ def decision_doc(ticket: Ticket, decision: Decision, now: datetime) -> dict[str,
     }
 
 
-async def route(db: Database, uow: UnitOfWork, ticket: Ticket, *, now: datetime, windows: Windows) -> Decision:
+async def route(db: Database, uow: UnitOfWork, ticket: Ticket, *, now: datetime, windows: Windows,
+                routing: Routing | None = None) -> Decision:
     """Decide, keep the decision, mark the pending suggestion and announce it, in the caller's transaction."""
-    decision = await decide(db, ticket, now=now, windows=windows)
+    decision = await decide(db, ticket, now=now, windows=windows, routing=routing)
     company = ticket["companyId"]
     await of_company(db, store.DECISIONS, company).insert_one(decision_doc(ticket, decision, now),
                                                               session=uow.session)
