@@ -6,7 +6,7 @@ import asyncio
 import os
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
@@ -17,7 +17,7 @@ import aiosmtplib
 STARTTLS: dict[str, bool | None] = {"smtp": None, "smtp+starttls": True, "smtps": False}
 
 class Transport(Protocol):
-    async def send(self, message: EmailMessage, *, key: str) -> None:
+    async def send(self, message: Message, *, key: str) -> None:
         """Hand `message` over; return once it is accepted, raise `MailRefused` or another error otherwise."""
 
 
@@ -31,7 +31,7 @@ class SmtpTransport:
     timeout: float = 30.0
     ca_file: Path | None = None
 
-    async def send(self, message: EmailMessage, *, key: str) -> None:
+    async def send(self, message: Message, *, key: str) -> None:
         parts = urlsplit(self.url)
         implicit_tls = parts.scheme == "smtps"
         try:
@@ -71,10 +71,10 @@ class DirectoryTransport:
 
     directory: Path
 
-    async def send(self, message: EmailMessage, *, key: str) -> None:
+    async def send(self, message: Message, *, key: str) -> None:
         await asyncio.to_thread(self._write, message, key)
 
-    def _write(self, message: EmailMessage, key: str) -> None:
+    def _write(self, message: Message, key: str) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         final = self.directory / f"{key}.eml"
         partial = final.with_suffix(".eml.part")

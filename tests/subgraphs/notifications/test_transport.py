@@ -105,3 +105,22 @@ async def test_without_smtp_mail_lands_in_the_outbox_directory_once(tmp_path: Pa
     parsed = message_from_bytes(written.read_bytes(), policy=policy.default)
     assert parsed["Subject"] == "Ticket TKT-1 was assigned to you"
     assert parsed.get_body(preferencelist=("html",)).get_content() == "<p>Rich words</p>\n"  # type: ignore[union-attr]
+
+
+async def test_names_subjects_and_bodies_outside_ascii_arrive_as_written(tmp_path: Path) -> None:
+    transport = DirectoryTransport(tmp_path / "mail")
+    sent = delivery(to="José Núñez <jose@example.test>", subject="Su ticket TKT-7 — contraseña cambiada",
+                    text="Hola José,\nsu contraseña cambió.", html="<p>¡Hola José!</p>", language="es",
+                    mandatory=True)
+    await transport.send(build(sent, sender="Soporte Años <soporte@aurontek.test>"), key="k")
+    parsed = message_from_bytes((tmp_path / "mail" / "k.eml").read_bytes(), policy=policy.default)
+    assert parsed["Subject"] == "Su ticket TKT-7 — contraseña cambiada"
+    assert parsed["To"].addresses[0].display_name == "José Núñez"
+    assert parsed["To"].addresses[0].addr_spec == "jose@example.test"
+    assert parsed["From"].addresses[0].display_name == "Soporte Años"
+    assert parsed["Message-ID"] == "<6a0000000000000000000001@aurontek.test>"
+    assert parsed["Content-Language"] == "es" and parsed["Auto-Submitted"] is None  # a mandatory mail
+    assert parsed["X-Aurontek-Notice"] == "ticket_assigned"
+    assert parsed.get_content_type() == "multipart/alternative"
+    assert parsed.get_body(preferencelist=("plain",)).get_content() == "Hola José,\nsu contraseña cambió.\n"  # type: ignore[union-attr]
+    assert parsed.get_body(preferencelist=("html",)).get_content() == "<p>¡Hola José!</p>\n"  # type: ignore[union-attr]
