@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,10 @@ ALGORITHM = "EdDSA"
 REQUIRED_CLAIMS = ("exp", "iat", "sub", "iss", "aud")
 # Ours are ~400 bytes; a header stuffed with megabytes is refused before any parsing.
 MAX_TOKEN_BYTES = 8 * 1024
+# Tokens already verified, with their claims: a caller sends the same token with every request, and the gateway and
+# each subgraph it asks verify it again. Only a signature that checked out is kept; the key is looked up and the
+# times are checked on every use all the same.
+VERIFIED_KEPT = 4096
 
 
 class TokenRejected(Exception):
@@ -47,12 +52,30 @@ class AccessTokenVerifier:
         self.audience = audience
         self.leeway = leeway
         self.now = now
+        self._verified: OrderedDict[str, tuple[str, dict[str, Any]]] = OrderedDict()  # token: (kid, claims)
 
     async def verify(self, token: str) -> dict[str, Any]:
         """The token's claims; raises `TokenRejected` (or `NotAnAccessToken`), or `KeysUnavailable` when the key it
         names may exist but the key set cannot be fetched."""
         if len(token) > MAX_TOKEN_BYTES:
             raise TokenRejected("the access token is too large")
+        kept = self._verified.get(token)
+        if kept is not None:
+            kid, claims = kept
+            if await self.keys.get(kid) is None:  # its key was withdrawn since
+                del self._verified[token]
+                raise TokenRejected("the access token was signed by an unknown key")
+            self._check_times(claims)
+            self._verified.move_to_end(token)
+            return dict(claims)
+        kid, claims = await self._checked(token)
+        self._verified[token] = (kid, claims)
+        if len(self._verified) > VERIFIED_KEPT:
+            self._verified.popitem(last=False)
+        return dict(claims)
+
+    async def _checked(self, token: str) -> tuple[str, dict[str, Any]]:
+        """The signing key's id and the claims of a token verified from scratch."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -83,7 +106,7 @@ class AccessTokenVerifier:
         self._check_times(claims)
         if claims.get("typ") != "access":
             raise NotAnAccessToken("this token is not an access token")
-        return claims
+        return kid, claims
 
     def _check_times(self, claims: dict[str, Any]) -> None:
         now = self.now()
