@@ -20,8 +20,6 @@ from subgraphs.notifications.messages.render import Renderer
 from subgraphs.notifications.settings import NotificationsSettings
 from telemetry import metrics
 
-MAIL_SENDERS = 2  # concurrent sends per instance
-
 
 def transport(settings: NotificationsSettings) -> Transport:
     if settings.smtp_url:
@@ -42,7 +40,7 @@ async def setup(runtime: Runtime) -> None:
                       lease=timedelta(seconds=max(60.0, settings.smtp_timeout * 3)))
     sender = Sender(queue, transport(settings), sender=settings.mail_from,
                     poll_interval=settings.mail_poll_interval_ms / 1000)
-    for n in range(MAIL_SENDERS):
+    for n in range(settings.mail_senders):
         runtime.spawn(f"mail-sender-{n}", sender.run)
 
     async def mail_depth() -> None:

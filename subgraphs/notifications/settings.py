@@ -24,6 +24,9 @@ class NotificationsSettings(ServiceSettings):
     mail_max_attempts: int = Field(10, ge=1, le=50, validation_alias=_env("MAIL_MAX_ATTEMPTS"))
     mail_retry_delay_ms: int = Field(30_000, ge=10, validation_alias=_env("MAIL_RETRY_DELAY_MS"))
     mail_poll_interval_ms: int = Field(1000, ge=10, le=60_000, validation_alias=_env("MAIL_POLL_INTERVAL_MS"))
+    # Sends at once per instance. Each waits on the database and the mail server most of its time: two fell a minute
+    # and a half behind the workload benchmark's 30 mails a second (benchmarks/workload/RESULTS.md).
+    mail_senders: int = Field(8, ge=1, le=64, validation_alias=_env("MAIL_SENDERS"))
     # Language of mail to addresses that are nobody's account (a company's contacts).
     default_language: Literal["es", "en"] = Field("es", validation_alias=_env("DEFAULT_LANGUAGE"))
     # How long a chat message may stay unread before its participants hear about it (one notice per batch).
