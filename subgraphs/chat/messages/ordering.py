@@ -11,6 +11,9 @@ part is per process), would sort before a message committed earlier. The number 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -36,9 +39,28 @@ class Numbering:
 
     def __init__(self, *, limit: int = 10_000) -> None:
         self._last: dict[str, tuple[int, str]] = {}  # ticket -> (number, id) of its latest message written here
+        self._turns: dict[str, tuple[asyncio.Lock, list[int]]] = {}  # ticket -> its lock, and how many hold or wait
         self.limit = limit
         self.guesses = 0  # messages placed on a guess
         self.missed = 0  # of which the guess did not hold
+
+    @contextlib.asynccontextmanager
+    async def turn(self, ticket_id: str) -> AsyncIterator[None]:
+        """This instance's messages of one ticket, one after another, from their placing to their commit.
+
+        Two of them at once would both guess the same number, and one transaction would run again whole; they would
+        conflict on the ticket's sequence even unguessed. Once sends take seconds (an overloaded chat), most of a
+        busy ticket's messages overlapped, and the reruns kept it overloaded (benchmarks/subscriptions/RESULTS.md).
+        """
+        lock, users = self._turns.setdefault(ticket_id, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            users[0] -= 1
+            if not users[0]:
+                del self._turns[ticket_id]
 
     @property
     def guessed(self) -> int:

@@ -101,6 +101,7 @@ async def post(deps: ChatDeps, tenancy: Tenancy, actor: Principal, chat: ChatAcc
         uow.emit(ADDED, added_event(message, ticket, from_desk=desk), company_id=ticket.company_id,
                  actor_id=actor.user_id)
 
-    await commit_and_announce(deps, work)
-    deps.numbering.committed(message)
+    async with deps.numbering.turn(ticket.id):
+        await commit_and_announce(deps, work)
+        deps.numbering.committed(message)
     return message, chat

@@ -3,6 +3,7 @@ earlier message's id is ahead of this instance's clock (taken by another instanc
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -113,6 +114,24 @@ async def test_two_instances_writing_one_ticket_in_turn_keep_one_order(db: Datab
     assert [m["_id"] for m in placed] == sorted(m["_id"] for m in placed)
     assert len({m["_id"] for m in placed}) == 8
     assert (one.guessed, two.guessed) == (1, 0)  # only the last of `one`'s two in a row
+
+
+async def test_messages_of_one_ticket_sent_at_once_take_turns_and_no_transaction_runs_twice(db: Database) -> None:
+    """As chat's sending does it: eight messages of one ticket at once on one instance, each in the ticket's turn.
+    Each guess holds (the one before it has committed), so none of the eight transactions is run again."""
+    numbering, ticket = Numbering(), new_id()
+    await _numbered(db, numbering, ticket)  # the instance knows the ticket from here on
+
+    async def sent() -> dict[str, Any]:
+        async with numbering.turn(ticket):
+            return await _numbered(db, numbering, ticket)
+
+    placed = await asyncio.gather(*(sent() for _ in range(8)))
+    assert sorted(m["seq"] for m in placed) == list(range(2, 10))
+    by_number = sorted(placed, key=lambda m: m["seq"])
+    assert [m["_id"] for m in by_number] == sorted(m["_id"] for m in placed)
+    assert (numbering.guesses, numbering.missed) == (8, 0)
+    assert not numbering._turns  # nothing kept for a ticket nobody is writing
 
 
 async def test_a_guess_with_an_id_drawn_behind_the_last_goes_above_it(db: Database) -> None:
