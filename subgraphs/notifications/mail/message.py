@@ -16,6 +16,11 @@ from typing import Any
 
 
 def build(delivery: dict[str, Any], *, sender: str) -> Message:
+    written = {"From": sender, "To": delivery["to"], "Subject": delivery["subject"], "X-Aurontek-Notice":
+               delivery["kind"], "Content-Language": delivery["language"], "Message-ID": delivery["_id"]}
+    for name, value in written.items():
+        if "\r" in value or "\n" in value:  # the classic classes would write it as it is, a header of its own too
+            raise ValueError(f"the {name} header may not hold a line break")
     message = MIMEMultipart("alternative")
     message["From"] = _address(sender)
     message["To"] = _address(delivery["to"])
@@ -38,8 +43,8 @@ def _part(body: str, subtype: str) -> MIMEText:
     return MIMEText(body if body.endswith("\n") else body + "\n", subtype, "utf-8")
 
 
-def _text(value: str) -> str:
-    return value if value.isascii() else Header(value, "utf-8").encode()
+def _text(value: str) -> Any:  # str or Header: the classic classes take both, their stubs only str
+    return value if value.isascii() else Header(value, "utf-8")  # folded as it is written, after the header's name
 
 
 def _address(value: str) -> str:

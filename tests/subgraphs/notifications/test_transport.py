@@ -124,3 +124,13 @@ async def test_names_subjects_and_bodies_outside_ascii_arrive_as_written(tmp_pat
     assert parsed.get_content_type() == "multipart/alternative"
     assert parsed.get_body(preferencelist=("plain",)).get_content() == "Hola José,\nsu contraseña cambió.\n"  # type: ignore[union-attr]
     assert parsed.get_body(preferencelist=("html",)).get_content() == "<p>¡Hola José!</p>\n"  # type: ignore[union-attr]
+
+
+def test_a_long_subject_outside_ascii_is_folded_and_a_line_break_in_a_header_refused() -> None:
+    subject = "Nuevo comentario en su ticket TKT-12345 — «La impresora de la tercera planta no imprime en color»"
+    parsed = message_from_bytes(build(delivery(subject=subject), sender=SENDER).as_bytes(), policy=policy.default)
+    assert parsed["Subject"] == subject
+    for field, value in (("subject", "Hello\r\nBcc: someone@example.test"), ("to", "ana@example.test\nBcc: x@y.z"),
+                         ("subject", "a\rb")):
+        with pytest.raises(ValueError, match="line break"):
+            build(delivery(**{field: value}), sender=SENDER)
