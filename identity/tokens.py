@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -67,12 +68,12 @@ class AccessTokenVerifier:
                 raise TokenRejected("the access token was signed by an unknown key")
             self._check_times(claims)
             self._verified.move_to_end(token)
-            return dict(claims)
+            return copy.deepcopy(claims)  # a caller changing its copy (a list in it too) changes nothing kept
         kid, claims = await self._checked(token)
         self._verified[token] = (kid, claims)
         if len(self._verified) > VERIFIED_KEPT:
             self._verified.popitem(last=False)
-        return dict(claims)
+        return copy.deepcopy(claims)
 
     async def _checked(self, token: str) -> tuple[str, dict[str, Any]]:
         """The signing key's id and the claims of a token verified from scratch."""

@@ -39,10 +39,12 @@ async def test_a_verified_token_stays_accepted_until_it_expires_or_its_key_goes(
     key, clock = Ed25519PrivateKey.generate(), Clock()
     keys = StaticKeys(_jwks(key, "k1"))
     verifier = AccessTokenVerifier(keys, issuer=ISSUER, audience=AUDIENCE, leeway=5, now=clock)
-    token = _signed(key, "k1", clock.at)
+    token = _signed(key, "k1", clock.at, perm=["tickets.read"])
     first = await verifier.verify(token)
     first["sub"] = "someone-else"  # a caller changing its copy changes nothing kept
-    assert (await verifier.verify(token))["sub"] == "u-1"
+    first["perm"].append("users.manage.global")
+    again = await verifier.verify(token)
+    assert again["sub"] == "u-1" and again["perm"] == ["tickets.read"]
     clock.at += 900 + 6
     with pytest.raises(TokenRejected) as expired:
         await verifier.verify(token)
