@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from datetime import UTC, datetime, timedelta
+
+from bson import ObjectId
+
+from subgraphs.kernel.ids import new_id
+from subgraphs.tickets import store
 from tests.subgraphs.tickets.harness import ASSIGN, MOVE, TICKET, Desk
 from tests.subgraphs.tickets.ticket.test_status import move
 
@@ -31,6 +39,29 @@ async def test_a_ticket_goes_to_an_agent_of_its_care_group(desk: Desk) -> None:
     events = await desk.events("ticket.assigned", ticketId=ticket["id"])
     assert [(e["data"]["assigneeId"], e["data"]["previousAssigneeId"], e["data"]["automatic"]) for e in events] == [
         (team.agent.id, None, False)]  # assigning to the same agent again changes nothing
+
+
+async def test_an_agent_added_a_moment_ago_gets_the_ticket_once_tickets_hears_of_them(desk: Desk) -> None:
+    """An administrator adds an agent and hands them a ticket at once, while the event that tells tickets of the new
+    agent is still on its way: the assignment waits for it instead of saying there is no such person."""
+    team = await desk.team()
+    ticket = await team.ticket()
+    people = desk.tickets.runtime.db[store.PEOPLE]
+    newcomer = {**await people.find_one({"_id": team.agent.id}), "_id": new_id(), "email": "newcomer@late.test"}
+
+    async def lands_late() -> None:
+        await asyncio.sleep(1.0)
+        await people.insert_one(newcomer)
+
+    landing = asyncio.create_task(lands_late())
+    started = time.monotonic()
+    given = (await team.admin.ok(ASSIGN, {"id": ticket["id"], "a": newcomer["_id"]}))["assignTicket"]
+    assert given["assignee"] == {"id": newcomer["_id"]} and time.monotonic() - started >= 0.9
+    await landing
+    long_ago = str(ObjectId.from_datetime(datetime.now(UTC) - timedelta(hours=1)))  # nobody on the way: at once
+    started = time.monotonic()
+    refused = await team.admin(ASSIGN, {"id": ticket["id"], "a": long_ago})
+    assert refused.codes == ["BAD_USER_INPUT"] and time.monotonic() - started < 1.0
 
 
 async def test_unassigning_puts_work_in_progress_back_in_the_queue(desk: Desk) -> None:

@@ -1,0 +1,43 @@
+"""Waiting briefly for a thing just created elsewhere to reach this service's read model.
+
+An id minted moments ago (an ObjectId carries its creation second) whose row is not here yet is most likely on its
+way: its event is in a queue behind others. A caller who just created it (a ticket, a person) should be served once
+it lands rather than told it does not exist. Older ids, and ids from the future, are answered at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+from bson import ObjectId
+
+from subgraphs.kernel.ids import is_id
+
+FRESH = timedelta(minutes=2)
+# The looks start quick and slow down (doubling from POLL to POLL_MAX), so callers waiting add little to the
+# database's load. Polling the shared database, not a signal in this process, works with several instances sharing
+# one queue, whichever of them applies the event.
+POLL = 0.05
+POLL_MAX = 0.5
+
+
+def is_fresh(object_id: str) -> bool:
+    """Whether the id was minted within FRESH of now, by the real clock."""
+    if not is_id(object_id):
+        return False
+    age = datetime.now(UTC) - ObjectId(object_id).generation_time
+    return timedelta(seconds=-5) <= age <= FRESH
+
+
+async def arrived(present: Callable[[], Awaitable[bool]], *, wait: float) -> bool:
+    """Whether `present()` became true within `wait` seconds (looked at after a first short pause)."""
+    loop = asyncio.get_running_loop()
+    deadline, pause = loop.time() + wait, POLL
+    while loop.time() < deadline:
+        await asyncio.sleep(min(pause, max(deadline - loop.time(), 0)))
+        pause = min(pause * 2, POLL_MAX)
+        if await present():
+            return True
+    return False
