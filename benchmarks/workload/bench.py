@@ -13,10 +13,9 @@ by default) acts through the gateway for `--seconds`, with tabs held live on `--
 
 Reported: operations per second and p50/p99 per operation; for each consumer (by service), its backlog during the
 load and the time after the load until it is empty (messages ready, unacknowledged or waiting for a retry, and
-nothing left in the producers' outboxes), and until the IA's analysis queue and the notifications' mail queue are
-empty; the lag of the notifications consumer (the moment an event was handled
-minus the moment its transaction committed); the live frames' delay from the send, and any frame missing or
-twice; database commands per user operation by service, from the load's start until the backlogs are empty; CPU
+nothing left in the producers' outboxes), then until the IA's analysis queue and the notifications' mail queue are
+empty; the lag of the notifications consumer (the moment an event was handled minus the moment its transaction
+committed); the live frames' delay from the send, and any frame missing or twice; database commands per user operation by service, from the load's start until the backlogs are empty; CPU
 per process; with `--slow-ms`, the database operations slower than that, grouped by filter shape (slowops.py).
 """
 
@@ -270,7 +269,8 @@ WORK_QUEUES = {"ia analysis": ("ia", "analysis_jobs", {}),
 
 async def _work_done(databases: Databases, ended: float, *, limit: float) -> dict[str, float | None]:
     """Seconds after the load until the IA's analysis queue and the notifications' mail queue are empty (None: not
-    within `limit`): a ticket is classified and routed, and a mail sent, only then."""
+    within `limit`): a ticket is classified and routed, and a mail sent, only then. Looked at once the consumers
+    are drained (they fill these queues), so never below their time."""
     done: dict[str, float | None] = dict.fromkeys(WORK_QUEUES)
     while time.monotonic() - ended < limit and None in done.values():
         for name, (service, collection, waiting) in WORK_QUEUES.items():
