@@ -15,8 +15,9 @@ Reported: operations per second and p50/p99 per operation; for each consumer (by
 load and the time after the load until it is empty (messages ready, unacknowledged or waiting for a retry, and
 nothing left in the producers' outboxes), then until the IA's analysis queue and the notifications' mail queue are
 empty; the lag of the notifications consumer (the moment an event was handled minus the moment its transaction
-committed); the live frames' delay from the send, and any frame missing or twice; database commands per user operation by service, from the load's start until the backlogs are empty; CPU
-per process; with `--slow-ms`, the database operations slower than that, grouped by filter shape (slowops.py).
+committed); the live frames' delay from the send, and any frame missing or twice; database commands per user
+operation by service, from the load's start until the backlogs are empty; CPU per process; with `--slow-ms`, the
+database operations slower than that, grouped by filter shape (slowops.py).
 """
 
 from __future__ import annotations
