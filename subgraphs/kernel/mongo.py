@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import copy
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -126,14 +125,14 @@ def applied(document: Mapping[str, Any], update: Mapping[str, Any]) -> Document:
     """A copy of `document` (a document as read, copied through BSON, which is quicker than `copy.deepcopy`) with
     `update`'s operators applied as the server applies them: `$set`, `$unset`, `$inc`, `$push` and `$addToSet` (a
     value or `$each`), `$pull` (of values equal to one given). Field paths may be dotted. Any other operator raises
-    ValueError: the caller reads the document back instead. The values it sets are as given: `as_stored` makes the
-    result what the server holds."""
+    ValueError: the caller reads the document back instead. The values it sets go through BSON as well, so the result
+    is what the server holds (datetimes to the millisecond and in UTC), with no second copy of the whole document."""
     doc = as_stored(document)
     for op, fields in update.items():
         for path, value in fields.items():
             parent, key = _parent(doc, path, create=op not in ("$unset", "$pull"))
             if op == "$set":
-                parent[key] = copy.deepcopy(value)
+                parent[key] = _stored(value)
             elif op == "$unset":
                 parent.pop(key, None)
             elif op == "$inc":
@@ -143,13 +142,18 @@ def applied(document: Mapping[str, Any], update: Mapping[str, Any]) -> Document:
                 array = parent.setdefault(key, [])
                 for item in items:
                     if op == "$push" or item not in array:
-                        array.append(copy.deepcopy(item))
+                        array.append(_stored(item))
             elif op == "$pull" and not isinstance(value, Mapping):
                 if key in parent:
                     parent[key] = [item for item in parent[key] if item != value]
             else:
                 raise ValueError(f"applied() does not apply {op} {path}")
     return doc
+
+
+def _stored(value: Any) -> Any:
+    """`value` as the server stores it (a copy)."""
+    return decode(encode({"v": value}), codec_options=_AS_STORED)["v"]
 
 
 def _parent(doc: Document, path: str, *, create: bool) -> tuple[Document, str]:

@@ -18,7 +18,7 @@ from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import Conflict
 from subgraphs.kernel.events.outbox import UnitOfWork
-from subgraphs.kernel.mongo import applied, as_stored
+from subgraphs.kernel.mongo import applied
 from subgraphs.kernel.tenancy import Tenancy, TenantCollection
 from subgraphs.tickets import store
 from subgraphs.tickets.deps import TicketsDeps
@@ -63,7 +63,6 @@ def write(deps: TicketsDeps, uow: UnitOfWork, tickets: TenantCollection, ticket:
     people = participants(updated)
     if ticket.get("participants") != people:  # the edit changes who takes part: assignee, tutor or watchers
         update["$set"]["participants"] = updated["participants"] = people
-    updated = as_stored(updated)
     uow.update(tickets, {"_id": ticket["_id"], "version": ticket["version"], **edit.guard}, update,
                unmatched=moved or stale)
     history.record(deps.db, uow, updated, at=now, actor_id=actor_id, action=edit.action, changes=edit.changes,

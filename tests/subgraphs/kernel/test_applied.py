@@ -46,6 +46,7 @@ async def test_what_it_computes_is_what_the_database_holds(db: Database, update:
     await rows.update_one({"_id": "t1"}, update)
 
     assert as_stored(applied(read, update)) == await rows.find_one({"_id": "t1"})
+    assert applied(read, update) == await rows.find_one({"_id": "t1"})  # as stored already: no second copy needed
 
 
 def test_the_document_as_read_is_left_as_it_was() -> None:
