@@ -8,12 +8,13 @@ it lands rather than told it does not exist. Older ids, and ids from the future,
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from bson import ObjectId
+from pymongo.asynchronous.collection import AsyncCollection
 
 from subgraphs.kernel.ids import is_id
+from subgraphs.kernel.mongo import Document
 
 FRESH = timedelta(minutes=2)
 # The looks start quick and slow down (doubling from POLL to POLL_MAX), so callers waiting add little to the
@@ -31,13 +32,19 @@ def is_fresh(object_id: str) -> bool:
     return timedelta(seconds=-5) <= age <= FRESH
 
 
-async def arrived(present: Callable[[], Awaitable[bool]], *, wait: float) -> bool:
-    """Whether `present()` became true within `wait` seconds (looked at after a first short pause)."""
+async def unheard_of(rows: AsyncCollection[Document], object_id: str) -> bool:
+    """Whether `object_id` is fresh and in no row of `rows` yet (whatever company's): its creation is on its way.
+    Says nothing of an id some company's row holds."""
+    return is_fresh(object_id) and await rows.find_one({"_id": object_id}, projection={"_id": 1}) is None
+
+
+async def arrived(rows: AsyncCollection[Document], object_id: str, *, wait: float) -> bool:
+    """Whether an id `unheard_of` in `rows` got there within `wait` seconds (looked at after a first short pause)."""
     loop = asyncio.get_running_loop()
     deadline, pause = loop.time() + wait, POLL
     while loop.time() < deadline:
         await asyncio.sleep(min(pause, max(deadline - loop.time(), 0)))
         pause = min(pause * 2, POLL_MAX)
-        if await present():
+        if not await unheard_of(rows, object_id):
             return True
     return False

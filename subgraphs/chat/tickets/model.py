@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from subgraphs.chat import store
-from subgraphs.kernel.arrival import arrived as kernel_arrived
-from subgraphs.kernel.arrival import is_fresh
+from subgraphs.kernel import arrival
 from subgraphs.kernel.events.contracts.tickets import TicketView, is_snapshot, view_row
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
@@ -40,18 +39,13 @@ async def find_ticket(tickets: TenantCollection, ticket_id: str) -> TicketView |
 
 
 async def unheard_of(db: Database, ticket_id: str) -> bool:
-    """Whether `ticket_id` is fresh and in no company's read model yet: its creation is still on the way. Says
-    nothing about a ticket that exists (in the caller's company or another's)."""
-    return is_fresh(ticket_id) and await db[store.TICKETS].find_one({"_id": ticket_id}, projection={"_id": 1}) is None
+    """Whether `ticket_id` is fresh and in no company's read model yet: its creation is still on the way."""
+    return await arrival.unheard_of(db[store.TICKETS], ticket_id)
 
 
 async def arrived(db: Database, ticket_id: str, *, wait: float) -> bool:
     """Whether a fresh id no company's read model holds yet (`unheard_of`) got there within `wait` seconds."""
-
-    async def present() -> bool:
-        return not await unheard_of(db, ticket_id)
-
-    return await kernel_arrived(present, wait=wait)
+    return await arrival.arrived(db[store.TICKETS], ticket_id, wait=wait)
 
 
 async def find_arriving(db: Database, find: Callable[[], Awaitable[TicketView | None]],

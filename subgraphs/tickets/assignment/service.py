@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from subgraphs.kernel.arrival import arrived, is_fresh
+from subgraphs.kernel.arrival import arrived, unheard_of
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import BadUserInput, Forbidden
 from subgraphs.kernel.events.contracts import tickets as ticket_events
@@ -19,11 +19,6 @@ from subgraphs.tickets.ticket.history import FieldChange
 from subgraphs.tickets.ticket.lifecycle import WORKABLE, Status
 
 ARRIVAL_WAIT = 10.0  # for a person just created (kernel.arrival): long enough for a consumer seconds behind
-
-
-async def unheard_of(db: Database, user_id: str) -> bool:
-    """Whether `user_id` is a fresh id no company's people hold here yet: their creation is still on the way."""
-    return is_fresh(user_id) and await db[store.PEOPLE].find_one({"_id": user_id}, projection={"_id": 1}) is None
 
 
 def ensure_workable(ticket: Ticket) -> None:
@@ -48,14 +43,11 @@ def unfit(person: Person | None, ticket: Ticket, *, role: str) -> str | None:
 
 async def eligible(db: Database, ticket: Ticket, user_id: str, *, role: str) -> Person:
     person = await active_person(db, company_id=ticket["companyId"], user_id=user_id)
-    if person is None and await unheard_of(db, user_id):
-        # a person created a moment ago whose event has not reached this service yet: an administrator who adds an
-        # agent and hands them a ticket at once is served once it lands, not told there is no such person
-        async def present() -> bool:
-            return not await unheard_of(db, user_id)
-
-        if await arrived(present, wait=ARRIVAL_WAIT):
-            person = await active_person(db, company_id=ticket["companyId"], user_id=user_id)
+    # a person created a moment ago whose event has not reached this service yet: an administrator who adds an agent
+    # and hands them a ticket at once is served once it lands, not told there is no such person
+    if person is None and await unheard_of(db[store.PEOPLE], user_id) \
+            and await arrived(db[store.PEOPLE], user_id, wait=ARRIVAL_WAIT):
+        person = await active_person(db, company_id=ticket["companyId"], user_id=user_id)
     problem = unfit(person, ticket, role=role)
     if problem is not None:
         raise BadUserInput(problem, field="assigneeId" if role == "agent" else "internId")
