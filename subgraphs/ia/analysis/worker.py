@@ -115,24 +115,26 @@ class Analyst:
             company, now = ticket["companyId"], clock.now()
             routing = routings.get(company) or await read_routing(deps.db, company, now=now, windows=deps.windows)
             routings[company] = routing
-        decided: list[tuple[Decision, datetime]] = []  # the last run's: a rerun of the unit decides again
+        routed: tuple[Decision, datetime] | None = None  # the last run's: a rerun of the unit decides again
 
         async def work(uow: UnitOfWork) -> None:
-            decided.clear()
+            nonlocal routed
+            routed = None
             if ticket is not None:
-                await self._conclude(uow, job, ticket, vector, outcome, duplicate, routing, decided)
+                routed = await self._conclude(uow, job, ticket, vector, outcome, duplicate, routing)
             await jobs.finish(deps.db, job, uow.session)
 
         await deps.outbox.transaction(work)
         if ticket is not None and vector is not None:
             deps.index.remember(ticket["companyId"], ticket["_id"], vector)
-        if routing is not None and ticket is not None and decided:
-            decision, at = decided[-1]
+        if routing is not None and ticket is not None and routed is not None:
+            decision, at = routed
             routing.suggested(ticket, decision.chosen.user_id if decision.chosen else None, at)
 
     async def _conclude(self, uow: UnitOfWork, job: Job, ticket: Ticket, vector: np.ndarray | None,
-                        outcome: Outcome | None, duplicate: tuple[Ticket, float] | None, routing: Routing | None,
-                        decided: list[tuple[Decision, datetime]]) -> None:
+                        outcome: Outcome | None, duplicate: tuple[Ticket, float] | None, routing: Routing | None
+                        ) -> tuple[Decision, datetime] | None:
+        """The ticket's findings stored and announced; its routing decision and when, if it was routed."""
         deps, now, company = self.deps, clock.now(), ticket["companyId"]
         found: dict[str, Any] = {}
         if vector is not None:
@@ -149,4 +151,5 @@ class Analyst:
         if ROUTE in job["tasks"] and needs_agent(ticket):
             decision = await route(deps.db, uow, as_routed(ticket, outcome), now=now, windows=deps.windows,
                                    routing=routing)
-            decided.append((decision, now))
+            return decision, now
+        return None

@@ -89,13 +89,13 @@ class VectorIndex:
             vectors = self._companies.pop(company_id, None) or CompanyVectors()
             self._companies[company_id] = vectors  # the most recently used goes last
             query: dict[str, object] = {"companyId": company_id}
-            seen, first = vectors.seen_until, vectors.seen_until is None
+            seen = vectors.seen_until
             if seen is not None:  # what other replicas wrote since (ours are put in at commit)
                 # (company, then a range of times) is the index's shape: with a second condition the embedded
                 # database read every vector of the company; this replica's own rows are passed over below instead
                 query.update(at={"$gte": seen - SLACK})
             async for row in self.db[store.VECTORS].find(query).sort("at", 1):
-                if first or row.get("by") != self.replica:
+                if seen is None or row.get("by") != self.replica:
                     vectors.put(row["_id"], from_binary(row["vector"]))
                 vectors.seen_until = max(vectors.seen_until or row["at"], row["at"])
             self._evict(keep=company_id)
