@@ -86,7 +86,8 @@ async def test_one_trace_covers_a_chat_message_from_the_browser_to_both_gateways
         ids = {s.span_id for s in spans} | {browser_span}
         return (all(s.parent_id in ids for s in spans)  # no span waits for its parent's export
                 and len(deliveries()) >= 2 and {"notifications", "tickets"} <= consumers
-                and {"mutation SendMessage", "outbox relay chat.message_added", "chat.message_added publish"} <= names
+                and {"mutation SendMessage", "outbox relay chat.message_added", "chat.message_added publish",
+                     "outbox relay ticket.updated", "ticket.updated publish"} <= names
                 and sum(s.name == "subscription next" for s in spans) >= 2)
     await receiver.wait_for(complete, what=f"the message's trace {trace_id}")
     spans = receiver.trace(trace_id)
