@@ -30,6 +30,8 @@ Progress = Callable[[str], None]
 MANIFEST = Path(__file__).resolve().parents[1] / "schema" / "persisted-documents.json"
 # What makes a service slow to start, told before it starts (the wait is otherwise unexplained).
 SLOW_STARTS = {"ia": "loading its sentence model (MiniLM, on the CPU; 5-20 s)"}
+# How long the gateway may take to compose the subgraphs' schemas once it listens (it asks each for its SDL).
+COMPOSE_SECONDS = 60
 
 
 class _QuietServer(uvicorn.Server):
@@ -121,6 +123,13 @@ class Stack:
         app = create_gateway(GatewaySettings(subgraphs=listing, host=self.host, port=self.gateway_port, **documents),
                              events=self._bus.live if self._bus is not None else None)
         await self._serve("gateway", app, self.gateway_port)
+        # the gateway composes its supergraph in the background (its /health answers at once): the stack is ready
+        # once GraphQL is served, not before (a first request would be told "no supergraph yet")
+        deadline = time.monotonic() + COMPOSE_SECONDS
+        while app.runtime.gateway is None:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the gateway composed no supergraph within {COMPOSE_SECONDS} s; see the log above")
+            await asyncio.sleep(0.02)
 
     async def _serve(self, name: str, app: Any, port: int) -> None:
         config = uvicorn.Config(app, host=self.host, port=port, access_log=False, **SERVER_OPTIONS)
