@@ -19,17 +19,39 @@ SERVICE = "notifications"  # the metrics' service label
 
 
 class Sender:
+    """What every sender task of an instance shares (`run` is spawned `MAIL_SENDERS` times): the queue, the
+    transport, and whether the queue was just found empty.
+
+    While mail is due, every task claims and sends on its own. Once a look finds nothing, the tasks wait out the
+    poll interval together and then one of them looks for all: an idle instance asks the database once an interval,
+    not once per task (eight tasks at 1 s polled 16 to 24 times a second, a third of the queue's queries under load).
+    A look that finds mail wakes the others at once."""
+
     def __init__(self, queue: MailQueue, transport: Transport, *, sender: str, poll_interval: float) -> None:
         self.queue = queue
         self.transport = transport
         self.sender = sender
         self.poll_interval = poll_interval
+        self._quiet_until = 0.0  # (monotonic) the last look found nothing: until then no task looks again
+        self._looking = False  # one task is taking the look after a quiet spell; the others wait for what it finds
+        self._found = asyncio.Event()  # set (and cleared) as a claim takes a mail: the waiting tasks go back to work
 
     async def run(self) -> None:
         """Send whatever is due, for as long as the service runs."""
         while True:
-            if not await _uninterrupted(self.send_next()):
-                await asyncio.sleep(self.poll_interval)
+            wait = self._quiet_until - time.monotonic()
+            if wait > 0 or self._looking:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._found.wait(), wait if wait > 0 else self.poll_interval)
+                continue
+            after_quiet = self._looking = self._quiet_until > 0
+            try:
+                found = await _uninterrupted(self.send_next())
+            finally:
+                if after_quiet:
+                    self._looking = False
+            if not found:
+                self._quiet_until = time.monotonic() + self.poll_interval
 
     async def send_next(self) -> bool:
         """Claim the next due mail and try it; False when none is due (or the database is away)."""
@@ -40,6 +62,10 @@ class Sender:
             return False
         if row is None:
             return False
+        if self._quiet_until:
+            self._quiet_until = 0.0
+            self._found.set()
+            self._found.clear()
         try:
             await self.attempt(row)
         except Exception as exc:  # the outcome could not be recorded; the lease hands the row on
