@@ -19,7 +19,8 @@ from subgraphs.notifications.mail.queue import enqueue
 from subgraphs.notifications.messages.render import Rendered, Renderer
 from subgraphs.notifications.messages.words import language_of
 from subgraphs.notifications.people.model import Person
-from subgraphs.notifications.preferences.service import enabled_channels
+from subgraphs.notifications.preferences.rules import Choices, channels_for
+from subgraphs.notifications.preferences.service import choices_of_people
 from subgraphs.notifications.triggers.notice import Notice
 
 
@@ -31,20 +32,20 @@ class Dispatcher:
 
     async def deliver(self, uow: UnitOfWork, notices: list[Notice], *, source_id: str,
                       reads: AsyncClientSession | None) -> None:
-        """Deliver each notice; one per recipient (the first wins when an event names someone twice). Preferences
-        are read through `reads` (see `Lookup.reads`)."""
-        seen: set[str] = set()
+        """Deliver each notice; one per recipient (the first wins when an event names someone twice). The
+        recipients' preferences are read in one query, through `reads` (see `Lookup.reads`)."""
+        first: dict[str, Notice] = {}
         for notice in notices:
-            if notice.recipient_key in seen:
-                continue
-            seen.add(notice.recipient_key)
-            await self._deliver(uow, notice, source_id, reads)
+            first.setdefault(notice.recipient_key, notice)
+        people = [n.recipient.id for n in first.values() if isinstance(n.recipient, Person) and n.recipient.active]
+        choices = await choices_of_people(self.db, people, session=reads) if people else {}
+        for notice in first.values():
+            self._deliver(uow, notice, source_id, choices)
 
-    async def _deliver(self, uow: UnitOfWork, notice: Notice, source_id: str, reads: AsyncClientSession | None
-                       ) -> None:
+    def _deliver(self, uow: UnitOfWork, notice: Notice, source_id: str, choices: dict[str, Choices]) -> None:
         kind = KINDS[notice.kind]
         key = f"{source_id}:{notice.recipient_key}"
-        channels = await self._channels(notice, kind, reads)
+        channels = self._channels(notice, kind, choices)
         if not channels:
             return
         recipient = notice.recipient
@@ -63,13 +64,14 @@ class Dispatcher:
             mail = self._mail(notice, kind, language, rendered)
             enqueue(self.db, {**mail, "key": f"{key}:{Channel.EMAIL}", "sourceId": source_id}, uow)
 
-    async def _channels(self, notice: Notice, kind: Kind, reads: AsyncClientSession | None) -> frozenset[Channel]:
+    @staticmethod
+    def _channels(notice: Notice, kind: Kind, choices: dict[str, Choices]) -> frozenset[Channel]:
         recipient = notice.recipient
         if not isinstance(recipient, Person):
             return kind.channels & {Channel.EMAIL}  # an address has no account, hence no inbox or preferences
         if not recipient.active:
             return frozenset()
-        return await enabled_channels(self.db, user_id=recipient.id, kind=kind, session=reads)
+        return channels_for(kind, choices.get(recipient.id, {}))
 
     @staticmethod
     def _mail(notice: Notice, kind: Kind, language: str, rendered: Rendered) -> dict[str, object]:

@@ -10,8 +10,8 @@ from subgraphs.kernel import clock
 from subgraphs.kernel.mongo import Database
 from subgraphs.kernel.tenancy import TenantCollection
 from subgraphs.notifications import store
-from subgraphs.notifications.kinds import Channel, Kind
-from subgraphs.notifications.preferences.rules import Choices, channels_for, check_change
+from subgraphs.notifications.kinds import Channel
+from subgraphs.notifications.preferences.rules import Choices, check_change
 
 
 async def choices_of(rows: TenantCollection, user_id: str) -> Choices:
@@ -19,12 +19,12 @@ async def choices_of(rows: TenantCollection, user_id: str) -> Choices:
     return (doc or {}).get("choices") or {}
 
 
-async def enabled_channels(db: Database, *, user_id: str, kind: Kind,
-                           session: AsyncClientSession | None) -> frozenset[Channel]:
-    """The channels a notice of `kind` to `user_id` goes by (read inside the dispatch transaction, or outside it
-    with no `session`)."""
-    doc = await db[store.PREFERENCES].find_one({"_id": user_id}, session=session)
-    return channels_for(kind, (doc or {}).get("choices") or {})
+async def choices_of_people(db: Database, user_ids: list[str], *, session: AsyncClientSession | None
+                            ) -> dict[str, Choices]:
+    """The stored choices of each of `user_ids` who made any, in one query (inside the dispatch transaction, or
+    outside it with no `session`); the dispatcher reads the channels of a kind from them (`rules.channels_for`)."""
+    rows = await db[store.PREFERENCES].find({"_id": {"$in": user_ids}}, session=session).to_list(None)
+    return {row["_id"]: row.get("choices") or {} for row in rows}
 
 
 async def change(rows: TenantCollection, user_id: str, changes: list[tuple[str, Channel, bool]]) -> Choices:
