@@ -1,5 +1,6 @@
 """The whole product in one process: embedded database, in-process bus, every built subgraph on
-its own port, and the gateway in front, each still spoken to over HTTP/WebSocket."""
+its own port, and the gateway in front. The gateway calls the subgraphs' apps directly for queries and mutations;
+subscriptions, uploads and files go over WebSocket/HTTP to their ports as in the distributed mode."""
 
 from __future__ import annotations
 
@@ -60,6 +61,7 @@ class Stack:
     settings_overrides: dict[str, Any] = field(default_factory=dict)
     _servers: list[tuple[str, uvicorn.Server, asyncio.Task[None]]] = field(default_factory=list)
     _databases: dict[Path, EmbeddedMongo] = field(default_factory=dict)
+    _apps: dict[str, Any] = field(default_factory=dict)  # each subgraph's URL -> its ASGI app, for the gateway
     _bus: InProcessBus | None = None
 
     @property
@@ -105,7 +107,9 @@ class Stack:
             **{**public, **self.settings_overrides},
         )
         runtime = Runtime(definition, settings, host=self.host, port=port, bus=self._bus)
-        await self._serve(definition.name, create_app(runtime), port)
+        app = create_app(runtime)
+        await self._serve(definition.name, app, port)
+        self._apps[f"http://{self.host}:{port}/graphql"] = app
         self.progress(f"  {definition.name} ready ({time.monotonic() - began:.1f}s)")
 
     async def _start_gateway(self) -> None:
@@ -120,8 +124,10 @@ class Stack:
         documents: dict[str, Any] = {}
         if not os.environ.get("GATEWAY_PERSISTED_DOCUMENTS") and MANIFEST.is_file():
             documents["persisted_documents"] = str(MANIFEST)  # the app's trusted documents served by hash; any text too
+        # the gateway calls the subgraphs' apps in this process for queries and mutations (they still listen on
+        # their ports for subscriptions, uploads, files, probes and anyone else)
         app = create_gateway(GatewaySettings(subgraphs=listing, host=self.host, port=self.gateway_port, **documents),
-                             events=self._bus.live if self._bus is not None else None)
+                             events=self._bus.live if self._bus is not None else None, in_process=self._apps)
         await self._serve("gateway", app, self.gateway_port)
         # the gateway composes its supergraph in the background (its /health answers at once): the stack is ready
         # once GraphQL is served, not before (a first request would be told "no supergraph yet")
@@ -151,6 +157,7 @@ class Stack:
                 await asyncio.wait_for(task, timeout=15)
             log.info("%s stopped", name)
         self._servers.clear()
+        self._apps.clear()
         if self._bus is not None:
             await self._bus.close()
         for database in self._databases.values():

@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 
-def create_app(settings: Any = None, *, events: Any = None, **overrides: Any):
+def create_app(settings: Any = None, *, events: Any = None, in_process: Any = None, **overrides: Any):
     """The ASGI app for the given settings (default: from the environment). `events` (a bus's `live`) brings the
     security events that close ended sessions' sockets, when the gateway runs beside the services in one process;
-    otherwise they come from `GATEWAY_AMQP_URL`."""
+    otherwise they come from `GATEWAY_AMQP_URL`. `in_process` maps the URL of a subgraph served by this same process
+    to its ASGI app, which the gateway then calls directly for queries and mutations."""
     from supergraph.server.app import GatewayApp
     from supergraph.server.runtime import GatewayRuntime
     from supergraph.server.settings import GatewaySettings
 
     if settings is None:
         settings = GatewaySettings(**overrides)
-    return GatewayApp(GatewayRuntime(settings, events=events))
+    return GatewayApp(GatewayRuntime(settings, events=events, in_process=in_process))
 
 
 def serve(host: str | None = None, port: int | None = None, supergraph: str | None = None) -> int:

@@ -7,6 +7,8 @@ import asyncio
 import contextlib
 import logging
 import os
+from collections.abc import Mapping
+from typing import Any
 
 import aiohttp
 import httpx
@@ -22,7 +24,7 @@ from supergraph.server.settings import GatewaySettings
 from supergraph.server.source import ComposedSource, read_supergraph_file
 from supergraph.server.websocket.registry import Connections
 from supergraph.transport.combined import SubgraphTransports
-from supergraph.transport.http import HttpSubgraphClient, new_session
+from supergraph.transport.http import HttpSubgraphClient, InProcessSubgraphClient, new_session
 from supergraph.transport.websocket import WebSocketSubgraphClient, websocket_url
 from telemetry import metrics, tracing
 
@@ -53,8 +55,11 @@ def options_from(settings: GatewaySettings) -> GatewayOptions:
 class GatewayRuntime:
     """Owns what lives as long as the server: sessions, verifier, sockets, source, current gateway."""
 
-    def __init__(self, settings: GatewaySettings, *, events: Listen | None = None) -> None:
+    def __init__(self, settings: GatewaySettings, *, events: Listen | None = None,
+                 in_process: Mapping[str, Any] | None = None) -> None:
         self.settings = settings
+        # subgraph URL -> its ASGI app, for subgraphs served by this very process (`aurontek up`): called directly
+        self.in_process = dict(in_process or {})
         self.documents = Documents.from_settings(settings)  # trusted documents, persisted queries
         self.revocations = Revocations()  # what security events made stale, for sockets and streams opened later
         self._events = events
@@ -118,7 +123,8 @@ class GatewayRuntime:
         timeout, keepalive = self.settings.subgraph_timeout, self.settings.ws_keepalive or None
         clients = {
             name: SubgraphTransports(
-                HttpSubgraphClient(name, url, self._session, timeout),
+                InProcessSubgraphClient(name, url, self._session, timeout, self.in_process[url])
+                if url in self.in_process else HttpSubgraphClient(name, url, self._session, timeout),
                 WebSocketSubgraphClient(name, websocket_url(url), self._socket_session, timeout=timeout,
                                         heartbeat=keepalive),
             )

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
+import logging
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import orjson
@@ -15,6 +18,7 @@ from supergraph.transport.base import SubgraphError, SubgraphRequest
 from supergraph.transport.uploads import UploadedFile, files_in, without_files
 
 _JSON_HEADERS = {"content-type": "application/json", "accept": "application/json"}
+log = logging.getLogger(__name__)
 
 
 def new_session(pool_size: int = 256) -> aiohttp.ClientSession:
@@ -106,3 +110,76 @@ def _decode(name: str, status: int, raw: bytes) -> dict[str, Any]:
     if not isinstance(body, dict) or ("data" not in body and "errors" not in body):
         raise SubgraphError(name, f"subgraph '{name}' answered HTTP {status} without a GraphQL result")
     return body
+
+
+class InProcessSubgraphClient(HttpSubgraphClient):
+    """A subgraph whose ASGI app runs in the gateway's own process (`aurontek up`): its queries and mutations call the
+    app directly with the request the network would have carried, skipping the sockets, the HTTP parsing on both
+    ends and the HTTP client, which cost the one shared event loop about a tenth of its time. Each call runs in a
+    task of its own with an empty context, as a separate server would (nothing of the gateway's context leaks in or
+    back). An app that raises answers HTTP 500 without a body, as its server would. Uploads go over HTTP: the
+    subgraph keeps listening."""
+
+    def __init__(self, name: str, url: str, session: aiohttp.ClientSession, timeout: float, app: Any) -> None:
+        super().__init__(name, url, session, timeout)
+        self.app = app
+        parsed = urlsplit(url)
+        self._path = parsed.path or "/"
+        self._host = (parsed.netloc or "localhost").encode("latin-1")
+        self._server = (parsed.hostname or "localhost", parsed.port or 80)
+
+    async def _post(self, payload: Any, headers: Mapping[str, str], *, json: bool = True) -> tuple[int, bytes]:
+        if not json:  # a multipart writer: streamed to the subgraph's server
+            return await super()._post(payload, headers, json=False)
+        sent = {**_JSON_HEADERS, **headers}
+        scope = {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+            "path": self._path, "raw_path": self._path.encode("latin-1"), "query_string": b"", "root_path": "",
+            "client": ("127.0.0.1", 0), "server": self._server,
+            "headers": [(b"host", self._host), (b"content-length", str(len(payload)).encode("latin-1")),
+                        *((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in sent.items()
+                          if k.lower() not in ("host", "content-length"))],
+        }
+        answer = _Answer(payload)
+        call = asyncio.create_task(self._call(scope, answer), context=contextvars.Context())
+        try:
+            async with asyncio.timeout(self.timeout.total):
+                await call  # cancelled with this request, or at the timeout
+        except TimeoutError as error:
+            raise SubgraphError(self.name, f"subgraph '{self.name}' timed out", ErrorCode.SUBGRAPH_TIMEOUT) from error
+        return answer.status, b"".join(answer.body)
+
+    async def _call(self, scope: dict[str, Any], answer: _Answer) -> None:
+        try:
+            await self.app(scope, answer.receive, answer.send)
+        except Exception:
+            log.exception("subgraph '%s' failed a request in process", self.name)
+            answer.status, answer.body = 500, []
+        finally:
+            answer.done.set()
+
+
+class _Answer:
+    """One in-process request's ASGI channel: its body handed over once, then a disconnect once answered; the
+    answer's status and body as sent."""
+
+    def __init__(self, payload: bytes) -> None:
+        self.payload: bytes | None = payload
+        self.status = 500
+        self.body: list[bytes] = []
+        self.done = asyncio.Event()
+
+    async def receive(self) -> dict[str, Any]:
+        if self.payload is not None:
+            payload, self.payload = self.payload, None
+            return {"type": "http.request", "body": payload, "more_body": False}
+        await self.done.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(self, message: Mapping[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+        elif message["type"] == "http.response.body":
+            self.body.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                self.done.set()
