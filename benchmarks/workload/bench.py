@@ -361,11 +361,15 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     os.environ["EVENT_CONCURRENCY"] = str(args.concurrency)  # the services inherit it
-    report = asyncio.run(run(args))
+    report_to(asyncio.run(run(args)), args.json)
+
+
+def report_to(report: dict[str, Any], json_file: Path | None) -> None:
+    """A benchmark's report on stdout, and in `json_file` when given."""
     text = orjson.dumps(report, option=orjson.OPT_INDENT_2).decode()
     print(text)
-    if args.json:
-        args.json.write_text(text)
+    if json_file:
+        json_file.write_text(text)
 
 
 if __name__ == "__main__":

@@ -33,12 +33,12 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import orjson
 from pymongo import AsyncMongoClient, InsertOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import ClientBulkWriteException, OperationFailure
 
+from benchmarks.workload.bench import report_to
 from subgraphs.kernel.embedded_mongo import EmbeddedMongo
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -200,11 +200,7 @@ def main() -> None:
     parser.add_argument("--kinds", nargs="+", choices=tuple(KINDS), default=list(KINDS))
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    report = asyncio.run(run(args))
-    text = orjson.dumps(report, option=orjson.OPT_INDENT_2).decode()
-    if args.json:
-        args.json.write_text(text)
-    print(text)
+    report_to(asyncio.run(run(args)), args.json)
 
 
 if __name__ == "__main__":

@@ -20,10 +20,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from benchmarks.subscriptions.stack import Stack
-from benchmarks.workload.bench import LAUNCHER, _settled, commands, machine_busy
+from benchmarks.workload.bench import LAUNCHER, _settled, commands, machine_busy, report_to
 from benchmarks.workload.people import populate
 
 
@@ -68,11 +66,7 @@ def main() -> None:
     parser.add_argument("--amqp-url", default="amqp://guest:guest@127.0.0.1:5672/")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    report = asyncio.run(run(args))
-    text = orjson.dumps(report, option=orjson.OPT_INDENT_2).decode()
-    print(text)
-    if args.json:
-        args.json.write_text(text)
+    report_to(asyncio.run(run(args)), args.json)
 
 
 if __name__ == "__main__":
