@@ -32,6 +32,7 @@ T = TypeVar("T")
 
 COMMENT = """mutation($t: ID!, $b: String!) { addTicketComment(ticketId: $t, input: {body: $b}) { comment { id } } }"""
 CHAT = "mutation($t: ID!, $x: String!) { sendChatMessage(ticketId: $t, text: $x) { id } }"
+WARM_UP = "warm-up"  # the text of the messages that tell a tab its subscription runs (not counted)
 RAISE = """mutation($i: CreateTicketInput!) { createTicket(input: $i) { id } }"""
 MY_TICKETS = "{ tickets(first: 20) { edges { node { id title status } } } }"
 QUEUE = """query($a: ID!) {
@@ -176,6 +177,7 @@ class Tab:
         self.number, self.person, self.ticket, self.outcomes = number, person, ticket, outcomes
         self.url = gateway.replace("http", "ws", 1) + "/graphql"
         self.ready = asyncio.Event()
+        self.live = asyncio.Event()  # the tab heard its ticket's warm-up message: its chat subscription is running
 
     async def run(self, session: aiohttp.ClientSession) -> None:
         async with session.ws_connect(self.url, protocols=("graphql-transport-ws",), heartbeat=None) as socket:
@@ -206,6 +208,9 @@ class Tab:
             self.outcomes.frames["ticketUpdated"].append(0.0)  # counted; its cause's moment is not tracked
             return
         text = frame["payload"]["data"]["messageAdded"]["text"]
+        if text.startswith(WARM_UP):
+            self.live.set()
+            return
         sent = self.outcomes.sent_chat.get(text)
         if sent is not None:
             self.outcomes.received[(self.number, text)] += 1
@@ -216,6 +221,8 @@ class Tab:
 def live_report(outcomes: Outcomes, tabs: list[Tab]) -> dict[str, Any]:
     """Every chat message stored on a hot ticket against what each of that ticket's tabs got."""
     expected = missing = duplicated = 0
+    first_send = min((at for _, at in outcomes.sent_chat.values()), default=0.0)
+    missed_at: list[float] = []  # when each missing frame's message was sent, seconds after the load's first send
     for tab in tabs:
         for text in outcomes.stored_chat:
             if outcomes.sent_chat[text][0] != tab.ticket:
@@ -224,8 +231,11 @@ def live_report(outcomes: Outcomes, tabs: list[Tab]) -> dict[str, Any]:
             times = outcomes.received.get((tab.number, text), 0)
             missing += times == 0
             duplicated += times > 1
+            if times == 0:
+                missed_at.append(round(outcomes.sent_chat[text][1] - first_send, 2))
     return {"tabs": len(tabs), "subscriptions": 2 * len(tabs), "chat_frames_expected": expected,
-            "chat_frames_missing": missing, "chat_frames_duplicated": duplicated,
+            "chat_frames_missing": missing, "chat_frames_missing_sent_at_s": sorted(missed_at)[:20],
+            "chat_frames_duplicated": duplicated,
             "ticket_frames": len(outcomes.frames["ticketUpdated"]), "waited_for_frames_s": outcomes.frames_waited}
 
 
@@ -237,6 +247,21 @@ async def _frames_in(outcomes: Outcomes, tabs: list[Tab], limit: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(outcomes.arrived.wait(), timeout=limit - (time.monotonic() - ended))
     outcomes.frames_waited = round(time.monotonic() - ended, 1)
+
+
+async def _warm_up(session: aiohttp.ClientSession, gateway: str, tabs: list[Tab], limit: float = 60.0) -> None:
+    """A subscribe message is sent before the gateway's subscription to chat runs, and a message sent in between is
+    not the tab's to hear: each hot ticket gets a warm-up message, again every 2 s, until every tab has heard one (or
+    `limit` seconds). Only then does the load begin, so every frame counted missing was owed."""
+    deadline = time.monotonic() + limit
+    while (quiet := [tab for tab in tabs if not tab.live.is_set()]) and time.monotonic() < deadline:
+        for tab in {tab.ticket: tab for tab in quiet}.values():
+            async with session.post(f"{gateway}/graphql", data=orjson.dumps(
+                    {"query": CHAT, "variables": {"t": tab.ticket, "x": f"{WARM_UP} {tab.ticket}"}}), headers={
+                    "authorization": f"Bearer {tab.person.token}", "content-type": "application/json"}) as answer:
+                await answer.read()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*(tab.live.wait() for tab in quiet)), timeout=2)
 
 
 async def drive(company: Company, gateway: str, seconds: float, after: Callable[[], Awaitable[T]], *, hot: int,
@@ -252,6 +277,7 @@ async def drive(company: Company, gateway: str, seconds: float, after: Callable[
         live = [asyncio.create_task(tab.run(session)) for tab in tabs]
         try:
             await asyncio.wait_for(asyncio.gather(*(tab.ready.wait() for tab in tabs)), timeout=60)
+            await _warm_up(session, gateway, tabs)
             until = time.monotonic() + seconds
             actors = [Actor(p, company, gateway, session, outcomes, random.Random(chooser.random()), serial)
                       for p in company.people]
