@@ -8,7 +8,9 @@ it lands rather than told it does not exist. Older ids, and ids from the future,
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from bson import ObjectId
 from pymongo.asynchronous.collection import AsyncCollection
@@ -16,6 +18,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from subgraphs.kernel.ids import is_id
 from subgraphs.kernel.mongo import Document
 
+T = TypeVar("T")
 FRESH = timedelta(minutes=2)
 # The looks start quick and slow down (doubling from POLL to POLL_MAX), so callers waiting add little to the
 # database's load. Polling the shared database, not a signal in this process, works with several instances sharing
@@ -48,3 +51,14 @@ async def arrived(rows: AsyncCollection[Document], object_id: str, *, wait: floa
         if not await unheard_of(rows, object_id):
             return True
     return False
+
+
+async def find_arriving(rows: AsyncCollection[Document], object_id: str, find: Callable[[], Awaitable[T | None]], *,
+                        wait: float) -> T | None:
+    """`find()`'s answer; for a fresh id no row of `rows` holds yet, asked again once it `arrived` (within `wait`).
+    An id some company's row holds is answered at once: it is not on its way, and a caller probing others' ids makes
+    the database work no longer."""
+    found = await find()
+    if found is not None or not await unheard_of(rows, object_id):
+        return found
+    return await find() if await arrived(rows, object_id, wait=wait) else None

@@ -15,6 +15,7 @@ import strawberry
 from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
+from subgraphs.chat import store
 from subgraphs.chat.access.rules import ChatAccess
 from subgraphs.chat.access.service import access_to, locate
 from subgraphs.chat.graphql.common import Ctx
@@ -23,7 +24,8 @@ from subgraphs.chat.graphql.loaders import load_chat, people_names
 from subgraphs.chat.messages.history import messages_of
 from subgraphs.chat.policy.rules import ChatPolicy as Policy
 from subgraphs.chat.receipts import service as receipts
-from subgraphs.chat.tickets.model import FIELDS_WAIT, arrived, unheard_of
+from subgraphs.chat.tickets.model import FIELDS_WAIT
+from subgraphs.kernel import arrival
 from subgraphs.kernel.errors import NotFound
 from subgraphs.kernel.graphql.pagination import Connection, Edge, Sort, paginate
 
@@ -175,11 +177,11 @@ class Ticket:
     async def resolve_reference(cls, info: Ctx, id: strawberry.ID, status: str | None = None) -> Ticket | None:
         chat = await load_chat(info.context, str(id))
         db, ticket_id = info.context.runtime.db, str(id)
-        if chat is None and await unheard_of(db, ticket_id):
+        if chat is None and await arrival.unheard_of(db[store.TICKETS], ticket_id):
             # Created a moment ago, its event still on the way: waited for briefly (FIELDS_WAIT). If it is still
             # not here, the ticket's page loads without its chat for now (a null entity would null the non-null
             # canChat, and with it the whole ticket).
-            if not await arrived(db, ticket_id, wait=FIELDS_WAIT):
+            if not await arrival.arrived(db[store.TICKETS], ticket_id, wait=FIELDS_WAIT):
                 return cls(id=id, title="", chat=None, owner_status=_status_value(status))
             ticket = await locate(info.context.tenancy, info.context.require(), ticket_id)  # here now: no wait
             chat = await access_to(info.context.tenancy, info.context.require(), ticket) if ticket else None

@@ -38,22 +38,7 @@ async def find_ticket(tickets: TenantCollection, ticket_id: str) -> TicketView |
     return TicketView.from_doc(doc) if doc else None
 
 
-async def unheard_of(db: Database, ticket_id: str) -> bool:
-    """Whether `ticket_id` is fresh and in no company's read model yet: its creation is still on the way."""
-    return await arrival.unheard_of(db[store.TICKETS], ticket_id)
-
-
-async def arrived(db: Database, ticket_id: str, *, wait: float) -> bool:
-    """Whether a fresh id no company's read model holds yet (`unheard_of`) got there within `wait` seconds."""
-    return await arrival.arrived(db[store.TICKETS], ticket_id, wait=wait)
-
-
 async def find_arriving(db: Database, find: Callable[[], Awaitable[TicketView | None]],
                         ticket_id: str) -> TicketView | None:
-    """`find()`'s ticket; for a fresh id no company's read model has yet, found once it `arrived`. An id another
-    company's view holds is answered at once: it is not on its way, and a caller probing others' tickets makes the
-    database work no longer."""
-    found = await find()
-    if found is not None or not await unheard_of(db, ticket_id):
-        return found
-    return await find() if await arrived(db, ticket_id, wait=ARRIVAL_WAIT) else None
+    """`find()`'s ticket; for a fresh id no company's read model has yet, found once it arrives (`ARRIVAL_WAIT`)."""
+    return await arrival.find_arriving(db[store.TICKETS], ticket_id, find, wait=ARRIVAL_WAIT)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from subgraphs.kernel.arrival import arrived, unheard_of
+from subgraphs.kernel.arrival import find_arriving
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.errors import BadUserInput, Forbidden
 from subgraphs.kernel.events.contracts import tickets as ticket_events
@@ -42,12 +42,10 @@ def unfit(person: Person | None, ticket: Ticket, *, role: str) -> str | None:
 
 
 async def eligible(db: Database, ticket: Ticket, user_id: str, *, role: str) -> Person:
-    person = await active_person(db, company_id=ticket["companyId"], user_id=user_id)
     # a person created a moment ago whose event has not reached this service yet: an administrator who adds an agent
     # and hands them a ticket at once is served once it lands, not told there is no such person
-    if person is None and await unheard_of(db[store.PEOPLE], user_id) \
-            and await arrived(db[store.PEOPLE], user_id, wait=ARRIVAL_WAIT):
-        person = await active_person(db, company_id=ticket["companyId"], user_id=user_id)
+    person = await find_arriving(db[store.PEOPLE], user_id, wait=ARRIVAL_WAIT,
+                                 find=lambda: active_person(db, company_id=ticket["companyId"], user_id=user_id))
     problem = unfit(person, ticket, role=role)
     if problem is not None:
         raise BadUserInput(problem, field="assigneeId" if role == "agent" else "internId")
