@@ -109,7 +109,7 @@ class Stack:
         runtime = Runtime(definition, settings, host=self.host, port=port, bus=self._bus)
         app = create_app(runtime)
         await self._serve(definition.name, app, port)
-        self._apps[f"http://{self.host}:{port}/graphql"] = app
+        self._apps[self._graphql_url(port)] = app
         self.progress(f"  {definition.name} ready ({time.monotonic() - began:.1f}s)")
 
     async def _start_gateway(self) -> None:
@@ -118,7 +118,7 @@ class Stack:
 
         self.progress(f"starting the gateway on :{self.gateway_port} ...")
         listing = ",".join(
-            f"{name}=http://{self.host}:{port}/graphql" for name, port in self.ports.items()
+            f"{name}={self._graphql_url(port)}" for name, port in self.ports.items()
             if name in {d.name for d in built_definitions()}
         )
         documents: dict[str, Any] = {}
@@ -131,11 +131,15 @@ class Stack:
         await self._serve("gateway", app, self.gateway_port)
         # the gateway composes its supergraph in the background (its /health answers at once): the stack is ready
         # once GraphQL is served, not before (a first request would be told "no supergraph yet")
-        deadline = time.monotonic() + COMPOSE_SECONDS
-        while app.runtime.gateway is None:
-            if time.monotonic() > deadline:
-                raise SystemExit(f"the gateway composed no supergraph within {COMPOSE_SECONDS} s; see the log above")
-            await asyncio.sleep(0.02)
+        try:
+            await asyncio.wait_for(app.runtime.composed.wait(), COMPOSE_SECONDS)
+        except TimeoutError:
+            raise SystemExit(f"the gateway composed no supergraph within {COMPOSE_SECONDS} s; see the log above"
+                             ) from None
+
+    def _graphql_url(self, port: int) -> str:
+        """A subgraph's GraphQL endpoint, as the gateway lists it and finds its app by."""
+        return f"http://{self.host}:{port}/graphql"
 
     async def _serve(self, name: str, app: Any, port: int) -> None:
         config = uvicorn.Config(app, host=self.host, port=port, access_log=False, **SERVER_OPTIONS)

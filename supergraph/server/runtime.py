@@ -67,6 +67,7 @@ class GatewayRuntime:
         self.watching = asyncio.Event()  # set once security events are being listened to
         self.options = options_from(settings)
         self.gateway: Gateway | None = None
+        self.composed = asyncio.Event()  # set once a supergraph is served (composing runs in the background)
         self.source: ComposedSource | None = None
         self.verifier: CallerVerifier | None = None
         self._keys_client: httpx.AsyncClient | None = None
@@ -133,6 +134,7 @@ class GatewayRuntime:
         if self.gateway is not None:  # its live subscriptions carry on until their clients leave
             self._retired = [old for old in [*self._retired, self.gateway] if old.subscriptions.live]
         self.gateway = Gateway(supergraph, clients, self.options)
+        self.composed.set()
         log.info("serving a supergraph of %d subgraphs", len(clients))
 
     def _watch_sessions(self) -> None:
