@@ -8,7 +8,7 @@ it lands rather than told it does not exist. Older ids, and ids from the future,
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
@@ -41,13 +41,19 @@ async def unheard_of(rows: AsyncCollection[Document], object_id: str) -> bool:
     return is_fresh(object_id) and await rows.find_one({"_id": object_id}, projection={"_id": 1}) is None
 
 
-async def arrived(rows: AsyncCollection[Document], object_id: str, *, wait: float) -> bool:
-    """Whether an id `unheard_of` in `rows` got there within `wait` seconds (looked at after a first short pause)."""
+async def looks(wait: float) -> AsyncIterator[None]:
+    """The moments to look again, within `wait` seconds: after POLL, then after pauses doubling up to POLL_MAX."""
     loop = asyncio.get_running_loop()
     deadline, pause = loop.time() + wait, POLL
     while loop.time() < deadline:
         await asyncio.sleep(min(pause, max(deadline - loop.time(), 0)))
         pause = min(pause * 2, POLL_MAX)
+        yield
+
+
+async def arrived(rows: AsyncCollection[Document], object_id: str, *, wait: float) -> bool:
+    """Whether an id `unheard_of` in `rows` got there within `wait` seconds (looked at after a first short pause)."""
+    async for _ in looks(wait):
         if not await unheard_of(rows, object_id):
             return True
     return False

@@ -6,10 +6,16 @@ from subgraphs.chat import store
 from subgraphs.chat.access.rules import ADMIN, ChatAccess, decide
 from subgraphs.chat.policy.service import policy_in
 from subgraphs.chat.tickets.model import find_arriving, find_ticket
+from subgraphs.kernel import arrival
 from subgraphs.kernel.auth.principal import GLOBAL_SUFFIX, Principal
 from subgraphs.kernel.errors import Forbidden, NotFound
 from subgraphs.kernel.events.contracts.tickets import TicketView
 from subgraphs.kernel.tenancy import Tenancy, TenantCollection
+
+# A caller of the ticket's company who writes to a chat they are not on waits up to JOIN_WAIT for chat's read model to
+# count them in before being refused (`joined`): the person who just took a ticket writes at once. Reads are answered
+# at once: a page shows the chat when chat hears of them, and a subscription is not held open.
+JOIN_WAIT = 3.0
 
 
 def company_view(tenancy: Tenancy, principal: Principal, name: str, company_id: str) -> TenantCollection:
@@ -70,7 +76,24 @@ async def readable_chat(tenancy: Tenancy, principal: Principal, ticket_id: str) 
 
 
 async def writable_chat(tenancy: Tenancy, principal: Principal, ticket_id: str) -> ChatAccess:
-    return ensure_writable(await chat_of(tenancy, principal, ticket_id))
+    access = await chat_of(tenancy, principal, ticket_id)
+    if not access.member and access.ticket.company_id == principal.company_id:
+        access = await joined(tenancy, principal, access)
+    return ensure_writable(access)
+
+
+async def joined(tenancy: Tenancy, principal: Principal, access: ChatAccess, *,
+                 wait: float = JOIN_WAIT) -> ChatAccess:
+    """The caller's access once the ticket's row counts them in, or as it was when it does not within `wait`: they
+    may have been put on the ticket a moment ago (it was taken, assigned to them, they were added as a watcher), the
+    event on its way to chat's read model."""
+    async for _ in arrival.looks(wait):
+        ticket = await find_ticket(tenancy.collection(store.TICKETS), access.ticket.id)
+        if ticket is not None and ticket != access.ticket:
+            access = await access_to(tenancy, principal, ticket)
+            if access.member:
+                break
+    return access
 
 
 async def readable_or_none(tenancy: Tenancy, principal: Principal, ticket_id: str) -> ChatAccess | None:

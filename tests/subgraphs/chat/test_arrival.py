@@ -6,10 +6,11 @@ from __future__ import annotations
 import asyncio
 import time
 
+from subgraphs.chat.access.service import JOIN_WAIT
 from subgraphs.chat.tickets.model import FIELDS_WAIT
 from tests.integration.live_stack import eventually
 from tests.subgraphs.chat.harness import ChatDesk
-from tests.subgraphs.tickets.harness import Team
+from tests.subgraphs.tickets.harness import ASSIGN, Team
 from tests.supergraph.ws_client import connect
 
 TICKETS_CONSUMER = "aurontek.chat.tickets"
@@ -17,6 +18,7 @@ LAG = 0.5  # how long the chat's read model stays behind the ticket's creation
 MESSAGE_ADDED = "subscription($t: ID!) { messageAdded(ticketId: $t) { text } }"
 SEND = "mutation($t: ID!, $x: String!) { sendChatMessage(ticketId: $t, text: $x) { text } }"
 WATCH = "mutation($id: ID!, $u: ID) { watchTicket(id: $id, userId: $u) { id } }"
+MESSAGES = "query($t: ID!) { ticket(id: $t) { messages(first: 10) { edges { node { text } } } } }"
 UNKNOWN = "6a0000000000000000000abc"  # an id minted long ago: answered at once
 
 
@@ -108,3 +110,33 @@ async def test_the_page_of_a_ticket_someone_was_just_added_to_loads_before_chat_
     await chat_desk.settle()
     later = (await colleague.ok(PAGE, {"t": ticket["id"]}))["ticket"]
     assert later["canChat"] is True and later["messages"] == {"edges": []}, later
+
+
+async def test_the_agent_a_ticket_was_just_assigned_to_writes_in_its_chat_before_chat_hears_of_it(
+        chat_desk: ChatDesk, team: Team, gateway_url: str) -> None:
+    """The agent given a ticket writes to its customer at once; chat's read model does not count them in yet. The
+    message waits for it instead of being refused."""
+    customer, agent = (chat_desk.through(gateway_url, m) for m in (team.customer, team.agent))
+    ticket = await team.ticket(customer, title="VPN drops every hour")
+    await chat_desk.settle()
+    async with chat_desk.bus.held(TICKETS_CONSUMER):
+        await team.admin.ok(ASSIGN, {"id": ticket["id"], "a": team.agent.id})
+        sending = asyncio.create_task(agent(SEND, {"t": ticket["id"], "x": "Looking at it now"}))
+        await asyncio.sleep(LAG)
+        assert not sending.done()
+    assert (await sending).ok() == {"sendChatMessage": {"text": "Looking at it now"}}
+
+
+async def test_a_colleague_not_on_the_ticket_is_still_refused(chat_desk: ChatDesk, team: Team,
+                                                              gateway_url: str) -> None:
+    """The wait is for someone put on the ticket: an agent of the company who is not on it is refused once it is
+    over, and nothing is written."""
+    customer, other = (chat_desk.through(gateway_url, m) for m in (team.customer, team.other_agent))
+    ticket = await team.ticket(customer, title="Headset crackles")
+    await chat_desk.settle()
+    began = time.monotonic()
+    refused = await other(SEND, {"t": ticket["id"], "x": "Hi"})
+    took = time.monotonic() - began
+    assert [e["extensions"]["code"] for e in refused.errors] == ["FORBIDDEN"], refused.errors
+    assert JOIN_WAIT - 0.5 <= took < JOIN_WAIT + 3, took
+    assert (await customer.ok(MESSAGES, {"t": ticket["id"]}))["ticket"]["messages"] == {"edges": []}
