@@ -16,7 +16,8 @@ load and the time after the load until it is empty (messages ready, unacknowledg
 nothing left in the producers' outboxes), then until the IA's analysis queue and the notifications' mail queue are
 empty; the lag of the notifications consumer (the moment an event was handled minus the moment its transaction
 committed); the live frames' delay from the send, and any frame missing or twice; database commands per user
-operation by service, from the load's start until the backlogs are empty; CPU per process; with `--slow-ms`, the
+operation by service, from the load's start until the backlogs are empty; CPU per process; the garbage collector's
+pauses per process (a second's share of them, and how many stopped it for 50 ms or more); with `--slow-ms`, the
 database operations slower than that, grouped by filter shape (slowops.py).
 """
 
@@ -134,10 +135,33 @@ def commands(stack: Stack, tally: str = "commands") -> dict[str, int]:
             continue
         for key, count in status(stack, name).get(tally, {}).items():
             database, _, rest = key.partition(" ")
-            # a transaction's commit or abort goes to "admin", whichever service's transaction it ends
+            # a transaction's bulkWrite, commit or abort goes to "admin": instrumented.py names the service whose
+            # database server it went to, and "transactions" is left for one it could not tell
             service = "transactions" if database == "admin" else database.removeprefix(stack.prefix)
             total[f"{service} {rest}"] = total.get(f"{service} {rest}", 0) + count
     return total
+
+
+def collections(stack: Stack) -> dict[str, dict[str, int]]:
+    """The garbage collector's pauses so far in each instrumented process: by "<process> gen<N>", how many ("count"),
+    their microseconds ("micros") and how many were long ("long", instrumented.py)."""
+    total: dict[str, dict[str, int]] = {"count": {}, "micros": {}, "long": {}}
+    for name in stack.services:
+        if name.startswith("database") or not stack.status_file(name).exists():
+            continue
+        for tally, by_generation in status(stack, name).get("gc", {}).items():
+            for generation, value in by_generation.items():
+                total[tally][f"{name} {generation}"] = value
+    return total
+
+
+def _pauses(before: dict[str, dict[str, int]], after: dict[str, dict[str, int]], seconds: float) -> dict[str, Any]:
+    """The collector's pauses between two `collections`: per process and generation, a second's share of them, how
+    many and how many long."""
+    return {key: {"count": count - before["count"].get(key, 0),
+                  "share": round((after["micros"][key] - before["micros"].get(key, 0)) / 1e6 / seconds, 4),
+                  "long": after["long"].get(key, 0) - before["long"].get(key, 0)}
+            for key, count in sorted(after["count"].items())}
 
 
 async def pending_outbox(databases: Databases) -> int:
@@ -186,6 +210,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             cpu_before = {n: s.cpu_seconds() for n, s in stack.services.items()}
             busy_before, own_before = machine_busy(), os.times()
             tallied_before = {t: commands(stack, t) for t in TALLIES}
+            collected_before = collections(stack)
             during: list[dict[str, int]] = []
             load_began = time.time()
             print(f"load for {args.seconds}s", file=sys.stderr)
@@ -203,6 +228,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
             outcomes, tabs, drain = await drive(company, stack.url("gateway"), args.seconds, drained, hot=args.hot)
             elapsed = time.monotonic() - began
+            pauses = _pauses(collected_before, collections(stack), elapsed)
             cpu = {n: round((s.cpu_seconds() - cpu_before[n]) / elapsed, 2) for n, s in stack.services.items()}
             own = os.times()
             cpu["load generator (this process)"] = round((own.user + own.system - own_before.user
@@ -220,7 +246,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             return {**_report(args, outcomes, ended[0] - began, during, drain, lag, cpu),
                     "work_queues_done_after_load_s": work, "live": _live(outcomes, tabs),
                     "database_commands": _per_operation(sent, outcomes.operations, in_transactions),
-                    "database_waits": _waits(sent, waited, failed),
+                    "database_waits": _waits(sent, waited, failed), "garbage_collection": pauses,
                     **({"slow_operations": slow} if slow is not None else {})}
         finally:
             await stack.stop()
