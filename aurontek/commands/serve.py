@@ -23,18 +23,29 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def tune_garbage_collector() -> None:
-    """Collect less often than Python's defaults (700, 10, 10): with them, collections over 1,000 live
-    WebSockets stalled the chat service for up to half a second at a time (benchmarks/subscriptions)."""
-    gc.set_threshold(50_000, 50, 100)
+    """Collect the young objects every 10,000 allocations (Python's default: 700), and the older generations
+    rarely. With the defaults, collections over 1,000 live WebSockets stalled the chat service for up to half a
+    second at a time (benchmarks/subscriptions); with 50,000, each young collection of `aurontek up` took about
+    55 ms under the workload benchmark, and with 10,000 about 9 ms (benchmarks/workload/RESULTS.md)."""
+    gc.set_threshold(10_000, 50, 100)
+
+
+def freeze_started() -> None:
+    """Leave what starting made (modules, schemas, clients: alive as long as the process) out of every later
+    collection. A full collection walks every object the collector tracks: `aurontek up`'s one process, which holds
+    the gateway and five services, stopped for 0.3-0.4 s at each, 16 times a minute under the workload benchmark."""
+    gc.collect()
+    gc.freeze()
 
 
 def run(args: argparse.Namespace) -> int:
     tune_garbage_collector()
     if args.service == "gateway":
         server = importlib.import_module("supergraph.server")
-        return int(server.serve(host=args.host, port=args.port, supergraph=args.supergraph) or 0)
+        return int(server.serve(host=args.host, port=args.port, supergraph=args.supergraph,
+                                started=freeze_started) or 0)
     if args.supergraph:
         raise SystemExit("--supergraph applies to the gateway only")
     from subgraphs.kernel.runner import serve_subgraph
 
-    return serve_subgraph(args.service, host=args.host, port=args.port)
+    return serve_subgraph(args.service, host=args.host, port=args.port, started=freeze_started)

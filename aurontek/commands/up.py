@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from aurontek.commands.serve import freeze_started, tune_garbage_collector
+
 if TYPE_CHECKING:
     from aurontek.stack import Stack
 
@@ -35,6 +37,7 @@ def run(args: argparse.Namespace, *, started: Callable[[Stack], None] | None = N
     os.environ.setdefault("AURONTEK_ADMIN_EMAIL", DEFAULT_ADMIN_EMAIL)
     if "AURONTEK_ADMIN_PASSWORD" not in os.environ:
         os.environ["AURONTEK_ADMIN_PASSWORD"] = DEFAULT_ADMIN_PASSWORD
+    tune_garbage_collector()
     with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
         return runner.run(_run(args, started))
 
@@ -76,6 +79,7 @@ async def _run(args: argparse.Namespace, started: Callable[[Stack], None] | None
             logins = await seed_demo(stack.gateway_url)
         else:
             logins = []
+        freeze_started()
         _announce(stack.gateway_url, logins)
         if started is not None:
             started(stack)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Callable
 
 from subgraphs.kernel.definition import SubgraphDefinition
 from subgraphs.kernel.settings import DEFAULT_PORTS, load_settings
@@ -28,7 +29,9 @@ def resolve_port(name: str, port: int | None) -> int:
     return int(os.environ.get(f"{name.upper()}_PORT") or DEFAULT_PORTS[name])
 
 
-def serve_subgraph(name: str, *, host: str | None = None, port: int | None = None) -> int:
+def serve_subgraph(name: str, *, host: str | None = None, port: int | None = None,
+                   started: Callable[[], None] | None = None) -> int:
+    """Serve subgraph `name` until interrupted; `started` is called once its app is built, before it listens."""
     import uvicorn
 
     from subgraphs.kernel.http import SERVER_OPTIONS, create_app
@@ -40,5 +43,7 @@ def serve_subgraph(name: str, *, host: str | None = None, port: int | None = Non
     configure_logging(name, level=settings.log_level, fmt=settings.log_format)
     runtime = Runtime(definition, settings, host=host, port=resolve_port(name, port))
     app = create_app(runtime)
+    if started is not None:
+        started()
     uvicorn.run(app, host=runtime.host, port=runtime.port, **SERVER_OPTIONS)
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
@@ -19,8 +20,10 @@ def create_app(settings: Any = None, *, events: Any = None, in_process: Any = No
     return GatewayApp(GatewayRuntime(settings, events=events, in_process=in_process))
 
 
-def serve(host: str | None = None, port: int | None = None, supergraph: str | None = None) -> int:
-    """Run the gateway until interrupted (`aurontek serve gateway`)."""
+def serve(host: str | None = None, port: int | None = None, supergraph: str | None = None,
+          started: Callable[[], None] | None = None) -> int:
+    """Run the gateway until interrupted (`aurontek serve gateway`); `started` is called once its app is built,
+    before it listens."""
     import logging
 
     from supergraph.server.serving import GatewayServer, uvicorn_config
@@ -40,5 +43,7 @@ def serve(host: str | None = None, port: int | None = None, supergraph: str | No
     for handler in logging.getLogger().handlers:
         handler.addFilter(TraceIds())  # a line written during a traced request names its trace
     app = create_app(settings)
+    if started is not None:
+        started()
     GatewayServer(uvicorn_config(app, settings, loop="uvloop", http="httptools"), app).run()
     return 0
