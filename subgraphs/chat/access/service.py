@@ -14,7 +14,8 @@ from subgraphs.kernel.tenancy import Tenancy, TenantCollection
 
 # A caller of the ticket's company who writes to a chat they are not on waits up to JOIN_WAIT for chat's read model to
 # count them in before being refused (`joined`): the person who just took a ticket writes at once. Reads are answered
-# at once: a page shows the chat when chat hears of them, and a subscription is not held open.
+# at once: a page shows the chat when chat hears of them, and a subscription is not held open. One who may not see the
+# ticket at all (a customer not on it) is told at once that it is not found: a wait would tell them it exists.
 JOIN_WAIT = 3.0
 
 
