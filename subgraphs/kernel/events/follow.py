@@ -68,7 +68,11 @@ class FollowedCache(Generic[K, V]):
     change; `forget` is told the events of this replica's own commits at once (hook it to `Outbox.committed`)
     and every replica's through the live feed (`follower`, started with `Runtime.follow`). While the feed is away
     a value is trusted for `unwatched_seconds` only, and what was kept is dropped when the feed returns.
-    `seconds` bounds a value's life whatever happens (a write that tells no event)."""
+    `seconds` bounds a value's life whatever happens (a write that tells no event).
+
+    A value read while an event changed it must not be kept over the change: a caller takes `began()` before
+    reading and gives it to `put` as `since`, and a value any of whose tags an event changed since then is not
+    kept (the next `get` reads again)."""
 
     def __init__(self, patterns: tuple[str, ...], tags_of: Callable[[Event], Iterable[str]], *,
                  seconds: float = 60.0, unwatched_seconds: float = 1.0, limit: int = 50_000) -> None:
@@ -80,6 +84,13 @@ class FollowedCache(Generic[K, V]):
         self._tagged: dict[str, set[K]] = {}
         self.follower = LiveFollower(patterns, lambda event: self.forget([event]))
         self.misses = 0  # asked for what it did not hold (or no longer trusted)
+        self._generation = 0  # counts the events that changed something, and the clears
+        self._changed: dict[str, int] = {}  # tag -> the generation of the last event that changed it
+        self._floor = 0  # a read begun before this generation is not kept: what changed before it is not known
+
+    def began(self) -> int:
+        """The mark to give `put` as `since`, taken before reading what it will keep."""
+        return self._generation
 
     def get(self, key: K) -> V | None:
         following, resumed = self.follower.trusted()
@@ -91,11 +102,16 @@ class FollowedCache(Generic[K, V]):
             return None
         return entry[0]
 
-    def put(self, key: K, value: V, tags: Iterable[str], *, seconds: float | None = None) -> None:
+    def put(self, key: K, value: V, tags: Iterable[str], *, seconds: float | None = None,
+            since: int | None = None) -> None:
+        kept = frozenset(tags)
+        if since is not None and (since < self._floor or any(self._changed.get(tag, -1) > since for tag in kept)):
+            self.drop(key)  # changed while it was read
+            return
         if len(self._entries) >= self.limit:
             self.clear()
         self.drop(key)
-        now, kept = time.monotonic(), frozenset(tags)
+        now = time.monotonic()
         self._entries[key] = (value, now, now + (self.seconds if seconds is None else min(self.seconds, seconds)),
                               kept)
         for tag in kept:
@@ -113,10 +129,20 @@ class FollowedCache(Generic[K, V]):
     def clear(self) -> None:
         self._entries.clear()
         self._tagged.clear()
+        self._changed.clear()
+        self._generation += 1
+        self._floor = self._generation  # reads begun before now may hold what was cleared
 
     def forget(self, events: list[Event]) -> None:
-        """Drop every entry tagged with something these events change."""
+        """Drop every entry tagged with something these events change, and keep none read before them."""
         for event in events:
-            for tag in self.tags_of(event):
+            tags = tuple(self.tags_of(event))
+            if not tags:
+                continue
+            self._generation += 1
+            for tag in tags:
+                self._changed[tag] = self._generation
                 for key in list(self._tagged.get(tag, ())):
                     self.drop(key)
+        if len(self._changed) > self.limit:
+            self.clear()

@@ -42,6 +42,7 @@ async def load_principal(runtime: Runtime, claims: dict[str, Any]) -> Principal:
     known = cache.get(key)
     if known is not None:
         return known
+    since = cache.began()  # a deactivation or logout that commits while this reads is not kept over
     db = runtime.db
     user, company, session = await asyncio.gather(
         db[store.USERS].find_one({"_id": claims["sub"], "companyId": claims.get("cid"), "deleted": False}),
@@ -67,5 +68,5 @@ async def load_principal(runtime: Runtime, claims: dict[str, Any]) -> Principal:
     )
     tags = (f"user:{principal.user_id}", f"company:{principal.company_id}", f"role:{principal.role_id}",
             f"session:{principal.session_id}")
-    cache.put(key, principal, tags, seconds=(session["expiresAt"] - clock.now()).total_seconds())
+    cache.put(key, principal, tags, seconds=(session["expiresAt"] - clock.now()).total_seconds(), since=since)
     return principal

@@ -98,11 +98,12 @@ def _loader(ctx: RequestContext, collection: str, permission: str, *, field: str
         by_id = {i: doc for i in ids if (doc := kept.get(i) if kept else None) is not None and scoped.covers(doc)}
         missing = [i for i in ids if i not in by_id]
         if missing:
+            since = kept.began() if kept is not None else 0
             rows = await scoped.find({"_id": {"$in": missing}, "deleted": False}).to_list(None)
             for row in rows:
                 by_id[row["_id"]] = row
                 if kept is not None:
-                    kept.put(row["_id"], row, (f"user:{row['_id']}",))
+                    kept.put(row["_id"], row, (f"user:{row['_id']}",), since=since)
         return [by_id.get(i) for i in ids]
 
     return ctx.loader(f"{collection}:{permission}", load)
