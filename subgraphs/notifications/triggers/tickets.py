@@ -95,7 +95,7 @@ async def _commented(event: Event, ticket: TicketView, look: Lookup) -> list[Not
     The people mentioned in the comment hear about it through ticket.mentioned instead.
     """
     data = event.data
-    participants = await look.directory.people(ticket.participant_ids)
+    participants = await look.people(ticket.participant_ids)
     if data.get("internal"):
         participants = [p for p in participants if p.may(NOTES)]
     skip = {data.get("authorId"), *(data.get("mentionIds") or [])}
