@@ -25,6 +25,8 @@ async def setup(runtime: Runtime) -> None:
     await backfill.participants_backfill(runtime.db)
     deps = TicketsDeps(settings=settings, db=runtime.db, outbox=runtime.outbox, storage=runtime.storage)
     runtime.state["tickets"] = deps
+    runtime.outbox.committed.append(deps.desks.forget)
+    runtime.follow(deps.desks.follower)
     if settings.seed_catalogue:
         await defaults.seed(runtime.db, runtime.outbox)
     runtime.consume("people", people.PATTERNS, people.PeopleModel(runtime.db).record)

@@ -63,7 +63,7 @@ class ChatReplies:
 
     async def _answered(self, ticket: Ticket, at: datetime) -> Edit:
         """The message's own time is the response time, however late the event arrives."""
-        desk = await desk_of(self.deps.db, ticket["companyId"], default_timezone=self.deps.settings.default_timezone)
+        desk = await desk_of(self.deps, ticket["companyId"])
         sla = clocks.respond(ticket["sla"], at, desk.calendar)
         return Edit("answered_in_chat", set={"sla": sla, "lastActivityAt": at},
                     changes=[FieldChange("firstResponseAt", None, at)],

@@ -59,7 +59,7 @@ async def _answered(deps: TicketsDeps, ticket: Ticket, mine: Standing, internal:
     """A public reply from the desk (not from the creator) is the ticket's first response, if none came yet."""
     if internal or not mine.staff or mine.creator or not clocks.running(ticket["sla"], "response"):
         return {}
-    desk = await desk_of(deps.db, ticket["companyId"], default_timezone=deps.settings.default_timezone)
+    desk = await desk_of(deps, ticket["companyId"])
     return {"sla": clocks.respond(ticket["sla"], clock.now(), desk.calendar)}
 
 

@@ -2,37 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from subgraphs.kernel import clock
 from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.events.contracts import catalogue as catalogue_events
 from subgraphs.kernel.events.outbox import UnitOfWork
-from subgraphs.kernel.mongo import Database
 from subgraphs.kernel.tenancy import Tenancy
 from subgraphs.tickets import store
 from subgraphs.tickets.deps import TicketsDeps
-from subgraphs.tickets.sla.calendar import BusinessCalendar, calendar_from_doc, calendar_to_doc, default_calendar
+from subgraphs.tickets.desk.model import Desk, desk_from_doc
+from subgraphs.tickets.sla.calendar import BusinessCalendar, calendar_to_doc
 
 
-@dataclass(frozen=True)
-class Desk:
-    company_id: str
-    calendar: BusinessCalendar
-    auto_assign: bool = False  # apply the IA's assignment suggestions without a person
-    customised: bool = False
-
-
-def desk_from_doc(company_id: str, doc: dict[str, Any] | None, default_timezone: str) -> Desk:
-    if doc is None:
-        return Desk(company_id, default_calendar(default_timezone))
-    return Desk(company_id, calendar_from_doc(doc["calendar"]), bool(doc.get("autoAssign")), True)
-
-
-async def desk_of(db: Database, company_id: str, *, default_timezone: str) -> Desk:
-    """The settings the service itself works with (ticket creation, SLA scans, consumers)."""
-    return desk_from_doc(company_id, await db[store.DESKS].find_one({"_id": company_id}), default_timezone)
+async def desk_of(deps: TicketsDeps, company_id: str) -> Desk:
+    """The settings the service itself works with (ticket creation, SLA scans, consumers), kept per replica until
+    they change (`TicketsDeps.desks`)."""
+    kept = deps.desks.get(company_id)
+    if kept is not None:
+        return kept
+    since = deps.desks.began()
+    desk = desk_from_doc(company_id, await deps.db[store.DESKS].find_one({"_id": company_id}),
+                         deps.settings.default_timezone)
+    deps.desks.put(company_id, desk, (f"desk:{company_id}",), since=since)
+    return desk
 
 
 async def read_desk(deps: TicketsDeps, tenancy: Tenancy, *, company_id: str) -> Desk:

@@ -107,6 +107,6 @@ class IntelligenceConsumer:
     async def _applies(self, ticket: Ticket, assignee_id: str | None) -> bool:
         if assignee_id is None or ticket["status"] != Status.OPEN.value or ticket.get("assigneeId"):
             return False
-        desk = await desk_of(self.deps.db, ticket["companyId"], default_timezone=self.deps.settings.default_timezone)
+        desk = await desk_of(self.deps, ticket["companyId"])
         person = await active_person(self.deps.db, company_id=ticket["companyId"], user_id=assignee_id)
         return desk.auto_assign and unfit(person, ticket, role="agent") is None

@@ -85,9 +85,8 @@ class SlaScheduler:
         query = {"status": Status.RESOLVED.value, "resolvedAt": {"$lte": cutoff}}
         found = await self.tickets.find(query).to_list(BATCH)
         closed = 0
-        zone = self.deps.settings.default_timezone
         for ticket in found:
-            desk = await desk_of(self.deps.db, ticket["companyId"], default_timezone=zone)
+            desk = await desk_of(self.deps, ticket["companyId"])
             edit = status_edit(ticket, AUTO_CLOSE, at=now, reason="not reopened in time", calendar=desk.calendar)
             edit.guard = {"status": Status.RESOLVED.value}
             closed += await self._apply(ticket, edit)

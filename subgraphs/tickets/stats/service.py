@@ -95,5 +95,5 @@ async def statistics(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, *, c
         return TicketStatistics(tickets, start=start, end=end, timezone="UTC")
     target = company_id or actor.company_id
     tickets = tenancy.of(store.TICKETS, target, permission="tickets.stats")
-    desk = await desk_of(deps.db, target, default_timezone=deps.settings.default_timezone)
+    desk = await desk_of(deps, target)
     return TicketStatistics(tickets, start=start, end=end, timezone=desk.calendar.timezone)

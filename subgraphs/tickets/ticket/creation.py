@@ -116,7 +116,7 @@ async def create_ticket(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, *
     if item is None:
         raise BadUserInput("no active catalogue item of your company has this id", field="itemId")
     checked = await _check(deps, actor, item, draft)
-    desk = await desk_of(deps.db, actor.company_id, default_timezone=deps.settings.default_timezone)
+    desk = await desk_of(deps, actor.company_id)
     attachments = await save(deps.storage, checked.files, company_id=actor.company_id, actor_id=actor.user_id)
     now = clock.now()
     ticket = new_ticket(item, checked, actor=actor, desk=desk, now=now, attachments=attachments)

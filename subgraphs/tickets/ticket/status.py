@@ -68,7 +68,7 @@ async def change_status(deps: TicketsDeps, tenancy: Tenancy, actor: Principal, t
         transition = check(Situation.of(ticket, now=now, reopen_window=window), standing(actor, ticket), target,
                            reason)
         cleaned = validation.optional_line(reason, field="reason", max_length=500)
-        desk = await desk_of(deps.db, ticket["companyId"], default_timezone=deps.settings.default_timezone)
+        desk = await desk_of(deps, ticket["companyId"])
         return status_edit(ticket, transition, at=now, reason=cleaned, calendar=desk.calendar)
 
     return await change(deps, tenancy, actor, ticket_id, plan)

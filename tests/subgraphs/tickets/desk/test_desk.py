@@ -86,3 +86,18 @@ async def test_a_calendars_problems_name_the_entry_of_the_hours_they_are_about(d
     ]
     assert extensions["reasons"] == [p["message"] for p in extensions["problems"]]
     assert extensions["fields"] == ["hours.1.opens", "hours.1.closes", "hours.3", "hours.2"]
+
+
+async def test_a_calendar_changed_after_tickets_were_raised_sets_the_next_ones_deadlines(desk: Desk,
+                                                                                       frozen: None) -> None:
+    """The service keeps each company's settings in memory once read (every ticket raised reads them): a change
+    must reach the next ticket at once, not when what was kept runs out."""
+    monday = next_monday(10)
+    clock.freeze(monday)
+    team = await desk.team()
+    before = await team.ticket()  # the default calendar, read and kept
+    assert datetime.fromisoformat(before["sla"]["responseDueAt"]) == monday.replace(hour=11)
+    calendar = {"timezone": "UTC", "hours": [{"day": "MONDAY", "opens": "12:00", "closes": "18:00"}], "holidays": []}
+    await team.admin.ok(UPDATE, {"i": {"calendar": calendar}})
+    after = await team.ticket()  # Monday 10:00, before the desk opens at 12:00: due an hour after it opens
+    assert datetime.fromisoformat(after["sla"]["responseDueAt"]) == monday.replace(hour=13)
