@@ -20,8 +20,10 @@ Desks = FollowedCache[str, Desk]
 
 
 def _desk_of(event: Event) -> tuple[str, ...]:
+    """What a `desk.updated` changes. The service's own commits are told with every event they wrote (ticket events
+    carry a `companyId` too), so the type is looked at first."""
     company = event.data.get("companyId")
-    return (f"desk:{company}",) if isinstance(company, str) else ()
+    return (f"desk:{company}",) if event.type == catalogue_events.DESK_UPDATED and isinstance(company, str) else ()
 
 
 def new_desks() -> Desks:
