@@ -111,7 +111,9 @@ class Revocations:
             rows = await self.rows.find({"_id": {"$in": missing}}).to_list(None)
             found = {row["_id"]: row["notBefore"] for row in rows}
             for key in missing:
-                self._cache[key] = (found.get(key, 0.0), now)
+                # a bound `learn` heard while this read was under way is newer than what the read found: keep it
+                heard = self._cache.get(key, (0.0, 0.0))[0]
+                self._cache[key] = (max(found.get(key, 0.0), heard), now)
         return [self._cache[k][0] for k in keys if k in self._cache]
 
 

@@ -3,6 +3,7 @@ that comes while the consumer's transaction is still committing."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -50,3 +51,17 @@ async def test_a_request_while_the_revocation_commits_does_not_bring_the_old_bou
         assert await Revocations(db).is_stale(claims)  # another replica reads it from the database
     finally:
         await bus.close()
+
+
+async def test_a_revocation_heard_while_a_bound_is_being_read_is_kept(db: Database) -> None:
+    """A request reads its keys' bounds from the database (nothing there yet); the live feed tells of a sign-out while
+    that read is on the wire. The read's answer, older than what was heard, must not replace it."""
+    revocations = Revocations(db)
+    issued = time.time() - 5
+    claims = {"sub": "u2", "cid": "c2", "sid": "s2", "iat": int(issued), "iat_ms": int(issued * 1000)}
+    reading = asyncio.create_task(revocations.is_stale(claims))
+    await asyncio.sleep(0)  # the request's read has gone to the database
+    revocations.learn(Event(type=user_events.USER_SIGNED_OUT, data={"userId": "u2", "sessionId": "s2"},
+                            company_id="c2", actor_id="u2"))
+    await reading  # answered from before the sign-out: either answer is fair for a request already under way
+    assert await revocations.is_stale(claims)  # every later request is refused
