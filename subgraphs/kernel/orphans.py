@@ -46,6 +46,8 @@ class Orphans:
         self._beat = 0
         self._seen: dict[str, tuple[int, float]] = {}  # another instance -> (its beat, when it last moved)
         self.on_dead: list[Callable[[str], Awaitable[None]]] = []  # told each dead instance's id (after its sessions)
+        self._left = False  # `leave` deleted the register: no beat writes it again
+        self._writing = asyncio.Lock()  # a beat under way ends before `leave` deletes what it wrote
 
     @property
     def rows(self) -> Any:
@@ -72,11 +74,14 @@ class Orphans:
             await asyncio.sleep(self.beat_seconds)
 
     async def beat(self) -> None:
-        self._beat += 1
-        # the whole set each time: a watcher that took this instance for dead (it stalled) deleted its register
-        known = [Binary(raw, 4) for raw in self._sessions]
-        await self.rows.update_one({"_id": self.id}, {"$set": {"beat": self._beat},
-                                                      "$addToSet": {"sessions": {"$each": known}}}, upsert=True)
+        async with self._writing:
+            if self._left:
+                return
+            self._beat += 1
+            # the whole set each time: a watcher that took this instance for dead (it stalled) deleted its register
+            known = [Binary(raw, 4) for raw in self._sessions]
+            await self.rows.update_one({"_id": self.id}, {"$set": {"beat": self._beat},
+                                                          "$addToSet": {"sessions": {"$each": known}}}, upsert=True)
 
     async def reap(self) -> int:
         """Kill the sessions of every instance whose beat stood still for `dead_after` seconds; how many died."""
@@ -107,8 +112,11 @@ class Orphans:
         return dead
 
     async def leave(self) -> None:
-        """A clean stop: the driver ends its own sessions; the register goes."""
-        try:
-            await self.rows.delete_one({"_id": self.id})
-        except PyMongoError:
-            pass
+        """A clean stop: the driver ends its own sessions; the register goes, and a beat still running (or due)
+        does not bring it back."""
+        async with self._writing:
+            self._left = True
+            try:
+                await self.rows.delete_one({"_id": self.id})
+            except PyMongoError:
+                pass
