@@ -19,11 +19,13 @@ from subgraphs.tickets.settings import TicketsSettings
 Desks = FollowedCache[str, Desk]
 
 
+def desk_tag(company_id: str) -> str:
+    return f"desk:{company_id}"
+
+
 def _desk_of(event: Event) -> tuple[str, ...]:
-    """What a `desk.updated` changes. The service's own commits are told with every event they wrote (ticket events
-    carry a `companyId` too), so the type is looked at first."""
     company = event.data.get("companyId")
-    return (f"desk:{company}",) if event.type == catalogue_events.DESK_UPDATED and isinstance(company, str) else ()
+    return (desk_tag(company),) if isinstance(company, str) else ()
 
 
 def new_desks() -> Desks:

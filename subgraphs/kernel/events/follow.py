@@ -12,6 +12,7 @@ from typing import Generic, TypeVar
 
 from subgraphs.kernel.events.bus import EventBus
 from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.topics import matches_any
 from subgraphs.kernel.logging import get_logger
 
 log = get_logger(__name__)
@@ -76,6 +77,7 @@ class FollowedCache(Generic[K, V]):
 
     def __init__(self, patterns: tuple[str, ...], tags_of: Callable[[Event], Iterable[str]], *,
                  seconds: float = 60.0, unwatched_seconds: float = 1.0, limit: int = 50_000) -> None:
+        self.patterns = patterns
         self.tags_of = tags_of
         self.seconds = seconds
         self.unwatched_seconds = unwatched_seconds
@@ -102,10 +104,10 @@ class FollowedCache(Generic[K, V]):
             return None
         return entry[0]
 
-    def put(self, key: K, value: V, tags: Iterable[str], *, seconds: float | None = None,
-            since: int | None = None) -> None:
+    def put(self, key: K, value: V, tags: Iterable[str], *, since: int, seconds: float | None = None) -> None:
+        """Keep `value`, read after `since = began()`, unless an event changed one of its `tags` since then."""
         kept = frozenset(tags)
-        if since is not None and (since < self._floor or any(self._changed.get(tag, -1) > since for tag in kept)):
+        if since < self._floor or any(self._changed.get(tag, -1) > since for tag in kept):
             self.drop(key)  # changed while it was read
             return
         if len(self._entries) >= self.limit:
@@ -134,9 +136,11 @@ class FollowedCache(Generic[K, V]):
         self._floor = self._generation  # reads begun before now may hold what was cleared
 
     def forget(self, events: list[Event]) -> None:
-        """Drop every entry tagged with something these events change, and keep none read before them."""
+        """Drop every entry tagged with something these events change, and keep none read before them. Only events
+        of the followed `patterns` count: a replica's own commits are told with all their events, the others' come
+        through the live feed already filtered, and both must forget alike."""
         for event in events:
-            tags = tuple(self.tags_of(event))
+            tags = tuple(self.tags_of(event)) if matches_any(self.patterns, event.type) else ()
             if not tags:
                 continue
             self._generation += 1

@@ -8,7 +8,7 @@ from subgraphs.kernel.events.contracts import catalogue as catalogue_events
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.tenancy import Tenancy
 from subgraphs.tickets import store
-from subgraphs.tickets.deps import TicketsDeps
+from subgraphs.tickets.deps import TicketsDeps, desk_tag
 from subgraphs.tickets.desk.model import Desk, desk_from_doc
 from subgraphs.tickets.sla.calendar import BusinessCalendar, calendar_to_doc
 
@@ -22,7 +22,7 @@ async def desk_of(deps: TicketsDeps, company_id: str) -> Desk:
     since = deps.desks.began()
     desk = desk_from_doc(company_id, await deps.db[store.DESKS].find_one({"_id": company_id}),
                          deps.settings.default_timezone)
-    deps.desks.put(company_id, desk, (f"desk:{company_id}",), since=since)
+    deps.desks.put(company_id, desk, (desk_tag(company_id),), since=since)
     return desk
 
 

@@ -46,3 +46,19 @@ def test_a_read_begun_before_the_changes_were_let_go_is_not_kept() -> None:
     assert cache.get("dan") is None
     cache.put("dan", "dan", ("user:dan",), since=cache.began())
     assert cache.get("dan") == "dan"
+
+
+def test_only_the_followed_events_forget_what_a_replicas_own_commits_tell() -> None:
+    """A replica's own commits are told with every event they wrote; one the cache does not follow (a ticket event
+    carries the company's id too) must not make it forget, as it does not on the other replicas, which hear only
+    the followed events through the live feed."""
+
+    def desk_of(event: Event) -> Iterable[str]:
+        return (f"desk:{event.data['companyId']}",)
+
+    cache: FollowedCache[str, str] = FollowedCache(("desk.updated",), desk_of)
+    cache.put("acme", "nine to six", ("desk:acme",), since=cache.began())
+    cache.forget([Event("ticket.created", {"companyId": "acme"})])
+    assert cache.get("acme") == "nine to six"
+    cache.forget([Event("desk.updated", {"companyId": "acme"})])
+    assert cache.get("acme") is None
