@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +122,13 @@ async def backlogs(stack: Stack, ready: Ready | None = None) -> dict[str, int]:
     return depths
 
 
+def instrumented(stack: Stack) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each instrumented process of the stack (the services, not their databases) and what it last wrote."""
+    for name in stack.services:
+        if not name.startswith("database") and stack.status_file(name).exists():
+            yield name, status(stack, name)
+
+
 # what the instrumented processes count (instrumented.py)
 TALLIES = ("commands", "micros", "failures", "in_transaction")
 
@@ -130,10 +138,8 @@ def commands(stack: Stack, tally: str = "commands") -> dict[str, int]:
     `tally` "micros", the microseconds they took to be answered, and with "failures", the failed ones (the key ends
     with the error's code)."""
     total: dict[str, int] = {}
-    for name in stack.services:
-        if name.startswith("database") or not stack.status_file(name).exists():
-            continue
-        for key, count in status(stack, name).get(tally, {}).items():
+    for _, counted in instrumented(stack):
+        for key, count in counted.get(tally, {}).items():
             database, _, rest = key.partition(" ")
             # a transaction's bulkWrite, commit or abort goes to "admin": instrumented.py names the service whose
             # database server it went to, and "transactions" is left for one it could not tell
@@ -146,10 +152,8 @@ def collections(stack: Stack) -> dict[str, dict[str, int]]:
     """The garbage collector's pauses so far in each instrumented process: by "<process> gen<N>", how many ("count"),
     their microseconds ("micros") and how many were long ("long", instrumented.py)."""
     total: dict[str, dict[str, int]] = {"count": {}, "micros": {}, "long": {}}
-    for name in stack.services:
-        if name.startswith("database") or not stack.status_file(name).exists():
-            continue
-        for tally, by_generation in status(stack, name).get("gc", {}).items():
+    for name, counted in instrumented(stack):
+        for tally, by_generation in counted.get("gc", {}).items():
             for generation, value in by_generation.items():
                 total[tally][f"{name} {generation}"] = value
     return total
