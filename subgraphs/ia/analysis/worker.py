@@ -138,7 +138,7 @@ class Analyst:
         deps, now, company = self.deps, clock.now(), ticket["companyId"]
         found: dict[str, Any] = {}
         if vector is not None:
-            await deps.index.save(ticket_id=ticket["_id"], company_id=company, vector=vector, session=uow.session)
+            deps.index.stage(uow, ticket_id=ticket["_id"], company_id=company, vector=vector)
         if outcome is not None:
             found["classification"] = outcome.stored(now)
             uow.emit(ia_events.CLASSIFIED, outcome.event(ticket["_id"]), company_id=company, actor_id=None)
@@ -147,7 +147,7 @@ class Analyst:
             uow.emit(ia_events.DUPLICATE_SUSPECTED, duplicate_event(ticket, *duplicate), company_id=company,
                      actor_id=None)
         if found:
-            await deps.db[store.TICKETS].update_one({"_id": ticket["_id"]}, {"$set": found}, session=uow.session)
+            uow.update(deps.db[store.TICKETS], {"_id": ticket["_id"]}, {"$set": found})
         if ROUTE in job["tasks"] and needs_agent(ticket):
             decision = await route(deps.db, uow, as_routed(ticket, outcome), now=now, windows=deps.windows,
                                    routing=routing)

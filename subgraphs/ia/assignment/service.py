@@ -163,11 +163,10 @@ async def route(db: Database, uow: UnitOfWork, ticket: Ticket, *, now: datetime,
     """Decide, keep the decision, mark the pending suggestion and announce it, in the caller's transaction."""
     decision = await decide(db, ticket, now=now, windows=windows, routing=routing)
     company = ticket["companyId"]
-    await of_company(db, store.DECISIONS, company).insert_one(decision_doc(ticket, decision, now),
-                                                              session=uow.session)
+    uow.insert(of_company(db, store.DECISIONS, company), decision_doc(ticket, decision, now))
     chosen = decision.chosen
-    await of_company(db, store.TICKETS, company).update_one({"_id": ticket["_id"]}, {"$set": {
-        "suggestedTo": chosen.user_id if chosen else None, "suggestedAt": now}}, session=uow.session)
+    uow.update(of_company(db, store.TICKETS, company), {"_id": ticket["_id"]}, {"$set": {
+        "suggestedTo": chosen.user_id if chosen else None, "suggestedAt": now}})
     uow.emit(ia_events.ASSIGNMENT_SUGGESTED, {
         "ticketId": ticket["_id"], "assigneeId": chosen.user_id if chosen else None,
         "score": chosen.score if chosen else 0.0, "factors": chosen.factors if chosen else {},

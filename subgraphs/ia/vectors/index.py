@@ -18,10 +18,10 @@ from datetime import datetime, timedelta
 
 import numpy as np
 from bson import Binary
-from pymongo.asynchronous.client_session import AsyncClientSession
 
 from subgraphs.ia import store
 from subgraphs.kernel import clock
+from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import new_event_id
 from subgraphs.kernel.mongo import Database
 
@@ -70,12 +70,16 @@ class VectorIndex:
         self._companies: OrderedDict[str, CompanyVectors] = OrderedDict()
         self._lock = asyncio.Lock()
 
-    async def save(self, *, ticket_id: str, company_id: str, vector: np.ndarray,
-                   session: AsyncClientSession | None = None) -> None:
-        """Store (or replace) a ticket's vector; `remember` it once the transaction commits."""
-        await self.db[store.VECTORS].update_one({"_id": ticket_id}, {"$set": {
-            "companyId": company_id, "vector": to_binary(vector), "at": clock.now(), "by": self.replica}},
-            upsert=True, session=session)
+    async def save(self, *, ticket_id: str, company_id: str, vector: np.ndarray) -> None:
+        """Store (or replace) a ticket's vector now, outside any transaction."""
+        await self.db[store.VECTORS].update_one({"_id": ticket_id}, self._stored(company_id, vector), upsert=True)
+
+    def stage(self, uow: UnitOfWork, *, ticket_id: str, company_id: str, vector: np.ndarray) -> None:
+        """Store (or replace) a ticket's vector as `uow` ends; `remember` it once the unit committed."""
+        uow.update(self.db[store.VECTORS], {"_id": ticket_id}, self._stored(company_id, vector), upsert=True)
+
+    def _stored(self, company_id: str, vector: np.ndarray) -> dict[str, object]:
+        return {"$set": {"companyId": company_id, "vector": to_binary(vector), "at": clock.now(), "by": self.replica}}
 
     def remember(self, company_id: str, ticket_id: str, vector: np.ndarray) -> None:
         """Put a committed vector of this replica's into the cache (a company not cached yet reads it later)."""
