@@ -7,7 +7,8 @@ a chat whose ticket-ordering document the dead instance had written takes no mes
 
 So each instance keeps a register in its service's database (`db_instances`): the session ids its transactions run
 in (written before the first transaction that uses a new one, which happens only as the driver's session pool
-grows) and a beat counter it raises every second. Every instance watches the others' beats; one whose beat has not
+grows) and a beat counter it raises every two seconds (each beat and look is two commands a service; at one a second
+they were half of what an idle stack sends). Every instance watches the others' beats; one whose beat has not
 moved for `dead_after` seconds of the watcher's own clock is dead: its sessions are killed (`killSessions`, which
 aborts their transactions and frees their locks) and its register deleted. No clocks are compared across hosts.
 
@@ -37,7 +38,7 @@ COLLECTION = "db_instances"
 class Orphans:
     """This instance's register, and the watch over the other instances of its service."""
 
-    def __init__(self, db: Any, *, beat_seconds: float = 1.0, dead_after: float = 8.0) -> None:
+    def __init__(self, db: Any, *, beat_seconds: float = 2.0, dead_after: float = 8.0) -> None:
         self.db = db  # a kernel.mongo.Database
         self.id = new_id()
         self.beat_seconds = beat_seconds
