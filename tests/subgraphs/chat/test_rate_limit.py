@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bson import ObjectId
+
 from subgraphs.kernel import clock
 from tests.subgraphs.chat.harness import TYPING, ChatDesk, send
 from tests.subgraphs.chat.test_messages import ticket_for
@@ -36,3 +38,18 @@ async def test_typing_signals_are_limited_too(chat_desk: ChatDesk, team: Team, f
     talk = chat_desk.talk(team.customer)
     codes = [(await talk(TYPING, {"t": ticket["id"], "on": True})).codes for _ in range(21)]
     assert codes[:20] == [[]] * 20 and codes[20] == ["RATE_LIMITED"]
+
+
+async def test_over_the_limit_a_sender_still_hears_first_what_else_is_wrong(chat_desk: ChatDesk, team: Team,
+                                                                             frozen: None) -> None:
+    """The recent messages are counted while access is checked (`sending.counting`), but the answer keeps its order:
+    an unknown ticket or an empty text is said before the limit, and a refusal leaves nothing running behind."""
+    ticket = await ticket_for(chat_desk, team)
+    clock.freeze(next_window(3) + timedelta(minutes=1))  # past the windows of the tests before
+    limit = chat_desk.chat.runtime.settings.rate_limit_messages  # type: ignore[attr-defined]
+    for n in range(limit):
+        assert not (await send(chat_desk, team.agent, ticket["id"], f"n{n}")).errors
+    unknown = str(ObjectId.from_datetime(datetime.now(UTC) - timedelta(hours=1)))  # not fresh: answered at once
+    assert (await send(chat_desk, team.agent, unknown, "to nowhere")).code() == "NOT_FOUND"
+    assert (await send(chat_desk, team.agent, ticket["id"], "   ")).code() == "BAD_USER_INPUT"
+    assert (await send(chat_desk, team.agent, ticket["id"], "one too many")).code() == "RATE_LIMITED"
