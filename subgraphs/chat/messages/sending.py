@@ -57,16 +57,20 @@ async def within_limit(deps: ChatDeps, tenancy: Tenancy, actor: Principal) -> No
 
 def counting(deps: ChatDeps, tenancy: Tenancy, actor: Principal) -> asyncio.Task[None]:
     """`within_limit`, started now: the sender's recent messages are read while their access is checked (one read
-    less in line before the message is written). Awaited where the limit applies; `dropped` when the send stops
-    before that."""
+    less in line before the message is written). Awaited where the limit applies, and `dropped` whichever way the
+    send goes on (a refusal that comes first leaves it to finish)."""
     return asyncio.ensure_future(within_limit(deps, tenancy, actor))
 
 
 def dropped(task: asyncio.Task[None]) -> None:
-    """A `counting` task no longer wanted: cancelled, or its outcome taken (so no failure of it goes unheard)."""
-    if not task.done():
-        task.cancel()
-    elif not task.cancelled():
+    """A `counting` task whose outcome is no longer wanted (the send was refused first): left to finish (cancelling a
+    read in flight would cost the driver its connection) and its outcome taken then, so no failure of it is reported
+    as unheard."""
+    task.add_done_callback(_taken)
+
+
+def _taken(task: asyncio.Task[None]) -> None:
+    if not task.cancelled():
         task.exception()
 
 
