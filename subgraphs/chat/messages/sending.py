@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import math
+from collections.abc import Awaitable
 from datetime import timedelta
+from typing import TypeVar
 
 from subgraphs.chat import store
 from subgraphs.chat.access.rules import ChatAccess
@@ -20,6 +22,8 @@ from subgraphs.kernel.events.contracts.tickets import TicketView
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.tenancy import Tenancy
 from subgraphs.kernel.validation import Problems
+
+T = TypeVar("T")
 
 
 def message_text(value: str | None, *, max_length: int, required: bool = True, field: str = "text") -> str:
@@ -55,18 +59,18 @@ async def within_limit(deps: ChatDeps, tenancy: Tenancy, actor: Principal) -> No
         raise RateLimited(f"you are sending messages too fast; try again in {max(wait, 1)} s", retry_after=wait)
 
 
-def counting(deps: ChatDeps, tenancy: Tenancy, actor: Principal) -> asyncio.Task[None]:
-    """`within_limit`, started now: the sender's recent messages are read while their access is checked (one read
-    less in line before the message is written). Awaited where the limit applies, and `dropped` whichever way the
-    send goes on (a refusal that comes first leaves it to finish)."""
-    return asyncio.ensure_future(within_limit(deps, tenancy, actor))
-
-
-def dropped(task: asyncio.Task[None]) -> None:
-    """A `counting` task whose outcome is no longer wanted (the send was refused first): left to finish (cancelling a
-    read in flight would cost the driver its connection) and its outcome taken then, so no failure of it is reported
-    as unheard."""
-    task.add_done_callback(_taken)
+async def limited(deps: ChatDeps, tenancy: Tenancy, actor: Principal, checked: Awaitable[T]) -> T:
+    """What `checked` finds (the chat, the input, each checked), then the sender's rate limit (`within_limit`): its read
+    runs meanwhile (one read less in line before the message is written), and its refusal comes only after theirs.
+    A send refused first leaves the read to finish (cancelling it in flight would cost the driver its connection) and
+    takes its outcome then, so no failure of it is reported as unheard."""
+    limit = asyncio.ensure_future(within_limit(deps, tenancy, actor))
+    try:
+        found = await checked
+        await limit
+        return found
+    finally:
+        limit.add_done_callback(_taken)
 
 
 def _taken(task: asyncio.Task[None]) -> None:
@@ -76,13 +80,11 @@ def _taken(task: asyncio.Task[None]) -> None:
 
 async def send_text(deps: ChatDeps, tenancy: Tenancy, actor: Principal, ticket_id: str, *, text: str
                     ) -> tuple[Message, ChatAccess]:
-    limit = counting(deps, tenancy, actor)
-    try:
+    async def checked() -> tuple[ChatAccess, str]:
         chat = await writable_chat(tenancy, actor, ticket_id)
-        body = message_text(text, max_length=deps.settings.max_message_length)
-        await limit
-    finally:
-        dropped(limit)
+        return chat, message_text(text, max_length=deps.settings.max_message_length)
+
+    chat, body = await limited(deps, tenancy, actor, checked())
     return await post(deps, tenancy, actor, chat, kind=MessageKind.TEXT, text=body)
 
 
@@ -90,17 +92,11 @@ async def send_file(deps: ChatDeps, tenancy: Tenancy, actor: Principal, ticket_i
                     content_base64: str | None, caption: str | None, data: bytes | None = None
                     ) -> tuple[Message, ChatAccess]:
     """A file message: the file's bytes (`data`, sent as a file) or base64 text (deprecated)."""
-    limit = counting(deps, tenancy, actor)
-    try:
-        chat, shown, text, data, found = await _checked_file(deps, tenancy, actor, ticket_id, name=name,
-                                                             content_base64=content_base64, caption=caption,
-                                                             data=data)
-        await limit
-    finally:
-        dropped(limit)
+    chat, shown, text, content, found = await limited(deps, tenancy, actor, _checked_file(
+        deps, tenancy, actor, ticket_id, name=name, content_base64=content_base64, caption=caption, data=data))
     kind, content_type = found
     stored = await files.store_file(deps.storage, company_id=chat.ticket.company_id, ticket_id=chat.ticket.id,
-                                    name=shown, data=data, content_type=content_type)
+                                    name=shown, data=content, content_type=content_type)
     return await post(deps, tenancy, actor, chat, kind=kind, text=text, file=stored)
 
 

@@ -70,16 +70,10 @@ class VectorIndex:
         self._companies: OrderedDict[str, CompanyVectors] = OrderedDict()
         self._lock = asyncio.Lock()
 
-    async def save(self, *, ticket_id: str, company_id: str, vector: np.ndarray) -> None:
-        """Store (or replace) a ticket's vector now, outside any transaction."""
-        await self.db[store.VECTORS].update_one({"_id": ticket_id}, self._stored(company_id, vector), upsert=True)
-
     def stage(self, uow: UnitOfWork, *, ticket_id: str, company_id: str, vector: np.ndarray) -> None:
         """Store (or replace) a ticket's vector as `uow` ends; `remember` it once the unit committed."""
-        uow.update(self.db[store.VECTORS], {"_id": ticket_id}, self._stored(company_id, vector), upsert=True)
-
-    def _stored(self, company_id: str, vector: np.ndarray) -> dict[str, object]:
-        return {"$set": {"companyId": company_id, "vector": to_binary(vector), "at": clock.now(), "by": self.replica}}
+        uow.update(self.db[store.VECTORS], {"_id": ticket_id}, {"$set": {
+            "companyId": company_id, "vector": to_binary(vector), "at": clock.now(), "by": self.replica}}, upsert=True)
 
     def remember(self, company_id: str, ticket_id: str, vector: np.ndarray) -> None:
         """Put a committed vector of this replica's into the cache (a company not cached yet reads it later)."""

@@ -42,7 +42,7 @@ async def test_typing_signals_are_limited_too(chat_desk: ChatDesk, team: Team, f
 
 async def test_over_the_limit_a_sender_still_hears_first_what_else_is_wrong(chat_desk: ChatDesk, team: Team,
                                                                              frozen: None) -> None:
-    """The recent messages are counted while access is checked (`sending.counting`), but the answer keeps its order:
+    """The recent messages are counted while access is checked (`sending.limited`), but the answer keeps its order:
     an unknown ticket or an empty text is said before the limit."""
     ticket = await ticket_for(chat_desk, team)
     clock.freeze(next_window(3) + timedelta(minutes=1))  # past the windows of the tests before

@@ -6,8 +6,10 @@ from collections.abc import AsyncIterator
 
 import numpy as np
 import pytest
+from pymongo.asynchronous.client_session import AsyncClientSession
 
 from subgraphs.ia.vectors.index import DIMENSIONS, VectorIndex
+from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database
 from tests.subgraphs.ia.harness import IaDesk
@@ -17,6 +19,17 @@ def unit(*weights: float) -> np.ndarray:
     vector = np.zeros(DIMENSIONS, dtype=np.float32)
     vector[: len(weights)] = weights
     return vector / np.linalg.norm(vector)
+
+
+async def save(index: VectorIndex, *, ticket_id: str, company_id: str, vector: np.ndarray) -> None:
+    """Store a vector the way the analysis does: staged in a unit of work, written as its transaction ends."""
+
+    async def run(session: AsyncClientSession) -> None:
+        uow = UnitOfWork(session)
+        index.stage(uow, ticket_id=ticket_id, company_id=company_id, vector=vector)
+        await uow.deferred.send(index.db, session)
+
+    await index.db.run_transaction(run)
 
 
 @pytest.fixture
@@ -30,7 +43,7 @@ async def test_search_is_per_company_best_first_above_the_minimum(db: Database) 
     index = VectorIndex(db)
     for ticket_id, company_id, vector in (("a", "c1", unit(1, 0)), ("b", "c1", unit(1, 1)), ("c", "c1", unit(0, 1)),
                                           ("x", "c2", unit(1, 0))):
-        await index.save(ticket_id=ticket_id, company_id=company_id, vector=vector)
+        await save(index, ticket_id=ticket_id, company_id=company_id, vector=vector)
     found = await index.search("c1", unit(1, 0.1), minimum=0.5, limit=5)
     assert [i for i, _ in found] == ["a", "b"] and found[0][1] > found[1][1] >= 0.5
     assert [i for i, _ in await index.search("c1", unit(1, 0), minimum=0, limit=5, exclude=frozenset({"a"}))] == [
@@ -40,10 +53,10 @@ async def test_search_is_per_company_best_first_above_the_minimum(db: Database) 
 
 async def test_a_replica_sees_what_another_stored_and_its_own_once_committed(db: Database) -> None:
     first, second = VectorIndex(db), VectorIndex(db)
-    await first.save(ticket_id="a", company_id="c1", vector=unit(1, 0))
+    await save(first, ticket_id="a", company_id="c1", vector=unit(1, 0))
     assert [i for i, _ in await first.search("c1", unit(1, 0), minimum=0.9, limit=5)] == ["a"]
-    await second.save(ticket_id="b", company_id="c1", vector=unit(1, 0))  # another replica's
-    await first.save(ticket_id="a", company_id="c1", vector=unit(0, 1))  # its text changed, here
+    await save(second, ticket_id="b", company_id="c1", vector=unit(1, 0))  # another replica's
+    await save(first, ticket_id="a", company_id="c1", vector=unit(0, 1))  # its text changed, here
     assert [i for i, _ in await first.search("c1", unit(1, 0), minimum=0.9, limit=5)] == ["a", "b"]  # not yet
     first.remember("c1", "a", unit(0, 1))  # committed
     assert [i for i, _ in await first.search("c1", unit(1, 0), minimum=0.9, limit=5)] == ["b"]
@@ -54,8 +67,8 @@ async def test_a_replica_sees_what_another_stored_and_its_own_once_committed(db:
 async def test_the_least_recently_searched_company_leaves_the_cache(db: Database) -> None:
     index = VectorIndex(db, max_rows=50)
     for n in range(70):  # past the first growth of the matrix
-        await index.save(ticket_id=f"t{n}", company_id="big", vector=unit(1, n / 70))
-    await index.save(ticket_id="s", company_id="small", vector=unit(1, 0))
+        await save(index, ticket_id=f"t{n}", company_id="big", vector=unit(1, n / 70))
+    await save(index, ticket_id="s", company_id="small", vector=unit(1, 0))
     assert len(await index.search("big", unit(1, 0), minimum=-1, limit=100)) == 70
     await index.search("small", unit(1, 0), minimum=0, limit=5)
     assert "big" not in index._companies and "small" in index._companies
