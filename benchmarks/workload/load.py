@@ -6,8 +6,8 @@ thought between them, as a helpdesk's people do.
 - Agents reply in the tickets they hold (comments and chat), open one, move one on (start, hold, resume), take
   an unassigned ticket from the queue (the list, then the assignment), and read their queue and notifications.
 - On the hot tickets (a share of the first ones) the customer and the agent keep the ticket open in a tab: two
-  live subscriptions each over graphql-transport-ws, the chat (`messageAdded` with its author, a field the users
-  service completes) and the ticket itself (`ticketUpdated`). Each chat frame is matched to the message sent, so
+  live subscriptions each over graphql-transport-ws, the chat (`messageAdded` with its author's first and last
+  name, which chat provides from its read model of people) and the ticket itself (`ticketUpdated`). Each chat frame is matched to the message sent, so
   the report has every frame's delay from the send and what did not arrive.
 """
 

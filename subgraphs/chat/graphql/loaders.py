@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from subgraphs.chat import store
 from subgraphs.chat.access.rules import ChatAccess
 from subgraphs.chat.access.service import access_to, company_view
-from subgraphs.chat.people.model import names
+from subgraphs.chat.people.model import PersonName, names
 from subgraphs.kernel.events.contracts.tickets import TicketView
 from subgraphs.kernel.graphql.context import RequestContext
 
@@ -30,7 +30,7 @@ async def load_chat(ctx: RequestContext, ticket_id: str) -> ChatAccess | None:
     return await ctx.loader("chats", load).load(ticket_id)
 
 
-async def people_names(ctx: RequestContext, company_id: str, user_ids: list[str]) -> dict[str, str]:
+async def people_names(ctx: RequestContext, company_id: str, user_ids: list[str]) -> dict[str, PersonName]:
     """Names of people of `company_id` (the caller may see that company: they were shown its chat)."""
     if not user_ids:
         return {}

@@ -12,6 +12,7 @@ from subgraphs.chat.graphql.types import Message, ReadReceipt, TypingIndicator
 from subgraphs.chat.live.feed import TYPING
 from subgraphs.chat.live.streams import ticket_stream
 from subgraphs.chat.messages.documents import ADDED, READ, message_from_event
+from subgraphs.chat.people.model import PersonName
 
 ADDED_ONLY, READ_ONLY, TYPING_ONLY = frozenset({ADDED}), frozenset({READ}), frozenset({TYPING})
 
@@ -35,7 +36,7 @@ class Subscription:
             data = event.data
             if data["userId"] != me:
                 yield TypingIndicator(ticket_id=strawberry.ID(data["ticketId"]), typing=bool(data["typing"]),
-                                      at=event.occurred_at, user_id=data["userId"], user_name=data.get("name") or "")
+                                      at=event.occurred_at, user_id=data["userId"], user_name=PersonName.carried(data))
 
     @strawberry.subscription(description="Read receipts of the ticket's chat as people catch up.")
     async def read_receipt(self, info: Ctx, ticket_id: strawberry.ID) -> AsyncGenerator[ReadReceipt, None]:
@@ -45,4 +46,4 @@ class Subscription:
             data = event.data
             row = {"ticketId": data["ticketId"], "userId": data["userId"], "lastReadId": data["lastReadMessageId"],
                    "readAt": event.occurred_at}
-            yield ReadReceipt.of(row, data.get("name") or "")
+            yield ReadReceipt.of(row, PersonName.carried(data))

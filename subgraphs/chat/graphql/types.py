@@ -1,8 +1,8 @@
 """Chat's GraphQL types: messages and their parts, receipts, typing, the policy, and the entities it extends.
 
-`Message.author`, `ReadReceipt.user` and `TypingIndicator.user` provide the person's name, and
-`Message.ticket` the ticket's title, from chat's own read models: the common live selection
-(`text author { name } ticket { title }`) needs no entity fetch per event.
+`Message.author`, `ReadReceipt.user` and `TypingIndicator.user` provide the person's name (whole, first and
+last), and `Message.ticket` the ticket's title, from chat's own read models: the common live selection
+(`text author { name } ticket { title }`, or the author's `firstName`) needs no entity fetch per event.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from subgraphs.chat.graphql.common import Ctx
 from subgraphs.chat.graphql.enums import MessageKind, SystemAction, TicketStatus
 from subgraphs.chat.graphql.loaders import load_chat, people_names
 from subgraphs.chat.messages.history import messages_of
+from subgraphs.chat.people.model import NOBODY, PersonName
 from subgraphs.chat.policy.rules import ChatPolicy as Policy
 from subgraphs.chat.receipts import service as receipts
 from subgraphs.chat.tickets.model import FIELDS_WAIT
@@ -37,10 +38,19 @@ NEWEST_FIRST, OLDEST_FIRST = Sort("_id", descending=True), Sort("_id", descendin
 class User:
     id: strawberry.ID
     name: str = strawberry.federation.field(external=True)
+    first_name: str = strawberry.federation.field(external=True)
+    last_name: str = strawberry.federation.field(external=True)
 
 
-def person(user_id: str | None, name: str | None) -> User | None:
-    return User(id=strawberry.ID(user_id), name=name or "") if user_id else None
+NAMES = ["name firstName lastName"]  # what chat provides of a person it shows
+
+
+def named(user_id: str, name: PersonName = NOBODY) -> User:
+    return User(id=strawberry.ID(user_id), name=name.full, first_name=name.first, last_name=name.last)
+
+
+def person(user_id: str | None, name: PersonName = NOBODY) -> User | None:
+    return named(user_id, name) if user_id else None
 
 
 @strawberry.type(description="A file sent in a chat (images are shown inline).")
@@ -76,7 +86,7 @@ class SystemEvent:
         status = action is SystemAction.STATUS_CHANGED
         return cls(action=action, from_status=TicketStatus(doc["from"]) if status and doc.get("from") else None,
                    to_status=TicketStatus(doc["to"]) if status and doc.get("to") else None,
-                   assignee=None if status else person(doc.get("to"), None))
+                   assignee=None if status else person(doc.get("to")))
 
 
 @strawberry.type(description="One message of a ticket's chat.")
@@ -93,22 +103,22 @@ class Message:
                                                  "without text or file.")
     deleted_at: datetime | None = strawberry.field(description="When it was deleted; null while it stands.")
     author_id: strawberry.Private[str | None]
-    author_name: strawberry.Private[str]
+    author_name: strawberry.Private[PersonName]
     ticket_id: strawberry.Private[str]
     ticket_title: strawberry.Private[str]
 
     @classmethod
-    def of(cls, doc: dict[str, Any], *, author_name: str | None = None, ticket_title: str) -> Message:
+    def of(cls, doc: dict[str, Any], *, author_name: PersonName | None = None, ticket_title: str) -> Message:
         return cls(
             id=strawberry.ID(doc["_id"]), kind=MessageKind(doc["kind"]), text=None if doc["deleted"] else doc["text"],
             file=ChatFile.from_doc(doc.get("file")), system=SystemEvent.from_doc(doc.get("system")),
             created_at=doc["createdAt"], edited_at=doc.get("editedAt"), deleted=doc["deleted"],
             deleted_at=doc.get("deletedAt"),
-            author_id=doc.get("authorId"), author_name=author_name or doc.get("authorName") or "",
+            author_id=doc.get("authorId"), author_name=author_name or PersonName.carried(doc, "author"),
             ticket_id=doc["ticketId"], ticket_title=ticket_title,
         )
 
-    @strawberry.federation.field(provides=["name"], description="Who wrote it; null for system messages.")
+    @strawberry.federation.field(provides=NAMES, description="Who wrote it; null for system messages.")
     def author(self) -> User | None:
         return person(self.author_id, self.author_name)
 
@@ -123,17 +133,17 @@ class ReadReceipt:
     last_read_message_id: strawberry.ID | None
     read_at: datetime | None
     user_id: strawberry.Private[str]
-    user_name: strawberry.Private[str]
+    user_name: strawberry.Private[PersonName]
 
     @classmethod
-    def of(cls, doc: dict[str, Any], name: str = "") -> ReadReceipt:
+    def of(cls, doc: dict[str, Any], name: PersonName = NOBODY) -> ReadReceipt:
         last = doc.get("lastReadId")
         return cls(ticket_id=strawberry.ID(doc["ticketId"]), last_read_message_id=strawberry.ID(last) if last else None,
                    read_at=doc.get("readAt"), user_id=doc["userId"], user_name=name)
 
-    @strawberry.federation.field(provides=["name"])
+    @strawberry.federation.field(provides=NAMES)
     def user(self) -> User:
-        return User(id=strawberry.ID(self.user_id), name=self.user_name)
+        return named(self.user_id, self.user_name)
 
 
 @strawberry.type(description="Someone started or stopped typing in a ticket's chat (live only, never stored).")
@@ -142,11 +152,11 @@ class TypingIndicator:
     typing: bool
     at: datetime
     user_id: strawberry.Private[str]
-    user_name: strawberry.Private[str]
+    user_name: strawberry.Private[PersonName]
 
-    @strawberry.federation.field(provides=["name"])
+    @strawberry.federation.field(provides=NAMES)
     def user(self) -> User:
-        return User(id=strawberry.ID(self.user_id), name=self.user_name)
+        return named(self.user_id, self.user_name)
 
 
 @strawberry.type(description="In which ticket states a company's chats may be read and written.")
@@ -241,7 +251,7 @@ class Ticket:
             return None
         rows = await receipts.receipts_of(info.context.tenancy, info.context.require(), chat)
         names = await people_names(info.context, chat.ticket.company_id, [r["userId"] for r in rows])
-        return [ReadReceipt.of(r, names.get(r["userId"], "")) for r in rows]
+        return [ReadReceipt.of(r, names.get(r["userId"], NOBODY)) for r in rows]
 
     @strawberry.federation.field(requires=["status"], description=(
         "Whether you may write in the chat now. Decided on the ticket's status as the tickets service has it (the "

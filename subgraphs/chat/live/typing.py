@@ -19,7 +19,7 @@ async def set_typing(deps: ChatDeps, tenancy: Tenancy, actor: Principal, ticket_
     if wait is not None:
         raise RateLimited(f"typing is signalled too often; try again in {wait} s", retry_after=wait)
     name = await deps.names.of(tenancy.collection(store.PEOPLE), actor.user_id)
-    event = Event(type=TYPING, data={"ticketId": chat.ticket.id, "userId": actor.user_id, "name": name,
+    event = Event(type=TYPING, data={"ticketId": chat.ticket.id, "userId": actor.user_id, **name.carry(),
                                      "typing": typing, "at": clock.now()},
                   company_id=chat.ticket.company_id, actor_id=actor.user_id)
     await deps.live.publish(event)

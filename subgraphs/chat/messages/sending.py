@@ -124,7 +124,7 @@ async def post(deps: ChatDeps, tenancy: Tenancy, actor: Principal, chat: ChatAcc
     """Write the message and its `chat.message_added` in one transaction."""
     ticket = chat.ticket
     author = await deps.names.of(tenancy.collection(store.PEOPLE), actor.user_id)
-    message = new_message(ticket, kind=kind, text=text, author_id=actor.user_id, author_name=author, file=file)
+    message = new_message(ticket, kind=kind, text=text, author_id=actor.user_id, author=author, file=file)
     messages = company_view(tenancy, actor, store.MESSAGES, ticket.company_id)
 
     desk = from_desk(actor, ticket)

@@ -55,7 +55,7 @@ async def on_ticket_event(db: Database, event: Event, uow: UnitOfWork) -> None:
     named = event.type in (ticket_events.ASSIGNED, ticket_events.DELEGATED)  # the changes whose words name someone
     mentioned = [i for i in (event.data.get("assigneeId"), event.data.get("internId")) if i] if named else []
     people = await names(TenantCollection(db[store.PEOPLE], ticket.company_id), mentioned) if mentioned else {}
-    described = describe(event, people)
+    described = describe(event, {user_id: name.full for user_id, name in people.items()})
     if described is None:
         return
     text, system = described
@@ -66,4 +66,4 @@ async def on_ticket_event(db: Database, event: Event, uow: UnitOfWork) -> None:
 
 
 def system_message(ticket: TicketView, text: str, system: dict[str, Any]) -> Message:
-    return new_message(ticket, kind=MessageKind.SYSTEM, text=text, author_id=None, author_name="", system=system)
+    return new_message(ticket, kind=MessageKind.SYSTEM, text=text, author_id=None, system=system)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
 
 from subgraphs.chat import store
 from subgraphs.chat.recent import Recent
@@ -27,32 +28,65 @@ async def remember(event: Event, uow: UnitOfWork, db: Database) -> None:
     await rows.update_one({"_id": data["userId"]}, {"$set": row}, upsert=True, session=uow.session)
 
 
-def full_name(doc: dict[str, object] | None) -> str:
-    if not doc or doc.get("deleted"):
-        return ""
-    return f"{doc.get('firstName') or ''} {doc.get('lastName') or ''}".strip()
+class PersonName(NamedTuple):
+    """A person's first and last name as chat knows them: what messages, receipts and typing signals show, and
+    what chat provides of the users service's `User` (`name`, `firstName`, `lastName`) so a chat's screen needs
+    no look-up there."""
+
+    first: str = ""
+    last: str = ""
+
+    @property
+    def full(self) -> str:
+        return f"{self.first} {self.last}".strip()
+
+    @classmethod
+    def of(cls, doc: Mapping[str, Any] | None) -> PersonName:
+        """From a person's read-model row; nobody (no name) once deleted."""
+        if not doc or doc.get("deleted"):
+            return NOBODY
+        return cls(doc.get("firstName") or "", doc.get("lastName") or "")
+
+    @classmethod
+    def carried(cls, data: Mapping[str, Any], prefix: str = "") -> PersonName:
+        """From an event or a stored message: `<prefix>FirstName` and `<prefix>LastName`. What was written before
+        they were carried has only the whole name, split at its first space."""
+        first_key, last_key = (f"{prefix}FirstName", f"{prefix}LastName") if prefix else ("firstName", "lastName")
+        if first_key in data:
+            return cls(data.get(first_key) or "", data.get(last_key) or "")
+        first, _, last = (data.get(f"{prefix}Name" if prefix else "name") or "").partition(" ")
+        return cls(first, last)
+
+    def carry(self, prefix: str = "") -> dict[str, str]:
+        """The fields `carried` reads back, with the whole name for readers that want only that."""
+        if not prefix:
+            return {"name": self.full, "firstName": self.first, "lastName": self.last}
+        return {f"{prefix}Name": self.full, f"{prefix}FirstName": self.first, f"{prefix}LastName": self.last}
 
 
-async def names(people: TenantCollection, user_ids: Iterable[str]) -> dict[str, str]:
+NOBODY = PersonName()
+
+
+async def names(people: TenantCollection, user_ids: Iterable[str]) -> dict[str, PersonName]:
     """user id -> name, for the people of the collection's company we know of."""
     wanted = list(dict.fromkeys(user_ids))
     rows = await people.find({"_id": {"$in": wanted}}, projection={"firstName": 1, "lastName": 1,
                                                                    "deleted": 1}).to_list(None)
-    return {row["_id"]: full_name(row) for row in rows}
+    return {row["_id"]: PersonName.of(row) for row in rows}
 
 
 class RecentNames:
     """Names of people who write, remembered half a minute: display data, wanted with every message sent."""
 
     def __init__(self) -> None:
-        self._names: Recent[str] = Recent(seconds=30.0)
+        self._names: Recent[PersonName] = Recent(seconds=30.0)
 
-    async def of(self, people: TenantCollection, user_id: str) -> str:
-        """The name of `user_id` among `people` (the caller's own company), "" while unknown."""
+    async def of(self, people: TenantCollection, user_id: str) -> PersonName:
+        """The name of `user_id` among `people` (the caller's own company), no name while unknown."""
         key = (people.company_id, user_id)
         name = self._names.get(key)
         if name is None:
-            name = (await names(people, [user_id])).get(user_id, "")
-            if name:  # someone not known yet is looked for again next time
+            name = (await names(people, [user_id])).get(user_id, NOBODY)
+            if name.full:  # someone not known yet is looked for again next time
                 self._names.put(key, name)
         return name

@@ -54,7 +54,7 @@ async def mark_read(deps: ChatDeps, tenancy: Tenancy, actor: Principal, ticket_i
         row = {"ticketId": chat.ticket.id, "userId": actor.user_id, "lastReadId": target, "readAt": now}
         await receipts.update_one({"_id": key}, {"$set": row}, upsert=True, session=uow.session)
         uow.emit(READ, {"ticketId": chat.ticket.id, "userId": actor.user_id, "lastReadMessageId": target,
-                        "name": name, "readAt": now}, company_id=chat.ticket.company_id, actor_id=actor.user_id)
+                        **name.carry(), "readAt": now}, company_id=chat.ticket.company_id, actor_id=actor.user_id)
         return {"_id": key, **row}
 
     return await commit_and_announce(deps, work)

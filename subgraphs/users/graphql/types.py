@@ -152,8 +152,9 @@ PRIVATE = ("Private: null unless this is you or you hold users.read in their com
     "those who may read the company's users see, whichever way the person was reached."))
 class User:
     id: strawberry.ID
-    first_name: str
-    last_name: str
+    # Shareable, as `name`: chat provides them with each message from its own read model (Message.author @provides).
+    first_name: str = strawberry.federation.field(shareable=True)
+    last_name: str = strawberry.federation.field(shareable=True)
     activity_status: ActivityStatus
     doc: strawberry.Private[dict[str, Any]]
 
@@ -225,7 +226,6 @@ class User:
         photo = photo_of(self.doc)
         return info.context.runtime.storage.link(photo["key"], photo["contentType"]) if photo else None
 
-    # Shareable: chat provides it with each message from its own read model (Message.author @provides).
     @strawberry.federation.field(shareable=True, description="First and last name.")
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}"

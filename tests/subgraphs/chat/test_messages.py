@@ -38,6 +38,36 @@ async def test_every_participant_and_the_admin_talk_in_the_chat(chat_desk: ChatD
     assert texts == ["It smokes", "On my way", "Me too", "Noted"]
 
 
+NAMES = "author { id name firstName lastName }"
+RENAME = "mutation($u: ID!, $i: UpdateUserInput!) { updateUser(id: $u, input: $i) { id firstName lastName } }"
+
+
+async def test_a_message_shows_its_authors_first_and_last_name_as_they_are_now(chat_desk: ChatDesk,
+                                                                                 team: Team) -> None:
+    """Chat provides a writer's whole name and its parts from its own read model (no look-up in users per
+    message): in what a send returns, in a live frame, in the history and in the event, as renamed."""
+    writer = await chat_desk.customer(team.tenant)  # has written nowhere yet: no name of theirs is kept
+    ticket = await team.ticket(by=writer)
+    renamed = (await team.admin.person.client(RENAME, {"u": writer.id, "i": {"firstName": "Mónica",
+                                                                            "lastName": "de la Rosa"}})).ok()
+    assert renamed["updateUser"] == {"id": writer.id, "firstName": "Mónica", "lastName": "de la Rosa"}
+    await chat_desk.settle()
+    query = f"mutation($t: ID!, $x: String!) {{ sendChatMessage(ticketId: $t, text: $x) {{ {NAMES} }} }}"
+    live = f"subscription($t: ID!) {{ messageAdded(ticketId: $t) {{ {NAMES} }} }}"
+    history = ("query($t: ID!) { _entities(representations: [{__typename: \"Ticket\", id: $t}]) { ... on Ticket { "
+               f"messages(first: 1) {{ edges {{ node {{ {NAMES} }} }} }} }} }} }}")
+    async with chat_desk.subscribed(team.admin, live, {"t": ticket["id"]}, ticket["id"]) as client:
+        sent_back = (await chat_desk.talk(writer)(query, {"t": ticket["id"], "x": "Hola"})).ok()
+        frame = await client.receive()
+    expected = {"id": writer.id, "name": "Mónica de la Rosa", "firstName": "Mónica", "lastName": "de la Rosa"}
+    assert sent_back["sendChatMessage"]["author"] == expected
+    assert frame["payload"]["data"]["messageAdded"]["author"] == expected
+    [entity] = (await chat_desk.talk(team.admin)(history, {"t": ticket["id"]})).ok()["_entities"]
+    assert entity["messages"]["edges"][0]["node"]["author"] == expected
+    [event] = await chat_desk.events("chat.message_added", authorId=writer.id)
+    assert (event["data"]["authorFirstName"], event["data"]["authorLastName"]) == ("Mónica", "de la Rosa")
+
+
 async def test_the_message_added_event_is_what_notifications_reads(chat_desk: ChatDesk, team: Team) -> None:
     ticket = await ticket_for(chat_desk, team, watcherIds=[team.colleague.id])
     message = await sent(chat_desk, team.agent, ticket["id"], "x" * 400)

@@ -42,6 +42,7 @@ async def test_runs_alone(chat_desk: ChatDesk, mongo_url: str, http: httpx.Async
 
 @pytest.mark.parametrize(("selection", "fetches"), [
     ("text author { name } ticket { title }", []),  # provided by chat: no entity fetch per event
+    ("id author { id firstName lastName }", []),  # the parts of the name too
     ("text author { name email } ticket { title status }", ["users", "tickets"]),
 ])
 def test_the_common_live_selection_needs_no_entity_fetch(selection: str, fetches: list[str]) -> None:

@@ -21,7 +21,9 @@ class MessageAdded(TypedDict):
     ticketId: str
     messageId: str
     authorId: str | None  # None: a system message
-    authorName: str
+    authorName: str  # first and last, for readers that want only that
+    authorFirstName: NotRequired[str]  # NotRequired: not carried before 2026-12
+    authorLastName: NotRequired[str]
     kind: str
     text: str
     excerpt: str
@@ -44,7 +46,9 @@ class MessagesRead(TypedDict):
     ticketId: str
     userId: str
     lastReadMessageId: str
-    name: str
+    name: str  # first and last
+    firstName: NotRequired[str]  # NotRequired: not carried before 2026-12
+    lastName: NotRequired[str]
     readAt: datetime
 
 
