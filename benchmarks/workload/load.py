@@ -7,8 +7,9 @@ thought between them, as a helpdesk's people do.
   an unassigned ticket from the queue (the list, then the assignment), and read their queue and notifications.
 - On the hot tickets (a share of the first ones) the customer and the agent keep the ticket open in a tab: two
   live subscriptions each over graphql-transport-ws, the chat (`messageAdded` with its author's first and last
-  name, which chat provides from its read model of people) and the ticket itself (`ticketUpdated`). Each chat frame is matched to the message sent, so
-  the report has every frame's delay from the send and what did not arrive.
+  name, which chat provides from its read model of people) and the ticket itself (`ticketUpdated`). Each chat
+  frame is matched to the message sent, so the report has every frame's delay from the send and what did not
+  arrive.
 """
 
 from __future__ import annotations
