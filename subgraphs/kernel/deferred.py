@@ -1,14 +1,14 @@
 """Writes a transaction defers to its end, sent there as one statement.
 
 SecantusDB runs the statements of all transactions one at a time (benchmarks/workload/RESULTS.md), so every
-statement a transaction saves shortens every other transaction's wait. A unit of work's inserts and updates whose
-results it does not need, its events' outbox rows and an event's processed-marker go to the server as one
-client-level `bulkWrite` (MongoDB 8.0's, which SecantusDB serves too), in the order they were asked for, whenever
-they would otherwise take more than one statement; a server without that command gets one `insert` a run of inserts
-into one collection and one `update` an update; a lone write of a transaction that sent nothing else goes outside
-it. The first write that fails stops the rest, and the transaction writes nothing. An update that must find its
-document (a write guarded by the version it read) raises its caller's exception when it found none, and the
-transaction writes nothing either.
+statement a transaction saves shortens every other transaction's wait. A unit of work's inserts, updates and
+deletes whose results it does not need, its events' outbox rows and an event's processed-marker go to the server
+as one client-level `bulkWrite` (MongoDB 8.0's, which SecantusDB serves too), in the order they were asked for,
+whenever they would otherwise take more than one statement; a server without that command gets one `insert` a run
+of inserts into one collection, one `update` an update and one `delete` a delete; a lone write of a transaction that
+sent nothing else goes outside it. The first write that fails stops the rest, and the transaction writes nothing.
+An update or a delete that must find its document (a write guarded by the version it read) raises its caller's
+exception when it found none, and the transaction writes nothing either.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from pymongo import InsertOne, UpdateOne
+from pymongo import DeleteOne, InsertOne, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.client_session_shared import _TxnState
@@ -41,13 +41,20 @@ class Rows(Protocol):
 @dataclass
 class Write:
     rows: AsyncCollection[Document]
-    document: dict[str, Any]  # an insert's document, or an update's filter
+    document: dict[str, Any]  # an insert's document, or an update's or a delete's filter
     update: Update | None = None
     upsert: bool = False
+    delete: bool = False
     duplicate: Callable[[], Exception] | None = None  # what a taken unique key means here (None: a failure)
-    unmatched: Callable[[], Exception] | None = None  # what an update that found no document means (None: nothing)
+    unmatched: Callable[[], Exception] | None = None  # what a write that found no document means (None: nothing)
 
-    def model(self) -> InsertOne[Document] | UpdateOne:
+    @property
+    def inserts(self) -> bool:
+        return self.update is None and not self.delete
+
+    def model(self) -> InsertOne[Document] | UpdateOne | DeleteOne:
+        if self.delete:
+            return DeleteOne(self.document, namespace=self.rows.full_name)
         if self.update is None:
             return InsertOne(self.document, namespace=self.rows.full_name)
         return UpdateOne(self.document, self.update, upsert=self.upsert, namespace=self.rows.full_name)
@@ -70,6 +77,11 @@ class Deferred:
         collection, scoped = (rows, dict(filter)) if isinstance(rows, AsyncCollection) else rows.scoped(filter)
         self.writes.append(Write(collection, scoped, update, upsert, unmatched=unmatched))
 
+    def delete(self, rows: AsyncCollection[Document] | Rows, filter: Mapping[str, Any],
+               unmatched: Callable[[], Exception] | None) -> None:
+        collection, scoped = (rows, dict(filter)) if isinstance(rows, AsyncCollection) else rows.scoped(filter)
+        self.writes.append(Write(collection, scoped, delete=True, unmatched=unmatched))
+
     async def send(self, db: Database, session: AsyncClientSession) -> None:
         """Send what was kept, in order, inside `session`'s transaction; nothing is kept after. One write in a
         transaction that has sent nothing else (an event's marker, for a handler that found nothing to do) goes
@@ -82,6 +94,11 @@ class Deferred:
             return
         for statement in statements:
             first = statement[0]
+            if first.delete:
+                deleted = await first.rows.delete_one(first.document, session=inside)
+                if first.unmatched is not None and not deleted.deleted_count:
+                    raise first.unmatched()
+                continue
             if first.update is not None:
                 result = await first.rows.update_one(first.document, first.update, upsert=first.upsert,
                                                      session=inside)
@@ -104,11 +121,11 @@ def _sent_nothing(session: AsyncClientSession) -> bool:
 
 def _statements(writes: list[Write]) -> list[list[Write]]:
     """The writes as a server without bulkWrite takes them: a run of inserts into one collection is one insert, an
-    update one update."""
+    update one update, a delete one delete."""
     statements: list[list[Write]] = []
     for write in writes:
         last = statements[-1][-1] if statements else None
-        if (write.update is None and last is not None and last.update is None
+        if (write.inserts and last is not None and last.inserts
                 and last.rows.full_name == write.rows.full_name):
             statements[-1].append(write)
         else:
@@ -129,6 +146,10 @@ async def _in_one(db: Database, session: AsyncClientSession, writes: list[Write]
             raise OperationFailure(exc.error.get("errmsg", ""), exc.error.get("code"), exc.error) from None
         raise _failure(writes, exc.details["writeErrors"][0], exc) from None
     for n, unmatched in guarded:
+        if writes[n].delete:
+            if not result.delete_results[n].deleted_count:
+                raise unmatched()
+            continue
         found = result.update_results[n]
         if not found.matched_count and found.upserted_id is None:
             raise unmatched()

@@ -10,12 +10,10 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pymongo.asynchronous.client_session import AsyncClientSession
-
 from subgraphs.ia import store
 from subgraphs.kernel import clock
 from subgraphs.kernel.events.outbox import UnitOfWork
-from subgraphs.kernel.mongo import Database
+from subgraphs.kernel.mongo import Database, moved
 
 TRIAGE, ROUTE = "triage", "route"  # encode + classify + look for a duplicate; choose an agent
 LEASE = timedelta(seconds=120)
@@ -50,17 +48,35 @@ async def claim(db: Database, *, limit: int) -> list[Job]:
     return claimed
 
 
-async def finish(db: Database, job: Job, session: AsyncClientSession) -> None:
-    """Done with the claimed tasks: the job goes, or keeps (unleased) what was asked for again meanwhile."""
-    current = await db[store.JOBS].find_one({"_id": job["_id"]}, session=session)
-    if current is None:
-        return
-    left = {t: n for t, n in current["tasks"].items() if job["tasks"].get(t) != n}
-    if not left:
-        await db[store.JOBS].delete_one({"_id": job["_id"]}, session=session)
-        return
-    await db[store.JOBS].update_one({"_id": job["_id"]}, {"$set": {"tasks": left, "leaseUntil": EPOCH}},
-                                    session=session)
+class Finish:
+    """Done with a claimed job's tasks, in a unit of work that may run again: the job goes if nothing was asked for
+    again meanwhile (its tasks' counters as claimed), in the unit's one statement with its other writes. If
+    something was, that delete finds nothing, the unit writes nothing and runs again, and this time the job is read
+    and keeps, unleased, what was asked for again."""
+
+    def __init__(self, db: Database, job: Job) -> None:
+        self.db = db
+        self.job = job
+        self.asked_again = False
+
+    async def __call__(self, uow: UnitOfWork) -> None:
+        rows, job = self.db[store.JOBS], self.job
+        if not self.asked_again:
+            uow.delete(rows, {"_id": job["_id"], "tasks": job["tasks"]}, unmatched=self._changed)
+            return
+        current = await rows.find_one({"_id": job["_id"]}, session=uow.session)
+        if current is None:
+            return
+        left = {t: n for t, n in current["tasks"].items() if job["tasks"].get(t) != n}
+        if not left:
+            await rows.delete_one({"_id": job["_id"]}, session=uow.session)
+            return
+        await rows.update_one({"_id": job["_id"]}, {"$set": {"tasks": left, "leaseUntil": EPOCH}},
+                              session=uow.session)
+
+    def _changed(self) -> Exception:
+        self.asked_again = True
+        return moved()
 
 
 async def give_up_or_retry(db: Database, job: Job) -> bool:

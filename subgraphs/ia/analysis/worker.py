@@ -116,13 +116,14 @@ class Analyst:
             routing = routings.get(company) or await read_routing(deps.db, company, now=now, windows=deps.windows)
             routings[company] = routing
         routed: tuple[Decision, datetime] | None = None  # the last run's: a rerun of the unit decides again
+        finish = jobs.Finish(deps.db, job)
 
         async def work(uow: UnitOfWork) -> None:
             nonlocal routed
             routed = None
             if ticket is not None:
                 routed = await self._conclude(uow, job, ticket, vector, outcome, duplicate, routing)
-            await jobs.finish(deps.db, job, uow.session)
+            await finish(uow)
 
         await deps.outbox.transaction(work)
         if ticket is not None and vector is not None:

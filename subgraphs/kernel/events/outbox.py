@@ -75,6 +75,12 @@ class UnitOfWork:
         the unit writes nothing."""
         self.deferred.update(rows, filter, update, upsert, unmatched)
 
+    def delete(self, rows: AsyncCollection[Document] | Rows, filter: Mapping[str, Any], *,
+               unmatched: Callable[[], Exception] | None = None) -> None:
+        """`delete_one` as the unit ends, in the same statement, as `update`; with `unmatched`, it must find the
+        document, or `unmatched()` is raised as the unit ends and the unit writes nothing."""
+        self.deferred.delete(rows, filter, unmatched)
+
     def emit(self, type: str, data: Mapping[str, Any], *, company_id: str | None, actor_id: str | None) -> Event:
         """Queue an event to be written with this unit's writes; its payload must keep its contract."""
         contracts.check(type, data)

@@ -37,8 +37,8 @@ async def enqueue(db: Database, **asked: Any) -> None:
 
 
 async def finish(db: Database, job: jobs.Job) -> None:
-    async with db.session() as session:
-        await jobs.finish(db, job, session)
+    """As the worker ends a job: in the unit of work that stores what it found."""
+    await in_unit(db, jobs.Finish(db, job))
 
 
 async def test_tasks_merge_and_a_leased_job_is_nobody_elses(db: Database) -> None:

@@ -205,3 +205,33 @@ async def test_a_guarded_update_that_finds_its_document_moved_writes_nothing_of_
         assert sent.names == ["bulkWrite", "abortTransaction", "bulkWrite", "commitTransaction"]
     else:
         assert "bulkWrite" not in sent.names
+
+
+@pytest.mark.parametrize("bulk_writes", [True, False], ids=["bulkWrite", "a delete a statement"])
+async def test_a_delete_goes_with_the_units_writes_and_a_guarded_one_that_finds_nothing_writes_nothing(
+    outbox: Outbox, sent: InTransactions, bulk_writes: bool
+) -> None:
+    """A job done: it goes in the unit's one statement, unless it was asked for again since it was read (its
+    counter moved), and then nothing of the unit lands."""
+    outbox.db.bulk_writes = bulk_writes
+    await outbox.db["jobs"].insert_many([{"_id": "t1", "tasks": {"triage": 2}}, {"_id": "t2", "tasks": {"route": 1}}])
+
+    def done(ticket_id: str, tasks: dict[str, int]) -> Work:
+        async def work(uow: UnitOfWork) -> None:
+            uow.insert(outbox.db["findings"], {"_id": ticket_id})
+            uow.delete(outbox.db["jobs"], {"_id": ticket_id, "tasks": tasks}, unmatched=Moved)
+
+        return work
+
+    with pytest.raises(Moved):
+        await outbox.transaction(done("t1", {"triage": 1}))  # read before it was asked for again
+    assert await outbox.db["jobs"].count_documents({}) == 2
+    assert await outbox.db["findings"].count_documents({}) == 0
+
+    await outbox.transaction(done("t1", {"triage": 2}))
+    assert [job["_id"] async for job in outbox.db["jobs"].find({})] == ["t2"]
+    assert [found["_id"] async for found in outbox.db["findings"].find({})] == ["t1"]
+    if bulk_writes:
+        assert sent.names == ["bulkWrite", "abortTransaction", "bulkWrite", "commitTransaction"]
+    else:
+        assert sent.names == ["insert", "delete", "abortTransaction", "insert", "delete", "commitTransaction"]
