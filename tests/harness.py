@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import httpx
 import uvicorn
+from pymongo import monitoring
 
 from subgraphs.kernel.definition import SubgraphDefinition
 from subgraphs.kernel.embedded_mongo import free_port
@@ -36,6 +37,23 @@ async def in_unit(db: Database, work: Callable[[UnitOfWork], Awaitable[T]]) -> T
     """Run a consumer's handler (or any `work`) in a transaction as a service does, through `Outbox.transaction`:
     the writes it defers are sent at its end, and the events it emits are stored in `db`'s outbox (not relayed)."""
     return await Outbox(db, InProcessBus()).transaction(work)
+
+
+class InTransactions(monitoring.CommandListener):
+    """The names of the commands a client sent inside transactions."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if "txnNumber" in event.command and "autocommit" in event.command:
+            self.names.append(event.command_name)
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
 
 
 def reachable(host: str, port: int) -> bool:

@@ -35,7 +35,8 @@ class Numbering:
     remembered. A guess that holds saves the read of the ticket's sequence and lets its write wait for the end of the
     transaction, in one statement with the message (`UnitOfWork.update`); one that does not (another instance wrote
     since, or a commit failed) is forgotten, and the transaction writes nothing and runs again (`moved`, as on a
-    write conflict), placing the message without it."""
+    write conflict), placing the message without it. Without a guess the sequence is read outside the transaction
+    (not in the database's line of transaction statements) and its write is guarded the same way."""
 
     def __init__(self, *, limit: int = 10_000) -> None:
         self._last: dict[str, tuple[int, str]] = {}  # ticket -> (number, id) of its latest message written here
@@ -70,23 +71,32 @@ class Numbering:
     async def place(self, db: Database, uow: UnitOfWork, message: dict[str, Any], *,
                     candidate: str | None = None) -> None:
         """Give `message` (not yet stored) its number (`seq`) and an `_id` above the ticket's earlier messages, from
-        what this instance remembers when it remembers the ticket.
+        what this instance remembers of the ticket, or else from the ticket's sequence read outside the transaction.
+        Either way the sequence's write is guarded by the number it started from and waits for the unit's end (no
+        statement in the transaction before it); the ticket's first message inserts its sequence.
 
         `candidate`: the id it tries first (a new one by default)."""
         candidate = candidate or new_id()
         ticket = message["ticketId"]
         known = self._last.get(ticket)
-        if known is None:
-            await place(db, uow.session, message, candidate=candidate)
-            return
-        number, last = known
+        if known is not None:
+            self.guesses += 1
+            number, last = known
+        else:
+            read = await db[store.SEQUENCES].find_one({"_id": ticket}, projection={"seq": 1, "lastId": 1})
+            if read is None:  # its first message, unless another writer's first commits meanwhile
+                uow.insert(db[store.SEQUENCES], {"_id": ticket, "seq": 1, "lastId": candidate,
+                                                 "companyId": message["companyId"]}, duplicate=moved)
+                message["_id"], message["seq"] = candidate, 1
+                return
+            number, last = int(read["seq"]), str(read["lastId"])
         chosen = candidate if candidate > last else above(last)  # hex of one length: text order
-        self.guesses += 1
 
         def missed() -> Exception:
-            self.missed += 1
-            if self._last.get(ticket) == known:
-                del self._last[ticket]
+            if known is not None:
+                self.missed += 1
+                if self._last.get(ticket) == known:
+                    del self._last[ticket]
             return moved()
 
         uow.update(db[store.SEQUENCES], {"_id": ticket, "seq": number},

@@ -7,13 +7,14 @@ import asyncio
 from typing import Any
 
 import pytest
+from pymongo import AsyncMongoClient
 
 from subgraphs.chat import store
 from subgraphs.chat.messages.ordering import Numbering, last_number, place
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import new_id
-from subgraphs.kernel.mongo import Database
-from tests.harness import in_unit
+from subgraphs.kernel.mongo import Database, Document
+from tests.harness import InTransactions, in_unit
 
 
 @pytest.fixture
@@ -160,3 +161,48 @@ async def test_a_message_whose_transaction_failed_leaves_no_number_behind(db: Da
 
     assert after["seq"] == 2  # the failed one's number was not used up
     assert await last_number(db, ticket) == 2
+
+
+async def test_a_ticket_this_instance_has_not_written_in_is_placed_with_nothing_in_the_line(
+    mongo_url: str, db: Database
+) -> None:
+    """Its sequence is read outside the transaction, and its write guarded by that read goes with the message in the
+    unit's one statement: the database's line of transaction statements sees that and the commit, as for a guess.
+    Another instance that wrote meanwhile makes the unit run again, and the order holds."""
+    sent = InTransactions()
+    client: AsyncMongoClient[Document] = AsyncMongoClient(mongo_url, event_listeners=[sent])
+    watched = Database(client, db.name)
+    try:
+        ticket, other = new_id(), Numbering()
+        earlier = [await _numbered(db, other, ticket) for _ in range(3)]  # another instance's messages
+        fresh = Numbering()
+        placed = await _numbered(watched, fresh, ticket)
+        assert sent.names == ["bulkWrite", "commitTransaction"]
+        assert placed["seq"] == 4 and placed["_id"] > earlier[-1]["_id"] and fresh.guesses == 0
+
+        message: dict[str, Any] = {"ticketId": ticket, "companyId": "c1"}
+        runs = 0
+
+        async def overtaken(uow: UnitOfWork) -> None:  # another instance writes between the read and the commit
+            nonlocal runs
+            runs += 1
+            await fresh.place(watched, uow, message)
+            if runs == 1:
+                await _numbered(db, other, ticket)
+            uow.insert(watched[store.MESSAGES], dict(message))
+
+        fresh._last.clear()
+        await in_unit(watched, overtaken)
+        assert runs == 2 and message["seq"] == 6
+        numbers = [m["seq"] async for m in db[store.MESSAGES].find({"ticketId": ticket}).sort("_id", 1)]
+        assert numbers == [1, 2, 3, 4, 5, 6]
+    finally:
+        await client.close()
+
+
+async def test_the_first_messages_of_a_ticket_from_two_instances_at_once_take_one_number_each(db: Database) -> None:
+    ticket = new_id()
+    placed = await asyncio.gather(*(_numbered(db, Numbering(), ticket) for _ in range(4)))
+    assert sorted(m["seq"] for m in placed) == [1, 2, 3, 4]
+    by_number = sorted(placed, key=lambda m: m["seq"])
+    assert [m["_id"] for m in by_number] == sorted(m["_id"] for m in placed)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
-from pymongo import AsyncMongoClient, monitoring
+from pymongo import AsyncMongoClient
 from pymongo.errors import DuplicateKeyError
 from typing_extensions import TypedDict
 
@@ -15,6 +15,7 @@ from subgraphs.kernel.events.memory import InProcessBus
 from subgraphs.kernel.events.outbox import Outbox, UnitOfWork
 from subgraphs.kernel.mongo import Database, Document
 from subgraphs.kernel.tenancy import TenantCollection
+from tests.harness import InTransactions
 
 
 class Filed(TypedDict):
@@ -25,23 +26,6 @@ class Filed(TypedDict):
 
 contracts.register("probe.filed", Filed)
 Work = Callable[[UnitOfWork], Awaitable[None]]
-
-
-class InTransactions(monitoring.CommandListener):
-    """The names of the commands a client sent inside transactions."""
-
-    def __init__(self) -> None:
-        self.names: list[str] = []
-
-    def started(self, event: monitoring.CommandStartedEvent) -> None:
-        if "txnNumber" in event.command and "autocommit" in event.command:
-            self.names.append(event.command_name)
-
-    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        pass
-
-    def failed(self, event: monitoring.CommandFailedEvent) -> None:
-        pass
 
 
 class Taken(Exception):
