@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
-
-from pymongo.asynchronous.client_session import AsyncClientSession
 
 from subgraphs.chat import store
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import new_id
-from subgraphs.kernel.mongo import Database, moved, update_and_read
+from subgraphs.kernel.mongo import Database, moved
 
 # An ObjectId is 4 bytes of time, 5 random bytes drawn once per process, and a 3-byte counter: this is one in the
 # random part.
@@ -76,32 +74,20 @@ class Numbering:
         statement in the transaction before it); the ticket's first message inserts its sequence.
 
         `candidate`: the id it tries first (a new one by default)."""
-        candidate = candidate or new_id()
         ticket = message["ticketId"]
         known = self._last.get(ticket)
-        if known is not None:
-            self.guesses += 1
-            number, last = known
-        else:
-            read = await db[store.SEQUENCES].find_one({"_id": ticket}, projection={"seq": 1, "lastId": 1})
-            if read is None:  # its first message, unless another writer's first commits meanwhile
-                uow.insert(db[store.SEQUENCES], {"_id": ticket, "seq": 1, "lastId": candidate,
-                                                 "companyId": message["companyId"]}, duplicate=moved)
-                message["_id"], message["seq"] = candidate, 1
-                return
-            number, last = int(read["seq"]), str(read["lastId"])
-        chosen = candidate if candidate > last else above(last)  # hex of one length: text order
+        if known is None:
+            await place(db, uow, message, candidate=candidate)
+            return
+        self.guesses += 1
 
         def missed() -> Exception:
-            if known is not None:
-                self.missed += 1
-                if self._last.get(ticket) == known:
-                    del self._last[ticket]
+            self.missed += 1
+            if self._last.get(ticket) == known:
+                del self._last[ticket]
             return moved()
 
-        uow.update(db[store.SEQUENCES], {"_id": ticket, "seq": number},
-                   {"$set": {"seq": number + 1, "lastId": chosen}}, unmatched=missed)
-        message["_id"], message["seq"] = chosen, number + 1
+        _after(db, uow, message, known, candidate or new_id(), missed)
 
     def committed(self, message: dict[str, Any]) -> None:
         """`message` is stored: its number and id are its ticket's latest."""
@@ -115,31 +101,38 @@ def above(last: str) -> str:
     return format(int(last, 16) + _PASS, "024x")
 
 
-async def place(db: Database, session: AsyncClientSession, message: dict[str, Any], *,
-                candidate: str | None = None) -> None:
+async def place(db: Database, uow: UnitOfWork, message: dict[str, Any], *, candidate: str | None = None) -> None:
     """Give `message` (not yet stored) its number (`seq`) and an `_id` above the ticket's earlier messages, knowing
-    nothing of the ticket beforehand.
+    nothing of the ticket beforehand: its sequence is read outside the transaction (not in the database's line of
+    transaction statements), and written, guarded by that read, as `uow` ends (in its one statement). Another
+    writer's message committed in between makes the unit run again (`moved`); the ticket's first message inserts
+    the sequence, and a first message of another writer's committed meanwhile does the same.
 
     `candidate`: the id it tries first (a new one by default)."""
-    sequences = db[store.SEQUENCES]
-    ticket = message["ticketId"]
-    # One update numbers the message and raises the ticket's highest id to a new one; only when an earlier message
-    # holds a higher id (another replica's clock ahead, or a message whose id was drawn later but stored first) is a
-    # second write needed, to go above it. Not by one: ids one process draws in a row differ by one, so the id one
-    # above may be exactly the id this instance drew meanwhile for a message of another ticket, and one of the two
-    # inserts would be refused as a duplicate. Above it by one in the id's random part instead (`_PASS`): that is an
-    # id no process draws unless its random part is the next number, one chance in 2**40, and distinct earlier ids
-    # give distinct raises.
     candidate = candidate or new_id()
-    counted = await update_and_read(
-        sequences, {"_id": ticket},
-        {"$inc": {"seq": 1}, "$max": {"lastId": candidate}, "$setOnInsert": {"companyId": message["companyId"]}},
-        upsert=True, session=session)
-    assert counted is not None  # upserted
-    if counted["lastId"] != candidate:  # hex of one length: text order
-        candidate = above(counted["lastId"])
-        await sequences.update_one({"_id": ticket}, {"$set": {"lastId": candidate}}, session=session)
-    message["_id"], message["seq"] = candidate, counted["seq"]
+    read = await db[store.SEQUENCES].find_one({"_id": message["ticketId"]}, projection={"seq": 1, "lastId": 1})
+    if read is None:
+        uow.insert(db[store.SEQUENCES], {"_id": message["ticketId"], "seq": 1, "lastId": candidate,
+                                         "companyId": message["companyId"]}, duplicate=moved)
+        message["_id"], message["seq"] = candidate, 1
+        return
+    _after(db, uow, message, (int(read["seq"]), str(read["lastId"])), candidate, moved)
+
+
+def _after(db: Database, uow: UnitOfWork, message: dict[str, Any], latest: tuple[int, str], candidate: str,
+           changed: Callable[[], Exception]) -> None:
+    """`message` placed after the ticket's `latest` (number, id): the next number, and `candidate` for its id unless
+    an earlier message holds a higher one, then an id above that one. Not by one: ids one process draws in a row
+    differ by one, so the id one above may be exactly the id this instance drew meanwhile for a message of another
+    ticket, and one of the two inserts would be refused as a duplicate. Above it by one in the id's random part
+    instead (`_PASS`): that is an id no process draws unless its random part is the next number, one chance in
+    2**40, and distinct earlier ids give distinct raises. The sequence's write holds only if `latest` is still the
+    ticket's, else `changed()` is raised as the unit ends."""
+    number, last = latest
+    chosen = candidate if candidate > last else above(last)  # hex of one length: text order
+    uow.update(db[store.SEQUENCES], {"_id": message["ticketId"], "seq": number},
+               {"$set": {"seq": number + 1, "lastId": chosen}}, unmatched=changed)
+    message["_id"], message["seq"] = chosen, number + 1
 
 
 async def last_number(db: Database, ticket_id: str) -> int:

@@ -60,7 +60,7 @@ async def on_ticket_event(db: Database, event: Event, uow: UnitOfWork) -> None:
         return
     text, system = described
     message = system_message(ticket, text, system)
-    await place(db, uow.session, message)
+    await place(db, uow, message)
     uow.insert(TenantCollection(db[store.MESSAGES], ticket.company_id), message)
     uow.emit(ADDED, added_event(message, ticket), company_id=ticket.company_id, actor_id=event.actor_id)
 

@@ -23,12 +23,14 @@ def db(scratch_db: Database) -> Database:
 
 
 async def _placed(db: Database, ticket: str, candidate: str | None = None) -> dict[str, Any]:
+    """A message placed knowing nothing of its ticket, as chat's system messages are, and stored."""
     message: dict[str, Any] = {"ticketId": ticket, "companyId": "c1"}
 
-    async def work(session: Any) -> None:
-        await place(db, session, message, candidate=candidate)
+    async def work(uow: UnitOfWork) -> None:
+        await place(db, uow, message, candidate=candidate)
+        uow.insert(db[store.MESSAGES], dict(message))
 
-    await db.run_transaction(work)
+    await in_unit(db, work)
     return message
 
 
