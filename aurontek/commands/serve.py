@@ -23,11 +23,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def tune_garbage_collector() -> None:
-    """Collect the young objects every 10,000 allocations (Python's default: 700), and the older generations
-    rarely. With the defaults, collections over 1,000 live WebSockets stalled the chat service for up to half a
-    second at a time (benchmarks/subscriptions); with 50,000, each young collection of `aurontek up` took about
-    55 ms under the workload benchmark, and with 10,000 about 9 ms (benchmarks/workload/RESULTS.md)."""
-    gc.set_threshold(10_000, 50, 100)
+    """Collect the young objects every 10,000 allocations (Python's default: 700), the middle generation every
+    tenth time, and the whole heap rarely. With the defaults, collections over 1,000 live WebSockets stalled the chat
+    service for up to half a second at a time (benchmarks/subscriptions); with 50,000, each young collection of
+    `aurontek up` took about 55 ms under the workload benchmark, and with 10,000 about 9 ms
+    (benchmarks/workload/RESULTS.md). The middle generation every 50th time held so many survivors that each of its
+    collections stopped chat for about 120 ms (up to 270) every 10 s under the live-chat benchmark, the spikes of
+    its p99; every 10th, about 40 ms."""
+    gc.set_threshold(10_000, 10, 100)
 
 
 def freeze_started() -> None:
