@@ -22,6 +22,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.client_session_shared import _TxnState
 from pymongo.errors import BulkWriteError, ClientBulkWriteException, DuplicateKeyError, OperationFailure
+from pymongo.results import DeleteResult, UpdateResult
 
 from subgraphs.kernel.mongo import Database, Document
 
@@ -94,21 +95,20 @@ class Deferred:
             return
         for statement in statements:
             first = statement[0]
+            result: DeleteResult | UpdateResult
             if first.delete:
-                deleted = await first.rows.delete_one(first.document, session=inside)
-                if first.unmatched is not None and not deleted.deleted_count:
-                    raise first.unmatched()
-                continue
-            if first.update is not None:
+                result = await first.rows.delete_one(first.document, session=inside)
+            elif first.update is not None:
                 result = await first.rows.update_one(first.document, first.update, upsert=first.upsert,
                                                      session=inside)
-                if first.unmatched is not None and not result.matched_count and result.upserted_id is None:
-                    raise first.unmatched()
+            else:
+                try:
+                    await first.rows.insert_many([w.document for w in statement], ordered=True, session=inside)
+                except BulkWriteError as exc:
+                    raise _failure(statement, exc.details["writeErrors"][0], exc) from None
                 continue
-            try:
-                await first.rows.insert_many([w.document for w in statement], ordered=True, session=inside)
-            except BulkWriteError as exc:
-                raise _failure(statement, exc.details["writeErrors"][0], exc) from None
+            if first.unmatched is not None and _found_nothing(result):
+                raise first.unmatched()
 
 
 def _sent_nothing(session: AsyncClientSession) -> bool:
@@ -146,13 +146,16 @@ async def _in_one(db: Database, session: AsyncClientSession, writes: list[Write]
             raise OperationFailure(exc.error.get("errmsg", ""), exc.error.get("code"), exc.error) from None
         raise _failure(writes, exc.details["writeErrors"][0], exc) from None
     for n, unmatched in guarded:
-        if writes[n].delete:
-            if not result.delete_results[n].deleted_count:
-                raise unmatched()
-            continue
-        found = result.update_results[n]
-        if not found.matched_count and found.upserted_id is None:
+        write = writes[n]
+        if _found_nothing(result.delete_results[n] if write.delete else result.update_results[n]):
             raise unmatched()
+
+
+def _found_nothing(result: DeleteResult | UpdateResult) -> bool:
+    """Whether an update or a delete found no document (an upsert that inserted one found it)."""
+    if isinstance(result, DeleteResult):
+        return not result.deleted_count
+    return not result.matched_count and result.upserted_id is None
 
 
 def _failure(writes: list[Write], error: Mapping[str, Any], exc: Exception) -> Exception:
