@@ -49,19 +49,21 @@ class PersonName(NamedTuple):
 
     @classmethod
     def carried(cls, data: Mapping[str, Any], prefix: str = "") -> PersonName:
-        """From an event or a stored message: `<prefix>FirstName` and `<prefix>LastName`. What was written before
-        they were carried has only the whole name, split at its first space."""
-        first_key, last_key = (f"{prefix}FirstName", f"{prefix}LastName") if prefix else ("firstName", "lastName")
-        if first_key in data:
-            return cls(data.get(first_key) or "", data.get(last_key) or "")
-        first, _, last = (data.get(f"{prefix}Name" if prefix else "name") or "").partition(" ")
+        """From an event or a stored message: `firstName` and `lastName` (under `prefix`: `authorFirstName`, ...).
+        What was written before they were carried has only the whole name, split at its first space."""
+        if _key(prefix, "firstName") in data:
+            return cls(data.get(_key(prefix, "firstName")) or "", data.get(_key(prefix, "lastName")) or "")
+        first, _, last = (data.get(_key(prefix, "name")) or "").partition(" ")
         return cls(first, last)
 
     def carry(self, prefix: str = "") -> dict[str, str]:
         """The fields `carried` reads back, with the whole name for readers that want only that."""
-        if not prefix:
-            return {"name": self.full, "firstName": self.first, "lastName": self.last}
-        return {f"{prefix}Name": self.full, f"{prefix}FirstName": self.first, f"{prefix}LastName": self.last}
+        return {_key(prefix, "name"): self.full, _key(prefix, "firstName"): self.first,
+                _key(prefix, "lastName"): self.last}
+
+
+def _key(prefix: str, field: str) -> str:
+    return f"{prefix}{field[0].upper()}{field[1:]}" if prefix else field
 
 
 NOBODY = PersonName()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from subgraphs.chat.people.model import PersonName
 from subgraphs.kernel import clock
 from tests.subgraphs.chat.harness import DELETE, EDIT, ChatDesk, chat_view, send, sent
 from tests.subgraphs.tickets.harness import TICKET, Team
@@ -183,3 +184,12 @@ async def test_a_message_by_id_for_those_who_read_its_chat(chat_desk: ChatDesk, 
     for stranger in (team.colleague, team.other_agent):
         assert (await chat_desk.talk(stranger)(query, {"id": message["id"]})).ok()["chatMessage"] is None
     assert (await chat_desk.talk(team.agent)(query, {"id": "not-an-id"})).ok()["chatMessage"] is None
+
+
+def test_an_event_written_before_the_names_were_carried_still_gives_both_parts() -> None:
+    """Events and messages from before first and last names travelled have only the whole name."""
+    assert PersonName.carried({"authorName": "Ana María Soto"}, "author") == PersonName("Ana", "María Soto")
+    assert PersonName.carried({"name": ""}) == PersonName("", "")
+    now = PersonName("Mónica", "de la Rosa")
+    assert PersonName.carried(now.carry("author"), "author") == now and PersonName.carried(now.carry()) == now
+    assert now.carry() == {"name": "Mónica de la Rosa", "firstName": "Mónica", "lastName": "de la Rosa"}
