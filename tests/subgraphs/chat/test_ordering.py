@@ -182,18 +182,18 @@ async def test_a_ticket_this_instance_has_not_written_in_is_placed_with_nothing_
         assert sent.names == ["bulkWrite", "commitTransaction"]
         assert placed["seq"] == 4 and placed["_id"] > earlier[-1]["_id"] and fresh.guesses == 0
 
+        unseen = Numbering()  # an instance that has not written in the ticket either
         message: dict[str, Any] = {"ticketId": ticket, "companyId": "c1"}
         runs = 0
 
         async def overtaken(uow: UnitOfWork) -> None:  # another instance writes between the read and the commit
             nonlocal runs
             runs += 1
-            await fresh.place(watched, uow, message)
+            await unseen.place(watched, uow, message)
             if runs == 1:
                 await _numbered(db, other, ticket)
             uow.insert(watched[store.MESSAGES], dict(message))
 
-        fresh._last.clear()
         await in_unit(watched, overtaken)
         assert runs == 2 and message["seq"] == 6
         numbers = [m["seq"] async for m in db[store.MESSAGES].find({"ticketId": ticket}).sort("_id", 1)]

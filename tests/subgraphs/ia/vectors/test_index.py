@@ -6,12 +6,12 @@ from collections.abc import AsyncIterator
 
 import numpy as np
 import pytest
-from pymongo.asynchronous.client_session import AsyncClientSession
 
 from subgraphs.ia.vectors.index import DIMENSIONS, VectorIndex
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.ids import new_id
 from subgraphs.kernel.mongo import Database
+from tests.harness import in_unit
 from tests.subgraphs.ia.harness import IaDesk
 
 
@@ -24,12 +24,10 @@ def unit(*weights: float) -> np.ndarray:
 async def save(index: VectorIndex, *, ticket_id: str, company_id: str, vector: np.ndarray) -> None:
     """Store a vector the way the analysis does: staged in a unit of work, written as its transaction ends."""
 
-    async def run(session: AsyncClientSession) -> None:
-        uow = UnitOfWork(session)
+    async def work(uow: UnitOfWork) -> None:
         index.stage(uow, ticket_id=ticket_id, company_id=company_id, vector=vector)
-        await uow.deferred.send(index.db, session)
 
-    await index.db.run_transaction(run)
+    await in_unit(index.db, work)
 
 
 @pytest.fixture
