@@ -14,7 +14,7 @@ import pytest
 
 from subgraphs.users.service import DEFINITION as USERS
 from tests.fixtures.users import FAST_HASH, ROOT_EMAIL, ROOT_PASSWORD, Factory, Person
-from tests.harness import RunningService
+from tests.harness import RunningService, eventually
 from tests.integration.live_stack import LiveStack, live_stack
 
 pytestmark = pytest.mark.amqp
@@ -103,6 +103,11 @@ async def test_a_renamed_person_reads_renamed_at_every_users_replica_within_a_se
     admin = str(tenant.admin.client.token)
     entity = ("query($r: [_Any!]!) { _entities(representations: $r) { ... on User { firstName } } }",
               {"r": [{"__typename": "User", "id": person.id}]})
+
+    async def published() -> bool:  # the events of the person's making and sign-in are on their way, not later
+        return await users_replicas[0].runtime.outbox.pending() == 0
+
+    await eventually(published, what="the users' outbox relayed")
     for replica in users_replicas:
         docs = replica.runtime.state["users"].user_docs
         assert (await replica.client.as_(admin)(*entity)).ok()["_entities"][0]["firstName"] != "Renata"
