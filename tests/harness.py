@@ -185,7 +185,8 @@ async def settle(bus: InProcessBus, services: Iterable[RunningService], *,
                  what: str = "every event relayed and handled") -> None:
     """Wait until every event `services` wrote so far is relayed to `bus` and handled there: no outbox row of theirs
     pending, the bus drained, and still none pending after the drain (a handler may write events of its own).
-    `also`, checked after the drain, is any further work that must be done (work the events queued)."""
+    `also`, checked after the drain, is any further work that must be done (work the events queued); events it
+    wrote must be relayed and handled as well."""
     services = list(services)
 
     async def pending() -> int:
@@ -197,6 +198,8 @@ async def settle(bus: InProcessBus, services: Iterable[RunningService], *,
         await bus.drain()
         if also is not None and not await also():
             return False
-        return await pending() == 0
+        # Work `also` waited for may have written events and had them relayed since the drain: they are not pending
+        # any more, but on the bus, and must be handled too.
+        return await pending() == 0 and not any(bus.backlog().values())
 
     await eventually(quiet, timeout=timeout, what=what, interval=0.01)
