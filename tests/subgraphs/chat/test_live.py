@@ -3,7 +3,10 @@ who may read the chat, and nobody else, ever; a subscriber who loses the right i
 
 from __future__ import annotations
 
+import gc
 from typing import Any
+
+from graphql.execution.collect_fields import CollectedFields
 
 from tests.subgraphs.chat.harness import MESSAGE_ADDED, READ, TYPING, ChatDesk, sent
 from tests.subgraphs.chat.test_messages import ticket_for
@@ -36,6 +39,29 @@ async def test_a_participant_receives_each_new_message_with_its_author_and_ticke
         assert system["kind"] == "SYSTEM" and system["author"] is None and "IN_PROGRESS" in system["text"]
         mine = await sent(chat_desk, team.customer, ticket["id"], "Thanks")
         assert payload(await client.receive(), "messageAdded")["id"] == mine["id"]
+
+
+def collected_fields() -> int:
+    """How many of the executor's collected-subfield sets are alive (the services run in this process)."""
+    gc.collect()
+    return sum(1 for thing in gc.get_objects() if isinstance(thing, CollectedFields))
+
+
+async def test_a_long_open_subscription_keeps_nothing_of_the_events_it_delivered(chat_desk: ChatDesk,
+                                                                                 team: Team) -> None:
+    """Each message to a subscriber is executed on its own: what one delivery collected is gone with it, so a chat
+    screen left open all day does not make the chat instance grow by every message it was sent."""
+    ticket = await ticket_for(chat_desk, team)
+    async with chat_desk.subscribed(team.customer, MESSAGE_ADDED, {"t": ticket["id"]}, ticket["id"]) as client:
+        async def exchange(count: int) -> None:
+            for n in range(count):
+                await sent(chat_desk, (team.agent, team.customer)[n % 2], ticket["id"], f"line {n}")
+                assert payload(await client.receive(), "messageAdded")["text"] == f"line {n}"
+
+        await exchange(4)
+        before = collected_fields()
+        await exchange(40)  # each delivery collects the message's, its ticket's and its author's fields
+        assert collected_fields() - before < 20
 
 
 async def test_typing_reaches_the_others(chat_desk: ChatDesk, team: Team) -> None:
