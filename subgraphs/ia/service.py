@@ -36,7 +36,7 @@ async def setup(runtime: Runtime) -> None:
     assert isinstance(settings, IaSettings)
     db = runtime.db
     await store.ensure_indexes(db)
-    embedder = Embedder()
+    embedder = Embedder(threads=settings.compute_threads)
     await embedder.load()  # seconds the first time: the service is ready once it can encode
     log.info("sentence model loaded")
     models = _models(settings)

@@ -35,6 +35,10 @@ class IaSettings(ServiceSettings):
     # The analysis worker: how many tickets it encodes in one batch, and how often it looks for work.
     batch_size: int = Field(32, ge=1, le=512, validation_alias=_env("IA_BATCH_SIZE"))
     poll_seconds: float = Field(1.0, ge=0.01, le=60, validation_alias=_env("IA_POLL_SECONDS"))
+    # Threads the model (torch) and the vector search (BLAS) compute with. One by default: on a host the IA shares
+    # with other services, a second thread bought little time and cost the others a third more processor (it spins
+    # while it waits; measured in benchmarks/workload/RESULTS.md). An IA with cores of its own may raise it to them.
+    compute_threads: int = Field(1, ge=1, le=256, validation_alias=_env("IA_COMPUTE_THREADS"))
 
     @field_validator("triage_members", mode="before")
     @classmethod
