@@ -77,6 +77,7 @@ class Ready:
         self.names: list[str] = []
         self.connection: aio_pika.abc.AbstractConnection | None = None
         self.channel: aio_pika.abc.AbstractChannel | None = None
+        self.peaks: dict[str, int] = {}  # the most messages each queue had ready at a read
 
     async def open(self) -> None:
         self.names = sorted(await asyncio.to_thread(_listed, self.stack.vhost))
@@ -88,8 +89,9 @@ class Ready:
         counts: dict[str, int] = {}
         for name in self.names:
             queue = await self.channel.declare_queue(name, passive=True)
-            service = name.split(".")[1]
-            counts[service] = counts.get(service, 0) + (queue.declaration_result.message_count or 0)
+            service, count = name.split(".")[1], queue.declaration_result.message_count or 0
+            counts[service] = counts.get(service, 0) + count
+            self.peaks[name] = max(self.peaks.get(name, 0), count)
         return counts
 
     async def close(self) -> None:
@@ -222,10 +224,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             sampler = asyncio.create_task(_sample(stack, ready, during))
             ended: list[float] = []
             work: dict[str, float | None] = {}
+            peaks: dict[str, int] = {}
 
             async def drained() -> dict[str, float | None]:
                 ended.append(time.monotonic())
                 sampler.cancel()
+                peaks.update(ready.peaks if ready is not None else {})
                 consumers = await _drain(stack, ready, databases, ended[0], limit=args.drain_limit)
                 work.update(await _work_done(databases, ended[0], limit=args.drain_limit))
                 return consumers
@@ -249,6 +253,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 await ready.close()
             return {**_report(args, outcomes, ended[0] - began, during, drain, lag, cpu),
                     "work_queues_done_after_load_s": work, "live": _live(outcomes, tabs),
+                    **({"max_ready_by_queue_during_load": peaks} if peaks else {}),
                     "database_commands": _per_operation(sent, outcomes.operations, in_transactions),
                     "database_waits": _waits(sent, waited, failed), "garbage_collection": pauses,
                     **({"slow_operations": slow} if slow is not None else {})}
