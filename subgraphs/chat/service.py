@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
 from subgraphs.chat import store
@@ -12,6 +13,7 @@ from subgraphs.chat.messages import system
 from subgraphs.chat.messages.ordering import Numbering
 from subgraphs.chat.people import model as people
 from subgraphs.chat.settings import ChatSettings
+from subgraphs.chat.tickets import model as tickets
 from subgraphs.kernel.definition import SubgraphDefinition
 from subgraphs.kernel.events.broadcast import start_feed
 from subgraphs.kernel.events.envelope import Event
@@ -39,8 +41,12 @@ async def setup(runtime: Runtime) -> None:
     async def on_ticket(event: Event, uow: UnitOfWork) -> None:
         await system.on_ticket_event(db, event, uow)
 
+    async def on_new_ticket(event: Event, uow: UnitOfWork) -> None:
+        await tickets.remember(db, event, uow)
+
     runtime.consume("people", people.PATTERNS, on_person)
-    runtime.consume("tickets", system.PATTERNS, on_ticket, accepts=system.wanted)
+    runtime.consume("new-tickets", tickets.NEW_PATTERNS, on_new_ticket)
+    runtime.consume("tickets", system.PATTERNS, on_ticket, accepts=functools.partial(system.wanted, db))
 
 
 DEFINITION = SubgraphDefinition(
@@ -48,5 +54,5 @@ DEFINITION = SubgraphDefinition(
     build_schema=build_schema,
     settings_class=ChatSettings,
     setup=setup,
-    consumers=(("people", people.PATTERNS), ("tickets", system.PATTERNS)),
+    consumers=(("people", people.PATTERNS), ("new-tickets", tickets.NEW_PATTERNS), ("tickets", system.PATTERNS)),
 )

@@ -4,16 +4,19 @@ heard of the new ticket yet (its event is on the way), and the creator must not 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from collections.abc import AsyncIterator
 
 from subgraphs.chat.access.service import JOIN_WAIT
-from subgraphs.chat.tickets.model import FIELDS_WAIT
+from subgraphs.chat.tickets.model import ARRIVAL_WAIT, FIELDS_WAIT
 from tests.integration.live_stack import eventually
 from tests.subgraphs.chat.harness import ChatDesk
 from tests.subgraphs.tickets.harness import ASSIGN, Team
 from tests.supergraph.ws_client import connect
 
-TICKETS_CONSUMER = "aurontek.chat.tickets"
+TICKETS_CONSUMER = "aurontek.chat.tickets"  # the ticket's changes
+NEW_TICKETS_CONSUMER = "aurontek.chat.new-tickets"  # its creation
 LAG = 0.5  # how long the chat's read model stays behind the ticket's creation
 MESSAGE_ADDED = "subscription($t: ID!) { messageAdded(ticketId: $t) { text } }"
 SEND = "mutation($t: ID!, $x: String!) { sendChatMessage(ticketId: $t, text: $x) { text } }"
@@ -22,12 +25,19 @@ MESSAGES = "query($t: ID!) { ticket(id: $t) { messages(first: 10) { edges { node
 UNKNOWN = "6a0000000000000000000abc"  # an id minted long ago: answered at once
 
 
+@contextlib.asynccontextmanager
+async def unheard(chat_desk: ChatDesk) -> AsyncIterator[None]:
+    """Chat hears of no new ticket meanwhile: both queues that may bring it one are held."""
+    async with chat_desk.bus.held(NEW_TICKETS_CONSUMER), chat_desk.bus.held(TICKETS_CONSUMER):
+        yield
+
+
 async def test_a_chat_opened_right_after_creating_the_ticket_receives_its_messages(chat_desk: ChatDesk, team: Team,
                                                                                   gateway_url: str) -> None:
     customer = chat_desk.through(gateway_url, team.customer)
     async with connect(gateway_url.replace("http://", "ws://", 1) + "/graphql") as client:
         await client.init(f"Bearer {team.customer.client.token}")
-        async with chat_desk.bus.held(TICKETS_CONSUMER):
+        async with unheard(chat_desk):
             ticket = await team.ticket(customer, title="Screen flickers")
             await client.subscribe("1", MESSAGE_ADDED, {"t": ticket["id"]})
             sending = asyncio.create_task(customer(SEND, {"t": ticket["id"], "x": "Anyone there?"}))
@@ -38,6 +48,32 @@ async def test_a_chat_opened_right_after_creating_the_ticket_receives_its_messag
         texts = [(await client.receive())["payload"] for _ in range(2)]
     # the first message may have been stored before the subscription listened; the second is surely delivered
     assert {"data": {"messageAdded": {"text": "Hello?"}}} in texts, texts
+
+
+async def test_a_new_ticket_reaches_the_chat_ahead_of_the_changes_of_others(chat_desk: ChatDesk, team: Team,
+                                                                            gateway_url: str) -> None:
+    """Its creation does not wait behind the other tickets' events: with those held, the customer who raised it still
+    writes in its chat at once."""
+    customer = chat_desk.through(gateway_url, team.customer)
+    async with chat_desk.bus.held(TICKETS_CONSUMER):
+        await team.assigned()  # a change of another ticket, waiting in the held queue
+        ticket = await team.ticket(customer, title="Docking station")
+        started = time.monotonic()
+        assert (await customer(SEND, {"t": ticket["id"], "x": "Hello"})).ok() == {"sendChatMessage": {"text": "Hello"}}
+        assert time.monotonic() - started < ARRIVAL_WAIT / 2  # not waited for
+
+
+async def test_a_new_ticket_its_own_queue_did_not_bring_comes_with_the_tickets_changes(
+        chat_desk: ChatDesk, team: Team, gateway_url: str) -> None:
+    """A creation only the tickets queue holds (raised before the new-tickets queue existed, in an upgrade) still
+    reaches the chat."""
+    customer = chat_desk.through(gateway_url, team.customer)
+    async with chat_desk.bus.held(NEW_TICKETS_CONSUMER):
+        ticket = await team.ticket(customer, title="Webcam is dark")
+        assert (await customer(SEND, {"t": ticket["id"], "x": "Hi"})).ok() == {"sendChatMessage": {"text": "Hi"}}
+    await chat_desk.settle()
+    assert (await customer.ok(MESSAGES, {"t": ticket["id"]}))["ticket"]["messages"] == {
+        "edges": [{"node": {"text": "Hi"}}]}
 
 
 async def test_an_unknown_ticket_is_still_not_found_at_once(chat_desk: ChatDesk, team: Team,
@@ -56,7 +92,7 @@ PAGE = """query($t: ID!) { ticket(id: $t) { title status canChat unreadCount
 async def test_the_page_of_a_ticket_chat_has_not_heard_of_yet_loads_without_its_chat(
         chat_desk: ChatDesk, team: Team, gateway_url: str) -> None:
     customer = chat_desk.through(gateway_url, team.customer)
-    async with chat_desk.bus.held(TICKETS_CONSUMER):
+    async with unheard(chat_desk):
         ticket = await team.ticket(customer, title="Mouse lags")
         early = await customer(PAGE, {"t": ticket["id"]})
     assert not early.errors, early.errors
@@ -70,7 +106,7 @@ async def test_the_page_of_a_ticket_chat_has_not_heard_of_yet_loads_without_its_
 async def test_the_page_asked_during_a_short_lag_shows_the_chat(chat_desk: ChatDesk, team: Team,
                                                                 gateway_url: str) -> None:
     customer = chat_desk.through(gateway_url, team.customer)
-    async with chat_desk.bus.held(TICKETS_CONSUMER):
+    async with unheard(chat_desk):
         ticket = await team.ticket(customer, title="Keyboard sticks")
         asking = asyncio.create_task(customer(PAGE, {"t": ticket["id"]}))
         await asyncio.sleep(LAG)
@@ -84,7 +120,7 @@ LIST = """{ tickets(first: 50) { edges { node { id unreadCount } } } }"""
 async def test_a_list_with_a_ticket_chat_has_not_heard_of_yet_does_not_stall(chat_desk: ChatDesk, team: Team,
                                                                               gateway_url: str) -> None:
     customer = chat_desk.through(gateway_url, team.customer)
-    async with chat_desk.bus.held(TICKETS_CONSUMER):
+    async with unheard(chat_desk):
         ticket = await team.ticket(customer, title="Printer jams")
         began = time.monotonic()
         listed = (await customer.ok(LIST, {}))["tickets"]["edges"]
