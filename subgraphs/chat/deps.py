@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from subgraphs.chat.messages.ordering import Numbering
 from subgraphs.chat.people.model import RecentNames
 from subgraphs.chat.settings import ChatSettings
+from subgraphs.chat.tickets.model import NewTickets
 from subgraphs.kernel.events.broadcast import LiveFeed
 from subgraphs.kernel.events.outbox import Outbox
 from subgraphs.kernel.graphql.context import RequestContext
@@ -25,6 +26,7 @@ class ChatDeps:
     live: LiveFeed
     names: RecentNames
     numbering: Numbering
+    new_tickets: NewTickets  # when ticket creations first came on their own queue
 
 
 def deps_of(ctx: RequestContext) -> ChatDeps:

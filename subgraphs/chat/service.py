@@ -31,9 +31,10 @@ async def setup(runtime: Runtime) -> None:
     await store.ensure_indexes(db)
     typing = FixedWindowLimiter(db, collection=store.TYPING_LIMITS, limit=TYPING_SIGNALS, window=timedelta(seconds=10))
     live = await start_feed(runtime, CHANNELS, by_ticket, backlog=settings.live_backlog)
+    new_tickets = tickets.NewTickets()
     runtime.state["chat"] = ChatDeps(settings=settings, db=db, outbox=runtime.outbox, storage=runtime.storage,
                                      typing=typing, live=live, names=people.RecentNames(),
-                                     numbering=Numbering())
+                                     numbering=Numbering(), new_tickets=new_tickets)
 
     async def on_person(event: Event, uow: UnitOfWork) -> None:
         await people.remember(event, uow, db)
@@ -46,7 +47,9 @@ async def setup(runtime: Runtime) -> None:
 
     runtime.consume("people", people.PATTERNS, on_person)
     runtime.consume("new-tickets", tickets.NEW_PATTERNS, on_new_ticket)
-    runtime.consume("tickets", system.PATTERNS, on_ticket, accepts=functools.partial(system.wanted, db))
+    runtime.consume("tickets", system.PATTERNS, on_ticket,
+                    accepts=functools.partial(system.wanted, new_tickets=new_tickets))
+    runtime.spawn("new-tickets", lambda: new_tickets.record(db, runtime.declared))
 
 
 DEFINITION = SubgraphDefinition(

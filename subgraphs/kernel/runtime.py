@@ -22,7 +22,8 @@ from subgraphs.kernel.errors import AppError, Unauthenticated
 from subgraphs.kernel.events import contracts
 from subgraphs.kernel.events.amqp import AmqpBus
 from subgraphs.kernel.events.bus import ConsumerSpec, EventBus
-from subgraphs.kernel.events.consumer import Accepts, IdempotentHandler, idempotent
+from subgraphs.kernel.events.consumer import IdempotentHandler, idempotent
+from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.follow import LiveFollower
 from subgraphs.kernel.events.memory import InProcessBus
 from subgraphs.kernel.events.outbox import Outbox
@@ -71,6 +72,7 @@ class Runtime:
             else LocalStorage(settings.data_dir / "files" / self.name, self._file_links(settings))
         )
         self.started = False
+        self.declared = asyncio.Event()  # set once this instance has declared every service's queues (on the bus)
         self.orphans: Orphans | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._followers: list[LiveFollower] = []
@@ -123,6 +125,7 @@ class Runtime:
         # Every service's queues exist before this one publishes: none of its events is lost to a consumer that
         # starts later (or is deployed for the first time after it).
         await self.bus.declare(whole_topology(namespace_of(self.settings.events_exchange)))
+        self.declared.set()
         for follower in self._followers:  # every replica follows the events its caches depend on, live
             self._spawn_follower(follower)
         self.outbox.start()
@@ -181,9 +184,9 @@ class Runtime:
             await asyncio.sleep(self.settings.metrics_sample_seconds)
 
     def consume(self, queue: str, patterns: tuple[str, ...], handler: IdempotentHandler,
-                accepts: Accepts | None = None) -> None:
+                accepts: Callable[[Event], bool] | None = None) -> None:
         """A durable, idempotent consumer `aurontek.<service>.<queue>` of events matching `patterns`;
-        `accepts` lets it decline, from their content (or a read of its own), events it has nothing to do with."""
+        `accepts` lets it decline, from their content alone, events it has nothing to do with."""
         declared = consumers_of(self.definition)
         if declared.get(queue) != tuple(patterns):
             raise ValueError(f"the {self.name} service consumes {queue} {patterns} but its definition declares "

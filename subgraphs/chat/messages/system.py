@@ -41,13 +41,12 @@ def describe(event: Event, people: dict[str, str]) -> tuple[str, dict[str, Any]]
     return None
 
 
-async def wanted(db: Database, event: Event) -> bool:
+def wanted(event: Event, *, new_tickets: tickets.NewTickets) -> bool:
     """The ticket events the chat keeps or shows: those that may change its view of the ticket (the rest, most of
-    them comments, are declined before any database work). A ticket's creation comes first on a queue of its own
-    (`tickets.NEW_PATTERNS`), and here again only for a ticket that queue did not bring (one raised before the queue
-    existed: a deployment's upgrade): one read, no transaction."""
+    them comments, are declined before any database work). A ticket's creation comes on a queue of its own
+    (`tickets.NEW_PATTERNS`); here only one that queue may not have had."""
     if event.type == ticket_events.CREATED:
-        return not await tickets.known(db, event.data.get("ticketId"))
+        return new_tickets.only_in_tickets_queue(event)
     return ticket_events.changes_view(event.type, event.data)
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from pymongo import ReturnDocument
 
 from subgraphs.chat import store
-from subgraphs.kernel import arrival
+from subgraphs.kernel import arrival, clock
 from subgraphs.kernel.events.contracts.tickets import CREATED, TicketView, is_snapshot, view_row
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
@@ -18,6 +22,7 @@ PATTERNS = ("ticket.*",)
 # often writes in its chat at once, and the chat waits for the ticket to arrive (ARRIVAL_WAIT). Behind the changes and
 # mentions of every ticket, under load, a new ticket reached the chat seconds late (benchmarks/workload/RESULTS.md).
 NEW_PATTERNS = (CREATED,)
+CLOCK_DRIFT = timedelta(seconds=30)  # between the clocks of the service that raised an event and chat's
 # A ticket created this recently (`kernel.arrival.FRESH`) may not have reached the read model yet (its event is on the
 # way): the chat waits up to ARRIVAL_WAIT for it rather than calling it unknown. Older ids (and ids from the future)
 # are answered at once. The wait is long enough for a consumer seconds behind under load.
@@ -36,9 +41,26 @@ async def remember(db: Database, event: Event, uow: UnitOfWork) -> TicketView | 
     return TicketView.from_snapshot(data)
 
 
-async def known(db: Database, ticket_id: object) -> bool:
-    """Whether the read model holds the ticket (whatever company's)."""
-    return isinstance(ticket_id, str) and await db[store.TICKETS].find_one({"_id": ticket_id}, {"_id": 1}) is not None
+class NewTickets:
+    """When this deployment's chat first took ticket creations from their own queue: a creation raised before then
+    (chat upgraded from a version without that queue) may be in the tickets queue alone."""
+
+    def __init__(self) -> None:
+        self.since: datetime | None = None  # not known yet: every creation may be
+
+    async def record(self, db: Database, declared: asyncio.Event) -> None:
+        """Once the service has `declared` its queues (the new one among them), the moment it first did."""
+        await declared.wait()
+        row = await db[store.MILESTONES].find_one_and_update({"_id": "new-tickets"},
+                                                            {"$setOnInsert": {"at": clock.now()}},
+                                                            upsert=True, return_document=ReturnDocument.AFTER)
+        self.since = row["at"] if row else None
+
+    def only_in_tickets_queue(self, event: Event) -> bool:
+        """Whether a ticket's creation may have reached the tickets queue alone: raised before the new-tickets queue
+        existed, or so soon after that the clocks' drift leaves it open. The later ones that queue brings, and
+        folding them again from the tickets queue cost two transactions that also conflicted with its own."""
+        return self.since is None or event.occurred_at < self.since + CLOCK_DRIFT
 
 
 async def find_ticket(tickets: TenantCollection, ticket_id: str) -> TicketView | None:
