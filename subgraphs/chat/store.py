@@ -13,7 +13,7 @@ TICKETS = "tickets"  # read model, from ticket events
 PEOPLE = "people"  # read model, from user events
 TYPING_LIMITS = "typing_limits"
 SEQUENCES = "message_sequences"  # per ticket: its latest message's number and id (messages.ordering)
-MILESTONES = "milestones"  # when this deployment's chat first did something (tickets.model.new_tickets_since)
+MILESTONES = "milestones"  # when this deployment's chat first did something (tickets.model.NewTickets)
 
 INDEXES: dict[str, list[IndexModel]] = {
     # History pages and unread counts walk one ticket's messages by id (ids are time-ordered).

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from pymongo import ReturnDocument
+from pymongo.errors import PyMongoError
 
 from subgraphs.chat import store
 from subgraphs.kernel import arrival, clock
@@ -14,8 +15,11 @@ from subgraphs.kernel.events.contracts.tickets import CREATED, TicketView, is_sn
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.events.ticket_views import fold
+from subgraphs.kernel.logging import get_logger
 from subgraphs.kernel.mongo import Database
 from subgraphs.kernel.tenancy import TenantCollection
+
+log = get_logger(__name__)
 
 PATTERNS = ("ticket.*",)
 # A ticket's creation comes on a queue of its own, not behind the ticket's other events: the person who raised a ticket
@@ -48,13 +52,20 @@ class NewTickets:
     def __init__(self) -> None:
         self.since: datetime | None = None  # not known yet: every creation may be
 
-    async def record(self, db: Database, declared: asyncio.Event) -> None:
-        """Once the service has `declared` its queues (the new one among them), the moment it first did."""
+    async def record(self, db: Database, declared: asyncio.Event, *, retry: float = 5.0) -> None:
+        """Once the service has `declared` its queues (the new one among them), the moment it first did (asked again
+        every `retry` seconds while the database is away: until then, creations come from both queues)."""
         await declared.wait()
-        row = await db[store.MILESTONES].find_one_and_update({"_id": "new-tickets"},
-                                                            {"$setOnInsert": {"at": clock.now()}},
-                                                            upsert=True, return_document=ReturnDocument.AFTER)
-        self.since = row["at"] if row else None
+        while self.since is None:
+            try:
+                row = await db[store.MILESTONES].find_one_and_update({"_id": "new-tickets"},
+                                                                    {"$setOnInsert": {"at": clock.now()}},
+                                                                    upsert=True, return_document=ReturnDocument.AFTER)
+                self.since = row["at"] if row else None
+            except PyMongoError as exc:
+                log.warning("when new tickets first came on their own queue is not known yet",
+                            extra={"error": repr(exc)})
+                await asyncio.sleep(retry)
 
     def only_in_tickets_queue(self, event: Event) -> bool:
         """Whether a ticket's creation may have reached the tickets queue alone: raised before the new-tickets queue

@@ -8,12 +8,17 @@ import contextlib
 import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
+
+from pymongo import AsyncMongoClient
 
 from subgraphs.chat.access.service import JOIN_WAIT
 from subgraphs.chat.tickets.model import ARRIVAL_WAIT, CLOCK_DRIFT, FIELDS_WAIT, NewTickets
 from subgraphs.kernel import clock
 from subgraphs.kernel.events.contracts.tickets import CREATED
 from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.mongo import Database
+from tests.harness import free_port
 from tests.integration.live_stack import eventually
 from tests.subgraphs.chat.harness import ChatDesk
 from tests.subgraphs.tickets.harness import ASSIGN, Team
@@ -200,3 +205,21 @@ async def test_a_creation_comes_from_the_tickets_queue_too_only_around_the_first
     assert first.since is not None and later.since == first.since
     assert later.only_in_tickets_queue(Event(CREATED, {}, occurred_at=first.since - timedelta(days=1)))
     assert not later.only_in_tickets_queue(Event(CREATED, {}, occurred_at=first.since + CLOCK_DRIFT * 2))
+
+
+async def test_while_the_database_is_away_creations_keep_coming_from_both_queues() -> None:
+    """Not knowing when the new-tickets queue began, the tickets queue folds every creation (twice is harmless), and
+    chat keeps asking until the database answers."""
+    dead: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(f"mongodb://127.0.0.1:{free_port()}",
+                                                              serverSelectionTimeoutMS=100)
+    declared = asyncio.Event()
+    declared.set()
+    away = NewTickets()
+    recording = asyncio.create_task(away.record(Database(dead, "chat"), declared, retry=0.05))
+    try:
+        await asyncio.sleep(1.0)
+        assert not recording.done() and away.since is None
+        assert away.only_in_tickets_queue(Event(CREATED, {}))
+    finally:
+        recording.cancel()
+        await dead.close()

@@ -87,7 +87,7 @@ async def test_on_its_defaults_it_computes_on_one_core(ia_desk: IaDesk, mongo_ur
     second spins while it waits, and costs them about a third more processor for the same text)."""
     team = await ia_desk.team()
     words = "the printer on the third floor jams on every page and the screen then says paper error".split()
-    texts = [" ".join(words[shift:] + words[:shift]) * 4 for shift in range(len(words))] * 3  # longer than a ticket
+    texts = [" ".join((words[shift:] + words[:shift]) * 4) for shift in range(len(words))] * 3  # longer than a ticket
     async with serving_alone(ia_desk, mongo_url, http, tmp_path, []) as (url, process):
         admin = Client(http, url, team.admin.client.token)
         (await admin('{ searchTickets(text: "warm up") { similarity } }')).ok()
