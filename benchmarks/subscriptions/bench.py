@@ -37,6 +37,7 @@ from benchmarks.subscriptions.load import Deliveries, Publisher, Sent, subscribe
 from benchmarks.subscriptions.population import Population, Spread, populate
 from benchmarks.subscriptions.stack import Stack
 from benchmarks.workload.bench import commands as commands_sent
+from tests.harness import cpu_seconds
 
 SELECTIONS = {
     # chat provides author.name and ticket.title: no entity fetch per event
@@ -184,8 +185,7 @@ def _broker_cpu_seconds() -> float:
     for status in Path("/proc").glob("[0-9]*/comm"):
         try:
             if status.read_text().strip() == "beam.smp":
-                fields = (status.parent / "stat").read_text().rsplit(")", 1)[1].split()
-                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+                return cpu_seconds(int(status.parent.name))
         except OSError:
             continue
     return 0.0

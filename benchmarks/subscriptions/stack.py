@@ -25,6 +25,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from subgraphs.kernel.embedded_mongo import EmbeddedMongo, database_dir, free_port, free_ports
 from subgraphs.kernel.ids import new_id
+from tests.harness import cpu_seconds
 
 ROOT = Path(__file__).resolve().parents[2]
 ROOT_EMAIL, ROOT_PASSWORD = "root@bench.test", "Bench-Platform-Passw0rd"
@@ -48,8 +49,7 @@ class Service:
 
     def cpu_seconds(self) -> float:
         """User plus system CPU time used so far."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        return cpu_seconds(self.process.pid)
 
 
 def rabbitmqctl(*arguments: str) -> None:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import os
 import random
 import sys
 import tempfile
@@ -40,15 +39,10 @@ from pymongo.errors import ClientBulkWriteException, OperationFailure
 
 from benchmarks.workload.bench import report_to
 from subgraphs.kernel.embedded_mongo import EmbeddedMongo
+from tests.harness import cpu_seconds
 
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 DOCUMENTS = 3_000
 Kind = Callable[[AsyncMongoClient[dict[str, Any]], int], Awaitable[int]]  # returns the commands it sent
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
 def some_id() -> str:

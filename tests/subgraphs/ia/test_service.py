@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.harness import Client, free_port
+from tests.harness import Client, cpu_seconds, free_port
 from tests.subgraphs.ia.harness import IaDesk
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -73,12 +73,6 @@ async def test_runs_alone(ia_desk: IaDesk, mongo_url: str, http: httpx.AsyncClie
     assert process.returncode == 0, text
     assert "sentence model loaded" in text and "service started" in text
     assert "Loading weights" not in text  # no progress bar in a service's log
-
-
-def cpu_seconds(pid: int) -> float:
-    """The processor time a process has used, all its threads (user and system)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def test_on_its_defaults_it_computes_on_one_core(ia_desk: IaDesk, mongo_url: str, http: httpx.AsyncClient,
