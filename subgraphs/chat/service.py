@@ -48,7 +48,7 @@ async def setup(runtime: Runtime) -> None:
     runtime.consume("people", people.PATTERNS, on_person)
     runtime.consume("new-tickets", tickets.NEW_PATTERNS, on_new_ticket)
     runtime.consume("tickets", system.PATTERNS, on_ticket,
-                    accepts=functools.partial(system.wanted, new_tickets=new_tickets))
+                    accepts=functools.partial(system.wanted, db=db, new_tickets=new_tickets))
     runtime.spawn("new-tickets", lambda: new_tickets.record(db, runtime.declared))
 
 

@@ -22,8 +22,7 @@ from subgraphs.kernel.errors import AppError, Unauthenticated
 from subgraphs.kernel.events import contracts
 from subgraphs.kernel.events.amqp import AmqpBus
 from subgraphs.kernel.events.bus import ConsumerSpec, EventBus
-from subgraphs.kernel.events.consumer import IdempotentHandler, idempotent
-from subgraphs.kernel.events.envelope import Event
+from subgraphs.kernel.events.consumer import Accepts, IdempotentHandler, idempotent
 from subgraphs.kernel.events.follow import LiveFollower
 from subgraphs.kernel.events.memory import InProcessBus
 from subgraphs.kernel.events.outbox import Outbox
@@ -184,9 +183,9 @@ class Runtime:
             await asyncio.sleep(self.settings.metrics_sample_seconds)
 
     def consume(self, queue: str, patterns: tuple[str, ...], handler: IdempotentHandler,
-                accepts: Callable[[Event], bool] | None = None) -> None:
+                accepts: Accepts | None = None) -> None:
         """A durable, idempotent consumer `aurontek.<service>.<queue>` of events matching `patterns`;
-        `accepts` lets it decline, from their content alone, events it has nothing to do with."""
+        `accepts` lets it decline, from their content (or a read of its own), events it has nothing to do with."""
         declared = consumers_of(self.definition)
         if declared.get(queue) != tuple(patterns):
             raise ValueError(f"the {self.name} service consumes {queue} {patterns} but its definition declares "

@@ -41,12 +41,13 @@ def describe(event: Event, people: dict[str, str]) -> tuple[str, dict[str, Any]]
     return None
 
 
-def wanted(event: Event, *, new_tickets: tickets.NewTickets) -> bool:
+async def wanted(event: Event, *, db: Database, new_tickets: tickets.NewTickets) -> bool:
     """The ticket events the chat keeps or shows: those that may change its view of the ticket (the rest, most of
     them comments, are declined before any database work). A ticket's creation comes on a queue of its own
-    (`tickets.NEW_PATTERNS`); here only one that queue may not have had."""
+    (`tickets.NEW_PATTERNS`); here only one that queue may not have had, and has not brought yet (one read, and no
+    transaction for the copies it brought: in a new deployment's first half-minute, every creation)."""
     if event.type == ticket_events.CREATED:
-        return new_tickets.only_in_tickets_queue(event)
+        return new_tickets.only_in_tickets_queue(event) and not await tickets.known(db, event.data.get("ticketId"))
     return ticket_events.changes_view(event.type, event.data)
 
 

@@ -74,6 +74,11 @@ class NewTickets:
         return self.since is None or event.occurred_at < self.since + CLOCK_DRIFT
 
 
+async def known(db: Database, ticket_id: object) -> bool:
+    """Whether the read model holds the ticket (whatever company's)."""
+    return isinstance(ticket_id, str) and await db[store.TICKETS].find_one({"_id": ticket_id}, {"_id": 1}) is not None
+
+
 async def find_ticket(tickets: TenantCollection, ticket_id: str) -> TicketView | None:
     """A ticket of the collection's scope, or None."""
     doc = await tickets.find_one({"_id": ticket_id})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 
 from subgraphs.kernel import clock
@@ -10,6 +11,8 @@ from subgraphs.kernel.events.outbox import Outbox, UnitOfWork
 from telemetry import tracing
 
 IdempotentHandler = Callable[[Event, UnitOfWork], Awaitable[None]]
+# Whether a consumer has anything to do with an event: from its content, or (awaited) with a read of its own
+Accepts = Callable[[Event], bool | Awaitable[bool]]
 
 
 class _AlreadyHandled(Exception):
@@ -17,7 +20,7 @@ class _AlreadyHandled(Exception):
 
 
 def idempotent(outbox: Outbox, queue: str, handler: IdempotentHandler,
-               accepts: Callable[[Event], bool] | None = None) -> Callable[[Event], Awaitable[None]]:
+               accepts: Accepts | None = None) -> Callable[[Event], Awaitable[None]]:
     """Wrap `handler` so a redelivered event is acknowledged without its writes landing again.
 
     The processed-marker is written in the handler's own transaction: either the handler's
@@ -25,13 +28,15 @@ def idempotent(outbox: Outbox, queue: str, handler: IdempotentHandler,
     of an event already handled runs the handler again, and its transaction rolls back on the
     marker: what it did outside the database (waking a worker, forgetting a cached entry)
     must be harmless to repeat. An event `accepts` declines is acknowledged at once, with no
-    database work at all.
+    database work but what `accepts` itself reads (no transaction, no marker).
     """
     processed = outbox.db["processed_events"]
 
     async def handle(event: Event) -> None:
-        if accepts is not None and not accepts(event):
-            return
+        if accepts is not None:
+            verdict = accepts(event)
+            if not (await verdict if inspect.isawaitable(verdict) else verdict):
+                return
         key = f"{queue}:{event.id}"  # no look for it first: the marker's insert finds a redelivery
 
         async def work(uow: UnitOfWork) -> None:

@@ -223,3 +223,23 @@ async def test_while_the_database_is_away_creations_keep_coming_from_both_queues
     finally:
         recording.cancel()
         await dead.close()
+
+
+async def test_a_creation_its_own_queue_brought_is_not_folded_again_from_the_tickets_queue(
+        chat_desk: ChatDesk, team: Team, gateway_url: str) -> None:
+    """Even while the tickets queue may hold creations alone (here: as if the new-tickets queue came a moment ago),
+    one the new queue already brought costs the tickets queue one read, not a second transaction."""
+    customer = chat_desk.through(gateway_url, team.customer)
+    new_tickets = chat_desk.chat.runtime.state["chat"].new_tickets
+    recorded, new_tickets.since = new_tickets.since, clock.now()
+    try:
+        async with chat_desk.bus.held(TICKETS_CONSUMER):
+            ticket = await team.ticket(customer, title="Trackpad clicks twice")
+            await customer.ok(SEND, {"t": ticket["id"], "x": "Hi"})  # chat knows it: the new queue brought it
+        await chat_desk.settle()
+    finally:
+        new_tickets.since = recorded
+    [created] = await chat_desk.events(CREATED, ticketId=ticket["id"])
+    markers = chat_desk.chat.runtime.db["processed_events"]
+    assert await markers.find_one({"_id": f"{NEW_TICKETS_CONSUMER}:{created['id']}"}) is not None
+    assert await markers.find_one({"_id": f"{TICKETS_CONSUMER}:{created['id']}"}) is None
