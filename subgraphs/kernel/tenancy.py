@@ -22,6 +22,23 @@ from subgraphs.kernel.mongo import Database, Document
 ALL_TENANTS = object()
 
 
+def _by_id_alone(filter: Mapping[str, Any] | None) -> bool:
+    """Whether `filter` asks for one `_id` and nothing else (an equality, not an operator)."""
+    return filter is not None and len(filter) == 1 and "_id" in filter and not isinstance(filter["_id"], Mapping)
+
+
+def _showing(projection: Any, field: str) -> Any:
+    """`projection` (not None) widened to show `field`; None when it cannot say (an operator) or hides the field."""
+    if not isinstance(projection, Mapping):
+        return [*projection, field]
+    if any(isinstance(v, Mapping) for v in projection.values()):
+        return None
+    named = {k: v for k, v in projection.items() if k != "_id"}
+    if any(named.values()) or (not named and projection.get("_id", 1)):  # an inclusion: the field is added
+        return {**projection, field: 1}
+    return None if field in named else projection  # an exclusion: the field shows unless it is excluded
+
+
 class TenantCollection:
     """A collection seen through one company (or, explicitly, through all of them)."""
 
@@ -62,7 +79,32 @@ class TenantCollection:
         return self._collection.find(self.scope(filter), *args, **kwargs)
 
     async def find_one(self, filter: Mapping[str, Any] | None = None, *args: Any, **kwargs: Any) -> Document | None:
+        """The one document the scoped filter finds. A lookup by `_id` alone asks the database for that `_id` and
+        checks the company here (`covers`): the embedded database looks an `_id` up directly only when it is the
+        whole filter; beside a company it picks among the company's indexes first (2.5 ms against 1 ms)."""
+        if _by_id_alone(filter) and not args and (asked := self._by_id(kwargs)) is not None:
+            found = await self._collection.find_one(filter, **asked)
+            return found if found is not None and self.covers(found) else None
         return await self._collection.find_one(self.scope(filter), *args, **kwargs)
+
+    async def with_ids(self, ids: Sequence[Any], **kwargs: Any) -> list[Document]:
+        """The documents of this scope among `ids`, asked by `_id` alone and checked here, as `find_one` does."""
+        asked = self._by_id(kwargs)
+        if asked is None:
+            return await self.find({"_id": {"$in": list(ids)}}, **kwargs).to_list(None)
+        rows = await self._collection.find({"_id": {"$in": list(ids)}}, **asked).to_list(None)
+        return [row for row in rows if self.covers(row)]
+
+    def _by_id(self, options: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The options of a read by `_id` asked without the company, the projection widened to show it (`covers`
+        reads it); None when it is asked with it: across companies, or a projection that hides the company."""
+        if self.company_id is ALL_TENANTS:
+            return None
+        projection = options.get("projection")
+        if projection is None:
+            return dict(options)
+        widened = _showing(projection, self.field)
+        return None if widened is None else {**options, "projection": widened}
 
     async def count_documents(self, filter: Mapping[str, Any] | None = None, **kwargs: Any) -> int:
         return await self._collection.count_documents(self.scope(filter), **kwargs)

@@ -18,7 +18,7 @@ async def load_chat(ctx: RequestContext, ticket_id: str) -> ChatAccess | None:
     async def load(ids: Sequence[str]) -> list[ChatAccess | None]:
         principal = ctx.require()
         own = ctx.tenancy.collection(store.TICKETS)
-        found = {d["_id"]: TicketView.from_doc(d) for d in await own.find({"_id": {"$in": list(ids)}}).to_list(None)}
+        found = {d["_id"]: TicketView.from_doc(d) for d in await own.with_ids(ids)}
         missing = [i for i in ids if i not in found]
         if missing and principal.holds("tickets.manage.global"):
             anywhere = ctx.tenancy.everywhere(store.TICKETS, permission="tickets.manage")

@@ -72,8 +72,7 @@ NOBODY = PersonName()
 async def names(people: TenantCollection, user_ids: Iterable[str]) -> dict[str, PersonName]:
     """user id -> name, for the people of the collection's company we know of."""
     wanted = list(dict.fromkeys(user_ids))
-    rows = await people.find({"_id": {"$in": wanted}}, projection={"firstName": 1, "lastName": 1,
-                                                                   "deleted": 1}).to_list(None)
+    rows = await people.with_ids(wanted, projection={"firstName": 1, "lastName": 1, "deleted": 1})
     return {row["_id"]: PersonName.of(row) for row in rows}
 
 

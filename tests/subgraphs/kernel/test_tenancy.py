@@ -75,3 +75,20 @@ async def test_a_cached_document_is_covered_exactly_when_the_scope_would_find_it
     for name, scoped in scopes.items():
         found = {d["_id"] for d in await scoped.find({}).to_list(None)}
         assert {d["_id"] for d in documents if scoped.covers(d)} == found, name
+
+
+async def test_a_lookup_by_id_finds_only_the_callers_company_whatever_it_projects(db: Database) -> None:
+    """A read by `_id` is asked without the company and checked after (the embedded database's direct lookup): it
+    still finds nothing of another company, however its projection leaves the company field out."""
+    acme = Tenancy(db, ACME).collection("things")
+    for projection in (None, {"n": 1}, {"_id": 1}, ["n"], {"n": 0}, {"_id": 0}, {"companyId": 0}):
+        options = {} if projection is None else {"projection": projection}
+        assert await acme.find_one({"_id": "g1"}, **options) is None, projection
+        assert [d.get("n") for d in await acme.with_ids(["g1", "a1"], **options)] in ([1], [None]), projection
+    assert (await acme.find_one({"_id": "a1"}, projection={"n": 1}))["n"] == 1
+    assert (await acme.find_one({"_id": "a1"}, projection={"n": 0})).keys() == {"_id", "companyId"}
+    assert (await acme.find_one({"_id": "a1"}, projection={"_id": 0})) == {"companyId": "acme", "n": 1}
+    assert await acme.find_one({"_id": "a1"}, projection={"companyId": 0}) == {"_id": "a1", "n": 1}
+    operator = Tenancy(db, OPERATOR).everywhere("things", permission="things.read")
+    assert {d["_id"] for d in await operator.with_ids(["g1", "a1"])} == {"g1", "a1"}
+    assert await Tenancy(db, GLOBEX).collection("things").with_ids(["a1", "a2"]) == []
