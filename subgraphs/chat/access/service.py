@@ -88,7 +88,7 @@ async def joined(tenancy: Tenancy, principal: Principal, access: ChatAccess, *,
     """The caller's access once the ticket's row counts them in, or as it was when it does not within `wait`: they
     may have been put on the ticket a moment ago (it was taken, assigned to them, they were added as a watcher), the
     event on its way to chat's read model."""
-    async for _ in arrival.looks(wait):
+    async for _ in arrival.looks(tenancy.db[store.TICKETS], access.ticket.id, wait):
         ticket = await find_ticket(tenancy.collection(store.TICKETS), access.ticket.id)
         if ticket is not None and ticket != access.ticket:
             access = await access_to(tenancy, principal, ticket)

@@ -58,6 +58,11 @@ class UnitOfWork:
         self.session = session
         self.events: list[Event] = []
         self.deferred = Deferred()
+        self.afterwards: list[Callable[[], None]] = []  # told once the unit committed, in this process
+
+    def after_commit(self, told: Callable[[], None]) -> None:
+        """Call `told()` once this unit has committed (not when it fails or its transaction runs again without it)."""
+        self.afterwards.append(told)
 
     def insert(self, rows: AsyncCollection[Document] | Rows, *documents: dict[str, Any],
                duplicate: Callable[[], Exception] | None = None) -> None:
@@ -123,11 +128,13 @@ class Outbox:
         """Run `work` in a transaction; the events it emits are stored with it, then relayed."""
 
         emitted: list[Event] = []
+        afterwards: list[Callable[[], None]] = []
 
         async def run(session: AsyncClientSession) -> T:
             uow = UnitOfWork(session)
             result = await work(uow)
             emitted[:] = uow.events  # a retried transaction's last run is the one that commits
+            afterwards[:] = uow.afterwards
             claim = idempotency.claim_of(uow.events)  # a keyed mutation's claim, with its writes
             if claim is not None:
                 uow.insert(self.db[idempotency.COLLECTION], claim, duplicate=idempotency.AlreadyClaimed)
@@ -145,6 +152,8 @@ class Outbox:
             self._wake.set()
         for listener in self.committed:
             listener(emitted)
+        for told in afterwards:
+            told()
         return result
 
     @staticmethod

@@ -8,8 +8,10 @@ role.updated keep a copy of each custom role's permissions to apply the differen
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from subgraphs.kernel import arrival
 from subgraphs.kernel.events.contracts import users as user_events
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
@@ -41,6 +43,7 @@ class PeopleModel:
         person: dict[str, Any] = {k: data.get(k) for k in SNAPSHOT_FIELDS}
         person.update(deleted=event.type == user_events.USER_DELETED, version=event.occurred_at)
         await self.people.update_one({"_id": data["userId"]}, {"$set": person}, upsert=True, session=uow.session)
+        uow.after_commit(functools.partial(arrival.landed, self.people, data["userId"]))  # an assignment may wait
 
     async def _record_role(self, data: dict[str, Any], uow: UnitOfWork) -> None:
         role_id, permissions = data["roleId"], set(data.get("permissions") or ())
