@@ -107,9 +107,11 @@ async def find_item(db: Database, tenancy: Tenancy, actor: Principal, item_id: s
 
 
 async def usable_item(db: Database, *, company_id: str, item_id: str) -> dict[str, Any] | None:
-    """An active item a ticket of `company_id` may be opened for."""
-    return await db[store.SERVICE_ITEMS].find_one({"_id": item_id, "active": True,
-                                                   "companyId": {"$in": [PLATFORM, company_id]}})
+    """An active item a ticket of `company_id` may be opened for. Read by `_id` alone and checked here: the embedded
+    database looks an `_id` up directly only when it is the whole filter (kernel.tenancy)."""
+    item = await db[store.SERVICE_ITEMS].find_one({"_id": item_id})
+    usable = item is not None and item.get("active") is True and item.get("companyId") in (PLATFORM, company_id)
+    return item if usable else None
 
 
 def new_item(prepared: dict[str, Any], *, company_id: str | None, actor_id: str) -> dict[str, Any]:

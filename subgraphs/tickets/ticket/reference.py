@@ -21,11 +21,14 @@ async def next_reference(db: Database, *, company_id: str, year: int) -> tuple[i
     its number (validation comes first) leaves a gap, as in most helpdesks.
     """
     counters, key = db[store.COUNTERS], f"{company_id}:{year}"
-    try:
-        # Create the counter on its own first: concurrent upserts that also increment may race.
-        await counters.update_one({"_id": key}, {"$setOnInsert": {"seq": 0}}, upsert=True)
-    except DuplicateKeyError:
-        pass  # a concurrent creation made it
     row = await counters.find_one_and_update({"_id": key}, {"$inc": {"seq": 1}}, return_document=ReturnDocument.AFTER)
+    if row is None:  # the company's first ticket of the year
+        try:
+            # The counter is made on its own first: concurrent upserts that also increment may race.
+            await counters.insert_one({"_id": key, "seq": 0})
+        except DuplicateKeyError:
+            pass  # a concurrent creation made it
+        row = await counters.find_one_and_update({"_id": key}, {"$inc": {"seq": 1}},
+                                                 return_document=ReturnDocument.AFTER)
     assert row is not None  # made just above
     return row["seq"], format_reference(year, row["seq"])
