@@ -26,8 +26,9 @@ from subgraphs.kernel.mongo import Document
 T = TypeVar("T")
 FRESH = timedelta(minutes=2)
 # Between the landings this process tells, the looks start quick and slow down (doubling from POLL to POLL_MAX): a row
-# another replica wrote is seen within POLL_MAX. Under load a caller waited seconds for a row, looking every half
-# second: the waits were half of chat's reads of its tickets (benchmarks/workload/RESULTS.md).
+# another replica wrote is seen within POLL_MAX. Looking every half second, a caller who waited out the 10 s looked 22
+# times: under load, with 27-50 such waits a run, up to half of chat's reads of its tickets
+# (benchmarks/workload/RESULTS.md).
 POLL = 0.05
 POLL_MAX = 1.0
 Key = tuple[str, str]  # a collection's full name, a row's id
