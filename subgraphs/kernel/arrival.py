@@ -77,7 +77,12 @@ def is_fresh(object_id: str) -> bool:
 async def unheard_of(rows: AsyncCollection[Document], object_id: str) -> bool:
     """Whether `object_id` is fresh and in no row of `rows` yet (whatever company's): its creation is on its way.
     Says nothing of an id some company's row holds."""
-    return is_fresh(object_id) and await rows.find_one({"_id": object_id}, projection={"_id": 1}) is None
+    return is_fresh(object_id) and not await holds(rows, object_id)
+
+
+async def holds(rows: AsyncCollection[Document], object_id: object) -> bool:
+    """Whether some row of `rows` (whatever company's) has the id."""
+    return await rows.find_one({"_id": object_id}, projection={"_id": 1}) is not None
 
 
 async def looks(rows: AsyncCollection[Document], object_id: str, wait: float) -> AsyncIterator[None]:

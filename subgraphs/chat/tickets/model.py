@@ -76,7 +76,7 @@ class NewTickets:
 
 async def known(db: Database, ticket_id: object) -> bool:
     """Whether the read model holds the ticket (whatever company's)."""
-    return isinstance(ticket_id, str) and await db[store.TICKETS].find_one({"_id": ticket_id}, {"_id": 1}) is not None
+    return isinstance(ticket_id, str) and await arrival.holds(db[store.TICKETS], ticket_id)
 
 
 async def find_ticket(tickets: TenantCollection, ticket_id: str) -> TicketView | None:

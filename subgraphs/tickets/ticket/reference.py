@@ -24,7 +24,7 @@ async def next_reference(db: Database, *, company_id: str, year: int) -> tuple[i
     row = await counters.find_one_and_update({"_id": key}, {"$inc": {"seq": 1}}, return_document=ReturnDocument.AFTER)
     if row is None:  # the company's first ticket of the year
         try:
-            # The counter is made on its own first: concurrent upserts that also increment may race.
+            # Made on its own, then incremented: concurrent upserts that also increment may race.
             await counters.insert_one({"_id": key, "seq": 0})
         except DuplicateKeyError:
             pass  # a concurrent creation made it
