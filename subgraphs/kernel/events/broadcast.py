@@ -43,6 +43,7 @@ DEFAULT_BACKLOG = 256  # events a listener may leave unread before it is dropped
 EARLY = "live."  # routing-key prefix of early copies: no durable consumer binds it
 STOP_SECONDS = 5.0  # how long stopping waits for a pump or an unbinding before it goes on without it
 RECENT_EVENTS = 10_000  # ids remembered to drop a second copy; far more than arrive while one is in flight
+OUTGOING = 1_000  # copies for the other instances waiting for the broker before more are dropped
 
 
 class AmqpBackend(BroadcastBackend):
@@ -213,9 +214,16 @@ class LiveFeed:
         self._listeners: dict[Hashable, set[Listener]] = {}
         self._pumps: list[asyncio.Task[None]] = []
         self._recent: OrderedDict[str, None] = OrderedDict()  # ids of the last events passed on
+        # Copies for the other instances through the broker, sent in order by one task (started with the feed):
+        # the caller goes on once its own instance's listeners have the event.
+        self._outgoing: asyncio.Queue[tuple[str, str]] | None = None
+        self._dropped = 0  # copies not sent because too many were waiting (logged now and then)
 
     async def start(self) -> None:
         """Subscribe every channel; returns once each is bound, so later events are seen."""
+        if self.early:
+            outgoing = self._outgoing = asyncio.Queue(OUTGOING)
+            self._pumps.append(asyncio.create_task(self._send_forever(outgoing), name="live-feed:outgoing"))
         for channel in self.channels:  # one at a time: broadcaster's first subscription to a channel is not reentrant
             ready = asyncio.Event()
             task = asyncio.create_task(self._pump(channel, ready), name=f"live-feed:{channel}")
@@ -232,9 +240,13 @@ class LiveFeed:
 
     async def publish(self, event: Event, channel: str | None = None) -> None:
         """Send an ephemeral event (never stored) to every instance's live subscribers, under its type or
-        `channel`: this instance's at once, the others' through the broker. With the broker away the others miss
-        it, which is only logged: what is never stored is not worth failing the caller for."""
+        `channel`: this instance's at once, the others' through the broker (sent after the caller goes on, see
+        `_send`). With the broker away the others miss it, which is only logged: what is never stored is not worth
+        failing the caller for."""
         self._deliver(event)
+        if self._outgoing is not None:
+            self._send(channel or event.type, live_text(event))
+            return
         try:
             await self.broadcast.publish(channel or event.type, live_text(event))
         except Exception as exc:
@@ -246,12 +258,32 @@ class LiveFeed:
         other instances' under `live.<type>`; whichever copy comes first is passed on, once. A failure is
         only logged: the outbox still delivers."""
         self._deliver(event)
-        if not self.early:
-            return
+        if self._outgoing is not None:
+            self._send(EARLY + event.type, live_text(event))
+
+    def _send(self, channel: str, text: str) -> None:
+        """Hand a copy to the sending task. The caller does not wait for the broker: a broker that slows its
+        publishers (its flow control holds the connection's writes) held every chat message's reply for as long,
+        seconds at a time under load (benchmarks/subscriptions/RESULTS.md). With `OUTGOING` copies already
+        waiting, this one is dropped: an announced event still comes through the outbox, an ephemeral one is
+        missed elsewhere, as when the broker is away."""
+        assert self._outgoing is not None
         try:
-            await self.broadcast.publish(EARLY + event.type, live_text(event))
-        except Exception as exc:
-            log.warning("early live copy not sent; the outbox delivers it", extra={"error": repr(exc)})
+            self._outgoing.put_nowait((channel, text))
+        except asyncio.QueueFull:
+            self._dropped += 1
+            if self._dropped % OUTGOING == 1:
+                log.warning("live copies for the other instances dropped: the broker is not taking them",
+                            extra={"dropped": self._dropped, "waiting": OUTGOING})
+
+    async def _send_forever(self, outgoing: asyncio.Queue[tuple[str, str]]) -> None:
+        while True:
+            channel, text = await outgoing.get()
+            try:
+                await asyncio.wait_for(self.broadcast.publish(channel, text), STOP_SECONDS)
+            except Exception as exc:
+                log.warning("live copy not sent to the other instances", extra={"channel": channel,
+                                                                                 "error": repr(exc)})
 
     @asynccontextmanager
     async def listen(self, *keys: Hashable) -> AsyncIterator[Listener]:

@@ -262,3 +262,25 @@ async def test_a_feed_stops_promptly_while_the_broker_is_away(broker: Broker, br
         await asyncio.wait_for(feed.stop(), 15)
         await asyncio.wait_for(broadcast.disconnect(), 15)
         assert time.monotonic() - started < 10
+
+
+async def test_announcing_goes_on_while_the_broker_holds_the_early_copies(broker: Broker,
+                                                                          broker_outage: BrokerOutage) -> None:
+    """A broker that stops taking an instance's writes (its flow control under load; here a forwarder that stops
+    passing them on) must not hold the callers who announce: a chat message's reply waited for its early copy's
+    publish, and stood still with it. The copies follow once the broker takes writes again."""
+    held = AmqpBackend(broker_outage.url, exchange=broker.exchange)
+    async with feeds(lambda: held) as through_forwarder, feeds(
+            lambda: AmqpBackend(broker.url, exchange=broker.exchange)) as direct:
+        one, two = await through_forwarder(), await direct()
+        sent = [event("chat.message_added", ticketId="t1", n=n, text="x" * 60_000) for n in range(120)]
+        async with one.listen("t1") as here, two.listen("t1") as there:
+            broker_outage.forwarder.stall()  # 7 MB of copies: more than the sockets between hold
+            started = time.monotonic()
+            for e in sent:
+                await asyncio.wait_for(one.announce(e), 5)
+            assert time.monotonic() - started < 2
+            assert [await first(here) for _ in sent] == sent  # this instance's listeners had each at once
+            await nothing_more(there)
+            broker_outage.forwarder.flow()
+            assert [await first(there, timeout=15) for _ in sent] == sent  # in order, once the broker takes them
