@@ -1,8 +1,9 @@
 """Starts SecantusDB, a MongoDB-wire server, as a child process on a local data directory.
 
-SecantusDB is GPL-2.0-only, so it is never imported into our process: we run its launcher
-(`python -m secantus`) and speak to it over the wire like any MongoDB. A running server on the
-same data directory (started by another process) is reused instead of started twice.
+SecantusDB is GPL-2.0-only, so it is never imported into our process: we run its launcher in a process of its
+own (as `python -m secantus` does, with the interpreter's switch interval set first) and speak to it over the
+wire like any MongoDB. A running server on the same data directory (started by another process) is reused instead
+of started twice.
 
 Each service gets a server of its own (`database_dir`): SecantusDB runs the statements of all its transactions
 one at a time, so services sharing one server wait in one line (benchmarks/workload/RESULTS.md).
@@ -27,6 +28,14 @@ log = get_logger(__name__)
 
 _PORT_FILE = "aurontek-server.port"
 _PID_FILE = "aurontek-server.pid"
+# How often the server's interpreter hands its lock between threads (Python's default is 5 ms). SecantusDB serves
+# each connection on a thread of its own and takes locks of its own besides the interpreter's; under a burst of chat
+# messages at 100 a second, about a third of the runs stopped for half a minute, the server at a fifth of a core
+# while a hundred transactions waited in it, and none in ten did at 1 ms (benchmarks/subscriptions/RESULTS.md).
+SWITCH_INTERVAL = 0.001
+# The server's launcher, run in its own process like `python -m secantus`: the switch interval first (argv[1]).
+_LAUNCH = ("import runpy, sys; sys.setswitchinterval(float(sys.argv.pop(1))); "
+           "runpy.run_module('secantus', run_name='__main__', alter_sys=True)")
 
 
 def free_port() -> int:
@@ -62,8 +71,9 @@ class EmbeddedMongo:
     """One SecantusDB server on `data_dir`; `url` is set once `start()` returns."""
 
     def __init__(self, data_dir: Path, *, port: int | None = None, ttl_sweep_seconds: float = 0.0,
-                 die_with_parent: bool = False) -> None:
+                 die_with_parent: bool = False, switch_interval: float = SWITCH_INTERVAL) -> None:
         self.data_dir = data_dir.resolve()
+        self.switch_interval = switch_interval
         # a test run's server ends with the run, even one killed outright (Linux: the parent-death signal)
         self.die_with_parent = die_with_parent
         self.port = port
@@ -91,8 +101,8 @@ class EmbeddedMongo:
         config.write_text(f"[storage]\nttl_sweep_seconds = {self.ttl_sweep_seconds}\n")
         log_file = open(self.data_dir / "server.log", "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "secantus", "--config", str(config), "--host", "127.0.0.1", "--port", str(self.port),
-             "--storage-path", str(self.data_dir / "db"), "--log-level", "WARNING"],
+            [sys.executable, "-c", _LAUNCH, str(self.switch_interval), "--config", str(config), "--host", "127.0.0.1",
+             "--port", str(self.port), "--storage-path", str(self.data_dir / "db"), "--log-level", "WARNING"],
             stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,  # Ctrl-C in a terminal goes to us; we stop it in order
             preexec_fn=_term_with_parent if self.die_with_parent else None,
