@@ -262,9 +262,9 @@ class LiveFeed:
             self._send(EARLY + event.type, live_text(event))
 
     def _send(self, channel: str, text: str) -> None:
-        """Hand a copy to the sending task. The caller does not wait for the broker: a broker that slows its
-        publishers (its flow control holds the connection's writes) held every chat message's reply for as long,
-        seconds at a time under load (benchmarks/subscriptions/RESULTS.md). With `OUTGOING` copies already
+        """Hand a copy to the sending task. The caller does not wait for the broker: a publish waits for the
+        connection's earlier writes to drain, and while the broker took them slowly (its flow control under load)
+        every chat message's reply waited with it (benchmarks/subscriptions/RESULTS.md). With `OUTGOING` copies already
         waiting, this one is dropped: an announced event still comes through the outbox, an ephemeral one is
         missed elsewhere, as when the broker is away."""
         assert self._outgoing is not None

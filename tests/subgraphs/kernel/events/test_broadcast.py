@@ -276,10 +276,8 @@ async def test_announcing_goes_on_while_the_broker_holds_the_early_copies(broker
         sent = [event("chat.message_added", ticketId="t1", n=n, text="x" * 60_000) for n in range(120)]
         async with one.listen("t1") as here, two.listen("t1") as there:
             broker_outage.forwarder.stall()  # 7 MB of copies: more than the sockets between hold
-            started = time.monotonic()
             for e in sent:
-                await asyncio.wait_for(one.announce(e), 5)
-            assert time.monotonic() - started < 2
+                await asyncio.wait_for(one.announce(e), 5)  # one waited for as long as the stall, before
             assert [await first(here) for _ in sent] == sent  # this instance's listeners had each at once
             await nothing_more(there)
             broker_outage.forwarder.flow()
