@@ -71,9 +71,8 @@ class EmbeddedMongo:
     """One SecantusDB server on `data_dir`; `url` is set once `start()` returns."""
 
     def __init__(self, data_dir: Path, *, port: int | None = None, ttl_sweep_seconds: float = 0.0,
-                 die_with_parent: bool = False, switch_interval: float = SWITCH_INTERVAL) -> None:
+                 die_with_parent: bool = False) -> None:
         self.data_dir = data_dir.resolve()
-        self.switch_interval = switch_interval
         # a test run's server ends with the run, even one killed outright (Linux: the parent-death signal)
         self.die_with_parent = die_with_parent
         self.port = port
@@ -101,7 +100,7 @@ class EmbeddedMongo:
         config.write_text(f"[storage]\nttl_sweep_seconds = {self.ttl_sweep_seconds}\n")
         log_file = open(self.data_dir / "server.log", "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _LAUNCH, str(self.switch_interval), "--config", str(config), "--host", "127.0.0.1",
+            [sys.executable, "-c", _LAUNCH, str(SWITCH_INTERVAL), "--config", str(config), "--host", "127.0.0.1",
              "--port", str(self.port), "--storage-path", str(self.data_dir / "db"), "--log-level", "WARNING"],
             stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,  # Ctrl-C in a terminal goes to us; we stop it in order

@@ -44,6 +44,7 @@ EARLY = "live."  # routing-key prefix of early copies: no durable consumer binds
 STOP_SECONDS = 5.0  # how long stopping waits for a pump or an unbinding before it goes on without it
 RECENT_EVENTS = 10_000  # ids remembered to drop a second copy; far more than arrive while one is in flight
 OUTGOING = 1_000  # copies for the other instances waiting for the broker before more are dropped
+SEND_SECONDS = 5.0  # how long one copy's publish may take before the next one's turn (that copy is then missed)
 
 
 class AmqpBackend(BroadcastBackend):
@@ -280,7 +281,7 @@ class LiveFeed:
         while True:
             channel, text = await outgoing.get()
             try:
-                await asyncio.wait_for(self.broadcast.publish(channel, text), STOP_SECONDS)
+                await asyncio.wait_for(self.broadcast.publish(channel, text), SEND_SECONDS)
             except Exception as exc:
                 log.warning("live copy not sent to the other instances", extra={"channel": channel,
                                                                                  "error": repr(exc)})
