@@ -1,10 +1,14 @@
-"""The durable consumer: folds each event into the read models and turns it into notices, in one transaction."""
+"""The durable consumer: folds each event into the read models and turns it into notices, in one transaction.
+
+Events that can change nothing here are declined before any database work (`wanted`): no transaction, no marker.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from subgraphs.kernel.events.contracts import ia as ia_events
 from subgraphs.kernel.events.contracts import users as user_events
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
@@ -24,6 +28,24 @@ ACCOUNT_TRIGGERS: dict[str, Callable[[Event, Lookup], Awaitable[list[Notice]]]] 
     user_events.USER_PASSWORD_CHANGED: accounts.password_changed,
     user_events.COMPANY_ACCESS_CODE_CHANGED: accounts.access_code_changed,
 }
+
+
+# What the read models of people and companies fold, and what the account triggers turn into notices.
+ACCOUNT_EVENTS = frozenset({*user_events.PERSON_EVENTS, *user_events.COMPANY_EVENTS, *ACCOUNT_TRIGGERS})
+
+
+def wanted(event: Event) -> bool:
+    """Whether `event` can change anything here, told from its content alone (the consumer's `accepts`).
+
+    Declined: the IA's conclusions but a ticket nobody could take (they carry no snapshot and notify no one), chat
+    events but a person's message and a read receipt (a system message, an edit or a deletion opens no batch), and
+    account events that neither the people read model nor a trigger uses (signing out, a session revoked). A
+    ticket's own events are all taken: each carries the snapshot the ticket view folds."""
+    if event.type.startswith("chat."):
+        return event.type == unread.READ or (event.type == unread.ADDED and event.data.get("kind") != "system")
+    if event.type in ia_events.OWN:
+        return event.type == ia_events.ASSIGNMENT_NEEDED
+    return event.type.startswith("ticket.") or event.type in ACCOUNT_EVENTS
 
 
 class Consumer:
