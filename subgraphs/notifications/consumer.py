@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from subgraphs.kernel.events.contracts import ia as ia_events
 from subgraphs.kernel.events.contracts import users as user_events
+from subgraphs.kernel.events.contracts.tickets import changes_view
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
@@ -37,15 +37,16 @@ ACCOUNT_EVENTS = frozenset({*user_events.PERSON_EVENTS, *user_events.COMPANY_EVE
 def wanted(event: Event) -> bool:
     """Whether `event` can change anything here, told from its content alone (the consumer's `accepts`).
 
-    Declined: the IA's conclusions but a ticket nobody could take (they carry no snapshot and notify no one), chat
-    events but a person's message and a read receipt (a system message, an edit or a deletion opens no batch), and
-    account events that neither the people read model nor a trigger uses (signing out, a session revoked). A
-    ticket's own events are all taken: each carries the snapshot the ticket view folds."""
+    A ticket event is taken when it has a trigger or may change the ticket view (`changes_view`): declined are the
+    IA's conclusions but a ticket nobody could take (no snapshot, no trigger), and comment edits and deletions. Chat
+    events are taken for a person's message and a read receipt (a system message, an edit or a deletion opens no
+    batch); account events when the people read model or a trigger uses them (not signing out, not a session
+    revoked)."""
     if event.type.startswith("chat."):
         return event.type == unread.READ or (event.type == unread.ADDED and event.data.get("kind") != "system")
-    if event.type in ia_events.OWN:
-        return event.type == ia_events.ASSIGNMENT_NEEDED
-    return event.type.startswith("ticket.") or event.type in ACCOUNT_EVENTS
+    if event.type.startswith("ticket."):
+        return event.type in tickets.TRIGGERS or changes_view(event.type, event.data)
+    return event.type in ACCOUNT_EVENTS
 
 
 class Consumer:

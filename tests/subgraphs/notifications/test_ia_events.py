@@ -53,9 +53,9 @@ async def test_the_ias_suggestions_do_not_rewrite_the_ticket(stack: Stack, tenan
 
 
 async def test_events_that_change_nothing_here_cost_no_database_work(stack: Stack, tenant: Tenant) -> None:
-    """The IA's suggestions, a system message in the chat, an edited message and a signing out change nothing the
-    notifications keep: each is acknowledged with no transaction and no marker. A person's message in the same chat
-    is handled as ever."""
+    """The IA's suggestions, a system message in the chat, an edited message or comment and a signing out change
+    nothing the notifications keep: each is acknowledged with no transaction and no marker. A person's message in the
+    same chat is handled as ever."""
     creator, agent = await stack.factory.person(tenant, "customer"), await stack.factory.person(tenant, "agent")
     await stack.known(creator, agent)
     ticket = stack.desk.ticket(tenant.id, creator.id, assigneeId=agent.id)
@@ -70,6 +70,8 @@ async def test_events_that_change_nothing_here_cost_no_database_work(stack: Stac
         await stack.desk.chat("chat.message_added", tenant.id, **about, messageId=new_id(), authorId=agent.id,
                               kind="system", text="Agent joined"),
         await stack.desk.chat("chat.message_edited", tenant.id, **about, messageId=new_id(), authorId=agent.id),
+        await stack.desk.raise_("ticket.comment_edited", ticket, actor_id=creator.id, commentId=new_id(),
+                                authorId=creator.id),
     ]
     signed_out = Event(type="user.signed_out", data={"userId": creator.id, "companyId": tenant.id},
                        company_id=tenant.id, actor_id=creator.id)
@@ -81,7 +83,7 @@ async def test_events_that_change_nothing_here_cost_no_database_work(stack: Stac
     async def markers(event: Event) -> int:
         return await stack.db["processed_events"].count_documents({"_id": {"$regex": f":{event.id}$"}})
 
-    assert [await markers(event) for event in [*declined, signed_out]] == [0] * 5
+    assert [await markers(event) for event in [*declined, signed_out]] == [0] * 6
     assert await markers(handled) == 1
 
     async def told() -> list[dict[str, object]]:
