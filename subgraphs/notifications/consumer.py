@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from subgraphs.kernel.events.contracts import users as user_events
-from subgraphs.kernel.events.contracts.tickets import changes_view
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
@@ -31,21 +30,18 @@ ACCOUNT_TRIGGERS: dict[str, Callable[[Event, Lookup], Awaitable[list[Notice]]]] 
 
 
 # What the read models of people and companies fold, and what the account triggers turn into notices.
-ACCOUNT_EVENTS = frozenset({*user_events.PERSON_EVENTS, *user_events.COMPANY_EVENTS, *ACCOUNT_TRIGGERS})
+ACCOUNT_EVENTS = frozenset({*sync.USER_EVENTS, *sync.COMPANY_EVENTS, *ACCOUNT_TRIGGERS})
 
 
 def wanted(event: Event) -> bool:
-    """Whether `event` can change anything here, told from its content alone (the consumer's `accepts`).
-
-    A ticket event is taken when it has a trigger or may change the ticket view (`changes_view`): declined are the
-    IA's conclusions but a ticket nobody could take (no snapshot, no trigger), and comment edits and deletions. Chat
-    events are taken for a person's message and a read receipt (a system message, an edit or a deletion opens no
-    batch); account events when the people read model or a trigger uses them (not signing out, not a session
-    revoked)."""
+    """Whether `event` can change anything here, told from its content alone (the consumer's `accepts`): a ticket
+    event that can give a notice or change the ticket view (`tickets.concerns`), a chat event that changes an unread
+    batch (`unread.concerns`), an account event the people read model or a trigger uses (not signing out, not a
+    session revoked)."""
     if event.type.startswith("chat."):
-        return event.type == unread.READ or (event.type == unread.ADDED and event.data.get("kind") != "system")
+        return unread.concerns(event)
     if event.type.startswith("ticket."):
-        return event.type in tickets.TRIGGERS or changes_view(event.type, event.data)
+        return tickets.concerns(event)
     return event.type in ACCOUNT_EVENTS
 
 

@@ -34,10 +34,18 @@ KEPT_MESSAGES = 5  # the newest few are quoted; the count says how many there we
 EXCERPT = 200
 
 
+def concerns(event: Event) -> bool:
+    """Whether a chat event changes a batch: a person's message opens or joins one, a read receipt drops one (a
+    system message, an edit or a deletion does neither)."""
+    return event.type == READ or (event.type == ADDED and event.data.get("kind") != "system")
+
+
 async def on_event(event: Event, db: Database, uow: UnitOfWork, *, delay: timedelta) -> None:
-    if event.type == ADDED and event.data.get("kind") != "system":
+    if not concerns(event):
+        return
+    if event.type == ADDED:
         await _add(db, event, uow, delay)
-    elif event.type == READ:
+    else:
         await db[store.CHAT_UNREAD].delete_one({"ticketId": event.data["ticketId"], "userId": event.data["userId"]},
                                                session=uow.session)
 

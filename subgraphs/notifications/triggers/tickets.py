@@ -19,6 +19,7 @@ from typing import Any
 
 from subgraphs.kernel.events.contracts import ia as ia_events
 from subgraphs.kernel.events.contracts import tickets as ticket_events
+from subgraphs.kernel.events.contracts.tickets import changes_view
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.notifications.people.model import Person
 from subgraphs.notifications.triggers.lookup import Lookup
@@ -29,6 +30,12 @@ NOTES = "tickets.internal_notes"
 EVERY_COMPANY = "tickets.read.global"
 
 Trigger = Callable[[Event, TicketView, Lookup], Awaitable[list[Notice]]]
+
+
+def concerns(event: Event) -> bool:
+    """Whether a ticket event can give a notice (it has a trigger) or change the ticket view; any other (the IA's
+    conclusions but a ticket nobody could take, comment edits and deletions) changes nothing here."""
+    return event.type in TRIGGERS or changes_view(event.type, event.data)
 
 
 async def notices(event: Event, look: Lookup) -> list[Notice]:
