@@ -9,13 +9,7 @@ from subgraphs.notifications import store
 from tests.fixtures.users import Tenant
 from tests.harness import eventually
 from tests.subgraphs.notifications.conftest import Stack
-
-
-async def published(stack: Stack, kind: str, company_id: str, **data: object) -> Event:
-    """An event published as another service publishes it (the IA's carry no actor and no ticket snapshot)."""
-    event = Event(type=kind, data=data, company_id=company_id, actor_id=None)
-    await stack.bus.publish(event)
-    return event
+from tests.subgraphs.notifications.test_ia_events import ia_event
 
 
 async def test_events_that_change_nothing_here_are_declined_before_any_database_work(stack: Stack,
@@ -30,17 +24,17 @@ async def test_events_that_change_nothing_here_are_declined_before_any_database_
     await stack.settled()
     about = {"ticketId": ticket["ticketId"]}
     declined = [
-        await published(stack, "ticket.classified", tenant.id, **about, category="Printing", type="incident",
-                        priority="low", confidence=0.9, needsReview=False, model="catalogue"),
-        await published(stack, "ticket.assignment_suggested", tenant.id, **about, assigneeId=agent.id, score=1.0,
-                        factors={}, reason="test"),
+        await ia_event(stack, "ticket.classified", tenant.id, **about, category="Printing", type="incident",
+                       priority="low", confidence=0.9, needsReview=False, model="catalogue"),
+        await ia_event(stack, "ticket.assignment_suggested", tenant.id, **about, assigneeId=agent.id, score=1.0,
+                       factors={}, reason="test"),
         await stack.desk.chat("chat.message_added", tenant.id, **about, messageId=new_id(), authorId=agent.id,
                               kind="system", text="Agent joined"),
         await stack.desk.chat("chat.message_edited", tenant.id, **about, messageId=new_id(), authorId=agent.id),
         await stack.desk.raise_("ticket.comment_edited", ticket, actor_id=creator.id, commentId=new_id(),
                                 authorId=creator.id),
     ]
-    signed_out = await published(stack, "user.signed_out", tenant.id, userId=creator.id, companyId=tenant.id)
+    signed_out = await stack.desk.chat("user.signed_out", tenant.id, userId=creator.id, companyId=tenant.id)
     handled = await stack.desk.chat("chat.message_added", tenant.id, **about, messageId=new_id(), authorId=agent.id,
                                     kind="text", text="On my way")
     await stack.settled()
