@@ -7,6 +7,7 @@ last), and `Message.ticket` the ticket's title, from chat's own read models: the
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -20,7 +21,7 @@ from subgraphs.chat.access.rules import ChatAccess
 from subgraphs.chat.access.service import access_to, locate
 from subgraphs.chat.graphql.common import Ctx
 from subgraphs.chat.graphql.enums import MessageKind, SystemAction, TicketStatus
-from subgraphs.chat.graphql.loaders import load_chat, people_names
+from subgraphs.chat.graphql.loaders import load_chat, own_receipt, people_names
 from subgraphs.chat.messages.history import messages_of
 from subgraphs.chat.people.model import NOBODY, PersonName
 from subgraphs.chat.policy.rules import ChatPolicy as Policy
@@ -29,6 +30,7 @@ from subgraphs.chat.tickets.model import FIELDS_WAIT
 from subgraphs.kernel import arrival
 from subgraphs.kernel.errors import NotFound
 from subgraphs.kernel.graphql.pagination import Connection, Edge, Sort, paginate
+from subgraphs.kernel.graphql.selection import asks_for
 
 NEWEST_FIRST, OLDEST_FIRST = Sort("_id", descending=True), Sort("_id", descending=False)
 
@@ -182,10 +184,16 @@ class Ticket:
     looked_up: strawberry.Private[bool] = True  # False: reached through a message, access not checked yet
     # The owner's status when the gateway sent it (`@requires`): newer than this service's read model may be.
     owner_status: strawberry.Private[str | None] = None
+    # The caller's receipt, read beside the ticket when `unreadCount` is asked (`own_receipt`); UNREAD otherwise.
+    receipt: strawberry.Private[receipts.Known] = receipts.UNREAD
 
     @classmethod
     async def resolve_reference(cls, info: Ctx, id: strawberry.ID, status: str | None = None) -> Ticket | None:
-        chat = await load_chat(info.context, str(id))
+        receipt: receipts.Known = receipts.UNREAD
+        if asks_for(info, "Ticket", "unreadCount"):
+            chat, receipt = await asyncio.gather(load_chat(info.context, str(id)), own_receipt(info.context, str(id)))
+        else:
+            chat = await load_chat(info.context, str(id))
         db, ticket_id = info.context.runtime.db, str(id)
         if chat is None and await arrival.unheard_of(db[store.TICKETS], ticket_id):
             # Created a moment ago, its event still on the way: waited for briefly (FIELDS_WAIT). If it is still
@@ -203,7 +211,7 @@ class Ticket:
                 # Null here would null the non-null canChat, and with it the whole ticket; without its chat for now.
                 return cls(id=id, title="", chat=None, owner_status=_status_value(status))
             return None
-        return cls(id=id, title=chat.ticket.title, chat=chat, owner_status=_status_value(status))
+        return cls(id=id, title=chat.ticket.title, chat=chat, owner_status=_status_value(status), receipt=receipt)
 
     @strawberry.federation.field(external=True, description="Owned by the tickets service; chat reads it to decide "
                                                             "canChat.")
@@ -231,10 +239,13 @@ class Ticket:
         if chat is None:
             return None
         rows, query = messages_of(info.context.tenancy, info.context.require(), chat)
-        page = await paginate(rows, query, first=first, after=after, to_node=lambda doc: doc,
-                              sort=OLDEST_FIRST if oldest_first else NEWEST_FIRST)
-        authors = [e.node["authorId"] for e in page.edges if e.node.get("authorId")]
-        names = await people_names(info.context, chat.ticket.company_id, authors)
+        # The participants' names are read beside the page (they write most of it), then only other authors'.
+        page, names = await asyncio.gather(
+            paginate(rows, query, first=first, after=after, to_node=lambda doc: doc,
+                     sort=OLDEST_FIRST if oldest_first else NEWEST_FIRST),
+            people_names(info.context, chat.ticket.company_id, chat.ticket.participant_ids))
+        others = [e.node["authorId"] for e in page.edges if e.node.get("authorId") and e.node["authorId"] not in names]
+        names.update(await people_names(info.context, chat.ticket.company_id, others))
         edges = [Edge(cursor=e.cursor, node=Message.of(e.node, author_name=names.get(e.node.get("authorId") or ""),
                                                        ticket_title=chat.ticket.title)) for e in page.edges]
         return Connection(edges=edges, page_info=page.page_info, count=page.count)
@@ -242,7 +253,12 @@ class Ticket:
     @strawberry.field(description="Messages of others after your read receipt; null unless you may read the chat.")
     async def unread_count(self, info: Ctx) -> int | None:
         chat = await self._readable(info)
-        return await receipts.unread_count(info.context.tenancy, info.context.require(), chat) if chat else None
+        if chat is None:
+            return None
+        principal = info.context.require()
+        # The receipt read beside the ticket holds only for a ticket of the caller's own company (it was read there).
+        mine = self.receipt if chat.ticket.company_id == principal.company_id else receipts.UNREAD
+        return await receipts.unread_count(info.context.tenancy, principal, chat, mine=mine)
 
     @strawberry.field(description="How far each person has read the chat; null unless you may read it.")
     async def chat_receipts(self, info: Ctx) -> list[ReadReceipt] | None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from enum import Enum
+from typing import Any, Literal
 
 from subgraphs.chat import store
 from subgraphs.chat.access.rules import ChatAccess
@@ -19,6 +20,14 @@ from subgraphs.kernel.ids import is_id
 from subgraphs.kernel.tenancy import Tenancy
 
 Receipt = dict[str, Any]
+
+
+class _NotRead(Enum):
+    UNREAD = "not read yet"  # a receipt not read yet (None: read, and there is none)
+
+
+UNREAD = _NotRead.UNREAD
+Known = Receipt | None | Literal[_NotRead.UNREAD]  # what a caller may already know of a receipt
 
 
 def receipt_id(ticket_id: str, user_id: str) -> str:
@@ -65,10 +74,12 @@ async def receipts_of(tenancy: Tenancy, actor: Principal, chat: ChatAccess) -> l
     return await receipts.find({"ticketId": chat.ticket.id}).sort("readAt", 1).to_list(None)
 
 
-async def unread_count(tenancy: Tenancy, actor: Principal, chat: ChatAccess) -> int:
-    """Messages of others (system notes aside) after the caller's receipt."""
-    receipts = company_view(tenancy, actor, store.RECEIPTS, chat.ticket.company_id)
-    mine = await receipts.find_one({"_id": receipt_id(chat.ticket.id, actor.user_id)})
+async def unread_count(tenancy: Tenancy, actor: Principal, chat: ChatAccess, *,
+                       mine: Known = UNREAD) -> int:
+    """Messages of others (system notes aside) after the caller's receipt (`mine`, read here unless given)."""
+    if mine is UNREAD:
+        receipts = company_view(tenancy, actor, store.RECEIPTS, chat.ticket.company_id)
+        mine = await receipts.find_one({"_id": receipt_id(chat.ticket.id, actor.user_id)})
     messages, query = messages_of(tenancy, actor, chat)
     after = {"_id": {"$gt": mine["lastReadId"]}} if mine and mine["lastReadId"] else {}
     # The first stage is exactly the index's shape (company, ticket, then a range of ids), so the embedded database

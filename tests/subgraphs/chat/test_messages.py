@@ -69,6 +69,22 @@ async def test_a_message_shows_its_authors_first_and_last_name_as_they_are_now(c
     assert (event["data"]["authorFirstName"], event["data"]["authorLastName"]) == ("Mónica", "de la Rosa")
 
 
+async def test_the_history_names_a_writer_not_on_the_ticket_as_they_are_now(chat_desk: ChatDesk, team: Team) -> None:
+    """The participants' names are read beside a history page, then the other writers' (an administrator who
+    looked in): each is shown as renamed since, not as the message carried them."""
+    ticket = await ticket_for(chat_desk, team)
+    helper = await chat_desk.person(team.tenant, "company_admin")
+    await sent(chat_desk, helper, ticket["id"], "An administrator looks in")
+    customer = (await sent(chat_desk, team.customer, ticket["id"], "Thanks"))["author"]
+    (await team.admin.person.client(RENAME, {"u": helper.id, "i": {"firstName": "Inés", "lastName": "Vidal"}})).ok()
+    await chat_desk.settle()
+    history = await chat_view(chat_desk, team.agent, ticket["id"])
+    assert history is not None
+    authors = {e["node"]["author"]["id"]: e["node"]["author"]["name"]
+               for e in history["messages"]["edges"] if e["node"]["author"]}
+    assert authors == {helper.id: "Inés Vidal", team.customer.id: customer["name"]}
+
+
 async def test_the_message_added_event_is_what_notifications_reads(chat_desk: ChatDesk, team: Team) -> None:
     ticket = await ticket_for(chat_desk, team, watcherIds=[team.colleague.id])
     message = await sent(chat_desk, team.agent, ticket["id"], "x" * 400)

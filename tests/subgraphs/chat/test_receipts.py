@@ -31,6 +31,19 @@ async def test_unread_counts_others_messages_after_the_receipt(chat_desk: ChatDe
     assert again["lastReadMessageId"] == newest["lastReadMessageId"]  # a receipt never moves back
 
 
+async def test_a_platform_administrators_unread_count_follows_their_receipt_in_another_company(
+        chat_desk: ChatDesk, team: Team) -> None:
+    """The caller's receipt is read beside the ticket from their own company; a platform administrator's receipt
+    of another company's chat is kept in that company, and their count follows it."""
+    ticket = await ticket_for(chat_desk, team)
+    root = await chat_desk.platform_root()
+    await sent(chat_desk, team.agent, ticket["id"], "one")
+    (await chat_desk.talk(root)(READ, {"t": ticket["id"]})).ok()
+    await sent(chat_desk, team.agent, ticket["id"], "two")
+    assert await unread(chat_desk, root, ticket["id"]) == 1
+    assert await unread(chat_desk, team.customer, ticket["id"]) == 2
+
+
 async def test_receipts_are_listed_and_evented_once_per_move(chat_desk: ChatDesk, team: Team) -> None:
     ticket = await ticket_for(chat_desk, team)
     message = await sent(chat_desk, team.agent, ticket["id"], "read me")
