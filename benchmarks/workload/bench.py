@@ -17,7 +17,8 @@ nothing left in the producers' outboxes), then until the IA's analysis queue and
 empty; the lag of the notifications consumer (the moment an event was handled minus the moment its transaction
 committed); the live frames' delay from the send, and any frame missing or twice; database commands per user
 operation by service, from the load's start until the backlogs are empty; CPU per process; the garbage collector's
-pauses per process (a second's share of them, and how many stopped it for 50 ms or more); with `--slow-ms`, the
+pauses per process (a second's share of them, and how many stopped it for 50 ms or more); the gateway's fetches from
+each subgraph (root fields or entities) a second and their mean time, from its `/metrics`; with `--slow-ms`, the
 database operations slower than that, grouped by filter shape (slowops.py).
 """
 
@@ -36,7 +37,9 @@ from pathlib import Path
 from typing import Any
 
 import aio_pika
+import aiohttp
 import orjson
+from prometheus_client.parser import text_string_to_metric_families
 
 from benchmarks.subscriptions.stack import CLOCK_TICKS, Databases, Stack, in_vhost
 from benchmarks.workload import slowops
@@ -188,6 +191,34 @@ async def lags(databases: Databases, since: float) -> list[float]:
     return found
 
 
+FETCHES = "aurontek_gateway_subgraph_fetch_duration_seconds"
+
+
+async def fetches(stack: Stack) -> dict[str, tuple[float, float]]:
+    """The gateway's fetches from its subgraphs so far (its `/metrics`): by "<subgraph> <root|entities>", how many
+    and their seconds in all."""
+    async with aiohttp.ClientSession() as session, session.get(stack.url("gateway") + "/metrics") as response:
+        text = await response.text()
+    total: dict[str, list[float]] = {}
+    for family in text_string_to_metric_families(text):
+        if family.name != FETCHES:
+            continue
+        for sample in family.samples:
+            if sample.name in (f"{FETCHES}_count", f"{FETCHES}_sum"):
+                key = f"{sample.labels['subgraph']} {sample.labels['kind']}"
+                total.setdefault(key, [0.0, 0.0])[sample.name.endswith("_sum")] += sample.value
+    return {key: (count, seconds) for key, (count, seconds) in total.items()}
+
+
+def _fetch_times(before: dict[str, tuple[float, float]], after: dict[str, tuple[float, float]],
+                 seconds: float) -> dict[str, Any]:
+    """Between two `fetches`: per subgraph and kind, fetches a second and their mean, most time first."""
+    spent = {key: (count - before.get(key, (0, 0))[0], total - before.get(key, (0, 0))[1])
+             for key, (count, total) in after.items()}
+    return {key: {"per_second": round(count / seconds, 1), "mean_ms": round(total / count * 1000, 1)}
+            for key, (count, total) in sorted(spent.items(), key=lambda item: -item[1][1]) if count}
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -217,6 +248,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             busy_before, own_before = machine_busy(), os.times()
             tallied_before = {t: commands(stack, t) for t in TALLIES}
             collected_before = collections(stack)
+            fetched_before = await fetches(stack)
             during: list[dict[str, int]] = []
             load_began = time.time()
             print(f"load for {args.seconds}s", file=sys.stderr)
@@ -237,6 +269,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             outcomes, tabs, drain = await drive(company, stack.url("gateway"), args.seconds, drained, hot=args.hot)
             elapsed = time.monotonic() - began
             pauses = _pauses(collected_before, collections(stack), elapsed)
+            fetched = _fetch_times(fetched_before, await fetches(stack), elapsed)
             cpu = {n: round((s.cpu_seconds() - cpu_before[n]) / elapsed, 2) for n, s in stack.services.items()}
             own = os.times()
             cpu["load generator (this process)"] = round((own.user + own.system - own_before.user
@@ -255,7 +288,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     "work_queues_done_after_load_s": work, "live": _live(outcomes, tabs),
                     **({"max_ready_by_queue_during_load": peaks} if peaks else {}),
                     "database_commands": _per_operation(sent, outcomes.operations, in_transactions),
-                    "database_waits": _waits(sent, waited, failed), "garbage_collection": pauses,
+                    "database_waits": _waits(sent, waited, failed), "gateway_fetches": fetched,
+                    "garbage_collection": pauses,
                     **({"slow_operations": slow} if slow is not None else {})}
         finally:
             await stack.stop()
