@@ -60,9 +60,8 @@ class Consumer:
             return
         # A ticket event's lookups (the people on it, their preferences) read nothing this transaction writes.
         reads = None if event.type.startswith("ticket.") else uow.session
-        look = Lookup(self.db, uow, self.dispatcher.default_language, reads)
-        notices = await self.notices(event, look)
-        await self.dispatcher.deliver(uow, notices, source_id=event.id, reads=reads, look=look)
+        notices = await self.notices(event, Lookup(self.db, uow, self.dispatcher.default_language, reads))
+        await self.dispatcher.deliver(uow, notices, source_id=event.id, reads=reads)
 
     @staticmethod
     async def notices(event: Event, look: Lookup) -> list[Notice]:

@@ -21,7 +21,6 @@ from subgraphs.notifications.messages.words import language_of
 from subgraphs.notifications.people.model import Person
 from subgraphs.notifications.preferences.rules import Choices, channels_for
 from subgraphs.notifications.preferences.service import choices_of_people
-from subgraphs.notifications.triggers.lookup import Lookup
 from subgraphs.notifications.triggers.notice import Notice
 
 
@@ -32,17 +31,14 @@ class Dispatcher:
     default_language: str
 
     async def deliver(self, uow: UnitOfWork, notices: list[Notice], *, source_id: str,
-                      reads: AsyncClientSession | None, look: Lookup | None = None) -> None:
+                      reads: AsyncClientSession | None) -> None:
         """Deliver each notice; one per recipient (the first wins when an event names someone twice). The
-        recipients' preferences are read in one query, through `reads` (see `Lookup.reads`), unless `look` read
-        them already (`Lookup.ahead`)."""
+        recipients' preferences are read in one query, through `reads` (see `Lookup.reads`)."""
         first: dict[str, Notice] = {}
         for notice in notices:
             first.setdefault(notice.recipient_key, notice)
         people = [n.recipient.id for n in first.values() if isinstance(n.recipient, Person) and n.recipient.active]
-        choices = dict(look.choices) if look is not None else {}
-        unread = [i for i in people if look is None or i not in look.chosen]
-        choices.update(await choices_of_people(self.db, unread, session=reads) if unread else {})
+        choices = await choices_of_people(self.db, people, session=reads) if people else {}
         for notice in first.values():
             self._deliver(uow, notice, source_id, choices)
 

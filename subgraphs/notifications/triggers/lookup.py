@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -12,8 +11,6 @@ from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
 from subgraphs.notifications.people.directory import Directory
 from subgraphs.notifications.people.model import Person
-from subgraphs.notifications.preferences.rules import Choices
-from subgraphs.notifications.preferences.service import choices_of_people
 
 
 @dataclass
@@ -28,27 +25,10 @@ class Lookup:
     # The people read while this event is handled, by id (None: the read model does not know them): a comment's
     # author is among the participants just read for it, and naming them costs no second read.
     known: dict[str, Person | None] = field(default_factory=dict)
-    # Their notification choices, when read with them (`ahead`): the dispatcher reads only the others'.
-    choices: dict[str, Choices] = field(default_factory=dict)
-    chosen: set[str] = field(default_factory=set)  # whose choices `choices` holds (an id without any is here too)
 
     @property
     def directory(self) -> Directory:
         return Directory(self.db, self.reads)
-
-    async def ahead(self, user_ids: Iterable[str | None]) -> None:
-        """Read the people an event may name and their choices at once, before its trigger asks one by one: an
-        event's notices then wait for one round of reads, not one for the people and then one for the choices.
-        Only outside the transaction (`reads` None): one session's commands go one at a time."""
-        wanted = [i for i in dict.fromkeys(i for i in user_ids if i) if i not in self.known]
-        if not wanted or self.reads is not None:
-            return
-        people, choices = await asyncio.gather(self.directory.people(wanted),
-                                               choices_of_people(self.db, wanted, session=None))
-        found = {person.id: person for person in people}
-        self.known.update({i: found.get(i) for i in wanted})
-        self.choices.update(choices)
-        self.chosen.update(wanted)
 
     async def person(self, user_id: str | None) -> Person | None:
         if not user_id:

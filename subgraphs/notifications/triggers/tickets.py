@@ -30,8 +30,6 @@ NOTES = "tickets.internal_notes"
 EVERY_COMPANY = "tickets.read.global"
 
 Trigger = Callable[[Event, TicketView, Lookup], Awaitable[list[Notice]]]
-# The people a ticket event's data names besides the ticket's participants and its actor (read ahead with them).
-NAMED = ("authorId", "mentionedUserId", "internId", "tutorId", "agentId")
 
 
 def concerns(event: Event) -> bool:
@@ -46,7 +44,6 @@ async def notices(event: Event, look: Lookup) -> list[Notice]:
     trigger = TRIGGERS.get(event.type)
     if trigger is None:
         return []
-    await look.ahead([*ticket.participant_ids, event.actor_id, *(event.data.get(key) for key in NAMED)])
     found = await trigger(event, ticket, look)
     return [n for n in found if _may_hear(n, ticket, event)]
 
