@@ -1,7 +1,7 @@
 """A helpdesk's load through the gateway, and how far behind it the event consumers fall.
 
     .venv/bin/python -m benchmarks.workload.bench [--mode distributed|embedded] [--agents 20 --customers 180]
-                                                   [--seconds 60] [--hot 20] [--concurrency 8] [--slow-ms 20]
+                                                   [--seconds 60] [--hot 20] [--concurrency 32] [--slow-ms 20]
                                                    [--shared-database] [--json FILE]
 
 `distributed`: users, tickets, chat, notifications, ia and the gateway each in their own process (`aurontek serve`),
@@ -11,15 +11,15 @@ SecantusDB for each service, as `aurontek up` keeps them. Each service runs unde
 wrapper (instrumented.py), which counts its database commands. One company of agents and customers (200 people
 by default) acts through the gateway for `--seconds`, with tabs held live on `--hot` tickets (see load.py).
 
-Reported: operations per second and p50/p99 per operation; for each consumer (by service), its backlog during the
-load and the time after the load until it is empty (messages ready, unacknowledged or waiting for a retry, and
-nothing left in the producers' outboxes), then until the IA's analysis queue and the notifications' mail queue are
-empty; the lag of the notifications consumer (the moment an event was handled minus the moment its transaction
-committed); the live frames' delay from the send, and any frame missing or twice; database commands per user
-operation by service, from the load's start until the backlogs are empty; CPU per process; the garbage collector's
-pauses per process (a second's share of them, and how many stopped it for 50 ms or more); the gateway's fetches from
-each subgraph (root fields or entities) a second and their mean time, from its `/metrics`; with `--slow-ms`, the
-database operations slower than that, grouped by filter shape (slowops.py).
+Reported: operations per second and p50/p99 per operation; for each consumer (by service), its backlog during the load
+(its largest, and each second's) and the time after the load until it is empty (messages ready, unacknowledged or
+waiting for a retry, and nothing left in the producers' outboxes), then until the IA's analysis queue and the
+notifications' mail queue are empty; the lag of the notifications consumer (the moment an event was handled minus the
+moment its transaction committed); the live frames' delay from the send, and any frame missing or twice; database
+commands per user operation by service, from the load's start until the backlogs are empty; CPU per process; the
+garbage collector's pauses per process (a second's share of them, and how many stopped it for 50 ms or more); the
+gateway's fetches from each subgraph (root fields or entities) a second and their mean time, from its `/metrics`; with
+`--slow-ms`, the database operations slower than that, grouped by filter shape (slowops.py).
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from benchmarks.subscriptions.stack import CLOCK_TICKS, Databases, Stack, in_vho
 from benchmarks.workload import slowops
 from benchmarks.workload.load import Outcomes, Tab, drive, live_report
 from benchmarks.workload.people import populate
+from subgraphs.kernel.events.lanes import WIDTH
 
 SERVICES = ("users", "tickets", "chat", "notifications", "ia")
 LAUNCHER = "benchmarks.workload.instrumented"
@@ -402,6 +403,7 @@ def _report(args: argparse.Namespace, outcomes: Outcomes, seconds: float, during
         "all_p50_ms": round(percentile([x for v in outcomes.latencies.values() for x in v], 0.5) * 1000, 1),
         "all_p99_ms": round(percentile([x for v in outcomes.latencies.values() for x in v], 0.99) * 1000, 1),
         "max_backlog_during_load": {n: max((d.get(n, 0) for d in during), default=0) for n in drained},
+        "backlog_each_second": {n: [d.get(n, 0) for d in during] for n in drained},
         "drained_after_load_s": drained,
         "notifications_lag_s": {"events": len(lag), "p50": round(percentile(lag, 0.5), 2),
                                 "p99": round(percentile(lag, 0.99), 2), "max": round(max(lag, default=0), 2),
@@ -417,7 +419,7 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=180)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--hot", type=int, default=20, help="tickets whose customer and agent hold live tabs")
-    parser.add_argument("--concurrency", type=int, default=8,
+    parser.add_argument("--concurrency", type=int, default=WIDTH,
                         help="EVENT_CONCURRENCY of every service (1: one event at a time per queue, as before)")
     parser.add_argument("--drain-limit", type=float, default=300, help="give up waiting for a backlog after this")
     parser.add_argument("--amqp-url", default="amqp://guest:guest@127.0.0.1:5672/")

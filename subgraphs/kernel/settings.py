@@ -11,6 +11,7 @@ from pydantic_settings import NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
 
 from identity.settings import IdentitySettings
+from subgraphs.kernel.events.lanes import WIDTH
 
 # Passwords that mean "nobody set this": refused outside development.
 PLACEHOLDER_SECRETS = frozenset({"changeme", "change-me", "secret", "password", "example", "guest"})
@@ -47,7 +48,7 @@ class ServiceSettings(IdentitySettings):
     event_max_attempts: int = Field(5, ge=1, le=50, validation_alias=_env("EVENT_MAX_ATTEMPTS"))
     event_retry_delay_ms: int = Field(2000, ge=10, validation_alias=_env("EVENT_RETRY_DELAY_MS"))
     # Deliveries of one queue handled at once by one process (in order per ticket; company-wide events wait).
-    event_concurrency: int = Field(8, ge=1, le=64, validation_alias=_env("EVENT_CONCURRENCY"))
+    event_concurrency: int = Field(WIDTH, ge=1, le=64, validation_alias=_env("EVENT_CONCURRENCY"))
     # A read model built from another service's events that finds itself empty at start asks the owner to tell
     # its history again (`resync.<source>` events): a service added or wiped later catches up.
     events_resync: bool = Field(True, validation_alias=_env("EVENTS_RESYNC"))
