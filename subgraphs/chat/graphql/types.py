@@ -239,13 +239,10 @@ class Ticket:
         if chat is None:
             return None
         rows, query = messages_of(info.context.tenancy, info.context.require(), chat)
-        # The participants' names are read beside the page (they write most of it), then only other authors'.
-        page, names = await asyncio.gather(
-            paginate(rows, query, first=first, after=after, to_node=lambda doc: doc,
-                     sort=OLDEST_FIRST if oldest_first else NEWEST_FIRST),
-            people_names(info.context, chat.ticket.company_id, chat.ticket.participant_ids))
-        others = [e.node["authorId"] for e in page.edges if e.node.get("authorId") and e.node["authorId"] not in names]
-        names.update(await people_names(info.context, chat.ticket.company_id, others))
+        page = await paginate(rows, query, first=first, after=after, to_node=lambda doc: doc,
+                              sort=OLDEST_FIRST if oldest_first else NEWEST_FIRST)
+        authors = [e.node["authorId"] for e in page.edges if e.node.get("authorId")]
+        names = await people_names(info.context, chat.ticket.company_id, authors)
         edges = [Edge(cursor=e.cursor, node=Message.of(e.node, author_name=names.get(e.node.get("authorId") or ""),
                                                        ticket_title=chat.ticket.title)) for e in page.edges]
         return Connection(edges=edges, page_info=page.page_info, count=page.count)
