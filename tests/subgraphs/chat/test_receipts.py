@@ -31,6 +31,22 @@ async def test_unread_counts_others_messages_after_the_receipt(chat_desk: ChatDe
     assert again["lastReadMessageId"] == newest["lastReadMessageId"]  # a receipt never moves back
 
 
+LIST = """query($a: ID!, $b: ID!) { _entities(representations: [{__typename: "Ticket", id: $a},
+  {__typename: "Ticket", id: $b}]) { ... on Ticket { id unreadCount } } }"""
+
+
+async def test_a_list_of_tickets_counts_each_ones_unread_after_its_own_receipt(chat_desk: ChatDesk, team: Team) -> None:
+    """A list's receipts are read in one query beside the tickets: each count still follows its own ticket's."""
+    read, unread_one = await ticket_for(chat_desk, team), await ticket_for(chat_desk, team)
+    for ticket in (unread_one, read):  # the receipt then names a message newer than all of the other chat's
+        await sent(chat_desk, team.agent, ticket["id"], "one")
+        await sent(chat_desk, team.agent, ticket["id"], "two")
+    (await chat_desk.talk(team.customer)(READ, {"t": read["id"]})).ok()
+    await sent(chat_desk, team.agent, read["id"], "three")
+    rows = (await chat_desk.talk(team.customer)(LIST, {"a": read["id"], "b": unread_one["id"]})).ok()["_entities"]
+    assert rows == [{"id": read["id"], "unreadCount": 1}, {"id": unread_one["id"], "unreadCount": 2}]
+
+
 async def test_a_platform_administrators_unread_count_follows_their_receipt_in_another_company(
         chat_desk: ChatDesk, team: Team) -> None:
     """The caller's receipt is read beside the ticket from their own company; a platform administrator's receipt
