@@ -1,7 +1,7 @@
 """A helpdesk's load through the gateway, and how far behind it the event consumers fall.
 
     .venv/bin/python -m benchmarks.workload.bench [--mode distributed|embedded] [--agents 20 --customers 180]
-                                                   [--seconds 60] [--hot 20] [--concurrency 32] [--slow-ms 20]
+                                                   [--seconds 60] [--hot 20] [--concurrency 8] [--slow-ms 20]
                                                    [--shared-database] [--json FILE]
 
 `distributed`: users, tickets, chat, notifications, ia and the gateway each in their own process (`aurontek serve`),
@@ -420,7 +420,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--hot", type=int, default=20, help="tickets whose customer and agent hold live tabs")
     parser.add_argument("--concurrency", type=int, default=WIDTH,
-                        help="EVENT_CONCURRENCY of every service (1: one event at a time per queue, as before)")
+                        help="EVENT_CONCURRENCY of every service (1: one event at a time per queue, as before); the "
+                             "notifications' queue keeps its own NOTIFY_EVENT_CONCURRENCY")
     parser.add_argument("--drain-limit", type=float, default=300, help="give up waiting for a backlog after this")
     parser.add_argument("--amqp-url", default="amqp://guest:guest@127.0.0.1:5672/")
     parser.add_argument("--mongodb-url", default="", help="distributed mode: the services use this MongoDB (a "

@@ -183,9 +183,10 @@ class Runtime:
             await asyncio.sleep(self.settings.metrics_sample_seconds)
 
     def consume(self, queue: str, patterns: tuple[str, ...], handler: IdempotentHandler,
-                accepts: Accepts | None = None) -> None:
+                accepts: Accepts | None = None, *, width: int | None = None) -> None:
         """A durable, idempotent consumer `aurontek.<service>.<queue>` of events matching `patterns`;
-        `accepts` lets it decline, from their content (or a read of its own), events it has nothing to do with."""
+        `accepts` lets it decline, from their content (or a read of its own), events it has nothing to do with;
+        `width` events in hand at once instead of the bus's `EVENT_CONCURRENCY`."""
         declared = consumers_of(self.definition)
         if declared.get(queue) != tuple(patterns):
             raise ValueError(f"the {self.name} service consumes {queue} {patterns} but its definition declares "
@@ -198,6 +199,7 @@ class Runtime:
                 handler=idempotent(self.outbox, name, handler, accepts),
                 max_attempts=self.settings.event_max_attempts,
                 retry_delay_ms=self.settings.event_retry_delay_ms,
+                width=width,
             )
         )
 

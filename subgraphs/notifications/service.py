@@ -33,7 +33,7 @@ async def setup(runtime: Runtime) -> None:
     await store.ensure_indexes(runtime.db)
     dispatcher = Dispatcher(runtime.db, Renderer(app_url=settings.app_url), settings.default_language)
     consumer = Consumer(runtime.db, dispatcher, chat_delay=timedelta(seconds=settings.chat_unread_delay_seconds))
-    runtime.consume("notify", PATTERNS, consumer.handle, accepts=wanted)
+    runtime.consume("notify", PATTERNS, consumer.handle, accepts=wanted, width=settings.notify_concurrency)
     runtime.state["notifications_live"] = await start_feed(runtime, live.CHANNELS, live.routes)
     # A send that outlives its lease is taken for dead and retried elsewhere: give it ample time.
     queue = MailQueue(runtime.db, max_attempts=settings.mail_max_attempts, retry_delay_ms=settings.mail_retry_delay_ms,

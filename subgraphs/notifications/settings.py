@@ -27,6 +27,10 @@ class NotificationsSettings(ServiceSettings):
     # Sends at once per instance. Each waits on the database and the mail server most of its time: two fell a minute
     # and a half behind the workload benchmark's 30 mails a second (benchmarks/workload/RESULTS.md).
     mail_senders: int = Field(8, ge=1, le=64, validation_alias=_env("MAIL_SENDERS"))
+    # Events of the notify queue in hand at once per instance (EVENT_CONCURRENCY for the other consumers). Each waits
+    # on a few database round trips in turn: at 8 the consumer fell 11-12 s behind the workload benchmark's 200 people,
+    # at 32 it kept within half a second (benchmarks/workload/RESULTS.md, fourteenth session).
+    notify_concurrency: int = Field(32, ge=1, le=64, validation_alias=_env("NOTIFY_EVENT_CONCURRENCY"))
     # Language of mail to addresses that are nobody's account (a company's contacts).
     default_language: Literal["es", "en"] = Field("es", validation_alias=_env("DEFAULT_LANGUAGE"))
     # How long a chat message may stay unread before its participants hear about it (one notice per batch).

@@ -34,6 +34,7 @@ class ConsumerSpec:
     transient_window: float = TRANSIENT_WINDOW  # seconds a passing failure is retried past max_attempts
     # What an event is about: events of one subject are handled one at a time, in order; others at once.
     subject: Callable[[Event], str] = subject
+    width: int | None = None  # events in hand at once; None: the bus's width (EVENT_CONCURRENCY)
 
 
 class EventBus(Protocol):

@@ -21,10 +21,7 @@ from dataclasses import dataclass, field
 
 from subgraphs.kernel.events.envelope import Event
 
-# Events of one queue in hand at once in one process. At 8, under the workload benchmark's 200 people, the
-# notifications consumer fell a thousand events behind (each event waits on a few database round trips, and 8 at a
-# time handled fewer a second than came in); at 32 it kept up, with the API as fast (benchmarks/workload/RESULTS.md).
-WIDTH = 32
+WIDTH = 8  # events of one queue in hand at once in one process, unless its consumer asks for more
 
 
 def subject(event: Event) -> str:

@@ -124,6 +124,23 @@ async def test_a_slow_consumer_delays_only_itself(bus: InProcessBus) -> None:
     await bus.drain()
 
 
+async def test_a_consumer_asking_for_a_wider_lane_count_holds_that_many_events_at_once() -> None:
+    """The bus's width holds for every consumer but one that asks for its own (the notifications ask for more)."""
+    bus, narrow, wide = InProcessBus(width=1), Recorder(delay=0.3), Recorder(delay=0.3)
+    bus.add_consumer(ConsumerSpec("narrow", ("#",), narrow))
+    bus.add_consumer(ConsumerSpec("wide", ("#",), wide, width=3))
+    await bus.start()
+    try:
+        for n in range(3):
+            await bus.publish(event(ticketId=f"t{n}"))  # three tickets: nothing orders them
+        await asyncio.sleep(0.15)
+        assert len(wide.calls) == 3 and len(narrow.calls) == 1  # started; none finished
+        await bus.drain()
+        assert len(wide.handled) == len(narrow.handled) == 3
+    finally:
+        await bus.close()
+
+
 async def test_drain_waits_for_a_retry_that_comes_due_while_another_consumer_is_busy(bus: InProcessBus) -> None:
     # flaky fails at 0.2s and is retried at once; its retry ends at 0.4s, after slow ends at 0.3s.
     flaky = Recorder(failures=1, delay=0.2)
