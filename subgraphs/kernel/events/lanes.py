@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from subgraphs.kernel.events.envelope import Event
 
-WIDTH = 8  # events of one queue in hand at once in one process, unless its consumer asks for more
+WIDTH = 8  # events of one queue in hand at once in one process, unless its consumer asks for its own number
 
 
 def subject(event: Event) -> str:
