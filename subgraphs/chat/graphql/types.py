@@ -184,7 +184,8 @@ class Ticket:
     looked_up: strawberry.Private[bool] = True  # False: reached through a message, access not checked yet
     # The owner's status when the gateway sent it (`@requires`): newer than this service's read model may be.
     owner_status: strawberry.Private[str | None] = None
-    # The caller's receipt, read beside the ticket when `unreadCount` is asked (`own_receipt`); UNREAD otherwise.
+    # The caller's receipt, read beside the ticket when `unreadCount` is asked of a ticket of their own company
+    # (`own_receipt`); UNREAD otherwise.
     receipt: strawberry.Private[receipts.Known] = receipts.UNREAD
 
     @classmethod
@@ -211,6 +212,8 @@ class Ticket:
                 # Null here would null the non-null canChat, and with it the whole ticket; without its chat for now.
                 return cls(id=id, title="", chat=None, owner_status=_status_value(status))
             return None
+        if chat.ticket.company_id != info.context.require().company_id:
+            receipt = receipts.UNREAD  # read in the caller's own company, not this ticket's: unread_count reads it
         return cls(id=id, title=chat.ticket.title, chat=chat, owner_status=_status_value(status), receipt=receipt)
 
     @strawberry.federation.field(external=True, description="Owned by the tickets service; chat reads it to decide "
@@ -252,10 +255,7 @@ class Ticket:
         chat = await self._readable(info)
         if chat is None:
             return None
-        principal = info.context.require()
-        # The receipt read beside the ticket holds only for a ticket of the caller's own company (it was read there).
-        mine = self.receipt if chat.ticket.company_id == principal.company_id else receipts.UNREAD
-        return await receipts.unread_count(info.context.tenancy, principal, chat, mine=mine)
+        return await receipts.unread_count(info.context.tenancy, info.context.require(), chat, mine=self.receipt)
 
     @strawberry.field(description="How far each person has read the chat; null unless you may read it.")
     async def chat_receipts(self, info: Ctx) -> list[ReadReceipt] | None:
