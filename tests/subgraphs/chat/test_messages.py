@@ -8,6 +8,7 @@ from typing import Any
 from subgraphs.chat.people.model import PersonName
 from subgraphs.kernel import clock
 from tests.subgraphs.chat.harness import DELETE, EDIT, ChatDesk, chat_view, send, sent
+from tests.subgraphs.tickets.conversation.test_conversation import reply
 from tests.subgraphs.tickets.harness import TICKET, Team
 
 DELETED_FIELDS = "id text file { url } deleted deletedAt"
@@ -209,3 +210,54 @@ def test_an_event_written_before_the_names_were_carried_still_gives_both_parts()
     now = PersonName("Mónica", "de la Rosa")
     assert PersonName.carried(now.carry("author"), "author") == now and PersonName.carried(now.carry()) == now
     assert now.carry() == {"name": "Mónica de la Rosa", "firstName": "Mónica", "lastName": "de la Rosa"}
+
+
+PAGE = """query($t: ID!, $first: Int!) { ticket(id: $t) {
+  comments(first: $first) { edges { node { body } } pageInfo { hasNextPage } }
+  messages(first: $first) { edges { node { text } } pageInfo { hasNextPage } } } }"""
+ALIASED = """query($t: ID!) { ticket(id: $t) {
+  oldestComment: comments(first: 1) { edges { node { body } } } comments: comments(first: 5) { edges { node { body } } }
+  newest: messages(first: 1) { edges { node { text } } }
+  oldest: messages(first: 2, oldestFirst: true) { edges { node { text } } } } }"""
+
+
+def _said(page: dict[str, Any], key: str) -> list[str]:
+    return [edge["node"][key] for edge in page["edges"]]
+
+
+async def test_a_ticket_page_reads_comments_and_chat_early_yet_shows_each_reader_their_own_through_the_gateway(
+        chat_desk: ChatDesk, team: Team, gateway_url: str) -> None:
+    """The ticket's page reads its first comments beside the ticket, and its first messages beside chat's view of
+    it, as the caller's own company holds them: each reader still gets the pages theirs to read (a customer without
+    the internal note, the desk with it, a platform administrator of another company the same), each alias its own
+    page, and a colleague not on the ticket nothing; a page out of range is refused only to those who may see it."""
+    ticket = await ticket_for(chat_desk, team)
+    await reply(team.customer, ticket["id"], "Still dropping.")
+    await reply(team.agent, ticket["id"], "Router firmware is 2 years old.", internal=True)
+    await reply(team.agent, ticket["id"], "Could you restart the router?")
+    for member, text in ((team.agent, "one"), (team.customer, "two"), (team.agent, "three")):
+        await sent(chat_desk, member, ticket["id"], text)
+    root = await chat_desk.platform_root()
+    customer, agent, admin, colleague = (chat_desk.through(gateway_url, m) for m in (
+        team.customer, team.agent, root, team.colleague))
+
+    page = (await customer.ok(PAGE, {"t": ticket["id"], "first": 2}))["ticket"]
+    assert _said(page["comments"], "body") == ["Still dropping.", "Could you restart the router?"]
+    assert page["comments"]["pageInfo"]["hasNextPage"] is False
+    assert _said(page["messages"], "text") == ["three", "two"] and page["messages"]["pageInfo"]["hasNextPage"]
+    for desk_side in (agent, admin):
+        page = (await desk_side.ok(PAGE, {"t": ticket["id"], "first": 2}))["ticket"]
+        assert _said(page["comments"], "body") == ["Still dropping.", "Router firmware is 2 years old."]
+        assert page["comments"]["pageInfo"]["hasNextPage"] is True
+        assert _said(page["messages"], "text") == ["three", "two"]
+
+    pages = (await agent.ok(ALIASED, {"t": ticket["id"]}))["ticket"]
+    assert _said(pages["oldestComment"], "body") == ["Still dropping."]
+    assert _said(pages["comments"], "body") == [
+        "Still dropping.", "Router firmware is 2 years old.", "Could you restart the router?"]
+    assert _said(pages["newest"], "text") == ["three"] and _said(pages["oldest"], "text")[1] == "one"
+
+    assert (await colleague.ok(PAGE, {"t": ticket["id"], "first": 2}))["ticket"] is None
+    assert (await colleague.ok(PAGE, {"t": ticket["id"], "first": 0}))["ticket"] is None  # no hint it exists
+    refused = await customer(PAGE, {"t": ticket["id"], "first": 0})
+    assert refused.codes and set(refused.codes) == {"BAD_USER_INPUT"}
