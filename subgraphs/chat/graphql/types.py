@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import strawberry
 from strawberry.federation.schema_directives import Key
@@ -29,12 +29,10 @@ from subgraphs.chat.receipts import service as receipts
 from subgraphs.chat.tickets.model import FIELDS_WAIT
 from subgraphs.kernel import arrival
 from subgraphs.kernel.errors import NotFound
-from subgraphs.kernel.graphql.context import RequestContext
-from subgraphs.kernel.graphql.pagination import Connection, EarlyPage, Edge, Sort, paginate, read_early
-from subgraphs.kernel.graphql.selection import asked_once, asks_for
+from subgraphs.kernel.graphql.pagination import Connection, Edge, Sort, paginate
+from subgraphs.kernel.graphql.selection import asks_for
 
 NEWEST_FIRST, OLDEST_FIRST = Sort("_id", descending=True), Sort("_id", descending=False)
-T = TypeVar("T")
 
 
 @strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)],
@@ -190,19 +188,14 @@ class Ticket:
     # (`own_receipt`); UNREAD otherwise.
     receipt: strawberry.Private[receipts.Known] = receipts.UNREAD
 
-    # The page of messages the entity fetch asks for, read beside the ticket (`early_messages`); None otherwise.
-    early: strawberry.Private[EarlyPage[dict[str, Any]] | None] = None
-
     @classmethod
     async def resolve_reference(cls, info: Ctx, id: strawberry.ID, status: str | None = None) -> Ticket | None:
+        receipt: receipts.Known = receipts.UNREAD
+        if asks_for(info, "Ticket", "unreadCount"):
+            chat, receipt = await asyncio.gather(load_chat(info.context, str(id)), own_receipt(info.context, str(id)))
+        else:
+            chat = await load_chat(info.context, str(id))
         db, ticket_id = info.context.runtime.db, str(id)
-        # Read beside chat's view of the ticket, not after it, what the fields asked will need if the ticket is of the
-        # caller's own company: their receipt (`unreadCount`) and the page of messages (`messages`).
-        unread, arguments = asks_for(info, "Ticket", "unreadCount"), asked_once(info, "Ticket", "messages")
-        chat, receipt, early = await asyncio.gather(
-            load_chat(info.context, ticket_id),
-            own_receipt(info.context, ticket_id) if unread else _known(receipts.UNREAD),
-            early_messages(info.context, ticket_id, arguments) if arguments is not None else _known(None))
         if chat is None and await arrival.unheard_of(db[store.TICKETS], ticket_id):
             # Created a moment ago, its event still on the way: waited for briefly (FIELDS_WAIT). If it is still
             # not here, the ticket's page loads without its chat for now (a null entity would null the non-null
@@ -212,7 +205,6 @@ class Ticket:
             ticket = await locate(info.context.tenancy, info.context.require(), ticket_id)  # here now: no wait
             chat = await access_to(info.context.tenancy, info.context.require(), ticket) if ticket else None
             chat = chat if chat is not None and chat.sees_ticket else None
-            early = None  # read before chat knew the ticket: its messages read again now
         if chat is None:
             if status is not None:
                 # The gateway asks with the owner's status (for canChat) only after the tickets service showed this
@@ -222,9 +214,7 @@ class Ticket:
             return None
         if chat.ticket.company_id != info.context.require().company_id:
             receipt = receipts.UNREAD  # read in the caller's own company, not this ticket's: unread_count reads it
-            # (the early page is of the caller's company too: `messages` serves it only for a ticket of theirs)
-        return cls(id=id, title=chat.ticket.title, chat=chat, owner_status=_status_value(status), receipt=receipt,
-                   early=early)
+        return cls(id=id, title=chat.ticket.title, chat=chat, owner_status=_status_value(status), receipt=receipt)
 
     @strawberry.federation.field(external=True, description="Owned by the tickets service; chat reads it to decide "
                                                             "canChat.")
@@ -252,11 +242,8 @@ class Ticket:
         if chat is None:
             return None
         rows, query = messages_of(info.context.tenancy, info.context.require(), chat)
-        sort = OLDEST_FIRST if oldest_first else NEWEST_FIRST
-        page = self.early.serves(chat.ticket.company_id, query, first=first, after=after, sort=sort) if self.early \
-            else None
-        if page is None:
-            page = await paginate(rows, query, first=first, after=after, to_node=_as_read, sort=sort)
+        page = await paginate(rows, query, first=first, after=after, to_node=lambda doc: doc,
+                              sort=OLDEST_FIRST if oldest_first else NEWEST_FIRST)
         authors = [e.node["authorId"] for e in page.edges if e.node.get("authorId")]
         names = await people_names(info.context, chat.ticket.company_id, authors)
         edges = [Edge(cursor=e.cursor, node=Message.of(e.node, author_name=names.get(e.node.get("authorId") or ""),
@@ -287,23 +274,6 @@ class Ticket:
         if chat is not None and self.owner_status is not None and self.owner_status != chat.ticket.status:
             chat = replace(chat, ticket=replace(chat.ticket, status=self.owner_status))
         return chat is not None and chat.write
-
-
-async def early_messages(ctx: RequestContext, ticket_id: str, arguments: dict[str, Any]
-                         ) -> EarlyPage[dict[str, Any]] | None:
-    """The page of a ticket's messages `arguments` ask for, read as `Ticket.messages` reads it if the ticket is of the
-    caller's own company; of another company's ticket it is not served."""
-    sort = OLDEST_FIRST if arguments.get("oldestFirst") else NEWEST_FIRST
-    return await read_early(ctx.tenancy.collection(store.MESSAGES), ctx.require().company_id, {"ticketId": ticket_id},
-                            arguments, to_node=_as_read, sort=sort)
-
-
-def _as_read(doc: dict[str, Any]) -> dict[str, Any]:
-    return doc
-
-
-async def _known(value: T) -> T:
-    return value
 
 
 def _status_value(status: str | None) -> str | None:

@@ -113,37 +113,3 @@ async def paginate(
         page_info=PageInfo(has_next_page=len(documents) > limit, end_cursor=edges[-1].cursor if edges else None),
         count=count,
     )
-
-
-@dataclass(frozen=True)
-class EarlyPage(Generic[Node]):
-    """A page read beside the read that decides whether the caller may have it (a ticket's comments beside the
-    ticket), from the caller's own company: one round trip to the database less in turn. The field serves it only
-    when the page it would read is this very query; otherwise it reads its own."""
-
-    company_id: str
-    filter: dict[str, Any]
-    first: int | None
-    after: str | None
-    sort: Sort
-    page: Connection[Node]
-
-    def serves(self, company_id: str, filter: dict[str, Any], *, first: int | None, after: str | None,
-               sort: Sort) -> Connection[Node] | None:
-        same = (company_id, filter, first, after, sort) == (self.company_id, self.filter, self.first, self.after,
-                                                           self.sort)
-        return self.page if same else None
-
-
-async def read_early(collection: TenantCollection | Pageable, company_id: str, filter: dict[str, Any],
-                     arguments: Mapping[str, Any], *, to_node: Callable[[Document], Node], sort: Sort
-                     ) -> EarlyPage[Node] | None:
-    """`paginate` of `collection` (the caller's company, `company_id`) with the field's `arguments` (`first`, `after`),
-    before the caller is known to have that page. None when it fails: the field then reads the page itself, and
-    reports the error if it is the caller's (a `first` out of range, a cursor not ours) and the page theirs to have."""
-    first, after = arguments.get("first"), arguments.get("after")
-    try:
-        page = await paginate(collection, filter, first=first, after=after, to_node=to_node, sort=sort)
-    except Exception:  # told again, to the right caller, by the field's own read
-        return None
-    return EarlyPage(company_id=company_id, filter=filter, first=first, after=after, sort=sort, page=page)

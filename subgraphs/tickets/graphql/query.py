@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from typing import Annotated
 
 import strawberry
 
 from subgraphs.kernel.graphql.pagination import Connection, paginate
-from subgraphs.kernel.graphql.selection import asked_once
 from subgraphs.kernel.mongo import all_of
 from subgraphs.tickets import store
 from subgraphs.tickets.catalogue.service import list_items, page_items
@@ -22,7 +20,7 @@ from subgraphs.tickets.graphql.types.catalogue import ServiceItem, item_or_none
 from subgraphs.tickets.graphql.types.common import Ctx
 from subgraphs.tickets.graphql.types.desk import DeskSettings
 from subgraphs.tickets.graphql.types.stats import TicketStats
-from subgraphs.tickets.graphql.types.ticket import Ticket, early_comments
+from subgraphs.tickets.graphql.types.ticket import Ticket
 from subgraphs.tickets.stats.service import statistics
 from subgraphs.tickets.ticket.finding import listing, query_filter, sort_of, view_filter
 
@@ -35,14 +33,8 @@ def _id(value: strawberry.ID | None) -> str | None:
 class Query:
     @strawberry.field(description="A ticket you may see; null for any other.")
     async def ticket(self, info: Ctx, id: strawberry.ID) -> Ticket | None:
-        principal = info.context.require()
-        arguments = asked_once(info, "Ticket", "comments", direct=True)
-        if arguments is None:
-            doc, early = await load_ticket(info.context, str(id)), None
-        else:  # the ticket's page: its comments read beside it, not after it
-            doc, early = await asyncio.gather(load_ticket(info.context, str(id)),
-                                              early_comments(info.context, principal, str(id), arguments))
-        return Ticket.from_doc(doc, early) if doc else None
+        doc = await load_ticket(info.context, str(id))
+        return Ticket.from_doc(doc) if doc else None
 
     @strawberry.field(description="A ticket of your company by its reference, e.g. TKT-2026-000123.")
     async def ticket_by_reference(self, info: Ctx, reference: str) -> Ticket | None:

@@ -225,12 +225,12 @@ def _said(page: dict[str, Any], key: str) -> list[str]:
     return [edge["node"][key] for edge in page["edges"]]
 
 
-async def test_a_ticket_page_reads_comments_and_chat_early_yet_shows_each_reader_their_own_through_the_gateway(
+async def test_a_ticket_page_shows_each_reader_the_comments_and_chat_theirs_to_read_through_the_gateway(
         chat_desk: ChatDesk, team: Team, gateway_url: str) -> None:
-    """The ticket's page reads its first comments beside the ticket, and its first messages beside chat's view of
-    it, as the caller's own company holds them: each reader still gets the pages theirs to read (a customer without
-    the internal note, the desk with it, a platform administrator of another company the same), each alias its own
-    page, and a colleague not on the ticket nothing; a page out of range is refused only to those who may see it."""
+    """One ticket page, its comments from tickets and its chat from chat: each reader gets the pages theirs to read (a
+    customer without the internal note, the desk with it, a platform administrator of another company the same),
+    each alias its own page, and a colleague not on the ticket nothing; a page out of range is refused only to those
+    who may see the ticket."""
     ticket = await ticket_for(chat_desk, team)
     await reply(team.customer, ticket["id"], "Still dropping.")
     await reply(team.agent, ticket["id"], "Router firmware is 2 years old.", internal=True)

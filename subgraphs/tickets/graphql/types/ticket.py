@@ -8,9 +8,7 @@ from typing import Any
 import strawberry
 
 from subgraphs.kernel import clock
-from subgraphs.kernel.auth.principal import Principal
-from subgraphs.kernel.graphql.context import RequestContext
-from subgraphs.kernel.graphql.pagination import Connection, EarlyPage, Sort, paginate, read_early
+from subgraphs.kernel.graphql.pagination import Connection, Sort, paginate
 from subgraphs.tickets import store
 from subgraphs.tickets.conversation.counts import public_comment_count
 from subgraphs.tickets.deps import deps_of
@@ -58,11 +56,9 @@ class Ticket:
     resolved_at: datetime | None
     closed_at: datetime | None
     doc: strawberry.Private[dict[str, Any]]
-    # The first page of comments, read beside the ticket (`Query.ticket`): served only if `comments` asks that page.
-    early_comments: strawberry.Private[EarlyPage[Comment] | None] = None
 
     @classmethod
-    def from_doc(cls, doc: dict[str, Any], early_comments: EarlyPage[Comment] | None = None) -> Ticket:
+    def from_doc(cls, doc: dict[str, Any]) -> Ticket:
         return cls(
             id=strawberry.ID(doc["_id"]), reference=doc["reference"], title=doc["title"],
             description=doc["description"], type=TicketType(doc["type"]), category=doc["category"],
@@ -71,7 +67,7 @@ class Ticket:
             hold_reason=doc.get("holdReason"),
             reopen_count=doc.get("reopenCount", 0), needs_review=doc["needsReview"], created_at=doc["createdAt"],
             updated_at=doc["updatedAt"], status_changed_at=doc["statusChangedAt"],
-            resolved_at=doc.get("resolvedAt"), closed_at=doc.get("closedAt"), doc=doc, early_comments=early_comments,
+            resolved_at=doc.get("resolvedAt"), closed_at=doc.get("closedAt"), doc=doc,
         )
 
     @classmethod
@@ -175,11 +171,6 @@ class Ticket:
     @strawberry.field(description="Oldest first. Internal notes only for those who read them.")
     async def comments(self, info: Ctx, first: int | None = None, after: str | None = None) -> Connection[Comment]:
         rows, query = self._view(info, store.COMMENTS)
-        if self.early_comments is not None:
-            early = self.early_comments.serves(self.doc["companyId"], query, first=first, after=after,
-                                               sort=CHRONOLOGICAL)
-            if early is not None:
-                return early
         return await paginate(rows, query, first=first, after=after, to_node=Comment.from_doc, sort=CHRONOLOGICAL)
 
     @strawberry.field(description="Every change, oldest first.")
@@ -188,17 +179,6 @@ class Ticket:
         rows, query = self._view(info, store.HISTORY)
         return await paginate(rows, query, first=first, after=after, to_node=HistoryEntry.from_doc,
                               sort=CHRONOLOGICAL)
-
-
-async def early_comments(ctx: RequestContext, principal: Principal, ticket_id: str, arguments: dict[str, Any]
-                         ) -> EarlyPage[Comment] | None:
-    """The page of comments `arguments` ask of a ticket, read as `Ticket.comments` reads it if the ticket is of the
-    caller's own company (there, whoever is shown the ticket reads its internal notes exactly when they hold
-    tickets.internal_notes); of another company's ticket it is not served."""
-    company = principal.company_id
-    hidden = {} if principal.can("tickets.internal_notes", company) else {"internal": False}
-    return await read_early(ctx.tenancy.collection(store.COMMENTS), company, {"ticketId": ticket_id, **hidden},
-                            arguments, to_node=Comment.from_doc, sort=CHRONOLOGICAL)
 
 
 async def _ticket(info: Ctx, ticket_id: str | None) -> Ticket | None:
