@@ -16,7 +16,7 @@ from subgraphs.chat.live.typing import set_typing
 from subgraphs.chat.messages import changing, sending
 from subgraphs.chat.messages.documents import ADDED
 from subgraphs.chat.messages.history import find_message
-from subgraphs.chat.policy.service import update_policy
+from subgraphs.chat.policy.service import reset_policy, update_policy
 from subgraphs.chat.receipts.service import mark_read
 from subgraphs.kernel import idempotency
 
@@ -100,3 +100,10 @@ class Mutation:
                                      readable=frozenset(input.readable_statuses),
                                      writable=frozenset(input.writable_statuses))
         return ChatPolicy.of(policy)
+
+    @strawberry.mutation(description="Company administrators: back to the default chat policy (chats readable in "
+                                     "every state, written in while the ticket is open, in progress or on hold).")
+    async def reset_chat_policy(self, info: Ctx, company_id: strawberry.ID | None = None) -> ChatPolicy:
+        ctx = info.context
+        principal = ctx.require()
+        return ChatPolicy.of(await reset_policy(ctx.tenancy, company_id=str(company_id or principal.company_id)))

@@ -41,3 +41,11 @@ async def update_policy(tenancy: Tenancy, principal: Principal, *, company_id: s
     )
     _recent.drop(company_id)
     return ChatPolicy(company_id, readable, writable, customised=True)
+
+
+async def reset_policy(tenancy: Tenancy, *, company_id: str) -> ChatPolicy:
+    """Back to the default: the company's own policy is removed (whether it had one or not, the answer is the same)."""
+    policies = tenancy.of(store.POLICIES, company_id, permission=MANAGE)
+    await policies.delete_one({"_id": company_id})
+    _recent.drop(company_id)
+    return ChatPolicy(company_id)

@@ -98,6 +98,36 @@ async def test_each_company_sets_its_own_policy(chat_desk: ChatDesk) -> None:
     assert await refusal(chat_desk, other.customer, other_ticket["id"]) == "FORBIDDEN"
 
 
+RESET = "mutation($c: ID) { resetChatPolicy(companyId: $c) { companyId readableStatuses writableStatuses customised } }"
+
+
+async def test_an_administrator_puts_the_default_policy_back(chat_desk: ChatDesk) -> None:
+    """Back to the default at once, for the company's administrators and the platform's only; asked twice, the same
+    answer."""
+    team, other = await chat_desk.team(), await chat_desk.team()
+    talk = chat_desk.talk(team.admin)
+    default = (await talk(POLICY_QUERY)).ok()["chatPolicy"]
+    (await talk(POLICY, {"i": {"readableStatuses": ["OPEN", "IN_PROGRESS"], "writableStatuses": ["OPEN"]}})).ok()
+    working = await ticket_for(chat_desk, team)
+    await move(team.admin, working["id"], "IN_PROGRESS")
+    await chat_desk.settle()
+    assert await refusal(chat_desk, team.customer, working["id"]) == "FORBIDDEN"  # read only under its own policy
+
+    assert (await chat_desk.talk(team.agent)(RESET)).codes == ["FORBIDDEN"]
+    assert (await chat_desk.talk(other.admin)(RESET, {"c": team.id})).codes == ["FORBIDDEN"]
+    assert (await talk(POLICY_QUERY)).ok()["chatPolicy"]["customised"] is True  # the refusals changed nothing
+
+    assert (await talk(RESET)).ok()["resetChatPolicy"] == default
+    assert (await talk(POLICY_QUERY)).ok()["chatPolicy"] == default
+    assert await refusal(chat_desk, team.customer, working["id"]) is None  # writable again, at once
+    assert (await talk(RESET)).ok()["resetChatPolicy"] == default
+
+    (await chat_desk.talk(other.admin)(POLICY, {"i": {"readableStatuses": ["OPEN"], "writableStatuses": []}})).ok()
+    root = await chat_desk.platform_root()
+    assert (await chat_desk.talk(root)(RESET, {"c": other.id})).ok()["resetChatPolicy"]["customised"] is False
+    assert (await chat_desk.talk(other.admin)(POLICY_QUERY)).ok()["chatPolicy"]["customised"] is False
+
+
 async def test_only_company_administrators_change_the_policy(chat_desk: ChatDesk, team: Team) -> None:
     other = await chat_desk.team()
     wanted = {"readableStatuses": ["OPEN"], "writableStatuses": ["OPEN"]}

@@ -125,6 +125,8 @@ PROBES: tuple[Probe, ...] = (
     Probe("updateChatPolicy", """mutation($c: ID) { updateChatPolicy(companyId: $c, input: {readableStatuses: [OPEN],
             writableStatuses: []}) { customised } }""", lambda w: {"c": w.company_id},
           {ANONYMOUS: UA, OUTSIDER: F, STAFF: F, CREATOR: F, CUSTOMER: F, AGENT: F}),
+    Probe("resetChatPolicy", "mutation($c: ID) { resetChatPolicy(companyId: $c) { customised } }",
+          lambda w: {"c": w.company_id}, {ANONYMOUS: UA, OUTSIDER: F, STAFF: F, CREATOR: F, CUSTOMER: F, AGENT: F}),
     # --- subscriptions -------------------------------------------------------------------------------------------
     Probe("messageAdded", "subscription($t: ID!) { messageAdded(ticketId: $t) { id text } }", on_ticket, STRANGERS),
     Probe("typing", "subscription($t: ID!) { typing(ticketId: $t) { typing } }", on_ticket, STRANGERS),

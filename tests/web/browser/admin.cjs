@@ -1,7 +1,7 @@
 // The company administrator in Debian's headless Chromium. People: imports people from a CSV with one bad row (the
 // report names it), finds an imported person, is told beside the e-mail field that an invitation's address is taken,
 // deactivates and reactivates a person, and pages through the list. Then roles, the desk settings (automatic
-// assignment turned on), and the catalogue, where a new item with a required question is added. A customer, in a
+// assignment turned on; the chat policy made the company's own, then put back to the default), and the catalogue, where a new item with a required question is added. A customer, in a
 // browser of her own, raises a ticket with it (refused until the required answer is given) while the dashboard
 // counts it without a reload; the decision log says which agent it went to and why, and the ticket shows that
 // agent; the triage screen; automatic assignment turned off again. Platform staff, in a third browser: a company
@@ -107,6 +107,22 @@ async function main(input) {
     report.autoAssignOn = await admin.isChecked(`${assigning} input[name=autoAssign]`);
     await shot(admin, "16-admin-settings");
     await accessibility(admin, "settings", report);
+
+    // the chat policy: the company's own (closed tickets' chats unreadable), then the default back
+    const chatting = "form[aria-labelledby=chat-title]";
+    const closedReadable = `${chatting} input[name=readableStatuses][value=CLOSED]`;
+    await admin.uncheck(closedReadable);
+    await admin.click(`${chatting} button[type=submit]`);
+    await until(admin, (form) => document.querySelector(`${form} [role=status]`)?.textContent === "Saved.", chatting);
+    report.chatCustomised = await admin.getAttribute(`${chatting} [data-customised]`, "data-customised");
+    await admin.click(`${chatting} button:has-text("Back to the default policy")`);
+    await until(admin, (form) => document.querySelector(`${form} [role=status]`)?.textContent ===
+      "The default policy applies again.", chatting);
+    report.chatAfterReset = {
+      customised: await admin.getAttribute(`${chatting} [data-customised]`, "data-customised"),
+      closedReadable: await admin.isChecked(closedReadable),
+      resetShown: await admin.locator(`${chatting} button:has-text("Back to the default policy")`).count(),
+    };
 
     // the catalogue: a new item whose form asks a required question
     await admin.click("nav.admin-nav a[href='/admin/catalogue']");

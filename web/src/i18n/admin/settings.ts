@@ -47,6 +47,8 @@ export const en = {
   "settings.writable": "The chat can be written in while the ticket is",
   "settings.writableHint": "Where the chat can be written, it must be readable too.",
   "settings.saveChat": "Save the chat policy",
+  "settings.resetChat": "Back to the default policy",
+  "settings.chatReset": "The default policy applies again.",
 };
 
 export const es: Record<keyof typeof en, string> = {
@@ -97,4 +99,6 @@ export const es: Record<keyof typeof en, string> = {
   "settings.writable": "En el chat se puede escribir mientras el ticket está",
   "settings.writableHint": "Donde se puede escribir en el chat, también debe poder leerse.",
   "settings.saveChat": "Guardar la política del chat",
+  "settings.resetChat": "Volver a la política predeterminada",
+  "settings.chatReset": "Vuelve a aplicarse la política predeterminada.",
 };

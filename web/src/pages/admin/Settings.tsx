@@ -1,14 +1,15 @@
 // The company administrator's desk settings, three forms each saved on its own: the business calendar SLA deadlines
 // are counted in (time zone, opening hours per weekday, holidays), automatic assignment (the IA's proposal applied
-// without a person), and the ticket chat's policy (in which statuses it is read and written). The API's refusals
-// show beside the input they name.
+// without a person), and the ticket chat's policy (in which statuses it is read and written; a company's own policy
+// can be dropped for the default again). The API's refusals show beside the input they name.
 import { useMutation, useQuery, type ApolloCache } from "@apollo/client";
 import { useState, type FormEvent, type KeyboardEvent } from "react";
 
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Beside, describedBy, placeRefusals, type Place } from "../../components/Refusals";
 import {
-  AdminDeskSettingsDocument, AdminUpdateDeskSettingsDocument, ChatPolicyDocument, UpdateChatPolicyDocument,
+  AdminDeskSettingsDocument, AdminUpdateDeskSettingsDocument, ChatPolicyDocument, ResetChatPolicyDocument,
+  UpdateChatPolicyDocument,
   type AdminDeskFragment, type AdminUpdateDeskSettingsMutation, type CalendarInput, type ChatPolicyQuery,
   type TicketStatus, type Weekday,
 } from "../../gql/graphql";
@@ -311,26 +312,38 @@ function ChatPolicyForm({ policy }: { policy: ChatPolicyQuery["chatPolicy"] }) {
   const [readable, setReadable] = useState(policy.readableStatuses);
   const [writable, setWritable] = useState(policy.writableStatuses);
   const [customised, setCustomised] = useState(policy.customised);
-  const [saved, setSaved] = useState(false);
+  const [saved, setSaved] = useState<"" | "saved" | "reset">("");
   const [save, saving] = useMutation(UpdateChatPolicyDocument, {
     update: (cache, { data }) => {
       if (data) cache.writeQuery({ query: ChatPolicyDocument, data: { __typename: "Query", chatPolicy: data.updateChatPolicy } });
     },
   });
-  const { said, rest } = chatErrors(saving.error);
+  const [reset, resetting] = useMutation(ResetChatPolicyDocument, {
+    update: (cache, { data }) => {
+      if (data) cache.writeQuery({ query: ChatPolicyDocument, data: { __typename: "Query", chatPolicy: data.resetChatPolicy } });
+    },
+  });
+  const { said, rest } = chatErrors(saving.error ?? resetting.error);
+
+  function show(answer: ChatPolicyQuery["chatPolicy"], what: "saved" | "reset") {
+    setReadable(answer.readableStatuses);
+    setWritable(answer.writableStatuses);
+    setCustomised(answer.customised);
+    setSaved(what);
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setSaved(false);
+    setSaved("");
     const done = await save({ variables: { input: { readableStatuses: readable, writableStatuses: writable } } })
       .catch(() => null);
-    if (done?.data) {
-      const answer = done.data.updateChatPolicy;
-      setReadable(answer.readableStatuses);
-      setWritable(answer.writableStatuses);
-      setCustomised(answer.customised);
-      setSaved(true);
-    }
+    if (done?.data) show(done.data.updateChatPolicy, "saved");
+  }
+
+  async function backToDefault() {
+    setSaved("");
+    const done = await reset().catch(() => null);
+    if (done?.data) show(done.data.resetChatPolicy, "reset");
   }
 
   const group = (name: "readableStatuses" | "writableStatuses", legend: string, chosen: TicketStatus[],
@@ -340,7 +353,7 @@ function ChatPolicyForm({ policy }: { policy: ChatPolicyQuery["chatPolicy"] }) {
       {STATUSES.map((status) => (
         <label key={status} className="check">
           <input type="checkbox" name={name} value={status} checked={chosen.includes(status)}
-                 onChange={(e) => { set(toggled(chosen, status, e.target.checked)); setSaved(false); }} />
+                 onChange={(e) => { set(toggled(chosen, status, e.target.checked)); setSaved(""); }} />
           {t(`status.${status}`)}
         </label>
       ))}
@@ -349,15 +362,21 @@ function ChatPolicyForm({ policy }: { policy: ChatPolicyQuery["chatPolicy"] }) {
     </fieldset>
   );
   return (
-    <form onSubmit={submit} aria-labelledby="chat-title" aria-busy={saving.loading} className="settings-form">
+    <form onSubmit={submit} aria-labelledby="chat-title" aria-busy={saving.loading || resetting.loading}
+          className="settings-form">
       <h2 id="chat-title">{t("settings.chat")}</h2>
       <p className="muted">{t("settings.chatHelp")}</p>
       <p data-customised={customised}>{t(customised ? "settings.chatCustomised" : "settings.chatDefault")}</p>
       {group("readableStatuses", t("settings.readable"), readable, setReadable)}
       {group("writableStatuses", t("settings.writable"), writable, setWritable, t("settings.writableHint"))}
       {!!rest && <ErrorMessage error={rest} />}
-      <p role="status">{saved && t("settings.saved")}</p>
-      <button type="submit" disabled={saving.loading}>{t("settings.saveChat")}</button>
+      <p role="status">{saved && t(saved === "reset" ? "settings.chatReset" : "settings.saved")}</p>
+      <button type="submit" disabled={saving.loading || resetting.loading}>{t("settings.saveChat")}</button>
+      {customised && (
+        <button type="button" className="secondary" onClick={backToDefault} disabled={saving.loading || resetting.loading}>
+          {t("settings.resetChat")}
+        </button>
+      )}
     </form>
   );
 }
