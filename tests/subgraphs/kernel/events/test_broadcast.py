@@ -12,6 +12,7 @@ import pytest
 from broadcaster import Broadcast
 from yarl import URL
 
+from subgraphs.kernel.events import broadcast as broadcast_module
 from subgraphs.kernel.events.amqp import AmqpBus
 from subgraphs.kernel.events.broadcast import AmqpBackend, BusBackend, Listener, LiveEventsLost, LiveFeed
 from subgraphs.kernel.events.envelope import Event
@@ -282,3 +283,33 @@ async def test_announcing_goes_on_while_the_broker_holds_the_early_copies(broker
             await nothing_more(there)
             broker_outage.forwarder.flow()
             assert [await first(there, timeout=15) for _ in sent] == sent  # in order, once the broker takes them
+
+
+async def test_past_the_waiting_limit_early_copies_are_dropped_and_later_ones_go_out(
+        broker: Broker, broker_outage: BrokerOutage, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the broker takes none of an instance's writes, at most `OUTGOING` early copies wait in its memory; the
+    ones past that are dropped (the outbox's copy still reaches the other instances), the callers who announce never
+    wait, and once the broker takes writes again the waiting copies go out in order, then every later one."""
+    monkeypatch.setattr(broadcast_module, "OUTGOING", 5)  # read as a feed starts: five copies may wait here
+    held = AmqpBackend(broker_outage.url, exchange=broker.exchange)
+    async with feeds(lambda: held) as through_forwarder, feeds(
+            lambda: AmqpBackend(broker.url, exchange=broker.exchange)) as direct:
+        one, two = await through_forwarder(), await direct()
+        sent = [event("chat.message_added", ticketId="t1", n=n, text="x" * 60_000) for n in range(200)]
+        async with one.listen("t1") as here, two.listen("t1") as there:
+            broker_outage.forwarder.stall()  # 12 MB of copies: the sockets between hold some, five wait, the rest go
+            for e in sent:
+                await asyncio.wait_for(one.announce(e), 5)
+            assert [await first(here) for _ in sent] == sent  # this instance's listeners had each at once
+            await nothing_more(there)
+            broker_outage.forwarder.flow()
+            heard: list[Event] = []
+            with contextlib.suppress(TimeoutError):
+                while True:
+                    heard.append(await first(there, timeout=3))
+            ids = [e.id for e in sent]
+            assert 0 < len(heard) < len(sent)  # some went out after the stall, the ones past the limit did not
+            assert [ids.index(e.id) for e in heard] == sorted(ids.index(e.id) for e in heard)  # in order
+            later = event("chat.message_added", ticketId="t1", n=200, text="after")
+            await one.announce(later)
+            assert await first(there, timeout=15) == later
