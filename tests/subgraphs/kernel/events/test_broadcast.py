@@ -265,16 +265,28 @@ async def test_a_feed_stops_promptly_while_the_broker_is_away(broker: Broker, br
         assert time.monotonic() - started < 10
 
 
+@contextlib.asynccontextmanager
+async def held_apart(broker: Broker, broker_outage: BrokerOutage) -> AsyncIterator[tuple[LiveFeed, LiveFeed]]:
+    """Two instances' feeds: the first reaches the broker through the outage's forwarder (which can stop passing its
+    writes on), the second directly."""
+    held = AmqpBackend(broker_outage.url, exchange=broker.exchange)
+    async with feeds(lambda: held) as through_forwarder, feeds(
+            lambda: AmqpBackend(broker.url, exchange=broker.exchange)) as direct:
+        yield await through_forwarder(), await direct()
+
+
+def large_messages(count: int) -> list[Event]:
+    """Chat messages of 60 kB on ticket t1: a few hundred fill the sockets between an instance and the broker."""
+    return [event("chat.message_added", ticketId="t1", n=n, text="x" * 60_000) for n in range(count)]
+
+
 async def test_announcing_goes_on_while_the_broker_holds_the_early_copies(broker: Broker,
                                                                           broker_outage: BrokerOutage) -> None:
     """A broker that stops taking an instance's writes (its flow control under load; here a forwarder that stops
     passing them on) must not hold the callers who announce: a chat message's reply waited for its early copy's
     publish, and stood still with it. The copies follow once the broker takes writes again."""
-    held = AmqpBackend(broker_outage.url, exchange=broker.exchange)
-    async with feeds(lambda: held) as through_forwarder, feeds(
-            lambda: AmqpBackend(broker.url, exchange=broker.exchange)) as direct:
-        one, two = await through_forwarder(), await direct()
-        sent = [event("chat.message_added", ticketId="t1", n=n, text="x" * 60_000) for n in range(120)]
+    async with held_apart(broker, broker_outage) as (one, two):
+        sent = large_messages(120)
         async with one.listen("t1") as here, two.listen("t1") as there:
             broker_outage.forwarder.stall()  # 7 MB of copies: more than the sockets between hold
             for e in sent:
@@ -291,11 +303,8 @@ async def test_past_the_waiting_limit_early_copies_are_dropped_and_later_ones_go
     ones past that are dropped (the outbox's copy still reaches the other instances), the callers who announce never
     wait, and once the broker takes writes again the waiting copies go out in order, then every later one."""
     monkeypatch.setattr(broadcast_module, "OUTGOING", 5)  # read as a feed starts: five copies may wait here
-    held = AmqpBackend(broker_outage.url, exchange=broker.exchange)
-    async with feeds(lambda: held) as through_forwarder, feeds(
-            lambda: AmqpBackend(broker.url, exchange=broker.exchange)) as direct:
-        one, two = await through_forwarder(), await direct()
-        sent = [event("chat.message_added", ticketId="t1", n=n, text="x" * 60_000) for n in range(200)]
+    async with held_apart(broker, broker_outage) as (one, two):
+        sent = large_messages(200)
         async with one.listen("t1") as here, two.listen("t1") as there:
             broker_outage.forwarder.stall()  # 12 MB of copies: the sockets between hold some, five wait, the rest go
             for e in sent:
