@@ -115,6 +115,10 @@ async function main(input) {
     await admin.click(`${chatting} button[type=submit]`);
     await until(admin, (form) => document.querySelector(`${form} [role=status]`)?.textContent === "Saved.", chatting);
     report.chatCustomised = await admin.getAttribute(`${chatting} [data-customised]`, "data-customised");
+    await admin.uncheck(`${chatting} input[name=readableStatuses][value=OPEN]`);  // still writable there: refused
+    await admin.click(`${chatting} button[type=submit]`);
+    await admin.waitForSelector(`${chatting} #chat-writableStatuses-error`, { timeout: 20000 });
+    report.chatRefused = (await admin.locator(`${chatting} #chat-writableStatuses-error`).textContent()).trim();
     await admin.click(`${chatting} button:has-text("Back to the default policy")`);
     await until(admin, (form) => document.querySelector(`${form} [role=status]`)?.textContent ===
       "The default policy applies again.", chatting);
@@ -122,6 +126,7 @@ async function main(input) {
       customised: await admin.getAttribute(`${chatting} [data-customised]`, "data-customised"),
       closedReadable: await admin.isChecked(closedReadable),
       resetShown: await admin.locator(`${chatting} button:has-text("Back to the default policy")`).count(),
+      refusalShown: await admin.locator(`${chatting} .field-error`).count(),
     };
 
     // the catalogue: a new item whose form asks a required question

@@ -323,7 +323,8 @@ function ChatPolicyForm({ policy }: { policy: ChatPolicyQuery["chatPolicy"] }) {
       if (data) cache.writeQuery({ query: ChatPolicyDocument, data: { __typename: "Query", chatPolicy: data.resetChatPolicy } });
     },
   });
-  const { said, rest } = chatErrors(saving.error ?? resetting.error);
+  const [last, setLast] = useState<"save" | "reset">("save"); // whose refusal to show: the last one tried
+  const { said, rest } = chatErrors(last === "reset" ? resetting.error : saving.error);
 
   function show(answer: ChatPolicyQuery["chatPolicy"], what: "saved" | "reset") {
     setReadable(answer.readableStatuses);
@@ -335,6 +336,7 @@ function ChatPolicyForm({ policy }: { policy: ChatPolicyQuery["chatPolicy"] }) {
   async function submit(event: FormEvent) {
     event.preventDefault();
     setSaved("");
+    setLast("save");
     const done = await save({ variables: { input: { readableStatuses: readable, writableStatuses: writable } } })
       .catch(() => null);
     if (done?.data) show(done.data.updateChatPolicy, "saved");
@@ -342,6 +344,7 @@ function ChatPolicyForm({ policy }: { policy: ChatPolicyQuery["chatPolicy"] }) {
 
   async function backToDefault() {
     setSaved("");
+    setLast("reset");
     const done = await reset().catch(() => null);
     if (done?.data) show(done.data.resetChatPolicy, "reset");
   }
