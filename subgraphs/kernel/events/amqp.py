@@ -194,7 +194,8 @@ class AmqpBus:
     async def _start_consumer(self, spec: ConsumerSpec) -> None:
         assert self._connection is not None
         channel = await self._connection.channel(publisher_confirms=True)
-        await channel.set_qos(prefetch_count=max(self.prefetch, spec.width or 0))
+        width = spec.width_on(self.width)
+        await channel.set_qos(prefetch_count=max(self.prefetch, width))
         exchange = await channel.declare_exchange(self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True)
         await channel.declare_queue(f"{spec.queue}.dead", durable=True, arguments=queue_arguments(self.queue_type))
         queue = await channel.declare_queue(spec.queue, durable=True,
@@ -204,7 +205,7 @@ class AmqpBus:
         for retry_queue in set(retry_queues(spec).values()):
             await channel.declare_queue(retry_queue, durable=True,
                                         arguments=queue_arguments(self.queue_type, dead_letter_to=spec.queue))
-        lanes = Lanes(spec.width or self.width)  # several at once, in order per ticket, company-wide events as barriers
+        lanes = Lanes(width)  # several at once, in order per ticket, company-wide events as barriers
 
         async def on_message(message: AbstractIncomingMessage) -> None:
             try:

@@ -36,6 +36,10 @@ class ConsumerSpec:
     subject: Callable[[Event], str] = subject
     width: int | None = None  # events in hand at once; None: the bus's width (EVENT_CONCURRENCY)
 
+    def width_on(self, bus_width: int) -> int:
+        """Events in hand at once on a bus whose own width is `bus_width`: the consumer's, if it asked for one."""
+        return self.width or bus_width
+
 
 class EventBus(Protocol):
     @property

@@ -160,7 +160,7 @@ class InProcessBus:
         self._workers.append(asyncio.create_task(self._work(spec, queue), name=f"consumer:{spec.queue}"))
 
     async def _work(self, spec: ConsumerSpec, queue: asyncio.Queue[Delivery]) -> None:
-        lanes = Lanes(spec.width or self.width)
+        lanes = Lanes(spec.width_on(self.width))
         while True:
             delivery = await queue.get()
             queue.task_done()
