@@ -307,6 +307,11 @@ function AutoAssignForm({ autoAssign }: { autoAssign: boolean }) {
   );
 }
 
+/** The chat policy the API answered, as the screen's query shows it next time. */
+function keepPolicy(cache: ApolloCache<unknown>, policy: ChatPolicyQuery["chatPolicy"] | undefined) {
+  if (policy) cache.writeQuery({ query: ChatPolicyDocument, data: { __typename: "Query", chatPolicy: policy } });
+}
+
 function ChatPolicyForm({ policy }: { policy: ChatPolicyQuery["chatPolicy"] }) {
   const { t } = useI18n();
   const [readable, setReadable] = useState(policy.readableStatuses);
@@ -314,17 +319,13 @@ function ChatPolicyForm({ policy }: { policy: ChatPolicyQuery["chatPolicy"] }) {
   const [customised, setCustomised] = useState(policy.customised);
   const [saved, setSaved] = useState<"" | "saved" | "reset">("");
   const [save, saving] = useMutation(UpdateChatPolicyDocument, {
-    update: (cache, { data }) => {
-      if (data) cache.writeQuery({ query: ChatPolicyDocument, data: { __typename: "Query", chatPolicy: data.updateChatPolicy } });
-    },
+    update: (cache, { data }) => keepPolicy(cache, data?.updateChatPolicy),
   });
-  const [reset, resetting] = useMutation(ResetChatPolicyDocument, {
-    update: (cache, { data }) => {
-      if (data) cache.writeQuery({ query: ChatPolicyDocument, data: { __typename: "Query", chatPolicy: data.resetChatPolicy } });
-    },
+  const [resetPolicy, resetting] = useMutation(ResetChatPolicyDocument, {
+    update: (cache, { data }) => keepPolicy(cache, data?.resetChatPolicy),
   });
-  const [last, setLast] = useState<"save" | "reset">("save"); // whose refusal to show: the last one tried
-  const { said, rest } = chatErrors(last === "reset" ? resetting.error : saving.error);
+  // each try clears the other's refusal (Apollo's `reset`): what shows is the last one tried
+  const { said, rest } = chatErrors(saving.error ?? resetting.error);
 
   function show(answer: ChatPolicyQuery["chatPolicy"], what: "saved" | "reset") {
     setReadable(answer.readableStatuses);
@@ -336,7 +337,7 @@ function ChatPolicyForm({ policy }: { policy: ChatPolicyQuery["chatPolicy"] }) {
   async function submit(event: FormEvent) {
     event.preventDefault();
     setSaved("");
-    setLast("save");
+    resetting.reset();
     const done = await save({ variables: { input: { readableStatuses: readable, writableStatuses: writable } } })
       .catch(() => null);
     if (done?.data) show(done.data.updateChatPolicy, "saved");
@@ -344,8 +345,8 @@ function ChatPolicyForm({ policy }: { policy: ChatPolicyQuery["chatPolicy"] }) {
 
   async function backToDefault() {
     setSaved("");
-    setLast("reset");
-    const done = await reset().catch(() => null);
+    saving.reset();
+    const done = await resetPolicy().catch(() => null);
     if (done?.data) show(done.data.resetChatPolicy, "reset");
   }
 
