@@ -12,7 +12,10 @@ import httpx
 import pytest
 
 from aurontek.commands.schema import built_subgraphs
-from tests.harness import Client, free_port
+from subgraphs.kernel.events.bus import ConsumerSpec
+from subgraphs.kernel.events.memory import InProcessBus
+from subgraphs.notifications.service import DEFINITION as NOTIFICATIONS
+from tests.harness import Client, free_port, start_service
 from tests.subgraphs.users.test_service import ROOT, stop, wait_ready
 
 
@@ -33,12 +36,39 @@ async def test_runs_alone_on_the_embedded_database(tmp_path: Path, http: httpx.A
 
 
 @pytest.mark.parametrize(("variable", "value"), [("SMTP_URL", "http://mail.test"), ("MAIL_MAX_ATTEMPTS", "0"),
-                                                 ("DEFAULT_LANGUAGE", "fr")])
+                                                 ("DEFAULT_LANGUAGE", "fr"), ("NOTIFY_EVENT_CONCURRENCY", "0")])
 def test_a_bad_setting_stops_the_start_naming_the_variable(tmp_path: Path, variable: str, value: str) -> None:
     process = _start(tmp_path, free_port(), **{variable: value})
     output, _ = process.communicate(timeout=60)
     assert process.returncode != 0
     assert variable in output.decode()
+
+
+class RecordingBus(InProcessBus):
+    """The in-process bus, one event at a time unless a consumer asks for more, keeping what each consumer asked."""
+
+    def __init__(self) -> None:
+        super().__init__(width=1)
+        self.specs: dict[str, ConsumerSpec] = {}
+
+    def add_consumer(self, spec: ConsumerSpec) -> None:
+        self.specs[spec.queue] = spec
+        super().add_consumer(spec)
+
+
+async def test_the_notify_queue_takes_notify_event_concurrency_events_at_once(mongo_url: str,
+                                                                             http: httpx.AsyncClient) -> None:
+    """NOTIFY_EVENT_CONCURRENCY sets the notify queue's width alone; every other consumer keeps EVENT_CONCURRENCY."""
+    bus = RecordingBus()
+    await bus.start()
+    service = await start_service(NOTIFICATIONS, mongo_url=mongo_url, http=http, bus=bus, notify_concurrency=5)
+    try:
+        widths = {queue.rsplit(".", 1)[-1]: spec.width_on(1) for queue, spec in bus.specs.items()}
+        assert widths.pop("notify") == 5
+        assert set(widths.values()) <= {1}
+    finally:
+        await service.stop()
+        await bus.close()
 
 
 def test_a_placeholder_smtp_password_is_refused_in_production(tmp_path: Path) -> None:
