@@ -33,9 +33,23 @@ _PID_FILE = "aurontek-server.pid"
 # messages at 100 a second, about a third of the runs stopped for half a minute, the server at a fifth of a core
 # while a hundred transactions waited in it, and none in ten did at 1 ms (benchmarks/subscriptions/RESULTS.md).
 SWITCH_INTERVAL = 0.001
-# The server's launcher, run in its own process like `python -m secantus`: the switch interval first (argv[1]).
-_LAUNCH = ("import runpy, sys; sys.setswitchinterval(float(sys.argv.pop(1))); "
-           "runpy.run_module('secantus', run_name='__main__', alter_sys=True)")
+# The server's launcher, run in its own process like `python -m secantus`, with the switch interval (argv[1]) and the
+# seconds between the server's own TTL sweeps (argv[2], 0: none) first. `python -m secantus` reads
+# `ttl_sweep_seconds` from the config file and does not hand it to the server (0.7.0b3), whose sweeper then ran every
+# 60 s whatever was asked; and between two sweeps its thread keeps its last pass's read snapshot open, so the database
+# keeps every version of every document written since, up to a minute of history. Each read and write slowed as it
+# grew (the second half-minute of live chat at 100 messages/s was 2-3 times slower than the first) until WiredTiger
+# could not evict a page it had to and the whole server stopped for up to minutes (benchmarks/subscriptions/RESULTS.md).
+# So the launcher gives the server the interval itself, as the default of its constructor.
+_LAUNCH = "\n".join((
+    "import functools, runpy, sys",
+    "sys.setswitchinterval(float(sys.argv.pop(1)))",
+    "ttl_sweep_seconds = float(sys.argv.pop(1))",
+    "import secantus.server",
+    "server = secantus.server.SecantusDBServer",
+    "server.__init__ = functools.partialmethod(server.__init__, ttl_sweep_seconds=ttl_sweep_seconds)",
+    "runpy.run_module('secantus', run_name='__main__', alter_sys=True)",
+))
 
 
 def free_port() -> int:
@@ -76,8 +90,9 @@ class EmbeddedMongo:
         # a test run's server ends with the run, even one killed outright (Linux: the parent-death signal)
         self.die_with_parent = die_with_parent
         self.port = port
-        # The server's own TTL sweeper is off unless asked for: it stalls every write while it reads whole
-        # collections, and each service deletes its expired rows by their indexes instead (kernel/expiry.py).
+        # The server's own TTL sweeper is off unless asked for (see `_LAUNCH`): it stalls every write while it reads
+        # whole collections, its open snapshot makes the database keep old versions, and each service deletes its
+        # expired rows by their indexes instead (kernel/expiry.py).
         self.ttl_sweep_seconds = ttl_sweep_seconds
         self.process: subprocess.Popen[bytes] | None = None
         self.url = ""
@@ -100,8 +115,9 @@ class EmbeddedMongo:
         config.write_text(f"[storage]\nttl_sweep_seconds = {self.ttl_sweep_seconds}\n")
         log_file = open(self.data_dir / "server.log", "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _LAUNCH, str(SWITCH_INTERVAL), "--config", str(config), "--host", "127.0.0.1",
-             "--port", str(self.port), "--storage-path", str(self.data_dir / "db"), "--log-level", "WARNING"],
+            [sys.executable, "-c", _LAUNCH, str(SWITCH_INTERVAL), str(self.ttl_sweep_seconds), "--config", str(config),
+             "--host", "127.0.0.1", "--port", str(self.port), "--storage-path", str(self.data_dir / "db"),
+             "--log-level", "WARNING"],
             stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,  # Ctrl-C in a terminal goes to us; we stop it in order
             preexec_fn=_term_with_parent if self.die_with_parent else None,
