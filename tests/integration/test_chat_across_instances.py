@@ -100,7 +100,8 @@ async def test_and_the_other_way_round(stack: LiveStack) -> None:
             assert (await said(customer, "1"))[0]["text"] == "From B"
 
 
-async def test_a_policy_changed_on_one_instance_holds_on_the_other_within_a_second(stack: LiveStack) -> None:
+async def test_a_policy_changed_and_put_back_on_one_instance_holds_on_the_other_within_a_second(
+        stack: LiveStack) -> None:
     chat_a, chat_b = stack.chats
     policy = """mutation { updateChatPolicy(input: {readableStatuses: [OPEN, IN_PROGRESS, ON_HOLD, RESOLVED, CLOSED,
       CANCELLED], writableStatuses: []}) { customised } }"""
@@ -108,13 +109,24 @@ async def test_a_policy_changed_on_one_instance_holds_on_the_other_within_a_seco
         desk = await stack.desk(gateway_b.url)
         ticket = desk.ticket["id"]
         await desk.customer.ok(SEND, {"t": ticket, "x": "before"})  # chat B has read the policy now
-        await stack.member(gateway_a.url, desk.tenant.admin, "company_admin").ok(policy)
+        admin = stack.member(gateway_a.url, desk.tenant.admin, "company_admin")
+        await admin.ok(policy)
         began = time.monotonic()
 
         async def refused() -> bool:
             return (await desk.customer(SEND, {"t": ticket, "x": "after"})).codes == ["FORBIDDEN"]
 
         await eventually(refused, timeout=5, what="the read-only policy on chat B")
+        assert time.monotonic() - began < 2.0
+
+        assert (await admin.ok("mutation { resetChatPolicy { customised } }"))["resetChatPolicy"] == {
+            "customised": False}
+        began = time.monotonic()
+
+        async def accepted() -> bool:
+            return not (await desk.customer(SEND, {"t": ticket, "x": "again"})).codes
+
+        await eventually(accepted, timeout=5, what="the default policy back on chat B")
     assert time.monotonic() - began < 2.0
 
 
