@@ -38,9 +38,9 @@ SWITCH_INTERVAL = 0.001
 # `ttl_sweep_seconds` from the config file and does not hand it to the server (0.7.0b3), whose sweeper then ran every
 # 60 s whatever was asked; and between two sweeps its thread keeps its last pass's read snapshot open, so the database
 # keeps every version of every document written since, up to a minute of history. Each read and write slowed as it
-# grew (the second half-minute of live chat at 100 messages/s was 2-3 times slower than the first) until WiredTiger
-# could not evict a page it had to and the whole server stopped for up to minutes (benchmarks/subscriptions/RESULTS.md).
-# So the launcher gives the server the interval itself, as the default of its constructor.
+# grew (the second half-minute of live chat at 100 messages/s had a p99 1.7-6.5 times the first's), and runs stopped
+# for up to minutes with a read waiting inside WiredTiger for a page while it held the server's lock; none has since
+# (benchmarks/subscriptions/RESULTS.md). So the launcher gives the server the interval, as its constructor's default.
 _LAUNCH = "\n".join((
     "import functools, runpy, sys",
     "sys.setswitchinterval(float(sys.argv.pop(1)))",
