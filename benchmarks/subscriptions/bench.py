@@ -12,7 +12,8 @@ messages at the rate for the duration, and reports the latency from mutation to 
 p99, max), deliveries lost, the gateway's memory (RSS) and each process's CPU use, with the load
 average of the machine. Figures go to stdout, and with --json to a file. With --count-commands the services run
 under the workload benchmark's instrumented launcher, and the report adds the database commands each service sent
-per measured message, by command and collection, in all and inside transactions.
+per measured message, by command and collection, in all and inside transactions. The stack's directory (its
+services' logs and its database) is removed after the run unless --keep is given.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import tempfile
@@ -306,6 +308,10 @@ async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
             results.append(result)
     finally:
         await stack.stop()
+        if args.keep:
+            print(f"the stack's logs and database are kept in {stack.workdir}")
+        else:
+            shutil.rmtree(stack.workdir, ignore_errors=True)  # each run's database and logs: 50-60 MB
     return results
 
 
@@ -327,6 +333,8 @@ def main() -> int:
                         help="run the services under the workload benchmark's instrumented launcher and report the "
                              "database commands each sends per message, by command and collection")
     parser.add_argument("--profile", type=Path, help="record each service with py-spy into this directory")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the stack's directory (its services' logs and its database) after the run")
     args = parser.parse_args()
     started = datetime.now(UTC).isoformat(timespec="seconds")
     results = asyncio.run(main_async(args))
