@@ -65,7 +65,7 @@ async def test_the_notify_queue_takes_notify_event_concurrency_events_at_once(mo
     try:
         widths = {queue.rsplit(".", 1)[-1]: spec.width_on(1) for queue, spec in bus.specs.items()}
         assert widths.pop("notify") == 5
-        assert set(widths.values()) <= {1}
+        assert widths and set(widths.values()) == {1}  # every other consumer, and there are others
     finally:
         await service.stop()
         await bus.close()
