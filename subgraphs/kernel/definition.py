@@ -34,3 +34,6 @@ class SubgraphDefinition:
     # Its durable consumers, (short name, routing-key patterns): the whole topology is declared from these before
     # any service publishes (subgraphs/kernel/events/topology.py), and `Runtime.consume` takes no other.
     consumers: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Patterns an earlier version bound to one of those queues and this one does not (short name, patterns): the
+    # topology's declaration unbinds them, so a queue that outlived the upgrade stops taking what it no longer wants.
+    retired_bindings: tuple[tuple[str, tuple[str, ...]], ...] = ()

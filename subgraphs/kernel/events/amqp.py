@@ -176,6 +176,8 @@ class AmqpBus:
                                                       arguments=self._consumer_queue_arguments(durable.queue))
             for pattern in durable.patterns:
                 await queue.bind(exchange, routing_key=pattern)
+            for pattern in durable.retired:  # a binding that is not there is unbound all the same
+                await queue.unbind(exchange, routing_key=pattern)
             self.declared.add(durable.queue)
 
     def _consumer_queue_arguments(self, queue: str) -> dict[str, Any]:

@@ -20,10 +20,11 @@ REVOCATIONS = "revocations"  # the kernel's own consumer, in every service that 
 
 @dataclass(frozen=True)
 class Durable:
-    """A durable queue and the routing-key patterns bound to it."""
+    """A durable queue, the routing-key patterns bound to it, and those an earlier version bound that are not."""
 
     queue: str
     patterns: tuple[str, ...]
+    retired: tuple[str, ...] = ()
 
 
 DEFAULT_EXCHANGE = "aurontek.events"
@@ -51,7 +52,9 @@ def consumers_of(definition: SubgraphDefinition) -> dict[str, tuple[str, ...]]:
 
 
 def durables_of(definition: SubgraphDefinition, namespace: str = DEFAULT_NAMESPACE) -> list[Durable]:
-    return [Durable(queue_name(definition.name, name, namespace), tuple(patterns))
+    retired = dict(definition.retired_bindings)
+    return [Durable(queue_name(definition.name, name, namespace), tuple(patterns),
+                    tuple(p for p in retired.get(name, ()) if p not in patterns))
             for name, patterns in consumers_of(definition).items()]
 
 

@@ -73,6 +73,10 @@ class Broker:
         self._queues += [spec.queue, f"{spec.queue}.dead", *retry_queues(spec).values()]
         return spec
 
+    def forget_after(self, queues: list[str]) -> None:
+        """Delete `queues` (declared by the test itself) after the test."""
+        self._queues += queues
+
     def bus(self, url: str | None = None, **kwargs: Any) -> AmqpBus:
         """A bus on this test's exchange, closed after the test; it reconnects within half a second."""
         url = str(URL(url or self.url).update_query(reconnect_interval="0.5"))
