@@ -58,4 +58,5 @@ DEFINITION = SubgraphDefinition(
     settings_class=ChatSettings,
     setup=setup,
     consumers=(("people", people.PATTERNS), ("new-tickets", tickets.NEW_PATTERNS), ("tickets", system.PATTERNS)),
+    retired_bindings=(("tickets", tickets.RETIRED),),
 )

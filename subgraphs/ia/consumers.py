@@ -2,7 +2,7 @@
 
 `ticket.created` queues the ticket for triage (encoding, classification, a duplicate check) and routing;
 a changed title or description queues triage again; a ticket given back unassigned while open queues
-routing. The IA's own conclusions (also `ticket.*`) are declined before any database work.
+routing. The IA's own conclusions (also `ticket.`) are not bound to its queue, and declined if they come.
 
 A ticket's events may be folded out of order (replicas share the queue; an event that failed waits for its retry
 while later ones pass), and an event older than the view changes nothing: so it is the first event heard of a
@@ -25,7 +25,10 @@ from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.mongo import Database
 
-TICKET_PATTERNS = ("ticket.*",)
+# The tickets service's own events, each by name: the IA's conclusions share their `ticket.` prefix, and bound as
+# `ticket.*` the broker brought every one of them back to the IA to be declined (`from_tickets` still guards that).
+TICKET_PATTERNS = tuple(sorted(ticket_events.CONTRACTS))
+RETIRED_TICKET_PATTERNS = ("ticket.*",)  # what the tickets queue was bound to before
 TEXT = {"title", "description"}
 
 

@@ -10,7 +10,7 @@ from subgraphs.ia.analysis.worker import Analyst
 from subgraphs.ia.classification.catalogue_match import CatalogueMatcher
 from subgraphs.ia.classification.classify import Classifier
 from subgraphs.ia.classification.training import Trainer, TrainingPolicy
-from subgraphs.ia.consumers import TICKET_PATTERNS, Consumers, from_tickets
+from subgraphs.ia.consumers import RETIRED_TICKET_PATTERNS, TICKET_PATTERNS, Consumers, from_tickets
 from subgraphs.ia.deps import IaDeps
 from subgraphs.ia.graphql.schema import build_schema
 from subgraphs.ia.readmodel import catalogue, people
@@ -74,4 +74,5 @@ DEFINITION = SubgraphDefinition(
     settings_class=IaSettings,
     setup=setup,
     consumers=(("people", people.PATTERNS), ("tickets", TICKET_PATTERNS), ("catalogue", catalogue.PATTERNS)),
+    retired_bindings=(("tickets", RETIRED_TICKET_PATTERNS),),
 )

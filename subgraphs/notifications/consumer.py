@@ -19,8 +19,6 @@ from subgraphs.notifications.triggers import accounts, tickets
 from subgraphs.notifications.triggers.lookup import Lookup
 from subgraphs.notifications.triggers.notice import Notice
 
-PATTERNS = ("user.*", "company.*", "password.*", "ticket.*", "chat.*")
-
 ACCOUNT_TRIGGERS: dict[str, Callable[[Event, Lookup], Awaitable[list[Notice]]]] = {
     user_events.USER_CREATED: accounts.welcome,
     user_events.PASSWORD_RESET_REQUESTED: accounts.password_reset,
@@ -31,6 +29,10 @@ ACCOUNT_TRIGGERS: dict[str, Callable[[Event, Lookup], Awaitable[list[Notice]]]] 
 
 # What the read models of people and companies fold, and what the account triggers turn into notices.
 ACCOUNT_EVENTS = frozenset({*sync.USER_EVENTS, *sync.COMPANY_EVENTS, *ACCOUNT_TRIGGERS})
+# Every kind of event `wanted` can take, each bound by name: bound as `user.*`, `ticket.*` and `chat.*`, the broker
+# brought every IA conclusion, edited comment and sign-out here to be declined.
+PATTERNS = tuple(sorted(ACCOUNT_EVENTS | tickets.CONCERNED | unread.CONCERNED))
+RETIRED = ("user.*", "company.*", "password.*", "ticket.*", "chat.*")  # what the notify queue was bound to before
 
 
 def wanted(event: Event) -> bool:

@@ -9,7 +9,7 @@ from subgraphs.kernel.events.broadcast import start_feed
 from subgraphs.kernel.runtime import Runtime
 from subgraphs.notifications import store
 from subgraphs.notifications.chat.flush import UnreadFlusher
-from subgraphs.notifications.consumer import PATTERNS, Consumer, wanted
+from subgraphs.notifications.consumer import PATTERNS, RETIRED, Consumer, wanted
 from subgraphs.notifications.dispatch import Dispatcher
 from subgraphs.notifications.graphql.schema import build_schema
 from subgraphs.notifications.inbox import live
@@ -62,4 +62,5 @@ DEFINITION = SubgraphDefinition(
     settings_class=NotificationsSettings,
     setup=setup,
     consumers=(("notify", PATTERNS),),
+    retired_bindings=(("notify", RETIRED),),
 )

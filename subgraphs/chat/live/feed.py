@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 
 from subgraphs.chat.messages.documents import ADDED, READ
+from subgraphs.kernel.events.contracts.tickets import VIEW_CHANGES
 from subgraphs.kernel.events.envelope import Event
 
 TYPING = "live.chat.typing"  # never stored; `live.` keeps it out of every durable consumer's patterns
-# `live.chat.*`: typing, and the early copies of messages and receipts (see announce.py). Ticket events
-# let a running subscription notice a lost right (no longer a participant, chat closed).
-CHANNELS = (ADDED, READ, "live.chat.*", "ticket.*")
+# `live.chat.*`: typing, and the early copies of messages and receipts (see announce.py). The ticket events that
+# change its view let a running subscription notice a lost right (no longer a participant, chat closed); the others
+# (comments, the IA's conclusions) leave every right as it was.
+CHANNELS = (ADDED, READ, "live.chat.*", *sorted(VIEW_CHANGES))
 
 
 def by_ticket(event: Event) -> Iterable[Hashable]:

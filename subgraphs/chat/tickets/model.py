@@ -11,7 +11,7 @@ from pymongo.errors import PyMongoError
 
 from subgraphs.chat import store
 from subgraphs.kernel import arrival, clock
-from subgraphs.kernel.events.contracts.tickets import CREATED, TicketView, is_snapshot, view_row
+from subgraphs.kernel.events.contracts.tickets import CREATED, MAY_CHANGE_VIEW, TicketView, is_snapshot, view_row
 from subgraphs.kernel.events.envelope import Event
 from subgraphs.kernel.events.outbox import UnitOfWork
 from subgraphs.kernel.events.ticket_views import fold
@@ -21,7 +21,10 @@ from subgraphs.kernel.tenancy import TenantCollection
 
 log = get_logger(__name__)
 
-PATTERNS = ("ticket.*",)
+# What the view is kept from: the kinds of ticket event that may change it (the rest, the IA's conclusions and most
+# comments among them, the broker never brings; `system.wanted` declines the comments without mentions).
+PATTERNS = tuple(sorted(MAY_CHANGE_VIEW))
+RETIRED = ("ticket.*",)  # what the tickets queue was bound to before
 # A ticket's creation comes on a queue of its own, not behind the ticket's other events: the person who raised a ticket
 # often writes in its chat at once, and the chat waits for the ticket to arrive (ARRIVAL_WAIT). Behind the changes and
 # mentions of every ticket, under load, a new ticket reached the chat seconds late (benchmarks/workload/RESULTS.md).

@@ -34,6 +34,9 @@ KEPT_MESSAGES = 5  # the newest few are quoted; the count says how many there we
 EXCERPT = 200
 
 
+CONCERNED = frozenset({ADDED, READ})  # the types `concerns` can say yes to
+
+
 def concerns(event: Event) -> bool:
     """Whether a chat event changes a batch: a person's message opens or joins one, a read receipt drops one (a
     system message, an edit or a deletion does neither)."""

@@ -157,3 +157,4 @@ TRIGGERS: dict[str, Trigger] = {
     ticket_events.SLA_BREACHED: _sla("sla_breached"),
     ia_events.ASSIGNMENT_NEEDED: _assignment_needed,
 }
+CONCERNED = frozenset(TRIGGERS) | ticket_events.MAY_CHANGE_VIEW  # the types `concerns` can say yes to

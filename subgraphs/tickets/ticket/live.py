@@ -9,8 +9,9 @@ from subgraphs.kernel.auth.principal import Principal
 from subgraphs.kernel.events.contracts import tickets as ticket_events
 from subgraphs.kernel.events.envelope import Event
 
-CHANNELS = ("ticket.*",)
 SKIPPED = frozenset({ticket_events.MENTIONED})  # the same change as the ticket.commented beside it
+# Our own events, each by name: the IA's conclusions share the `ticket.` prefix but tell no subscriber anything.
+CHANNELS = tuple(sorted(set(ticket_events.CONTRACTS) - SKIPPED))
 
 
 def ticket_key(ticket_id: str) -> tuple[str, str]:
