@@ -16,7 +16,9 @@ Reported: operations per second and p50/p99 per operation; for each consumer (by
 waiting for a retry, and nothing left in the producers' outboxes), then until the IA's analysis queue and the
 notifications' mail queue are empty; the lag of the notifications consumer (the moment an event was handled minus the
 moment its transaction committed); the live frames' delay from the send, and any frame missing or twice; database
-commands per user operation by service, from the load's start until the backlogs are empty; CPU per process; the
+commands per user operation by service, from the load's start until the backlogs are empty; the events handed to
+each durable consumer per user operation, taken or declined (the services' `/metrics`); CPU per process, the local
+RabbitMQ's among them; the
 garbage collector's pauses per process (a second's share of them, and how many stopped it for 50 ms or more); the
 gateway's fetches from each subgraph (root fields or entities) a second and their mean time, from its `/metrics`; with
 `--slow-ms`, the database operations slower than that, grouped by filter shape (slowops.py).
@@ -41,7 +43,7 @@ import aiohttp
 import orjson
 from prometheus_client.parser import text_string_to_metric_families
 
-from benchmarks.subscriptions.stack import CLOCK_TICKS, Databases, Stack, in_vhost
+from benchmarks.subscriptions.stack import CLOCK_TICKS, Databases, Stack, cpu_seconds, in_vhost
 from benchmarks.workload import slowops
 from benchmarks.workload.load import Outcomes, Tab, drive, live_report
 from benchmarks.workload.people import populate
@@ -211,6 +213,37 @@ async def fetches(stack: Stack) -> dict[str, tuple[float, float]]:
     return {key: (count, seconds) for key, (count, seconds) in total.items()}
 
 
+DELIVERIES = "aurontek_events_consumed"
+
+
+async def deliveries(stack: Stack) -> dict[str, float]:
+    """The events handed to each durable consumer so far, taken or declined (the services' `/metrics`), by queue."""
+    total: dict[str, float] = {}
+    async with aiohttp.ClientSession() as session:
+        for name in ("gateway",) if stack.embedded else SERVICES:
+            async with session.get(stack.url(name) + "/metrics") as response:
+                text = await response.text()
+            for family in text_string_to_metric_families(text):
+                for sample in family.samples if family.name == DELIVERIES else ():
+                    if sample.name == f"{DELIVERIES}_total":
+                        queue = sample.labels["queue"]
+                        total[queue] = total.get(queue, 0.0) + sample.value
+    return total
+
+
+def _deliveries_per_operation(before: dict[str, float], after: dict[str, float], operations: int) -> dict[str, Any]:
+    handed = {queue: count - before.get(queue, 0.0) for queue, count in after.items()}
+    share = max(operations, 1)
+    return {"per_user_operation": round(sum(handed.values()) / share, 2),
+            "by_queue": {q: round(n / share, 3) for q, n in sorted(handed.items(), key=lambda item: -item[1]) if n}}
+
+
+def broker_pid() -> int | None:
+    """The local RabbitMQ's process (its Erlang VM), when this machine runs it: its CPU goes in the report."""
+    found = subprocess.run(["pgrep", "-o", "beam.smp"], capture_output=True, text=True).stdout.split()
+    return int(found[0]) if found else None
+
+
 def _fetch_times(before: dict[str, tuple[float, float]], after: dict[str, tuple[float, float]],
                  seconds: float) -> dict[str, Any]:
     """Between two `fetches`: per subgraph and kind, fetches a second and their mean, most time first."""
@@ -246,6 +279,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             if args.slow_ms is not None:
                 await slowops.start(databases, args.slow_ms)
             cpu_before = {n: s.cpu_seconds() for n, s in stack.services.items()}
+            broker = broker_pid()
+            broker_before = cpu_seconds(broker) if broker is not None else 0.0
+            delivered_before = await deliveries(stack)
             busy_before, own_before = machine_busy(), os.times()
             tallied_before = {t: commands(stack, t) for t in TALLIES}
             collected_before = collections(stack)
@@ -272,6 +308,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             pauses = _pauses(collected_before, collections(stack), elapsed)
             fetched = _fetch_times(fetched_before, await fetches(stack), elapsed)
             cpu = {n: round((s.cpu_seconds() - cpu_before[n]) / elapsed, 2) for n, s in stack.services.items()}
+            if broker is not None:  # shared with whatever else uses the broker (nothing else, in these runs)
+                cpu["broker (RabbitMQ)"] = round((cpu_seconds(broker) - broker_before) / elapsed, 2)
             own = os.times()
             cpu["load generator (this process)"] = round((own.user + own.system - own_before.user
                                                           - own_before.system) / elapsed, 2)
@@ -280,6 +318,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                                          * (os.cpu_count() or 1), 2)
             sent, waited, failed, in_transactions = (
                 {k: v - tallied_before[t].get(k, 0) for k, v in commands(stack, t).items()} for t in TALLIES)
+            delivered = _deliveries_per_operation(delivered_before, await deliveries(stack), outcomes.operations)
             lag = await lags(databases, load_began)
             slow = await slowops.report(databases) if args.slow_ms is not None else None
             await databases.close()
@@ -290,6 +329,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     **({"max_ready_by_queue_during_load": peaks} if peaks else {}),
                     "database_commands": _per_operation(sent, outcomes.operations, in_transactions),
                     "database_waits": _waits(sent, waited, failed), "gateway_fetches": fetched,
+                    "event_deliveries": delivered,
                     "garbage_collection": pauses,
                     **({"slow_operations": slow} if slow is not None else {})}
         finally:
