@@ -40,6 +40,7 @@ from typing import Any
 
 import aio_pika
 import aiohttp
+import aiormq
 import orjson
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -91,6 +92,18 @@ class Ready:
         self.channel = await self.connection.channel()
 
     async def read(self) -> dict[str, int]:
+        """On a machine this full a passive declare can time out, which closes its channel: asked again on a fresh
+        channel (twice at most) rather than ending the run."""
+        for _ in range(2):
+            try:
+                return await self._read()
+            except (aiormq.exceptions.AMQPError, aiormq.exceptions.ChannelInvalidStateError, TimeoutError):
+                if self.connection is None:
+                    raise
+                self.channel = await self.connection.channel()
+        return await self._read()
+
+    async def _read(self) -> dict[str, int]:
         assert self.channel is not None
         counts: dict[str, int] = {}
         for name in self.names:
