@@ -11,7 +11,7 @@ from subgraphs.kernel.events.envelope import Event
 TYPING = "live.chat.typing"  # never stored; `live.` keeps it out of every durable consumer's patterns
 # `live.chat.*`: typing, and the early copies of messages and receipts (see announce.py). The ticket events that
 # change its view let a running subscription notice a lost right (no longer a participant, chat closed); the others
-# (comments, the IA's conclusions) leave every right as it was.
+# (comments, whose mentions only add people, and the IA's conclusions) take no right away.
 CHANNELS = (ADDED, READ, "live.chat.*", *sorted(VIEW_CHANGES))
 
 

@@ -21,8 +21,8 @@ from subgraphs.kernel.tenancy import TenantCollection
 
 log = get_logger(__name__)
 
-# What the view is kept from: the kinds of ticket event that may change it (the rest, the IA's conclusions and most
-# comments among them, the broker never brings; `system.wanted` declines the comments without mentions).
+# What the view is kept from: the kinds of ticket event that may change it (the rest, the IA's conclusions among them,
+# the broker never brings; comments come, and `system.wanted` declines those without mentions).
 PATTERNS = tuple(sorted(MAY_CHANGE_VIEW))
 RETIRED = ("ticket.*",)  # what the tickets queue was bound to before
 # A ticket's creation comes on a queue of its own, not behind the ticket's other events: the person who raised a ticket

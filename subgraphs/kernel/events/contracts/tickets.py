@@ -238,7 +238,7 @@ def view_row(data: dict[str, Any]) -> dict[str, Any]:
 # keeps the view declines them before any database work. A comment's mentions make their people watchers.
 VIEW_CHANGES = frozenset({CREATED, UPDATED, STATUS_CHANGED, ASSIGNED, DELEGATED, MERGED})
 # The types `changes_view` can say yes to: what a consumer that keeps only the view binds its queue to, so the broker
-# never hands it the rest (each delivery declined costs the consumer and the broker about as much as one taken).
+# never hands it the rest (a delivery declined still costs the consumer and the broker a delivery's work).
 MAY_CHANGE_VIEW = VIEW_CHANGES | {COMMENTED}
 
 
