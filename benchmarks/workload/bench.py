@@ -43,6 +43,7 @@ import aiohttp
 import aiormq
 import orjson
 from prometheus_client.parser import text_string_to_metric_families
+from prometheus_client.samples import Sample
 
 from benchmarks.subscriptions.stack import CLOCK_TICKS, Databases, Stack, cpu_seconds, in_vhost
 from benchmarks.workload import slowops
@@ -208,39 +209,38 @@ async def lags(databases: Databases, since: float) -> list[float]:
 
 
 FETCHES = "aurontek_gateway_subgraph_fetch_duration_seconds"
+DELIVERIES = "aurontek_events_consumed"
+
+
+async def samples(stack: Stack, names: tuple[str, ...], family_name: str) -> list[Sample]:
+    """The samples of one metric family in the `/metrics` of the stack's processes `names`."""
+    found: list[Sample] = []
+    async with aiohttp.ClientSession() as session:
+        for name in names:
+            async with session.get(stack.url(name) + "/metrics") as response:
+                text = await response.text()
+            found += [sample for family in text_string_to_metric_families(text) if family.name == family_name
+                      for sample in family.samples]
+    return found
 
 
 async def fetches(stack: Stack) -> dict[str, tuple[float, float]]:
     """The gateway's fetches from its subgraphs so far (its `/metrics`): by "<subgraph> <root|entities>", how many
     and their seconds in all."""
-    async with aiohttp.ClientSession() as session, session.get(stack.url("gateway") + "/metrics") as response:
-        text = await response.text()
     total: dict[str, list[float]] = {}
-    for family in text_string_to_metric_families(text):
-        if family.name != FETCHES:
-            continue
-        for sample in family.samples:
-            if sample.name in (f"{FETCHES}_count", f"{FETCHES}_sum"):
-                key = f"{sample.labels['subgraph']} {sample.labels['kind']}"
-                total.setdefault(key, [0.0, 0.0])[sample.name.endswith("_sum")] += sample.value
+    for sample in await samples(stack, ("gateway",), FETCHES):
+        if sample.name in (f"{FETCHES}_count", f"{FETCHES}_sum"):
+            key = f"{sample.labels['subgraph']} {sample.labels['kind']}"
+            total.setdefault(key, [0.0, 0.0])[sample.name.endswith("_sum")] += sample.value
     return {key: (count, seconds) for key, (count, seconds) in total.items()}
-
-
-DELIVERIES = "aurontek_events_consumed"
 
 
 async def deliveries(stack: Stack) -> dict[str, float]:
     """The events handed to each durable consumer so far, taken or declined (the services' `/metrics`), by queue."""
     total: dict[str, float] = {}
-    async with aiohttp.ClientSession() as session:
-        for name in ("gateway",) if stack.embedded else SERVICES:
-            async with session.get(stack.url(name) + "/metrics") as response:
-                text = await response.text()
-            for family in text_string_to_metric_families(text):
-                for sample in family.samples if family.name == DELIVERIES else ():
-                    if sample.name == f"{DELIVERIES}_total":
-                        queue = sample.labels["queue"]
-                        total[queue] = total.get(queue, 0.0) + sample.value
+    for sample in await samples(stack, ("gateway",) if stack.embedded else SERVICES, DELIVERIES):
+        if sample.name == f"{DELIVERIES}_total":
+            total[sample.labels["queue"]] = total.get(sample.labels["queue"], 0.0) + sample.value
     return total
 
 
